@@ -1,0 +1,5 @@
+"""综治中心接待与调解工作台: front desk, routing and mediation for a comprehensive-governance centre."""
+
+__version__ = "0.1.0"
+APP_NAME = "zongzhi-desk"
+APP_TITLE = "综治中心接待调解工作台"

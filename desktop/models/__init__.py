@@ -1,0 +1,21 @@
+"""SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
+
+from desktop.models.base import Base
+from desktop.models.person import Person
+from desktop.models.reference import Category, Community, Grid, Room, Staff
+from desktop.models.system import CentreSetting, SequenceCounter
+from desktop.models.visit import Referral, Visit
+
+__all__ = [
+    "Base",
+    "Category",
+    "CentreSetting",
+    "Community",
+    "Grid",
+    "Person",
+    "Referral",
+    "Room",
+    "SequenceCounter",
+    "Staff",
+    "Visit",
+]

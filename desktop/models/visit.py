@@ -1,0 +1,89 @@
+"""Walk-ins and the tickets that route them to rooms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desktop.models.base import Base, TimestampMixin
+from desktop.models.reference import Category, Community, Grid, Room, Staff
+
+if TYPE_CHECKING:
+    from desktop.models.person import Person
+
+
+class Visit(TimestampMixin, Base):
+    """One walk-in (or letter, hotline call, ...) registered once at the desk."""
+
+    __tablename__ = "visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_no: Mapped[str] = mapped_column(String(32), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    visited_at: Mapped[datetime] = mapped_column(DateTime, index=True, server_default=func.now())
+    source: Mapped[str] = mapped_column(String(16), default="来访")
+    visit_type: Mapped[str] = mapped_column(String(16), default="个人")  # 个人 / 集体
+    headcount: Mapped[int] = mapped_column(Integer, default=1)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    summary: Mapped[str] = mapped_column(Text)
+    request: Mapped[str | None] = mapped_column(Text)
+    risk_level: Mapped[str] = mapped_column(String(4), default="黄")  # 红 / 橙 / 黄
+    # A visit about a matter the same person brought before (重复访).
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+    is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    person: Mapped[Person] = relationship(back_populates="visits")
+    category: Mapped[Category | None] = relationship()
+    community: Mapped[Community | None] = relationship()
+    grid: Mapped[Grid | None] = relationship()
+    received_by: Mapped[Staff | None] = relationship()
+    referrals: Mapped[list[Referral]] = relationship(
+        back_populates="visit", order_by="Referral.created_at, Referral.id"
+    )
+
+
+class Referral(TimestampMixin, Base):
+    """A visit sent to one room, with its ticket (e.g. 调-007) and its progress.
+
+    The times of each step are recorded as they happen, so waiting and serving
+    times are measured rather than typed.
+    """
+
+    __tablename__ = "referral"
+    __table_args__ = (UniqueConstraint("room_id", "ticket_date", "ticket_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)
+    ticket_date: Mapped[date] = mapped_column(Date)
+    ticket_seq: Mapped[int] = mapped_column(Integer)
+    ticket_no: Mapped[str] = mapped_column(String(16))
+    # waiting, called, serving, on_hold, done, no_show, transferred
+    status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
+    called_at: Mapped[datetime | None] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    result: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    transferred_from_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"))
+
+    visit: Mapped[Visit] = relationship(back_populates="referrals")
+    room: Mapped[Room] = relationship()
+    handled_by: Mapped[Staff | None] = relationship()

@@ -1,0 +1,1 @@
+"""PDF documents drawn with ReportLab, with the bundled CJK fonts embedded and subset."""

@@ -1,0 +1,152 @@
+"""The 受理回执 handed to the visitor: A5 sheet or 80 mm thermal roll."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from desktop.printing import fonts
+from desktop.services.receipts import ReceiptData
+
+ROLL_WIDTH = 80 * mm
+
+
+def _qr(value: str, size: float) -> Drawing:
+    widget = QrCodeWidget(value, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def _story(data: ReceiptData, width: float, *, compact: bool) -> list[Flowable]:
+    font = fonts.sans()
+    base = 8.5 if compact else 10.5
+    title = ParagraphStyle("title", fontName=font, fontSize=base + 5, leading=(base + 5) * 1.35,
+                           alignment=1)
+    subtitle = ParagraphStyle("subtitle", fontName=font, fontSize=base + 3,
+                              leading=(base + 3) * 1.4, alignment=1, spaceBefore=2, spaceAfter=4)
+    body = ParagraphStyle("body", fontName=font, fontSize=base, leading=base * 1.5,
+                          wordWrap="CJK")
+    label = ParagraphStyle("label", parent=body, textColor=colors.HexColor("#444444"))
+    ticket = ParagraphStyle("ticket", fontName=font, fontSize=base + 12,
+                            leading=(base + 12) * 1.25, alignment=1)
+    small = ParagraphStyle("small", parent=body, fontSize=base - 1.5, leading=(base - 1.5) * 1.5,
+                           textColor=colors.HexColor("#555555"))
+
+    rows = [
+        ("受理编号", data.visit_no),
+        ("来访人", data.person_name),
+        ("证件号码", data.masked_id or "（未提供）"),
+        ("分流去向", data.room_name),
+        ("登记时间", f"{data.visited_at:%Y年%m月%d日 %H:%M}"),
+    ]
+    if data.category:
+        rows.insert(4, ("事项类别", data.category))
+    label_width = 16 * mm if compact else 22 * mm
+    table = Table(
+        [[Paragraph(k, label), Paragraph(_escape(v), body)] for k, v in rows],
+        colWidths=[label_width, width - label_width],
+    )
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.25, colors.HexColor("#bbbbbb")),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    qr_size = 22 * mm if compact else 26 * mm
+    ticket_block = Table(
+        [[
+            [Paragraph("排队号", ParagraphStyle("tl", parent=body, alignment=1)),
+             Paragraph(_escape(data.ticket_no), ticket)],
+            _qr(data.visit_no, qr_size),
+        ]],
+        colWidths=[width - qr_size - 4 * mm, qr_size + 4 * mm],
+    )
+    ticket_block.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+        ("BOX", (0, 0), (0, 0), 0.8, colors.black),
+        ("LEFTPADDING", (1, 0), (1, 0), 0),
+        ("RIGHTPADDING", (1, 0), (1, 0), 0),
+    ]))
+    story: list[Flowable] = [
+        Paragraph(_escape(data.centre_name), title),
+        Paragraph("受 理 回 执", subtitle),
+        ticket_block,
+        Spacer(1, 3 * mm),
+        table,
+        Spacer(1, 3 * mm),
+        Paragraph("后续办理", label),
+    ]
+    story += [
+        Paragraph(f"{n}. {_escape(step)}", body) for n, step in enumerate(data.next_steps, 1)
+    ]
+    contact = f"中心电话：{data.centre_phone}"
+    if data.centre_address:
+        contact += f"　地址：{data.centre_address}"
+    story += [
+        Spacer(1, 3 * mm),
+        Paragraph(_escape(contact), small),
+        Paragraph(f"打印时间：{datetime.now():%Y-%m-%d %H:%M}", small),
+    ]
+    return story
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_receipt(data: ReceiptData, paper: str | None = None) -> bytes:
+    """The receipt as PDF bytes; ``paper`` is ``"a5"`` or ``"80mm"`` (default: the setting)."""
+    paper = paper or data.paper
+    buffer = io.BytesIO()
+    meta = {"title": f"受理回执 {data.visit_no}", "author": data.centre_name,
+            "subject": "受理回执", "creator": data.centre_name}
+    if paper == "80mm":
+        margin = 4 * mm
+        width = ROLL_WIDTH - 2 * margin
+        story = _story(data, width, compact=True)
+        height = sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                     for f in story)
+        story = _story(data, width, compact=True)
+        doc = SimpleDocTemplate(
+            buffer, pagesize=(ROLL_WIDTH, height + 2 * margin + 12 * mm),
+            leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin, **meta,
+        )
+    elif paper == "a5":
+        margin = 14 * mm
+        doc = SimpleDocTemplate(
+            buffer, pagesize=A5, leftMargin=margin, rightMargin=margin, topMargin=margin,
+            bottomMargin=margin, **meta,
+        )
+        story = _story(data, A5[0] - 2 * margin, compact=False)
+    else:
+        raise ValueError(f"unknown paper size: {paper}")
+    # Start every page in the embedded font, so no unembedded Helvetica is declared.
+    doc.build(story, canvasmaker=partial(Canvas, initialFontName=fonts.sans()))
+    return buffer.getvalue()
+
+
+def write_receipt(data: ReceiptData, path: Path, paper: str | None = None) -> Path:
+    path.write_bytes(render_receipt(data, paper))
+    return path

@@ -1,0 +1,42 @@
+"""Numbers that must be unique across every desk: visit numbers, tickets, case numbers.
+
+Each series has one counter row, incremented with an atomic upsert in the
+caller's transaction. Two desks saving at the same moment are serialised by
+the database (a row lock on PostgreSQL, the write lock on SQLite), so a number
+is never handed out twice, and a rolled-back save gives its number back.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from desktop.models import SequenceCounter
+
+
+def next_value(session: Session, key: str) -> int:
+    """Increment the counter ``key`` (created at 1) and return its new value."""
+    table = SequenceCounter.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        stmt = (
+            insert(table)
+            .values(key=key, value=1)
+            .on_conflict_do_update(
+                index_elements=[table.c.key], set_={"value": table.c.value + 1}
+            )
+            .returning(table.c.value)
+        )
+        return int(session.execute(stmt).scalar_one())
+    # Other databases: update first, create on the first use.
+    result = session.execute(
+        update(table).where(table.c.key == key).values(value=table.c.value + 1)
+        .returning(table.c.value)
+    ).scalar_one_or_none()
+    if result is None:
+        session.add(SequenceCounter(key=key, value=1))
+        session.flush()
+        return 1
+    return int(result)

@@ -1,0 +1,81 @@
+"""What a 受理回执 says, gathered from the database as plain data for the printer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from desktop.models import Referral, Visit
+from desktop.services.errors import NotFoundError
+from desktop.services.settings import load_settings
+from desktop.services.validation import mask_id_number
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    centre_name: str
+    centre_phone: str
+    centre_address: str
+    visit_no: str
+    ticket_no: str
+    room_name: str
+    room_location: str
+    visited_at: datetime
+    person_name: str
+    masked_id: str
+    id_type: str
+    category: str
+    summary: str
+    next_steps: list[str]
+    paper: str
+
+
+def next_steps_for(room_name: str, room_location: str, ticket_no: str, phone: str) -> list[str]:
+    where = f"（{room_location}）" if room_location else ""
+    return [
+        f"请在群众接待大厅等候叫号；叫到“{ticket_no}”时，请前往{room_name}{where}。",
+        "工作人员将当面了解情况并依法依规办理，办理结果将告知您本人。",
+        f"如需查询办理进度，请凭本回执的受理编号咨询，或拨打中心电话 {phone}。",
+        "请妥善保管本回执。本中心对您的个人信息严格保密。",
+    ]
+
+
+def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -> ReceiptData:
+    visit = session.scalar(
+        select(Visit)
+        .where(Visit.visit_no == visit_no)
+        .options(joinedload(Visit.person), joinedload(Visit.category))
+    )
+    if visit is None:
+        raise NotFoundError(f"没有受理编号为 {visit_no} 的来访登记")
+    referral = session.scalar(
+        select(Referral)
+        .where(Referral.visit_id == visit.id)
+        .options(joinedload(Referral.room))
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+        .limit(1)
+    )
+    settings = load_settings(session)
+    ticket_no = referral.ticket_no if referral else ""
+    room_name = referral.room.name if referral else ""
+    room_location = (referral.room.location or "") if referral else ""
+    return ReceiptData(
+        centre_name=settings.centre_name,
+        centre_phone=settings.centre_phone,
+        centre_address=settings.centre_address,
+        visit_no=visit.visit_no,
+        ticket_no=ticket_no,
+        room_name=room_name,
+        room_location=room_location,
+        visited_at=visit.visited_at,
+        person_name=visit.person.name,
+        masked_id=mask_id_number(visit.person.id_number),
+        id_type=visit.person.id_type,
+        category=visit.category.name if visit.category else "",
+        summary=visit.summary,
+        next_steps=next_steps_for(room_name, room_location, ticket_no, settings.centre_phone),
+        paper=paper or settings.receipt_paper,
+    )

@@ -1,0 +1,208 @@
+"""Registering a visitor: one function, one transaction.
+
+The desk registers a resident once; the visit gets a visit number unique in
+the centre and a ticket for the room it is routed to. Either all of it is
+written, or (on bad input or any failure) nothing is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.db import Database
+from desktop.models import Category, Person, Referral, Room, Visit
+from desktop.services import numbering, validation
+from desktop.services.errors import ValidationError
+
+ID_TYPES = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照", "无证件"]
+GENDERS = ["男", "女"]
+SOURCES = ["来访", "来信", "12345热线", "网格员上报", "网上", "上级转办", "部门移送"]
+VISIT_TYPES = ["个人", "集体"]
+RISK_LEVELS = ["黄", "橙", "红"]
+RISK_DESCRIPTIONS = {"红": "红色：立即上报", "橙": "橙色：当日处置", "黄": "黄色：常规办理"}
+ANONYMOUS_NAME = "匿名"
+
+
+@dataclass
+class RegistrationInput:
+    """What the receptionist typed; field names match the form's fields."""
+
+    name: str
+    phone: str
+    summary: str
+    room_id: int | None
+    id_number: str = ""
+    id_type: str = "居民身份证"
+    no_id_reason: str = ""
+    anonymous: bool = False
+    gender: str | None = None
+    address: str = ""
+    community_id: int | None = None
+    grid_id: int | None = None
+    source: str = "来访"
+    visit_type: str = "个人"
+    headcount: int = 1
+    category_id: int | None = None
+    request: str = ""
+    risk_level: str = "黄"
+    # An already known person chosen from the matches, and the earlier visit on
+    # the same matter when this is a repeat visit (重复访).
+    person_id: int | None = None
+    repeat_of_visit_id: int | None = None
+    received_by_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Registration:
+    visit_id: int
+    visit_no: str
+    referral_id: int
+    ticket_no: str
+    room_name: str
+    person_name: str
+
+
+def validate(data: RegistrationInput) -> dict[str, str]:
+    """The Chinese message for every field that is wrong (empty when all is well)."""
+    errors: dict[str, str] = {}
+    if not data.anonymous and not data.name.strip():
+        errors["name"] = "请填写姓名；来访人不愿透露时请勾选“匿名”"
+    elif len(data.name.strip()) > 64:
+        errors["name"] = "姓名过长"
+    if data.id_type not in ID_TYPES:
+        errors["id_type"] = "证件类型不正确"
+    elif data.id_type == "居民身份证":
+        if data.id_number.strip() or not data.anonymous:
+            message = validation.id_number_error(data.id_number)
+            if message:
+                errors["id_number"] = message
+    elif data.id_type == "无证件":
+        if not data.no_id_reason.strip():
+            errors["no_id_reason"] = "未提供证件时请说明原因"
+    elif not data.id_number.strip():
+        errors["id_number"] = "请填写证件号码"
+    elif len(data.id_number.strip()) > 32:
+        errors["id_number"] = "证件号码过长"
+    if data.phone.strip() or not data.anonymous:
+        message = validation.phone_error(data.phone)
+        if message:
+            errors["phone"] = message
+    if data.gender not in (None, "", *GENDERS):
+        errors["gender"] = "性别只能是男或女"
+    if not data.summary.strip():
+        errors["summary"] = "请填写来访事项摘要"
+    if data.room_id is None:
+        errors["room"] = "请选择分流去向"
+    if data.source not in SOURCES:
+        errors["source"] = "来源不正确"
+    if data.visit_type not in VISIT_TYPES:
+        errors["visit_type"] = "来访类型不正确"
+    elif data.visit_type == "集体" and data.headcount < 2:
+        errors["headcount"] = "集体访人数至少为2人"
+    elif data.headcount < 1:
+        errors["headcount"] = "人数至少为1"
+    if data.risk_level not in RISK_LEVELS:
+        errors["risk_level"] = "风险等级只能是红、橙、黄"
+    return errors
+
+
+def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
+    id_number = (
+        validation.normalize_id_number(data.id_number) if data.id_type != "无证件" else ""
+    )
+    person: Person | None = None
+    if id_number:
+        person = session.scalar(select(Person).where(Person.id_number == id_number))
+    if person is None and data.person_id is not None:
+        person = session.get(Person, data.person_id)
+        if person is not None and id_number and person.id_number not in (None, id_number):
+            person = None  # a different document: a different person
+    name = ANONYMOUS_NAME if data.anonymous and not data.name.strip() else data.name.strip()
+    if person is None:
+        person = Person(name=name)
+        session.add(person)
+    else:
+        person.name = name or person.name
+    person.id_type = data.id_type
+    if id_number:
+        person.id_number = id_number
+    person.no_id_reason = data.no_id_reason.strip() or None
+    if data.phone.strip():
+        person.phone = validation.normalize_phone(data.phone)
+    if data.gender:
+        person.gender = data.gender
+    if data.address.strip():
+        person.address = data.address.strip()
+    return person
+
+
+def issue_ticket(session: Session, visit: Visit, room: Room, now: datetime) -> Referral:
+    """A ticket of ``room`` for today, numbered from the room's daily counter."""
+    seq = numbering.next_value(session, f"ticket:{room.id}:{now:%Y%m%d}")
+    referral = Referral(
+        visit=visit,
+        room=room,
+        ticket_date=now.date(),
+        ticket_seq=seq,
+        ticket_no=f"{room.ticket_prefix}-{seq:03d}",
+        status="waiting",
+        created_at=now,
+    )
+    session.add(referral)
+    return referral
+
+
+def next_visit_no(session: Session, now: datetime) -> str:
+    seq = numbering.next_value(session, f"visit:{now:%Y%m%d}")
+    return f"J{now:%Y%m%d}{seq:04d}"
+
+
+def register_visit(
+    database: Database, data: RegistrationInput, *, now: datetime | None = None
+) -> Registration:
+    """Register one visit and route it to a room, in one transaction."""
+    errors = validate(data)
+    if errors:
+        raise ValidationError(errors)
+    now = now or datetime.now().replace(microsecond=0)
+    with database.write() as session:
+        room = session.get(Room, data.room_id)
+        if room is None or not room.active:
+            raise ValidationError({"room": "所选去向不存在或已停用"})
+        if data.category_id is not None and session.get(Category, data.category_id) is None:
+            raise ValidationError({"category": "所选事项类别不存在"})
+        person = _find_or_create_person(session, data)
+        repeat_of = session.get(Visit, data.repeat_of_visit_id) if data.repeat_of_visit_id else None
+        visit = Visit(
+            visit_no=next_visit_no(session, now),
+            person=person,
+            visited_at=now,
+            source=data.source,
+            visit_type=data.visit_type,
+            headcount=data.headcount,
+            category_id=data.category_id,
+            community_id=data.community_id,
+            grid_id=data.grid_id,
+            summary=data.summary.strip(),
+            request=data.request.strip() or None,
+            risk_level=data.risk_level,
+            repeat_of_id=repeat_of.id if repeat_of else None,
+            is_repeat=repeat_of is not None,
+            received_by_id=data.received_by_id,
+            created_at=now,
+        )
+        session.add(visit)
+        referral = issue_ticket(session, visit, room, now)
+        session.flush()
+        return Registration(
+            visit_id=visit.id,
+            visit_no=visit.visit_no,
+            referral_id=referral.id,
+            ticket_no=referral.ticket_no,
+            room_name=room.name,
+            person_name=person.name,
+        )
