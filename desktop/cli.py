@@ -1,0 +1,128 @@
+"""The command line. Without a sub-command it starts the window.
+
+    python -m desktop                      start the window
+    python -m desktop db upgrade           create or migrate the database
+    python -m desktop demo-data --visits N fill the database with invented data
+    python -m desktop print receipt J202611260001 --out receipt.pdf [--paper a5|80mm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from desktop import APP_TITLE, __version__
+from desktop.logging_setup import setup_logging
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from desktop.services.bootstrap import open_database
+
+    return open_database(args.db)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.views.app import run_gui
+
+    return run_gui(db_url=args.db, no_err_windows=args.no_err_windows)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from desktop.db import current_revision
+
+    database = _database(args)
+    print(f"数据库已是最新版本：{current_revision(database.engine)}（{database.url}）")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from desktop.services.demo_data import generate_demo_data
+
+    database = _database(args)
+
+    def progress(done: int, total: int) -> None:
+        if total and (done == total or done % max(total // 20, 1) == 0):
+            print(f"\r已生成 {done}/{total} 条来访记录", end="", file=sys.stderr, flush=True)
+
+    summary = generate_demo_data(database, visits=args.visits, seed=args.seed, progress=progress)
+    print(file=sys.stderr)
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def cmd_print_receipt(args: argparse.Namespace) -> int:
+    from desktop.printing.receipt import render_receipt
+    from desktop.services.receipts import receipt_data
+
+    database = _database(args)
+    with database.read() as session:
+        data = receipt_data(session, args.visit_no, paper=args.paper)
+    out = Path(args.out)
+    out.write_bytes(render_receipt(data))
+    print(f"已生成受理回执：{out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m desktop",
+        description=f"{APP_TITLE}。不带子命令时启动图形界面。",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db", metavar="URL",
+        help="数据库地址（SQLAlchemy URL），默认使用环境变量 DESKTOP_DB_URL 或用户数据目录中的 SQLite 文件",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
+    parser.add_argument(
+        "--no-err-windows", action="store_true",
+        help="出现意外错误时只写日志、不弹出对话框（用于无人值守运行）",
+    )
+    parser.set_defaults(handler=cmd_gui)
+    sub = parser.add_subparsers(title="子命令", metavar="COMMAND")
+
+    db = sub.add_parser("db", help="数据库维护")
+    db_sub = db.add_subparsers(title="数据库命令", metavar="ACTION", required=True)
+    up = db_sub.add_parser("upgrade", help="创建数据库或升级到最新结构")
+    up.set_defaults(handler=cmd_db_upgrade)
+
+    demo = sub.add_parser("demo-data", help="填充虚构的演示数据")
+    demo.add_argument("--visits", type=int, default=500, help="来访登记条数（默认 500）")
+    demo.add_argument("--seed", type=int, default=20261126, help="随机种子，相同种子生成相同数据")
+    demo.set_defaults(handler=cmd_demo_data)
+
+    prt = sub.add_parser("print", help="生成 PDF 文书")
+    prt_sub = prt.add_subparsers(title="文书", metavar="DOCUMENT", required=True)
+    receipt = prt_sub.add_parser("receipt", help="受理回执")
+    receipt.add_argument("visit_no", metavar="VISIT_NO", help="受理编号，如 J202611260001")
+    receipt.add_argument("--out", required=True, help="输出的 PDF 文件")
+    receipt.add_argument("--paper", choices=["a5", "80mm"], help="纸张（默认按系统设置）")
+    receipt.set_defaults(handler=cmd_print_receipt)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    is_gui = args.handler is cmd_gui
+    setup_logging(verbose=args.verbose, to_stderr=not is_gui)
+    from desktop.services.errors import NotFoundError, ValidationError
+
+    try:
+        return int(args.handler(args))
+    except (NotFoundError, ValidationError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except Exception:
+        if is_gui:
+            raise
+        log.exception("command failed")
+        print("错误：命令执行失败，详情见日志。", file=sys.stderr)
+        return 1

@@ -1,0 +1,103 @@
+"""Shared fixtures: every test gets its own data folder and a fresh database.
+
+The ``database`` fixture runs each test on a new SQLite file, and again on a
+fresh database of the PostgreSQL server named by ``DESKTOP_TEST_PG_URL`` (the
+README's test command starts one). Without that variable the PostgreSQL half
+is skipped with a reason, so a run without a server says so plainly.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from desktop.config import sqlite_url
+from desktop.db import Database
+from desktop.services.bootstrap import open_database
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PG_ENV = "DESKTOP_TEST_PG_URL"
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the data folder (logs, config, default database) at a temporary folder."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("DESKTOP_DATA_DIR", str(data))
+    monkeypatch.delenv("DESKTOP_DB_URL", raising=False)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread of its own running."""
+    before = set(threading.enumerate())
+    yield
+    leftover = [
+        t for t in threading.enumerate()
+        if t not in before and t.is_alive() and not t.daemon
+    ]
+    for thread in leftover:
+        thread.join(timeout=5)
+    still = [t.name for t in leftover if t.is_alive()]
+    assert not still, f"threads left running: {still}"
+
+
+def _postgres_admin_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty database on the configured PostgreSQL server, dropped afterwards."""
+    admin = _postgres_admin_url()
+    if not admin:
+        pytest.skip(f"no PostgreSQL server configured ({PG_ENV} is not set)")
+    name = f"desk_test_{uuid.uuid4().hex[:12]}"
+    admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "test.sqlite3")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def sqlite_db_url(tmp_path: Path) -> str:
+    return sqlite_url(tmp_path / "test.sqlite3")
+
+
+@pytest.fixture
+def database(db_url: str) -> Iterator[Database]:
+    """A migrated and seeded database, on SQLite and on PostgreSQL."""
+    db = open_database(db_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def sqlite_database(sqlite_db_url: str) -> Iterator[Database]:
+    """A migrated and seeded SQLite database, for tests of the window."""
+    db = open_database(sqlite_db_url)
+    yield db
+    db.dispose()
