@@ -1,4 +1,7 @@
-"""综治中心接待与调解工作台: front desk, routing and mediation for a comprehensive-governance centre."""
+"""综治中心接待与调解工作台.
+
+Front desk, routing and mediation for a comprehensive-governance centre.
+"""
 
 __version__ = "0.1.0"
 APP_NAME = "zongzhi-desk"

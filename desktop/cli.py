@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--db", metavar="URL",
-        help="数据库地址（SQLAlchemy URL），默认使用环境变量 DESKTOP_DB_URL 或用户数据目录中的 SQLite 文件",
+        help="数据库地址（SQLAlchemy URL），默认使用环境变量 DESKTOP_DB_URL "
+        "或用户数据目录中的 SQLite 文件",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
     parser.add_argument(

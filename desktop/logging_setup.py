@@ -28,3 +28,4 @@ def setup_logging(*, verbose: bool = False, to_stderr: bool = False) -> None:
         root.addHandler(console)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -20,7 +20,10 @@ from desktop import APP_NAME
 def data_dir() -> Path:
     """The user's data folder; created on first use."""
     override = os.environ.get("DESKTOP_DATA_DIR")
-    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    if override:
+        path = Path(override)
+    else:
+        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

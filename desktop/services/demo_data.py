@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
@@ -33,8 +34,15 @@ from desktop.services.validation import make_id_number
 Progress = Callable[[int, int], None]
 BATCH = 5000
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英文华建国志红玉兰春梅海燕德成晓东雪梅丽华永庆桂芝淑珍宏伟子涵浩然欣怡梓萱宇轩佳怡思远晨曦振华国庆建华秀珍玉珍凤英"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
+    "蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段"
+    "雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英文华建国志红玉兰春梅海燕德成"
+    "晓东雪梅丽华永庆桂芝淑珍宏伟子涵浩然欣怡梓萱宇轩佳怡思远晨曦振华国庆建华秀珍玉珍凤英"
+)
 REGIONS = ["110105", "110108", "310104", "320102", "330106", "340104", "350203", "370202",
            "410105", "420106", "430104", "440106", "440305", "500103", "510107", "610113"]
 STREETS = ["建设路", "人民路", "解放街", "和平里", "幸福小区", "东风路", "文化街", "光明巷",
@@ -54,7 +62,8 @@ STAFF = [
     ("吴振华", "room_staff", "social"), ("郑淑珍", "admin", None),
 ]
 MATTERS: dict[str, list[str]] = {
-    "婚姻家庭": ["夫妻因家庭琐事长期争吵，女方要求调解离婚财产分割", "子女不履行赡养义务，老人要求每月支付赡养费",
+    "婚姻家庭": ["夫妻因家庭琐事长期争吵，女方要求调解离婚财产分割",
+             "子女不履行赡养义务，老人要求每月支付赡养费",
              "兄弟姐妹因父母房产继承发生争执"],
     "邻里": ["楼上住户装修噪音扰民，多次协商未果", "邻居占用公共楼道堆放杂物，影响通行",
            "楼上漏水导致楼下天花板受损，双方就赔偿发生争议"],
@@ -102,7 +111,7 @@ class DemoContext:
     room_prefix: dict[int, str] = field(default_factory=dict)
     categories: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     grids: list[tuple[int, int]] = field(default_factory=list)
-    staff: dict[str, list[int]] = field(default_factory=dict)
+    staff: dict[str, list[int | None]] = field(default_factory=dict)
 
 
 def random_name(rng: random.Random) -> str:
@@ -114,8 +123,8 @@ def random_mobile(rng: random.Random) -> str:
     return rng.choice(["13", "15", "18", "17", "19"]) + f"{rng.randrange(10**9):09d}"
 
 
-def _next_id(session: Session, model: type) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(model.id), 0)))) + 1
+def _next_id(session: Session, model: Any) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
 
 
 def _fix_sequences(session: Session, *tables: str) -> None:
@@ -130,7 +139,8 @@ def _fix_sequences(session: Session, *tables: str) -> None:
 
 def _reference(ctx: DemoContext) -> None:
     with ctx.database.write() as session:
-        for code, room_id, prefix in session.execute(select(Room.code, Room.id, Room.ticket_prefix)):
+        rooms = session.execute(select(Room.code, Room.id, Room.ticket_prefix))
+        for code, room_id, prefix in rooms:
             ctx.rooms[code] = room_id
             ctx.room_prefix[room_id] = prefix
         for order, (name, grids) in enumerate(COMMUNITIES.items()):
@@ -159,10 +169,10 @@ def _reference(ctx: DemoContext) -> None:
                 session.flush()
                 ctx.summary.add("工作人员", 1)
             ctx.staff.setdefault(role, []).append(staff.id)
-        for cat_id, name, room_id in session.execute(
+        for cat_id, cat_name, suggested in session.execute(
             select(Category.id, Category.name, Category.suggested_room_id)
         ):
-            ctx.categories[name] = (cat_id, room_id)
+            ctx.categories[cat_name] = (cat_id, suggested)
 
 
 def _days(total: int, today: date) -> Iterator[tuple[date, int]]:
@@ -185,16 +195,20 @@ def _visits(ctx: DemoContext, total: int, progress: Progress | None) -> None:
     now = datetime.now().replace(microsecond=0)
     today = now.date()
     with ctx.database.read() as session:
-        used_ids = set(session.scalars(select(Person.id_number).where(Person.id_number.is_not(None))))
+        used_ids = set(session.scalars(
+            select(Person.id_number).where(Person.id_number.is_not(None))
+        ))
         person_id = _next_id(session, Person)
         visit_id = _next_id(session, Visit)
         referral_id = _next_id(session, Referral)
-        counters = {k: v for k, v in session.execute(select(SequenceCounter.key, SequenceCounter.value))}
+        counters = dict(
+            session.execute(select(SequenceCounter.key, SequenceCounter.value)).all()
+        )
     known: list[tuple[int, int]] = []  # (person id, an earlier visit id) for repeat visits
     category_names = list(MATTERS)
     weights = [8, 9, 4, 2, 5, 5, 3, 1, 3, 3, 1, 2, 1, 1, 1, 1, 3]
     receptionists = ctx.staff.get("receptionist") or [None]
-    handlers_by_room: dict[int, list[int]] = {}
+    handlers_by_room: dict[int, list[int | None]] = {}
     with ctx.database.read() as session:
         for staff_id, room_id in session.execute(select(Staff.id, Staff.room_id)):
             if room_id is not None:

@@ -8,7 +8,9 @@ is never handed out twice, and a rolled-back save gives its number back.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import cast
+
+from sqlalchemy import Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -17,7 +19,7 @@ from desktop.models import SequenceCounter
 
 def next_value(session: Session, key: str) -> int:
     """Increment the counter ``key`` (created at 1) and return its new value."""
-    table = SequenceCounter.__table__
+    table = cast(Table, SequenceCounter.__table__)
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
         insert = sqlite.insert if dialect == "sqlite" else postgresql.insert

@@ -14,9 +14,8 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # 区号 (3-4 digits, starting with 0) + 7-8 digit number, optional extension; or a
-# local 7-8 digit number; or a service number such as 12345 / 110.
+# local 7-8 digit number.
 LANDLINE_RE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
-SERVICE_RE = re.compile(r"^(1\d{2}|12\d{3}|95\d{3,4}|400-?\d{3}-?\d{4})$")
 
 
 def normalize_id_number(value: str) -> str:
@@ -58,7 +57,7 @@ def phone_error(value: str) -> str | None:
         number = number[3:]
     if number.isdigit() and number.startswith("1") and len(number) == 11:
         return None if MOBILE_RE.match(number) else "手机号码不正确，请核对"
-    if LANDLINE_RE.match(number) or SERVICE_RE.match(number):
+    if LANDLINE_RE.match(number):
         return None
     if number.isdigit() and number.startswith("1"):
         return "手机号码应为11位"

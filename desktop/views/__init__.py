@@ -1,0 +1,1 @@
+"""Qt widgets. Views are thin: they build themselves, call services and show results."""

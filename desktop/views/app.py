@@ -1,0 +1,55 @@
+"""Starting the window: the application object, fonts, error hook, database."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from desktop import APP_NAME, APP_TITLE, paths
+from desktop.services.bootstrap import open_database
+from desktop.views.errors import ExceptionHook
+from desktop.views.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+UI_FONT_FILE = "wqy-microhei.ttc"
+
+
+def register_ui_font(app: QApplication) -> str | None:
+    """Load the bundled Chinese font as the application font: Chinese renders on any PC."""
+    font_id = QFontDatabase.addApplicationFont(str(paths.resource("fonts", UI_FONT_FILE)))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("bundled UI font could not be loaded")
+        return None
+    font = QFont(families[0])
+    font.setPointSizeF(max(app.font().pointSizeF(), 10.5))
+    app.setFont(font)
+    return families[0]
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setOrganizationName(APP_NAME)
+    register_ui_font(app)
+    return app
+
+
+def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
+    app = create_application()
+    ExceptionHook(show_dialogs=not no_err_windows).install()
+    database = open_database(db_url)
+    window = MainWindow(database=database)
+    window.show()
+    log.info("window opened")
+    try:
+        return app.exec()
+    finally:
+        database.dispose()

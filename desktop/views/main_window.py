@@ -1,0 +1,87 @@
+"""The main window: navigation on the left, one page per section on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop import APP_TITLE
+from desktop.db import Database
+from desktop.views.placeholder import PlaceholderPage
+from desktop.views.registration import RegistrationPage
+from desktop.views.settings_page import SettingsPage
+from desktop.views.widgets import named
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        named(self, "main_window", APP_TITLE)
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1280, 820)
+        self._add_widgets()
+        self._connect_signals()
+        self.navigation.setCurrentRow(0)
+
+    def _add_widgets(self) -> None:
+        self.navigation = named(QListWidget(), "navigation", self.tr("功能导航"))
+        self.navigation.setFixedWidth(150)
+        self.navigation.setStyleSheet(
+            "QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 8px; }"
+        )
+        self.pages = named(QStackedWidget(), "pages", self.tr("功能页面"))
+        self.registration = RegistrationPage(database=self.database)
+        self.settings = SettingsPage(database=self.database)
+        self.sections: list[tuple[str, QWidget]] = [
+            (self.tr("接待登记"), self.registration),
+            (self.tr("分流队列"), PlaceholderPage(
+                key="queue", title=self.tr("分流队列"),
+                text=self.tr("分流队列尚未开放：本版本中登记时已分配排队号，"
+                             "各室叫号、转办和办结功能将在后续版本提供。"))),
+            (self.tr("调解案件"), PlaceholderPage(
+                key="cases", title=self.tr("调解案件"),
+                text=self.tr("调解案件管理尚未开放：受理、调解记录、人民调解协议书和卷宗"
+                             "将在后续版本提供。"))),
+            (self.tr("台账统计"), PlaceholderPage(
+                key="reports", title=self.tr("台账统计"),
+                text=self.tr("台账统计尚未开放：来访登记台账、矛盾纠纷排查化解台账、"
+                             "月报和统计图表将在后续版本提供。"))),
+            (self.tr("系统设置"), self.settings),
+        ]
+        for title, page in self.sections:
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
+            self.navigation.addItem(item)
+            self.pages.addWidget(page)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.database_label = named(QLabel(self.database.url), "status.database",
+                                    self.tr("当前数据库"))
+        self.statusBar().addPermanentWidget(self.database_label)
+
+    def _connect_signals(self) -> None:
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+
+    def show_section(self, title: str) -> QWidget:
+        for row, (name, page) in enumerate(self.sections):
+            if name == title:
+                self.navigation.setCurrentRow(row)
+                return page
+        raise KeyError(title)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)

@@ -1,0 +1,133 @@
+"""Preview of a PDF inside the app (QtPdf), with print (system dialog) and save."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from desktop.views import dialogs
+from desktop.views.widgets import named
+
+log = logging.getLogger(__name__)
+
+
+def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
+    """Paint every page of ``document`` on ``printer`` at the printer's resolution."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise RuntimeError("printer could not be opened")
+    try:
+        dpi = printer.resolution()
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            size_pt = document.pagePointSize(page)
+            target = painter.viewport()
+            image_size = QSize(int(size_pt.width() / 72 * dpi), int(size_pt.height() / 72 * dpi))
+            image = document.render(page, image_size)
+            scaled = image_size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(target.topLeft(), image.scaled(scaled))
+        return document.pageCount()
+    finally:
+        painter.end()
+
+
+class PdfPreview(QWidget):
+    """A PDF shown from bytes; reusable inside pages (for live previews) and in the dialog."""
+
+    def __init__(self, *, object_name: str = "pdf_preview", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, object_name, self.tr("PDF 预览"))
+        self.document = QPdfDocument(self)
+        self._buffer = QBuffer(self)
+        self._bytes = b""
+        self.view = named(QPdfView(self), f"{object_name}.view", self.tr("文书预览"))
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self.document)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+
+    @property
+    def pdf_bytes(self) -> bytes:
+        return self._bytes
+
+    def set_pdf(self, data: bytes) -> None:
+        self._bytes = data
+        self.document.close()
+        self._buffer.close()
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+
+    def page_count(self) -> int:
+        return self.document.pageCount()
+
+
+class PdfPreviewDialog(QDialog):
+    """Shows a generated document before it is printed or saved."""
+
+    def __init__(self, *, pdf: bytes, title: str, suggested_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, "pdf_preview_dialog", title)
+        self.setWindowTitle(title)
+        self.resize(720, 860)
+        self.suggested_name = suggested_name
+        self.preview = PdfPreview(parent=self)
+        self.preview.set_pdf(pdf)
+        self.print_button = named(QPushButton(self.tr("打印(&P)…")), "preview.print",
+                                  self.tr("打印"))
+        self.save_button = named(QPushButton(self.tr("另存为(&S)…")), "preview.save",
+                                 self.tr("另存为 PDF"))
+        self.close_button = named(QPushButton(self.tr("关闭")), "preview.close", self.tr("关闭"))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.print_button, self.save_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.preview, 1)
+        layout.addLayout(buttons)
+        self.print_button.clicked.connect(self.on_print)
+        self.save_button.clicked.connect(self.on_save)
+        self.close_button.clicked.connect(self.accept)
+        self.print_button.setDefault(True)
+
+    def make_print_dialog(self, printer: QPrinter) -> QPrintDialog:
+        return QPrintDialog(printer, self)
+
+    def on_print(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.suggested_name)
+        dialog = self.make_print_dialog(printer)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            pages = print_pdf(self.preview.document, printer)
+        except RuntimeError:
+            log.exception("printing failed")
+            dialogs.warn(self, self.tr("打印失败"),
+                         self.tr("无法连接打印机，请检查打印机设置后重试。"))
+            return
+        log.info("printed %s (%d pages)", self.suggested_name, pages)
+
+    def on_save(self) -> None:
+        path = dialogs.ask_save_path(self, self.tr("保存 PDF"), self.suggested_name,
+                                     self.tr("PDF 文件 (*.pdf)"))
+        if path is None:
+            return
+        if path.suffix.lower() != ".pdf":
+            path = path.with_suffix(".pdf")
+        try:
+            path.write_bytes(self.preview.pdf_bytes)
+        except OSError as exc:
+            dialogs.warn(self, self.tr("保存失败"), self.tr("无法写入文件：{0}").format(exc))
+            return
+        dialogs.inform(self, self.tr("已保存"), self.tr("已保存到 {0}").format(path))

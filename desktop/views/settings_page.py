@@ -1,0 +1,123 @@
+"""系统设置: the centre's name and phone, the committee, the receipt paper, the database."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.db import Database
+from desktop.services.errors import ValidationError
+from desktop.services.settings import PAPER_SIZES, CentreSettings, load_settings, save_settings
+from desktop.views.widgets import FieldError, named
+
+
+class SettingsPage(QWidget):
+    def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        named(self, "settings", self.tr("系统设置"))
+        self._add_widgets()
+        self._connect_signals()
+        self.load()
+
+    def _add_widgets(self) -> None:
+        self.centre_name = named(QLineEdit(), "settings.centre_name", self.tr("中心名称"))
+        self.centre_phone = named(QLineEdit(), "settings.centre_phone", self.tr("中心电话"))
+        self.centre_address = named(QLineEdit(), "settings.centre_address", self.tr("中心地址"))
+        self.committee_name = named(QLineEdit(), "settings.committee_name",
+                                    self.tr("人民调解委员会名称"))
+        self.committee_short_name = named(QLineEdit(), "settings.committee_short_name",
+                                          self.tr("调委会简称（用于案号）"))
+        self.receipt_paper = named(QComboBox(), "settings.receipt_paper", self.tr("回执纸张"))
+        for key, text in PAPER_SIZES.items():
+            self.receipt_paper.addItem(text, key)
+        self.errors = {key: FieldError(f"settings.{key}_error")
+                       for key in ("centre_name", "committee_short_name", "receipt_paper")}
+        self.save_button = named(QPushButton(self.tr("保存设置")), "settings.save",
+                                 self.tr("保存设置"))
+        self.status = named(QLabel(), "settings.status", self.tr("保存结果"))
+
+        form = QFormLayout()
+        fields: list[tuple[str, QWidget, str | None]] = [
+            (self.tr("中心名称"), self.centre_name, "centre_name"),
+            (self.tr("中心电话"), self.centre_phone, None),
+            (self.tr("中心地址"), self.centre_address, None),
+            (self.tr("人民调解委员会"), self.committee_name, None),
+            (self.tr("调委会简称"), self.committee_short_name, "committee_short_name"),
+            (self.tr("回执纸张"), self.receipt_paper, "receipt_paper"),
+        ]
+        for label, widget, error_key in fields:
+            if error_key:
+                cell = QVBoxLayout()
+                cell.addWidget(widget)
+                cell.addWidget(self.errors[error_key])
+                form.addRow(label, cell)
+            else:
+                form.addRow(label, widget)
+        centre = QGroupBox(self.tr("中心信息（所有窗口共用）"))
+        centre.setLayout(form)
+
+        db_form = QFormLayout()
+        self.database_url = named(QLabel(self.database.url), "settings.database_url",
+                                  self.tr("当前数据库"))
+        self.database_url.setWordWrap(True)
+        db_form.addRow(self.tr("当前数据库"), self.database_url)
+        db_form.addRow(QLabel(self.tr(
+            "多个窗口共用一台 PostgreSQL 服务器时，请在每台电脑上设置环境变量 DESKTOP_DB_URL，"
+            "或以 --db 参数启动，详见使用说明。"
+        )))
+        db_box = QGroupBox(self.tr("数据库"))
+        db_box.setLayout(db_form)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(centre)
+        layout.addWidget(db_box)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def _connect_signals(self) -> None:
+        self.save_button.clicked.connect(self.on_save)
+
+    def load(self) -> None:
+        with self.database.read() as session:
+            settings = load_settings(session)
+        self.centre_name.setText(settings.centre_name)
+        self.centre_phone.setText(settings.centre_phone)
+        self.centre_address.setText(settings.centre_address)
+        self.committee_name.setText(settings.committee_name)
+        self.committee_short_name.setText(settings.committee_short_name)
+        paper = self.receipt_paper.findData(settings.receipt_paper)
+        self.receipt_paper.setCurrentIndex(max(paper, 0))
+
+    def on_save(self) -> None:
+        settings = CentreSettings(
+            centre_name=self.centre_name.text(),
+            centre_phone=self.centre_phone.text(),
+            centre_address=self.centre_address.text(),
+            committee_name=self.committee_name.text(),
+            committee_short_name=self.committee_short_name.text(),
+            receipt_paper=self.receipt_paper.currentData(),
+        )
+        try:
+            with self.database.write() as session:
+                save_settings(session, settings)
+        except ValidationError as exc:
+            for key, label in self.errors.items():
+                label.show_message(exc.errors.get(key))
+            self.status.setText(self.tr("设置未保存。"))
+            return
+        for label in self.errors.values():
+            label.show_message(None)
+        self.status.setText(self.tr("设置已保存。"))

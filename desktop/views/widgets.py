@@ -1,0 +1,37 @@
+"""Small helpers every view uses to name its widgets and show field errors."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+W = TypeVar("W", bound=QWidget)
+
+RISK_COLOURS = {"红": "#d93025", "橙": "#f29900", "黄": "#f6c700"}
+RISK_TEXT_COLOURS = {"红": "#ffffff", "橙": "#ffffff", "黄": "#3c3c3c"}
+
+
+def named(widget: W, object_name: str, accessible_name: str, tooltip: str | None = None) -> W:
+    """Give ``widget`` a stable objectName (tests) and an accessible name (screen readers)."""
+    widget.setObjectName(object_name)
+    widget.setAccessibleName(accessible_name)
+    if tooltip:
+        widget.setToolTip(tooltip)
+    return widget
+
+
+class FieldError(QLabel):
+    """The red message shown beside a field that is wrong; empty and hidden otherwise."""
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setAccessibleName("错误提示")
+        self.setStyleSheet("color: #c5221f;")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, message: str | None) -> None:
+        self.setText(message or "")
+        self.setVisible(bool(message))

@@ -1,0 +1,64 @@
+"""Screenshot a section of the real main window (for looking at the UI during development).
+
+    xvfb-run -a python scripts/screenshot.py --section 接待登记 --out /tmp/reg.png [--demo 300]
+
+Uses a throwaway data folder unless --db is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--section", default="接待登记")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--db")
+    parser.add_argument("--demo", type=int, default=0, help="demo visits to generate first")
+    parser.add_argument("--size", default="1280x820")
+    parser.add_argument("--wait", type=int, default=800, help="ms to let the window settle")
+    args = parser.parse_args()
+    if not args.db:
+        os.environ["DESKTOP_DATA_DIR"] = tempfile.mkdtemp(prefix="desk-shot-")
+
+    from PySide6.QtCore import QTimer
+
+    from desktop.services.bootstrap import open_database
+    from desktop.services.demo_data import generate_demo_data
+    from desktop.views.app import create_application
+    from desktop.views.main_window import MainWindow
+
+    app = create_application()
+    database = open_database(args.db)
+    if args.demo:
+        generate_demo_data(database, visits=args.demo)
+    window = MainWindow(database=database)
+    width, height = (int(v) for v in args.size.split("x"))
+    window.resize(width, height)
+    window.show()
+    window.show_section(args.section)
+
+    def shoot() -> None:
+        screen = app.primaryScreen()
+        pixmap = screen.grabWindow(0) if os.environ.get("DISPLAY") else window.grab()
+        if pixmap.isNull() or pixmap.width() < 10:
+            pixmap = window.grab()
+        pixmap.save(str(Path(args.out)))
+        print(args.out)
+        app.quit()
+
+    QTimer.singleShot(args.wait, shoot)
+    app.exec()
+    database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
