@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -14,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.config import resolve_database_url, save_database_url
 from desktop.db import Database
+from desktop.services.connection import database_url_error
 from desktop.services.errors import ValidationError
 from desktop.services.settings import PAPER_SIZES, CentreSettings, load_settings, save_settings
 from desktop.views.widgets import FieldError, named
@@ -67,15 +70,51 @@ class SettingsPage(QWidget):
         centre.setLayout(form)
 
         db_form = QFormLayout()
+        choice = resolve_database_url()
         self.database_url = named(QLabel(self.database.url), "settings.database_url",
                                   self.tr("当前数据库"))
         self.database_url.setWordWrap(True)
+        self.database_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         db_form.addRow(self.tr("当前数据库"), self.database_url)
-        db_form.addRow(QLabel(self.tr(
-            "多个窗口共用一台 PostgreSQL 服务器时，请在每台电脑上设置环境变量 DESKTOP_DB_URL，"
-            "或以 --db 参数启动，详见使用说明。"
-        )))
-        db_box = QGroupBox(self.tr("数据库"))
+        self.new_database_url = named(QLineEdit(), "settings.new_database_url",
+                                      self.tr("本机数据库地址"))
+        self.new_database_url.setPlaceholderText(
+            "postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
+        )
+        if choice.origin == "config":
+            self.new_database_url.setText(choice.url)
+        self.errors["database_url"] = FieldError("settings.database_url_error")
+        cell = QVBoxLayout()
+        cell.addWidget(self.new_database_url)
+        cell.addWidget(self.errors["database_url"])
+        db_form.addRow(self.tr("改用数据库"), cell)
+        self.check_database_button = named(QPushButton(self.tr("测试连接")),
+                                           "settings.check_database", self.tr("测试连接"))
+        self.save_database_button = named(QPushButton(self.tr("保存（重启后生效）")),
+                                          "settings.save_database",
+                                          self.tr("保存数据库地址，重启后生效"))
+        self.default_database_button = named(QPushButton(self.tr("恢复本机默认")),
+                                             "settings.default_database",
+                                             self.tr("恢复使用本机 SQLite 数据库"))
+        db_buttons = QHBoxLayout()
+        db_buttons.addWidget(self.check_database_button)
+        db_buttons.addWidget(self.save_database_button)
+        db_buttons.addWidget(self.default_database_button)
+        db_buttons.addStretch(1)
+        db_form.addRow("", db_buttons)
+        note = QLabel(self.tr(
+            "单机使用时无需设置。多个窗口共用一台 PostgreSQL 服务器时，在每台电脑上填写同一个"
+            "地址并保存，重启程序后生效；也可用环境变量 DESKTOP_DB_URL 或 --db 参数指定。"
+        ))
+        note.setWordWrap(True)
+        db_form.addRow(note)
+        if choice.origin in ("option", "environment"):
+            self.new_database_url.setEnabled(False)
+            self.save_database_button.setEnabled(False)
+            self.default_database_button.setEnabled(False)
+            note.setText(self.tr("本次启动的数据库由 --db 参数或环境变量 DESKTOP_DB_URL 指定，"
+                                 "此处不能修改。"))
+        db_box = QGroupBox(self.tr("本机数据库"))
         db_box.setLayout(db_form)
 
         buttons = QHBoxLayout()
@@ -89,6 +128,9 @@ class SettingsPage(QWidget):
 
     def _connect_signals(self) -> None:
         self.save_button.clicked.connect(self.on_save)
+        self.check_database_button.clicked.connect(self.on_check_database)
+        self.save_database_button.clicked.connect(self.on_save_database)
+        self.default_database_button.clicked.connect(self.on_default_database)
 
     def load(self) -> None:
         with self.database.read() as session:
@@ -114,10 +156,34 @@ class SettingsPage(QWidget):
             with self.database.write() as session:
                 save_settings(session, settings)
         except ValidationError as exc:
-            for key, label in self.errors.items():
-                label.show_message(exc.errors.get(key))
+            for key in ("centre_name", "committee_short_name", "receipt_paper"):
+                self.errors[key].show_message(exc.errors.get(key))
             self.status.setText(self.tr("设置未保存。"))
             return
-        for label in self.errors.values():
-            label.show_message(None)
+        for key in ("centre_name", "committee_short_name", "receipt_paper"):
+            self.errors[key].show_message(None)
         self.status.setText(self.tr("设置已保存。"))
+
+    def _checked_database_url(self) -> str | None:
+        url = self.new_database_url.text().strip()
+        error = database_url_error(url)
+        self.errors["database_url"].show_message(error)
+        return None if error else url
+
+    def on_check_database(self) -> None:
+        if self._checked_database_url():
+            self.status.setText(self.tr("连接成功。"))
+
+    def on_save_database(self) -> None:
+        url = self._checked_database_url()
+        if url is None:
+            self.status.setText(self.tr("数据库地址未保存。"))
+            return
+        save_database_url(url)
+        self.status.setText(self.tr("数据库地址已保存，重启程序后生效。"))
+
+    def on_default_database(self) -> None:
+        save_database_url(None)
+        self.new_database_url.clear()
+        self.errors["database_url"].show_message(None)
+        self.status.setText(self.tr("已恢复使用本机数据库，重启程序后生效。"))

@@ -1,0 +1,42 @@
+"""Checking a database address before this PC is pointed at it."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = ("sqlite", "postgresql")
+
+
+def database_url_error(url: str) -> str | None:
+    """Why this PC cannot use ``url``, in Chinese; ``None`` when a connection works."""
+    url = url.strip()
+    if not url:
+        return "请填写数据库地址"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "数据库地址格式不正确，例如 postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
+    if parsed.get_backend_name() not in SUPPORTED:
+        return "只支持 SQLite 和 PostgreSQL 数据库"
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = 5
+    try:
+        engine = create_engine(parsed, connect_args=connect_args)
+    except (ArgumentError, NoSuchModuleError):
+        return "不支持的数据库驱动，PostgreSQL 请使用 postgresql+psycopg://"
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        log.info("database check failed for %s: %s", parsed.render_as_string(), exc)
+        return "无法连接数据库，请检查服务器地址、端口、用户名和密码"
+    finally:
+        engine.dispose()
+    return None
