@@ -29,6 +29,7 @@ from desktop.models import (
     Staff,
     Visit,
 )
+from desktop.services import numbering
 from desktop.services.validation import make_id_number
 
 Progress = Callable[[int, int], None]
@@ -213,6 +214,7 @@ def _visits(ctx: DemoContext, total: int, progress: Progress | None) -> None:
         for staff_id, room_id in session.execute(select(Staff.id, Staff.room_id)):
             if room_id is not None:
                 handlers_by_room.setdefault(room_id, []).append(staff_id)
+    dirty: set[str] = set()  # counters changed since the last flush
     persons: list[dict] = []
     visits: list[dict] = []
     referrals: list[dict] = []
@@ -222,14 +224,11 @@ def _visits(ctx: DemoContext, total: int, progress: Progress | None) -> None:
         with ctx.database.write() as session:
             for model, rows in ((Person, persons), (Visit, visits), (Referral, referrals)):
                 if rows:
-                    session.execute(insert(model), rows)
+                    # Core executemany on the connection: one statement per batch.
+                    session.connection().execute(insert(model), rows)
             _fix_sequences(session, "person", "visit", "referral")
-            for key, value in counters.items():
-                row = session.get(SequenceCounter, key)
-                if row is None:
-                    session.add(SequenceCounter(key=key, value=value))
-                elif row.value < value:
-                    row.value = value
+            numbering.raise_to(session, {key: counters[key] for key in dirty})
+        dirty.clear()
         ctx.summary.add("来访人", len(persons))
         ctx.summary.add("来访登记", len(visits))
         ctx.summary.add("分流排队", len(referrals))
@@ -245,6 +244,7 @@ def _visits(ctx: DemoContext, total: int, progress: Progress | None) -> None:
             at = start + timedelta(seconds=offset)
             vkey = f"visit:{at:%Y%m%d}"
             counters[vkey] = counters.get(vkey, 0) + 1
+            dirty.add(vkey)
             category = rng.choices(category_names, weights)[0]
             category_id, suggested_room = ctx.categories.get(category, (None, None))
             room_id = suggested_room or ctx.rooms["window"]
@@ -285,6 +285,7 @@ def _visits(ctx: DemoContext, total: int, progress: Progress | None) -> None:
             })
             tkey = f"ticket:{room_id}:{at:%Y%m%d}"
             counters[tkey] = counters.get(tkey, 0) + 1
+            dirty.add(tkey)
             seq = counters[tkey]
             age = (now - at).total_seconds()
             status, called, started, finished, result = "done", None, None, None, None

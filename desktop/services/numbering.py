@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, case, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -42,3 +42,28 @@ def next_value(session: Session, key: str) -> int:
         session.flush()
         return 1
     return int(result)
+
+
+def raise_to(session: Session, values: dict[str, int]) -> None:
+    """Make sure each counter is at least the given value (after rows were bulk-written)."""
+    if not values:
+        return
+    table = cast(Table, SequenceCounter.__table__)
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        for key, value in values.items():
+            row = session.get(SequenceCounter, key)
+            if row is None:
+                session.add(SequenceCounter(key=key, value=value))
+            elif row.value < value:
+                row.value = value
+        session.flush()
+        return
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"value": case((table.c.value < stmt.excluded.value, stmt.excluded.value),
+                            else_=table.c.value)},
+    )
+    session.execute(stmt, [{"key": k, "value": v} for k, v in values.items()])
