@@ -67,6 +67,10 @@ class SettingsPage(QWidget):
             else:
                 form.addRow(label, widget)
         centre = QGroupBox(self.tr("中心信息（所有窗口共用）"))
+        centre_buttons = QHBoxLayout()
+        centre_buttons.addStretch(1)
+        centre_buttons.addWidget(self.save_button)
+        form.addRow(centre_buttons)
         centre.setLayout(form)
 
         db_form = QFormLayout()
@@ -117,13 +121,10 @@ class SettingsPage(QWidget):
         db_box = QGroupBox(self.tr("本机数据库"))
         db_box.setLayout(db_form)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(centre)
         layout.addWidget(db_box)
-        layout.addLayout(buttons)
+        layout.addWidget(self.status)
         layout.addStretch(1)
 
     def _connect_signals(self) -> None:
