@@ -140,10 +140,10 @@ def ensure_system_packages(
     missing_lean = [g for g in lean if not have.intersection(g)]
     if not missing and not missing_lean:
         return
-    sudo = privileged()
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    # sudo resets the environment, so the variable goes on the command line.
+    apt = [*privileged(), "env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]
     say("installing system packages: " + " ".join(g[0] for g in [*missing, *missing_lean]))
-    run([*sudo, "apt-get", "update", "-q"], env=env)
+    run([*apt, "update", "-q"])
 
     def pick(group: tuple[str, ...]) -> str:
         if len(group) == 1:
@@ -154,10 +154,10 @@ def ensure_system_packages(
         raise BootstrapError(f"none of these packages is available: {', '.join(group)}")
 
     if missing:
-        run([*sudo, "apt-get", "install", "-y", "-q", *[pick(g) for g in missing]], env=env)
+        run([*apt, "install", "-y", "-q", *[pick(g) for g in missing]])
     if missing_lean:
-        run([*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends",
-             *[pick(g) for g in missing_lean]], env=env)
+        run([*apt, "install", "-y", "-q", "--no-install-recommends",
+             *[pick(g) for g in missing_lean]])
 
 
 # --- virtual environment -----------------------------------------------------------------------
