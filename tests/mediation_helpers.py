@@ -30,7 +30,8 @@ def staff(database: Database) -> tuple[int, int, int]:
 def person(n: int, side: str = "申请人", **changes: object) -> mediation.PartyInput:
     values: dict[str, object] = dict(
         name=f"当事人{n}", side=side, gender="男" if n % 2 else "女", ethnicity="汉",
-        birth_date=date(1970 + n, 3, 14), id_number=make_id_number("110105", date(1970 + n, 3, 14), n),
+        birth_date=date(1970 + n, 3, 14),
+        id_number=make_id_number("110105", date(1970 + n, 3, 14), n),
         occupation="个体经营", address=f"东城区建设路{n}号", phone=f"1380013{n:04d}",
     )
     values.update(changes)
@@ -47,8 +48,8 @@ def organisation(side: str = "被申请人", **changes: object) -> mediation.Par
 
 
 def make_case(database: Database, *, parties: list[mediation.PartyInput] | None = None,
-              accepted_on: date = date(2026, 11, 2), facts: str = "楼上装修噪音扰民，双方多次协商未果。",
-              ) -> mediation.CaseRef:
+              accepted_on: date = date(2026, 11, 2),
+              facts: str = "楼上装修噪音扰民，双方多次协商未果。") -> mediation.CaseRef:
     m1, m2, rec = staff(database)
     data = mediation.CaseInput(
         facts=facts, matters="赔偿损失并停止夜间施工", mediator_ids=[m1, m2], recorder_id=rec,

@@ -20,7 +20,7 @@ from pypdf.errors import PdfReadError
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from desktop.printing import case_documents, fonts, legal
 from desktop.printing.agreement import render_agreement, render_oral_agreement
@@ -121,8 +121,8 @@ def casefile_parts(detail: CaseDetail, contents: dict[int, bytes], *,
     steps.append(lambda: [_part("当事人权利义务告知书", detail.accepted_on,
                                 case_documents.render_rights_notice(detail))])
     steps.append(attachments("证据材料"))
-    for number, item in enumerate(detail.sessions, 1):
-        steps.append(partial(_session_part, detail, item.id, number, item.held_at.date()))
+    for number, record in enumerate(detail.sessions, 1):
+        steps.append(partial(_session_part, detail, record.id, number, record.held_at.date()))
     agreement = detail.agreement
     if agreement is not None and agreement.clauses:
         if agreement.kind == "written":
@@ -163,7 +163,8 @@ def _plain_build(story: list, title: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=legal.PAGE, leftMargin=legal.LEFT,
                             rightMargin=legal.RIGHT, topMargin=legal.TOP,
-                            bottomMargin=legal.BOTTOM, title=title)
+                            bottomMargin=legal.BOTTOM, title=title,
+                            initialFontName=fonts.serif())
     doc.build(story, canvasmaker=partial(Canvas, initialFontName=fonts.serif()))
     return buffer.getvalue()
 
@@ -215,7 +216,7 @@ def _contents(detail: CaseDetail, parts: list[FilePart], styles: Styles) -> byte
               for i, c in enumerate(row)] for row in rows]
     table = Table(cells, colWidths=[w * 0.09, w * 0.45, w * 0.2, w * 0.13, w * 0.13],
                   repeatRows=1)
-    table.setStyle(TableStyle([
+    table.setStyle(legal.table_style([
         ("GRID", (0, 0), (-1, -1), 0.6, "black"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 5),

@@ -109,6 +109,15 @@ class Styles:
         self.center = ParagraphStyle("center", parent=self.body, alignment=TA_CENTER)
 
 
+def table_style(commands: Sequence[tuple]) -> TableStyle:
+    """A table style whose cells use the embedded Song face.
+
+    ReportLab sets each cell's font (Helvetica unless told) even for cells holding
+    flowables, which would declare an unembedded font in the PDF.
+    """
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.serif()), *commands])
+
+
 def paragraphs(text: str | None, style: ParagraphStyle) -> list[Flowable]:
     """One Paragraph per line of ``text`` (blank lines dropped), so long texts break cleanly."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -153,7 +162,7 @@ def form_table(rows: Sequence[Sequence[Any]], col_widths: Sequence[float], style
     ]
     for start, end in spans:
         commands.append(("SPAN", start, end))
-    table.setStyle(TableStyle(commands))
+    table.setStyle(table_style(commands))
     return table
 
 
@@ -174,10 +183,10 @@ def signature_rows(entries: Sequence[tuple[str, str]], styles: Styles, *,
             cells.append(row)
             row = []
     if row:
-        row += [""] * (columns - len(row))
+        row += [Spacer(1, 1) for _ in range(columns - len(row))]
         cells.append(row)
     table = Table(cells, colWidths=[cell_width] * columns, rowHeights=[height] * len(cells))
-    table.setStyle(TableStyle([
+    table.setStyle(table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 6),
@@ -196,18 +205,19 @@ def closing_block(signers: Sequence[tuple[str, str]], committee_name: str, when:
             for label, hint in signers]
     left_table = Table([[cell] for cell in left], colWidths=[WIDTH * 0.5],
                        rowHeights=[13 * mm] * len(left))
-    left_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    left_table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                     ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     seal_text = ParagraphStyle("seal", parent=styles.cell, alignment=TA_CENTER)
     text_height = 3 * (seal_text.leading + 7)
     right = Table(
-        [[""], [Paragraph(esc(committee_name), seal_text)],
+        [[Spacer(1, 1)], [Paragraph(esc(committee_name), seal_text)],
          [Paragraph(esc(note), seal_text)], [Paragraph(cn_date(when), seal_text)]],
         colWidths=[WIDTH * 0.46],
         rowHeights=[max(10 * mm, 13 * mm * len(left) - text_height), None, None, None],
     )
+    right.setStyle(table_style([]))
     outer = Table([[left_table, right]], colWidths=[WIDTH * 0.52, WIDTH * 0.48])
-    outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+    outer.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return KeepTogether([Spacer(1, 2 * mm), outer])
@@ -217,11 +227,11 @@ def seal_block(committee_name: str, when: date | None, styles: Styles, *,
                note: str = "（人民调解委员会印）") -> Flowable:
     """The committee's name and the date on the right, with room above for the round seal."""
     block = Table(
-        [[""], [Paragraph(esc(committee_name), styles.center)],
+        [[Spacer(1, 1)], [Paragraph(esc(committee_name), styles.center)],
          [Paragraph(esc(note), styles.center)], [Paragraph(cn_date(when), styles.center)]],
         colWidths=[80 * mm], rowHeights=[12 * mm, None, None, None], hAlign="RIGHT",
     )
-    block.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+    block.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return KeepTogether([Spacer(1, 2 * mm), block])
 
@@ -265,6 +275,9 @@ def build(story: list[Flowable], *, title: str, header: str = "", author: str = 
     doc = SimpleDocTemplate(
         buffer, pagesize=PAGE, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP,
         bottomMargin=BOTTOM, title=title, author=author, subject=title, creator=author,
+        # The document template passes its own initialFontName to the canvas, so it is set
+        # here: no unembedded Helvetica gets declared.
+        initialFontName=fonts.serif(),
     )
     doc.build(story, canvasmaker=partial(NumberedCanvas, header=header,
                                          initialFontName=fonts.serif()))

@@ -444,7 +444,8 @@ def _get_case(session: Session, case_id: int) -> MediationCase:
 
 def case_id_for(session: Session, case_no: str) -> int:
     """The id of the case with this number; ``NotFoundError`` when there is none."""
-    found = session.scalar(select(MediationCase.id).where(MediationCase.case_no == case_no.strip()))
+    number = case_no.strip().replace("(", "（").replace(")", "）").replace(" ", "")
+    found = session.scalar(select(MediationCase.id).where(MediationCase.case_no == number))
     if found is None:
         raise NotFoundError(f"没有案号为 {case_no} 的调解案件")
     return int(found)
