@@ -40,6 +40,9 @@ from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.settings import load_settings
 
 MEDIATION_ROOM = "mediation"
+# A routed visit waits for a case while its ticket is open, or when the room
+# finished it with the result "case_opened" (立案调解) and no case exists yet.
+OPEN_REFERRAL_STATES = ["waiting", "called", "serving", "on_hold"]
 TIME_LIMIT_DAYS = 30  # 调解期限: cases are expected to close within 30 days
 JUDICIAL_DAYS = 30  # 司法确认: apply within 30 days of the agreement taking effect
 
@@ -492,7 +495,8 @@ def routed_visits(session: Session, *, limit: int = 200) -> list[RoutedVisit]:
         .join(Person, Person.id == Visit.person_id)
         .outerjoin(Category, Category.id == Visit.category_id)
         .where(Room.code == MEDIATION_ROOM, ~has_case,
-               Referral.status.not_in(["no_show", "transferred"]))
+               or_(Referral.status.in_(OPEN_REFERRAL_STATES),
+                   and_(Referral.status == "done", Referral.result == "case_opened")))
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
         .limit(limit)
     )
@@ -970,7 +974,7 @@ def save_agreement(database: Database, case_id: int, data: AgreementInput) -> No
         for position, text in enumerate(c.strip() for c in data.clauses if c.strip()):
             agreement.clauses.append(AgreementClause(position=position + 1, text=text))
         if case_.judicial is not None:
-            case_.judicial.deadline_on = _judicial_deadline(agreement.effective_on)
+            case_.judicial.deadline_on = judicial_deadline(agreement.effective_on)
 
 
 def agreement_input(session: Session, case_id: int) -> AgreementInput | None:
@@ -1101,7 +1105,7 @@ def due_follow_ups(session: Session, *, today: date | None = None,
             for fid, cid, no, planned in rows]
 
 
-def _judicial_deadline(effective: date | None) -> date | None:
+def judicial_deadline(effective: date | None) -> date | None:
     return effective + timedelta(days=JUDICIAL_DAYS) if effective else None
 
 
@@ -1120,7 +1124,7 @@ def save_judicial_confirmation(database: Database, case_id: int, data: JudicialI
         agreement = case_.agreement
         if agreement is None or agreement.kind != "written":
             raise ValidationError({"court": "只有书面调解协议可以申请司法确认"})
-        deadline = _judicial_deadline(agreement.effective_on)
+        deadline = judicial_deadline(agreement.effective_on)
         if data.applied_on and deadline and data.applied_on > deadline:
             raise ValidationError({"applied_on": f"已超过申请期限（{deadline:%Y年%m月%d日}）"})
         row = case_.judicial
