@@ -283,3 +283,26 @@ def test_attachments_are_kept_in_the_database(database: Database) -> None:
 def test_unknown_case_number_is_reported(database: Database) -> None:
     with database.read() as session, pytest.raises(NotFoundError):
         mediation.case_id_for(session, "（2026）东人调字第9999号")
+
+
+def test_demo_data_opens_cases_with_consistent_numbers(database: Database) -> None:
+    from desktop.services.demo_data import generate_demo_data
+
+    summary = generate_demo_data(database, visits=400, seed=7)
+    assert summary.counts["调解案件"] > 10
+    with database.read() as session:
+        by_year: dict[int, list[int]] = {}
+        for year, seq in session.execute(select(MediationCase.year, MediationCase.seq)):
+            by_year.setdefault(year, []).append(seq)
+        for year, seqs in by_year.items():
+            assert sorted(seqs) == list(range(1, len(seqs) + 1))
+            counter = session.get(SequenceCounter, f"case:{year}")
+            assert counter is not None and counter.value == len(seqs)
+        routed = mediation.routed_visits(session)
+        assert all(r.visit_id for r in routed)
+        assert session.scalar(select(func.count()).select_from(CaseParty)) >= 2 * summary.counts[
+            "调解案件"]
+    # The next acceptance continues the series.
+    year = date.today().year
+    ref = h.make_case(database, accepted_on=date.today())
+    assert ref.case_no.endswith(f"第{len(by_year.get(year, [])) + 1:04d}号")

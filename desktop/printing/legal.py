@@ -174,6 +174,8 @@ def signature_rows(entries: Sequence[tuple[str, str]], styles: Styles, *,
     Rows never split, and the table breaks between rows on a page break.
     """
     cell_width = WIDTH / columns
+    if not entries:  # no party yet (a draft): still leave a line to sign on
+        entries = [("当事人：", "签名、盖章或按指印")]
     cells: list[list[Any]] = []
     row: list[Any] = []
     for label, hint in entries:
