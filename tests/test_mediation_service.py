@@ -107,7 +107,7 @@ def test_case_from_a_routed_visit_prefills_the_applicant(database: Database) -> 
         routed = mediation.routed_visits(session)
         assert [r.visit_no for r in routed] == [visit_no]
         data, applicant = mediation.draft_from_visit(session, routed[0].visit_id)
-    assert "楼道" in data.facts and "希望清理楼道" in data.facts
+    assert "楼道" in data.facts and data.matters == "希望清理楼道"
     assert data.category_id is not None and data.referral_id is not None
     assert (applicant.name, applicant.gender, applicant.id_number) == ("王秀英", "女", id_number(7))
     assert applicant.phone == "13912345678" and applicant.address == "建设路12号"

@@ -1,6 +1,7 @@
 """Invented mediation cases for the demo database (one call in ``generate_demo_data``).
 
-About one visit in eight of those routed to the mediation room becomes a case,
+About one visit in eight of those routed to the mediation room (the ones the
+room finished as 立案调解) becomes a case,
 numbered in order of acceptance from the ``case:{year}`` counters (which are
 left consistent with the cases written). Older cases are mostly closed, with
 agreements (some with amounts), follow-ups (some due) and a few 司法确认.
@@ -14,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from desktop.models import (
@@ -47,7 +48,6 @@ from desktop.services.mediation import TIME_LIMIT_DAYS, format_case_no
 from desktop.services.settings import load_settings
 from desktop.services.validation import make_id_number
 
-CASE_SHARE = 8  # one case per this many visits routed to mediation
 ORGANISATION_CATEGORIES = {"物业", "劳动争议/欠薪", "消费", "医疗"}
 COMPANY_WORDS = ["物业服务", "建筑工程", "商贸", "家电销售", "装饰工程", "餐饮管理", "医疗门诊",
                  "健身服务"]
@@ -116,17 +116,18 @@ def generate_cases(ctx: DemoContext) -> None:
         stmt = (
             select(Visit.id, Referral.id, Visit.visited_at, Visit.category_id, Visit.summary,
                    Visit.request, Person.id, Person.name, Person.gender, Person.id_number,
-                   Person.phone, Person.address)
+                   Person.phone, Person.address, Referral.result)
             .join(Referral, Referral.visit_id == Visit.id)
             .join(Room, Room.id == Referral.room_id)
             .join(Person, Person.id == Visit.person_id)
-            .where(Room.code == "mediation")
+            .where(Room.code == "mediation", Referral.status == "done")
             .order_by(Visit.visited_at, Visit.id)
         )
+        # The visits the room finished as 立案调解 ("case_opened": about one in seven of the
+        # finished ones, one in eight of all) become cases, so none is left waiting.
         chosen = [row for row in session.execute(stmt.execution_options(yield_per=BATCH))
-                  if row[0] not in taken and rng.randrange(CASE_SHARE) == 0]
+                  if row[0] not in taken and row[-1] == "case_opened"]
     rows: dict[Any, list[dict[str, Any]]] = {}
-    opened: list[int] = []
 
     def add(model: Any, row: dict[str, Any]) -> None:
         rows.setdefault(model, []).append(row)
@@ -137,9 +138,6 @@ def generate_cases(ctx: DemoContext) -> None:
                           AgreementClause, FollowUp, JudicialConfirmation):
                 if rows.get(model):
                     session.execute(insert(model), rows[model])  # type: ignore[arg-type]
-            if opened:
-                session.execute(update(Referral).execution_options(synchronize_session=False),
-                                [{"id": r, "result": "case_opened"} for r in opened])
             _fix_sequences(session, "mediation_case", "case_party", "mediation_session",
                            "agreement", "agreement_clause", "follow_up", "judicial_confirmation")
             _store_counters(session, counters)
@@ -147,10 +145,9 @@ def generate_cases(ctx: DemoContext) -> None:
         ctx.summary.add("调解协议", len(rows.get(Agreement, [])))
         ctx.summary.add("回访", len(rows.get(FollowUp, [])))
         rows.clear()
-        opened.clear()
 
     for (visit_id, referral_id, visited_at, category_id, summary, request, person_id, name,
-         gender, id_number, phone, address) in chosen:
+         gender, id_number, phone, address, _result) in chosen:
         accepted = min(visited_at.date() + timedelta(days=rng.choice([0, 0, 0, 1, 2])), today)
         key = f"case:{accepted.year}"
         counters[key] = counters.get(key, 0) + 1
@@ -181,7 +178,6 @@ def generate_cases(ctx: DemoContext) -> None:
             "created_at": datetime.combine(accepted, time(10)),
             "updated_at": datetime.combine(closed or accepted, time(16)),
         })
-        opened.append(referral_id)
         for staff_id in team:
             add(case_mediator, {"case_id": case_id, "staff_id": staff_id})
         add(CaseParty, {
@@ -245,7 +241,9 @@ def generate_cases(ctx: DemoContext) -> None:
                                   "position": position, "text": text})
             ids[AgreementClause] += 1
         planned = closed + timedelta(days=14)
-        done = planned <= today - timedelta(days=2) and rng.random() < 0.8
+        # Older follow-ups were all made; some of the last month's are still due.
+        done = planned <= today - timedelta(days=2) and (
+            planned < today - timedelta(days=30) or rng.random() < 0.6)
         add(FollowUp, {
             "id": ids[FollowUp], "case_id": case_id, "planned_on": planned,
             "done_on": planned if done else None, "method": rng.choice(["电话", "上门"]) if done

@@ -43,6 +43,7 @@ MEDIATION_ROOM = "mediation"
 # A routed visit waits for a case while its ticket is open, or when the room
 # finished it with the result "case_opened" (立案调解) and no case exists yet.
 OPEN_REFERRAL_STATES = ["waiting", "called", "serving", "on_hold"]
+PENDING_DAYS = 90
 TIME_LIMIT_DAYS = 30  # 调解期限: cases are expected to close within 30 days
 JUDICIAL_DAYS = 30  # 司法确认: apply within 30 days of the agreement taking effect
 
@@ -484,9 +485,15 @@ def staff_choices(session: Session) -> list[StaffChoice]:
     return [StaffChoice(i, n, r) for i, n, r in rows]
 
 
-def routed_visits(session: Session, *, limit: int = 200) -> list[RoutedVisit]:
-    """Visits routed to the mediation room without a case yet, newest first."""
+def routed_visits(session: Session, *, limit: int = 200,
+                  today: date | None = None) -> list[RoutedVisit]:
+    """Visits routed to the mediation room without a case yet, newest first.
+
+    Open tickets always show; tickets the room finished as 立案调解 show for
+    ``PENDING_DAYS`` days (an older one is no longer waiting for a case).
+    """
     has_case = select(MediationCase.id).where(MediationCase.visit_id == Visit.id).exists()
+    since = datetime.combine(_today(today) - timedelta(days=PENDING_DAYS), datetime.min.time())
     stmt = (
         select(Visit.id, Referral.id, Visit.visit_no, Referral.ticket_no, Visit.visited_at,
                Person.name, Category.name, Visit.summary)
@@ -496,7 +503,8 @@ def routed_visits(session: Session, *, limit: int = 200) -> list[RoutedVisit]:
         .outerjoin(Category, Category.id == Visit.category_id)
         .where(Room.code == MEDIATION_ROOM, ~has_case,
                or_(Referral.status.in_(OPEN_REFERRAL_STATES),
-                   and_(Referral.status == "done", Referral.result == "case_opened")))
+                   and_(Referral.status == "done", Referral.result == "case_opened",
+                        Visit.visited_at >= since)))
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
         .limit(limit)
     )
@@ -514,16 +522,16 @@ def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyI
                                           Room.code == MEDIATION_ROOM)
         .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(1)
     )
-    facts = visit.summary
-    if visit.request:
-        facts += f"\n申请人请求：{visit.request}"
     person = visit.person
     detail = f"综治中心接待分流（{visit.visit_no}"
     detail += f"，{referral.ticket_no}）" if referral else "）"
+    # The mediator who served the ticket, if any, is offered as the case's mediator.
+    handler = referral.handled_by if referral else None
     data = CaseInput(
-        facts=facts, matters=visit.request or "", source="当事人申请", source_detail=detail,
-        category_id=visit.category_id, visit_id=visit.id,
+        facts=visit.summary, matters=visit.request or "", source="当事人申请",
+        source_detail=detail, category_id=visit.category_id, visit_id=visit.id,
         referral_id=referral.id if referral else None,
+        mediator_ids=[handler.id] if handler and handler.role == "mediator" else [],
     )
     applicant = PartyInput(
         name=person.name, side="申请人", kind="person", person_id=person.id,
