@@ -260,7 +260,9 @@ def render_all_session_records(detail: CaseDetail) -> bytes:
 def follow_up_story(detail: CaseDetail, item: FollowUpData, styles: Styles) -> list[Flowable]:
     w = legal.WIDTH
     agreement = detail.agreement
-    summary = "；".join(agreement.clauses) if agreement else (detail.outcome or "")
+    summary = ("\n".join(f"{legal.chinese_number(n)}、{c}" for n, c in
+                         enumerate(agreement.clauses, 1))
+               if agreement else (detail.outcome_reason or ""))
     form = ""
     if agreement:
         form = "（书面协议）" if agreement.kind == "written" else "（口头协议）"
@@ -321,7 +323,7 @@ def judicial_application_story(detail: CaseDetail, styles: Styles) -> list[Flowa
         Paragraph("请求事项：", styles.heading),
         Paragraph(
             f"请求确认申请人之间于{legal.cn_date(signed)}经{esc(detail.committee_name)}主持调解"
-            f"达成的调解协议（{esc(detail.case_no)}）有效。", styles.indent),
+            f"达成的{esc(detail.case_no)}人民调解协议有效。", styles.indent),
         Paragraph("事实和理由：", styles.heading),
         Paragraph(
             f"申请人之间因{esc(detail.category or '民间')}纠纷，经{esc(detail.committee_name)}"
@@ -338,11 +340,14 @@ def judicial_application_story(detail: CaseDetail, styles: Styles) -> list[Flowa
         Paragraph("附：人民调解协议书一份；申请人身份证明材料；与调解协议相关的财产权利证明等材料。",
                   styles.indent),
         Spacer(1, 3 * mm),
-        Paragraph("此致", styles.indent),
-        Paragraph(esc(court), styles.body),
-        Spacer(1, 4 * mm),
-        legal.signature_rows(_party_signatures(detail), styles),
-        Paragraph(legal.cn_date(judicial.applied_on if judicial else None), styles.right),
+        # The addressee stays with the signatures and the date.
+        KeepTogether([
+            Paragraph("此致", styles.indent),
+            Paragraph(esc(court), styles.body),
+            Spacer(1, 4 * mm),
+            legal.signature_rows(_party_signatures(detail), styles),
+            Paragraph(legal.cn_date(judicial.applied_on if judicial else None), styles.right),
+        ]),
     ]
     return story
 
