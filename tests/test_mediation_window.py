@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QPushButton
@@ -232,7 +233,7 @@ def test_direct_case_needs_facts_and_a_mediator(
 
 def test_overdue_cases_stand_out_and_case_file_is_built(
     qtbot: QtBot, window: MainWindow, sqlite_database: Database,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
     late = h.make_case(sqlite_database, accepted_on=date(2020, 1, 1))
     mediation.add_session(sqlite_database, late.case_id, h.session_input(1))
@@ -248,6 +249,19 @@ def test_overdue_cases_stand_out_and_case_file_is_built(
     editor = page.editor
     assert "已超期" in editor.deadline.text()
     monkeypatch.setattr(dialogs, "warn", lambda *a: pytest.fail(f"warning shown: {a}"))
+    # A scanned ID copy is added to the case and can be looked at.
+    scan = tmp_path / "身份证复印件.png"
+    Image.new("RGB", (600, 400), "white").save(scan)
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a: scan)
+    editor.tabs.setCurrentIndex(6)
+    click(qtbot, editor.findChild(QPushButton, "case.attachments.add"))
+    assert editor.attachments_table.rowCount() == 1
+    editor.attachments_table.selectRow(0)
+    click(qtbot, editor.findChild(QPushButton, "case.attachments.view"))
+    assert editor.last_preview is not None
+    qtbot.waitUntil(lambda: editor.last_preview.preview.page_count() == 1)  # type: ignore[union-attr]
+    editor.last_preview.close()
+    editor.last_preview = None
     click(qtbot, editor.findChild(QPushButton, "case.print.casefile"))
     qtbot.waitUntil(lambda: editor.last_preview is not None, timeout=20000)
     preview = editor.last_preview
@@ -255,4 +269,5 @@ def test_overdue_cases_stand_out_and_case_file_is_built(
     qtbot.waitUntil(lambda: preview.preview.page_count() > 3)
     text = pdf_text(preview.preview.pdf_bytes)
     assert "人民调解卷宗" in text and "卷 内 目 录" in text and late.case_no in text
+    assert "身份证明：身份证复印件" in text
     preview.close()

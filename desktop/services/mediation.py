@@ -1198,6 +1198,16 @@ def remove_attachment(database: Database, attachment_id: int) -> None:
         session.delete(row)
 
 
+def attachment(session: Session, attachment_id: int) -> tuple[AttachmentData, bytes]:
+    """One scanned paper and its bytes."""
+    row = session.get(CaseAttachment, attachment_id)
+    if row is None:
+        raise NotFoundError("没有找到该材料")
+    data = AttachmentData(row.id, row.kind, row.title, row.filename, row.mime, row.size,
+                          row.added_at)
+    return data, bytes(row.content)
+
+
 def attachment_contents(session: Session, case_id: int) -> dict[int, bytes]:
     rows = session.execute(
         select(CaseAttachment.id, CaseAttachment.content).where(CaseAttachment.case_id == case_id)

@@ -494,10 +494,13 @@ class CaseEditor(QWidget):
                                     self.tr("添加扫描件"))
         self.attachment_remove = named(QPushButton(self.tr("删除")), "case.attachments.remove",
                                        self.tr("删除所选附件"))
+        self.attachment_view = named(QPushButton(self.tr("查看")), "case.attachments.view",
+                                     self.tr("查看所选附件"))
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel(self.tr("类别")))
         buttons.addWidget(self.attachment_kind)
         buttons.addWidget(self.attachment_add)
+        buttons.addWidget(self.attachment_view)
         buttons.addWidget(self.attachment_remove)
         buttons.addStretch(1)
         note = QLabel(self.tr("身份证明、证据材料、履行凭证等扫描件（PDF、JPG、PNG）"
@@ -542,6 +545,8 @@ class CaseEditor(QWidget):
         self.judicial_print.clicked.connect(lambda: self.show_document("judicial"))
         self.attachment_add.clicked.connect(self.on_add_attachment)
         self.attachment_remove.clicked.connect(self.on_remove_attachment)
+        self.attachment_view.clicked.connect(self.on_view_attachment)
+        self.attachments_table.itemDoubleClicked.connect(lambda _item: self.on_view_attachment())
         for key, button in self.print_buttons.items():
             if key == "casefile":
                 button.clicked.connect(self.on_print_casefile)
@@ -1179,6 +1184,18 @@ class CaseEditor(QWidget):
             return
         if ok:
             self._reload()
+
+    def on_view_attachment(self) -> PdfPreviewDialog | None:
+        """Show a scan as it will appear in the case file (an image placed on an A4 page)."""
+        item = self.attachments_table.item(self.attachments_table.currentRow(), 0)
+        if item is None:
+            return None
+        from desktop.printing.casefile import attachment_pdf
+
+        with self.database.read() as session:
+            data, content = mediation.attachment(session, item.data(Qt.ItemDataRole.UserRole))
+        return self.show_pdf(attachment_pdf(data, content), f"{data.kind}：{data.title}",
+                             self._file_name(data.title))
 
     def on_remove_attachment(self) -> None:
         item = self.attachments_table.item(self.attachments_table.currentRow(), 0)
