@@ -4,6 +4,10 @@
     python -m desktop db upgrade           create or migrate the database
     python -m desktop demo-data --visits N fill the database with invented data
     python -m desktop print receipt J202611260001 --out receipt.pdf [--paper a5|80mm]
+    python -m desktop print agreement "（2026）东人调字第0001号" --out agreement.pdf
+    python -m desktop print casefile "（2026）东人调字第0001号" --out casefile.pdf
+    python -m desktop print application|acceptance|rights|sessions|oral|followups|judicial \
+        CASE_NO --out F.pdf
 """
 
 from __future__ import annotations
@@ -71,6 +75,30 @@ def cmd_print_receipt(args: argparse.Namespace) -> int:
     return 0
 
 
+CASE_DOCUMENTS = {
+    "agreement": "人民调解协议书",
+    "casefile": "人民调解卷宗（封面、卷内目录、全部文书和附件）",
+    "application": "人民调解申请书",
+    "acceptance": "人民调解受理登记表",
+    "rights": "当事人权利义务告知书",
+    "sessions": "调解记录（全部）",
+    "oral": "口头调解协议登记表",
+    "followups": "回访记录",
+    "judicial": "司法确认申请书",
+}
+
+
+def cmd_print_case_document(args: argparse.Namespace) -> int:
+    from desktop.services import mediation_documents
+
+    database = _database(args)
+    pdf = mediation_documents.render(database, args.document, args.case_no)
+    out = Path(args.out)
+    out.write_bytes(pdf)
+    print(f"已生成{CASE_DOCUMENTS[args.document]}：{out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m desktop",
@@ -107,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     receipt.add_argument("--out", required=True, help="输出的 PDF 文件")
     receipt.add_argument("--paper", choices=["a5", "80mm"], help="纸张（默认按系统设置）")
     receipt.set_defaults(handler=cmd_print_receipt)
+    for document, help_text in CASE_DOCUMENTS.items():
+        doc = prt_sub.add_parser(document, help=help_text)
+        doc.add_argument("case_no", metavar="CASE_NO", help="案号，如 （2026）东人调字第0001号")
+        doc.add_argument("--out", required=True, help="输出的 PDF 文件")
+        doc.set_defaults(handler=cmd_print_case_document, document=document)
     return parser
 
 

@@ -1,21 +1,41 @@
 """SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
 from desktop.models.base import Base
+from desktop.models.mediation import (
+    Agreement,
+    AgreementClause,
+    CaseAttachment,
+    CaseParty,
+    FollowUp,
+    JudicialConfirmation,
+    MediationCase,
+    MediationSession,
+    case_mediator,
+)
 from desktop.models.person import Person
 from desktop.models.reference import Category, Community, Grid, Room, Staff
 from desktop.models.system import CentreSetting, SequenceCounter
 from desktop.models.visit import Referral, Visit
 
 __all__ = [
+    "Agreement",
+    "AgreementClause",
     "Base",
+    "CaseAttachment",
+    "CaseParty",
     "Category",
     "CentreSetting",
     "Community",
+    "FollowUp",
     "Grid",
+    "JudicialConfirmation",
+    "MediationCase",
+    "MediationSession",
     "Person",
     "Referral",
     "Room",
     "SequenceCounter",
     "Staff",
     "Visit",
+    "case_mediator",
 ]

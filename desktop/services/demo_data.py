@@ -327,4 +327,7 @@ def generate_demo_data(
     ctx = DemoContext(database=database, rng=random.Random(seed), summary=DemoSummary())
     _reference(ctx)
     _visits(ctx, visits, progress)
+    from desktop.services import demo_mediation  # it uses this module's helpers
+
+    demo_mediation.generate_cases(ctx)
     return ctx.summary

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_TITLE
 from desktop.db import Database
+from desktop.views.cases import CasesPage
 from desktop.views.placeholder import PlaceholderPage
 from desktop.views.registration import RegistrationPage
 from desktop.views.settings_page import SettingsPage
@@ -42,16 +43,14 @@ class MainWindow(QMainWindow):
         self.pages = named(QStackedWidget(), "pages", self.tr("功能页面"))
         self.registration = RegistrationPage(database=self.database)
         self.settings = SettingsPage(database=self.database)
+        self.cases = CasesPage(database=self.database)
         self.sections: list[tuple[str, QWidget]] = [
             (self.tr("接待登记"), self.registration),
             (self.tr("分流队列"), PlaceholderPage(
                 key="queue", title=self.tr("分流队列"),
                 text=self.tr("分流队列尚未开放：本版本中登记时已分配排队号，"
                              "各室叫号、转办和办结功能将在后续版本提供。"))),
-            (self.tr("调解案件"), PlaceholderPage(
-                key="cases", title=self.tr("调解案件"),
-                text=self.tr("调解案件管理尚未开放：受理、调解记录、人民调解协议书和卷宗"
-                             "将在后续版本提供。"))),
+            (self.tr("调解案件"), self.cases),
             (self.tr("台账统计"), PlaceholderPage(
                 key="reports", title=self.tr("台账统计"),
                 text=self.tr("台账统计尚未开放：来访登记台账、矛盾纠纷排查化解台账、"

@@ -1,0 +1,1374 @@
+"""The mediation room's rules: accepting cases, parties, sessions, outcomes, follow-ups.
+
+Every function that writes is one ``database.write()`` unit of work. Data goes
+in and out as plain dataclasses; the printing modules take a ``CaseDetail``.
+Case numbers come from the counter row ``case:{year}`` in the accepting
+transaction, so two desks accepting at the same moment never share a number
+and a rolled-back acceptance leaves no gap.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from desktop.db import Database
+from desktop.models import (
+    Agreement,
+    AgreementClause,
+    CaseAttachment,
+    CaseParty,
+    Category,
+    FollowUp,
+    JudicialConfirmation,
+    MediationCase,
+    MediationSession,
+    Person,
+    Referral,
+    Room,
+    Staff,
+    Visit,
+)
+from desktop.services import numbering, validation
+from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.settings import load_settings
+
+MEDIATION_ROOM = "mediation"
+# A routed visit waits for a case while its ticket is open, or when the room
+# finished it with the result "case_opened" (立案调解) and no case exists yet.
+OPEN_REFERRAL_STATES = ["waiting", "called", "serving", "on_hold"]
+PENDING_DAYS = 90
+TIME_LIMIT_DAYS = 30  # 调解期限: cases are expected to close within 30 days
+JUDICIAL_DAYS = 30  # 司法确认: apply within 30 days of the agreement taking effect
+
+SOURCES = ["当事人申请", "主动调解", "公安移交", "法院委托", "政府部门指定"]
+SIDES = ["申请人", "被申请人"]
+KINDS = {"person": "自然人", "organisation": "法人或其他组织"}
+GENDERS = ["男", "女"]
+AGENT_TYPES = ["委托代理人", "法定代理人"]
+OUTCOMES = ["调解成功", "调解不成功", "终止调解"]
+AGREEMENT_KINDS = {"written": "书面协议", "oral": "口头协议"}
+GUIDED_TO = ["诉讼", "仲裁", "行政"]
+PERFORMANCE = ["已履行", "部分履行", "未履行"]
+SATISFACTION = ["满意", "基本满意", "不满意"]
+FOLLOW_UP_METHODS = ["电话", "上门", "来访"]
+JUDICIAL_RESULTS = ["确认有效", "驳回申请", "撤回申请"]
+RETENTION = ["永久", "长期", "短期"]
+# The kinds of scanned papers, in the order they take in the case file.
+ATTACHMENT_KINDS = ["身份证明", "证据材料", "履行凭证", "司法确认材料", "其他材料"]
+ATTACHMENT_MIMES = {"application/pdf", "image/jpeg", "image/png"}
+MAX_ATTACHMENT_BYTES = 30 * 1024 * 1024
+LIST_FILTERS = {"open": "办理中", "overdue": "已超期", "closed": "已结案", "all": "全部"}
+
+
+def format_case_no(year: int, short_name: str, seq: int) -> str:
+    return f"（{year}）{short_name}人调字第{seq:04d}号"
+
+
+# ---------------------------------------------------------------------------
+# Plain data in and out
+
+
+@dataclass
+class CaseInput:
+    """The 基本信息 of a case, as the mediator typed it."""
+
+    facts: str
+    matters: str = ""
+    source: str = "当事人申请"
+    source_detail: str = ""
+    category_id: int | None = None
+    mediator_ids: list[int] = field(default_factory=list)
+    recorder_id: int | None = None
+    accepted_on: date | None = None
+    visit_id: int | None = None
+    referral_id: int | None = None
+    retention: str = "长期"
+    archive_no: str = ""
+    filed_by_id: int | None = None
+    filed_on: date | None = None
+
+
+@dataclass
+class PartyInput:
+    name: str
+    side: str = "申请人"
+    kind: str = "person"
+    person_id: int | None = None
+    gender: str | None = None
+    ethnicity: str = ""
+    birth_date: date | None = None
+    age: int | None = None
+    id_number: str = ""
+    occupation: str = ""
+    address: str = ""
+    phone: str = ""
+    credit_code: str = ""
+    legal_rep: str = ""
+    legal_rep_title: str = "法定代表人"
+    agent_type: str = ""
+    agent_name: str = ""
+    agent_id_number: str = ""
+    agent_phone: str = ""
+    agent_relation: str = ""
+
+
+@dataclass
+class SessionInput:
+    held_at: datetime
+    place: str
+    attendees: str
+    record: str
+    next_steps: str = ""
+
+
+@dataclass
+class AgreementInput:
+    clauses: list[str]
+    kind: str = "written"
+    performance_method: str = ""
+    performance_place: str = ""
+    performance_deadline: str = ""
+    copies: int | None = None
+    amount: str = ""  # yuan as typed; parsed to Decimal
+    signed_on: date | None = None
+    effective_on: date | None = None
+
+
+@dataclass
+class OutcomeInput:
+    outcome: str
+    closed_on: date | None = None
+    reason: str = ""
+    guided_to: str = ""
+
+
+@dataclass
+class FollowUpInput:
+    planned_on: date
+    done_on: date | None = None
+    method: str = ""
+    visitor_id: int | None = None
+    performance: str = ""
+    satisfaction: str = ""
+    notes: str = ""
+
+
+@dataclass
+class JudicialInput:
+    court: str
+    applied_on: date | None = None
+    result: str = ""
+    result_on: date | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    case_id: int
+    case_no: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Another case in which the same person or organisation appears."""
+
+    case_id: int
+    case_no: str
+    side: str
+    name: str
+    status: str
+    accepted_on: date
+    reason: str  # 同一人员 / 同一身份证号 / 同一信用代码 / 同名单位
+
+    def describe(self) -> str:
+        return f"{self.case_no}（{self.status}，作为{self.side}，{self.reason}）"
+
+
+@dataclass(frozen=True)
+class PartyResult:
+    party_id: int
+    conflicts: list[Conflict]
+
+
+@dataclass(frozen=True)
+class RoutedVisit:
+    """A visit routed to the mediation room that has no case yet."""
+
+    visit_id: int
+    referral_id: int
+    visit_no: str
+    ticket_no: str
+    visited_at: datetime
+    person_name: str
+    category: str
+    summary: str
+
+    def label(self) -> str:
+        return (f"{self.visited_at:%m-%d %H:%M} {self.ticket_no} {self.person_name}"
+                f"（{self.category or '未分类'}）{self.summary[:24]}")
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    person_id: int
+    name: str
+    gender: str | None
+    id_number: str | None
+    phone: str | None
+    address: str | None
+
+    def label(self) -> str:
+        masked = validation.mask_id_number(self.id_number) or "无证件号"
+        return f"{self.name}  {masked}  {validation.mask_phone(self.phone)}"
+
+
+@dataclass(frozen=True)
+class StaffChoice:
+    id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list."""
+
+    case_id: int
+    case_no: str
+    title: str
+    category: str
+    mediators: str
+    accepted_on: date
+    due_on: date
+    outcome: str | None
+    closed_on: date | None
+    days_left: int | None  # None when closed
+    overdue: bool
+
+    @property
+    def status(self) -> str:
+        return self.outcome or ("已超期" if self.overdue else "办理中")
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    follow_up_id: int
+    case_id: int
+    case_no: str
+    title: str
+    planned_on: date
+    days_late: int
+
+
+@dataclass(frozen=True)
+class PartyData:
+    id: int
+    side: str
+    kind: str
+    name: str
+    person_id: int | None = None
+    gender: str | None = None
+    ethnicity: str | None = None
+    birth_date: date | None = None
+    age: int | None = None
+    id_number: str | None = None
+    occupation: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    credit_code: str | None = None
+    legal_rep: str | None = None
+    legal_rep_title: str | None = None
+    agent_type: str | None = None
+    agent_name: str | None = None
+    agent_id_number: str | None = None
+    agent_phone: str | None = None
+    agent_relation: str | None = None
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind == "organisation"
+
+
+@dataclass(frozen=True)
+class SessionData:
+    id: int
+    held_at: datetime
+    place: str
+    attendees: str
+    record: str
+    next_steps: str | None
+
+
+@dataclass(frozen=True)
+class AgreementData:
+    kind: str
+    clauses: list[str]
+    performance_method: str | None
+    performance_place: str | None
+    performance_deadline: str | None
+    copies: int | None
+    amount: Decimal | None
+    signed_on: date | None
+    effective_on: date | None
+
+
+@dataclass(frozen=True)
+class FollowUpData:
+    id: int
+    planned_on: date
+    done_on: date | None
+    method: str | None
+    visitor: str | None
+    visitor_id: int | None
+    performance: str | None
+    satisfaction: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class JudicialData:
+    court: str
+    deadline_on: date | None
+    applied_on: date | None
+    result: str | None
+    result_on: date | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    id: int
+    kind: str
+    title: str
+    filename: str
+    mime: str
+    size: int
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything about one case, for the editor and for every document."""
+
+    id: int
+    case_no: str
+    committee_name: str
+    centre_name: str
+    centre_address: str
+    source: str
+    source_detail: str | None
+    category_id: int | None
+    category: str
+    facts: str
+    matters: str
+    mediator_ids: list[int]
+    mediators: list[str]
+    recorder_id: int | None
+    recorder: str | None
+    accepted_on: date
+    due_on: date
+    outcome: str | None
+    outcome_reason: str | None
+    guided_to: str | None
+    closed_on: date | None
+    archive_no: str | None
+    filed_by_id: int | None
+    filed_by: str | None
+    filed_on: date | None
+    retention: str
+    visit_id: int | None
+    visit_no: str | None
+    parties: list[PartyData]
+    sessions: list[SessionData]
+    agreement: AgreementData | None
+    follow_ups: list[FollowUpData]
+    judicial: JudicialData | None
+    attachments: list[AttachmentData]
+
+    @property
+    def applicants(self) -> list[PartyData]:
+        return [p for p in self.parties if p.side == "申请人"]
+
+    @property
+    def respondents(self) -> list[PartyData]:
+        return [p for p in self.parties if p.side == "被申请人"]
+
+    @property
+    def title(self) -> str:
+        return case_title([p.name for p in self.applicants], [p.name for p in self.respondents],
+                          self.category)
+
+    def with_agreement(self, data: AgreementInput) -> CaseDetail:
+        """This case with an agreement as typed but not saved (for the live preview)."""
+        return replace(self, agreement=agreement_data_from_input(data))
+
+
+def case_title(applicants: list[str], respondents: list[str], category: str) -> str:
+    """The case name on lists and the file cover, e.g. 张三与李四邻里纠纷."""
+
+    def names(items: list[str]) -> str:
+        if not items:
+            return ""
+        return items[0] + ("等" if len(items) > 1 else "")
+
+    left, right = names(applicants), names(respondents)
+    kind = f"{category}纠纷" if category and not category.endswith("纠纷") else category or "纠纷"
+    kind = kind.replace("/", "、")
+    if left and right:
+        return f"{left}与{right}{kind}"
+    return f"{left or right}{kind}" if (left or right) else kind
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def _today(today: date | None) -> date:
+    return today or date.today()
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _get_case(session: Session, case_id: int) -> MediationCase:
+    case_ = session.get(MediationCase, case_id)
+    if case_ is None:
+        raise NotFoundError("没有找到该调解案件")
+    return case_
+
+
+def case_id_for(session: Session, case_no: str) -> int:
+    """The id of the case with this number; ``NotFoundError`` when there is none."""
+    number = case_no.strip().replace("(", "（").replace(")", "）").replace(" ", "")
+    found = session.scalar(select(MediationCase.id).where(MediationCase.case_no == number))
+    if found is None:
+        raise NotFoundError(f"没有案号为 {case_no} 的调解案件")
+    return int(found)
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """Yuan as typed (``12,000.50``, ``￥3000``); ``None`` when empty."""
+    value = text.strip().replace(",", "").replace("，", "").replace("￥", "").replace("¥", "")
+    value = value.removesuffix("元").strip()
+    if not value:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError({"amount": "金额应为数字，如 12000 或 3500.50"}) from None
+    if amount < 0:
+        raise ValidationError({"amount": "金额不能为负数"})
+    if amount >= Decimal("1e12"):
+        raise ValidationError({"amount": "金额过大，请核对"})
+    return amount.quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------------------
+# Choices for the forms
+
+
+def staff_choices(session: Session) -> list[StaffChoice]:
+    """Active staff, mediators first (the mediator and recorder lists)."""
+    order = case((Staff.role == "mediator", 0), else_=1)
+    rows = session.execute(
+        select(Staff.id, Staff.name, Staff.role).where(Staff.active).order_by(order, Staff.id)
+    )
+    return [StaffChoice(i, n, r) for i, n, r in rows]
+
+
+def routed_visits(session: Session, *, limit: int = 200,
+                  today: date | None = None) -> list[RoutedVisit]:
+    """Visits routed to the mediation room without a case yet, newest first.
+
+    Open tickets always show; tickets the room finished as 立案调解 show for
+    ``PENDING_DAYS`` days (an older one is no longer waiting for a case).
+    """
+    has_case = select(MediationCase.id).where(MediationCase.visit_id == Visit.id).exists()
+    since = datetime.combine(_today(today) - timedelta(days=PENDING_DAYS), datetime.min.time())
+    stmt = (
+        select(Visit.id, Referral.id, Visit.visit_no, Referral.ticket_no, Visit.visited_at,
+               Person.name, Category.name, Visit.summary)
+        .join(Referral, Referral.visit_id == Visit.id)
+        .join(Room, Room.id == Referral.room_id)
+        .join(Person, Person.id == Visit.person_id)
+        .outerjoin(Category, Category.id == Visit.category_id)
+        .where(Room.code == MEDIATION_ROOM, ~has_case,
+               or_(Referral.status.in_(OPEN_REFERRAL_STATES),
+                   and_(Referral.status == "done", Referral.result == "case_opened",
+                        Visit.visited_at >= since)))
+        .order_by(Visit.visited_at.desc(), Visit.id.desc())
+        .limit(limit)
+    )
+    return [RoutedVisit(v, r, no, t, at, name, cat or "", summary)
+            for v, r, no, t, at, name, cat, summary in session.execute(stmt)]
+
+
+def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyInput]:
+    """The case and its applicant as the visit already tells them (for the mediator to check)."""
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFoundError("没有找到该来访登记")
+    referral = session.scalar(
+        select(Referral).join(Room).where(Referral.visit_id == visit.id,
+                                          Room.code == MEDIATION_ROOM)
+        .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(1)
+    )
+    person = visit.person
+    detail = f"综治中心接待分流（{visit.visit_no}"
+    detail += f"，{referral.ticket_no}）" if referral else "）"
+    # The mediator who served the ticket, if any, is offered as the case's mediator.
+    handler = referral.handled_by if referral else None
+    data = CaseInput(
+        facts=visit.summary, matters=visit.request or "", source="当事人申请",
+        source_detail=detail, category_id=visit.category_id, visit_id=visit.id,
+        referral_id=referral.id if referral else None,
+        mediator_ids=[handler.id] if handler and handler.role == "mediator" else [],
+    )
+    applicant = PartyInput(
+        name=person.name, side="申请人", kind="person", person_id=person.id,
+        gender=person.gender, id_number=person.id_number or "", phone=person.phone or "",
+        address=person.address or "",
+    )
+    if person.id_number and validation.id_number_error(person.id_number) is None:
+        applicant.birth_date = _birth_from_id(person.id_number)
+    return data, applicant
+
+
+def _birth_from_id(number: str) -> date | None:
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
+def search_persons(session: Session, text: str, *, limit: int = 20) -> list[PersonChoice]:
+    """Residents known from reception, by name, 身份证号 or phone."""
+    text = text.strip()
+    if not text:
+        return []
+    like = f"%{text}%"
+    stmt = (
+        select(Person.id, Person.name, Person.gender, Person.id_number, Person.phone,
+               Person.address)
+        .where(or_(Person.name.like(like), Person.id_number == text.upper(),
+                   Person.phone == text))
+        .order_by(Person.name, Person.id).limit(limit)
+    )
+    return [PersonChoice(*row) for row in session.execute(stmt)]
+
+
+def person_as_party(session: Session, person_id: int, side: str) -> PartyInput:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFoundError("没有找到该来访人")
+    party = PartyInput(
+        name=person.name, side=side, person_id=person.id, gender=person.gender,
+        id_number=person.id_number or "", phone=person.phone or "", address=person.address or "",
+    )
+    if person.id_number:
+        party.birth_date = _birth_from_id(person.id_number)
+    return party
+
+
+# ---------------------------------------------------------------------------
+# Cases
+
+
+def validate_case(data: CaseInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.facts.strip():
+        errors["facts"] = "请填写纠纷主要事实"
+    if data.source not in SOURCES:
+        errors["source"] = "案件来源不正确"
+    if data.retention not in RETENTION:
+        errors["retention"] = "保管期限只能是永久、长期或短期"
+    return errors
+
+
+def _apply_case(session: Session, case_: MediationCase, data: CaseInput) -> None:
+    if data.category_id is not None and session.get(Category, data.category_id) is None:
+        raise ValidationError({"category": "所选纠纷类别不存在"})
+    staff_ids = {*data.mediator_ids, *([data.recorder_id] if data.recorder_id else [])}
+    staff = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(staff_ids)))}
+    if set(staff) != staff_ids:
+        raise ValidationError({"mediators": "所选调解员或记录人不存在"})
+    case_.facts = data.facts.strip()
+    case_.matters = data.matters.strip()
+    case_.source = data.source
+    case_.source_detail = _clean(data.source_detail)
+    case_.category_id = data.category_id
+    case_.mediators = [staff[i] for i in dict.fromkeys(data.mediator_ids)]
+    case_.recorder_id = data.recorder_id
+    case_.retention = data.retention
+    case_.archive_no = _clean(data.archive_no)
+    case_.filed_by_id = data.filed_by_id
+    case_.filed_on = data.filed_on
+
+
+def accept_case(
+    database: Database, data: CaseInput, parties: list[PartyInput] | None = None, *,
+    today: date | None = None,
+) -> CaseRef:
+    """受理: number the case and write it (with its first parties) in one transaction."""
+    errors = validate_case(data)
+    if not data.mediator_ids:
+        errors["mediators"] = "请至少选择一名调解员"
+    for index, party in enumerate(parties or []):
+        for key, message in validate_party(party).items():
+            errors.setdefault(f"party.{index}.{key}" if index else key, message)
+    if errors:
+        raise ValidationError(errors)
+    accepted = data.accepted_on or _today(today)
+    with database.write() as session:
+        if data.visit_id is not None:
+            if session.get(Visit, data.visit_id) is None:
+                raise ValidationError({"visit": "所选来访登记不存在"})
+            existing = session.scalar(
+                select(MediationCase.case_no).where(MediationCase.visit_id == data.visit_id)
+            )
+            if existing:
+                raise ValidationError({"visit": f"该来访已受理为案件 {existing}"})
+        short = load_settings(session).committee_short_name
+        seq = numbering.next_value(session, f"case:{accepted.year}")
+        case_ = MediationCase(
+            case_no=format_case_no(accepted.year, short, seq), year=accepted.year, seq=seq,
+            visit_id=data.visit_id, referral_id=data.referral_id, accepted_on=accepted,
+            due_on=accepted + timedelta(days=TIME_LIMIT_DAYS),
+        )
+        _apply_case(session, case_, data)
+        session.add(case_)
+        for position, party in enumerate(parties or []):
+            row = CaseParty(case=case_, position=position)
+            _apply_party(row, party)
+            session.add(row)
+        if data.referral_id is not None:
+            referral = session.get(Referral, data.referral_id)
+            if referral is not None and referral.status in ("done", "serving", "called",
+                                                             "waiting"):
+                referral.result = "case_opened"
+        session.flush()
+        return CaseRef(case_.id, case_.case_no)
+
+
+def update_case(database: Database, case_id: int, data: CaseInput) -> None:
+    errors = validate_case(data)
+    if not data.mediator_ids:
+        errors["mediators"] = "请至少选择一名调解员"
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        case_ = _get_case(session, case_id)
+        _apply_case(session, case_, data)
+
+
+# ---------------------------------------------------------------------------
+# Parties
+
+
+def validate_party(data: PartyInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.side not in SIDES:
+        errors["side"] = "当事人身份只能是申请人或被申请人"
+    if data.kind not in KINDS:
+        errors["kind"] = "当事人类型不正确"
+    if not data.name.strip():
+        errors["name"] = "请填写当事人姓名或名称"
+    elif len(data.name.strip()) > 128:
+        errors["name"] = "姓名或名称过长"
+    if data.kind == "person":
+        if data.id_number.strip():
+            message = validation.id_number_error(data.id_number)
+            if message:
+                errors["id_number"] = message
+        if data.gender not in (None, "", *GENDERS):
+            errors["gender"] = "性别只能是男或女"
+        if data.age is not None and not 0 <= data.age <= 130:
+            errors["age"] = "年龄不正确"
+        if data.birth_date and data.birth_date > date.today():
+            errors["birth_date"] = "出生日期晚于今天"
+    else:
+        if data.credit_code.strip():
+            message = validation.credit_code_error(data.credit_code)
+            if message:
+                errors["credit_code"] = message
+        if not data.legal_rep.strip():
+            errors["legal_rep"] = "请填写法定代表人或主要负责人"
+    if data.phone.strip():
+        message = validation.phone_error(data.phone)
+        if message:
+            errors["phone"] = message
+    if data.agent_name.strip():
+        if data.agent_type and data.agent_type not in AGENT_TYPES:
+            errors["agent_type"] = "代理人类型只能是委托代理人或法定代理人"
+        if data.agent_id_number.strip():
+            message = validation.id_number_error(data.agent_id_number)
+            if message:
+                errors["agent_id_number"] = "代理人" + message
+        if data.agent_phone.strip():
+            message = validation.phone_error(data.agent_phone)
+            if message:
+                errors["agent_phone"] = "代理人" + message
+    return errors
+
+
+def _apply_party(row: CaseParty, data: PartyInput) -> None:
+    person = data.kind == "person"
+    row.side = data.side
+    row.kind = data.kind
+    row.name = data.name.strip()
+    row.person_id = data.person_id if person else None
+    row.gender = (data.gender or None) if person else None
+    row.ethnicity = _clean(data.ethnicity) if person else None
+    row.birth_date = data.birth_date if person else None
+    row.age = data.age if person else None
+    row.id_number = (validation.normalize_id_number(data.id_number) or None) if person else None
+    row.occupation = _clean(data.occupation) if person else None
+    row.address = _clean(data.address)
+    row.phone = validation.normalize_phone(data.phone) or None
+    row.credit_code = (data.credit_code.strip().upper() or None) if not person else None
+    row.legal_rep = _clean(data.legal_rep) if not person else None
+    row.legal_rep_title = (_clean(data.legal_rep_title) or "法定代表人") if not person else None
+    has_agent = bool(data.agent_name.strip())
+    row.agent_name = _clean(data.agent_name)
+    row.agent_type = (data.agent_type or "委托代理人") if has_agent else None
+    row.agent_id_number = (
+        validation.normalize_id_number(data.agent_id_number) or None if has_agent else None
+    )
+    row.agent_phone = validation.normalize_phone(data.agent_phone) or None if has_agent else None
+    row.agent_relation = _clean(data.agent_relation) if has_agent else None
+
+
+def find_conflicts(
+    session: Session, data: PartyInput, *, exclude_case_id: int | None = None
+) -> list[Conflict]:
+    """Other cases in which the same person or organisation appears, on either side."""
+    reasons: list[tuple[object, str]] = []
+    if data.kind == "person":
+        if data.person_id is not None:
+            reasons.append((CaseParty.person_id == data.person_id, "同一人员"))
+        number = validation.normalize_id_number(data.id_number)
+        if number:
+            reasons.append((CaseParty.id_number == number, "同一身份证号"))
+    else:
+        code = data.credit_code.strip().upper()
+        if code:
+            reasons.append((CaseParty.credit_code == code, "同一信用代码"))
+        if data.name.strip():
+            reasons.append((and_(CaseParty.kind == "organisation",
+                                 CaseParty.name == data.name.strip()), "同名单位"))
+    found: dict[int, Conflict] = {}
+    for condition, reason in reasons:
+        stmt: Select = (
+            select(MediationCase.id, MediationCase.case_no, CaseParty.side, CaseParty.name,
+                   MediationCase.outcome, MediationCase.accepted_on)
+            .join(CaseParty, CaseParty.case_id == MediationCase.id)
+            .where(condition)  # type: ignore[arg-type]
+            .order_by(MediationCase.accepted_on.desc(), MediationCase.id.desc())
+        )
+        if exclude_case_id is not None:
+            stmt = stmt.where(MediationCase.id != exclude_case_id)
+        for case_id, case_no, side, name, outcome, accepted in session.execute(stmt):
+            found.setdefault(case_id, Conflict(case_id, case_no, side, name,
+                                               outcome or "办理中", accepted, reason))
+    return sorted(found.values(), key=lambda c: (c.accepted_on, c.case_id), reverse=True)
+
+
+def case_conflicts(session: Session, case_id: int) -> dict[int, list[Conflict]]:
+    """For each party of the case, the other cases in which it appears."""
+    case_ = _get_case(session, case_id)
+    result: dict[int, list[Conflict]] = {}
+    for party in case_.parties:
+        conflicts = find_conflicts(session, _party_input(party), exclude_case_id=case_id)
+        if conflicts:
+            result[party.id] = conflicts
+    return result
+
+
+def _party_input(row: CaseParty) -> PartyInput:
+    return PartyInput(
+        name=row.name, side=row.side, kind=row.kind, person_id=row.person_id,
+        id_number=row.id_number or "", credit_code=row.credit_code or "",
+    )
+
+
+def add_party(database: Database, case_id: int, data: PartyInput) -> PartyResult:
+    errors = validate_party(data)
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        case_ = _get_case(session, case_id)
+        if data.person_id is not None and session.get(Person, data.person_id) is None:
+            raise ValidationError({"name": "所选来访人不存在"})
+        position = max((p.position for p in case_.parties), default=-1) + 1
+        row = CaseParty(case=case_, position=position)
+        _apply_party(row, data)
+        session.add(row)
+        session.flush()
+        return PartyResult(row.id, find_conflicts(session, data, exclude_case_id=case_id))
+
+
+def update_party(database: Database, party_id: int, data: PartyInput) -> PartyResult:
+    errors = validate_party(data)
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        row = session.get(CaseParty, party_id)
+        if row is None:
+            raise NotFoundError("没有找到该当事人")
+        _apply_party(row, data)
+        session.flush()
+        return PartyResult(row.id, find_conflicts(session, data, exclude_case_id=row.case_id))
+
+
+def remove_party(database: Database, party_id: int) -> None:
+    with database.write() as session:
+        row = session.get(CaseParty, party_id)
+        if row is None:
+            raise NotFoundError("没有找到该当事人")
+        session.delete(row)
+
+
+def party_input(session: Session, party_id: int) -> PartyInput:
+    row = session.get(CaseParty, party_id)
+    if row is None:
+        raise NotFoundError("没有找到该当事人")
+    return PartyInput(
+        name=row.name, side=row.side, kind=row.kind, person_id=row.person_id, gender=row.gender,
+        ethnicity=row.ethnicity or "", birth_date=row.birth_date, age=row.age,
+        id_number=row.id_number or "", occupation=row.occupation or "",
+        address=row.address or "", phone=row.phone or "", credit_code=row.credit_code or "",
+        legal_rep=row.legal_rep or "", legal_rep_title=row.legal_rep_title or "法定代表人",
+        agent_type=row.agent_type or "", agent_name=row.agent_name or "",
+        agent_id_number=row.agent_id_number or "", agent_phone=row.agent_phone or "",
+        agent_relation=row.agent_relation or "",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Sessions
+
+
+def validate_session(data: SessionInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.place.strip():
+        errors["place"] = "请填写调解地点"
+    if not data.attendees.strip():
+        errors["attendees"] = "请填写参加人员"
+    if not data.record.strip():
+        errors["record"] = "请填写调解记录"
+    if data.held_at > datetime.now() + timedelta(days=1):
+        errors["held_at"] = "调解时间不能晚于今天"
+    return errors
+
+
+def add_session(database: Database, case_id: int, data: SessionInput) -> int:
+    errors = validate_session(data)
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        case_ = _get_case(session, case_id)
+        row = MediationSession(case=case_)
+        _apply_session(row, data)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def update_session(database: Database, session_id: int, data: SessionInput) -> None:
+    errors = validate_session(data)
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        row = session.get(MediationSession, session_id)
+        if row is None:
+            raise NotFoundError("没有找到该调解记录")
+        _apply_session(row, data)
+
+
+def delete_session(database: Database, session_id: int) -> None:
+    with database.write() as session:
+        row = session.get(MediationSession, session_id)
+        if row is None:
+            raise NotFoundError("没有找到该调解记录")
+        session.delete(row)
+
+
+def _apply_session(row: MediationSession, data: SessionInput) -> None:
+    row.held_at = data.held_at.replace(second=0, microsecond=0)
+    row.place = data.place.strip()
+    row.attendees = data.attendees.strip()
+    row.record = data.record.strip()
+    row.next_steps = _clean(data.next_steps)
+
+
+# ---------------------------------------------------------------------------
+# Agreement and outcome
+
+
+def clauses_from_text(text: str) -> list[str]:
+    """One clause per non-empty line; a leading 一、/1. typed by the mediator is dropped."""
+    import re
+
+    clauses = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*(?:[一二三四五六七八九十百]+[、.．]|\d+[、.．)）]|[（(]\d+[)）])\s*",
+                      "", line).strip()
+        if line:
+            clauses.append(line)
+    return clauses
+
+
+def agreement_data_from_input(data: AgreementInput) -> AgreementData:
+    try:
+        amount = parse_amount(data.amount)
+    except ValidationError:
+        amount = None
+    return AgreementData(
+        kind=data.kind, clauses=[c.strip() for c in data.clauses if c.strip()],
+        performance_method=_clean(data.performance_method),
+        performance_place=_clean(data.performance_place),
+        performance_deadline=_clean(data.performance_deadline), copies=data.copies,
+        amount=amount, signed_on=data.signed_on, effective_on=data.effective_on or data.signed_on,
+    )
+
+
+def validate_agreement(data: AgreementInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.kind not in AGREEMENT_KINDS:
+        errors["kind"] = "协议形式只能是书面协议或口头协议"
+    if not [c for c in data.clauses if c.strip()]:
+        errors["clauses"] = "请至少填写一条协议内容"
+    if data.copies is not None and not 1 <= data.copies <= 50:
+        errors["copies"] = "协议份数应在1到50之间"
+    try:
+        parse_amount(data.amount)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if data.signed_on and data.effective_on and data.effective_on < data.signed_on:
+        errors["effective_on"] = "生效日期不能早于签订日期"
+    return errors
+
+
+def save_agreement(database: Database, case_id: int, data: AgreementInput) -> None:
+    """Write the agreement (replacing its clauses) and keep the 司法确认 deadline in step."""
+    errors = validate_agreement(data)
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        case_ = _get_case(session, case_id)
+        agreement = case_.agreement
+        if agreement is None:
+            agreement = Agreement(case=case_)
+            session.add(agreement)
+        agreement.kind = data.kind
+        agreement.performance_method = _clean(data.performance_method)
+        agreement.performance_place = _clean(data.performance_place)
+        agreement.performance_deadline = _clean(data.performance_deadline)
+        agreement.copies = data.copies
+        agreement.amount = parse_amount(data.amount)
+        agreement.signed_on = data.signed_on
+        agreement.effective_on = data.effective_on or data.signed_on
+        agreement.clauses.clear()
+        session.flush()
+        for position, text in enumerate(c.strip() for c in data.clauses if c.strip()):
+            agreement.clauses.append(AgreementClause(position=position + 1, text=text))
+        if case_.judicial is not None:
+            case_.judicial.deadline_on = judicial_deadline(agreement.effective_on)
+
+
+def agreement_input(session: Session, case_id: int) -> AgreementInput | None:
+    case_ = _get_case(session, case_id)
+    a = case_.agreement
+    if a is None:
+        return None
+    return AgreementInput(
+        clauses=[c.text for c in a.clauses], kind=a.kind,
+        performance_method=a.performance_method or "",
+        performance_place=a.performance_place or "",
+        performance_deadline=a.performance_deadline or "", copies=a.copies,
+        amount="" if a.amount is None else f"{a.amount:.2f}", signed_on=a.signed_on,
+        effective_on=a.effective_on,
+    )
+
+
+def close_case(database: Database, case_id: int, data: OutcomeInput, *,
+               today: date | None = None) -> None:
+    """结案 with one of the outcomes; a success needs its agreement recorded first."""
+    errors: dict[str, str] = {}
+    if data.outcome not in OUTCOMES:
+        errors["outcome"] = "请选择调解结果"
+    if data.outcome == "调解不成功":
+        if not data.reason.strip():
+            errors["reason"] = "请填写调解不成功的原因"
+        if data.guided_to not in GUIDED_TO:
+            errors["guided_to"] = "请选择引导当事人的途径（诉讼、仲裁或行政）"
+    if data.outcome == "终止调解" and not data.reason.strip():
+        errors["reason"] = "请填写终止调解的原因"
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        case_ = _get_case(session, case_id)
+        if data.outcome == "调解成功":
+            if case_.agreement is None or not case_.agreement.clauses:
+                raise ValidationError({"outcome": "调解成功的案件请先填写并保存协议内容"})
+            if not case_.parties:
+                raise ValidationError({"outcome": "请先添加当事人"})
+        closed = data.closed_on or _today(today)
+        if closed < case_.accepted_on:
+            raise ValidationError({"closed_on": "结案日期不能早于受理日期"})
+        case_.outcome = data.outcome
+        case_.outcome_reason = _clean(data.reason)
+        case_.guided_to = data.guided_to if data.outcome == "调解不成功" else None
+        case_.closed_on = closed
+        if data.outcome == "调解成功" and not case_.follow_ups:
+            # A follow-up on how the agreement is performed, two weeks on.
+            session.add(FollowUp(case=case_, planned_on=closed + timedelta(days=14)))
+
+
+def reopen_case(database: Database, case_id: int) -> None:
+    with database.write() as session:
+        case_ = _get_case(session, case_id)
+        case_.outcome = None
+        case_.outcome_reason = None
+        case_.guided_to = None
+        case_.closed_on = None
+
+
+# ---------------------------------------------------------------------------
+# Follow-ups and judicial confirmation
+
+
+def validate_follow_up(data: FollowUpInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.done_on is not None:
+        if data.performance not in PERFORMANCE:
+            errors["performance"] = "请选择履行情况"
+        if data.satisfaction not in SATISFACTION:
+            errors["satisfaction"] = "请选择当事人满意度"
+        if data.visitor_id is None:
+            errors["visitor"] = "请选择回访人"
+        if data.done_on > date.today():
+            errors["done_on"] = "回访日期不能晚于今天"
+    if data.method and data.method not in FOLLOW_UP_METHODS:
+        errors["method"] = "回访方式不正确"
+    return errors
+
+
+def _apply_follow_up(row: FollowUp, data: FollowUpInput) -> None:
+    row.planned_on = data.planned_on
+    row.done_on = data.done_on
+    row.method = _clean(data.method)
+    row.visitor_id = data.visitor_id
+    row.performance = _clean(data.performance)
+    row.satisfaction = _clean(data.satisfaction)
+    row.notes = _clean(data.notes)
+
+
+def add_follow_up(database: Database, case_id: int, data: FollowUpInput) -> int:
+    errors = validate_follow_up(data)
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        case_ = _get_case(session, case_id)
+        row = FollowUp(case=case_)
+        _apply_follow_up(row, data)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def update_follow_up(database: Database, follow_up_id: int, data: FollowUpInput) -> None:
+    errors = validate_follow_up(data)
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        row = session.get(FollowUp, follow_up_id)
+        if row is None:
+            raise NotFoundError("没有找到该回访记录")
+        _apply_follow_up(row, data)
+
+
+def due_follow_ups(session: Session, *, today: date | None = None,
+                   within_days: int = 0) -> list[DueFollowUp]:
+    """Follow-ups planned up to today (+ ``within_days``) and not yet done, oldest first."""
+    day = _today(today)
+    rows = session.execute(
+        select(FollowUp.id, MediationCase.id, MediationCase.case_no, FollowUp.planned_on)
+        .join(MediationCase, MediationCase.id == FollowUp.case_id)
+        .where(FollowUp.done_on.is_(None),
+               FollowUp.planned_on <= day + timedelta(days=within_days))
+        .order_by(FollowUp.planned_on, FollowUp.id)
+    ).all()
+    titles = _titles(session, [r[1] for r in rows])
+    return [DueFollowUp(fid, cid, no, titles.get(cid, ""), planned, (day - planned).days)
+            for fid, cid, no, planned in rows]
+
+
+def judicial_deadline(effective: date | None) -> date | None:
+    return effective + timedelta(days=JUDICIAL_DAYS) if effective else None
+
+
+def save_judicial_confirmation(database: Database, case_id: int, data: JudicialInput) -> None:
+    errors: dict[str, str] = {}
+    if not data.court.strip():
+        errors["court"] = "请填写受理司法确认申请的人民法院"
+    if data.result and data.result not in JUDICIAL_RESULTS:
+        errors["result"] = "司法确认结果不正确"
+    if data.result and data.applied_on is None:
+        errors["applied_on"] = "请先填写申请日期"
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        case_ = _get_case(session, case_id)
+        agreement = case_.agreement
+        if agreement is None or agreement.kind != "written":
+            raise ValidationError({"court": "只有书面调解协议可以申请司法确认"})
+        deadline = judicial_deadline(agreement.effective_on)
+        if data.applied_on and deadline and data.applied_on > deadline:
+            raise ValidationError({"applied_on": f"已超过申请期限（{deadline:%Y年%m月%d日}）"})
+        row = case_.judicial
+        if row is None:
+            row = JudicialConfirmation(case=case_)
+            session.add(row)
+        row.court = data.court.strip()
+        row.applied_on = data.applied_on
+        row.result = _clean(data.result)
+        row.result_on = data.result_on
+        row.notes = _clean(data.notes)
+        row.deadline_on = deadline
+
+
+# ---------------------------------------------------------------------------
+# Attachments
+
+
+def guess_mime(filename: str) -> str:
+    mime, _ = mimetypes.guess_type(filename)
+    return mime or "application/octet-stream"
+
+
+def add_attachment(database: Database, case_id: int, *, kind: str, filename: str,
+                   content: bytes, title: str = "", mime: str | None = None) -> int:
+    mime = mime or guess_mime(filename)
+    errors: dict[str, str] = {}
+    if kind not in ATTACHMENT_KINDS:
+        errors["kind"] = "材料类别不正确"
+    if mime not in ATTACHMENT_MIMES:
+        errors["file"] = "只能添加 PDF、JPG 或 PNG 文件"
+    elif not content:
+        errors["file"] = "文件是空的"
+    elif len(content) > MAX_ATTACHMENT_BYTES:
+        errors["file"] = "文件超过 30 MB，请压缩或分页扫描后再添加"
+    elif mime == "application/pdf" and not content.startswith(b"%PDF"):
+        errors["file"] = "文件不是有效的 PDF"
+    if errors:
+        raise ValidationError(errors)
+    with database.write() as session:
+        case_ = _get_case(session, case_id)
+        row = CaseAttachment(
+            case=case_, kind=kind, title=(title.strip() or Path(filename).stem)[:128],
+            filename=Path(filename).name[:255], mime=mime, size=len(content), content=content,
+            added_at=datetime.now().replace(microsecond=0),
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def add_attachment_file(database: Database, case_id: int, path: Path, *, kind: str,
+                        title: str = "") -> int:
+    return add_attachment(database, case_id, kind=kind, filename=path.name,
+                          content=path.read_bytes(), title=title)
+
+
+def remove_attachment(database: Database, attachment_id: int) -> None:
+    with database.write() as session:
+        row = session.get(CaseAttachment, attachment_id)
+        if row is None:
+            raise NotFoundError("没有找到该材料")
+        session.delete(row)
+
+
+def attachment(session: Session, attachment_id: int) -> tuple[AttachmentData, bytes]:
+    """One scanned paper and its bytes."""
+    row = session.get(CaseAttachment, attachment_id)
+    if row is None:
+        raise NotFoundError("没有找到该材料")
+    data = AttachmentData(row.id, row.kind, row.title, row.filename, row.mime, row.size,
+                          row.added_at)
+    return data, bytes(row.content)
+
+
+def attachment_contents(session: Session, case_id: int) -> dict[int, bytes]:
+    rows = session.execute(
+        select(CaseAttachment.id, CaseAttachment.content).where(CaseAttachment.case_id == case_id)
+    )
+    return {i: bytes(c) for i, c in rows}
+
+
+# ---------------------------------------------------------------------------
+# Reading
+
+
+def _titles(session: Session, case_ids: list[int]) -> dict[int, str]:
+    """Case names (张三与李四邻里纠纷) for many cases in two queries."""
+    if not case_ids:
+        return {}
+    ids = list(dict.fromkeys(case_ids))
+    names: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start:chunk_start + 500]
+        for cid, side, name in session.execute(
+            select(CaseParty.case_id, CaseParty.side, CaseParty.name)
+            .where(CaseParty.case_id.in_(chunk)).order_by(CaseParty.position, CaseParty.id)
+        ):
+            names[cid][0 if side == "申请人" else 1].append(name)
+    categories = dict(session.execute(
+        select(MediationCase.id, Category.name).join(Category)
+        .where(MediationCase.id.in_(ids[:2000]))
+    ).all())
+    return {i: case_title(a, r, categories.get(i, "")) for i, (a, r) in names.items()}
+
+
+def case_list(session: Session, *, status: str = "open", search: str = "",
+              today: date | None = None, limit: int = 500) -> list[CaseRow]:
+    """The case list: open (soonest due first), overdue, closed or all, with days left."""
+    day = _today(today)
+    stmt = select(MediationCase.id, MediationCase.case_no, Category.name,
+                  MediationCase.accepted_on, MediationCase.due_on, MediationCase.outcome,
+                  MediationCase.closed_on).outerjoin(Category)
+    if status == "open":
+        stmt = stmt.where(MediationCase.outcome.is_(None)).order_by(MediationCase.due_on,
+                                                                    MediationCase.id)
+    elif status == "overdue":
+        stmt = stmt.where(MediationCase.outcome.is_(None), MediationCase.due_on < day).order_by(
+            MediationCase.due_on, MediationCase.id)
+    elif status == "closed":
+        stmt = stmt.where(MediationCase.outcome.is_not(None)).order_by(
+            MediationCase.closed_on.desc(), MediationCase.id.desc())
+    else:
+        stmt = stmt.order_by(MediationCase.accepted_on.desc(), MediationCase.id.desc())
+    text = search.strip()
+    if text:
+        like = f"%{text}%"
+        party_match = select(CaseParty.case_id).where(
+            or_(CaseParty.name.like(like), CaseParty.id_number == text.upper(),
+                CaseParty.phone == text, CaseParty.credit_code == text.upper()))
+        stmt = stmt.where(or_(MediationCase.case_no.like(like), MediationCase.id.in_(party_match),
+                              MediationCase.facts.like(like)))
+    rows = session.execute(stmt.limit(limit)).all()
+    ids = [r[0] for r in rows]
+    titles = _titles(session, ids)
+    mediators: dict[int, list[str]] = {}
+    if ids:
+        from desktop.models import case_mediator
+
+        for cid, name in session.execute(
+            select(case_mediator.c.case_id, Staff.name)
+            .join(Staff, Staff.id == case_mediator.c.staff_id)
+            .where(case_mediator.c.case_id.in_(ids)).order_by(Staff.id)
+        ):
+            mediators.setdefault(cid, []).append(name)
+    result = []
+    for cid, no, category, accepted, due, outcome, closed in rows:
+        days_left = None if outcome else (due - day).days
+        result.append(CaseRow(
+            cid, no, titles.get(cid, ""), category or "", "、".join(mediators.get(cid, [])),
+            accepted, due, outcome, closed, days_left, days_left is not None and days_left < 0,
+        ))
+    return result
+
+
+def case_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
+    day = _today(today)
+    open_, overdue, closed = session.execute(select(
+        func.count().filter(MediationCase.outcome.is_(None)),
+        func.count().filter(MediationCase.outcome.is_(None), MediationCase.due_on < day),
+        func.count().filter(MediationCase.outcome.is_not(None)),
+    )).one()
+    return {"open": open_, "overdue": overdue, "closed": closed,
+            "all": open_ + closed}
+
+
+def case_input(detail: CaseDetail) -> CaseInput:
+    return CaseInput(
+        facts=detail.facts, matters=detail.matters, source=detail.source,
+        source_detail=detail.source_detail or "", category_id=detail.category_id,
+        mediator_ids=list(detail.mediator_ids), recorder_id=detail.recorder_id,
+        accepted_on=detail.accepted_on, visit_id=detail.visit_id, retention=detail.retention,
+        archive_no=detail.archive_no or "", filed_by_id=detail.filed_by_id,
+        filed_on=detail.filed_on,
+    )
+
+
+def case_detail(session: Session, case_id: int) -> CaseDetail:
+    case_ = session.scalar(
+        select(MediationCase).where(MediationCase.id == case_id).options(
+            selectinload(MediationCase.parties), selectinload(MediationCase.sessions),
+            selectinload(MediationCase.mediators), selectinload(MediationCase.follow_ups),
+            selectinload(MediationCase.attachments),
+        )
+    )
+    if case_ is None:
+        raise NotFoundError("没有找到该调解案件")
+    settings = load_settings(session)
+    agreement = None
+    if case_.agreement is not None:
+        a = case_.agreement
+        agreement = AgreementData(
+            kind=a.kind, clauses=[c.text for c in a.clauses],
+            performance_method=a.performance_method, performance_place=a.performance_place,
+            performance_deadline=a.performance_deadline, copies=a.copies, amount=a.amount,
+            signed_on=a.signed_on, effective_on=a.effective_on,
+        )
+    judicial = None
+    if case_.judicial is not None:
+        j = case_.judicial
+        judicial = JudicialData(j.court, j.deadline_on, j.applied_on, j.result, j.result_on,
+                                j.notes)
+    return CaseDetail(
+        id=case_.id, case_no=case_.case_no, committee_name=settings.committee_name,
+        centre_name=settings.centre_name, centre_address=settings.centre_address,
+        source=case_.source, source_detail=case_.source_detail, category_id=case_.category_id,
+        category=case_.category.name if case_.category else "", facts=case_.facts,
+        matters=case_.matters, mediator_ids=[s.id for s in case_.mediators],
+        mediators=[s.name for s in case_.mediators], recorder_id=case_.recorder_id,
+        recorder=case_.recorder.name if case_.recorder else None,
+        accepted_on=case_.accepted_on, due_on=case_.due_on, outcome=case_.outcome,
+        outcome_reason=case_.outcome_reason, guided_to=case_.guided_to,
+        closed_on=case_.closed_on, archive_no=case_.archive_no, filed_by_id=case_.filed_by_id,
+        filed_by=case_.filed_by.name if case_.filed_by else None, filed_on=case_.filed_on,
+        retention=case_.retention, visit_id=case_.visit_id,
+        visit_no=case_.visit.visit_no if case_.visit else None,
+        parties=[PartyData(
+            id=p.id, side=p.side, kind=p.kind, name=p.name, person_id=p.person_id,
+            gender=p.gender, ethnicity=p.ethnicity, birth_date=p.birth_date, age=p.age,
+            id_number=p.id_number, occupation=p.occupation, address=p.address, phone=p.phone,
+            credit_code=p.credit_code, legal_rep=p.legal_rep, legal_rep_title=p.legal_rep_title,
+            agent_type=p.agent_type, agent_name=p.agent_name, agent_id_number=p.agent_id_number,
+            agent_phone=p.agent_phone, agent_relation=p.agent_relation,
+        ) for p in sorted(case_.parties, key=lambda p: (SIDES.index(p.side), p.position, p.id))],
+        sessions=[SessionData(s.id, s.held_at, s.place, s.attendees, s.record, s.next_steps)
+                  for s in case_.sessions],
+        agreement=agreement,
+        follow_ups=[FollowUpData(f.id, f.planned_on, f.done_on, f.method,
+                                 f.visitor.name if f.visitor else None, f.visitor_id,
+                                 f.performance, f.satisfaction, f.notes)
+                    for f in case_.follow_ups],
+        judicial=judicial,
+        attachments=[AttachmentData(a.id, a.kind, a.title, a.filename, a.mime, a.size,
+                                    a.added_at) for a in case_.attachments],
+    )
+
+
+def case_detail_by_no(session: Session, case_no: str) -> CaseDetail:
+    return case_detail(session, case_id_for(session, case_no))

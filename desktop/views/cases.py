@@ -1,0 +1,247 @@
+"""调解案件: the case list, visits waiting to be accepted, due follow-ups, and the case editor."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import ClassVar
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.db import Database
+from desktop.services import mediation
+from desktop.services.mediation import CaseInput
+from desktop.views.case_editor import CaseEditor
+from desktop.views.widgets import named
+
+log = logging.getLogger(__name__)
+
+OVERDUE_BG = QColor("#fde7e7")
+OVERDUE_FG = QColor("#b3261e")
+SOON_FG = QColor("#8a4b00")
+
+
+class CasesPage(QWidget):
+    """The mediators' section: a list of cases and, on opening one, its editor."""
+
+    COLUMNS: ClassVar[list[str]] = [
+        "案号", "案件名称", "类别", "调解员", "受理日期", "期限", "状态"]
+
+    def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        named(self, "case", self.tr("调解案件"))
+        self._add_widgets()
+        self._connect_signals()
+        self.refresh()
+
+    def _add_widgets(self) -> None:
+        self.filter = named(QComboBox(), "case.filter", self.tr("案件筛选"))
+        for key, text in mediation.LIST_FILTERS.items():
+            self.filter.addItem(self.tr(text), key)
+        self.search = named(QLineEdit(), "case.search", self.tr("搜索案件"))
+        self.search.setPlaceholderText(self.tr("案号、当事人姓名、身份证号或电话"))
+        self.search.setClearButtonEnabled(True)
+        self.new_button = named(QPushButton(self.tr("直接受理新案件")), "case.new",
+                                self.tr("直接受理新案件"),
+                                self.tr("不经接待分流，直接受理（Ctrl+N）"))
+        self.open_button = named(QPushButton(self.tr("打开")), "case.open", self.tr("打开所选案件"))
+        self.summary = named(QLabel(), "case.summary", self.tr("案件统计"))
+        self.table = named(QTableWidget(0, len(self.COLUMNS)), "case.table", self.tr("案件列表"))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        self.routed = named(QListWidget(), "case.routed", self.tr("待受理的分流来访"))
+        self.routed.setWordWrap(True)
+        self.accept_routed = named(QPushButton(self.tr("受理所选来访")), "case.accept_routed",
+                                   self.tr("受理所选来访"))
+        self.due = named(QListWidget(), "case.due_follow_ups", self.tr("到期回访"))
+        self.due.setWordWrap(True)
+
+        tools = QHBoxLayout()
+        tools.addWidget(self.filter)
+        tools.addWidget(self.search, 1)
+        tools.addWidget(self.open_button)
+        tools.addWidget(self.new_button)
+        left = QVBoxLayout()
+        left.addLayout(tools)
+        left.addWidget(self.table, 1)
+        left.addWidget(self.summary)
+        routed_box = QGroupBox(self.tr("分流到调解室、尚未受理的来访"))
+        routed_layout = QVBoxLayout(routed_box)
+        routed_layout.addWidget(self.routed)
+        routed_layout.addWidget(self.accept_routed)
+        due_box = QGroupBox(self.tr("到期回访"))
+        due_layout = QVBoxLayout(due_box)
+        due_layout.addWidget(self.due)
+        right = QVBoxLayout()
+        right.addWidget(routed_box, 3)
+        right.addWidget(due_box, 2)
+        list_page = QWidget()
+        list_layout = QHBoxLayout(list_page)
+        list_layout.addLayout(left, 3)
+        right_widget = QWidget()
+        right_widget.setLayout(right)
+        right_widget.setMaximumWidth(340)
+        list_layout.addWidget(right_widget, 1)
+
+        self.editor = CaseEditor(database=self.database)
+        self.stack = named(QStackedWidget(), "case.stack", self.tr("调解案件"))
+        self.stack.addWidget(list_page)
+        self.stack.addWidget(self.editor)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(300)
+
+    def _connect_signals(self) -> None:
+        self.filter.currentIndexChanged.connect(self.refresh_cases)
+        self.search.textChanged.connect(self._search_timer.start)
+        self._search_timer.timeout.connect(self.refresh_cases)
+        self.table.itemActivated.connect(lambda _item: self.on_open())
+        self.table.itemDoubleClicked.connect(lambda _item: self.on_open())
+        self.open_button.clicked.connect(self.on_open)
+        self.new_button.clicked.connect(self.on_new)
+        self.accept_routed.clicked.connect(self.on_accept_routed)
+        self.routed.itemDoubleClicked.connect(lambda _item: self.on_accept_routed())
+        self.due.itemDoubleClicked.connect(self.on_open_due)
+        self.editor.back_requested.connect(self.show_list)
+        self.editor.changed.connect(self.refresh)
+        QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.on_new)
+
+    # ------------------------------------------------------------------ lists
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.refresh_cases()
+        self.refresh_routed()
+        self.refresh_due()
+
+    def refresh_cases(self) -> None:
+        today = date.today()
+        with self.database.read() as session:
+            rows = mediation.case_list(session, status=self.filter.currentData(),
+                                       search=self.search.text(), today=today)
+            counts = mediation.case_counts(session, today=today)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            if row.days_left is None:
+                limit = ""
+            elif row.overdue:
+                limit = self.tr("超期 {0} 天").format(-row.days_left)
+            else:
+                limit = self.tr("剩 {0} 天").format(row.days_left)
+            values = [row.case_no, row.title, row.category, row.mediators,
+                      f"{row.accepted_on:%Y-%m-%d}", limit, row.status]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, row.case_id)
+                if row.overdue:
+                    item.setBackground(OVERDUE_BG)
+                    item.setForeground(OVERDUE_FG)
+                elif row.days_left is not None and row.days_left <= 5 and c == 5:
+                    item.setForeground(SOON_FG)
+                self.table.setItem(r, c, item)
+        self.summary.setText(self.tr("办理中 {0} 件，其中超期 {1} 件；已结案 {2} 件。").format(
+            counts["open"], counts["overdue"], counts["closed"]))
+
+    def refresh_routed(self) -> None:
+        with self.database.read() as session:
+            visits = mediation.routed_visits(session)
+        self.routed.clear()
+        for visit in visits:
+            item = QListWidgetItem(visit.label())
+            item.setData(Qt.ItemDataRole.UserRole, visit.visit_id)
+            item.setToolTip(visit.summary)
+            self.routed.addItem(item)
+        self.accept_routed.setEnabled(bool(visits))
+
+    def refresh_due(self) -> None:
+        with self.database.read() as session:
+            due = mediation.due_follow_ups(session, within_days=3)
+        self.due.clear()
+        for entry in due:
+            late = (self.tr("逾期 {0} 天").format(entry.days_late) if entry.days_late > 0
+                    else self.tr("今天") if entry.days_late == 0
+                    else self.tr("{0} 天后").format(-entry.days_late))
+            item = QListWidgetItem(f"{entry.planned_on:%m-%d}（{late}）{entry.case_no}\n"
+                                   f"{entry.title}")
+            item.setData(Qt.ItemDataRole.UserRole, entry.case_id)
+            if entry.days_late > 0:
+                item.setForeground(OVERDUE_FG)
+            self.due.addItem(item)
+
+    # ------------------------------------------------------------------ navigation
+
+    def show_list(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.refresh()
+        self.table.setFocus()
+
+    def open_case(self, case_id: int) -> CaseEditor:
+        self.editor.reload_choices()
+        self.editor.load(case_id)
+        self.stack.setCurrentWidget(self.editor)
+        return self.editor
+
+    def selected_case_id(self) -> int | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def on_open(self) -> None:
+        case_id = self.selected_case_id()
+        if case_id is not None:
+            self.open_case(case_id)
+
+    def on_open_due(self, item: QListWidgetItem) -> None:
+        editor = self.open_case(item.data(Qt.ItemDataRole.UserRole))
+        editor.tabs.setCurrentIndex(4)
+
+    def on_new(self) -> CaseEditor:
+        self.editor.reload_choices()
+        self.editor.start_new(CaseInput(facts="", source="当事人申请"))
+        self.stack.setCurrentWidget(self.editor)
+        return self.editor
+
+    def on_accept_routed(self) -> CaseEditor | None:
+        item = self.routed.currentItem()
+        if item is None:
+            return None
+        with self.database.read() as session:
+            data, applicant = mediation.draft_from_visit(session, item.data(
+                Qt.ItemDataRole.UserRole))
+        self.editor.reload_choices()
+        self.editor.start_new(data, applicant)
+        self.stack.setCurrentWidget(self.editor)
+        return self.editor

@@ -1,0 +1,94 @@
+"""Small form widgets the mediation forms share: optional dates, choice boxes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit, QWidget
+
+EMPTY_DATE = QDate(1900, 1, 1)
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class DateEdit(QDateEdit):
+    """A date with a calendar pop-up, shown as 2026-11-26."""
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setDate(QDate.currentDate())
+
+    def value(self) -> date:
+        return from_qdate(self.date())
+
+    def set_value(self, value: date) -> None:
+        self.setDate(to_qdate(value))
+
+
+class OptionalDateEdit(DateEdit):
+    """A date that may be left empty (shown as 未填写): ``value()`` is then ``None``."""
+
+    def __init__(self, *, parent: QWidget | None = None, empty_text: str = "未填写") -> None:
+        super().__init__(parent=parent)
+        self.setMinimumDate(EMPTY_DATE)
+        self.setSpecialValueText(empty_text)
+        self.setDate(EMPTY_DATE)
+
+    def value(self) -> date | None:  # type: ignore[override]
+        return None if self.date() == EMPTY_DATE else from_qdate(self.date())
+
+    def set_value(self, value: date | None) -> None:
+        self.setDate(EMPTY_DATE if value is None else to_qdate(value))
+
+    def set_today(self) -> None:
+        self.setDate(QDate.currentDate())
+
+
+class DateTimeEdit(QDateTimeEdit):
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.setDateTime(QDateTime.currentDateTime())
+
+    def value(self) -> datetime:
+        d, t = self.date(), self.time()
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+    def set_value(self, value: datetime) -> None:
+        self.setDateTime(QDateTime(to_qdate(value.date()), QTime(value.hour, value.minute)))
+
+
+def fill_combo(combo: QComboBox, items: Sequence[tuple[str, object]], *,
+               empty: str | None = None) -> None:
+    """Replace the entries of ``combo`` with (text, data) pairs, keeping the current data."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if empty is not None:
+        combo.addItem(empty, None)
+    for text, data in items:
+        combo.addItem(text, data)
+    index = combo.findData(current)
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+def select_data(combo: QComboBox, data: object) -> None:
+    index = combo.findData(data)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def select_text(combo: QComboBox, text: str | None) -> None:
+    index = combo.findText(text or "")
+    combo.setCurrentIndex(max(index, 0))

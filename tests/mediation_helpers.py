@@ -1,0 +1,78 @@
+"""Invented mediation cases for tests: parties, sessions and an agreement."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from desktop.db import Database
+from desktop.models import Staff
+from desktop.services import mediation
+from desktop.services.validation import make_id_number
+
+CREDIT_CODE = "91110108551385082Q"  # a valid-checksum invented 统一社会信用代码
+
+
+def staff(database: Database) -> tuple[int, int, int]:
+    """Two mediators and a recorder (created when the database has none)."""
+    with database.write() as session:
+        ids = list(session.scalars(select(Staff.id).order_by(Staff.id)))
+        while len(ids) < 3:
+            row = Staff(name=["王志刚", "陈秀兰", "李慧敏"][len(ids)], role="mediator",
+                        active=True)
+            session.add(row)
+            session.flush()
+            ids.append(row.id)
+    return ids[0], ids[1], ids[2]
+
+
+def person(n: int, side: str = "申请人", **changes: object) -> mediation.PartyInput:
+    values: dict[str, object] = dict(
+        name=f"当事人{n}", side=side, gender="男" if n % 2 else "女", ethnicity="汉",
+        birth_date=date(1970 + n, 3, 14),
+        id_number=make_id_number("110105", date(1970 + n, 3, 14), n),
+        occupation="个体经营", address=f"东城区建设路{n}号", phone=f"1380013{n:04d}",
+    )
+    values.update(changes)
+    return mediation.PartyInput(**values)  # type: ignore[arg-type]
+
+
+def organisation(side: str = "被申请人", **changes: object) -> mediation.PartyInput:
+    values: dict[str, object] = dict(
+        name="某某物业服务有限公司", side=side, kind="organisation", credit_code=CREDIT_CODE,
+        legal_rep="周建国", address="东城区人民路88号", phone="010-62345678",
+    )
+    values.update(changes)
+    return mediation.PartyInput(**values)  # type: ignore[arg-type]
+
+
+def make_case(database: Database, *, parties: list[mediation.PartyInput] | None = None,
+              accepted_on: date = date(2026, 11, 2),
+              facts: str = "楼上装修噪音扰民，双方多次协商未果。") -> mediation.CaseRef:
+    m1, m2, rec = staff(database)
+    data = mediation.CaseInput(
+        facts=facts, matters="赔偿损失并停止夜间施工", mediator_ids=[m1, m2], recorder_id=rec,
+        accepted_on=accepted_on,
+    )
+    return mediation.accept_case(database, data, parties or [person(1), person(2, "被申请人")])
+
+
+def agreement(clauses: list[str] | None = None, **changes: object) -> mediation.AgreementInput:
+    values: dict[str, object] = dict(
+        clauses=clauses or ["被申请人于2026年12月10日前一次性赔偿申请人损失人民币3000元。",
+                            "被申请人今后不在22时至次日7时之间施工。"],
+        performance_method="银行转账", performance_place="东城区综治中心",
+        performance_deadline="2026年12月10日前", amount="3000", signed_on=date(2026, 11, 20),
+    )
+    values.update(changes)
+    return mediation.AgreementInput(**values)  # type: ignore[arg-type]
+
+
+def session_input(n: int = 1) -> mediation.SessionInput:
+    return mediation.SessionInput(
+        held_at=datetime(2026, 11, 5 + n, 9, 30), place="矛盾纠纷调解室",
+        attendees="申请人当事人1、被申请人当事人2、调解员王志刚、陈秀兰",
+        record=f"第{n}次调解：双方陈述了各自意见，调解员释明相关法律规定。",
+        next_steps="约定下次调解时间",
+    )

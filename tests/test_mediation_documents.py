@@ -1,0 +1,283 @@
+"""The mediation documents read back from the PDF: every required element, page breaks, fonts."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from desktop.cli import main
+from desktop.db import Database
+from desktop.printing import case_documents, legal
+from desktop.printing.agreement import render_agreement, render_oral_agreement
+from desktop.printing.casefile import render_casefile
+from desktop.services import mediation
+from desktop.services.mediation import CaseDetail
+from tests import mediation_helpers as h
+
+
+def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), "-", "-"]
+    return subprocess.run(args, input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return pdf_text(pdf).split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def words_with_boxes(pdf: bytes) -> list[tuple[int, float, float, float, float, float, str]]:
+    """(page, page width, page height, xMin, yMin, xMax, yMax, word) from pdftotext -bbox."""
+    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-", "-"], input=pdf,
+                          capture_output=True, check=True).stdout.decode()
+    words = []
+    page, width, height = 0, 0.0, 0.0
+    for line in html.splitlines():
+        if m := re.search(r'<page width="([\d.]+)" height="([\d.]+)"', line):
+            page += 1
+            width, height = float(m[1]), float(m[2])
+        elif m := re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                            r"(.*)</word>", line):
+            words.append((page, width, height, float(m[1]), float(m[2]), float(m[3]),
+                          float(m[4]), m[5]))
+    return words  # type: ignore[return-value]
+
+
+def _detail(database: Database, ref: mediation.CaseRef) -> CaseDetail:
+    with database.read() as session:
+        return mediation.case_detail(session, ref.case_id)
+
+
+def test_agreement_has_every_required_element(database: Database) -> None:
+    parties = [
+        h.person(1, agent_name="李明", agent_relation="北京市某律师事务所律师"),
+        h.person(2, "被申请人"),
+        h.organisation(),
+    ]
+    ref = h.make_case(database, parties=parties)
+    mediation.save_agreement(database, ref.case_id, h.agreement())
+    detail = _detail(database, ref)
+    pdf = render_agreement(detail)
+    text = flat(pdf_text(pdf))
+    required = [
+        "人民调解协议书",
+        ref.case_no,
+        # every party's particulars
+        "申请人：当事人1，男，汉族，1971年3月14日出生", f"公民身份号码：{parties[0].id_number}",
+        "职业或工作单位：个体经营", "住址：东城区建设路1号", "联系电话：13800130001",
+        "委托代理人：李明，北京市某律师事务所律师",
+        "被申请人：当事人2，女，汉族", f"公民身份号码：{parties[1].id_number}",
+        "被申请人：某某物业服务有限公司", f"统一社会信用代码：{h.CREDIT_CODE}",
+        "法定代表人：周建国", "住所：东城区人民路88号",
+        # facts, matters, clauses, performance
+        "纠纷主要事实、争议事项", "楼上装修噪音扰民", "赔偿损失并停止夜间施工",
+        "经调解，自愿达成如下协议",
+        "一、被申请人于2026年12月10日前一次性赔偿申请人损失人民币3000元",
+        "二、被申请人今后不在22时至次日7时之间施工",
+        "履行方式：银行转账", "履行地点：东城区综治中心", "履行期限：2026年12月10日前",
+        # three parties + the committee
+        "本协议一式4份，当事人、人民调解委员会各持一份",
+        # signatures for every party; the organisation through its representative, with seal
+        "申请人：当事人1", "（签名、盖章或按指印）", "被申请人：当事人2",
+        "被申请人：某某物业服务有限公司", "（盖章）", "法定代表人：周建国", "（签名）",
+        "委托代理人：李明",
+        "人民调解员：王志刚", "人民调解员：陈秀兰", "记录人：李慧敏",
+        "某某街道人民调解委员会", "（人民调解委员会印）", "2026年11月20日",
+    ]
+    missing = [item for item in required if flat(item) not in text]
+    assert not missing, missing
+    pages = page_texts(pdf)
+    for number, page in enumerate(pages, 1):
+        assert f"第 {number} 页 共 {len(pages)} 页" in page
+
+
+def test_copies_can_be_set_and_amount_is_printed(database: Database) -> None:
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement(copies=5, amount="12000.5"))
+    text = flat(pdf_text(render_agreement(_detail(database, ref))))
+    assert "本协议一式5份" in text
+    assert "本协议涉及金额：12,000.50元" in text
+
+
+def test_long_agreement_with_many_parties_breaks_pages_cleanly(database: Database) -> None:
+    long_address = "东城区建设路幸福小区" + "某某号楼某某单元某某室" * 4
+    parties = [h.person(n, "申请人" if n <= 3 else "被申请人", address=long_address,
+                        occupation="某某市某某区某某街道某某有限责任公司职工")
+               for n in range(1, 6)]
+    parties.append(h.organisation(name="某某建筑工程有限公司第三分公司", legal_rep="孙立",
+                                  legal_rep_title="负责人", agent_name="郑律师"))
+    clause = ("被申请人应当按照双方确认的清单分期向申请人支付赔偿款项，"
+              "并在每期付款后三日内通知申请人核对；逾期未付的，申请人有权就全部未付款项申请司法确认并申请强制执行（含利息、违约金等）。")
+    clauses = [f"{clause * 3}（第{n}项）" for n in range(1, 16)]
+    ref = h.make_case(database, parties=parties, facts="双方因工程款结算发生争议。" * 30)
+    mediation.save_agreement(database, ref.case_id, h.agreement(clauses))
+    pdf = render_agreement(_detail(database, ref))
+    pages = page_texts(pdf)
+    assert len(pages) > 1
+    for number, page in enumerate(pages, 1):
+        assert f"第 {number} 页 共 {len(pages)} 页" in page
+        if number > 1:
+            assert ref.case_no in page  # the number heads every following page
+    text = flat("".join(pages))
+    for n in range(1, 16):
+        assert f"{legal.chinese_number(n)}、" in text and f"（第{n}项）" in text
+    assert "本协议一式7份" in text
+    for party in parties:
+        assert f"{party.side}：{party.name}" in text
+    assert "负责人：孙立" in text
+    # No text runs off the page: every word lies inside the page, and inside the
+    # margins except for one hanging punctuation mark at a line end.
+    words = words_with_boxes(pdf)
+    assert words
+    hang = legal.BODY_SIZE + 1
+    for page, width, height, x0, y0, x1, y1, word in words:
+        assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, (page, word)
+        assert x0 >= legal.LEFT - 1, (page, word, x0)
+        assert x1 <= width - legal.RIGHT + hang, (page, word, x1)
+    # Every page after the first starts in the body, not with a lone signature label.
+    assert all(len(flat(p)) > 40 for p in pages)
+
+
+def test_no_line_starts_with_a_comma(database: Database) -> None:
+    ref = h.make_case(database, parties=[h.person(n) for n in range(1, 5)])
+    mediation.save_agreement(database, ref.case_id, h.agreement())
+    text = pdf_text(render_agreement(_detail(database, ref)), layout=True)
+    assert not [line for line in text.splitlines() if line.strip().startswith(("，", "。", "；"))]
+
+
+def test_fonts_are_embedded(database: Database, tmp_path: Path) -> None:
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement())
+    out = tmp_path / "agreement.pdf"
+    out.write_bytes(render_agreement(_detail(database, ref)))
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts
+    assert all(" yes yes " in line for line in fonts), fonts
+    assert not any("Helvetica" in line for line in fonts)
+
+
+def _full_case(database: Database) -> tuple[mediation.CaseRef, bytes]:
+    ref = h.make_case(database, parties=[h.person(1), h.person(2, "被申请人")])
+    for n in (1, 2):
+        mediation.add_session(database, ref.case_id, h.session_input(n))
+    mediation.save_agreement(database, ref.case_id, h.agreement())
+    mediation.close_case(database, ref.case_id,
+                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
+    detail = _detail(database, ref)
+    mediation.update_follow_up(database, detail.follow_ups[0].id, mediation.FollowUpInput(
+        planned_on=date(2026, 12, 4), done_on=date(2026, 11, 25), method="电话",
+        visitor_id=h.staff(database)[0], performance="已履行", satisfaction="满意",
+        notes="已按约支付"))
+    mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
+        court="北京市东城区人民法院", applied_on=date(2026, 11, 24)))
+    image = io.BytesIO()
+    Image.new("RGB", (900, 600), "lightgray").save(image, "PNG")
+    mediation.add_attachment(database, ref.case_id, kind="身份证明", filename="身份证复印件.png",
+                             content=image.getvalue())
+    scan = render_oral_agreement(_detail(database, ref))  # any PDF will do as a "scan"
+    mediation.add_attachment(database, ref.case_id, kind="履行凭证", filename="转账凭证.pdf",
+                             content=scan)
+    return ref, scan
+
+
+def test_other_documents_carry_their_content(database: Database) -> None:
+    ref, _ = _full_case(database)
+    detail = _detail(database, ref)
+    checks = {
+        case_documents.render_application(detail): ["人民调解申请书", "申请事项", "事实和理由",
+                                                    "此致", "某某街道人民调解委员会"],
+        case_documents.render_acceptance(detail): ["人民调解受理登记表", ref.case_no, "■当事人申请",
+                                                   "□主动调解", "□公安移交", "□法院委托",
+                                                   "□政府部门指定", "当事人1", "王志刚"],
+        case_documents.render_rights_notice(detail): [
+            "当事人权利义务告知书", "选择或者接受人民调解员", "如实陈述纠纷事实", "不收取任何费用"],
+        case_documents.render_session_record(detail, detail.sessions[1].id): [
+            "人民调解记录", "第二次", "2026年11月7日9时30分", "矛盾纠纷调解室", "第2次调解",
+            "申请人：当事人1", "被申请人：当事人2", "记录人：李慧敏"],
+        render_oral_agreement(detail): ["口头调解协议登记表", "口头协议内容", "一、被申请人"],
+        case_documents.render_follow_ups(detail): ["人民调解回访记录", "■已履行", "■满意",
+                                                   "已按约支付"],
+        case_documents.render_judicial_application(detail): [
+            "司法确认申请书", "请求确认申请人之间于2026年11月20日", "北京市东城区人民法院",
+            "没有恶意串通、规避法律的行为"],
+    }
+    for pdf, expected in checks.items():
+        text = flat(pdf_text(pdf))
+        missing = [e for e in expected if flat(e) not in text]
+        assert not missing, (expected[0], missing)
+
+
+def test_case_file_has_cover_contents_with_right_pages_and_scans(database: Database) -> None:
+    ref, scan = _full_case(database)
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+        contents = mediation.attachment_contents(session, ref.case_id)
+    pdf = render_casefile(detail, contents)
+    pages = page_texts(pdf)
+    cover, toc, back = flat(pages[0]), flat(pages[1]), flat(pages[-1])
+    for item in ("人民调解卷宗", "卷名", "当事人1与当事人2纠纷", "卷号", "调解员", "王志刚、陈秀兰",
+                 "调解日期", "立卷人", "立卷日期", "保管期限", "长期"):
+        assert flat(item) in cover, item
+    assert "卷内目录" in toc and "卷内备考表" in back
+    order = ["人民调解申请书", "人民调解受理登记表", "身份证明：身份证复印件",
+             "当事人权利义务告知书", "调解记录（第一次）", "调解记录（第二次）",
+             "人民调解协议书", "回访记录",
+             "履行凭证：转账凭证", "司法确认申请书"]
+    positions = [toc.index(flat(title)) for title in order]
+    assert positions == sorted(positions)
+    body = pages[2:-1]
+    scan_pages = len(PdfReader(io.BytesIO(scan)).pages)
+    # Each entry's first page number points at the page where the document begins.
+    starts = [("人民调解协议书", "人民调解协议书"), ("司法确认申请书", "司法确认申请书"),
+              ("调解记录（第二次）", "第二次"), ("回访记录", "人民调解回访记录")]
+    for title, first_line in starts:
+        start = _toc_start_page(pdf, title)
+        assert flat(first_line) in flat(body[start - 1]), title
+    # The 卷内页号 is stamped at the top right of every page between contents and back cover.
+    stamps: dict[int, str] = {}
+    for page, width, _height, x0, _y0, _x1, y1, word in words_with_boxes(pdf):
+        if y1 < 20 * 72 / 25.4 and x0 > width - 30 * 72 / 25.4:
+            stamps[page] = word
+    assert stamps == {n + 2: str(n) for n in range(1, len(body) + 1)}
+    assert f"共{len(body)}页" in back
+    assert sum("身份证明：身份证复印件" in p for p in body) == 1
+    assert sum(flat("口头调解协议登记表") in flat(p) for p in body) == scan_pages
+
+
+def _toc_start_page(pdf: bytes, title: str) -> int:
+    toc = pdf_text(pdf, layout=True).split("\f")[1]
+    for line in toc.splitlines():
+        if title in line:
+            match = re.search(r"\s(\d+)(?:—\d+)?\s*(扫描件)?\s*$", line)
+            assert match, line
+            return int(match[1])
+    raise AssertionError(title)
+
+
+def test_cli_prints_agreement_and_case_file(database: Database, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    ref, _ = _full_case(database)
+    url = database.engine.url.render_as_string(hide_password=False)
+    agreement = tmp_path / "agreement.pdf"
+    casefile = tmp_path / "casefile.pdf"
+    assert main(["--db", url, "print", "agreement", ref.case_no, "--out", str(agreement)]) == 0
+    assert main(["--db", url, "print", "casefile", ref.case_no, "--out", str(casefile)]) == 0
+    # ASCII parentheses are accepted too.
+    ascii_no = ref.case_no.replace("（", "(").replace("）", ")")
+    assert main(["--db", url, "print", "sessions", ascii_no, "--out",
+                 str(tmp_path / "s.pdf")]) == 0
+    assert "人民调解协议书" in pdf_text(agreement.read_bytes())
+    assert "卷内目录" in flat(pdf_text(casefile.read_bytes()))
+    assert main(["--db", url, "print", "agreement", "（2026）东人调字第9999号", "--out",
+                 str(tmp_path / "x.pdf")]) == 2
+    assert "没有案号为" in capsys.readouterr().err
