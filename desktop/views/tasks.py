@@ -16,12 +16,18 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.services.errors import Cancelled
+
 Progress = Callable[[int, int], None]
 TaskFunction = Callable[[Progress, Callable[[], bool]], Any]
 
 
-class TaskCancelled(Exception):
-    """Raised inside a task that noticed its cancel request; nothing is kept."""
+class TaskCancelled(Cancelled):
+    """Raised inside a task that noticed its cancel request; nothing is kept.
+
+    Qt-free code raises :class:`desktop.services.errors.Cancelled` (this class's
+    base); both count as a cancel.
+    """
 
 
 class Task(QObject):
@@ -48,7 +54,7 @@ class Task(QObject):
         """Runs on the worker thread (or in the caller's, for a synchronous run)."""
         try:
             self.result = self._function(self.progressed.emit, self.is_cancelled)
-        except TaskCancelled:
+        except Cancelled:
             self.cancelled.emit()
         except BaseException as exc:
             self.error = exc
