@@ -170,10 +170,11 @@ class _RegisterSheet(WriteOnlyWorksheet):
     def append(self, row: Any) -> None:
         if type(row) is _Raw:
             self._get_writer()
-            if self._rows is None:
-                self._rows = self._write_rows()
-                next(self._rows)
-            self._rows.send(row)
+            rows: Any = self._rows  # type: ignore[has-type]
+            if rows is None:
+                rows = self._rows = self._write_rows()
+                next(rows)
+            rows.send(row)
         else:
             super().append(row)
 

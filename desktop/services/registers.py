@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
@@ -191,9 +191,9 @@ def visit_register_rows(
         .execution_options(yield_per=STREAM_BATCH)
     )
     stmt = _visit_filter(stmt, period, community_id)
-    for seq, (visited_at, visit_no, name, id_number, phone, community, grid, category, source,
-              headcount, summary, room, status, result, handler_name) in enumerate(
-            session.execute(stmt), 1):
+    for seq, row in enumerate(session.execute(stmt), 1):
+        (visited_at, visit_no, name, id_number, phone, community, grid, category, source,
+         headcount, summary, room, status, result, handler_name) = tuple[Any, ...](row)
         yield VisitRegisterRow(
             seq, visited_at, visit_no, name, mask_id_number(id_number), phone or "",
             f"{community}／{grid}" if community and grid else (community or ""),
