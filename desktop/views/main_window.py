@@ -18,6 +18,7 @@ from desktop import APP_TITLE
 from desktop.db import Database
 from desktop.views.placeholder import PlaceholderPage
 from desktop.views.registration import RegistrationPage
+from desktop.views.reports_page import ReportsPage
 from desktop.views.settings_page import SettingsPage
 from desktop.views.widgets import named
 
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         self.pages = named(QStackedWidget(), "pages", self.tr("功能页面"))
         self.registration = RegistrationPage(database=self.database)
         self.settings = SettingsPage(database=self.database)
+        self.reports = ReportsPage(database=self.database)
         self.sections: list[tuple[str, QWidget]] = [
             (self.tr("接待登记"), self.registration),
             (self.tr("分流队列"), PlaceholderPage(
@@ -52,10 +54,7 @@ class MainWindow(QMainWindow):
                 key="cases", title=self.tr("调解案件"),
                 text=self.tr("调解案件管理尚未开放：受理、调解记录、人民调解协议书和卷宗"
                              "将在后续版本提供。"))),
-            (self.tr("台账统计"), PlaceholderPage(
-                key="reports", title=self.tr("台账统计"),
-                text=self.tr("台账统计尚未开放：来访登记台账、矛盾纠纷排查化解台账、"
-                             "月报和统计图表将在后续版本提供。"))),
+            (self.tr("台账统计"), self.reports),
             (self.tr("系统设置"), self.settings),
         ]
         for title, page in self.sections:
