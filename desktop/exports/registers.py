@@ -42,7 +42,7 @@ VISIT_COLUMNS: Sequence[Column] = (
     Column("社区／网格", 16, "community_grid", wrap=True),
     Column("事项类别", 11, "category", wrap=True),
     Column("来源", 9, "source", align="center"),
-    Column("人数", 6, "headcount", kind="int", align="center", total="sum",
+    Column("人数", 8, "headcount", kind="int", align="center", total="sum",
            total_format='0"人次"'),
     Column("来访事项摘要", 40, "summary", wrap=True),
     Column("分流去向", 14, "room", wrap=True),
