@@ -61,7 +61,7 @@ IMPORTS: dict[str, ImportSpec] = {
         ("姓名：必填，按姓名匹配已有人员并更新。",
          "角色：接待员、调解员、工作室人员、管理员 之一。",
          "所在室：须为系统中已有的室或窗口名称，可留空。",
-         "电话：手机11位或座机（如 010-12345678），可留空。")),
+         "电话：手机11位或座机（如 010-62345678），可留空。")),
     "rooms": ImportSpec(
         "rooms", "室和窗口", "室和窗口", ("名称", "编码", "叫号前缀", "类型", "位置"),
         ("名称", "编码", "叫号前缀", "类型"), (20, 14, 10, 10, 20),
@@ -88,11 +88,16 @@ class ImportProblem:
         return f"{where}{'「' + self.column + '」' if self.column else ''}：{self.message}"
 
 
+def in_order(problems: list[ImportProblem]) -> list[ImportProblem]:
+    """By row, then by the column's header."""
+    return sorted(problems, key=lambda p: (p.row, p.column))
+
+
 class ImportRejected(ValueError):
     """The file has problems; nothing was imported."""
 
     def __init__(self, problems: list[ImportProblem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.row, p.column))
+        self.problems = in_order(problems)
         super().__init__(f"文件有 {len(self.problems)} 处问题，未导入任何数据")
 
 
@@ -336,11 +341,11 @@ def import_spec(key: str) -> ImportSpec:
 def check_file(database: Database, key: str, path: str | Path) -> list[ImportProblem]:
     """Every problem of the file (empty when it can be imported); writes nothing."""
     data = read_rows(path, import_spec(key))
-    if data.problems and not data.rows:
-        return data.problems
+    if data.problems:
+        return in_order(data.problems)
     with database.read() as session:
         _validate(session, key, data)
-    return data.problems
+    return in_order(data.problems)
 
 
 def _validate(session: Session, key: str, data: _Rows) -> None:
