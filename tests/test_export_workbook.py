@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -109,6 +110,7 @@ def test_cancel_midway_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monkey
     out = tmp_path / "cancelled.xlsx"
     seen: list[int] = []
     before = list(ALL_TEMP_FILES)
+    rows_files = set(Path(tempfile.gettempdir()).glob("register.*.rows.xml"))
 
     def progress(done: int, total: int) -> None:
         seen.append(done)
@@ -120,6 +122,7 @@ def test_cancel_midway_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monkey
     assert list(tmp_path.iterdir()) == []
     # openpyxl's own temporary sheet file is gone too.
     assert not [p for p in ALL_TEMP_FILES if p not in before and os.path.exists(p)]
+    assert set(Path(tempfile.gettempdir()).glob("register.*.rows.xml")) <= rows_files
 
 
 def test_failure_keeps_the_previous_file(tmp_path: Path) -> None:

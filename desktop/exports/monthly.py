@@ -72,7 +72,7 @@ COLUMNS = (
     Column("环比", 14, "month_on_month", align="right"),
     Column("上年同期", 12, "last_year", align="right", missing=DASH),
     Column("同比", 14, "year_on_year", align="right"),
-    Column("说明", 22, "note", wrap=True),
+    Column("说明", 34, "note", wrap=True),
 )
 
 

@@ -218,6 +218,7 @@ class ReportsPage(QWidget):
         self.export_status.setWordWrap(True)
 
         registers = QFormLayout()
+        registers.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         registers.addRow(self.tr("起始日期"), self.export_from)
         registers.addRow(self.tr("截止日期"), self.export_to)
         buttons = QHBoxLayout()
@@ -232,6 +233,7 @@ class ReportsPage(QWidget):
         register_box.setLayout(registers)
 
         monthly = QFormLayout()
+        monthly.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         monthly.addRow(self.tr("月份"), self.month)
         monthly.addRow(QLabel(self.tr(
             "月报含“人民调解月报”和“综治中心来访统计”两张表，各项数据附环比（上月）和"
@@ -267,7 +269,10 @@ class ReportsPage(QWidget):
                                                  self.tr("问题")])
         self.problems.verticalHeader().setVisible(False)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.problems.horizontalHeader().setStretchLastSection(True)
+        header = self.problems.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("种类")))
         row.addWidget(self.import_kind)
@@ -548,5 +553,3 @@ class ReportsPage(QWidget):
                 (str(problem.row) if problem.row else "", problem.column, problem.message)
             ):
                 self.problems.setItem(row, column, QTableWidgetItem(text))
-        self.problems.resizeColumnsToContents()
-        self.problems.horizontalHeader().setStretchLastSection(True)
