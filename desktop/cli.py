@@ -8,6 +8,9 @@
     python -m desktop print casefile "（2026）东人调字第0001号" --out casefile.pdf
     python -m desktop print application|acceptance|rights|sessions|oral|followups|judicial \
         CASE_NO --out F.pdf
+    python -m desktop export visits|disputes|monthly --from 2026-11-01 --to 2026-11-30 --out F.xlsx
+    python -m desktop template communities|staff|rooms|categories --out F.xlsx
+    python -m desktop import communities|staff|rooms|categories F.xlsx
 """
 
 from __future__ import annotations
@@ -99,6 +102,59 @@ def cmd_print_case_document(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stderr_progress(what: str):  # type: ignore[no-untyped-def]
+    def progress(done: int, total: int) -> None:
+        if total:
+            print(f"\r{what} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.services.registers import Period
+
+    period = Period.parse(args.date_from, args.date_to)
+    database = _database(args)
+    out = Path(args.out)
+    if args.what == "monthly":
+        from desktop.exports.monthly import export_monthly
+
+        result = export_monthly(database, period, out)
+        print(f"已生成月报（{period.label()}）：{result.path}")
+        return 0
+    from desktop.exports.registers import REGISTERS, export_register
+
+    result = export_register(database, args.what, period, out,
+                             progress=_stderr_progress("已导出"))
+    print(file=sys.stderr)
+    rows = sum(result.rows.values())
+    print(f"已导出{REGISTERS[args.what].title}（{period.label()}，{rows} 条）：{result.path}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from desktop.exports.templates import write_template
+    from desktop.services.imports import IMPORTS
+
+    path = write_template(_database(args), args.what, args.out)
+    print(f"已生成{IMPORTS[args.what].title}导入模板：{path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.services.imports import IMPORTS, ImportRejected, import_file
+
+    try:
+        result = import_file(_database(args), args.what, args.file)
+    except ImportRejected as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    print(f"{IMPORTS[args.what].title}：{result.summary()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m desktop",
@@ -140,6 +196,28 @@ def build_parser() -> argparse.ArgumentParser:
         doc.add_argument("case_no", metavar="CASE_NO", help="案号，如 （2026）东人调字第0001号")
         doc.add_argument("--out", required=True, help="输出的 PDF 文件")
         doc.set_defaults(handler=cmd_print_case_document, document=document)
+
+    export = sub.add_parser("export", help="导出台账或月报（.xlsx）")
+    export.add_argument("what", choices=["visits", "disputes", "monthly"],
+                        help="visits 来访登记台账；disputes 矛盾纠纷排查化解台账；monthly 月报")
+    export.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD",
+                        help="起始日期（含）")
+    export.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD",
+                        help="截止日期（含）")
+    export.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+    export.set_defaults(handler=cmd_export)
+
+    lists = ["communities", "staff", "rooms", "categories"]
+    lists_help = "communities 社区和网格；staff 工作人员；rooms 室和窗口；categories 事项类别"
+    template = sub.add_parser("template", help="导出基础数据导入模板（含现有数据）")
+    template.add_argument("what", choices=lists, help=lists_help)
+    template.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+    template.set_defaults(handler=cmd_template)
+
+    imp = sub.add_parser("import", help="从 .xlsx 导入基础数据（有任何错误则全部不导入）")
+    imp.add_argument("what", choices=lists, help=lists_help)
+    imp.add_argument("file", metavar="FILE", help="按模板填写的 .xlsx 文件")
+    imp.set_defaults(handler=cmd_import)
     return parser
 
 
@@ -147,11 +225,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     is_gui = args.handler is cmd_gui
     setup_logging(verbose=args.verbose, to_stderr=not is_gui)
-    from desktop.services.errors import NotFoundError, ValidationError
+    from desktop.services.errors import (
+        FeatureUnavailableError,
+        NotFoundError,
+        ValidationError,
+    )
 
     try:
         return int(args.handler(args))
-    except (NotFoundError, ValidationError) as exc:
+    except (NotFoundError, ValidationError, FeatureUnavailableError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except Exception:

@@ -16,3 +16,19 @@ class ValidationError(ValueError):
 
 class NotFoundError(LookupError):
     """A number the user gave does not exist (visit number, case number, ...)."""
+
+
+class Cancelled(Exception):
+    """Long work (an export, a big report) stopped because the user asked it to.
+
+    Raised from inside the work when its ``cancelled()`` check says so; whatever
+    the work was writing is thrown away. The Qt task runner treats it as a cancel,
+    not as a failure.
+    """
+
+
+class FeatureUnavailableError(RuntimeError):
+    """Something this build cannot do yet (a module it depends on is not enabled).
+
+    The message is Chinese and meant for the user as it is.
+    """

@@ -19,6 +19,7 @@ from desktop.db import Database
 from desktop.views.cases import CasesPage
 from desktop.views.placeholder import PlaceholderPage
 from desktop.views.registration import RegistrationPage
+from desktop.views.reports_page import ReportsPage
 from desktop.views.settings_page import SettingsPage
 from desktop.views.widgets import named
 
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.registration = RegistrationPage(database=self.database)
         self.settings = SettingsPage(database=self.database)
         self.cases = CasesPage(database=self.database)
+        self.reports = ReportsPage(database=self.database)
         self.sections: list[tuple[str, QWidget]] = [
             (self.tr("接待登记"), self.registration),
             (self.tr("分流队列"), PlaceholderPage(
@@ -51,10 +53,7 @@ class MainWindow(QMainWindow):
                 text=self.tr("分流队列尚未开放：本版本中登记时已分配排队号，"
                              "各室叫号、转办和办结功能将在后续版本提供。"))),
             (self.tr("调解案件"), self.cases),
-            (self.tr("台账统计"), PlaceholderPage(
-                key="reports", title=self.tr("台账统计"),
-                text=self.tr("台账统计尚未开放：来访登记台账、矛盾纠纷排查化解台账、"
-                             "月报和统计图表将在后续版本提供。"))),
+            (self.tr("台账统计"), self.reports),
             (self.tr("系统设置"), self.settings),
         ]
         for title, page in self.sections:

@@ -16,12 +16,19 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.services.errors import Cancelled
+from desktop.views.qtcompat import emit
+
 Progress = Callable[[int, int], None]
 TaskFunction = Callable[[Progress, Callable[[], bool]], Any]
 
 
-class TaskCancelled(Exception):
-    """Raised inside a task that noticed its cancel request; nothing is kept."""
+class TaskCancelled(Cancelled):
+    """Raised inside a task that noticed its cancel request; nothing is kept.
+
+    Qt-free code raises :class:`desktop.services.errors.Cancelled` (this class's
+    base); both count as a cancel.
+    """
 
 
 class Task(QObject):
@@ -44,22 +51,25 @@ class Task(QObject):
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def report_progress(self, done: int, total: int) -> None:
+        emit(self.progressed, done, total)
+
     def run(self) -> None:
         """Runs on the worker thread (or in the caller's, for a synchronous run)."""
         try:
-            self.result = self._function(self.progressed.emit, self.is_cancelled)
-        except TaskCancelled:
-            self.cancelled.emit()
+            self.result = self._function(self.report_progress, self.is_cancelled)
+        except Cancelled:
+            emit(self.cancelled)
         except BaseException as exc:
             self.error = exc
-            self.failed.emit(exc)
+            emit(self.failed, exc)
         else:
             if self.is_cancelled():
-                self.cancelled.emit()
+                emit(self.cancelled)
             else:
-                self.succeeded.emit(self.result)
+                emit(self.succeeded, self.result)
         finally:
-            self.finished.emit()
+            emit(self.finished)
 
 
 class _Runnable(QRunnable):

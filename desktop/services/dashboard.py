@@ -1,0 +1,158 @@
+"""The figures of the 台账统计 dashboard: today at a glance, and the charts' series.
+
+Case figures (open, overdue, follow-ups due) need the mediation case models;
+until they land their functions return ``None`` and the page shows "—".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, cast, func, select
+from sqlalchemy.orm import Session
+
+from desktop.models import Category, Referral, Room, Visit
+from desktop.services.monthly import NO_CATEGORY, mediation_success_by_month
+from desktop.services.registers import Period
+
+
+@dataclass(frozen=True)
+class RoomToday:
+    room: str
+    visitors: int  # referrals to the room today
+    waiting: int
+    average_wait_minutes: float | None
+
+
+@dataclass(frozen=True)
+class TodayOverview:
+    day: date
+    visits: int
+    visitors: int  # people, counting each member of a collective visit
+    rooms: list[RoomToday]
+    waiting: int
+    average_wait_minutes: float | None  # from ticket to call, of those called today
+    cases_open: int | None
+    cases_overdue: int | None
+    follow_ups_due: int | None
+
+
+# -- case figures: filled in when the mediation case models land -------------------------------
+
+def cases_open(session: Session, day: date) -> int | None:
+    """调解案件 accepted and not closed."""
+    return None
+
+
+def cases_overdue(session: Session, day: date) -> int | None:
+    """Open 调解案件 past their time limit (调解期限)."""
+    return None
+
+
+def follow_ups_due(session: Session, day: date) -> int | None:
+    """回访 due by ``day`` and not done."""
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+
+def _day_expr(session: Session, column: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(column)
+    return cast(column, Date)
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def today_overview(session: Session, day: date, *, community_id: int | None = None
+                   ) -> TodayOverview:
+    period = Period(day, day)
+    visit_filter = [Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before]
+    if community_id is not None:
+        visit_filter.append(Visit.community_id == community_id)
+    visits, visitors = session.execute(
+        select(func.count(Visit.id), func.coalesce(func.sum(Visit.headcount), 0))
+        .where(*visit_filter)
+    ).one()
+    referral_filter = [Referral.created_at >= period.starts_at,
+                       Referral.created_at < period.ends_before]
+    if community_id is not None:
+        referral_filter.append(Visit.community_id == community_id)
+    rooms = list(session.execute(
+        select(Room.id, Room.name).where(Room.active).order_by(Room.sort_order, Room.id)))
+    per_room: dict[int, list[int]] = {room_id: [0, 0] for room_id, _ in rooms}
+    for room_id, status, n in session.execute(
+        select(Referral.room_id, Referral.status, func.count(Referral.id))
+        .join(Visit, Visit.id == Referral.visit_id)
+        .where(*referral_filter).group_by(Referral.room_id, Referral.status)
+    ):
+        counts = per_room.setdefault(room_id, [0, 0])
+        counts[0] += n
+        if status == "waiting":
+            counts[1] += n
+    waits: dict[int, list[float]] = {}
+    for room_id, created, called in session.execute(
+        select(Referral.room_id, Referral.created_at, Referral.called_at)
+        .join(Visit, Visit.id == Referral.visit_id)
+        .where(*referral_filter, Referral.called_at.is_not(None))
+    ):
+        if called is not None and created is not None:
+            waits.setdefault(room_id, []).append((called - created).total_seconds() / 60)
+    all_waits = [w for values in waits.values() for w in values]
+    names = dict(rooms)
+    room_rows = [
+        RoomToday(names.get(room_id, "?"), counts[0], counts[1],
+                  _mean(waits.get(room_id, [])))
+        for room_id, counts in per_room.items() if room_id in names or counts[0]
+    ]
+    return TodayOverview(
+        day=day, visits=int(visits), visitors=int(visitors), rooms=room_rows,
+        waiting=sum(r.waiting for r in room_rows), average_wait_minutes=_mean(all_waits),
+        cases_open=cases_open(session, day), cases_overdue=cases_overdue(session, day),
+        follow_ups_due=follow_ups_due(session, day),
+    )
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def visits_per_day(session: Session, period: Period, *, community_id: int | None = None
+                   ) -> list[tuple[date, int]]:
+    """Visits on each day of ``period``, days without visits included (as 0)."""
+    day = _day_expr(session, Visit.visited_at)
+    stmt = (select(day, func.count(Visit.id))
+            .where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before)
+            .group_by(day))
+    if community_id is not None:
+        stmt = stmt.where(Visit.community_id == community_id)
+    counts = {_as_date(d): int(n) for d, n in session.execute(stmt)}
+    return [(period.start + timedelta(days=i),
+             counts.get(period.start + timedelta(days=i), 0)) for i in range(period.days)]
+
+
+def visits_by_category(session: Session, period: Period, *, community_id: int | None = None
+                       ) -> list[tuple[str, int]]:
+    """Visits of ``period`` per category, the largest first."""
+    stmt = (select(Category.name, func.count(Visit.id))
+            .select_from(Visit).outerjoin(Category, Category.id == Visit.category_id)
+            .where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before)
+            .group_by(Category.name))
+    if community_id is not None:
+        stmt = stmt.where(Visit.community_id == community_id)
+    rows = [(name or NO_CATEGORY, int(n)) for name, n in session.execute(stmt)]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def success_rate_by_month(session: Session, period: Period, months: int = 12
+                          ) -> list[tuple[str, float | None]]:
+    """调解成功率 per month up to ``period``'s last month; empty without the mediation module."""
+    return mediation_success_by_month(session, period, months)

@@ -1,0 +1,404 @@
+"""Importing the admin's lists from .xlsx: communities and grids, staff, rooms, categories.
+
+The app exports a template of each list (the current entries, ready to edit;
+see :mod:`desktop.exports.templates`); the admin edits it in Excel or WPS and
+imports it back. Every row is checked first; a file with any bad row is
+refused as a whole with every problem listed (row, column, reason in
+Chinese), and nothing is written. A clean file is written in one transaction:
+entries are matched by name (rooms by code) and updated, new ones are added;
+nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.db import Database
+from desktop.models import Category, Community, Grid, Room, Staff
+from desktop.services import validation
+
+ROLE_LABELS = {
+    "receptionist": "接待员",
+    "mediator": "调解员",
+    "room_staff": "工作室人员",
+    "admin": "管理员",
+}
+ROLE_CODES = {label: code for code, label in ROLE_LABELS.items()}
+ROOM_KIND_LABELS = {"room": "工作室", "window": "窗口"}
+ROOM_KIND_CODES = {"工作室": "room", "室": "room", "窗口": "window"}
+ROOM_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    key: str  # the command-line name
+    title: str  # 社区和网格
+    sheet: str  # the template's sheet
+    headers: tuple[str, ...]
+    required: tuple[str, ...]
+    widths: tuple[int, ...]
+    help: tuple[str, ...]  # the template's 填写说明, one line per column
+
+
+IMPORTS: dict[str, ImportSpec] = {
+    "communities": ImportSpec(
+        "communities", "社区和网格", "社区和网格", ("社区", "网格", "网格员"), ("社区",),
+        (18, 18, 30),
+        ("社区：社区或村的名称，必填，最多64字。",
+         "网格：该社区内的网格名称；一个社区有多个网格时每个网格一行，社区名重复填写。",
+         "网格员：该网格的网格员姓名，多人用顿号分隔。")),
+    "staff": ImportSpec(
+        "staff", "工作人员", "工作人员", ("姓名", "角色", "所在室", "电话"), ("姓名", "角色"),
+        (12, 14, 20, 16),
+        ("姓名：必填，按姓名匹配已有人员并更新。",
+         "角色：接待员、调解员、工作室人员、管理员 之一。",
+         "所在室：须为系统中已有的室或窗口名称，可留空。",
+         "电话：手机11位或座机（如 010-62345678），可留空。")),
+    "rooms": ImportSpec(
+        "rooms", "室和窗口", "室和窗口", ("名称", "编码", "叫号前缀", "类型", "位置"),
+        ("名称", "编码", "叫号前缀", "类型"), (20, 14, 10, 10, 20),
+        ("名称：如 矛盾纠纷调解室，必填，不可与其他室重名。",
+         "编码：小写英文字母开头，可含数字和下划线，如 mediation；按编码匹配已有的室并更新。",
+         "叫号前缀：打在排队号前的1至2个字，如 调（排队号 调-007），各室不可相同。",
+         "类型：工作室 或 窗口。",
+         "位置：如 一楼东侧，可留空。")),
+    "categories": ImportSpec(
+        "categories", "事项类别", "事项类别", ("名称", "建议分流去向"), ("名称",), (20, 20),
+        ("名称：事项类别名称，必填；按名称匹配已有类别并更新。",
+         "建议分流去向：登记时默认推荐的室或窗口名称，须为系统中已有的名称，可留空。")),
+}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int  # the Excel row number (1 is the header row)
+    column: str  # the header of the column ("" for the whole row or file)
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "文件"
+        return f"{where}{'「' + self.column + '」' if self.column else ''}：{self.message}"
+
+
+def in_order(problems: list[ImportProblem]) -> list[ImportProblem]:
+    """By row, then by the column's header."""
+    return sorted(problems, key=lambda p: (p.row, p.column))
+
+
+class ImportRejected(ValueError):
+    """The file has problems; nothing was imported."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        self.problems = in_order(problems)
+        super().__init__(f"文件有 {len(self.problems)} 处问题，未导入任何数据")
+
+
+@dataclass
+class ImportResult:
+    key: str
+    created: int = 0
+    updated: int = 0
+    rows: int = 0
+
+    def summary(self) -> str:
+        return f"已导入 {self.rows} 行：新增 {self.created} 条，更新 {self.updated} 条。"
+
+
+@dataclass
+class _Rows:
+    spec: ImportSpec
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        self.problems.append(ImportProblem(row, column, message))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_rows(path: str | Path, spec: ImportSpec) -> _Rows:
+    """The data rows of the file as {header: text}, and problems with its shape."""
+    from openpyxl import load_workbook  # openpyxl is slow to import; only here
+
+    out = _Rows(spec)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        out.problem(0, "", "无法读取：不是有效的 Excel (.xlsx) 文件")
+        return out
+    try:
+        ws = wb[spec.sheet] if spec.sheet in wb.sheetnames else wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = [_text(v) for v in next(rows, ())]
+        positions = {name: header.index(name) for name in spec.headers if name in header}
+        for name in spec.headers:
+            if name not in positions:
+                out.problem(1, name, "缺少此列，请使用系统导出的模板")
+        if out.problems:
+            return out
+        for number, values in enumerate(rows, 2):
+            cells = {name: _text(values[i]) if i < len(values) else ""
+                     for name, i in positions.items()}
+            if any(cells.values()):
+                out.rows.append((number, cells))
+    finally:
+        wb.close()
+    if not out.rows:
+        out.problem(2, "", "文件中没有数据行")
+    return out
+
+
+def _common_checks(data: _Rows) -> None:
+    for number, cells in data.rows:
+        for name in data.spec.required:
+            if not cells[name]:
+                data.problem(number, name, "必填，不能为空")
+        for name, value in cells.items():
+            if len(value) > 64 and name not in ("网格员",):
+                data.problem(number, name, "内容过长（最多64字）")
+
+
+def _duplicates(data: _Rows, key: Callable[[dict[str, str]], Any], column: str,
+                what: str) -> None:
+    seen: dict[Any, int] = {}
+    for number, cells in data.rows:
+        k = key(cells)
+        if not k or (isinstance(k, tuple) and not all(k)):
+            continue
+        if k in seen:
+            data.problem(number, column, f"与第{seen[k]}行{what}重复")
+        else:
+            seen[k] = number
+
+
+def _room_ids(session: Session) -> dict[str, int]:
+    return {name: id_ for id_, name in session.execute(select(Room.id, Room.name))}
+
+
+# -- one validate+apply pair per list --------------------------------------------------------
+
+def _communities(session: Session, data: _Rows, result: ImportResult, apply: bool) -> None:
+    _duplicates(data, lambda c: (c["社区"], c["网格"]), "网格", "的社区和网格")
+    if not apply:
+        return
+    for _number, cells in data.rows:
+        community = session.scalar(select(Community).where(Community.name == cells["社区"]))
+        if community is None:
+            community = Community(name=cells["社区"], active=True, sort_order=0)
+            session.add(community)
+            session.flush()
+            result.created += 1
+        elif not cells["网格"]:
+            result.updated += 1
+        if not cells["网格"]:
+            community.active = True
+            continue
+        grid = session.scalar(select(Grid).where(Grid.community_id == community.id,
+                                                 Grid.name == cells["网格"]))
+        if grid is None:
+            session.add(Grid(community_id=community.id, name=cells["网格"],
+                             members=cells["网格员"] or None, active=True, sort_order=0))
+            result.created += 1
+        else:
+            grid.members = cells["网格员"] or None
+            grid.active = True
+            result.updated += 1
+        session.flush()
+
+
+def _staff(session: Session, data: _Rows, result: ImportResult, apply: bool) -> None:
+    rooms = _room_ids(session)
+    _duplicates(data, lambda c: c["姓名"], "姓名", "的姓名")
+    existing: dict[str, list[Staff]] = {}
+    for staff in session.scalars(select(Staff)):
+        existing.setdefault(staff.name, []).append(staff)
+    for number, cells in data.rows:
+        if cells["角色"] and cells["角色"] not in ROLE_CODES:
+            data.problem(number, "角色", "角色只能是：" + "、".join(ROLE_CODES))
+        if cells["所在室"] and cells["所在室"] not in rooms:
+            data.problem(number, "所在室", f"系统中没有“{cells['所在室']}”，请先导入或添加该室")
+        if cells["电话"]:
+            message = validation.phone_error(cells["电话"])
+            if message:
+                data.problem(number, "电话", message)
+        if len(existing.get(cells["姓名"], [])) > 1:
+            data.problem(number, "姓名", "系统中有多名同名工作人员，无法确定更新哪一位")
+    if not apply:
+        return
+    for _number, cells in data.rows:
+        matches = existing.get(cells["姓名"])
+        staff = matches[0] if matches else Staff(name=cells["姓名"], active=True)
+        if matches:
+            result.updated += 1
+        else:
+            session.add(staff)
+            result.created += 1
+        staff.role = ROLE_CODES[cells["角色"]]
+        staff.room_id = rooms.get(cells["所在室"]) if cells["所在室"] else None
+        staff.phone = validation.normalize_phone(cells["电话"]) if cells["电话"] else None
+        staff.active = True
+
+
+def _rooms(session: Session, data: _Rows, result: ImportResult, apply: bool) -> None:
+    _duplicates(data, lambda c: c["编码"], "编码", "的编码")
+    _duplicates(data, lambda c: c["名称"], "名称", "的名称")
+    _duplicates(data, lambda c: c["叫号前缀"], "叫号前缀", "的叫号前缀")
+    by_code = {room.code: room for room in session.scalars(select(Room))}
+    file_codes = {cells["编码"] for _n, cells in data.rows}
+    for number, cells in data.rows:
+        code = cells["编码"]
+        if code and not ROOM_CODE_RE.match(code):
+            data.problem(number, "编码", "编码须以小写英文字母开头，只含小写字母、数字和下划线")
+        prefix = cells["叫号前缀"]
+        if prefix and (len(prefix) > 2 or not re.fullmatch(r"[\w]+", prefix)):
+            data.problem(number, "叫号前缀", "叫号前缀应为1至2个汉字、字母或数字")
+        if cells["类型"] and cells["类型"] not in ROOM_KIND_CODES:
+            data.problem(number, "类型", "类型只能是“工作室”或“窗口”")
+        for other in by_code.values():
+            if other.code == code or other.code in file_codes:
+                continue  # the row updates that room, or the file renames the other
+            if cells["名称"] and other.name == cells["名称"]:
+                data.problem(number, "名称", f"名称已被编码为 {other.code} 的室使用")
+            if prefix and other.ticket_prefix == prefix:
+                data.problem(number, "叫号前缀", f"叫号前缀已被“{other.name}”使用")
+    if not apply:
+        return
+    # Free the names first, so two rooms can swap names in one file.
+    for _number, cells in data.rows:
+        room = by_code.get(cells["编码"])
+        if room is not None and room.name != cells["名称"]:
+            room.name = f"~{room.code}~"
+    session.flush()
+    for order, (_number, cells) in enumerate(data.rows):
+        room = by_code.get(cells["编码"])
+        if room is None:
+            room = Room(code=cells["编码"], sort_order=len(by_code) + order, active=True)
+            session.add(room)
+            result.created += 1
+        else:
+            result.updated += 1
+        room.name = cells["名称"]
+        room.ticket_prefix = cells["叫号前缀"]
+        room.kind = ROOM_KIND_CODES[cells["类型"]]
+        room.location = cells["位置"] or None
+        room.active = True
+    session.flush()
+
+
+def _categories(session: Session, data: _Rows, result: ImportResult, apply: bool) -> None:
+    rooms = _room_ids(session)
+    _duplicates(data, lambda c: c["名称"], "名称", "的名称")
+    for number, cells in data.rows:
+        if cells["建议分流去向"] and cells["建议分流去向"] not in rooms:
+            data.problem(number, "建议分流去向", f"系统中没有“{cells['建议分流去向']}”")
+    if not apply:
+        return
+    existing = {c.name: c for c in session.scalars(select(Category))}
+    for order, (_number, cells) in enumerate(data.rows):
+        category = existing.get(cells["名称"])
+        if category is None:
+            category = Category(name=cells["名称"], sort_order=len(existing) + order,
+                                active=True)
+            session.add(category)
+            result.created += 1
+        else:
+            result.updated += 1
+        category.suggested_room_id = rooms.get(cells["建议分流去向"]) \
+            if cells["建议分流去向"] else None
+        category.active = True
+    session.flush()
+
+
+_HANDLERS = {
+    "communities": _communities,
+    "staff": _staff,
+    "rooms": _rooms,
+    "categories": _categories,
+}
+
+
+def import_spec(key: str) -> ImportSpec:
+    try:
+        return IMPORTS[key]
+    except KeyError:
+        raise ValueError(f"不能导入“{key}”，可导入：{'、'.join(IMPORTS)}") from None
+
+
+def check_file(database: Database, key: str, path: str | Path) -> list[ImportProblem]:
+    """Every problem of the file (empty when it can be imported); writes nothing."""
+    data = read_rows(path, import_spec(key))
+    if data.problems:
+        return in_order(data.problems)
+    with database.read() as session:
+        _validate(session, key, data)
+    return in_order(data.problems)
+
+
+def _validate(session: Session, key: str, data: _Rows) -> None:
+    _common_checks(data)
+    _HANDLERS[key](session, data, ImportResult(key), False)
+
+
+def import_file(database: Database, key: str, path: str | Path) -> ImportResult:
+    """Import the file in one transaction, or raise :class:`ImportRejected` and write nothing."""
+    data = read_rows(path, import_spec(key))
+    if data.problems:
+        raise ImportRejected(data.problems)
+    result = ImportResult(key, rows=len(data.rows))
+    with database.write() as session:
+        _validate(session, key, data)
+        if data.problems:
+            raise ImportRejected(data.problems)
+        _HANDLERS[key](session, data, result, True)
+    return result
+
+
+# -- what the template is filled with ------------------------------------------------------------
+
+def current_rows(session: Session, key: str) -> list[tuple[str, ...]]:
+    """The list as it is now, in the template's columns (the admin edits and imports it back)."""
+    if key == "communities":
+        rows: list[tuple[str, ...]] = []
+        for community in session.scalars(
+            select(Community).where(Community.active)
+            .order_by(Community.sort_order, Community.name)
+        ):
+            grids = [g for g in community.grids if g.active]
+            if not grids:
+                rows.append((community.name, "", ""))
+            rows.extend((community.name, g.name, g.members or "") for g in grids)
+        return rows
+    if key == "staff":
+        return [
+            (s.name, ROLE_LABELS.get(s.role, s.role), s.room.name if s.room else "",
+             s.phone or "")
+            for s in session.scalars(select(Staff).where(Staff.active).order_by(Staff.id))
+        ]
+    if key == "rooms":
+        return [
+            (r.name, r.code, r.ticket_prefix, ROOM_KIND_LABELS.get(r.kind, r.kind),
+             r.location or "")
+            for r in session.scalars(select(Room).where(Room.active)
+                                     .order_by(Room.sort_order, Room.id))
+        ]
+    if key == "categories":
+        return [
+            (c.name, c.suggested_room.name if c.suggested_room else "")
+            for c in session.scalars(select(Category).where(Category.active)
+                                     .order_by(Category.sort_order, Category.id))
+        ]
+    raise ValueError(key)

@@ -1,0 +1,242 @@
+"""The rows of the registers (台账), streamed from the database as plain tuples.
+
+Each register is a pair of functions: ``count_*(session, period)`` and
+``*_rows(session, period)`` yielding named tuples in print order. They select
+plain columns with joins and stream them (``yield_per``; a server-side cursor
+on PostgreSQL), so a register of a million visits never builds ORM objects.
+
+The 矛盾纠纷排查化解台账 needs the mediation case models, which this build
+does not have yet: its row type is fixed here (the export's column spec uses
+it), and its two functions say plainly that the module is not enabled.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from desktop.models import Category, Community, Grid, Person, Referral, Room, Staff, Visit
+from desktop.services.errors import FeatureUnavailableError, ValidationError
+from desktop.services.validation import mask_id_number
+
+# Rows fetched per round trip. Kept small on purpose: a batch of a few hundred
+# rows stays below the garbage collector's generation-0 threshold (700 live
+# allocations), so streaming a register triggers almost no collections. With
+# 2000-row batches every batch was promoted to the oldest generation and full
+# collections froze the window for 100-160 ms at a time during an export.
+STREAM_BATCH = 100
+
+MEDIATION_UNAVAILABLE = "调解案件模块未启用"
+
+# Status of a referral (and, when done, its result) as the register prints it.
+REFERRAL_STATUS_TEXT = {
+    "waiting": "等候中",
+    "called": "已叫号",
+    "serving": "办理中",
+    "on_hold": "暂缓",
+    "no_show": "未到",
+    "transferred": "已转办",
+    "done": "已办结",
+}
+REFERRAL_RESULT_TEXT = {
+    "resolved": "已办结",
+    "case_opened": "转调解立案",
+    "transferred": "已转办",
+    "referred_out": "移交部门",
+    "left": "来访人离开",
+}
+# Statuses after which the room has nothing more to do with the referral.
+FINISHED_STATUSES = ("done", "transferred", "no_show")
+
+
+def referral_outcome(status: str | None, result: str | None) -> str:
+    """The 办理结果 of a referral in Chinese (``""`` for a visit without one)."""
+    if status is None:
+        return ""
+    if status == "done" and result:
+        return REFERRAL_RESULT_TEXT.get(result, result)
+    return REFERRAL_STATUS_TEXT.get(status, status)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of days."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError({"period": "截止日期不能早于起始日期"})
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        last = calendar.monthrange(year, month)[1]
+        return cls(date(year, month, 1), date(year, month, last))
+
+    @classmethod
+    def parse(cls, start: str, end: str) -> Period:
+        try:
+            return cls(date.fromisoformat(start), date.fromisoformat(end))
+        except ValueError as exc:
+            raise ValidationError({"period": "日期格式应为 YYYY-MM-DD，如 2026-11-01"}) from exc
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.start, time.min)
+
+    @property
+    def ends_before(self) -> datetime:
+        """The first moment after the period (bounds are ``>= starts_at`` and ``< ends_before``)."""
+        return datetime.combine(self.end + timedelta(days=1), time.min)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def is_calendar_month(self) -> bool:
+        return (self.start.day == 1 and self.start.year == self.end.year
+                and self.start.month == self.end.month
+                and self.end.day == calendar.monthrange(self.end.year, self.end.month)[1])
+
+    def previous(self) -> Period:
+        """The period a 环比 compares with: the month before, or as many days before."""
+        if self.is_calendar_month:
+            year, month = (self.start.year, self.start.month - 1) if self.start.month > 1 \
+                else (self.start.year - 1, 12)
+            return Period.month(year, month)
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def last_year(self) -> Period:
+        """The period a 同比 compares with: the same days one year earlier."""
+        if self.is_calendar_month:
+            return Period.month(self.start.year - 1, self.start.month)
+        return Period(_year_before(self.start), _year_before(self.end))
+
+    def label(self) -> str:
+        if self.is_calendar_month:
+            return f"{self.start.year}年{self.start.month}月"
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+# -- 来访登记台账 -------------------------------------------------------------------------
+
+class VisitRegisterRow(NamedTuple):
+    seq: int
+    visited_at: datetime
+    visit_no: str
+    name: str
+    id_number_masked: str
+    phone: str
+    community_grid: str
+    category: str
+    source: str
+    headcount: int
+    summary: str
+    room: str
+    result: str
+    handler: str
+
+
+def _latest_referral_id():  # type: ignore[no-untyped-def]
+    inner = aliased(Referral)
+    return (
+        select(func.max(inner.id)).where(inner.visit_id == Visit.id)
+        .correlate(Visit).scalar_subquery()
+    )
+
+
+def _visit_filter(stmt: Select, period: Period, community_id: int | None) -> Select:
+    stmt = stmt.where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before)
+    if community_id is not None:
+        stmt = stmt.where(Visit.community_id == community_id)
+    return stmt
+
+
+def count_visits(session: Session, period: Period, *, community_id: int | None = None) -> int:
+    stmt = _visit_filter(select(func.count(Visit.id)), period, community_id)
+    return int(session.scalar(stmt) or 0)
+
+
+def visit_register_rows(
+    session: Session, period: Period, *, community_id: int | None = None
+) -> Iterator[VisitRegisterRow]:
+    """Every visit of ``period`` in visit order, as the 来访登记台账 prints it."""
+    handler = aliased(Staff)
+    stmt = (
+        select(
+            Visit.visited_at, Visit.visit_no, Person.name, Person.id_number, Person.phone,
+            Community.name, Grid.name, Category.name, Visit.source, Visit.headcount,
+            Visit.summary, Room.name, Referral.status, Referral.result, handler.name,
+        )
+        .select_from(Visit)
+        .join(Person, Person.id == Visit.person_id)
+        .outerjoin(Community, Community.id == Visit.community_id)
+        .outerjoin(Grid, Grid.id == Visit.grid_id)
+        .outerjoin(Category, Category.id == Visit.category_id)
+        .outerjoin(Referral, Referral.id == _latest_referral_id())
+        .outerjoin(Room, Room.id == Referral.room_id)
+        .outerjoin(handler, handler.id == Referral.handled_by_id)
+        .order_by(Visit.visited_at, Visit.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    stmt = _visit_filter(stmt, period, community_id)
+    for seq, row in enumerate(session.execute(stmt), 1):
+        (visited_at, visit_no, name, id_number, phone, community, grid, category, source,
+         headcount, summary, room, status, result, handler_name) = tuple[Any, ...](row)
+        yield VisitRegisterRow(
+            seq, visited_at, visit_no, name, mask_id_number(id_number), phone or "",
+            f"{community}／{grid}" if community and grid else (community or ""),
+            category or "", source or "", headcount or 1, summary or "", room or "",
+            referral_outcome(status, result), handler_name or "",
+        )
+
+
+# -- 矛盾纠纷排查化解台账 (needs the mediation case models) ------------------------------------
+
+class DisputeRegisterRow(NamedTuple):
+    """One dispute as the 矛盾纠纷排查化解台账 prints it (filled by the mediation module)."""
+
+    seq: int
+    case_no: str
+    parties: str  # 申请人／被申请人, names joined
+    category: str
+    facts: str
+    mediators: str
+    accepted_on: date | None
+    closed_on: date | None
+    outcome: str  # 调解成功 / 调解不成功 / 终止 / 调解中
+    agreement_amount: Decimal | None
+    follow_up: str  # 回访结果
+
+
+def count_disputes(session: Session, period: Period) -> int:
+    """Disputes accepted in ``period``. Needs the mediation case models."""
+    raise FeatureUnavailableError(
+        f"{MEDIATION_UNAVAILABLE}：本版本尚不能导出矛盾纠纷排查化解台账。")
+
+
+def dispute_register_rows(session: Session, period: Period) -> Iterator[DisputeRegisterRow]:
+    """Every dispute accepted in ``period``, in case-number order. Needs the case models."""
+    raise FeatureUnavailableError(
+        f"{MEDIATION_UNAVAILABLE}：本版本尚不能导出矛盾纠纷排查化解台账。")
+
+
+def mediation_available(session: Session) -> bool:
+    """Whether this build has the mediation case module (the dispute register, 月报 figures)."""
+    return False

@@ -1,0 +1,555 @@
+"""台账统计: today at a glance with charts, register and report exports, list imports."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (
+    QAbstractBarSeries,
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.db import Database
+from desktop.exports.monthly import export_monthly
+from desktop.exports.registers import REGISTERS, export_register
+from desktop.exports.templates import write_template
+from desktop.services import dashboard, reference
+from desktop.services.errors import FeatureUnavailableError, ValidationError
+from desktop.services.imports import IMPORTS, ImportRejected, import_file
+from desktop.services.registers import MEDIATION_UNAVAILABLE, Period, mediation_available
+from desktop.views import dialogs
+from desktop.views.tasks import Task, run_with_progress
+from desktop.views.widgets import named
+
+log = logging.getLogger(__name__)
+
+DASH = "—"
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+NO_MEDIATION_CHART = "暂无调解数据（调解案件模块未启用）"
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _xlsx(path: Path) -> Path:
+    return path if path.suffix.lower() == ".xlsx" else path.with_suffix(".xlsx")
+
+
+class Tile(QFrame):
+    """One figure of today's overview: a big number and its caption."""
+
+    def __init__(self, *, key: str, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("Tile { background: #f7f9fc; border: 1px solid #d5dbe5; "
+                           "border-radius: 6px; }")
+        self.value = named(QLabel(DASH), f"reports.tile.{key}", caption)
+        self.value.setStyleSheet("font-size: 26px; font-weight: bold; color: #1a4f8b;")
+        self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption = QLabel(caption)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note = QLabel("")
+        self.note.setStyleSheet("color: #777; font-size: 11px;")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.value)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.note)
+
+    def set(self, value: str, note: str = "") -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+
+
+class ReportsPage(QWidget):
+    """The 台账统计 section."""
+
+    def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.last_task: Task | None = None
+        self.last_export: Path | None = None
+        named(self, "reports", self.tr("台账统计"))
+        self._add_widgets()
+        self._connect_signals()
+        self.reload_choices()
+        self.refresh()
+
+    # -- building ---------------------------------------------------------------------------
+    def _add_widgets(self) -> None:
+        self.tabs = named(QTabWidget(), "reports.tabs", self.tr("台账统计分页"))
+        self.tabs.addTab(self._overview_tab(), self.tr("统计概览"))
+        self.tabs.addTab(self._export_tab(), self.tr("台账导出"))
+        self.tabs.addTab(self._import_tab(), self.tr("基础数据导入"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+
+    def _date_edit(self, key: str, name: str, day: date) -> QDateEdit:
+        edit = named(QDateEdit(_qdate(day)), key, name)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        return edit
+
+    def _overview_tab(self) -> QWidget:
+        today = date.today()
+        self.date_from = self._date_edit("reports.date_from", self.tr("起始日期"),
+                                         today - timedelta(days=29))
+        self.date_to = self._date_edit("reports.date_to", self.tr("截止日期"), today)
+        self.community = named(QComboBox(), "reports.community", self.tr("社区"))
+        self.refresh_button = named(QPushButton(self.tr("刷新")), "reports.refresh",
+                                    self.tr("刷新统计"))
+        filters = QHBoxLayout()
+        for label, widget in ((self.tr("起始日期"), self.date_from),
+                              (self.tr("截止日期"), self.date_to),
+                              (self.tr("社区"), self.community)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.refresh_button)
+        filters.addStretch(1)
+
+        self.tiles = {
+            "visits": Tile(key="visits", caption=self.tr("今日来访（件）")),
+            "waiting": Tile(key="waiting", caption=self.tr("当前等候（人）")),
+            "average_wait": Tile(key="average_wait", caption=self.tr("平均等候（分钟）")),
+            "cases_open": Tile(key="cases_open", caption=self.tr("在办案件")),
+            "cases_overdue": Tile(key="cases_overdue", caption=self.tr("超期案件")),
+            "follow_ups": Tile(key="follow_ups", caption=self.tr("待回访")),
+        }
+        tiles = QHBoxLayout()
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+
+        self.rooms_table = named(QTableWidget(0, 4), "reports.rooms", self.tr("今日各室接待"))
+        self.rooms_table.setHorizontalHeaderLabels(
+            [self.tr("室／窗口"), self.tr("今日接待"), self.tr("等候中"),
+             self.tr("平均等候（分钟）")])
+        self.rooms_table.verticalHeader().setVisible(False)
+        self.rooms_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.rooms_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.rooms_table.setFixedWidth(430)
+
+        self.visits_chart = self._chart_view("reports.chart.visits", self.tr("每日来访"))
+        self.category_chart = self._chart_view("reports.chart.categories",
+                                               self.tr("事项类别"))
+        self.success_chart = self._chart_view("reports.chart.success",
+                                              self.tr("调解成功率（按月）"))
+        top = QHBoxLayout()
+        top.addWidget(self.rooms_table)
+        top.addWidget(self.visits_chart, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.category_chart, 3)
+        bottom.addWidget(self.success_chart, 2)
+        charts = QVBoxLayout()
+        charts.addLayout(top, 1)
+        charts.addLayout(bottom, 1)
+
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addLayout(filters)
+        layout.addLayout(tiles)
+        layout.addLayout(charts, 1)
+        return tab
+
+    def _chart_view(self, key: str, title: str) -> QChartView:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.legend().hide()
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        view = named(QChartView(chart), key, title)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(230)
+        return view
+
+    def _export_tab(self) -> QWidget:
+        today = date.today()
+        self.export_from = self._date_edit("reports.export_from", self.tr("台账起始日期"),
+                                           today.replace(day=1))
+        self.export_to = self._date_edit("reports.export_to", self.tr("台账截止日期"), today)
+        self.export_visits_button = named(
+            QPushButton(self.tr("导出来访登记台账…")), "reports.export_visits",
+            self.tr("导出来访登记台账"))
+        self.export_disputes_button = named(
+            QPushButton(self.tr("导出矛盾纠纷排查化解台账…")), "reports.export_disputes",
+            self.tr("导出矛盾纠纷排查化解台账"))
+        self.month = named(QDateEdit(_qdate(today.replace(day=1))), "reports.month",
+                           self.tr("月报月份"))
+        self.month.setDisplayFormat("yyyy年MM月")
+        self.export_monthly_button = named(
+            QPushButton(self.tr("导出月报…")), "reports.export_monthly", self.tr("导出月报"))
+        self.export_status = named(QLabel(), "reports.export_status", self.tr("导出结果"))
+        self.export_status.setWordWrap(True)
+
+        registers = QFormLayout()
+        registers.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        registers.addRow(self.tr("起始日期"), self.export_from)
+        registers.addRow(self.tr("截止日期"), self.export_to)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_visits_button)
+        buttons.addWidget(self.export_disputes_button)
+        buttons.addStretch(1)
+        registers.addRow(buttons)
+        self.disputes_note = QLabel()
+        self.disputes_note.setStyleSheet("color: #777;")
+        registers.addRow(self.disputes_note)
+        register_box = QGroupBox(self.tr("台账（按日期范围）"))
+        register_box.setLayout(registers)
+
+        monthly = QFormLayout()
+        monthly.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        monthly.addRow(self.tr("月份"), self.month)
+        monthly.addRow(QLabel(self.tr(
+            "月报含“人民调解月报”和“综治中心来访统计”两张表，各项数据附环比（上月）和"
+            "同比（上年同月）。")))
+        monthly_buttons = QHBoxLayout()
+        monthly_buttons.addWidget(self.export_monthly_button)
+        monthly_buttons.addStretch(1)
+        monthly.addRow(monthly_buttons)
+        monthly_box = QGroupBox(self.tr("月报"))
+        monthly_box.setLayout(monthly)
+
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(register_box)
+        layout.addWidget(monthly_box)
+        layout.addWidget(self.export_status)
+        layout.addStretch(1)
+        return tab
+
+    def _import_tab(self) -> QWidget:
+        self.import_kind = named(QComboBox(), "reports.import_kind", self.tr("基础数据种类"))
+        for key, spec in IMPORTS.items():
+            self.import_kind.addItem(spec.title, key)
+        self.template_button = named(QPushButton(self.tr("导出模板…")), "reports.template",
+                                     self.tr("导出模板"))
+        self.import_button = named(QPushButton(self.tr("导入…")), "reports.import",
+                                   self.tr("导入"))
+        self.import_status = named(QLabel(), "reports.import_status", self.tr("导入结果"))
+        self.import_status.setWordWrap(True)
+        self.problems = named(QTableWidget(0, 3), "reports.import_problems",
+                              self.tr("导入问题列表"))
+        self.problems.setHorizontalHeaderLabels([self.tr("行号"), self.tr("列"),
+                                                 self.tr("问题")])
+        self.problems.verticalHeader().setVisible(False)
+        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.problems.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("种类")))
+        row.addWidget(self.import_kind)
+        row.addWidget(self.template_button)
+        row.addWidget(self.import_button)
+        row.addStretch(1)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel(self.tr(
+            "先导出模板（含现有数据），在 Excel 或 WPS 中修改后导入。导入前检查每一行，"
+            "只要有一行有问题，整个文件都不导入，并在下表列出所有问题。")))
+        layout.addLayout(row)
+        layout.addWidget(self.import_status)
+        layout.addWidget(self.problems, 1)
+        return tab
+
+    def _connect_signals(self) -> None:
+        self.refresh_button.clicked.connect(self.refresh)
+        self.community.currentIndexChanged.connect(self.refresh)
+        self.export_visits_button.clicked.connect(self.on_export_visits)
+        self.export_disputes_button.clicked.connect(self.on_export_disputes)
+        self.export_monthly_button.clicked.connect(self.on_export_monthly)
+        self.template_button.clicked.connect(self.on_template)
+        self.import_button.clicked.connect(self.on_import)
+
+    def reload_choices(self) -> None:
+        with self.database.read() as session:
+            communities = reference.communities(session)
+            has_mediation = mediation_available(session)
+        self.community.blockSignals(True)
+        current = self.community.currentData()
+        self.community.clear()
+        self.community.addItem(self.tr("全部社区"), None)
+        for choice in communities:
+            self.community.addItem(choice.name, choice.id)
+        index = self.community.findData(current)
+        self.community.setCurrentIndex(max(index, 0))
+        self.community.blockSignals(False)
+        self.export_disputes_button.setEnabled(has_mediation)
+        self.disputes_note.setText(
+            "" if has_mediation else self.tr(f"{MEDIATION_UNAVAILABLE}，矛盾纠纷排查化解台账"
+                                             "将在调解案件模块启用后提供。"))
+
+    # -- the overview -------------------------------------------------------------------------
+    def period(self) -> Period:
+        start, end = _pydate(self.date_from.date()), _pydate(self.date_to.date())
+        if end < start:
+            start, end = end, start
+        return Period(start, end)
+
+    def refresh(self) -> None:
+        period = self.period()
+        community_id = self.community.currentData()
+        with self.database.read() as session:
+            today = dashboard.today_overview(session, date.today(), community_id=community_id)
+            per_day = dashboard.visits_per_day(session, period, community_id=community_id)
+            categories = dashboard.visits_by_category(session, period,
+                                                      community_id=community_id)
+            success = dashboard.success_rate_by_month(session, period)
+        self._show_today(today)
+        self._show_per_day(per_day)
+        self._show_categories(categories)
+        self._show_success(success)
+
+    def _show_today(self, today: dashboard.TodayOverview) -> None:
+        def number(value: int | float | None) -> str:
+            return DASH if value is None else f"{value:g}"
+
+        self.tiles["visits"].set(str(today.visits),
+                                 self.tr(f"{today.visitors} 人次") if today.visitors else "")
+        self.tiles["waiting"].set(str(today.waiting))
+        self.tiles["average_wait"].set(number(today.average_wait_minutes),
+                                       "" if today.average_wait_minutes is not None
+                                       else self.tr("今日尚无叫号"))
+        for key, value in (("cases_open", today.cases_open),
+                           ("cases_overdue", today.cases_overdue),
+                           ("follow_ups", today.follow_ups_due)):
+            self.tiles[key].set(number(value), "" if value is not None
+                                else self.tr(MEDIATION_UNAVAILABLE))
+        self.rooms_table.setRowCount(len(today.rooms))
+        for row, room in enumerate(today.rooms):
+            values = [room.room, str(room.visitors), str(room.waiting),
+                      number(room.average_wait_minutes)]
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.rooms_table.setItem(row, column, item)
+
+    def _reset(self, view: QChartView) -> QChart:
+        chart = view.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        return chart
+
+    def _show_per_day(self, per_day: list[tuple[date, int]]) -> None:
+        chart = self._reset(self.visits_chart)
+        series = QLineSeries()
+        series.setName(self.tr("来访（件）"))
+        for day, count in per_day:
+            moment = QDateTime(_qdate(day), QTime(12, 0))
+            series.append(float(moment.toMSecsSinceEpoch()), float(count))
+        chart.addSeries(series)
+        x_axis = QDateTimeAxis()
+        x_axis.setFormat("MM-dd")
+        x_axis.setTickCount(min(max(len(per_day), 2), 8))
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(x_axis)
+        y_axis = QValueAxis()
+        y_axis.setLabelFormat("%d")
+        y_axis.setRange(0, max([c for _d, c in per_day] + [1]) * 1.1)
+        y_axis.applyNiceNumbers()
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(y_axis)
+        chart.setTitle(self.tr(f"每日来访（{per_day[0][0]:%m-%d} 至 {per_day[-1][0]:%m-%d}）")
+                       if per_day else self.tr("每日来访"))
+
+    def _show_categories(self, categories: list[tuple[str, int]], top: int = 10) -> None:
+        chart = self._reset(self.category_chart)
+        shown = list(reversed(categories[:top]))  # the largest at the top
+        bar_set = QBarSet(self.tr("来访（件）"))
+        for _name, count in shown:
+            bar_set.append(float(count))
+        bar_set.setLabelColor(Qt.GlobalColor.black)
+        series = QHorizontalBarSeries()
+        series.append(bar_set)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
+        chart.addSeries(series)
+        names = QBarCategoryAxis()
+        names.append([name for name, _count in shown])
+        names.setTruncateLabels(False)
+        chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(names)
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        values.setRange(0, max([c for _n, c in shown] + [1]) * 1.15)
+        values.applyNiceNumbers()
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(values)
+        suffix = self.tr(f"（前{top}类）") if len(categories) > top else ""
+        chart.setTitle(self.tr("事项类别") + suffix)
+
+    def _show_success(self, success: list[tuple[str, float | None]]) -> None:
+        chart = self._reset(self.success_chart)
+        if not success:
+            chart.setTitle(self.tr("调解成功率（按月）") + "\n" + self.tr(NO_MEDIATION_CHART))
+            return
+        bar_set = QBarSet(self.tr("成功率（%）"))
+        for _month, value in success:
+            bar_set.append(value or 0.0)
+        series = QBarSeries()
+        series.append(bar_set)
+        chart.addSeries(series)
+        months = QBarCategoryAxis()
+        months.append([month for month, _v in success])
+        chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(months)
+        values = QValueAxis()
+        values.setRange(0, 100)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(values)
+        chart.setTitle(self.tr("调解成功率（按月，%）"))
+
+    # -- exports ------------------------------------------------------------------------------
+    def export_period(self) -> Period:
+        start, end = _pydate(self.export_from.date()), _pydate(self.export_to.date())
+        return Period(min(start, end), max(start, end))
+
+    def on_export_visits(self) -> None:
+        self._export_register("visits")
+
+    def on_export_disputes(self) -> None:
+        self._export_register("disputes")
+
+    def _export_register(self, key: str) -> None:
+        definition = REGISTERS[key]
+        period = self.export_period()
+        path = dialogs.ask_save_path(self, self.tr(f"导出{definition.title}"),
+                                     definition.file_name(period), XLSX_FILTER)
+        if path is None:
+            return
+        path = _xlsx(path)
+        database = self.database
+
+        def work(progress: Any, cancelled: Any) -> Any:
+            return export_register(database, key, period, path, progress=progress,
+                                   cancelled=cancelled)
+
+        self._run_export(definition.title, path, work)
+
+    def on_export_monthly(self) -> None:
+        month = self.month.date()
+        period = Period.month(month.year(), month.month())
+        path = dialogs.ask_save_path(self, self.tr("导出月报"),
+                                     f"月报_{period.start:%Y年%m月}.xlsx", XLSX_FILTER)
+        if path is None:
+            return
+        path = _xlsx(path)
+        database = self.database
+
+        def work(progress: Any, cancelled: Any) -> Any:
+            return export_monthly(database, period, path, progress=progress,
+                                  cancelled=cancelled)
+
+        self._run_export(self.tr(f"{period.label()}月报"), path, work)
+
+    def _run_export(self, what: str, path: Path, work: Any) -> None:
+        self.export_status.setText(self.tr(f"正在导出{what}…"))
+        self._set_exporting(True)
+
+        def on_success(result: Any) -> None:
+            self._set_exporting(False)
+            self.last_export = path
+            rows = sum(result.rows.values())
+            self.export_status.setText(self.tr(f"已导出{what}（{rows} 行）：{path}"))
+
+        def on_failure(exc: BaseException) -> None:
+            self._set_exporting(False)
+            if isinstance(exc, FeatureUnavailableError | ValidationError | OSError):
+                message = str(exc)
+            else:
+                log.error("export failed", exc_info=exc)
+                message = self.tr("导出失败，详情见日志。")
+            self.export_status.setText(self.tr(f"{what}未导出：{message}"))
+            dialogs.warn(self, self.tr("导出失败"), message)
+
+        def on_cancel() -> None:
+            self._set_exporting(False)
+            self.export_status.setText(self.tr(f"已取消导出{what}，未生成文件。"))
+
+        self.last_task = run_with_progress(
+            self, self.tr("正在导出"), self.tr(f"正在导出{what}…"), work,
+            on_success=on_success, on_failure=on_failure, on_cancel=on_cancel,
+        )
+
+    def _set_exporting(self, busy: bool) -> None:
+        for button in (self.export_visits_button, self.export_monthly_button):
+            button.setEnabled(not busy)
+        if busy:
+            self.export_disputes_button.setEnabled(False)
+        else:
+            self.reload_choices()
+
+    # -- imports ------------------------------------------------------------------------------
+    def on_template(self) -> None:
+        key = self.import_kind.currentData()
+        spec = IMPORTS[key]
+        path = dialogs.ask_save_path(self, self.tr(f"导出{spec.title}模板"),
+                                     f"{spec.title}导入模板.xlsx", XLSX_FILTER)
+        if path is None:
+            return
+        path = write_template(self.database, key, _xlsx(path))
+        self.import_status.setText(self.tr(f"已导出模板：{path}"))
+
+    def on_import(self) -> None:
+        key = self.import_kind.currentData()
+        spec = IMPORTS[key]
+        path = dialogs.ask_open_path(self, self.tr(f"导入{spec.title}"), XLSX_FILTER)
+        if path is None:
+            return
+        self._show_problems([])
+        try:
+            result = import_file(self.database, key, path)
+        except ImportRejected as exc:
+            self._show_problems(exc.problems)
+            self.import_status.setText(self.tr(f"{spec.title}未导入：{exc}。请修改后重新导入。"))
+            return
+        self.import_status.setText(self.tr(f"{spec.title}：{result.summary()}"))
+        self.reload_choices()
+        self.refresh()
+
+    def _show_problems(self, problems: list[Any]) -> None:
+        self.problems.setRowCount(len(problems))
+        for row, problem in enumerate(problems):
+            for column, text in enumerate(
+                (str(problem.row) if problem.row else "", problem.column, problem.message)
+            ):
+                self.problems.setItem(row, column, QTableWidgetItem(text))

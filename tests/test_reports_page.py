@@ -1,0 +1,184 @@
+"""The 台账统计 page through the real window: charts, exports (and cancelling one), imports."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCharts import QHorizontalBarSeries, QLineSeries
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog, QPushButton
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from desktop.db import Database
+from desktop.exports import workbook
+from desktop.models import Staff, Visit
+from desktop.services.demo_data import generate_demo_data
+from desktop.services.imports import IMPORTS
+from desktop.services.registers import Period, count_visits
+from desktop.views import dialogs, reports_page
+from desktop.views.main_window import MainWindow
+from desktop.views.reports_page import ReportsPage
+from tests.qt_helpers import show_active
+
+
+@pytest.fixture
+def page(qtbot: QtBot, sqlite_database: Database) -> Iterator[ReportsPage]:
+    generate_demo_data(sqlite_database, visits=300)
+    window = MainWindow(database=sqlite_database)
+    qtbot.addWidget(window)
+    show_active(qtbot, window)
+    shown = window.show_section("台账统计")
+    assert isinstance(shown, ReportsPage)
+    yield shown
+    window.close()
+
+
+def _wait_for_task(qtbot: QtBot, page: ReportsPage) -> None:
+    task = page.last_task
+    assert task is not None
+    qtbot.waitUntil(lambda: not page.export_status.text().startswith("正在导出"), timeout=60000)
+
+
+def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Database) -> None:
+    today = date.today()
+    with sqlite_database.read() as session:
+        visits_today = count_visits(session, Period(today, today))
+        last_30 = count_visits(session, Period(today - timedelta(days=29), today))
+    assert page.tiles["visits"].value.text() == str(visits_today)
+    assert page.tiles["waiting"].value.text().isdigit()
+    for key in ("cases_open", "cases_overdue", "follow_ups"):
+        assert page.tiles[key].value.text() == "—"
+        assert page.tiles[key].note.text() == "调解案件模块未启用"
+    assert page.rooms_table.rowCount() == 6
+    assert page.rooms_table.item(1, 0).text() == "矛盾纠纷调解室"
+
+    (line,) = page.visits_chart.chart().series()
+    assert isinstance(line, QLineSeries)
+    assert line.count() == 30
+    assert sum(point.y() for point in line.points()) == last_30
+    (bars,) = page.category_chart.chart().series()
+    assert isinstance(bars, QHorizontalBarSeries)
+    assert 0 < bars.barSets()[0].count() <= 10
+    assert page.success_chart.chart().series() == []
+    assert "暂无调解数据" in page.success_chart.chart().title()
+    image = page.grab().toImage()
+    assert not image.isNull() and image.width() > 600
+
+    # Filtering by a community narrows the charts.
+    page.community.setCurrentIndex(1)
+    (line,) = page.visits_chart.chart().series()
+    assert 0 < sum(point.y() for point in line.points()) < last_30
+
+
+def test_export_visit_register_from_the_page(qtbot: QtBot, page: ReportsPage,
+                                             sqlite_database: Database, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "exports" / "台账"  # the suffix is added
+    out.parent.mkdir()
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
+    page.export_from.setDate(page.export_from.date().addDays(-60))
+    assert not page.export_disputes_button.isEnabled()
+    assert "调解案件模块未启用" in page.disputes_note.text()
+    qtbot.mouseClick(page.export_visits_button, Qt.MouseButton.LeftButton)
+    _wait_for_task(qtbot, page)
+    saved = out.with_suffix(".xlsx")
+    assert "已导出来访登记台账" in page.export_status.text()
+    with sqlite_database.read() as session:
+        total = count_visits(session, page.export_period())
+    ws = openpyxl.load_workbook(saved).active
+    assert ws.max_row == 3 + total + 2  # title, subtitle, header; totals and note
+    assert page.export_visits_button.isEnabled()
+
+
+def test_export_monthly_from_the_page(qtbot: QtBot, page: ReportsPage, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "exports" / "月报.xlsx"
+    out.parent.mkdir()
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
+    qtbot.mouseClick(page.export_monthly_button, Qt.MouseButton.LeftButton)
+    _wait_for_task(qtbot, page)
+    assert openpyxl.load_workbook(out).sheetnames == ["人民调解月报", "综治中心来访统计"]
+
+
+def test_cancelled_export_leaves_no_file(qtbot: QtBot, page: ReportsPage, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    out = folder / "来访登记台账.xlsx"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
+    # Report every row and make each report slow, so the export is still running
+    # when the user presses 取消 in the progress dialog.
+    monkeypatch.setattr(workbook, "PROGRESS_STEP", 1)
+    real_export = reports_page.export_register
+    rows_seen: list[int] = []
+
+    def slow_export(*args, progress, cancelled, **kwargs):  # type: ignore[no-untyped-def]
+        def slow_progress(done: int, total: int) -> None:
+            rows_seen.append(done)
+            time.sleep(0.01)
+            progress(done, total)
+
+        return real_export(*args, progress=slow_progress, cancelled=cancelled, **kwargs)
+
+    monkeypatch.setattr(reports_page, "export_register", slow_export)
+    page.export_from.setDate(page.export_from.date().addDays(-60))
+    qtbot.mouseClick(page.export_visits_button, Qt.MouseButton.LeftButton)
+
+    def progress_dialog() -> QProgressDialog | None:
+        found = page.findChild(QProgressDialog, "progress_dialog")
+        return found if found is not None and found.isVisible() else None
+
+    qtbot.waitUntil(lambda: progress_dialog() is not None, timeout=10000)
+    qtbot.waitUntil(lambda: len(rows_seen) >= 20)
+    dialog = progress_dialog()
+    assert dialog is not None and 0 < dialog.value() < dialog.maximum()
+    cancel = dialog.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "取消"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    _wait_for_task(qtbot, page)
+    assert page.export_status.text() == "已取消导出来访登记台账，未生成文件。"
+    assert len(rows_seen) < 300  # it stopped midway
+    assert list(folder.iterdir()) == []
+
+
+def test_import_with_bad_rows_shows_them(qtbot: QtBot, page: ReportsPage,
+                                         sqlite_database: Database, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "staff.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = IMPORTS["staff"].sheet
+    wb.active.append(list(IMPORTS["staff"].headers))
+    wb.active.append(["新同事", "接待员", "", ""])
+    wb.active.append(["", "调解员", "不存在的室", ""])
+    wb.save(bad)
+    with sqlite_database.read() as session:
+        before = session.scalar(select(func.count(Staff.id)))
+    page.tabs.setCurrentIndex(2)
+    page.import_kind.setCurrentIndex(page.import_kind.findData("staff"))
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a: bad)
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    rows = [[page.problems.item(r, c).text() for c in range(3)]
+            for r in range(page.problems.rowCount())]
+    assert rows == [["3", "姓名", "必填，不能为空"],
+                    ["3", "所在室", "系统中没有“不存在的室”，请先导入或添加该室"]]
+    assert "未导入" in page.import_status.text()
+    with sqlite_database.read() as session:
+        assert session.scalar(select(func.count(Staff.id))) == before
+
+    # The template of the list, exported from the page, imports back cleanly.
+    template = tmp_path / "模板.xlsx"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: template)
+    qtbot.mouseClick(page.template_button, Qt.MouseButton.LeftButton)
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a: template)
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    assert page.problems.rowCount() == 0
+    assert page.import_status.text() == (
+        f"工作人员：已导入 {before} 行：新增 0 条，更新 {before} 条。")
+    with sqlite_database.read() as session:
+        assert session.scalar(select(func.count(Visit.id))) == 300
