@@ -3,6 +3,7 @@
 from desktop.models.base import Base
 from desktop.models.person import Person
 from desktop.models.reference import Category, Community, Grid, Room, Staff
+from desktop.models.routing import Escalation, ReferralEvent
 from desktop.models.system import CentreSetting, SequenceCounter
 from desktop.models.visit import Referral, Visit
 
@@ -11,9 +12,11 @@ __all__ = [
     "Category",
     "CentreSetting",
     "Community",
+    "Escalation",
     "Grid",
     "Person",
     "Referral",
+    "ReferralEvent",
     "Room",
     "SequenceCounter",
     "Staff",

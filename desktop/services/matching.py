@@ -1,0 +1,175 @@
+"""Finding a repeat visitor while the receptionist types (身份证号, phone or name).
+
+Each lookup is a prefix match on an indexed column, written as a range
+(``col >= 'abc' AND col < 'abc\\uffff'``) so SQLite and PostgreSQL both walk
+the index whatever their LIKE rules, and capped with LIMIT; it stays a few
+milliseconds at a million visits. The form calls it after a short pause in
+typing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from desktop.models import Category, Escalation, Person, Referral, Room, Visit
+from desktop.services.queue import ACTIVE, RESULT_NAMES, STATUS_NAMES
+from desktop.services.validation import mask_id_number, normalize_id_number, normalize_phone
+
+MIN_DIGITS = 4  # fewer digits match too many people to be useful
+RECENT_VISITS = 5
+
+
+@dataclass(frozen=True)
+class EarlierVisit:
+    visit_id: int
+    visit_no: str
+    visited_at: datetime
+    category_id: int | None
+    category: str
+    summary: str
+    state: str  # 等候中 / 已办结 / 转入调解立案 / ...
+    is_open: bool
+    is_repeat: bool
+    first_visit_id: int  # the first visit on the matter (itself, unless a repeat)
+    community_id: int | None
+    grid_id: int | None
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    person_id: int
+    name: str
+    gender: str | None
+    id_type: str
+    id_number: str | None
+    masked_id: str
+    no_id_reason: str | None
+    phone: str | None
+    address: str | None
+    visit_count: int
+    repeat_count: int
+    open_count: int
+    visits: list[EarlierVisit] = field(default_factory=list)
+
+    @property
+    def summary_line(self) -> str:
+        parts = [self.name]
+        if self.masked_id:
+            parts.append(self.masked_id)
+        if self.phone:
+            parts.append(self.phone)
+        parts.append(f"来访{self.visit_count}次")
+        if self.repeat_count:
+            parts.append(f"重复访{self.repeat_count}次")
+        if self.open_count:
+            parts.append(f"未结{self.open_count}件")
+        return "　".join(parts)
+
+
+def _prefix(column: InstrumentedAttribute[str | None], prefix: str):  # type: ignore[no-untyped-def]
+    return (column >= prefix) & (column < prefix + "\uffff")
+
+
+def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMatch]:
+    """People whose 身份证号, phone or name starts with ``text``; newest visitors first."""
+    query = text.strip()
+    if not query:
+        return []
+    ids: list[int] = []
+    digits = normalize_id_number(query)
+    if re.fullmatch(r"\d[\dX]*", digits):
+        if len(digits) < MIN_DIGITS:
+            return []
+        stmt = select(Person.id).where(_prefix(Person.id_number, digits)).limit(limit)
+        ids += session.scalars(stmt).all()
+        phone = normalize_phone(query)
+        if phone.isdigit():
+            ids += session.scalars(
+                select(Person.id).where(_prefix(Person.phone, phone)).limit(limit)
+            ).all()
+    elif re.fullmatch(r"[0-9()（）\- ]+", query):
+        phone = normalize_phone(query)
+        if len(phone.replace("-", "")) >= MIN_DIGITS:
+            ids += session.scalars(
+                select(Person.id).where(_prefix(Person.phone, phone)).limit(limit)
+            ).all()
+    else:
+        if len(query) < 1 or query == "匿名":
+            return []
+        ids += session.scalars(
+            select(Person.id).where(_prefix(Person.name, query))
+            .order_by(Person.id.desc()).limit(limit)
+        ).all()
+    seen: list[int] = []
+    for person_id in ids:
+        if person_id not in seen:
+            seen.append(person_id)
+    return [person_match(session, person_id) for person_id in seen[:limit]]
+
+
+def person_match(session: Session, person_id: int) -> PersonMatch:
+    person = session.get(Person, person_id)
+    assert person is not None
+    visit_count = int(session.scalar(
+        select(func.count()).select_from(Visit).where(Visit.person_id == person_id)
+    ) or 0)
+    repeat_count = int(session.scalar(
+        select(func.count()).select_from(Visit)
+        .where(Visit.person_id == person_id, Visit.is_repeat)
+    ) or 0)
+    open_visits = set(session.scalars(
+        select(Referral.visit_id).join(Visit, Visit.id == Referral.visit_id)
+        .where(Visit.person_id == person_id, Referral.status.in_(ACTIVE))
+    ).all())
+    open_visits |= set(session.scalars(
+        select(Escalation.visit_id).join(Visit, Visit.id == Escalation.visit_id)
+        .where(Visit.person_id == person_id, Escalation.status == "open")
+    ).all())
+    recent = session.execute(
+        select(Visit.id, Visit.visit_no, Visit.visited_at, Visit.category_id, Category.name,
+               Visit.summary, Visit.is_repeat, Visit.repeat_of_id, Visit.community_id,
+               Visit.grid_id)
+        .outerjoin(Category, Category.id == Visit.category_id)
+        .where(Visit.person_id == person_id)
+        .order_by(Visit.visited_at.desc(), Visit.id.desc())
+        .limit(RECENT_VISITS)
+    ).all()
+    visit_ids = [row[0] for row in recent]
+    last_step: dict[int, tuple[str, str | None, str]] = {}
+    if visit_ids:
+        for visit_id, status, result, room in session.execute(
+            select(Referral.visit_id, Referral.status, Referral.result, Room.name)
+            .join(Room, Room.id == Referral.room_id)
+            .where(Referral.visit_id.in_(visit_ids))
+            .order_by(Referral.created_at, Referral.id)
+        ):
+            last_step[visit_id] = (status, result, room)
+    visits = []
+    for (visit_id, visit_no, at, category_id, category, summary, is_repeat, repeat_of,
+         community_id, grid_id) in recent:
+        status, result, room = last_step.get(visit_id, ("", None, ""))
+        if status in ACTIVE:
+            state = f"{room}{STATUS_NAMES[status]}"
+        elif result:
+            state = RESULT_NAMES.get(result, STATUS_NAMES.get(result, result))
+        else:
+            state = STATUS_NAMES.get(status, "")
+        if visit_id in open_visits and status not in ACTIVE:
+            state += "（上报/移送办理中）"
+        visits.append(EarlierVisit(
+            visit_id, visit_no, at, category_id, category or "", summary, state,
+            visit_id in open_visits, bool(is_repeat), repeat_of or visit_id,
+            community_id, grid_id,
+        ))
+    return PersonMatch(
+        person_id=person.id, name=person.name, gender=person.gender, id_type=person.id_type,
+        id_number=person.id_number, masked_id=mask_id_number(person.id_number),
+        no_id_reason=person.no_id_reason, phone=person.phone, address=person.address,
+        visit_count=visit_count, repeat_count=repeat_count, open_count=len(open_visits),
+        visits=visits,
+    )
