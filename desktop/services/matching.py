@@ -87,17 +87,11 @@ def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMa
             return []
         stmt = select(Person.id).where(_prefix(Person.id_number, digits)).limit(limit)
         ids += session.scalars(stmt).all()
-        phone = normalize_phone(query)
-        if phone.isdigit():
-            ids += session.scalars(
-                select(Person.id).where(_prefix(Person.phone, phone)).limit(limit)
-            ).all()
+        ids += _phone_matches(session, normalize_phone(query), limit)
     elif re.fullmatch(r"[0-9()（）\- ]+", query):
         phone = normalize_phone(query)
         if len(phone.replace("-", "")) >= MIN_DIGITS:
-            ids += session.scalars(
-                select(Person.id).where(_prefix(Person.phone, phone)).limit(limit)
-            ).all()
+            ids += _phone_matches(session, phone, limit)
     else:
         if len(query) < 1 or query == "匿名":
             return []
@@ -110,6 +104,21 @@ def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMa
         if person_id not in seen:
             seen.append(person_id)
     return [person_match(session, person_id) for person_id in seen[:limit]]
+
+
+def _phone_matches(session: Session, phone: str, limit: int) -> list[int]:
+    """Landlines are stored as 区号-号码; typed without the dash they must match too."""
+    if not phone.replace("-", "").isdigit():
+        return []
+    variants = [phone]
+    if phone.startswith("0") and "-" not in phone:
+        variants += [f"{phone[:n]}-{phone[n:]}" for n in (3, 4) if len(phone) > n]
+    found: list[int] = []
+    for variant in variants:
+        found += session.scalars(
+            select(Person.id).where(_prefix(Person.phone, variant)).limit(limit)
+        ).all()
+    return found
 
 
 def person_match(session: Session, person_id: int) -> PersonMatch:
