@@ -7,7 +7,7 @@ GB 32100; trusting it beats a hand-written checksum.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -31,6 +31,11 @@ def id_number_error(value: str) -> str | None:
         return f"身份证号应为18位，当前为{len(number)}位"
     if not re.fullmatch(r"\d{17}[\dX]", number):
         return "身份证号前17位应为数字，最后一位为数字或X"
+    # The birth date first: a mistyped date is the likelier error and the clearer message.
+    try:
+        datetime.strptime(number[6:14], "%Y%m%d")
+    except ValueError:
+        return "身份证号中的出生日期不正确"
     try:
         ric.validate(number)
     except InvalidChecksum:

@@ -33,6 +33,8 @@ class MainWindow(QMainWindow):
         self._add_widgets()
         self._connect_signals()
         self.navigation.setCurrentRow(0)
+        # The receptionist starts typing at once: the focus waits in 姓名.
+        self.registration.name.setFocus()
 
     def _add_widgets(self) -> None:
         self.navigation = named(QListWidget(), "navigation", self.tr("功能导航"))
@@ -73,10 +75,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
 
     def _connect_signals(self) -> None:
-        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self.on_section_changed)
         self.registration.registered.connect(lambda _r: self.queue.refresh())
         new = QShortcut(QKeySequence("Ctrl+N"), self)
         new.activated.connect(self.on_new_registration)
+
+    def on_section_changed(self, row: int) -> None:
+        self.pages.setCurrentIndex(row)
+        if self.pages.currentWidget() is self.registration and not self.navigation.hasFocus():
+            self.registration.name.setFocus()
 
     def on_new_registration(self) -> None:
         """Ctrl+N from anywhere: go to 接待登记 with an empty form, focus in 姓名."""
