@@ -29,6 +29,7 @@ from desktop.models import (
     Staff,
     Visit,
 )
+from desktop.services.demo_reception import reception_demo
 from desktop.services.validation import make_id_number
 
 Progress = Callable[[int, int], None]
@@ -326,4 +327,5 @@ def generate_demo_data(
     ctx = DemoContext(database=database, rng=random.Random(seed), summary=DemoSummary())
     _reference(ctx)
     _visits(ctx, visits, progress)
+    reception_demo(ctx)
     return ctx.summary
