@@ -204,3 +204,16 @@ def test_queue_lists_active_tickets_of_earlier_days_too(database: Database) -> N
         rows = queue.room_queue(session, room_ids(database)["矛盾纠纷调解室"])
     assert [(r.ticket_no, r.status) for r in rows] == [("调-001", "waiting"),
                                                          ("调-001", "on_hold")]
+
+
+def test_finish_as_transferred_is_a_transfer(database: Database) -> None:
+    rooms = room_ids(database)
+    reg = register(database, now=T0)
+    queue.start(database, reg.referral_id, now=T0)
+    with pytest.raises(ValidationError) as caught:
+        queue.finish(database, reg.referral_id, "transferred")
+    assert set(caught.value.errors) == {"to_room", "note"}
+    new = queue.finish(database, reg.referral_id, "transferred", note="属警务事项",
+                       to_room_id=rooms["警民联络室"], now=T0 + timedelta(minutes=9))
+    assert new.ticket_no == "警-001" and new.transferred_from_id == reg.referral_id
+    assert _referral(database, reg.referral_id).status == "transferred"

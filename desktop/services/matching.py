@@ -32,6 +32,7 @@ class EarlierVisit:
     category_id: int | None
     category: str
     summary: str
+    risk_level: str
     state: str  # 等候中 / 已办结 / 转入调解立案 / ...
     is_open: bool
     is_repeat: bool
@@ -141,8 +142,8 @@ def person_match(session: Session, person_id: int) -> PersonMatch:
     ).all())
     recent = session.execute(
         select(Visit.id, Visit.visit_no, Visit.visited_at, Visit.category_id, Category.name,
-               Visit.summary, Visit.is_repeat, Visit.repeat_of_id, Visit.community_id,
-               Visit.grid_id)
+               Visit.summary, Visit.risk_level, Visit.is_repeat, Visit.repeat_of_id,
+               Visit.community_id, Visit.grid_id)
         .outerjoin(Category, Category.id == Visit.category_id)
         .where(Visit.person_id == person_id)
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
@@ -159,7 +160,7 @@ def person_match(session: Session, person_id: int) -> PersonMatch:
         ):
             last_step[visit_id] = (status, result, room)
     visits = []
-    for (visit_id, visit_no, at, category_id, category, summary, is_repeat, repeat_of,
+    for (visit_id, visit_no, at, category_id, category, summary, risk, is_repeat, repeat_of,
          community_id, grid_id) in recent:
         status, result, room = last_step.get(visit_id, ("", None, ""))
         if status in ACTIVE:
@@ -171,7 +172,7 @@ def person_match(session: Session, person_id: int) -> PersonMatch:
         if visit_id in open_visits and status not in ACTIVE:
             state += "（上报/移送办理中）"
         visits.append(EarlierVisit(
-            visit_id, visit_no, at, category_id, category or "", summary, state,
+            visit_id, visit_no, at, category_id, category or "", summary, risk, state,
             visit_id in open_visits, bool(is_repeat), repeat_of or visit_id,
             community_id, grid_id,
         ))

@@ -68,11 +68,11 @@ ACTION_NAMES = {
 RESULTS = {
     "resolved": "已化解/已答复",
     "case_opened": "转入调解立案",
+    "transferred": "转办其他科室",
     "referred_out": "移送职能部门",
     "left": "来访人自行离开",
 }
-# Results kept on old rows (demo data, transfers) are shown too.
-RESULT_NAMES = {**RESULTS, "transferred": "转办其他科室"}
+RESULT_NAMES = {**RESULTS, "no_show": "过号未到"}
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -237,12 +237,23 @@ def call_next(
 def finish(
     database: Database, referral_id: int, result: str, *, note: str = "",
     staff_id: int | None = None, department: str = "", due_date: date | None = None,
-    now: datetime | None = None,
+    to_room_id: int | None = None, now: datetime | None = None,
 ) -> Referral:
-    """Close the service with a result; ``referred_out`` also opens the department referral."""
+    """Close the service with a result; ``referred_out`` also opens the department referral.
+
+    ``transferred`` is a transfer (see :func:`transfer`): the new ticket is returned.
+    """
     errors: dict[str, str] = {}
     if result not in RESULTS:
         errors["result"] = "请选择办理结果"
+    if result == "transferred":
+        if to_room_id is None:
+            errors["to_room"] = "请选择转往的科室"
+        if not note.strip():
+            errors["note"] = "请在办理情况中写明转办原因"
+        if errors:
+            raise ValidationError(errors)
+        return transfer(database, referral_id, to_room_id, note, staff_id=staff_id, now=now)
     if result == "referred_out":
         if not department.strip():
             errors["department"] = "移送职能部门时请填写部门名称"

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.db import Database
@@ -24,20 +24,28 @@ log = logging.getLogger(__name__)
 
 REFRESH_MS = 2000
 FLASH_MS = 6000
+# Sizes are for a 720-pixel-high window and scale with the screen (a 1080p TV: x1.5).
 STYLE = """
-QWidget#hall { background: #0b2545; }
-QLabel { color: #ffffff; }
-QLabel#hall\\.title { font-size: 40px; font-weight: bold; color: #ffd166; }
-QLabel#hall\\.clock { font-size: 28px; color: #d0e1f9; }
-QLabel#hall\\.announcement { font-size: 36px; font-weight: bold; color: #ffd166;
-    background: #13315c; padding: 12px; border-radius: 8px; }
-QFrame[card="true"] { background: #13315c; border-radius: 12px; }
-QFrame[card="true"][flash="true"] { background: #c1121f; }
-QLabel[role="room"] { font-size: 30px; font-weight: bold; }
-QLabel[role="where"] { font-size: 18px; color: #d0e1f9; }
-QLabel[role="ticket"] { font-size: 72px; font-weight: bold; color: #ffd166; }
-QLabel[role="waiting"] { font-size: 24px; color: #d0e1f9; }
+QWidget#hall {{ background: #0b2545; }}
+QLabel {{ color: #ffffff; }}
+QLabel#hall\\.title {{ font-size: {title}px; font-weight: bold; color: #ffd166; }}
+QLabel#hall\\.clock {{ font-size: {clock}px; color: #d0e1f9; }}
+QLabel#hall\\.announcement {{ font-size: {announce}px; font-weight: bold; color: #ffd166;
+    background: #13315c; padding: 12px; border-radius: 8px; }}
+QFrame[card="true"] {{ background: #13315c; border-radius: 12px; }}
+QFrame[card="true"][flash="true"] {{ background: #c1121f; }}
+QLabel[role="room"] {{ font-size: {room}px; font-weight: bold; }}
+QLabel[role="where"] {{ font-size: {where}px; color: #d0e1f9; }}
+QLabel[role="ticket"] {{ font-size: {ticket}px; font-weight: bold; color: #ffd166; }}
+QLabel[role="waiting"] {{ font-size: {waiting}px; color: #d0e1f9; }}
 """
+SIZES = {"title": 40, "clock": 28, "announce": 36, "room": 30, "where": 18, "ticket": 72,
+         "waiting": 24}
+
+
+def style_for(height: int) -> str:
+    scale = max(height / 720, 0.6)
+    return STYLE.format(**{key: round(px * scale) for key, px in SIZES.items()})
 
 
 class RoomCard(QFrame):
@@ -97,7 +105,8 @@ class HallDisplay(QWidget):
         self.timer.start()
 
     def _add_widgets(self) -> None:
-        self.setStyleSheet(STYLE)
+        self._scaled_for = 720
+        self.setStyleSheet(style_for(720))
         with self.database.read() as session:
             centre = load_settings(session).centre_name
         self.title = named(QLabel(self.tr("{0} · 叫号信息").format(centre)), "hall.title",
@@ -158,6 +167,13 @@ class HallDisplay(QWidget):
 
     def ticket_text(self, room_id: int) -> str:
         return self.cards[room_id].ticket.text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        height = event.size().height()
+        if abs(height - self._scaled_for) > 40:
+            self._scaled_for = height
+            self.setStyleSheet(style_for(height))
+        super().resizeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_F11:

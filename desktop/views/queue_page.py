@@ -166,7 +166,10 @@ class QueuePage(QWidget):
 
     def _add_widgets(self) -> None:
         self.room = named(QComboBox(), "queue.room", self.tr("科室"))
-        self.staff = named(QComboBox(), "queue.staff", self.tr("当班人员"))
+        self.staff = named(QComboBox(), "queue.staff", self.tr("当班人员"),
+                           self.tr("记录在每次叫号、接待、办结和转办中"))
+        self.staff.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.staff.setMinimumContentsLength(6)
         self.hall_button = named(QPushButton(self.tr("打开叫号屏")), "queue.hall_display",
                                  self.tr("打开叫号屏"), self.tr("在大厅电视上显示叫号（F11 全屏）"))
         self.refreshed = named(QLabel(), "queue.refreshed", self.tr("刷新时间"))
@@ -374,6 +377,10 @@ class QueuePage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        with self.database.read() as session:
+            overdue = queue.overdue_count(session)
+        self.tabs.setTabText(2, self.tr("上报与移送（逾期 {0}）").format(overdue) if overdue
+                             else self.tr("上报与移送"))
         tab = self.tabs.currentIndex()
         if tab == 0:
             self.refresh_queue()
@@ -488,6 +495,8 @@ class QueuePage(QWidget):
                 _item(str(row.done_today)),
                 _item("" if row.average_wait_today is None else str(row.average_wait_today)),
             ]
+            for cell in cells[4:6]:
+                cell.setToolTip(cell.text())
             if row.longest_wait_minutes >= 30:
                 cells[3].setBackground(QBrush(OVERDUE))
             for column, cell in enumerate(cells):
@@ -511,6 +520,7 @@ class QueuePage(QWidget):
                 _item(esc.kind_name), _item(esc.target), _item(esc.reason),
                 _item(f"{esc.raised_at:%Y-%m-%d %H:%M}"), _item(due), _item(state),
             ]
+            cells[5].setToolTip(esc.reason)
             for column, cell in enumerate(cells):
                 if esc.overdue and column != 2:
                     cell.setBackground(QBrush(OVERDUE))
@@ -596,19 +606,27 @@ class QueuePage(QWidget):
         department = QLineEdit()
         due = QDateEdit(QDate.currentDate().addDays(7))
         due.setCalendarPopup(True)
+        to_room = self._room_combo(self.room_id)
 
         def on_result(_i: int) -> None:
             out = result.currentData() == "referred_out"
             department.setEnabled(out)
             due.setEnabled(out)
+            to_room.setEnabled(result.currentData() == "transferred")
 
         result.currentIndexChanged.connect(on_result)
         on_result(0)
 
         def submit(v: dict[str, Any]) -> None:
-            queue.finish(self.database, row.referral_id, v["result"] or "", note=v["note"],
-                         department=v["department"] or "", due_date=v["due_date"],
-                         staff_id=self.staff_id)
+            done = queue.finish(self.database, row.referral_id, v["result"] or "",
+                                note=v["note"], department=v["department"] or "",
+                                due_date=v["due_date"], to_room_id=v["to_room"],
+                                staff_id=self.staff_id)
+            if done.id != row.referral_id:
+                self._done(self.tr("{0} 已转办，新排队号 {1}").format(row.ticket_no,
+                                                                   done.ticket_no))
+                self.show_history(row.visit_id)
+                return
             self._done(self.tr("{0} 已办结：{1}").format(row.ticket_no, RESULTS[v["result"]]),
                        row.referral_id)
 
@@ -616,6 +634,7 @@ class QueuePage(QWidget):
             key="finish", title=self.tr("办结 {0}").format(row.ticket_no),
             fields=[("result", self.tr("办理结果"), result),
                     ("note", self.tr("办理情况"), QPlainTextEdit()),
+                    ("to_room", self.tr("转往科室"), to_room),
                     ("department", self.tr("移送部门"), department),
                     ("due_date", self.tr("办理期限"), due)],
             submit=submit, parent=self))

@@ -173,8 +173,10 @@ class RegistrationPage(QWidget):
         self.status = named(QLabel(), "registration.status", self.tr("登记结果"))
         self.status.setWordWrap(True)
         self.matches = named(QTreeWidget(), "registration.matches", self.tr("既往来访人"))
-        self.matches.setHeaderLabels([self.tr("既往来访人 / 来访记录"), self.tr("办理情况")])
-        self.matches.setColumnWidth(0, 640)
+        self.matches.setHeaderLabels([self.tr("既往来访人 / 来访记录"), self.tr("风险"),
+                                      self.tr("办理情况")])
+        self.matches.setColumnWidth(0, 600)
+        self.matches.setColumnWidth(1, 48)
         self.matches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.matches.setMinimumHeight(120)
         self.match_hint = named(QLabel(self.tr(
@@ -489,16 +491,20 @@ class RegistrationPage(QWidget):
             found = find_people(session, text)
         self.matches.clear()
         for match in found:
-            item = QTreeWidgetItem([match.summary_line,
+            item = QTreeWidgetItem([match.summary_line, "",
                                     self.tr("有未结事项") if match.open_count else ""])
             item.setData(0, MATCH_ROLE, (match, None))
             if match.open_count:
-                item.setForeground(1, QBrush(QColor("#b3261e")))
+                item.setForeground(2, QBrush(QColor("#b3261e")))
             for visit in match.visits:
-                child = QTreeWidgetItem([self._visit_text(visit), visit.state])
+                child = QTreeWidgetItem([self._visit_text(visit), visit.risk_level, visit.state])
                 child.setData(0, MATCH_ROLE, (match, visit))
+                child.setBackground(1, QBrush(QColor(RISK_COLOURS.get(visit.risk_level, "#fff"))))
+                child.setForeground(1, QBrush(QColor(RISK_TEXT_COLOURS.get(visit.risk_level,
+                                                                           "#000"))))
+                child.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
                 if visit.is_open:
-                    child.setForeground(1, QBrush(QColor("#b3261e")))
+                    child.setForeground(2, QBrush(QColor("#b3261e")))
                 item.addChild(child)
             self.matches.addTopLevelItem(item)
             item.setExpanded(True)
