@@ -39,3 +39,4 @@ def test_hall_display_command(
     assert reg.ticket_no in [display.ticket_text(room_id) for room_id in display.cards]
     display.close()
     display.deleteLater()
+    qtbot.wait(50)

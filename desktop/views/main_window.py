@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.navigation.currentRowChanged.connect(self.on_section_changed)
         self.registration.registered.connect(lambda _r: self.queue.refresh())
+        self.settings.dictionaries_changed.connect(self.registration.reload_choices)
         new = QShortcut(QKeySequence("Ctrl+N"), self)
         new.activated.connect(self.on_new_registration)
 

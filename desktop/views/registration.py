@@ -354,6 +354,9 @@ class RegistrationPage(QWidget):
             categories = reference.categories(session)
             rooms = reference.rooms(session)
             communities = reference.communities(session)
+        # Keep what the receptionist has chosen so far (the lists may be reloaded mid-form).
+        kept = {key: self.fields[key].currentData()  # type: ignore[attr-defined]
+                for key in ("category", "room", "community", "grid")}
         self._filling = True
         try:
             self.category.clear()
@@ -371,7 +374,12 @@ class RegistrationPage(QWidget):
             for community in communities:
                 self.community.addItem(community.name, community.id)
             self._fill_grids(None)
-            self._fill_repeat_choices(None)
+            for key in ("category", "room", "community"):
+                self._set_combo(key, kept[key])
+            self._fill_grids(kept["community"])
+            self._set_combo("grid", kept["grid"])
+            if self.repeat_of.count() == 0:
+                self._fill_repeat_choices(None)
         finally:
             self._filling = False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -17,10 +18,14 @@ from PySide6.QtWidgets import (
 from desktop.db import Database
 from desktop.services.errors import ValidationError
 from desktop.services.settings import PAPER_SIZES, CentreSettings, load_settings, save_settings
+from desktop.views.dictionaries import DictionaryDialog
 from desktop.views.widgets import FieldError, named
 
 
 class SettingsPage(QWidget):
+    # The admin changed categories, communities or grids: the forms reload their lists.
+    dictionaries_changed = Signal()
+
     def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
@@ -78,7 +83,11 @@ class SettingsPage(QWidget):
         db_box = QGroupBox(self.tr("数据库"))
         db_box.setLayout(db_form)
 
+        self.dictionaries_button = named(
+            QPushButton(self.tr("维护事项类别、社区和网格…")), "settings.dictionaries",
+            self.tr("字典维护"), self.tr("登记表中的事项类别（含建议分流去向）、社区和网格"))
         buttons = QHBoxLayout()
+        buttons.addWidget(self.dictionaries_button)
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -89,6 +98,15 @@ class SettingsPage(QWidget):
 
     def _connect_signals(self) -> None:
         self.save_button.clicked.connect(self.on_save)
+        self.dictionaries_button.clicked.connect(self.on_dictionaries)
+
+    def on_dictionaries(self) -> DictionaryDialog:
+        dialog = DictionaryDialog(database=self.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.dictionaries_changed)
+        self.dictionary_dialog = dialog
+        dialog.open()
+        return dialog
 
     def load(self) -> None:
         with self.database.read() as session:
