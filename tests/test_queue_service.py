@@ -217,3 +217,17 @@ def test_finish_as_transferred_is_a_transfer(database: Database) -> None:
                        to_room_id=rooms["警民联络室"], now=T0 + timedelta(minutes=9))
     assert new.ticket_no == "警-001" and new.transferred_from_id == reg.referral_id
     assert _referral(database, reg.referral_id).status == "transferred"
+
+
+def test_board_counts_todays_finished_tickets_and_average_wait(database: Database) -> None:
+    now = datetime.now().replace(microsecond=0)
+    start = now.replace(hour=0, minute=0, second=1)  # today, whatever the time
+    for n, wait in ((1, 10), (2, 20)):
+        reg = register(database, n, now=start)
+        queue.start(database, reg.referral_id, now=start + timedelta(minutes=wait))
+        queue.finish(database, reg.referral_id, "resolved", now=start + timedelta(minutes=40))
+    with database.read() as session:
+        board = {r.room_name: r for r in queue.centre_board(session, now=now)}
+    assert board["矛盾纠纷调解室"].done_today == 2
+    assert board["矛盾纠纷调解室"].average_wait_today == 15
+    assert board["心理咨询室"].done_today == 0

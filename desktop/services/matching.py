@@ -21,6 +21,7 @@ from desktop.services.queue import ACTIVE, RESULT_NAMES, STATUS_NAMES
 from desktop.services.validation import mask_id_number, normalize_id_number, normalize_phone
 
 MIN_DIGITS = 4  # fewer digits match too many people to be useful
+MIN_NAME_CHARS = 2
 RECENT_VISITS = 5
 
 
@@ -94,11 +95,11 @@ def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMa
         if len(phone.replace("-", "")) >= MIN_DIGITS:
             ids += _phone_matches(session, phone, limit)
     else:
-        if len(query) < 1 or query == "匿名":
+        # One character (a surname) matches a good part of the population: wait for two.
+        if len(query) < MIN_NAME_CHARS or query == "匿名":
             return []
         ids += session.scalars(
-            select(Person.id).where(_prefix(Person.name, query))
-            .order_by(Person.id.desc()).limit(limit)
+            select(Person.id).where(_prefix(Person.name, query)).limit(limit)
         ).all()
     seen: list[int] = []
     for person_id in ids:

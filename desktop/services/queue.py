@@ -548,31 +548,34 @@ def centre_board(session: Session, *, now: datetime | None = None) -> list[Board
     ):
         text = f"{ticket} {name}" + (f"（{staff}）" if staff else "")
         active_people.setdefault(room_id, {}).setdefault(status, []).append(text)
+    # Today's finished tickets, read through the (room, day, seq) index: one range per room.
     today_stats: dict[int, tuple[int, float | None]] = {}
-    day_start = datetime.combine(now.date(), datetime.min.time())
-    for room_id, n, total_seconds, timed in session.execute(
-        select(
-            Referral.room_id,
-            func.count(),
-            func.sum(_seconds(session, Referral.created_at, Referral.started_at)),
-            func.count(Referral.started_at),
-        )
-        .where(Referral.status == "done", Referral.ticket_date == now.date(),
-               Referral.finished_at >= day_start)
+    is_done = case((Referral.status == "done", 1), else_=0)
+    timed = case(((Referral.status == "done") & Referral.started_at.is_not(None), 1), else_=0)
+    seconds = case(
+        ((Referral.status == "done") & Referral.started_at.is_not(None),
+         _seconds(session, Referral.created_at, Referral.started_at)),
+        else_=None,
+    )
+    for room_id, n, total_seconds, n_timed in session.execute(
+        select(Referral.room_id, func.sum(is_done), func.sum(seconds), func.sum(timed))
+        .where(Referral.room_id.in_([r[0] for r in rooms]),
+               Referral.ticket_date == now.date())
         .group_by(Referral.room_id)
     ):
-        avg = (float(total_seconds) / timed / 60) if timed and total_seconds is not None else None
-        today_stats[room_id] = (n, avg)
+        avg = (float(total_seconds) / n_timed / 60) if n_timed and total_seconds is not None \
+            else None
+        today_stats[room_id] = (int(n or 0), avg)
     board = []
     for room_id, name, prefix in rooms:
         waiting, oldest_w = counts.get((room_id, "waiting"), (0, None))
         on_hold, _ = counts.get((room_id, "on_hold"), (0, None))
         longest = int((now - oldest_w).total_seconds() // 60) if oldest_w else 0
-        done, avg = today_stats.get(room_id, (0, None))
+        done_today, avg = today_stats.get(room_id, (0, None))
         people = active_people.get(room_id, {})
         board.append(BoardRow(
             room_id, name, prefix, waiting, on_hold, max(longest, 0),
-            people.get("serving", []), people.get("called", []), done,
+            people.get("serving", []), people.get("called", []), done_today,
             round(avg) if avg is not None else None,
         ))
     return board
