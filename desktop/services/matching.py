@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop.models import Category, Escalation, Person, Referral, Room, Visit
@@ -126,21 +126,28 @@ def _phone_matches(session: Session, phone: str, limit: int) -> list[int]:
 def person_match(session: Session, person_id: int) -> PersonMatch:
     person = session.get(Person, person_id)
     assert person is not None
-    visit_count = int(session.scalar(
-        select(func.count()).select_from(Visit).where(Visit.person_id == person_id)
-    ) or 0)
-    repeat_count = int(session.scalar(
-        select(func.count()).select_from(Visit)
-        .where(Visit.person_id == person_id, Visit.is_repeat)
-    ) or 0)
-    open_visits = set(session.scalars(
-        select(Referral.visit_id).join(Visit, Visit.id == Referral.visit_id)
-        .where(Visit.person_id == person_id, Referral.status.in_(ACTIVE))
-    ).all())
-    open_visits |= set(session.scalars(
-        select(Escalation.visit_id).join(Visit, Visit.id == Escalation.visit_id)
-        .where(Visit.person_id == person_id, Escalation.status == "open")
-    ).all())
+    # Everything goes through the person's visit ids (person_id and visit_id indexes), so
+    # the planner is never tempted to walk all open referrals or escalations instead.
+    all_visits = session.execute(
+        select(Visit.id, Visit.is_repeat).where(Visit.person_id == person_id)
+    ).all()
+    visit_count = len(all_visits)
+    repeat_count = sum(1 for _, is_repeat in all_visits if is_repeat)
+    ids = [visit_id for visit_id, _ in all_visits]
+    open_visits: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        # Status is filtered here, not in SQL: with it, SQLite may prefer the status index.
+        for visit_id, status in session.execute(
+            select(Referral.visit_id, Referral.status).where(Referral.visit_id.in_(chunk))
+        ):
+            if status in ACTIVE:
+                open_visits.add(visit_id)
+        for visit_id, status in session.execute(
+            select(Escalation.visit_id, Escalation.status).where(Escalation.visit_id.in_(chunk))
+        ):
+            if status == "open":
+                open_visits.add(visit_id)
     recent = session.execute(
         select(Visit.id, Visit.visit_no, Visit.visited_at, Visit.category_id, Category.name,
                Visit.summary, Visit.risk_level, Visit.is_repeat, Visit.repeat_of_id,

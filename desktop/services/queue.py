@@ -722,17 +722,24 @@ def close_escalation(
 def _escalation_rows(
     session: Session, condition, *, today: date, limit: int | None  # type: ignore[no-untyped-def]
 ) -> list[EscalationRow]:
-    stmt = (
+    """Those with a due date first, by date (walks the (status, due_date) index), then the rest."""
+    base = (
         select(Escalation, Visit.visit_no, Person.name, Visit.risk_level)
         .join(Visit, Visit.id == Escalation.visit_id)
         .join(Person, Person.id == Visit.person_id)
         .where(condition)
-        .order_by(Escalation.due_date.is_(None), Escalation.due_date, Escalation.id)
     )
+    dated = base.where(Escalation.due_date.is_not(None)).order_by(
+        Escalation.due_date, Escalation.id)
+    undated = base.where(Escalation.due_date.is_(None)).order_by(Escalation.id)
     if limit is not None:
-        stmt = stmt.limit(limit)
+        dated = dated.limit(limit)
+    found = list(session.execute(dated))
+    if limit is None or len(found) < limit:
+        rest = undated if limit is None else undated.limit(limit - len(found))
+        found += list(session.execute(rest))
     rows = []
-    for esc, visit_no, name, risk in session.execute(stmt):
+    for esc, visit_no, name, risk in found:
         target = LEVELS.get(esc.level or "", "") if esc.kind == "level" else esc.department or ""
         rows.append(EscalationRow(
             esc.id, esc.visit_id, visit_no, name, risk, esc.kind, target, esc.reason,
