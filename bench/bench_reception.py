@@ -61,7 +61,7 @@ def main() -> int:
         timed("match 身份证号 prefix (8 digits)", lambda: matching.find_people(session, number[:8]))
         timed("match 身份证号 (18 digits)", lambda: matching.find_people(session, number))
         timed("match phone prefix (7 digits)", lambda: matching.find_people(session, phone[:7]))
-        timed("match name prefix (1 char)", lambda: matching.find_people(session, name[:1]))
+        timed("match name prefix (2 chars)", lambda: matching.find_people(session, name[:2]))
         timed("match name (full)", lambda: matching.find_people(session, name))
         timed("room queue (mediation)", lambda: queue.room_queue(session, mediation))
         timed("hall display", lambda: queue.hall_display(session))
