@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer
@@ -745,7 +745,3 @@ class QueuePage(QWidget):
         self.poll_timer.stop()
         if self.hall is not None:
             self.hall.close()
-
-
-def today() -> date:
-    return date.today()
