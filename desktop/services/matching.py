@@ -1,9 +1,9 @@
 """Finding a repeat visitor while the receptionist types (身份证号, phone or name).
 
-Each lookup is a prefix match on an indexed column, written as a range
-(``col >= 'abc' AND col < 'abc\\uffff'``) so SQLite and PostgreSQL both walk
-the index whatever their LIKE rules, and capped with LIMIT; it stays a few
-milliseconds at a million visits. The form calls it after a short pause in
+Each lookup is a prefix match on an indexed column, read as an index walk
+from the prefix (``col >= 'abc' ORDER BY col LIMIT n``) so SQLite and
+PostgreSQL both use the index whatever their LIKE rules and collation; it
+stays a few milliseconds at a million visits. The form calls it after a short pause in
 typing.
 """
 
@@ -73,8 +73,27 @@ class PersonMatch:
         return "　".join(parts)
 
 
-def _prefix(column: InstrumentedAttribute[str | None], prefix: str):  # type: ignore[no-untyped-def]
-    return (column >= prefix) & (column < prefix + "\uffff")
+def _starting_with(
+    session: Session, column: InstrumentedAttribute[str | None], prefix: str, limit: int
+) -> list[int]:
+    """Ids of people whose ``column`` starts with ``prefix``, walking that column's index.
+
+    ``column >= prefix ORDER BY column`` is served by the index under any collation
+    (SQLite's BINARY, PostgreSQL's C or a language locale), unlike LIKE, which SQLite
+    and non-C PostgreSQL databases cannot answer from a plain index. The rows after
+    the prefix are checked here and the walk stops at the first that does not match.
+    """
+    rows = session.execute(
+        select(Person.id, column).where(column >= prefix).order_by(column).limit(limit * 4)
+    )
+    found: list[int] = []
+    for person_id, value in rows:
+        if not (value or "").startswith(prefix):
+            break
+        found.append(person_id)
+        if len(found) >= limit:
+            break
+    return found
 
 
 def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMatch]:
@@ -87,8 +106,7 @@ def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMa
     if re.fullmatch(r"\d[\dX]*", digits):
         if len(digits) < MIN_DIGITS:
             return []
-        stmt = select(Person.id).where(_prefix(Person.id_number, digits)).limit(limit)
-        ids += session.scalars(stmt).all()
+        ids += _starting_with(session, Person.id_number, digits, limit)
         ids += _phone_matches(session, normalize_phone(query), limit)
     elif re.fullmatch(r"[0-9()（）\- ]+", query):
         phone = normalize_phone(query)
@@ -98,9 +116,7 @@ def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMa
         # One character (a surname) matches a good part of the population: wait for two.
         if len(query) < MIN_NAME_CHARS or query == "匿名":
             return []
-        ids += session.scalars(
-            select(Person.id).where(_prefix(Person.name, query)).limit(limit)
-        ).all()
+        ids += _starting_with(session, Person.name, query, limit)
     seen: list[int] = []
     for person_id in ids:
         if person_id not in seen:
@@ -117,9 +133,7 @@ def _phone_matches(session: Session, phone: str, limit: int) -> list[int]:
         variants += [f"{phone[:n]}-{phone[n:]}" for n in (3, 4) if len(phone) > n]
     found: list[int] = []
     for variant in variants:
-        found += session.scalars(
-            select(Person.id).where(_prefix(Person.phone, variant)).limit(limit)
-        ).all()
+        found += _starting_with(session, Person.phone, variant, limit)
     return found
 
 
