@@ -3,6 +3,7 @@
     python -m desktop                      start the window
     python -m desktop db upgrade           create or migrate the database
     python -m desktop demo-data --visits N fill the database with invented data
+    python -m desktop hall-display         the full-screen hall display (叫号屏)
     python -m desktop print receipt J202611260001 --out receipt.pdf [--paper a5|80mm]
     python -m desktop print agreement "（2026）东人调字第0001号" --out agreement.pdf
     python -m desktop print casefile "（2026）东人调字第0001号" --out casefile.pdf
@@ -39,6 +40,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from desktop.views.app import run_gui
 
     return run_gui(db_url=args.db, no_err_windows=args.no_err_windows)
+
+
+def cmd_hall_display(args: argparse.Namespace) -> int:
+    from desktop.views.app import run_hall_display
+
+    return run_hall_display(db_url=args.db, windowed=args.windowed,
+                            no_err_windows=args.no_err_windows)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -184,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=20261126, help="随机种子，相同种子生成相同数据")
     demo.set_defaults(handler=cmd_demo_data)
 
+    hall = sub.add_parser("hall-display", help="全屏叫号屏（大厅电视）")
+    hall.add_argument("--windowed", action="store_true", help="以普通窗口显示（默认全屏）")
+    hall.set_defaults(handler=cmd_hall_display)
+
     prt = sub.add_parser("print", help="生成 PDF 文书")
     prt_sub = prt.add_subparsers(title="文书", metavar="DOCUMENT", required=True)
     receipt = prt_sub.add_parser("receipt", help="受理回执")
@@ -223,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    is_gui = args.handler is cmd_gui
+    is_gui = args.handler in (cmd_gui, cmd_hall_display)
     setup_logging(verbose=args.verbose, to_stderr=not is_gui)
     from desktop.services.errors import (
         FeatureUnavailableError,

@@ -24,11 +24,13 @@ def main() -> int:
     parser.add_argument("--demo", type=int, default=0, help="demo visits to generate first")
     parser.add_argument("--size", default="1280x820")
     parser.add_argument("--wait", type=int, default=800, help="ms to let the window settle")
+    parser.add_argument("--hall", action="store_true", help="the hall display (叫号屏) instead")
     args = parser.parse_args()
     if not args.db:
         os.environ["DESKTOP_DATA_DIR"] = tempfile.mkdtemp(prefix="desk-shot-")
 
     from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWidget
 
     from desktop.services.bootstrap import open_database
     from desktop.services.demo_data import generate_demo_data
@@ -39,11 +41,20 @@ def main() -> int:
     database = open_database(args.db)
     if args.demo:
         generate_demo_data(database, visits=args.demo)
-    window = MainWindow(database=database)
     width, height = (int(v) for v in args.size.split("x"))
-    window.resize(width, height)
-    window.show()
-    window.show_section(args.section)
+    window: QWidget
+    if args.hall:
+        from desktop.views.hall_display import HallDisplay
+
+        window = HallDisplay(database=database)
+        window.resize(width, height)
+        window.show()
+    else:
+        main = MainWindow(database=database)
+        main.resize(width, height)
+        main.show()
+        main.show_section(args.section)
+        window = main
 
     def shoot() -> None:
         screen = app.primaryScreen()

@@ -30,9 +30,10 @@ from tests.factories import id_number
 def _receipt_pdf(database: Database) -> tuple[str, bytes]:
     with database.read() as session:
         room_id = reference.rooms(session)[1].id
+        category_id = reference.categories(session)[0].id
     result = register_visit(database, RegistrationInput(
         name="孙八", id_number=id_number(4), phone="13600136000", summary="咨询",
-        room_id=room_id))
+        room_id=room_id, category_id=category_id))
     with database.read() as session:
         return result.visit_no, render_receipt(receipt_data(session, result.visit_no))
 

@@ -39,16 +39,19 @@ def _seed(database: Database) -> None:
         year, month = MONTHS[key]
         previous_visit: int | None = None
         for i in range(n):
-            serial += 1
+            repeat = i % 6 == 1 and previous_visit is not None
+            if not repeat:
+                serial += 1  # a repeat visit is the previous visitor coming back
             collective = i % 5 == 0
             data = RegistrationInput(
                 name=f"来访人{serial}", phone=f"139{serial:08d}", summary="测试事项",
                 room_id=rng.choice(rooms).id, id_number=id_number(serial),
                 source=rng.choice(SOURCES),
                 visit_type="集体" if collective else "个人", headcount=6 if collective else 1,
-                category_id=rng.choice(categories).id if i % 4 else None,
+                representative_name=f"代表{serial}" if collective else "",
+                category_id=rng.choice(categories).id,
                 community_id=communities[0].id if i % 3 else None,
-                repeat_of_visit_id=previous_visit if i % 6 == 1 else None,
+                repeat_of_visit_id=previous_visit if repeat else None,
             )
             reg = register_visit(database, data,
                                  now=datetime(year, month, 1 + i % 28, 9) + timedelta(minutes=i))
@@ -57,6 +60,10 @@ def _seed(database: Database) -> None:
             with database.write() as session:
                 session.execute(update(Referral).where(Referral.id == reg.referral_id)
                                 .values(status=status))
+                if i % 4 == 0:
+                    # Visits carried over from before the category became required.
+                    session.execute(update(Visit).where(Visit.id == reg.visit_id)
+                                    .values(category_id=None))
 
 
 def _independent(database: Database, year: int, month: int) -> dict[str, object]:

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from desktop.db import Database
 from desktop.exports.registers import VISIT_COLUMNS, export_register
 from desktop.models import Referral, Room, Staff, Visit
+from desktop.services import reference
 from desktop.services.demo_data import generate_demo_data
 from desktop.services.errors import FeatureUnavailableError
 from desktop.services.registers import Period
@@ -45,6 +46,11 @@ def _room(database: Database, code: str) -> int:
         return session.scalars(select(Room.id).where(Room.code == code)).one()
 
 
+def _first_category(database: Database) -> int:
+    with database.read() as session:
+        return reference.categories(session)[0].id
+
+
 def _hand_made_visits(database: Database, day: datetime) -> None:
     """A few visits that cover the awkward cases: no ID, no community, transfers, statuses."""
     mediation, window = _room(database, "mediation"), _room(database, "window")
@@ -63,7 +69,7 @@ def _hand_made_visits(database: Database, day: datetime) -> None:
     for i, (name, number, summary, room_id, (status, result)) in enumerate(cases):
         data = RegistrationInput(
             name=name.replace("\x07", ""), phone=f"1391234567{i}", summary=summary,
-            room_id=room_id, id_number=number,
+            room_id=room_id, id_number=number, category_id=_first_category(database),
             id_type="居民身份证" if number else "无证件",
             no_id_reason="" if number else "未带证件",
         )

@@ -18,9 +18,10 @@ from tests.factories import id_number
 def _input(database: Database, **changes: object) -> RegistrationInput:
     with database.read() as session:
         mediation = next(r for r in reference.rooms(session) if r.name == "矛盾纠纷调解室")
+        neighbours = next(c for c in reference.categories(session) if c.name == "邻里")
     values: dict[str, object] = dict(
         name="张三", id_number=id_number(1), phone="13800138000",
-        summary="楼上装修噪音扰民", room_id=mediation.id,
+        summary="楼上装修噪音扰民", room_id=mediation.id, category_id=neighbours.id,
     )
     values.update(changes)
     return RegistrationInput(**values)  # type: ignore[arg-type]

@@ -101,7 +101,7 @@ def test_invalid_input_shows_messages_and_saves_nothing(
     assert page.name.text() == "赵六"
 
 
-def test_unbuilt_sections_say_so(qtbot: QtBot, sqlite_database: Database) -> None:
+def test_the_five_sections_are_in_the_navigation(qtbot: QtBot, sqlite_database: Database) -> None:
     window = MainWindow(database=sqlite_database)
     qtbot.addWidget(window)
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]

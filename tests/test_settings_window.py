@@ -43,8 +43,10 @@ def test_centre_settings_are_saved_and_used_on_the_receipt(
         "东湖街道综治中心", "027-88886666", "80mm")
     with sqlite_database.read() as session:
         room_id = reference.rooms(session)[0].id
+        category_id = reference.categories(session)[0].id
     result = register_visit(sqlite_database, RegistrationInput(
-        name="钱七", id_number=id_number(3), phone="13700137000", summary="咨询", room_id=room_id))
+        name="钱七", id_number=id_number(3), phone="13700137000", summary="咨询", room_id=room_id,
+        category_id=category_id))
     with sqlite_database.read() as session:
         data = receipt_data(session, result.visit_no)
     assert data.centre_name == "东湖街道综治中心" and data.paper == "80mm"

@@ -14,6 +14,7 @@ from desktop.models.mediation import (
 )
 from desktop.models.person import Person
 from desktop.models.reference import Category, Community, Grid, Room, Staff
+from desktop.models.routing import Escalation, ReferralEvent
 from desktop.models.system import CentreSetting, SequenceCounter
 from desktop.models.visit import Referral, Visit
 
@@ -26,6 +27,7 @@ __all__ = [
     "Category",
     "CentreSetting",
     "Community",
+    "Escalation",
     "FollowUp",
     "Grid",
     "JudicialConfirmation",
@@ -33,6 +35,7 @@ __all__ = [
     "MediationSession",
     "Person",
     "Referral",
+    "ReferralEvent",
     "Room",
     "SequenceCounter",
     "Staff",

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -23,6 +24,7 @@ from desktop.models.reference import Category, Community, Grid, Room, Staff
 
 if TYPE_CHECKING:
     from desktop.models.person import Person
+    from desktop.models.routing import ReferralEvent
 
 
 class Visit(TimestampMixin, Base):
@@ -37,6 +39,9 @@ class Visit(TimestampMixin, Base):
     source: Mapped[str] = mapped_column(String(16), default="来访")
     visit_type: Mapped[str] = mapped_column(String(16), default="个人")  # 个人 / 集体
     headcount: Mapped[int] = mapped_column(Integer, default=1)
+    # A collective visit (集体访) speaks through its representative(s).
+    representative_name: Mapped[str | None] = mapped_column(String(64))
+    representative_phone: Mapped[str | None] = mapped_column(String(32))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
@@ -44,7 +49,9 @@ class Visit(TimestampMixin, Base):
     request: Mapped[str | None] = mapped_column(Text)
     risk_level: Mapped[str] = mapped_column(String(4), default="黄")  # 红 / 橙 / 黄
     # A visit about a matter the same person brought before (重复访).
-    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+    # Always the first visit on the matter, so the repeats of a matter are counted by one
+    # indexed lookup.
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
     is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
@@ -66,7 +73,11 @@ class Referral(TimestampMixin, Base):
     """
 
     __tablename__ = "referral"
-    __table_args__ = (UniqueConstraint("room_id", "ticket_date", "ticket_seq"),)
+    __table_args__ = (
+        UniqueConstraint("room_id", "ticket_date", "ticket_seq"),
+        # The queue of a room: its active tickets, read every few seconds by every desk.
+        Index("ix_referral_room_status", "room_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
@@ -74,11 +85,13 @@ class Referral(TimestampMixin, Base):
     ticket_date: Mapped[date] = mapped_column(Date)
     ticket_seq: Mapped[int] = mapped_column(Integer)
     ticket_no: Mapped[str] = mapped_column(String(16))
-    # waiting, called, serving, on_hold, done, no_show, transferred
+    # waiting, called, serving, on_hold, done, no_show, transferred (see services/queue.py)
     status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
     called_at: Mapped[datetime | None] = mapped_column(DateTime)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # How many times the ticket was called (a recall counts again).
+    call_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     result: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -87,3 +100,6 @@ class Referral(TimestampMixin, Base):
     visit: Mapped[Visit] = relationship(back_populates="referrals")
     room: Mapped[Room] = relationship()
     handled_by: Mapped[Staff | None] = relationship()
+    events: Mapped[list[ReferralEvent]] = relationship(
+        back_populates="referral", order_by="ReferralEvent.at, ReferralEvent.id"
+    )

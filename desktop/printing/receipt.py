@@ -32,7 +32,9 @@ ROLL_WIDTH = 80 * mm
 def _qr(value: str, size: float) -> Drawing:
     widget = QrCodeWidget(value, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0],
+                      # The renderer would otherwise select (and declare) Helvetica.
+                      initialFontName=fonts.sans())
     drawing.add(widget)
     return drawing
 
@@ -67,6 +69,8 @@ def _story(data: ReceiptData, width: float, *, compact: bool) -> list[Flowable]:
         colWidths=[label_width, width - label_width],
     )
     table.setStyle(TableStyle([
+        # Tables select their own cell font (Helvetica unless told), even around Paragraphs.
+        ("FONTNAME", (0, 0), (-1, -1), font),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -2), 0.25, colors.HexColor("#bbbbbb")),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -83,6 +87,7 @@ def _story(data: ReceiptData, width: float, *, compact: bool) -> list[Flowable]:
         colWidths=[width - qr_size - 4 * mm, qr_size + 4 * mm],
     )
     ticket_block.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), font),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("ALIGN", (1, 0), (1, 0), "RIGHT"),
         ("BOX", (0, 0), (0, 0), 0.8, colors.black),
@@ -121,7 +126,10 @@ def render_receipt(data: ReceiptData, paper: str | None = None) -> bytes:
     paper = paper or data.paper
     buffer = io.BytesIO()
     meta = {"title": f"受理回执 {data.visit_no}", "author": data.centre_name,
-            "subject": "受理回执", "creator": data.centre_name}
+            "subject": "受理回执", "creator": data.centre_name,
+            # The template hands its own initialFontName to the canvas (Helvetica when unset),
+            # overriding the canvasmaker's; set it here so no unembedded font is declared.
+            "initialFontName": fonts.sans()}
     if paper == "80mm":
         margin = 4 * mm
         width = ROLL_WIDTH - 2 * margin

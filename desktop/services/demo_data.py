@@ -30,6 +30,7 @@ from desktop.models import (
     Visit,
 )
 from desktop.services import numbering
+from desktop.services.demo_reception import reception_demo
 from desktop.services.validation import make_id_number
 
 Progress = Callable[[int, int], None]
@@ -327,6 +328,7 @@ def generate_demo_data(
     ctx = DemoContext(database=database, rng=random.Random(seed), summary=DemoSummary())
     _reference(ctx)
     _visits(ctx, visits, progress)
+    reception_demo(ctx)
     from desktop.services import demo_mediation  # it uses this module's helpers
 
     demo_mediation.generate_cases(ctx)

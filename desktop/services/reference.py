@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.models import Category, Community, Grid, Room
+from desktop.models import Category, Community, Grid, Room, Staff
 
 
 @dataclass(frozen=True)
@@ -53,3 +53,12 @@ def grids(session: Session, community_id: int) -> list[Choice]:
         .order_by(Grid.sort_order, Grid.name)
     )
     return [Choice(i, n) for i, n in session.execute(stmt)]
+
+
+def staff(session: Session, *, room_id: int | None = None) -> list[Choice]:
+    """Active staff; those of ``room_id`` first when a room is given."""
+    stmt = select(Staff.id, Staff.name, Staff.room_id).where(Staff.active).order_by(Staff.id)
+    rows = list(session.execute(stmt))
+    if room_id is not None:
+        rows.sort(key=lambda row: row[2] != room_id)
+    return [Choice(i, n) for i, n, _ in rows]

@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import Category, Person, Referral, Room, Visit
+from desktop.models import Category, Grid, Person, Room, Visit
 from desktop.services import numbering, validation
 from desktop.services.errors import ValidationError
+from desktop.services.queue import issue_ticket
+
+__all__ = ["Registration", "RegistrationInput", "issue_ticket", "register_visit", "validate"]
 
 ID_TYPES = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照", "无证件"]
 GENDERS = ["男", "女"]
@@ -46,6 +49,8 @@ class RegistrationInput:
     source: str = "来访"
     visit_type: str = "个人"
     headcount: int = 1
+    representative_name: str = ""
+    representative_phone: str = ""
     category_id: int | None = None
     request: str = ""
     risk_level: str = "黄"
@@ -64,6 +69,8 @@ class Registration:
     ticket_no: str
     room_name: str
     person_name: str
+    # For a repeat visit (重复访): how many times the matter has now been brought, else 0.
+    repeat_count: int = 0
 
 
 def validate(data: RegistrationInput) -> dict[str, str]:
@@ -105,6 +112,23 @@ def validate(data: RegistrationInput) -> dict[str, str]:
         errors["headcount"] = "集体访人数至少为2人"
     elif data.headcount < 1:
         errors["headcount"] = "人数至少为1"
+    elif data.headcount > 9999:
+        errors["headcount"] = "人数不正确"
+    if data.visit_type == "集体":
+        if not data.representative_name.strip():
+            errors["representative_name"] = "集体访请填写代表人姓名"
+        elif len(data.representative_name.strip()) > 64:
+            errors["representative_name"] = "代表人姓名过长"
+        if data.representative_phone.strip():
+            message = validation.phone_error(data.representative_phone)
+            if message:
+                errors["representative_phone"] = "代表人" + message
+    if len(data.address.strip()) > 200:
+        errors["address"] = "住址过长（不超过200字）"
+    if len(data.summary.strip()) > 2000:
+        errors["summary"] = "事项摘要过长（不超过2000字）"
+    if data.category_id is None:
+        errors["category"] = "请选择事项类别"
     if data.risk_level not in RISK_LEVELS:
         errors["risk_level"] = "风险等级只能是红、橙、黄"
     return errors
@@ -140,22 +164,6 @@ def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
     return person
 
 
-def issue_ticket(session: Session, visit: Visit, room: Room, now: datetime) -> Referral:
-    """A ticket of ``room`` for today, numbered from the room's daily counter."""
-    seq = numbering.next_value(session, f"ticket:{room.id}:{now:%Y%m%d}")
-    referral = Referral(
-        visit=visit,
-        room=room,
-        ticket_date=now.date(),
-        ticket_seq=seq,
-        ticket_no=f"{room.ticket_prefix}-{seq:03d}",
-        status="waiting",
-        created_at=now,
-    )
-    session.add(referral)
-    return referral
-
-
 def next_visit_no(session: Session, now: datetime) -> str:
     seq = numbering.next_value(session, f"visit:{now:%Y%m%d}")
     return f"J{now:%Y%m%d}{seq:04d}"
@@ -175,15 +183,31 @@ def register_visit(
             raise ValidationError({"room": "所选去向不存在或已停用"})
         if data.category_id is not None and session.get(Category, data.category_id) is None:
             raise ValidationError({"category": "所选事项类别不存在"})
+        if data.grid_id is not None:
+            grid = session.get(Grid, data.grid_id)
+            if grid is None or grid.community_id != data.community_id:
+                raise ValidationError({"grid": "所选网格不属于所选社区"})
         person = _find_or_create_person(session, data)
-        repeat_of = session.get(Visit, data.repeat_of_visit_id) if data.repeat_of_visit_id else None
+        session.flush()
+        repeat_of: Visit | None = None
+        if data.repeat_of_visit_id:
+            repeat_of = session.get(Visit, data.repeat_of_visit_id)
+            if repeat_of is None or repeat_of.person_id != person.id:
+                raise ValidationError({"repeat_of": "所选的既往来访不属于该来访人"})
+            # Count every repeat against the first visit on the matter.
+            if repeat_of.repeat_of_id is not None:
+                repeat_of = session.get(Visit, repeat_of.repeat_of_id)
         visit = Visit(
             visit_no=next_visit_no(session, now),
             person=person,
             visited_at=now,
             source=data.source,
             visit_type=data.visit_type,
-            headcount=data.headcount,
+            headcount=data.headcount if data.visit_type == "集体" else 1,
+            representative_name=(data.representative_name.strip() or None)
+            if data.visit_type == "集体" else None,
+            representative_phone=(validation.normalize_phone(data.representative_phone) or None)
+            if data.visit_type == "集体" else None,
             category_id=data.category_id,
             community_id=data.community_id,
             grid_id=data.grid_id,
@@ -196,8 +220,9 @@ def register_visit(
             created_at=now,
         )
         session.add(visit)
-        referral = issue_ticket(session, visit, room, now)
+        referral = issue_ticket(session, visit, room, now, staff_id=data.received_by_id)
         session.flush()
+        repeat_count = repeat_count_of(session, repeat_of.id) if repeat_of else 0
         return Registration(
             visit_id=visit.id,
             visit_no=visit.visit_no,
@@ -205,4 +230,13 @@ def register_visit(
             ticket_no=referral.ticket_no,
             room_name=room.name,
             person_name=person.name,
+            repeat_count=repeat_count,
         )
+
+
+def repeat_count_of(session: Session, first_visit_id: int) -> int:
+    """How many times a matter has been brought: the first visit and its repeats."""
+    repeats = session.scalar(
+        select(func.count()).select_from(Visit).where(Visit.repeat_of_id == first_visit_id)
+    )
+    return 1 + int(repeats or 0)

@@ -47,14 +47,15 @@ def id_number_error(value: str) -> str | None:
         return f"身份证号应为18位，当前为{len(number)}位"
     if not re.fullmatch(r"\d{17}[\dX]", number):
         return "身份证号前17位应为数字，最后一位为数字或X"
-    if ric.calc_check_digit(number) != number[-1]:
-        return "身份证号校验位不正确，请核对"
-    if number[:2] not in PROVINCE_CODES:
-        return "身份证号前两位（省级行政区划代码）不正确"
+    # The birth date first: a mistyped date is the likelier error and the clearer message.
     try:
         birth = ric.get_birth_date(number)
     except InvalidComponent:
         return "身份证号中的出生日期不正确"
+    if ric.calc_check_digit(number) != number[-1]:
+        return "身份证号校验位不正确，请核对"
+    if number[:2] not in PROVINCE_CODES:
+        return "身份证号前两位（省级行政区划代码）不正确"
     if birth > date.today():
         return "身份证号中的出生日期晚于今天"
     if birth.year < 1880:

@@ -53,3 +53,23 @@ def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
         return app.exec()
     finally:
         database.dispose()
+
+
+def run_hall_display(*, db_url: str | None = None, windowed: bool = False,
+                     no_err_windows: bool = False) -> int:
+    """The hall screen on its own (a PC driving the TV in the hall)."""
+    from desktop.views.hall_display import HallDisplay
+
+    app = create_application()
+    ExceptionHook(show_dialogs=not no_err_windows).install()
+    database = open_database(db_url)
+    display = HallDisplay(database=database)
+    if windowed:
+        display.show()
+    else:
+        display.showFullScreen()
+    log.info("hall display opened")
+    try:
+        return app.exec()
+    finally:
+        database.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_TITLE
 from desktop.db import Database
 from desktop.views.cases import CasesPage
-from desktop.views.placeholder import PlaceholderPage
+from desktop.views.queue_page import QueuePage
 from desktop.views.registration import RegistrationPage
 from desktop.views.reports_page import ReportsPage
 from desktop.views.settings_page import SettingsPage
@@ -34,6 +34,8 @@ class MainWindow(QMainWindow):
         self._add_widgets()
         self._connect_signals()
         self.navigation.setCurrentRow(0)
+        # The receptionist starts typing at once: the focus waits in 姓名.
+        self.registration.name.setFocus()
 
     def _add_widgets(self) -> None:
         self.navigation = named(QListWidget(), "navigation", self.tr("功能导航"))
@@ -44,14 +46,12 @@ class MainWindow(QMainWindow):
         self.pages = named(QStackedWidget(), "pages", self.tr("功能页面"))
         self.registration = RegistrationPage(database=self.database)
         self.settings = SettingsPage(database=self.database)
+        self.queue = QueuePage(database=self.database)
         self.cases = CasesPage(database=self.database)
         self.reports = ReportsPage(database=self.database)
         self.sections: list[tuple[str, QWidget]] = [
             (self.tr("接待登记"), self.registration),
-            (self.tr("分流队列"), PlaceholderPage(
-                key="queue", title=self.tr("分流队列"),
-                text=self.tr("分流队列尚未开放：本版本中登记时已分配排队号，"
-                             "各室叫号、转办和办结功能将在后续版本提供。"))),
+            (self.tr("分流队列"), self.queue),
             (self.tr("调解案件"), self.cases),
             (self.tr("台账统计"), self.reports),
             (self.tr("系统设置"), self.settings),
@@ -72,7 +72,21 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
 
     def _connect_signals(self) -> None:
-        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self.on_section_changed)
+        self.registration.registered.connect(lambda _r: self.queue.refresh())
+        self.settings.dictionaries_changed.connect(self.registration.reload_choices)
+        new = QShortcut(QKeySequence("Ctrl+N"), self)
+        new.activated.connect(self.on_new_registration)
+
+    def on_section_changed(self, row: int) -> None:
+        self.pages.setCurrentIndex(row)
+        if self.pages.currentWidget() is self.registration and not self.navigation.hasFocus():
+            self.registration.name.setFocus()
+
+    def on_new_registration(self) -> None:
+        """Ctrl+N from anywhere: go to 接待登记 with an empty form, focus in 姓名."""
+        self.show_section(self.tr("接待登记"))
+        self.registration.on_new()
 
     def show_section(self, title: str) -> QWidget:
         for row, (name, page) in enumerate(self.sections):
@@ -82,4 +96,7 @@ class MainWindow(QMainWindow):
         raise KeyError(title)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Whatever is typed but not saved is kept as a draft and restored at the next start.
+        self.registration.save_draft()
+        self.queue.stop()
         super().closeEvent(event)

@@ -1,12 +1,28 @@
-"""接待登记: the receptionist's form. Register a visitor, route them, print the receipt."""
+"""接待登记: the receptionist's form. Register a visitor, route them, print the receipt.
+
+Keyboard first: the focus starts in 姓名, Tab (or Enter) walks the fields in
+reading order, Enter in 分流去向 (the last field) saves, Ctrl+S saves from
+anywhere, Ctrl+N starts a new registration. While a 身份证号, phone or name is
+typed, earlier visitors appear below (↓ moves into the list, Enter picks);
+picking one of their earlier visits marks the new one as a repeat visit.
+The form is autosaved as a draft in the data folder and restored at the next
+start, so a window closed by accident loses nothing.
+"""
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -15,20 +31,48 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+from stdnum.cn import ric
 
+from desktop import paths
 from desktop.db import Database
 from desktop.printing.receipt import render_receipt
 from desktop.services import reference
 from desktop.services.errors import ValidationError
+from desktop.services.matching import EarlierVisit, PersonMatch, find_people
 from desktop.services.receipts import receipt_data
-from desktop.services.registration import Registration, RegistrationInput, register_visit
+from desktop.services.registration import (
+    GENDERS,
+    ID_TYPES,
+    RISK_DESCRIPTIONS,
+    SOURCES,
+    VISIT_TYPES,
+    Registration,
+    RegistrationInput,
+    register_visit,
+    repeat_count_of,
+)
+from desktop.services.validation import id_number_error
+from desktop.views import dialogs
 from desktop.views.pdf_preview import PdfPreviewDialog
-from desktop.views.widgets import FieldError, named
+from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
 log = logging.getLogger(__name__)
+
+DRAFT_FILE = "registration_draft.json"
+LOOKUP_DELAY_MS = 250
+DRAFT_DELAY_MS = 600
+MATCH_ROLE = Qt.ItemDataRole.UserRole
+SUGGESTED_ROOM_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def draft_path() -> Path:
+    return paths.data_dir() / DRAFT_FILE
 
 
 class RegistrationPage(QWidget):
@@ -41,27 +85,85 @@ class RegistrationPage(QWidget):
         self.database = database
         self.last_registration: Registration | None = None
         self.last_preview: PdfPreviewDialog | None = None
+        self.chosen: PersonMatch | None = None
+        self._filling = False
         named(self, "registration", self.tr("接待登记"))
         self._add_widgets()
         self._connect_signals()
         self.reload_choices()
+        self.restore_draft()
+
+    # -- building -----------------------------------------------------------------------
 
     def _add_widgets(self) -> None:
         self.name = named(QLineEdit(), "registration.name", self.tr("姓名"))
-        self.id_number = named(QLineEdit(), "registration.id_number", self.tr("身份证号"))
-        self.id_number.setMaxLength(18)
-        self.id_number.setPlaceholderText(self.tr("18位，末位可为X"))
+        self.name.setMaxLength(64)
+        self.name.setPlaceholderText(self.tr("输入姓名、身份证号或电话即可查找既往来访人"))
+        self.anonymous = named(QCheckBox(self.tr("匿名(&A)")), "registration.anonymous",
+                               self.tr("匿名"), self.tr("来访人不愿透露姓名时勾选"))
+        self.gender = named(QComboBox(), "registration.gender", self.tr("性别"))
+        self.gender.addItem(self.tr("（未填）"), None)
+        for gender in GENDERS:
+            self.gender.addItem(gender, gender)
+        self.id_type = named(QComboBox(), "registration.id_type", self.tr("证件类型"))
+        for id_type in ID_TYPES:
+            self.id_type.addItem(id_type, id_type)
+        self.id_number = named(QLineEdit(), "registration.id_number", self.tr("证件号码"))
+        self.id_number.setMaxLength(32)
+        self.id_number.setPlaceholderText(self.tr("身份证18位，末位可为X"))
+        self.no_id_reason = named(QLineEdit(), "registration.no_id_reason",
+                                  self.tr("无证件原因"))
+        self.no_id_reason.setPlaceholderText(self.tr("如：未随身携带、拒绝提供"))
+        self.no_id_reason.setMaxLength(128)
         self.phone = named(QLineEdit(), "registration.phone", self.tr("联系电话"))
+        self.phone.setMaxLength(32)
         self.phone.setPlaceholderText(self.tr("手机或座机，如 13800138000 / 010-12345678"))
+        self.address = named(QLineEdit(), "registration.address", self.tr("住址"))
+        self.address.setMaxLength(200)
+        self.community = named(QComboBox(), "registration.community", self.tr("所属社区"))
+        self.grid = named(QComboBox(), "registration.grid", self.tr("所属网格"))
+
+        self.source = named(QComboBox(), "registration.source", self.tr("来源"))
+        for source in SOURCES:
+            self.source.addItem(source, source)
+        self.visit_type = named(QComboBox(), "registration.visit_type", self.tr("来访类型"))
+        for visit_type in VISIT_TYPES:
+            self.visit_type.addItem(visit_type + self.tr("访"), visit_type)
+        self.headcount = named(QSpinBox(), "registration.headcount", self.tr("来访人数"))
+        self.headcount.setRange(1, 9999)
+        self.headcount.setSuffix(self.tr(" 人"))
+        self.representative_name = named(QLineEdit(), "registration.representative_name",
+                                         self.tr("代表人姓名"))
+        self.representative_name.setMaxLength(64)
+        self.representative_phone = named(QLineEdit(), "registration.representative_phone",
+                                          self.tr("代表人电话"))
         self.category = named(QComboBox(), "registration.category", self.tr("事项类别"))
         self.summary = named(QPlainTextEdit(), "registration.summary", self.tr("事项摘要"))
         self.summary.setTabChangesFocus(True)
         self.summary.setPlaceholderText(self.tr("简要记录来访事由"))
-        self.summary.setFixedHeight(90)
-        self.room = named(QComboBox(), "registration.room", self.tr("分流去向"))
+        self.summary.setFixedHeight(64)
+        self.request = named(QPlainTextEdit(), "registration.request", self.tr("诉求"))
+        self.request.setTabChangesFocus(True)
+        self.request.setPlaceholderText(self.tr("来访人希望如何解决"))
+        self.request.setFixedHeight(52)
+        self.risk_level = named(QComboBox(), "registration.risk_level", self.tr("风险等级"))
+        for level in ("黄", "橙", "红"):
+            self.risk_level.addItem(RISK_DESCRIPTIONS[level], level)
+            index = self.risk_level.count() - 1
+            self.risk_level.setItemData(index, QBrush(QColor(RISK_COLOURS[level])),
+                                        Qt.ItemDataRole.BackgroundRole)
+            self.risk_level.setItemData(index, QBrush(QColor(RISK_TEXT_COLOURS[level])),
+                                        Qt.ItemDataRole.ForegroundRole)
+        self.repeat_of = named(QComboBox(), "registration.repeat_of", self.tr("重复访"),
+                               self.tr("选择来访人以前反映过的同一事项，本次即记为重复访"))
+        self.repeat_info = named(QLabel(), "registration.repeat_info", self.tr("重复访次数"))
+        self.repeat_info.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.room = named(QComboBox(), "registration.room", self.tr("分流去向"),
+                          self.tr("按事项类别自动建议，可改选；在此按回车即保存"))
+
         self.save_button = named(
             QPushButton(self.tr("保存并出回执")), "registration.save", self.tr("保存并出回执"),
-            self.tr("保存登记并生成受理回执（Ctrl+S）"),
+            self.tr("保存登记并生成受理回执（Ctrl+S，或在“分流去向”按回车）"),
         )
         self.save_button.setDefault(True)
         self.new_button = named(
@@ -70,96 +172,431 @@ class RegistrationPage(QWidget):
         )
         self.status = named(QLabel(), "registration.status", self.tr("登记结果"))
         self.status.setWordWrap(True)
+        self.matches = named(QTreeWidget(), "registration.matches", self.tr("既往来访人"))
+        self.matches.setHeaderLabels([self.tr("既往来访人 / 来访记录"), self.tr("风险"),
+                                      self.tr("办理情况")])
+        self.matches.setColumnWidth(0, 600)
+        self.matches.setColumnWidth(1, 48)
+        self.matches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.matches.setMinimumHeight(120)
+        self.match_hint = named(QLabel(self.tr(
+            "输入身份证号、电话或姓名时自动查找既往来访人；按 ↓ 进入列表，回车选用。"
+            "选中既往的某次来访即记为同一事项的重复访。")), "registration.match_hint",
+            self.tr("查找说明"))
+        self.match_hint.setWordWrap(True)
+        self.match_hint.setStyleSheet("color: #555;")
 
+        keys = ["name", "gender", "id_type", "id_number", "no_id_reason", "phone", "address",
+                "community", "grid", "source", "visit_type", "headcount", "representative_name",
+                "representative_phone", "category", "summary", "request", "risk_level",
+                "repeat_of", "room"]
         self.errors: dict[str, FieldError] = {
-            key: FieldError(f"registration.{key}_error")
-            for key in ("name", "id_number", "phone", "category", "summary", "room")
+            key: FieldError(f"registration.{key}_error") for key in keys
         }
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        rows: list[tuple[str, QWidget, str]] = [
-            (self.tr("姓名(&M)"), self.name, "name"),
-            (self.tr("身份证号(&I)"), self.id_number, "id_number"),
+        self.fields: dict[str, QWidget] = {
+            "name": self.name, "gender": self.gender, "id_type": self.id_type,
+            "id_number": self.id_number, "no_id_reason": self.no_id_reason,
+            "phone": self.phone, "address": self.address, "community": self.community,
+            "grid": self.grid, "source": self.source, "visit_type": self.visit_type,
+            "headcount": self.headcount, "representative_name": self.representative_name,
+            "representative_phone": self.representative_phone, "category": self.category,
+            "summary": self.summary, "request": self.request, "risk_level": self.risk_level,
+            "repeat_of": self.repeat_of, "room": self.room,
+        }
+
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name, 1)
+        name_row.addWidget(self.anonymous)
+        type_row = QHBoxLayout()
+        type_row.addWidget(self.visit_type, 1)
+        type_row.addWidget(self.headcount)
+        person_rows: list[tuple[str, Any, str]] = [
+            (self.tr("姓名(&M)"), name_row, "name"),
+            (self.tr("性别(&G)"), self.gender, "gender"),
+            (self.tr("证件类型(&D)"), self.id_type, "id_type"),
+            (self.tr("证件号码(&I)"), self.id_number, "id_number"),
+            (self.tr("无证件原因"), self.no_id_reason, "no_id_reason"),
             (self.tr("联系电话(&T)"), self.phone, "phone"),
+            (self.tr("住址(&Z)"), self.address, "address"),
+            (self.tr("所属社区(&Q)"), self.community, "community"),
+            (self.tr("所属网格(&W)"), self.grid, "grid"),
+        ]
+        matter_rows: list[tuple[str, Any, str]] = [
+            (self.tr("来源(&L)"), self.source, "source"),
+            (self.tr("来访类型(&K)"), type_row, "visit_type"),
+            (self.tr("代表人"), self.representative_name, "representative_name"),
+            (self.tr("代表人电话"), self.representative_phone, "representative_phone"),
             (self.tr("事项类别(&C)"), self.category, "category"),
             (self.tr("事项摘要(&Y)"), self.summary, "summary"),
+            (self.tr("诉求(&U)"), self.request, "request"),
+            (self.tr("风险等级(&F)"), self.risk_level, "risk_level"),
+            (self.tr("重复访(&H)"), self.repeat_of, "repeat_of"),
             (self.tr("分流去向(&R)"), self.room, "room"),
         ]
-        for label_text, widget, key in rows:
-            label = QLabel(label_text)
-            label.setBuddy(widget)
-            cell = QVBoxLayout()
-            cell.setSpacing(2)
-            cell.addWidget(widget)
-            cell.addWidget(self.errors[key])
-            form.addRow(label, cell)
-        box = QGroupBox(self.tr("来访登记"))
-        box.setLayout(form)
+        columns = QHBoxLayout()
+        for title, rows in ((self.tr("来访人"), person_rows), (self.tr("来访事项与分流"),
+                                                               matter_rows)):
+            form = QFormLayout()
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            form.setVerticalSpacing(4)
+            for label_text, widget, key in rows:
+                label = QLabel(label_text)
+                label.setBuddy(widget if isinstance(widget, QWidget) else self.fields[key])
+                cell = QVBoxLayout()
+                cell.setSpacing(1)
+                if isinstance(widget, QWidget):
+                    cell.addWidget(widget)
+                else:
+                    cell.addLayout(widget)
+                cell.addWidget(self.errors[key])
+                if key == "visit_type":
+                    cell.addWidget(self.errors["headcount"])
+                if key == "repeat_of":
+                    cell.addWidget(self.repeat_info)
+                form.addRow(label, cell)
+            box = QGroupBox(title)
+            box.setLayout(form)
+            columns.addWidget(box, 1)
+
+        matches_box = QGroupBox(self.tr("既往来访（重复访查询）"))
+        matches_layout = QVBoxLayout(matches_box)
+        matches_layout.addWidget(self.match_hint)
+        matches_layout.addWidget(self.matches)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(box)
+        layout.addLayout(columns)
         layout.addLayout(buttons)
-        layout.addStretch(1)
-        for first, second in zip(
-            [self.name, self.id_number, self.phone, self.category, self.summary, self.room],
-            [self.id_number, self.phone, self.category, self.summary, self.room, self.save_button],
-            strict=True,
-        ):
+        layout.addWidget(matches_box, 1)
+
+        order = [self.name, self.anonymous, self.gender, self.id_type, self.id_number,
+                 self.no_id_reason, self.phone, self.address, self.community, self.grid,
+                 self.source, self.visit_type, self.headcount, self.representative_name,
+                 self.representative_phone, self.category, self.summary, self.request,
+                 self.risk_level, self.repeat_of, self.room, self.save_button,
+                 self.new_button, self.matches]
+        for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
+        self._enter_moves = [w for w in order if isinstance(
+            w, QLineEdit | QComboBox | QSpinBox | QCheckBox)]
+
+        self.lookup_timer = QTimer(self)
+        self.lookup_timer.setSingleShot(True)
+        self.lookup_timer.setInterval(LOOKUP_DELAY_MS)
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._lookup_text = ""
+        self.on_id_type_changed()
+        self.on_visit_type_changed()
+        self.on_risk_changed()
 
     def _connect_signals(self) -> None:
         self.save_button.clicked.connect(self.on_save)
         self.new_button.clicked.connect(self.on_new)
         self.category.currentIndexChanged.connect(self.on_category_changed)
+        self.community.currentIndexChanged.connect(self.on_community_changed)
+        self.id_type.currentIndexChanged.connect(self.on_id_type_changed)
+        self.visit_type.currentIndexChanged.connect(self.on_visit_type_changed)
+        self.risk_level.currentIndexChanged.connect(self.on_risk_changed)
+        self.repeat_of.currentIndexChanged.connect(self.on_repeat_changed)
+        self.anonymous.toggled.connect(self.on_anonymous_toggled)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.on_save)
-        QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.on_new)
         for line in (self.name, self.id_number, self.phone):
-            line.returnPressed.connect(self.focusNextChild)
+            line.textEdited.connect(self.on_lookup_edited)
+        self.id_number.textEdited.connect(self.on_id_number_edited)
+        self.lookup_timer.timeout.connect(self.on_lookup)
+        self.matches.itemActivated.connect(self.on_match_chosen)
+        self.draft_timer.timeout.connect(self.save_draft)
+        for widget in self.fields.values():
+            if isinstance(widget, QLineEdit):
+                widget.textChanged.connect(self.on_form_changed)
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(self.on_form_changed)
+            elif isinstance(widget, QPlainTextEdit):
+                widget.textChanged.connect(self.on_form_changed)
+            elif isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(self.on_form_changed)
+        self.anonymous.toggled.connect(self.on_form_changed)
+        for widget in [*self._enter_moves, self.name, self.id_number, self.phone]:
+            widget.installEventFilter(self)
+
+    # -- keyboard -------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                          Qt.KeyboardModifier.KeypadModifier)
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+                if watched is self.room:
+                    self.on_save()
+                    return True
+                if watched in self._enter_moves:
+                    self.focusNextChild()
+                    return True
+            if (key == Qt.Key.Key_Down and plain and watched in (self.name, self.id_number,
+                                                                 self.phone)
+                    and self.matches.topLevelItemCount()):
+                first = self.matches.topLevelItem(0)
+                if first is not None:
+                    self.matches.setFocus()
+                    self.matches.setCurrentItem(first)
+                    return True
+        return super().eventFilter(watched, event)
+
+    # -- choices ----------------------------------------------------------------------------
 
     def reload_choices(self) -> None:
         with self.database.read() as session:
             categories = reference.categories(session)
             rooms = reference.rooms(session)
-        self.category.clear()
-        self.category.addItem(self.tr("（请选择）"), None)
-        for cat in categories:
-            self.category.addItem(cat.name, cat.id)
-            self.category.setItemData(self.category.count() - 1, cat.suggested_room_id,
-                                      Qt.ItemDataRole.UserRole + 1)
-        self.room.clear()
-        self.room.addItem(self.tr("（请选择）"), None)
-        for room in rooms:
-            self.room.addItem(room.name, room.id)
+            communities = reference.communities(session)
+        # Keep what the receptionist has chosen so far (the lists may be reloaded mid-form).
+        kept = {key: self.fields[key].currentData()  # type: ignore[attr-defined]
+                for key in ("category", "room", "community", "grid")}
+        self._filling = True
+        try:
+            self.category.clear()
+            self.category.addItem(self.tr("（请选择）"), None)
+            for cat in categories:
+                self.category.addItem(cat.name, cat.id)
+                self.category.setItemData(self.category.count() - 1, cat.suggested_room_id,
+                                          SUGGESTED_ROOM_ROLE)
+            self.room.clear()
+            self.room.addItem(self.tr("（请选择）"), None)
+            for room in rooms:
+                self.room.addItem(room.name, room.id)
+            self.community.clear()
+            self.community.addItem(self.tr("（未填）"), None)
+            for community in communities:
+                self.community.addItem(community.name, community.id)
+            self._fill_grids(None)
+            for key in ("category", "room", "community"):
+                self._set_combo(key, kept[key])
+            self._fill_grids(kept["community"])
+            self._set_combo("grid", kept["grid"])
+            if self.repeat_of.count() == 0:
+                self._fill_repeat_choices(None)
+        finally:
+            self._filling = False
+
+    def _fill_grids(self, community_id: int | None) -> None:
+        self.grid.clear()
+        self.grid.addItem(self.tr("（未填）"), None)
+        if community_id is None:
+            return
+        with self.database.read() as session:
+            for grid in reference.grids(session, community_id):
+                self.grid.addItem(grid.name, grid.id)
+
+    def _fill_repeat_choices(self, match: PersonMatch | None) -> None:
+        self.repeat_of.clear()
+        self.repeat_of.addItem(self.tr("否（新的事项）"), None)
+        if match is not None:
+            for visit in match.visits:
+                self.repeat_of.addItem(self._visit_text(visit, short=True), visit.visit_id)
+        self.repeat_of.setEnabled(match is not None and bool(match.visits))
+
+    @staticmethod
+    def _visit_text(visit: EarlierVisit, *, short: bool = False) -> str:
+        summary = visit.summary if len(visit.summary) <= 24 else visit.summary[:24] + "…"
+        text = f"{visit.visited_at:%Y-%m-%d} {visit.category or '未分类'}：{summary}"
+        if short:
+            return f"是，同 {visit.visit_no}（{text}）"
+        return f"{visit.visit_no}　{text}"
+
+    def on_community_changed(self, _index: int = 0) -> None:
+        if self._filling:
+            return
+        self._fill_grids(self.community.currentData())
 
     def on_category_changed(self, index: int) -> None:
         """Offer the room the category usually goes to; the receptionist may change it."""
-        suggested = self.category.itemData(index, Qt.ItemDataRole.UserRole + 1)
-        if suggested is not None:
+        suggested = self.category.itemData(index, SUGGESTED_ROOM_ROLE)
+        if suggested is not None and not self._filling:
             position = self.room.findData(suggested)
             if position >= 0:
                 self.room.setCurrentIndex(position)
+        self._suggest_repeat()
+
+    def on_id_type_changed(self, _index: int = 0) -> None:
+        no_id = self.id_type.currentData() == "无证件"
+        self.id_number.setEnabled(not no_id)
+        self.no_id_reason.setEnabled(no_id)
+        self.id_number.setMaxLength(18 if self.id_type.currentData() == "居民身份证" else 32)
+
+    def on_visit_type_changed(self, _index: int = 0) -> None:
+        collective = self.visit_type.currentData() == "集体"
+        for widget in (self.headcount, self.representative_name, self.representative_phone):
+            widget.setEnabled(collective)
+        if collective and self.headcount.value() < 2:
+            self.headcount.setValue(2)
+        if not collective:
+            self.headcount.setValue(1)
+        elif not self.representative_name.text() and self.name.text().strip():
+            self.representative_name.setText(self.name.text().strip())
+
+    def on_risk_changed(self, _index: int = 0) -> None:
+        level = self.risk_level.currentData() or "黄"
+        self.risk_level.setStyleSheet(
+            f"QComboBox {{ background: {RISK_COLOURS[level]}; color: {RISK_TEXT_COLOURS[level]};"
+            " font-weight: bold; }"
+        )
+
+    def on_anonymous_toggled(self, checked: bool) -> None:
+        if checked and not self.name.text().strip():
+            self.name.setPlaceholderText(self.tr("匿名来访"))
+        else:
+            self.name.setPlaceholderText(self.tr("输入姓名、身份证号或电话即可查找既往来访人"))
+
+    def on_id_number_edited(self, text: str) -> None:
+        """A valid 身份证号 tells the gender; fill it when the receptionist has not."""
+        if self.id_type.currentData() != "居民身份证" or id_number_error(text):
+            return
+        if self.gender.currentData() is None:
+            male = int(ric.compact(text)[16]) % 2 == 1
+            self.gender.setCurrentIndex(self.gender.findData("男" if male else "女"))
+
+    def on_repeat_changed(self, _index: int = 0) -> None:
+        visit_id = self.repeat_of.currentData()
+        if visit_id is None or self.chosen is None:
+            self.repeat_info.clear()
+            return
+        visit = next((v for v in self.chosen.visits if v.visit_id == visit_id), None)
+        if visit is None:
+            self.repeat_info.clear()
+            return
+        with self.database.read() as session:
+            count = repeat_count_of(session, visit.first_visit_id) + 1
+        self.repeat_info.setText(self.tr("重复访：该事项第 {0} 次来访").format(count))
+
+    def _suggest_repeat(self) -> None:
+        """A known visitor back with a matter of the same category is probably a repeat."""
+        if self._filling or self.chosen is None or self.repeat_of.currentData() is not None:
+            return
+        category_id = self.category.currentData()
+        for visit in self.chosen.visits:
+            if category_id is not None and visit.category_id == category_id:
+                self.repeat_of.setCurrentIndex(self.repeat_of.findData(visit.visit_id))
+                return
+
+    # -- repeat visitors -----------------------------------------------------------------
+
+    def on_lookup_edited(self, text: str) -> None:
+        if self.chosen is not None:
+            self.forget_person()
+        self._lookup_text = text
+        self.lookup_timer.start()
+
+    def on_lookup(self) -> None:
+        self.show_matches(self._lookup_text)
+
+    def show_matches(self, text: str) -> list[PersonMatch]:
+        with self.database.read() as session:
+            found = find_people(session, text)
+        self.matches.clear()
+        for match in found:
+            item = QTreeWidgetItem([match.summary_line, "",
+                                    self.tr("有未结事项") if match.open_count else ""])
+            item.setData(0, MATCH_ROLE, (match, None))
+            if match.open_count:
+                item.setForeground(2, QBrush(QColor("#b3261e")))
+            for visit in match.visits:
+                child = QTreeWidgetItem([self._visit_text(visit), visit.risk_level, visit.state])
+                child.setData(0, MATCH_ROLE, (match, visit))
+                child.setBackground(1, QBrush(QColor(RISK_COLOURS.get(visit.risk_level, "#fff"))))
+                child.setForeground(1, QBrush(QColor(RISK_TEXT_COLOURS.get(visit.risk_level,
+                                                                           "#000"))))
+                child.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
+                if visit.is_open:
+                    child.setForeground(2, QBrush(QColor("#b3261e")))
+                item.addChild(child)
+            self.matches.addTopLevelItem(item)
+            item.setExpanded(True)
+        return found
+
+    def on_match_chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        match, visit = item.data(0, MATCH_ROLE)
+        self.choose_person(match, visit)
+
+    def choose_person(self, match: PersonMatch, visit: EarlierVisit | None = None) -> None:
+        """Fill the form from a known person; with ``visit``, as a repeat of that matter."""
+        self.lookup_timer.stop()
+        self._filling = True
+        try:
+            self.name.setText(match.name)
+            self.anonymous.setChecked(match.name == "匿名")
+            self.gender.setCurrentIndex(max(self.gender.findData(match.gender), 0))
+            self.id_type.setCurrentIndex(max(self.id_type.findData(match.id_type), 0))
+            self.on_id_type_changed()
+            self.id_number.setText(match.id_number or "")
+            self.no_id_reason.setText(match.no_id_reason or "")
+            self.phone.setText(match.phone or "")
+            self.address.setText(match.address or "")
+            latest = visit or (match.visits[0] if match.visits else None)
+            if latest is not None and latest.community_id is not None:
+                self.community.setCurrentIndex(max(self.community.findData(latest.community_id),
+                                                   0))
+                self._fill_grids(latest.community_id)
+                self.grid.setCurrentIndex(max(self.grid.findData(latest.grid_id), 0))
+            self._fill_repeat_choices(match)
+        finally:
+            self._filling = False
+        self.chosen = match
+        if visit is not None:
+            self.repeat_of.setCurrentIndex(self.repeat_of.findData(visit.visit_id))
+            if visit.category_id is not None and self.category.currentData() is None:
+                self.category.setCurrentIndex(self.category.findData(visit.category_id))
+            self.summary.setFocus()
+        else:
+            self._suggest_repeat()
+            self.category.setFocus()
+        self.on_repeat_changed()
+        self.status.setText(self.tr("已选用既往来访人：{0}").format(match.summary_line))
+        self.on_form_changed()
+
+    def forget_person(self) -> None:
+        self.chosen = None
+        self._fill_repeat_choices(None)
+        self.repeat_info.clear()
+
+    # -- saving ---------------------------------------------------------------------------
 
     def form_input(self) -> RegistrationInput:
         return RegistrationInput(
             name=self.name.text(),
-            id_number=self.id_number.text(),
+            anonymous=self.anonymous.isChecked(),
+            gender=self.gender.currentData(),
+            id_type=self.id_type.currentData(),
+            id_number=self.id_number.text() if self.id_number.isEnabled() else "",
+            no_id_reason=self.no_id_reason.text() if self.no_id_reason.isEnabled() else "",
             phone=self.phone.text(),
+            address=self.address.text(),
+            community_id=self.community.currentData(),
+            grid_id=self.grid.currentData(),
+            source=self.source.currentData(),
+            visit_type=self.visit_type.currentData(),
+            headcount=self.headcount.value(),
+            representative_name=self.representative_name.text(),
+            representative_phone=self.representative_phone.text(),
             summary=self.summary.toPlainText(),
+            request=self.request.toPlainText(),
             category_id=self.category.currentData(),
+            risk_level=self.risk_level.currentData(),
             room_id=self.room.currentData(),
+            person_id=self.chosen.person_id if self.chosen else None,
+            repeat_of_visit_id=self.repeat_of.currentData(),
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for key, label in self.errors.items():
             label.show_message(errors.get(key))
-        widgets = {"name": self.name, "id_number": self.id_number, "phone": self.phone,
-                   "category": self.category, "summary": self.summary, "room": self.room}
-        for key in widgets:
-            if key in errors:
-                widgets[key].setFocus()
+        for key, widget in self.fields.items():
+            if key in errors and widget.isEnabled():
+                widget.setFocus()
                 break
 
     def on_save(self) -> None:
@@ -167,15 +604,23 @@ class RegistrationPage(QWidget):
             result = register_visit(self.database, self.form_input())
         except ValidationError as exc:
             self.show_errors(exc.errors)
-            self.status.setText(self.tr("登记未保存：请按提示修改标红的项目。"))
+            unknown = {k: v for k, v in exc.errors.items() if k not in self.errors}
+            text = self.tr("登记未保存：请按提示修改标红的项目。")
+            if unknown:
+                text += "　" + "；".join(unknown.values())
+            self.status.setText(text)
             return
         log.info("registered visit %s, ticket %s", result.visit_no, result.ticket_no)
         self.last_registration = result
         self.show_errors({})
-        self.status.setText(self.tr("已登记：{0}，排队号 {1}，去向 {2}").format(
-            result.visit_no, result.ticket_no, result.room_name))
+        text = self.tr("已登记：{0}，排队号 {1}，去向 {2}").format(
+            result.visit_no, result.ticket_no, result.room_name)
+        if result.repeat_count:
+            text += self.tr("（重复访，该事项第 {0} 次来访）").format(result.repeat_count)
         self.registered.emit(result)
         self.clear_form()
+        self.discard_draft()
+        self.status.setText(text)
         self.show_receipt(result.visit_no)
 
     def show_receipt(self, visit_no: str) -> PdfPreviewDialog:
@@ -186,19 +631,122 @@ class RegistrationPage(QWidget):
             suggested_name=f"受理回执_{visit_no}.pdf", parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self.name.setFocus())
         self.last_preview = dialog
         dialog.open()
         return dialog
 
     def clear_form(self) -> None:
-        for line in (self.name, self.id_number, self.phone):
-            line.clear()
-        self.summary.clear()
-        self.category.setCurrentIndex(0)
-        self.room.setCurrentIndex(0)
+        self._filling = True
+        try:
+            for line in (self.name, self.id_number, self.no_id_reason, self.phone, self.address,
+                         self.representative_name, self.representative_phone):
+                line.clear()
+            self.summary.clear()
+            self.request.clear()
+            self.anonymous.setChecked(False)
+            for combo in (self.gender, self.id_type, self.community, self.source,
+                          self.visit_type, self.category, self.risk_level, self.room):
+                combo.setCurrentIndex(0)
+            self._fill_grids(None)
+            self.headcount.setValue(1)
+        finally:
+            self._filling = False
+        self.on_id_type_changed()
+        self.on_visit_type_changed()
+        self.forget_person()
+        self.matches.clear()
+        self.lookup_timer.stop()
         self.name.setFocus()
 
+    def is_empty(self) -> bool:
+        return not any(self.draft_values().get(key) for key in (
+            "name", "id_number", "phone", "address", "summary", "request",
+            "representative_name", "no_id_reason"))
+
     def on_new(self) -> None:
+        if not self.is_empty() and not dialogs.confirm(
+            self, self.tr("新登记"), self.tr("当前登记尚未保存，确定清空并开始新的登记吗？")
+        ):
+            return
         self.clear_form()
+        self.discard_draft()
         self.show_errors({})
         self.status.clear()
+
+    # -- draft ----------------------------------------------------------------------------
+
+    def on_form_changed(self, *_args: object) -> None:
+        if not self._filling:
+            self.draft_timer.start()
+
+    def draft_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key, widget in self.fields.items():
+            if isinstance(widget, QLineEdit):
+                values[key] = widget.text()
+            elif isinstance(widget, QPlainTextEdit):
+                values[key] = widget.toPlainText()
+            elif isinstance(widget, QComboBox):
+                values[key] = widget.currentData()
+            elif isinstance(widget, QSpinBox):
+                values[key] = widget.value()
+        values["anonymous"] = self.anonymous.isChecked()
+        values["person_id"] = self.chosen.person_id if self.chosen else None
+        return values
+
+    def save_draft(self) -> None:
+        """Keep what is typed in the data folder (nothing when the form is empty)."""
+        self.draft_timer.stop()
+        if self.is_empty():
+            self.discard_draft()
+            return
+        values = self.draft_values()
+        values["saved_on"] = date.today().isoformat()
+        try:
+            draft_path().write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+        except OSError:
+            log.exception("could not write the registration draft")
+
+    def discard_draft(self) -> None:
+        self.draft_timer.stop()
+        draft_path().unlink(missing_ok=True)
+
+    def restore_draft(self) -> bool:
+        path = draft_path()
+        if not path.exists():
+            return False
+        try:
+            values = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("unreadable registration draft ignored")
+            return False
+        self._filling = True
+        try:
+            self.anonymous.setChecked(bool(values.get("anonymous")))
+            for key in ("id_type", "community", "visit_type"):
+                self._set_combo(key, values.get(key))
+            self.on_id_type_changed()
+            self.on_visit_type_changed()
+            self._fill_grids(values.get("community"))
+            for key, widget in self.fields.items():
+                value = values.get(key)
+                if isinstance(widget, QLineEdit):
+                    widget.setText(str(value or ""))
+                elif isinstance(widget, QPlainTextEdit):
+                    widget.setPlainText(str(value or ""))
+                elif isinstance(widget, QSpinBox) and isinstance(value, int):
+                    widget.setValue(value)
+                elif isinstance(widget, QComboBox) and key != "repeat_of":
+                    self._set_combo(key, value)
+        finally:
+            self._filling = False
+        self.on_risk_changed()
+        self.status.setText(self.tr("已恢复上次未保存的登记草稿，请核对后保存。"))
+        return True
+
+    def _set_combo(self, key: str, value: object) -> None:
+        combo = self.fields[key]
+        assert isinstance(combo, QComboBox)
+        position = combo.findData(value)
+        combo.setCurrentIndex(max(position, 0))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -20,10 +20,14 @@ from desktop.db import Database
 from desktop.services.connection import database_url_error
 from desktop.services.errors import ValidationError
 from desktop.services.settings import PAPER_SIZES, CentreSettings, load_settings, save_settings
+from desktop.views.dictionaries import DictionaryDialog
 from desktop.views.widgets import FieldError, named
 
 
 class SettingsPage(QWidget):
+    # The admin changed categories, communities or grids: the forms reload their lists.
+    dictionaries_changed = Signal()
+
     def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
@@ -121,8 +125,17 @@ class SettingsPage(QWidget):
         db_box = QGroupBox(self.tr("本机数据库"))
         db_box.setLayout(db_form)
 
+        self.dictionaries_button = named(
+            QPushButton(self.tr("维护事项类别、社区和网格…")), "settings.dictionaries",
+            self.tr("字典维护"), self.tr("登记表中的事项类别（含建议分流去向）、社区和网格"))
+        lists_box = QGroupBox(self.tr("基础数据"))
+        lists_layout = QHBoxLayout(lists_box)
+        lists_layout.addWidget(self.dictionaries_button)
+        lists_layout.addWidget(QLabel(self.tr(
+            "工作人员、室和窗口等名单也可在“台账统计 → 基础数据导入”中用 Excel 模板批量导入。")), 1)
         layout = QVBoxLayout(self)
         layout.addWidget(centre)
+        layout.addWidget(lists_box)
         layout.addWidget(db_box)
         layout.addWidget(self.status)
         layout.addStretch(1)
@@ -132,6 +145,15 @@ class SettingsPage(QWidget):
         self.check_database_button.clicked.connect(self.on_check_database)
         self.save_database_button.clicked.connect(self.on_save_database)
         self.default_database_button.clicked.connect(self.on_default_database)
+        self.dictionaries_button.clicked.connect(self.on_dictionaries)
+
+    def on_dictionaries(self) -> DictionaryDialog:
+        dialog = DictionaryDialog(database=self.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.dictionaries_changed)
+        self.dictionary_dialog = dialog
+        dialog.open()
+        return dialog
 
     def load(self) -> None:
         with self.database.read() as session:

@@ -1,0 +1,139 @@
+"""The lists the centre admin keeps: categories of matters, communities and their grids.
+
+Entries are never deleted (visits refer to them); an entry no longer in use is
+deactivated and disappears from the drop-downs while old visits keep its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.models import Category, Community, Grid, Room
+from desktop.services.errors import NotFoundError, ValidationError
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    name: str
+    active: bool
+    sort_order: int
+    suggested_room_id: int | None = None  # categories
+    suggested_room: str = ""
+    community_id: int | None = None  # grids
+    members: str = ""  # grids: 网格员
+
+
+def categories(session: Session) -> list[Entry]:
+    rows = session.execute(
+        select(Category.id, Category.name, Category.active, Category.sort_order,
+               Category.suggested_room_id, Room.name)
+        .outerjoin(Room, Room.id == Category.suggested_room_id)
+        .order_by(Category.sort_order, Category.id)
+    )
+    return [Entry(i, n, a, o, r, rn or "") for i, n, a, o, r, rn in rows]
+
+
+def communities(session: Session) -> list[Entry]:
+    rows = session.execute(
+        select(Community.id, Community.name, Community.active, Community.sort_order)
+        .order_by(Community.sort_order, Community.name)
+    )
+    return [Entry(i, n, a, o) for i, n, a, o in rows]
+
+
+def grids(session: Session, community_id: int) -> list[Entry]:
+    rows = session.execute(
+        select(Grid.id, Grid.name, Grid.active, Grid.sort_order, Grid.members)
+        .where(Grid.community_id == community_id)
+        .order_by(Grid.sort_order, Grid.name)
+    )
+    return [Entry(i, n, a, o, community_id=community_id, members=m or "")
+            for i, n, a, o, m in rows]
+
+
+def _name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "请填写名称"})
+    if len(name) > 64:
+        raise ValidationError({"name": "名称过长（不超过64字）"})
+    return name
+
+
+def _next_order(session: Session, column) -> int:  # type: ignore[no-untyped-def]
+    return int(session.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
+
+
+def save_category(
+    session: Session, entry_id: int | None, name: str, suggested_room_id: int | None,
+    active: bool = True,
+) -> int:
+    name = _name(name)
+    clash = session.scalar(select(Category.id).where(Category.name == name))
+    if clash is not None and clash != entry_id:
+        raise ValidationError({"name": f"已有名为“{name}”的事项类别"})
+    if suggested_room_id is not None and session.get(Room, suggested_room_id) is None:
+        raise ValidationError({"suggested_room": "所选科室不存在"})
+    if entry_id is None:
+        category = Category(name=name, sort_order=_next_order(session, Category.sort_order))
+        session.add(category)
+    else:
+        found = session.get(Category, entry_id)
+        if found is None:
+            raise NotFoundError("该事项类别不存在")
+        category = found
+        category.name = name
+    category.suggested_room_id = suggested_room_id
+    category.active = active
+    session.flush()
+    return category.id
+
+
+def save_community(session: Session, entry_id: int | None, name: str, active: bool = True) -> int:
+    name = _name(name)
+    clash = session.scalar(select(Community.id).where(Community.name == name))
+    if clash is not None and clash != entry_id:
+        raise ValidationError({"name": f"已有名为“{name}”的社区"})
+    if entry_id is None:
+        community = Community(name=name, sort_order=_next_order(session, Community.sort_order))
+        session.add(community)
+    else:
+        found = session.get(Community, entry_id)
+        if found is None:
+            raise NotFoundError("该社区不存在")
+        community = found
+        community.name = name
+    community.active = active
+    session.flush()
+    return community.id
+
+
+def save_grid(
+    session: Session, entry_id: int | None, community_id: int | None, name: str,
+    members: str = "", active: bool = True,
+) -> int:
+    if community_id is None or session.get(Community, community_id) is None:
+        raise ValidationError({"community": "请先选择所属社区"})
+    name = _name(name)
+    clash = session.scalar(
+        select(Grid.id).where(Grid.community_id == community_id, Grid.name == name))
+    if clash is not None and clash != entry_id:
+        raise ValidationError({"name": f"该社区已有名为“{name}”的网格"})
+    if entry_id is None:
+        grid = Grid(community_id=community_id, name=name,
+                    sort_order=_next_order(session, Grid.sort_order))
+        session.add(grid)
+    else:
+        found = session.get(Grid, entry_id)
+        if found is None:
+            raise NotFoundError("该网格不存在")
+        grid = found
+        grid.name = name
+    grid.members = members.strip() or None
+    grid.active = active
+    session.flush()
+    return grid.id

@@ -1,0 +1,207 @@
+"""Finding a repeat visitor while the receptionist types (身份证号, phone or name).
+
+Each lookup is a prefix match on an indexed column, read as an index walk
+from the prefix (``col >= 'abc' ORDER BY col LIMIT n``) so SQLite and
+PostgreSQL both use the index whatever their LIKE rules and collation; it
+stays a few milliseconds at a million visits. The form calls it after a short pause in
+typing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from desktop.models import Category, Escalation, Person, Referral, Room, Visit
+from desktop.services.queue import ACTIVE, RESULT_NAMES, STATUS_NAMES
+from desktop.services.validation import mask_id_number, normalize_id_number, normalize_phone
+
+MIN_DIGITS = 4  # fewer digits match too many people to be useful
+MIN_NAME_CHARS = 2
+RECENT_VISITS = 5
+
+
+@dataclass(frozen=True)
+class EarlierVisit:
+    visit_id: int
+    visit_no: str
+    visited_at: datetime
+    category_id: int | None
+    category: str
+    summary: str
+    risk_level: str
+    state: str  # 等候中 / 已办结 / 转入调解立案 / ...
+    is_open: bool
+    is_repeat: bool
+    first_visit_id: int  # the first visit on the matter (itself, unless a repeat)
+    community_id: int | None
+    grid_id: int | None
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    person_id: int
+    name: str
+    gender: str | None
+    id_type: str
+    id_number: str | None
+    masked_id: str
+    no_id_reason: str | None
+    phone: str | None
+    address: str | None
+    visit_count: int
+    repeat_count: int
+    open_count: int
+    visits: list[EarlierVisit] = field(default_factory=list)
+
+    @property
+    def summary_line(self) -> str:
+        parts = [self.name]
+        if self.masked_id:
+            parts.append(self.masked_id)
+        if self.phone:
+            parts.append(self.phone)
+        parts.append(f"来访{self.visit_count}次")
+        if self.repeat_count:
+            parts.append(f"重复访{self.repeat_count}次")
+        if self.open_count:
+            parts.append(f"未结{self.open_count}件")
+        return "　".join(parts)
+
+
+def _starting_with(
+    session: Session, column: InstrumentedAttribute[str | None], prefix: str, limit: int
+) -> list[int]:
+    """Ids of people whose ``column`` starts with ``prefix``, walking that column's index.
+
+    ``column >= prefix ORDER BY column`` is served by the index under any collation
+    (SQLite's BINARY, PostgreSQL's C or a language locale), unlike LIKE, which SQLite
+    and non-C PostgreSQL databases cannot answer from a plain index. The rows after
+    the prefix are checked here and the walk stops at the first that does not match.
+    """
+    rows = session.execute(
+        select(Person.id, column).where(column >= prefix).order_by(column).limit(limit * 4)
+    )
+    found: list[int] = []
+    for person_id, value in rows:
+        if not (value or "").startswith(prefix):
+            break
+        found.append(person_id)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMatch]:
+    """People whose 身份证号, phone or name starts with ``text``; newest visitors first."""
+    query = text.strip()
+    if not query:
+        return []
+    ids: list[int] = []
+    digits = normalize_id_number(query)
+    if re.fullmatch(r"\d[\dX]*", digits):
+        if len(digits) < MIN_DIGITS:
+            return []
+        ids += _starting_with(session, Person.id_number, digits, limit)
+        ids += _phone_matches(session, normalize_phone(query), limit)
+    elif re.fullmatch(r"[0-9()（）\- ]+", query):
+        phone = normalize_phone(query)
+        if len(phone.replace("-", "")) >= MIN_DIGITS:
+            ids += _phone_matches(session, phone, limit)
+    else:
+        # One character (a surname) matches a good part of the population: wait for two.
+        if len(query) < MIN_NAME_CHARS or query == "匿名":
+            return []
+        ids += _starting_with(session, Person.name, query, limit)
+    seen: list[int] = []
+    for person_id in ids:
+        if person_id not in seen:
+            seen.append(person_id)
+    return [person_match(session, person_id) for person_id in seen[:limit]]
+
+
+def _phone_matches(session: Session, phone: str, limit: int) -> list[int]:
+    """Landlines are stored as 区号-号码; typed without the dash they must match too."""
+    if not phone.replace("-", "").isdigit():
+        return []
+    variants = [phone]
+    if phone.startswith("0") and "-" not in phone:
+        variants += [f"{phone[:n]}-{phone[n:]}" for n in (3, 4) if len(phone) > n]
+    found: list[int] = []
+    for variant in variants:
+        found += _starting_with(session, Person.phone, variant, limit)
+    return found
+
+
+def person_match(session: Session, person_id: int) -> PersonMatch:
+    person = session.get(Person, person_id)
+    assert person is not None
+    # Everything goes through the person's visit ids (person_id and visit_id indexes), so
+    # the planner is never tempted to walk all open referrals or escalations instead.
+    all_visits = session.execute(
+        select(Visit.id, Visit.is_repeat).where(Visit.person_id == person_id)
+    ).all()
+    visit_count = len(all_visits)
+    repeat_count = sum(1 for _, is_repeat in all_visits if is_repeat)
+    ids = [visit_id for visit_id, _ in all_visits]
+    open_visits: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        # Status is filtered here, not in SQL: with it, SQLite may prefer the status index.
+        for visit_id, status in session.execute(
+            select(Referral.visit_id, Referral.status).where(Referral.visit_id.in_(chunk))
+        ):
+            if status in ACTIVE:
+                open_visits.add(visit_id)
+        for visit_id, status in session.execute(
+            select(Escalation.visit_id, Escalation.status).where(Escalation.visit_id.in_(chunk))
+        ):
+            if status == "open":
+                open_visits.add(visit_id)
+    recent = session.execute(
+        select(Visit.id, Visit.visit_no, Visit.visited_at, Visit.category_id, Category.name,
+               Visit.summary, Visit.risk_level, Visit.is_repeat, Visit.repeat_of_id,
+               Visit.community_id, Visit.grid_id)
+        .outerjoin(Category, Category.id == Visit.category_id)
+        .where(Visit.person_id == person_id)
+        .order_by(Visit.visited_at.desc(), Visit.id.desc())
+        .limit(RECENT_VISITS)
+    ).all()
+    visit_ids = [row[0] for row in recent]
+    last_step: dict[int, tuple[str, str | None, str]] = {}
+    if visit_ids:
+        for visit_id, status, result, room in session.execute(
+            select(Referral.visit_id, Referral.status, Referral.result, Room.name)
+            .join(Room, Room.id == Referral.room_id)
+            .where(Referral.visit_id.in_(visit_ids))
+            .order_by(Referral.created_at, Referral.id)
+        ):
+            last_step[visit_id] = (status, result, room)
+    visits = []
+    for (visit_id, visit_no, at, category_id, category, summary, risk, is_repeat, repeat_of,
+         community_id, grid_id) in recent:
+        status, result, room = last_step.get(visit_id, ("", None, ""))
+        if status in ACTIVE:
+            state = f"{room}{STATUS_NAMES[status]}"
+        elif result:
+            state = RESULT_NAMES.get(result, STATUS_NAMES.get(result, result))
+        else:
+            state = STATUS_NAMES.get(status, "")
+        if visit_id in open_visits and status not in ACTIVE:
+            state += "（上报/移送办理中）"
+        visits.append(EarlierVisit(
+            visit_id, visit_no, at, category_id, category or "", summary, risk, state,
+            visit_id in open_visits, bool(is_repeat), repeat_of or visit_id,
+            community_id, grid_id,
+        ))
+    return PersonMatch(
+        person_id=person.id, name=person.name, gender=person.gender, id_type=person.id_type,
+        id_number=person.id_number, masked_id=mask_id_number(person.id_number),
+        no_id_reason=person.no_id_reason, phone=person.phone, address=person.address,
+        visit_count=visit_count, repeat_count=repeat_count, open_count=len(open_visits),
+        visits=visits,
+    )

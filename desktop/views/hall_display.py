@@ -1,0 +1,193 @@
+"""叫号屏: a full-screen window for the TV in the hall.
+
+It reads the database on a timer (every two seconds), so a call made on any
+PC of the centre appears within a few seconds; no push channel is needed. A
+room whose ticket changed flashes for a moment and the line at the bottom
+announces the latest call. F11 toggles full screen, Esc leaves it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop.db import Database
+from desktop.services.queue import HallRow, hall_display
+from desktop.services.settings import load_settings
+from desktop.views.widgets import named
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 2000
+FLASH_MS = 6000
+# Sizes are for a 720-pixel-high window and scale with the screen (a 1080p TV: x1.5).
+STYLE = """
+QWidget#hall {{ background: #0b2545; }}
+QLabel {{ color: #ffffff; }}
+QLabel#hall\\.title {{ font-size: {title}px; font-weight: bold; color: #ffd166; }}
+QLabel#hall\\.clock {{ font-size: {clock}px; color: #d0e1f9; }}
+QLabel#hall\\.announcement {{ font-size: {announce}px; font-weight: bold; color: #ffd166;
+    background: #13315c; padding: 12px; border-radius: 8px; }}
+QFrame[card="true"] {{ background: #13315c; border-radius: 12px; }}
+QFrame[card="true"][flash="true"] {{ background: #c1121f; }}
+QLabel[role="room"] {{ font-size: {room}px; font-weight: bold; }}
+QLabel[role="where"] {{ font-size: {where}px; color: #d0e1f9; }}
+QLabel[role="ticket"] {{ font-size: {ticket}px; font-weight: bold; color: #ffd166; }}
+QLabel[role="waiting"] {{ font-size: {waiting}px; color: #d0e1f9; }}
+"""
+SIZES = {"title": 40, "clock": 28, "announce": 36, "room": 30, "where": 18, "ticket": 72,
+         "waiting": 24}
+
+
+def style_for(height: int) -> str:
+    scale = max(height / 720, 0.6)
+    return STYLE.format(**{key: round(px * scale) for key, px in SIZES.items()})
+
+
+class RoomCard(QFrame):
+    def __init__(self, *, row: HallRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.room_id = row.room_id
+        self.setProperty("card", True)
+        self.setProperty("flash", False)
+        named(self, f"hall.room.{row.room_id}", row.room_name)
+        self.name = QLabel(row.room_name)
+        self.name.setProperty("role", "room")
+        self.where = QLabel(row.location)
+        self.where.setProperty("role", "where")
+        self.ticket = named(QLabel(), f"hall.room.{row.room_id}.ticket",
+                            self.tr("{0}当前叫号").format(row.room_name))
+        self.ticket.setProperty("role", "ticket")
+        self.waiting = named(QLabel(), f"hall.room.{row.room_id}.waiting",
+                             self.tr("{0}等候人数").format(row.room_name))
+        self.waiting.setProperty("role", "waiting")
+        layout = QVBoxLayout(self)
+        for label in (self.name, self.where, self.ticket, self.waiting):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+
+    def show_row(self, row: HallRow) -> None:
+        self.ticket.setText(row.calling or "—")
+        self.waiting.setText(self.tr("等候 {0} 人").format(row.waiting))
+
+    def set_flash(self, on: bool) -> None:
+        self.setProperty("flash", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+class HallDisplay(QWidget):
+    """The hall screen: for each room the ticket being called and how many wait."""
+
+    def __init__(self, *, database: Database, refresh_ms: int = REFRESH_MS,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        named(self, "hall", self.tr("叫号屏"))
+        self.setWindowTitle(self.tr("叫号屏"))
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.cards: dict[int, RoomCard] = {}
+        self.rows: list[HallRow] = []
+        self._last_calls: dict[int, datetime | None] = {}
+        self._add_widgets()
+        self.timer = QTimer(self)
+        self.timer.setInterval(refresh_ms)
+        self.flash_timer = QTimer(self)
+        self.flash_timer.setSingleShot(True)
+        self.flash_timer.setInterval(FLASH_MS)
+        self._connect_signals()
+        self.refresh()
+        self.timer.start()
+
+    def _add_widgets(self) -> None:
+        self._scaled_for = 720
+        self.setStyleSheet(style_for(720))
+        with self.database.read() as session:
+            centre = load_settings(session).centre_name
+        self.title = named(QLabel(self.tr("{0} · 叫号信息").format(centre)), "hall.title",
+                           self.tr("标题"))
+        self.clock = named(QLabel(), "hall.clock", self.tr("时间"))
+        self.announcement = named(QLabel(self.tr("欢迎来访，请留意叫号")), "hall.announcement",
+                                  self.tr("最新叫号"))
+        self.announcement.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(18)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        header = QGridLayout()
+        header.addWidget(self.title, 0, 0, Qt.AlignmentFlag.AlignLeft)
+        header.addWidget(self.clock, 0, 1, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(header)
+        layout.addLayout(self.grid, 1)
+        layout.addWidget(self.announcement)
+        self.resize(1280, 720)
+
+    def _connect_signals(self) -> None:
+        self.timer.timeout.connect(self.refresh)
+        self.flash_timer.timeout.connect(self.on_flash_over)
+
+    def refresh(self) -> None:
+        now = datetime.now()
+        self.clock.setText(f"{now:%Y-%m-%d %H:%M}")
+        try:
+            with self.database.read() as session:
+                rows = hall_display(session)
+        except Exception:  # the screen keeps showing the last state; try again later
+            log.exception("hall display could not read the queue")
+            return
+        self.rows = rows
+        newest: HallRow | None = None
+        for position, row in enumerate(rows):
+            card = self.cards.get(row.room_id)
+            if card is None:
+                card = RoomCard(row=row)
+                self.cards[row.room_id] = card
+                self.grid.addWidget(card, position // 3, position % 3)
+            card.show_row(row)
+            before = self._last_calls.get(row.room_id, "unknown")
+            if row.called_at is not None and before != "unknown" and before != row.called_at:
+                card.set_flash(True)
+                self.flash_timer.start()
+            self._last_calls[row.room_id] = row.called_at
+            if row.called_at and (newest is None or row.called_at > (newest.called_at or now)):
+                newest = row
+        if newest is not None:
+            where = f"（{newest.location}）" if newest.location else ""
+            self.announcement.setText(self.tr("请 {0} 号到 {1}{2}").format(
+                newest.calling, newest.room_name, where))
+
+    def on_flash_over(self) -> None:
+        for card in self.cards.values():
+            card.set_flash(False)
+
+    def ticket_text(self, room_id: int) -> str:
+        return self.cards[room_id].ticket.text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        height = event.size().height()
+        if abs(height - self._scaled_for) > 40:
+            self._scaled_for = height
+            self.setStyleSheet(style_for(height))
+        super().resizeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_F11:
+            if self.isFullScreen():
+                self.showNormal()
+            else:
+                self.showFullScreen()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
+            self.showNormal()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.timer.stop()
+        self.flash_timer.stop()
+        super().closeEvent(event)

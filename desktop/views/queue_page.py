@@ -1,0 +1,747 @@
+"""分流队列: each room's queue, the centre board, escalations, and the hall display.
+
+Room staff pick their room and themselves, then call the next visitor (F5),
+call anyone out of order, recall, mark a no-show, put on hold, start, finish
+with a result, transfer to another room or send on to one more room. The
+queue, the board and the escalation list re-read the database every two
+seconds, so what other desks do shows up without a push channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.db import Database
+from desktop.services import queue, reference
+from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.queue import (
+    LEVELS,
+    RESULT_NAMES,
+    RESULTS,
+    STATUS_NAMES,
+    EscalationRow,
+    QueueRow,
+)
+from desktop.views import dialogs
+from desktop.views.hall_display import HallDisplay
+from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 2000
+ID_ROLE = Qt.ItemDataRole.UserRole
+OVERDUE = QColor("#fde0dc")
+
+
+def _item(text: str, data: Any = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if data is not None:
+        item.setData(ID_ROLE, data)
+    return item
+
+
+def _risk_item(level: str) -> QTableWidgetItem:
+    item = _item(level)
+    item.setBackground(QBrush(QColor(RISK_COLOURS.get(level, "#ffffff"))))
+    item.setForeground(QBrush(QColor(RISK_TEXT_COLOURS.get(level, "#000000"))))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    return item
+
+
+class ActionDialog(QDialog):
+    """A small form for an action that needs more than a click (finish, transfer, hold, ...).
+
+    ``submit(values)`` runs the service call; a ValidationError keeps the dialog
+    open with the messages beside the fields.
+    """
+
+    def __init__(self, *, key: str, title: str, fields: list[tuple[str, str, QWidget]],
+                 submit: Callable[[dict[str, Any]], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, f"{key}_dialog", title)
+        self.setWindowTitle(title)
+        self.submit = submit
+        self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, FieldError] = {}
+        form = QFormLayout(self)
+        for name, label, widget in fields:
+            named(widget, f"{key}.{name}", label)
+            self.widgets[name] = widget
+            self.errors[name] = FieldError(f"{key}.{name}_error")
+            cell = QVBoxLayout()
+            cell.addWidget(widget)
+            cell.addWidget(self.errors[name])
+            form.addRow(label, cell)
+        self.general_error = FieldError(f"{key}.error")
+        form.addRow(self.general_error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok is not None
+        self.ok_button = named(ok, f"{key}.ok", self.tr("确定"))
+        form.addRow(self.buttons)
+        self.buttons.accepted.connect(self.on_ok)
+        self.buttons.rejected.connect(self.reject)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, widget in self.widgets.items():
+            if isinstance(widget, QLineEdit):
+                out[name] = widget.text()
+            elif isinstance(widget, QPlainTextEdit):
+                out[name] = widget.toPlainText()
+            elif isinstance(widget, QComboBox):
+                out[name] = widget.currentData()
+            elif isinstance(widget, QDateEdit):
+                out[name] = widget.date().toPython() if widget.isEnabled() else None
+        return out
+
+    def on_ok(self) -> None:
+        try:
+            self.submit(self.values())
+        except ValidationError as exc:
+            shown = False
+            for name, label in self.errors.items():
+                label.show_message(exc.errors.get(name))
+                shown = shown or name in exc.errors
+            rest = [v for k, v in exc.errors.items() if k not in self.errors]
+            self.general_error.show_message("；".join(rest) if rest else None)
+            return
+        except NotFoundError as exc:
+            self.general_error.show_message(str(exc))
+            return
+        self.accept()
+
+
+class QueuePage(QWidget):
+    def __init__(self, *, database: Database, poll_ms: int = POLL_MS,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.rows: list[QueueRow] = []
+        self.escalation_rows: list[EscalationRow] = []
+        self.hall: HallDisplay | None = None
+        self.active_dialog: ActionDialog | None = None
+        named(self, "queue", self.tr("分流队列"))
+        self._add_widgets()
+        self._connect_signals()
+        self.reload_choices()
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(poll_ms)
+        self.poll_timer.timeout.connect(self.on_poll)
+        self.poll_timer.start()
+        self.refresh()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _add_widgets(self) -> None:
+        self.room = named(QComboBox(), "queue.room", self.tr("科室"))
+        self.staff = named(QComboBox(), "queue.staff", self.tr("当班人员"),
+                           self.tr("记录在每次叫号、接待、办结和转办中"))
+        self.staff.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.staff.setMinimumContentsLength(6)
+        self.hall_button = named(QPushButton(self.tr("打开叫号屏")), "queue.hall_display",
+                                 self.tr("打开叫号屏"), self.tr("在大厅电视上显示叫号（F11 全屏）"))
+        self.refreshed = named(QLabel(), "queue.refreshed", self.tr("刷新时间"))
+        self.refreshed.setStyleSheet("color: #666;")
+        room_label = QLabel(self.tr("科室(&K)"))
+        room_label.setBuddy(self.room)
+        top = QHBoxLayout()
+        top.addWidget(room_label)
+        top.addWidget(self.room, 1)
+        top.addWidget(QLabel(self.tr("当班人员")))
+        top.addWidget(self.staff)
+        top.addStretch(1)
+        top.addWidget(self.refreshed)
+        top.addWidget(self.hall_button)
+
+        self.table = named(QTableWidget(0, 8), "queue.table", self.tr("排队列表"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("排队号"), self.tr("姓名"), self.tr("事项类别"), self.tr("风险"),
+            self.tr("状态"), self.tr("等候(分)"), self.tr("叫号"), self.tr("备注"),
+        ])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        self.summary = named(QLabel(), "queue.summary", self.tr("队列概况"))
+
+        def button(key: str, text: str, tip: str) -> QPushButton:
+            return named(QPushButton(text), f"queue.{key}", text.replace("&", ""), tip)
+
+        self.call_next_button = button("call_next", self.tr("叫下一位 (F5)"),
+                                       self.tr("红色风险优先，其余按排队号顺序"))
+        self.call_button = button("call", self.tr("叫选中的号"), self.tr("不按顺序叫选中的来访人"))
+        self.recall_button = button("recall", self.tr("重呼"), self.tr("再次呼叫已叫的号"))
+        self.start_button = button("start", self.tr("开始接待"), self.tr("来访人已到，开始接待"))
+        self.hold_button = button("hold", self.tr("暂缓…"), self.tr("暂缓接待并说明原因"))
+        self.resume_button = button("resume", self.tr("恢复排队"), self.tr("暂缓的号回到队列"))
+        self.no_show_button = button("no_show", self.tr("过号"), self.tr("叫号后未到"))
+        self.finish_button = button("finish", self.tr("办结…"), self.tr("结束接待并记录办理结果"))
+        self.transfer_button = button("transfer", self.tr("转办…"),
+                                      self.tr("转到其他科室，重新取号排队"))
+        self.route_button = button("route", self.tr("另派科室…"),
+                                   self.tr("同一来访还需到其他科室办理"))
+        self.escalate_button = button("escalate", self.tr("上报/移送…"),
+                                      self.tr("上报上级或移送职能部门（吹哨报到）"))
+        self.action_buttons = [
+            self.call_next_button, self.call_button, self.recall_button, self.start_button,
+            self.hold_button, self.resume_button, self.no_show_button, self.finish_button,
+            self.transfer_button, self.route_button, self.escalate_button,
+        ]
+        actions = QVBoxLayout()
+        for b in self.action_buttons:
+            actions.addWidget(b)
+        actions.addStretch(1)
+        self.message = named(QLabel(), "queue.message", self.tr("操作结果"))
+        self.message.setWordWrap(True)
+
+        self.history = named(QTreeWidget(), "queue.history", self.tr("办理轨迹"))
+        self.history.setHeaderLabels([self.tr("办理轨迹（转办记录）"), self.tr("时间"),
+                                      self.tr("人员"), self.tr("说明")])
+        self.history.setColumnWidth(0, 300)
+        self.history.setColumnWidth(1, 140)
+
+        queue_left = QWidget()
+        left = QVBoxLayout(queue_left)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.summary)
+        left.addWidget(self.table, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(queue_left)
+        splitter.addWidget(self.history)
+        splitter.setSizes([420, 220])
+        queue_tab = QWidget()
+        queue_layout = QHBoxLayout(queue_tab)
+        queue_layout.addWidget(splitter, 1)
+        right = QVBoxLayout()
+        right.addLayout(actions)
+        right.addWidget(self.message)
+        queue_layout.addLayout(right)
+
+        self.board = named(QTableWidget(0, 8), "board.table", self.tr("中心看板"))
+        self.board.setHorizontalHeaderLabels([
+            self.tr("科室"), self.tr("等候"), self.tr("暂缓"), self.tr("最长等候(分)"),
+            self.tr("正在接待"), self.tr("已叫号"), self.tr("今日办结"),
+            self.tr("今日平均等候(分)"),
+        ])
+        self.board.verticalHeader().setVisible(False)
+        self.board.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.board.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        board_tab = QWidget()
+        QVBoxLayout(board_tab).addWidget(self.board)
+
+        self.overdue_only = named(QCheckBox(self.tr("只看逾期")), "escalations.overdue_only",
+                                  self.tr("只看逾期"))
+        self.close_escalation_button = named(QPushButton(self.tr("办结…")),
+                                             "escalations.close", self.tr("办结上报/移送事项"))
+        self.escalation_summary = named(QLabel(), "escalations.summary", self.tr("逾期情况"))
+        self.escalations = named(QTableWidget(0, 9), "escalations.table",
+                                 self.tr("上报与移送"))
+        self.escalations.setHorizontalHeaderLabels([
+            self.tr("受理编号"), self.tr("来访人"), self.tr("风险"), self.tr("类型"),
+            self.tr("上报层级/承办部门"), self.tr("事由"), self.tr("发起时间"), self.tr("办理期限"),
+            self.tr("状态"),
+        ])
+        self.escalations.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.escalations.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.escalations.verticalHeader().setVisible(False)
+        self.escalations.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.escalations.horizontalHeader().setSectionResizeMode(
+            5, QHeaderView.ResizeMode.Stretch)
+        escalation_tab = QWidget()
+        esc_layout = QVBoxLayout(escalation_tab)
+        esc_top = QHBoxLayout()
+        esc_top.addWidget(self.escalation_summary, 1)
+        esc_top.addWidget(self.overdue_only)
+        esc_top.addWidget(self.close_escalation_button)
+        esc_layout.addLayout(esc_top)
+        esc_layout.addWidget(self.escalations)
+
+        self.tabs = named(QTabWidget(), "queue.tabs", self.tr("分流队列分页"))
+        self.tabs.addTab(queue_tab, self.tr("本室队列"))
+        self.tabs.addTab(board_tab, self.tr("中心看板"))
+        self.tabs.addTab(escalation_tab, self.tr("上报与移送"))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+    def _connect_signals(self) -> None:
+        self.room.currentIndexChanged.connect(self.on_room_changed)
+        self.table.itemSelectionChanged.connect(self.on_selection_changed)
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+        self.hall_button.clicked.connect(self.on_open_hall_display)
+        self.call_next_button.clicked.connect(self.on_call_next)
+        self.call_button.clicked.connect(lambda: self._simple(queue.call))
+        self.recall_button.clicked.connect(lambda: self._simple(queue.recall))
+        self.start_button.clicked.connect(lambda: self._simple(queue.start))
+        self.resume_button.clicked.connect(lambda: self._simple(queue.resume))
+        self.no_show_button.clicked.connect(lambda: self._simple(queue.no_show))
+        self.hold_button.clicked.connect(self.on_hold)
+        self.finish_button.clicked.connect(self.on_finish)
+        self.transfer_button.clicked.connect(self.on_transfer)
+        self.route_button.clicked.connect(self.on_route)
+        self.escalate_button.clicked.connect(self.on_escalate)
+        self.overdue_only.toggled.connect(lambda _c: self.refresh_escalations())
+        self.close_escalation_button.clicked.connect(self.on_close_escalation)
+        QShortcut(QKeySequence("F5"), self).activated.connect(self.on_call_next)
+
+    def reload_choices(self) -> None:
+        with self.database.read() as session:
+            rooms = reference.rooms(session)
+        self.room.blockSignals(True)
+        self.room.clear()
+        for room in rooms:
+            self.room.addItem(room.name, room.id)
+        self.room.blockSignals(False)
+        self.on_room_changed()
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def room_id(self) -> int | None:
+        data = self.room.currentData()
+        return int(data) if data is not None else None
+
+    @property
+    def staff_id(self) -> int | None:
+        data = self.staff.currentData()
+        return int(data) if data is not None else None
+
+    def selected_row(self) -> QueueRow | None:
+        items = self.table.selectedItems()
+        if not items:
+            return None
+        referral_id = self._id_at(self.table, items[0].row())
+        return next((r for r in self.rows if r.referral_id == referral_id), None)
+
+    def select_referral(self, referral_id: int) -> bool:
+        for row in range(self.table.rowCount()):
+            if self._id_at(self.table, row) == referral_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    @staticmethod
+    def _id_at(table: QTableWidget, row: int) -> Any:
+        item = table.item(row, 0)
+        return item.data(ID_ROLE) if item is not None else None
+
+    def on_room_changed(self, _index: int = 0) -> None:
+        with self.database.read() as session:
+            staff = reference.staff(session, room_id=self.room_id)
+        current = self.staff.currentData()
+        self.staff.clear()
+        self.staff.addItem(self.tr("（未选）"), None)
+        for person in staff:
+            self.staff.addItem(person.name, person.id)
+        self.staff.setCurrentIndex(max(self.staff.findData(current), 0))
+        self.refresh_queue()
+
+    def on_poll(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        with self.database.read() as session:
+            overdue = queue.overdue_count(session)
+        self.tabs.setTabText(2, self.tr("上报与移送（逾期 {0}）").format(overdue) if overdue
+                             else self.tr("上报与移送"))
+        tab = self.tabs.currentIndex()
+        if tab == 0:
+            self.refresh_queue()
+        elif tab == 1:
+            self.refresh_board()
+        else:
+            self.refresh_escalations()
+        self.refreshed.setText(self.tr("已刷新 {0:%H:%M:%S}").format(datetime.now()))
+
+    def refresh_queue(self) -> None:
+        room_id = self.room_id
+        if room_id is None:
+            return
+        selected = self.selected_row()
+        with self.database.read() as session:
+            self.rows = queue.room_queue(session, room_id)
+        now = datetime.now()
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.rows))
+        for i, row in enumerate(self.rows):
+            name = row.person_name
+            if row.visit_type == "集体":
+                name += self.tr("（集体{0}人）").format(row.headcount)
+            note = row.note
+            if row.is_repeat:
+                note = self.tr("重复访") + ("；" + note if note else "")
+            if row.transferred:
+                note = self.tr("转入") + ("；" + note if note else "")
+            cells = [
+                _item(row.ticket_no, row.referral_id), _item(name), _item(row.category),
+                _risk_item(row.risk_level), _item(row.status_name),
+                _item(str(row.waiting_minutes(now))), _item(str(row.call_count)), _item(note),
+            ]
+            for column, cell in enumerate(cells):
+                self.table.setItem(i, column, cell)
+            if row.status in ("called", "serving"):
+                for column in (0, 4):
+                    font = cells[column].font()
+                    font.setBold(True)
+                    cells[column].setFont(font)
+        self.table.blockSignals(False)
+        if selected is not None:
+            self.select_referral(selected.referral_id)
+        waiting = sum(1 for r in self.rows if r.status == "waiting")
+        longest = max((r.waiting_minutes(now) for r in self.rows if r.status == "waiting"),
+                      default=0)
+        self.summary.setText(self.tr("等候 {0} 人，最长已等 {1} 分钟").format(waiting, longest))
+        now_selected = self.selected_row()
+        self.on_selection_changed(keep_history=selected is not None and now_selected is not None
+                                  and selected == now_selected)
+
+    def on_selection_changed(self, keep_history: bool = False) -> None:
+        row = self.selected_row()
+        allowed = queue.allowed_actions(row.status) if row else set()
+        for key, b in (("call", self.call_button), ("recall", self.recall_button),
+                       ("start", self.start_button), ("hold", self.hold_button),
+                       ("resume", self.resume_button), ("no_show", self.no_show_button),
+                       ("finish", self.finish_button), ("transfer", self.transfer_button)):
+            b.setEnabled(key in allowed)
+        self.route_button.setEnabled(row is not None)
+        self.escalate_button.setEnabled(row is not None)
+        if not keep_history:
+            self.show_history(row.visit_id if row else None)
+
+    def show_history(self, visit_id: int | None) -> None:
+        self.history.clear()
+        if visit_id is None:
+            return
+        with self.database.read() as session:
+            route = queue.visit_route(session, visit_id)
+        head = QTreeWidgetItem([self.tr("{0} {1}").format(route.visit_no, route.person_name)])
+        self.history.addTopLevelItem(head)
+        for step in route.steps:
+            state = STATUS_NAMES.get(step.status, step.status)
+            if step.result and step.result in RESULT_NAMES:
+                state += "：" + RESULT_NAMES[step.result]
+            times = []
+            if step.wait_minutes is not None:
+                times.append(self.tr("等候{0}分").format(step.wait_minutes))
+            if step.serve_minutes is not None:
+                times.append(self.tr("接待{0}分").format(step.serve_minutes))
+            item = QTreeWidgetItem([
+                f"{step.ticket_no} {step.room_name}（{state}）",
+                f"{step.created_at:%m-%d %H:%M}", "", "，".join(times),
+            ])
+            head.addChild(item)
+            for event in route.events:
+                if event.ticket_no != step.ticket_no or event.room_name != step.room_name:
+                    continue
+                text = event.reason
+                if event.to_room:
+                    text = self.tr("转往{0}：{1}").format(event.to_room, event.reason)
+                item.addChild(QTreeWidgetItem([
+                    event.action_name, f"{event.at:%m-%d %H:%M:%S}", event.staff, text]))
+        for esc in route.escalations:
+            due = f"{esc.due_date:%Y-%m-%d}" if esc.due_date else ""
+            flag = self.tr("（已逾期）") if esc.overdue else ""
+            head.addChild(QTreeWidgetItem([
+                f"{esc.kind_name}：{esc.target}{flag}", f"{esc.raised_at:%m-%d %H:%M}", "",
+                self.tr("期限 {0}；{1}").format(due, esc.reason)]))
+        self.history.expandAll()
+
+    def refresh_board(self) -> None:
+        with self.database.read() as session:
+            board = queue.centre_board(session)
+        self.board.setRowCount(len(board))
+        for i, row in enumerate(board):
+            cells = [
+                _item(row.room_name, row.room_id), _item(str(row.waiting)),
+                _item(str(row.on_hold)), _item(str(row.longest_wait_minutes)),
+                _item("；".join(row.serving)), _item("；".join(row.called)),
+                _item(str(row.done_today)),
+                _item("" if row.average_wait_today is None else str(row.average_wait_today)),
+            ]
+            for cell in cells[4:6]:
+                cell.setToolTip(cell.text())
+            if row.longest_wait_minutes >= 30:
+                cells[3].setBackground(QBrush(OVERDUE))
+            for column, cell in enumerate(cells):
+                self.board.setItem(i, column, cell)
+
+    def refresh_escalations(self) -> None:
+        with self.database.read() as session:
+            self.escalation_rows = queue.open_escalations(
+                session, overdue_only=self.overdue_only.isChecked())
+            overdue = queue.overdue_count(session)
+        self.escalation_summary.setText(
+            self.tr("未办结 {0} 件，其中逾期 {1} 件（红底）").format(
+                len(self.escalation_rows) if not self.overdue_only.isChecked() else "—",
+                overdue))
+        self.escalations.setRowCount(len(self.escalation_rows))
+        for i, esc in enumerate(self.escalation_rows):
+            due = f"{esc.due_date:%Y-%m-%d}" if esc.due_date else ""
+            state = self.tr("已逾期") if esc.overdue else self.tr("办理中")
+            cells = [
+                _item(esc.visit_no, esc.id), _item(esc.person_name), _risk_item(esc.risk_level),
+                _item(esc.kind_name), _item(esc.target), _item(esc.reason),
+                _item(f"{esc.raised_at:%Y-%m-%d %H:%M}"), _item(due), _item(state),
+            ]
+            cells[5].setToolTip(esc.reason)
+            for column, cell in enumerate(cells):
+                if esc.overdue and column != 2:
+                    cell.setBackground(QBrush(OVERDUE))
+                self.escalations.setItem(i, column, cell)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _done(self, text: str, referral_id: int | None = None) -> None:
+        self.message.setText(text)
+        self.refresh_queue()
+        if referral_id is not None:
+            self.select_referral(referral_id)
+        row = self.selected_row()
+        self.show_history(row.visit_id if row else None)
+
+    def _failed(self, exc: Exception) -> None:
+        text = "；".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+        self.message.setText(text)
+        dialogs.warn(self, self.tr("操作未完成"), text)
+        self.refresh_queue()
+
+    def on_call_next(self) -> None:
+        if self.room_id is None:
+            return
+        try:
+            referral = queue.call_next(self.database, self.room_id, staff_id=self.staff_id)
+        except (ValidationError, NotFoundError) as exc:
+            self._failed(exc)
+            return
+        if referral is None:
+            self.message.setText(self.tr("没有等候的来访人。"))
+            return
+        self._done(self.tr("已叫号 {0}").format(referral.ticket_no), referral.id)
+
+    def _simple(self, action: Callable[..., Any]) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            referral = action(self.database, row.referral_id, staff_id=self.staff_id)
+        except (ValidationError, NotFoundError) as exc:
+            self._failed(exc)
+            return
+        self._done(self.tr("{0}：{1}").format(
+            referral.ticket_no, STATUS_NAMES.get(referral.status, referral.status)), referral.id)
+
+    def _open(self, dialog: ActionDialog) -> ActionDialog:
+        self.active_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _room_combo(self, exclude: int | None = None) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(self.tr("（请选择）"), None)
+        with self.database.read() as session:
+            for room in reference.rooms(session):
+                if room.id != exclude:
+                    combo.addItem(room.name, room.id)
+        return combo
+
+    def on_hold(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+
+        def submit(v: dict[str, Any]) -> None:
+            queue.hold(self.database, row.referral_id, v["reason"], staff_id=self.staff_id)
+            self._done(self.tr("{0} 已暂缓").format(row.ticket_no), row.referral_id)
+
+        self._open(ActionDialog(key="hold", title=self.tr("暂缓 {0}").format(row.ticket_no),
+                                fields=[("reason", self.tr("暂缓原因"), QLineEdit())],
+                                submit=submit, parent=self))
+
+    def on_finish(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        result = QComboBox()
+        result.addItem(self.tr("（请选择）"), None)
+        for key, text in RESULTS.items():
+            result.addItem(text, key)
+        department = QLineEdit()
+        due = QDateEdit(QDate.currentDate().addDays(7))
+        due.setCalendarPopup(True)
+        to_room = self._room_combo(self.room_id)
+
+        def on_result(_i: int) -> None:
+            out = result.currentData() == "referred_out"
+            department.setEnabled(out)
+            due.setEnabled(out)
+            to_room.setEnabled(result.currentData() == "transferred")
+
+        result.currentIndexChanged.connect(on_result)
+        on_result(0)
+
+        def submit(v: dict[str, Any]) -> None:
+            done = queue.finish(self.database, row.referral_id, v["result"] or "",
+                                note=v["note"], department=v["department"] or "",
+                                due_date=v["due_date"], to_room_id=v["to_room"],
+                                staff_id=self.staff_id)
+            if done.id != row.referral_id:
+                self._done(self.tr("{0} 已转办，新排队号 {1}").format(row.ticket_no,
+                                                                   done.ticket_no))
+                self.show_history(row.visit_id)
+                return
+            self._done(self.tr("{0} 已办结：{1}").format(row.ticket_no, RESULTS[v["result"]]),
+                       row.referral_id)
+
+        self._open(ActionDialog(
+            key="finish", title=self.tr("办结 {0}").format(row.ticket_no),
+            fields=[("result", self.tr("办理结果"), result),
+                    ("note", self.tr("办理情况"), QPlainTextEdit()),
+                    ("to_room", self.tr("转往科室"), to_room),
+                    ("department", self.tr("移送部门"), department),
+                    ("due_date", self.tr("办理期限"), due)],
+            submit=submit, parent=self))
+
+    def on_transfer(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+
+        def submit(v: dict[str, Any]) -> None:
+            new = queue.transfer(self.database, row.referral_id, v["to_room"], v["reason"],
+                                 staff_id=self.staff_id)
+            self._done(self.tr("{0} 已转办，新排队号 {1}").format(row.ticket_no, new.ticket_no))
+            self.show_history(row.visit_id)
+
+        self._open(ActionDialog(
+            key="transfer", title=self.tr("转办 {0}").format(row.ticket_no),
+            fields=[("to_room", self.tr("转往科室"), self._room_combo(self.room_id)),
+                    ("reason", self.tr("转办原因"), QLineEdit())],
+            submit=submit, parent=self))
+
+    def on_route(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+
+        def submit(v: dict[str, Any]) -> None:
+            new = queue.route_again(self.database, row.visit_id, v["to_room"], v["reason"],
+                                    staff_id=self.staff_id)
+            self._done(self.tr("已另派，新排队号 {0}").format(new.ticket_no))
+            self.show_history(row.visit_id)
+
+        self._open(ActionDialog(
+            key="route", title=self.tr("另派科室（{0}）").format(row.ticket_no),
+            fields=[("to_room", self.tr("另派科室"), self._room_combo(self.room_id)),
+                    ("reason", self.tr("原因"), QLineEdit())],
+            submit=submit, parent=self))
+
+    def on_escalate(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        kind = QComboBox()
+        kind.addItem(self.tr("上报上级"), "level")
+        kind.addItem(self.tr("移送职能部门（吹哨报到）"), "department")
+        level = QComboBox()
+        level.addItem(self.tr("（请选择）"), None)
+        for key, text in LEVELS.items():
+            level.addItem(text, key)
+        department = QLineEdit()
+        due = QDateEdit(QDate.currentDate().addDays(7))
+        due.setCalendarPopup(True)
+
+        def on_kind(_i: int) -> None:
+            is_level = kind.currentData() == "level"
+            level.setEnabled(is_level)
+            department.setEnabled(not is_level)
+
+        kind.currentIndexChanged.connect(on_kind)
+        on_kind(0)
+
+        def submit(v: dict[str, Any]) -> None:
+            if v["kind"] == "level":
+                queue.escalate(self.database, row.visit_id, v["level"] or "", v["reason"],
+                               due_date=v["due_date"], staff_id=self.staff_id)
+            else:
+                queue.refer_to_department(self.database, row.visit_id, v["department"],
+                                          v["due_date"], v["reason"], staff_id=self.staff_id)
+            self._done(self.tr("{0} 已上报/移送").format(row.ticket_no), row.referral_id)
+            self.show_history(row.visit_id)
+
+        self._open(ActionDialog(
+            key="escalate", title=self.tr("上报/移送（{0}）").format(row.ticket_no),
+            fields=[("kind", self.tr("方式"), kind), ("level", self.tr("上报层级"), level),
+                    ("department", self.tr("职能部门"), department),
+                    ("due_date", self.tr("办理期限"), due),
+                    ("reason", self.tr("事由"), QPlainTextEdit())],
+            submit=submit, parent=self))
+
+    def on_close_escalation(self) -> None:
+        items = self.escalations.selectedItems()
+        if not items:
+            return
+        escalation_id = self._id_at(self.escalations, items[0].row())
+
+        def submit(v: dict[str, Any]) -> None:
+            queue.close_escalation(self.database, escalation_id, v["outcome"])
+            self.refresh_escalations()
+
+        self._open(ActionDialog(key="close_escalation", title=self.tr("办结上报/移送事项"),
+                                fields=[("outcome", self.tr("办理结果"), QPlainTextEdit())],
+                                submit=submit, parent=self))
+
+    def on_open_hall_display(self) -> HallDisplay:
+        if self.hall is None:
+            self.hall = HallDisplay(database=self.database)
+            self.hall.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.hall.destroyed.connect(self.on_hall_closed)
+        self.hall.show()
+        self.hall.raise_()
+        return self.hall
+
+    def on_hall_closed(self) -> None:
+        self.hall = None
+
+    def stop(self) -> None:
+        """Stop polling and close the hall display (the main window is closing)."""
+        self.poll_timer.stop()
+        if self.hall is not None:
+            self.hall.close()

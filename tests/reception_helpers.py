@@ -1,0 +1,33 @@
+"""Shared set-up for the reception and queue tests: rooms, categories, a quick registration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from desktop.db import Database
+from desktop.services import reference
+from desktop.services.registration import Registration, RegistrationInput, register_visit
+from tests.factories import id_number
+
+
+def room_ids(database: Database) -> dict[str, int]:
+    with database.read() as session:
+        return {r.name: r.id for r in reference.rooms(session)}
+
+
+def category_ids(database: Database) -> dict[str, int]:
+    with database.read() as session:
+        return {c.name: c.id for c in reference.categories(session)}
+
+
+def register(
+    database: Database, n: int = 1, *, room: str = "矛盾纠纷调解室", category: str = "邻里",
+    now: datetime | None = None, **changes: object,
+) -> Registration:
+    values: dict[str, object] = dict(
+        name=f"测试{n}号", id_number=id_number(n), phone=f"139{n:08d}",
+        summary="楼上装修噪音扰民", room_id=room_ids(database)[room],
+        category_id=category_ids(database)[category],
+    )
+    values.update(changes)
+    return register_visit(database, RegistrationInput(**values), now=now)  # type: ignore[arg-type]
