@@ -83,15 +83,23 @@ def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Da
     assert isinstance(success, QBarSeries)
     (rates,) = success.barSets()
     assert rates.count() == 12
-    month_labels = page.success_chart.chart().axes(Qt.Orientation.Horizontal)[0].categories()
-    assert month_labels[-1] == f"{today:%Y-%m}"
-    for i, label in enumerate(month_labels):
+    months = []  # the last 12 months, oldest first
+    year, month = today.year, today.month
+    for _ in range(12):
+        months.insert(0, (year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    labels = page.success_chart.chart().axes(Qt.Orientation.Horizontal)[0].categories()
+    assert labels == [f"{m}月" for _y, m in months]
+    for i, (year, month) in enumerate(months):
+        label = f"{year}-{month:02d}"
         closed = [c for c in cases if c.outcome and f"{c.closed_on:%Y-%m}" == label]
         succeeded = [c for c in closed if c.outcome == "调解成功"]
         expected = round(len(succeeded) * 100 / len(closed), 1) if closed else 0.0
         assert rates.at(i) == pytest.approx(expected), label
     assert any(rates.at(i) > 0 for i in range(12))
-    assert page.success_chart.chart().title() == "调解成功率（按月，%）"
+    first, last = months[0], months[-1]
+    assert page.success_chart.chart().title() == (
+        f"调解成功率（{first[0]}-{first[1]:02d} 至 {last[0]}-{last[1]:02d}，%）")
     image = page.grab().toImage()
     assert not image.isNull() and image.width() > 600
 

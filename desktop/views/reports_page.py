@@ -426,17 +426,27 @@ class ReportsPage(QWidget):
         series.append(bar_set)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
-        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
+        series.setLabelsPrecision(3)  # 64.3, 100
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
+        bar_set.setLabelColor(Qt.GlobalColor.black)
+        small = bar_set.labelFont()
+        small.setPointSizeF(small.pointSizeF() * 0.8)
+        bar_set.setLabelFont(small)
         chart.addSeries(series)
         months = QBarCategoryAxis()
-        months.append([month for month, _v in success])
+        # 2026-11 → 11月; the title gives the years.
+        months.append([f"{int(month[5:])}月" for month, _v in success])
+        months.setTruncateLabels(False)
+        months.setLabelsFont(small)
         chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(months)
         values = QValueAxis()
-        values.setRange(0, 100)
+        values.setRange(0, 120)  # room above a 100% bar for its label
+        values.setTickCount(7)
+        values.setLabelFormat("%d")
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(values)
-        chart.setTitle(self.tr("调解成功率（按月，%）"))
+        chart.setTitle(self.tr(f"调解成功率（{success[0][0]} 至 {success[-1][0]}，%）"))
 
     # -- exports ------------------------------------------------------------------------------
     def export_period(self) -> Period:
