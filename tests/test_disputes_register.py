@@ -16,6 +16,7 @@ from desktop.db import Database
 from desktop.exports.registers import DISPUTE_COLUMNS, export_register
 from desktop.models import MediationCase
 from desktop.services.demo_data import generate_demo_data
+from desktop.services import registers
 from desktop.services.registers import Period, count_disputes
 from tests.mediation_helpers import awkward_cases
 
@@ -74,7 +75,11 @@ def _cell(value: object) -> object:
     return value.date() if isinstance(value, datetime) else value
 
 
-def test_dispute_register_matches_database(database: Database, tmp_path: Path) -> None:
+def test_dispute_register_matches_database(database: Database, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small batches, so the parties/mediators/follow-ups lookups run between fetches of
+    # the streamed cases (a server-side cursor on PostgreSQL) several times.
+    monkeypatch.setattr(registers, "STREAM_BATCH", 7)
     generate_demo_data(database, visits=300)
     today = date.today()
     made = awkward_cases(database, today - timedelta(days=12))
