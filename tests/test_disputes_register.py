@@ -15,8 +15,8 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.exports.registers import DISPUTE_COLUMNS, export_register
 from desktop.models import MediationCase
-from desktop.services.demo_data import generate_demo_data
 from desktop.services import registers
+from desktop.services.demo_data import generate_demo_data
 from desktop.services.registers import Period, count_disputes
 from tests.mediation_helpers import awkward_cases
 
