@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Staff
+from desktop.models import FollowUp, Staff
 from desktop.services import mediation
 from desktop.services.validation import make_id_number
 
@@ -76,3 +76,54 @@ def session_input(n: int = 1) -> mediation.SessionInput:
         record=f"第{n}次调解：双方陈述了各自意见，调解员释明相关法律规定。",
         next_steps="约定下次调解时间",
     )
+
+
+def awkward_cases(database: Database, accepted_on: date) -> list[mediation.CaseRef]:
+    """Cases a register must print right: organisation party, several mediators and
+    applicants, several follow-ups, no agreement, an oral agreement, an open case."""
+    m1, m2, m3 = staff(database)
+    closed = accepted_on + timedelta(days=2)
+
+    # Two applicants against a company, three mediators, a written agreement with an amount,
+    # two follow-ups made (the later one counts) and one still planned.
+    first = mediation.accept_case(database, mediation.CaseInput(
+        facts="小区电梯长期停运，业主要求物业公司维修并减免物业费。", mediator_ids=[m1, m2, m3],
+        recorder_id=m3, accepted_on=accepted_on,
+    ), [person(11), person(12), organisation()])
+    mediation.save_agreement(database, first.case_id, agreement(
+        amount="12,500.50", signed_on=closed))
+    mediation.close_case(database, first.case_id,
+                         mediation.OutcomeInput("调解成功", closed_on=closed))
+    with database.read() as session:
+        (auto,) = session.scalars(select(FollowUp.id).where(
+            FollowUp.case_id == first.case_id))
+    mediation.update_follow_up(database, auto, mediation.FollowUpInput(
+        planned_on=closed + timedelta(days=1), done_on=closed + timedelta(days=1),
+        method="电话", visitor_id=m1, performance="部分履行", satisfaction="基本满意"))
+    mediation.add_follow_up(database, first.case_id, mediation.FollowUpInput(
+        planned_on=closed + timedelta(days=2), done_on=closed + timedelta(days=2),
+        method="上门", visitor_id=m2, performance="已履行", satisfaction="满意"))
+    mediation.add_follow_up(database, first.case_id, mediation.FollowUpInput(
+        planned_on=closed + timedelta(days=40)))
+
+    # No agreement: mediation failed, the parties were guided to court.
+    second = make_case(database, accepted_on=accepted_on,
+                       parties=[person(13), person(14, "被申请人")],
+                       facts="借款到期未还，双方对利息计算有争议。")
+    mediation.close_case(database, second.case_id, mediation.OutcomeInput(
+        "调解不成功", closed_on=closed, reason="双方分歧较大", guided_to="诉讼"))
+
+    # An oral agreement without an amount; its follow-up is only planned.
+    third = make_case(database, accepted_on=accepted_on,
+                      parties=[person(15), person(16, "被申请人")],
+                      facts="邻居在楼道堆放杂物，影响通行。")
+    mediation.save_agreement(database, third.case_id, agreement(
+        clauses=["被申请人于三日内清理楼道杂物。"], kind="oral", amount="", signed_on=closed))
+    mediation.close_case(database, third.case_id,
+                         mediation.OutcomeInput("调解成功", closed_on=closed))
+
+    # Still open, with a draft agreement whose amount must not be counted yet.
+    fourth = make_case(database, accepted_on=accepted_on,
+                       parties=[person(17), person(18, "被申请人")])
+    mediation.save_agreement(database, fourth.case_id, agreement(amount="999"))
+    return [first, second, third, fourth]

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import func, select
 
 from desktop.cli import main
 from desktop.db import Database
+from desktop.models import MediationCase
 from desktop.services.demo_data import generate_demo_data
 
 
@@ -31,9 +33,17 @@ def test_export_commands(sqlite_database: Database, sqlite_db_url: str, tmp_path
 
     disputes = tmp_path / "disputes.xlsx"
     assert main(["--db", sqlite_db_url, "export", "disputes", "--from", start, "--to", end,
-                 "--out", str(disputes)]) == 2
-    assert "调解案件模块未启用" in capsys.readouterr().err
-    assert not disputes.exists()
+                 "--out", str(disputes)]) == 0
+    with sqlite_database.read() as session:
+        cases = session.scalar(select(func.count(MediationCase.id)).where(
+            MediationCase.accepted_on >= date.fromisoformat(start),
+            MediationCase.accepted_on <= date.fromisoformat(end)))
+    assert cases
+    assert f"已导出矛盾纠纷排查化解台账（{start} 至 {end}，{cases} 条）" in capsys.readouterr().out
+    ws = openpyxl.load_workbook(disputes).active
+    assert ws.title == "矛盾纠纷排查化解台账"
+    assert ws["A3"].value == "序号" and ws.cell(3 + cases, 1).value == cases
+    assert ws.cell(4 + cases, 1).value == "合计"
 
     assert main(["--db", sqlite_db_url, "export", "visits", "--from", "2026-13-01", "--to", end,
                  "--out", str(out)]) == 2

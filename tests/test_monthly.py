@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -13,9 +14,21 @@ from sqlalchemy import select, update
 
 from desktop.db import Database
 from desktop.exports.monthly import export_monthly
-from desktop.models import Community, Grid, Referral, Room, Visit
+from desktop.models import (
+    Agreement,
+    Category,
+    Community,
+    FollowUp,
+    Grid,
+    JudicialConfirmation,
+    MediationCase,
+    Referral,
+    Room,
+    Staff,
+    Visit,
+)
 from desktop.services import reference
-from desktop.services.monthly import change, monthly_report
+from desktop.services.monthly import change, mediation_success_by_month, monthly_report
 from desktop.services.registers import Period
 from desktop.services.registration import SOURCES, RegistrationInput, register_visit
 from tests.factories import id_number
@@ -131,14 +144,16 @@ def test_centre_figures_match_independent_counts(database: Database) -> None:
         assert breakdown.figures[-1].value == total
 
 
-def test_mediation_figures_are_not_invented(database: Database) -> None:
+def test_escalations_are_not_invented(database: Database) -> None:
     with database.read() as session:
         report = monthly_report(session, Period.month(2026, 10))
-    assert not report.mediation_available
-    for figure in report.mediation:
-        assert figure.value is None and figure.note == "调解案件模块未启用"
-    assert report.figure("超时未办结（件）").value is None
-    assert any("并非为零" in note for note in report.notes)
+    for label in ("超时未办结（件）", "升级上报（件）"):
+        figure = report.figure(label)
+        assert figure.value is None and figure.note == "分流队列模块未提供超时、升级记录"
+    # Without cases there is no success rate (no base), but the counts are zero.
+    assert report.figure("受理数（件）").value == 0
+    assert report.figure("调解成功率（%）").value is None
+    assert report.figure("协议涉及金额（元）").value == 0
 
 
 def test_changes() -> None:
@@ -150,7 +165,10 @@ def test_changes() -> None:
 
 def test_monthly_workbook(database: Database, tmp_path: Path) -> None:
     _seed(database)
+    _seed_cases(database)
     now = _independent(database, *MONTHS["now"])
+    cases, cases_before, cases_year_ago = (_independent_mediation(database, *MONTHS[k])
+                                           for k in ("now", "before", "year_ago"))
     out = tmp_path / "月报.xlsx"
     export_monthly(database, Period.month(2026, 10), out)
     wb = openpyxl.load_workbook(out)
@@ -161,10 +179,32 @@ def test_monthly_workbook(database: Database, tmp_path: Path) -> None:
     assert [c.value for c in mediation[3]] == ["项目", "本期", "占比", "上期", "环比",
                                                "上年同期", "同比", "说明"]
     lines = {row[0]: row for row in mediation.iter_rows(min_row=4, values_only=True)}
-    for label in ("受理数（件）", "调解成功数（件）", "调解成功率（%）", "履行数（件）",
-                  "司法确认数（件）", "协议涉及金额（元）", "主动调解", "申请调解", "委托移送",
-                  "书面协议", "口头协议"):
-        assert lines[label][1:8] == ("—", None, "—", "—", "—", "—", "调解案件模块未启用"), label
+    for label, key in (("受理数（件）", "accepted"), ("结案数（件）", "closed"),
+                       ("调解成功数（件）", "succeeded"), ("履行数（件）", "performed"),
+                       ("司法确认数（件）", "judicial")):
+        line = lines[label]
+        assert (line[1], line[3], line[5]) == (cases[key], cases_before[key],
+                                               cases_year_ago[key]), label
+        base = cases_before[key]
+        assert line[4] == (f"{(cases[key] - base) / base * 100:+.1f}%"  # type: ignore[operator]
+                           if base else "—"), label
+        assert line[7] is None, label  # no "not available" note any more
+    assert lines["协议涉及金额（元）"][1] == pytest.approx(float(cases["amount"]))  # type: ignore[arg-type]
+    rate_now = round(cases["succeeded"] * 100 / cases["closed"], 1)  # type: ignore[operator]
+    rate_before = round(cases_before["succeeded"] * 100 / cases_before["closed"], 1)  # type: ignore[operator]
+    assert lines["调解成功率（%）"][1] == pytest.approx(rate_now)
+    assert lines["调解成功率（%）"][4] == f"{rate_now - rate_before:+.1f}个百分点"
+    by_source: Counter = cases["by_source"]  # type: ignore[assignment]
+    for label in ("主动调解", "申请调解", "委托移送"):
+        assert lines[label][1] == by_source[label], label
+        assert lines[label][2] == pytest.approx(by_source[label] / sum(by_source.values()))
+    forms: Counter = cases["forms"]  # type: ignore[assignment]
+    assert (lines["书面协议"][1], lines["口头协议"][1]) == (forms["书面协议"], forms["口头协议"])
+    notes = [row[0] for row in mediation.iter_rows(min_row=4, values_only=True)
+             if row[0] and "司法确认数：人民法院裁定确认调解协议有效的件数" in str(row[0])]
+    assert notes, "the 司法确认数 definition is printed"
+    flat = " ".join(str(v) for row in mediation.iter_rows(values_only=True) for v in row if v)
+    assert "调解案件模块未启用" not in flat
 
     centre = wb["综治中心来访统计"]
     lines = {row[0]: row for row in centre.iter_rows(min_row=4, values_only=True)}
@@ -179,3 +219,177 @@ def test_monthly_workbook(database: Database, tmp_path: Path) -> None:
     assert section_rows == ["一、总体情况", "二、按分流去向（人次）", "三、按社区（件）",
                             "四、按来源（件）", "五、按事项类别（件）"]
     assert centre.print_title_rows == "$3:$3"
+
+
+# -- 人民调解 figures ------------------------------------------------------------------------
+
+GROUP = {"当事人申请": "申请调解", "主动调解": "主动调解", "公安移交": "委托移送",
+         "法院委托": "委托移送", "政府部门指定": "委托移送"}
+
+
+def _seed_cases(database: Database) -> None:
+    """Cases accepted from August 2025 to November 2026 (so some cross a month's end), with
+    every outcome, both agreement forms, several follow-ups and 司法确认 in every state."""
+    rng = random.Random(11)
+    with database.write() as session:
+        categories = list(session.scalars(select(Category)))
+        mediator = Staff(name="调解员甲", role="mediator", active=True)
+        session.add(mediator)
+        session.flush()
+        seq = 0
+        for month_start in (date(2025, 9, 1), date(2025, 10, 1), date(2025, 11, 1),
+                            date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1),
+                            date(2026, 11, 1)):
+            for _ in range(rng.randint(8, 16)):
+                seq += 1
+                accepted = month_start + timedelta(days=rng.randint(0, 27))
+                outcome = rng.choice(["调解成功", "调解成功", "调解成功", "调解不成功",
+                                      "终止调解", None])
+                closed = accepted + timedelta(days=rng.randint(0, 40)) if outcome else None
+                case_ = MediationCase(
+                    case_no=f"（{accepted.year}）测人调字第{seq:04d}号", year=accepted.year,
+                    seq=seq, source=rng.choice(list(GROUP)),
+                    category=rng.choice(categories) if rng.random() < 0.9 else None,
+                    facts="测试纠纷", accepted_on=accepted,
+                    due_on=accepted + timedelta(days=30), outcome=outcome, closed_on=closed,
+                    mediators=[mediator],
+                )
+                session.add(case_)
+                if outcome != "调解成功" or closed is None:
+                    continue
+                amount = (Decimal(rng.randrange(1, 5000) * 10) / 4
+                          if rng.random() < 0.7 else None)
+                session.add(Agreement(case=case_, kind=rng.choice(["written", "oral"]),
+                                      amount=amount, signed_on=closed))
+                follow_at = closed
+                for _n in range(rng.randint(0, 3)):
+                    follow_at += timedelta(days=rng.randint(0, 20))
+                    done = rng.random() < 0.8
+                    session.add(FollowUp(
+                        case=case_, planned_on=follow_at, done_on=follow_at if done else None,
+                        performance=rng.choice(["已履行", "部分履行", "未履行"]) if done else None,
+                        satisfaction=rng.choice(["满意", "基本满意", "不满意"]) if done else None,
+                    ))
+                if rng.random() < 0.5:
+                    applied = closed + timedelta(days=rng.randint(1, 20))
+                    result = rng.choice(["确认有效", "确认有效", "驳回申请", None])
+                    session.add(JudicialConfirmation(
+                        case=case_, court="某某区人民法院", applied_on=applied, result=result,
+                        result_on=applied + timedelta(days=rng.randint(3, 30)) if result
+                        else None,
+                    ))
+
+
+def _month(day: date | None, year: int, month: int) -> bool:
+    return day is not None and (day.year, day.month) == (year, month)
+
+
+def _independent_mediation(database: Database, year: int, month: int) -> dict[str, object]:
+    """The 人民调解 figures of one month, counted over ORM objects in Python."""
+    with database.read() as session:
+        cases = list(session.scalars(select(MediationCase)))
+        accepted = [c for c in cases if _month(c.accepted_on, year, month)]
+        closed = [c for c in cases if c.outcome and _month(c.closed_on, year, month)]
+        succeeded = [c for c in closed if c.outcome == "调解成功"]
+
+        def latest_made(c: MediationCase) -> FollowUp | None:
+            made = [f for f in c.follow_ups if f.done_on is not None]
+            return max(made, key=lambda f: (f.done_on, f.id)) if made else None
+
+        performed = [c for c in succeeded
+                     if (f := latest_made(c)) is not None and f.performance == "已履行"]
+        confirmed = [j for j in session.scalars(select(JudicialConfirmation))
+                     if j.result == "确认有效" and _month(j.result_on, year, month)]
+        follow_ups = [f for f in session.scalars(select(FollowUp))
+                      if _month(f.done_on, year, month)]
+        return {
+            "accepted": len(accepted), "closed": len(closed), "succeeded": len(succeeded),
+            "performed": len(performed), "judicial": len(confirmed),
+            "amount": sum((c.agreement.amount or Decimal(0) for c in succeeded
+                           if c.agreement), Decimal(0)),
+            "by_source": Counter(GROUP[c.source] for c in accepted),
+            "by_type": Counter(c.category.name if c.category else "未分类" for c in accepted),
+            "forms": Counter({"written": "书面协议", "oral": "口头协议"}[c.agreement.kind]
+                             for c in succeeded if c.agreement),
+            "satisfaction": Counter(f.satisfaction for f in follow_ups),
+        }
+
+
+def test_mediation_figures_match_independent_counts(database: Database) -> None:
+    _seed_cases(database)
+    now, before, year_ago = (_independent_mediation(database, *MONTHS[k])
+                             for k in ("now", "before", "year_ago"))
+    assert now["accepted"] and before["accepted"] and year_ago["accepted"]
+    assert now["succeeded"] and now["performed"] and now["judicial"]
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 10))
+
+    def check(label: str, key: str) -> None:
+        figure = report.figure(label)
+        assert (figure.value, figure.previous, figure.last_year) == (
+            now[key], before[key], year_ago[key]), label
+        assert figure.note == ""
+        if before[key]:
+            assert figure.month_on_month == pytest.approx(
+                (float(now[key]) - float(before[key])) / float(before[key]))  # type: ignore[arg-type]
+        else:
+            assert figure.month_on_month is None
+        if year_ago[key]:
+            assert figure.year_on_year == pytest.approx(
+                (float(now[key]) - float(year_ago[key])) / float(year_ago[key]))  # type: ignore[arg-type]
+        else:
+            assert figure.year_on_year is None
+
+    check("受理数（件）", "accepted")
+    check("结案数（件）", "closed")
+    check("调解成功数（件）", "succeeded")
+    check("履行数（件）", "performed")
+    check("司法确认数（件）", "judicial")
+    check("协议涉及金额（元）", "amount")
+
+    success = report.figure("调解成功率（%）")
+    rates = [round(x["succeeded"] * 100 / x["closed"], 1)  # type: ignore[operator]
+             for x in (now, before, year_ago)]
+    assert (success.value, success.previous, success.last_year) == tuple(rates)
+    assert success.month_on_month == pytest.approx(rates[0] - rates[1])
+    assert success.year_on_year == pytest.approx(rates[0] - rates[2])
+
+    satisfaction = report.figure("回访满意率（%）")
+    counted: Counter = now["satisfaction"]  # type: ignore[assignment]
+    assert satisfaction.value == round(
+        (counted["满意"] + counted["基本满意"]) * 100 / sum(counted.values()), 1)
+
+    for title, key in (("按纠纷来源", "by_source"), ("按纠纷类型", "by_type"),
+                       ("按协议形式", "forms"), ("按回访满意度", "satisfaction")):
+        breakdown = report.breakdown(title)
+        wanted: Counter = now[key]  # type: ignore[assignment]
+        previous: Counter = before[key]  # type: ignore[assignment]
+        last_year: Counter = year_ago[key]  # type: ignore[assignment]
+        got = {f.label: f.value for f in breakdown.figures if f.label != "合计" and f.value}
+        assert got == dict(+wanted), title
+        total = sum(wanted.values())
+        for figure in breakdown.figures[:-1]:
+            assert figure.previous == previous.get(figure.label, 0), (title, figure.label)
+            assert figure.last_year == last_year.get(figure.label, 0), (title, figure.label)
+            if figure.value:
+                assert figure.share == pytest.approx(figure.value / total)
+        assert (breakdown.figures[-1].label, breakdown.figures[-1].value) == ("合计", total)
+    assert [f.label for f in report.breakdown("按纠纷来源").figures] == [
+        "主动调解", "申请调解", "委托移送", "合计"]
+    assert [f.label for f in report.breakdown("按协议形式").figures] == [
+        "书面协议", "口头协议", "合计"]
+
+
+def test_success_rate_by_month(database: Database) -> None:
+    _seed_cases(database)
+    with database.read() as session:
+        months = mediation_success_by_month(session, Period.month(2026, 11), 15)
+    assert [m for m, _v in months][:2] == ["2025-09", "2025-10"]
+    assert months[-1][0] == "2026-11"
+    for label, value in months:
+        year, month = int(label[:4]), int(label[5:])
+        counted = _independent_mediation(database, year, month)
+        if counted["closed"]:
+            assert value == round(counted["succeeded"] * 100 / counted["closed"], 1)  # type: ignore[operator]
+        else:
+            assert value is None

@@ -18,7 +18,6 @@ from desktop.exports.registers import VISIT_COLUMNS, export_register
 from desktop.models import Referral, Room, Staff, Visit
 from desktop.services import reference
 from desktop.services.demo_data import generate_demo_data
-from desktop.services.errors import FeatureUnavailableError
 from desktop.services.registers import Period
 from desktop.services.registration import RegistrationInput, register_visit
 from tests.factories import id_number
@@ -149,15 +148,6 @@ def test_visit_register_matches_database(database: Database, tmp_path: Path) -> 
     assert id_number(1) not in flat
     assert any(row[12] == "移交部门" and row[11] == "综合受理窗口" for row in data)
     assert any(row[13] == "王调解" for row in data)
-
-
-def test_dispute_register_needs_the_mediation_module(database: Database,
-                                                     tmp_path: Path) -> None:
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    with pytest.raises(FeatureUnavailableError, match="调解案件模块未启用"):
-        export_register(database, "disputes", Period.month(2026, 11), folder / "d.xlsx")
-    assert list(folder.iterdir()) == []
 
 
 def test_libreoffice_converts_the_register(sqlite_database: Database, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCharts import QHorizontalBarSeries, QLineSeries
+from PySide6.QtCharts import QBarSeries, QHorizontalBarSeries, QLineSeries
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
@@ -17,13 +17,14 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.exports import workbook
-from desktop.models import Staff, Visit
+from desktop.models import FollowUp, MediationCase, Staff, Visit
 from desktop.services.demo_data import generate_demo_data
 from desktop.services.imports import IMPORTS
-from desktop.services.registers import Period, count_visits
+from desktop.services.registers import Period, count_disputes, count_visits
 from desktop.views import dialogs, reports_page
 from desktop.views.main_window import MainWindow
 from desktop.views.reports_page import ReportsPage
+from tests.mediation_helpers import awkward_cases
 from tests.qt_helpers import show_active
 
 
@@ -52,9 +53,22 @@ def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Da
         last_30 = count_visits(session, Period(today - timedelta(days=29), today))
     assert page.tiles["visits"].value.text() == str(visits_today)
     assert page.tiles["waiting"].value.text().isdigit()
+    # An open case accepted 45 days ago is overdue; the tiles follow a refresh.
+    awkward_cases(sqlite_database, today - timedelta(days=45))
+    page.refresh()
+    with sqlite_database.read() as session:
+        cases = list(session.scalars(select(MediationCase)))
+        follow_ups = list(session.scalars(select(FollowUp)))
+    open_cases = [c for c in cases if c.outcome is None]
+    overdue = [c for c in open_cases if (today - c.accepted_on).days > 30]
+    due = [f for f in follow_ups if f.done_on is None and f.planned_on <= today]
+    assert open_cases and overdue and due
+    assert page.tiles["cases_open"].value.text() == str(len(open_cases))
+    assert page.tiles["cases_overdue"].value.text() == str(len(overdue))
+    assert page.tiles["cases_overdue"].note.text() == "超过30日调解期限"
+    assert page.tiles["follow_ups"].value.text() == str(len(due))
     for key in ("cases_open", "cases_overdue", "follow_ups"):
-        assert page.tiles[key].value.text() == "—"
-        assert page.tiles[key].note.text() == "调解案件模块未启用"
+        assert "未启用" not in page.tiles[key].note.text()
     assert page.rooms_table.rowCount() == 6
     assert page.rooms_table.item(1, 0).text() == "矛盾纠纷调解室"
 
@@ -65,8 +79,27 @@ def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Da
     (bars,) = page.category_chart.chart().series()
     assert isinstance(bars, QHorizontalBarSeries)
     assert 0 < bars.barSets()[0].count() <= 10
-    assert page.success_chart.chart().series() == []
-    assert "暂无调解数据" in page.success_chart.chart().title()
+    (success,) = page.success_chart.chart().series()
+    assert isinstance(success, QBarSeries)
+    (rates,) = success.barSets()
+    assert rates.count() == 12
+    months = []  # the last 12 months, oldest first
+    year, month = today.year, today.month
+    for _ in range(12):
+        months.insert(0, (year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    labels = page.success_chart.chart().axes(Qt.Orientation.Horizontal)[0].categories()
+    assert labels == [f"{m}月" for _y, m in months]
+    for i, (year, month) in enumerate(months):
+        label = f"{year}-{month:02d}"
+        closed = [c for c in cases if c.outcome and f"{c.closed_on:%Y-%m}" == label]
+        succeeded = [c for c in closed if c.outcome == "调解成功"]
+        expected = round(len(succeeded) * 100 / len(closed), 1) if closed else 0.0
+        assert rates.at(i) == pytest.approx(expected), label
+    assert any(rates.at(i) > 0 for i in range(12))
+    first, last = months[0], months[-1]
+    assert page.success_chart.chart().title() == (
+        f"调解成功率（{first[0]}-{first[1]:02d} 至 {last[0]}-{last[1]:02d}，%）")
     image = page.grab().toImage()
     assert not image.isNull() and image.width() > 600
 
@@ -83,8 +116,8 @@ def test_export_visit_register_from_the_page(qtbot: QtBot, page: ReportsPage,
     out.parent.mkdir()
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
     page.export_from.setDate(page.export_from.date().addDays(-60))
-    assert not page.export_disputes_button.isEnabled()
-    assert "调解案件模块未启用" in page.disputes_note.text()
+    assert page.export_disputes_button.isEnabled()
+    assert "未启用" not in page.disputes_note.text()
     qtbot.mouseClick(page.export_visits_button, Qt.MouseButton.LeftButton)
     _wait_for_task(qtbot, page)
     saved = out.with_suffix(".xlsx")
@@ -94,6 +127,24 @@ def test_export_visit_register_from_the_page(qtbot: QtBot, page: ReportsPage,
     ws = openpyxl.load_workbook(saved).active
     assert ws.max_row == 3 + total + 2  # title, subtitle, header; totals and note
     assert page.export_visits_button.isEnabled()
+
+
+def test_export_dispute_register_from_the_page(qtbot: QtBot, page: ReportsPage,
+                                              sqlite_database: Database, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "纠纷台账.xlsx"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
+    page.export_from.setDate(page.export_from.date().addDays(-90))
+    qtbot.mouseClick(page.export_disputes_button, Qt.MouseButton.LeftButton)
+    _wait_for_task(qtbot, page)
+    with sqlite_database.read() as session:
+        total = count_disputes(session, page.export_period())
+    assert total > 0
+    assert page.export_status.text().startswith(f"已导出矛盾纠纷排查化解台账（{total} 行）")
+    ws = openpyxl.load_workbook(out).active
+    assert ws.title == "矛盾纠纷排查化解台账"
+    assert ws.max_row == 3 + total + 2
+    assert page.export_disputes_button.isEnabled()
 
 
 def test_export_monthly_from_the_page(qtbot: QtBot, page: ReportsPage, tmp_path: Path,

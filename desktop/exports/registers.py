@@ -50,20 +50,19 @@ VISIT_COLUMNS: Sequence[Column] = (
     Column("经办人", 9, "handler", align="center"),
 )
 
-# Filled in as soon as the mediation module provides registers.dispute_register_rows.
 DISPUTE_COLUMNS: Sequence[Column] = (
     Column("序号", 6, "seq", kind="int", align="center"),
-    Column("案号", 22, "case_no", align="center", total="count", total_format='"共"0"件"'),
-    Column("当事人", 18, "parties", wrap=True),
+    Column("案号", 20, "case_no", align="center", total="count", total_format='"共"0"件"'),
+    Column("当事人", 22, "parties", wrap=True),
     Column("纠纷类型", 11, "category", wrap=True),
-    Column("纠纷事实", 40, "facts", wrap=True),
+    Column("纠纷事实", 34, "facts", wrap=True),
     Column("调解员", 12, "mediators", wrap=True),
     Column("受理日期", 11, "accepted_on", kind="date", align="center"),
     Column("结案日期", 11, "closed_on", kind="date", align="center"),
-    Column("调解结果", 11, "outcome", align="center"),
+    Column("调解结果", 12, "outcome", align="center", wrap=True),
     Column("协议金额（元）", 13, "agreement_amount", kind="money", align="right",
            total="sum"),
-    Column("回访情况", 16, "follow_up", wrap=True),
+    Column("回访情况", 21, "follow_up", wrap=True),
 )
 
 
@@ -89,6 +88,8 @@ REGISTERS: dict[str, RegisterDefinition] = {
     "disputes": RegisterDefinition(
         "disputes", "矛盾纠纷排查化解台账", DISPUTE_COLUMNS, registers.count_disputes,
         registers.dispute_register_rows,
+        notes=("注：按受理日期列出本期受理的案件；协议金额仅列调解成功案件协议约定的金额；"
+               "回访情况为最近一次回访的履行情况和满意度，尚未回访的列出计划回访日期。",),
     ),
 }
 

@@ -24,6 +24,7 @@ place only when complete: a cancelled or failed export leaves no file behind.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shutil
 import tempfile
@@ -204,6 +205,28 @@ def _clean(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+# Points per line of the 10-point data font, for rows whose text wraps.
+DATA_LINE_HEIGHT = 13.5
+# Rows taller than this many lines are cut (the cell keeps all its text).
+MAX_ROW_LINES = 12
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped column ``width`` characters wide.
+
+    A Chinese character is as wide as two digits; a little of the width goes
+    to the cell's margins.
+    """
+    usable = max(width - 1.5, 1.0)
+    lines = 0
+    for part in text.split("\n"):
+        units = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in part)
+        lines += max(1, math.ceil(units / usable))
+        if lines >= MAX_ROW_LINES:
+            return MAX_ROW_LINES
+    return max(lines, 1)
+
+
 def _cell_xml(ref: str, style: str, value: Any, epoch: Any) -> str:
     """One ``<c>`` element as text: what openpyxl's cell writer emits, without its overhead."""
     kind = type(value)
@@ -278,6 +301,7 @@ class _SheetWriter:
         self.style_ids = [self.styles.data(c) for c in self.columns]
         self.missing = [c.missing for c in self.columns]
         self.sum_columns = [j for j, c in enumerate(self.columns) if c.total == "sum"]
+        self.wrap_columns = [(j, c.width) for j, c in enumerate(self.columns) if c.wrap]
         self.epoch = wb.epoch
         self.row_idx = 0
         self.data_rows = 0
@@ -362,7 +386,14 @@ class _SheetWriter:
             if value is None and missing[j] is not None:
                 value = missing[j]
             cells.append(_cell_xml(letters[j] + r, styles[j], value, epoch))
-        self._emit(cells)
+        lines = 1
+        for j, width in self.wrap_columns:
+            value = values[j]
+            if type(value) is str and value:
+                lines = max(lines, text_lines(value, width))
+        # Spreadsheets do not all size rows to wrapped text when they open a file
+        # (LibreOffice keeps the default height), so a row that wraps says how tall it is.
+        self._emit(cells, lines * DATA_LINE_HEIGHT + 2 if lines > 1 else None)
         self.data_rows += 1
 
     def write_section(self, text: str) -> None:

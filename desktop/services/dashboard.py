@@ -1,7 +1,8 @@
 """The figures of the 台账统计 dashboard: today at a glance, and the charts' series.
 
-Case figures (open, overdue, follow-ups due) need the mediation case models;
-until they land their functions return ``None`` and the page shows "—".
+Case figures (open, overdue, follow-ups due) use the mediation room's own
+definitions (:func:`desktop.services.mediation.case_counts`,
+:func:`desktop.services.mediation.count_due_follow_ups`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Category, Referral, Room, Visit
+from desktop.services import mediation
 from desktop.services.monthly import NO_CATEGORY, mediation_success_by_month
 from desktop.services.registers import Period
 
@@ -34,26 +36,27 @@ class TodayOverview:
     rooms: list[RoomToday]
     waiting: int
     average_wait_minutes: float | None  # from ticket to call, of those called today
-    cases_open: int | None
-    cases_overdue: int | None
-    follow_ups_due: int | None
+    cases_open: int
+    cases_overdue: int
+    follow_ups_due: int
 
 
-# -- case figures: filled in when the mediation case models land -------------------------------
+# -- case figures: the mediation room's own definitions ------------------------------------------
+# (centre-wide: the community filter narrows the visit figures, not the cases)
 
-def cases_open(session: Session, day: date) -> int | None:
-    """调解案件 accepted and not closed."""
-    return None
-
-
-def cases_overdue(session: Session, day: date) -> int | None:
-    """Open 调解案件 past their time limit (调解期限)."""
-    return None
+def cases_open(session: Session, day: date) -> int:
+    """调解案件 accepted and not closed (the case list's 办理中)."""
+    return mediation.case_counts(session, today=day)["open"]
 
 
-def follow_ups_due(session: Session, day: date) -> int | None:
-    """回访 due by ``day`` and not done."""
-    return None
+def cases_overdue(session: Session, day: date) -> int:
+    """Open 调解案件 past their time limit (调解期限, 30 days; the case list's 已超期)."""
+    return mediation.case_counts(session, today=day)["overdue"]
+
+
+def follow_ups_due(session: Session, day: date) -> int:
+    """回访 planned on or before ``day`` and not done."""
+    return mediation.count_due_follow_ups(session, today=day)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -113,10 +116,11 @@ def today_overview(session: Session, day: date, *, community_id: int | None = No
                   _mean(waits.get(room_id, [])))
         for room_id, counts in per_room.items() if room_id in names or counts[0]
     ]
+    cases = mediation.case_counts(session, today=day)
     return TodayOverview(
         day=day, visits=int(visits), visitors=int(visitors), rooms=room_rows,
         waiting=sum(r.waiting for r in room_rows), average_wait_minutes=_mean(all_waits),
-        cases_open=cases_open(session, day), cases_overdue=cases_overdue(session, day),
+        cases_open=cases["open"], cases_overdue=cases["overdue"],
         follow_ups_due=follow_ups_due(session, day),
     )
 
@@ -154,5 +158,6 @@ def visits_by_category(session: Session, period: Period, *, community_id: int | 
 
 def success_rate_by_month(session: Session, period: Period, months: int = 12
                           ) -> list[tuple[str, float | None]]:
-    """调解成功率 per month up to ``period``'s last month; empty without the mediation module."""
+    """调解成功率 (%) per month up to ``period``'s last month (``None`` for a month with no
+    closed case)."""
     return mediation_success_by_month(session, period, months)

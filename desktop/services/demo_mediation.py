@@ -69,6 +69,13 @@ CLAUSES: dict[str, list[str]] = {
     "消费": ["被申请人于三日内为申请人办理退货，并退还货款{amount}元。"],
     "合同债务": ["被申请人分三期向申请人偿还借款{amount}元，最后一期于{deadline}前付清。"],
 }
+# How a case came in, from the visit's source (most are the parties' own application).
+CASE_SOURCES = {
+    "网格员上报": ("主动调解", "网格员排查发现"),
+    "上级转办": ("政府部门指定", "街道办事处交办"),
+    "部门移送": ("公安移交", "派出所移交"),
+    "12345热线": ("政府部门指定", "12345热线转办"),
+}
 DEFAULT_CLAUSES = ["双方就上述纠纷达成和解，今后互不追究。"]
 RECORDS = [
     "调解员分别听取了双方陈述，核实了相关证据材料，向双方释明了相关法律规定。",
@@ -115,8 +122,8 @@ def generate_cases(ctx: DemoContext) -> None:
         categories = dict(session.execute(select(Category.id, Category.name)).all())
         stmt = (
             select(Visit.id, Referral.id, Visit.visited_at, Visit.category_id, Visit.summary,
-                   Visit.request, Person.id, Person.name, Person.gender, Person.id_number,
-                   Person.phone, Person.address, Referral.result)
+                   Visit.request, Visit.source, Person.id, Person.name, Person.gender,
+                   Person.id_number, Person.phone, Person.address, Referral.result)
             .join(Referral, Referral.visit_id == Visit.id)
             .join(Room, Room.id == Referral.room_id)
             .join(Person, Person.id == Visit.person_id)
@@ -146,8 +153,8 @@ def generate_cases(ctx: DemoContext) -> None:
         ctx.summary.add("回访", len(rows.get(FollowUp, [])))
         rows.clear()
 
-    for (visit_id, referral_id, visited_at, category_id, summary, request, person_id, name,
-         gender, id_number, phone, address, _result) in chosen:
+    for (visit_id, referral_id, visited_at, category_id, summary, request, visit_source,
+         person_id, name, gender, id_number, phone, address, _result) in chosen:
         accepted = min(visited_at.date() + timedelta(days=rng.choice([0, 0, 0, 1, 2])), today)
         key = f"case:{accepted.year}"
         counters[key] = counters.get(key, 0) + 1
@@ -164,12 +171,13 @@ def generate_cases(ctx: DemoContext) -> None:
                 reason, guided = "双方分歧较大，未能达成一致", rng.choice(["诉讼", "仲裁", "行政"])
             elif outcome == "终止调解":
                 reason = "一方当事人明确拒绝继续调解"
+        source, detail = CASE_SOURCES.get(visit_source or "", ("当事人申请", "综治中心接待分流"))
         team = rng.sample(mediators, k=min(len(mediators), rng.choice([1, 1, 2])))
         recorder = rng.choice([m for m in mediators + others if m not in team] or team)
         add(MediationCase, {
             "id": case_id, "case_no": format_case_no(accepted.year, short, seq),
             "year": accepted.year, "seq": seq, "visit_id": visit_id, "referral_id": referral_id,
-            "source": "当事人申请", "source_detail": "综治中心接待分流",
+            "source": source, "source_detail": detail,
             "category_id": category_id, "facts": summary,
             "matters": request or "请求依法调解", "recorder_id": recorder,
             "accepted_on": accepted, "due_on": accepted + timedelta(days=TIME_LIMIT_DAYS),

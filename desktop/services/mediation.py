@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -1097,6 +1098,17 @@ def update_follow_up(database: Database, follow_up_id: int, data: FollowUpInput)
         _apply_follow_up(row, data)
 
 
+def _due_follow_up_filter(day: date, within_days: int = 0) -> list[Any]:
+    return [FollowUp.done_on.is_(None), FollowUp.planned_on <= day + timedelta(days=within_days)]
+
+
+def count_due_follow_ups(session: Session, *, today: date | None = None,
+                         within_days: int = 0) -> int:
+    """How many follow-ups :func:`due_follow_ups` lists."""
+    return int(session.scalar(select(func.count(FollowUp.id))
+                              .where(*_due_follow_up_filter(_today(today), within_days))) or 0)
+
+
 def due_follow_ups(session: Session, *, today: date | None = None,
                    within_days: int = 0) -> list[DueFollowUp]:
     """Follow-ups planned up to today (+ ``within_days``) and not yet done, oldest first."""
@@ -1104,8 +1116,7 @@ def due_follow_ups(session: Session, *, today: date | None = None,
     rows = session.execute(
         select(FollowUp.id, MediationCase.id, MediationCase.case_no, FollowUp.planned_on)
         .join(MediationCase, MediationCase.id == FollowUp.case_id)
-        .where(FollowUp.done_on.is_(None),
-               FollowUp.planned_on <= day + timedelta(days=within_days))
+        .where(*_due_follow_up_filter(day, within_days))
         .order_by(FollowUp.planned_on, FollowUp.id)
     ).all()
     titles = _titles(session, [r[1] for r in rows])

@@ -3,14 +3,10 @@
 Every figure is computed for the month, the month before (环比) and the same
 month a year earlier (同比) by the same function, so the three always agree.
 
-Two groups of figures depend on modules this build does not have yet; their
-functions are here, named after the figure, and return ``None`` (shown as
-"—" with a note) rather than an invented number:
-
-* the mediation figures (``mediation_accepted`` … ``mediation_satisfaction``)
-  need the mediation case models;
-* overdue and escalated items (``escalation_counts``) need the reception
-  queue's escalations.
+Overdue and escalated items (``escalation_counts``) need the reception
+queue's escalations, which this build does not record yet: that function
+returns ``None`` (shown as "—" with a note) rather than an invented number.
+A figure with no base (a rate over zero cases) is ``None`` as well.
 """
 
 from __future__ import annotations
@@ -20,14 +16,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from desktop.models import Category, Community, Referral, Room, Visit
-from desktop.services.registers import (
-    FINISHED_STATUSES,
-    MEDIATION_UNAVAILABLE,
-    Period,
+from desktop.models import (
+    Agreement,
+    Category,
+    Community,
+    FollowUp,
+    JudicialConfirmation,
+    MediationCase,
+    Referral,
+    Room,
+    Visit,
 )
+from desktop.services.registers import FINISHED_STATUSES, Period
 from desktop.services.registration import SOURCES
 from desktop.services.settings import load_settings
 
@@ -100,7 +102,6 @@ class MonthlyReport:
     previous: Period
     last_year: Period
     centre_name: str
-    mediation_available: bool
     mediation: list[Figure]
     mediation_breakdowns: list[Breakdown]
     centre: list[Figure]
@@ -120,51 +121,149 @@ class MonthlyReport:
         raise KeyError(title)
 
 
-# -- mediation figures: filled in when the mediation case models land -----------------------
+# -- 人民调解 figures ----------------------------------------------------------------------------
+#
+# Which date puts a case in a period:
+#   受理数, by source, by type ........ accepted_on (受理日期)
+#   调解成功数, 结案数, 成功率, 履行数,
+#   协议涉及金额, 协议形式 ............. closed_on (结案日期) of the cases closed in the period
+#   司法确认数 ........................ result_on of the confirmations 确认有效 (裁定日期)
+#   回访满意度 ........................ done_on of the follow-ups made (回访日期)
 
-def mediation_accepted(session: Session, period: Period) -> int | None:
-    """受理数: disputes accepted for mediation in ``period``."""
-    return None
-
-
-def mediation_succeeded(session: Session, period: Period) -> int | None:
-    """调解成功数: disputes of ``period`` closed with an agreement."""
-    return None
-
-
-def mediation_performed(session: Session, period: Period) -> int | None:
-    """履行数: agreements of ``period`` the parties have performed."""
-    return None
-
-
-def judicial_confirmations(session: Session, period: Period) -> int | None:
-    """司法确认数: agreements of ``period`` confirmed by a court."""
-    return None
-
-
-def agreement_amount(session: Session, period: Period) -> Decimal | None:
-    """协议涉及金额 (元) of the agreements of ``period``."""
-    return None
+SUCCESS = "调解成功"
+SATISFACTION_LEVELS = ["满意", "基本满意", "不满意"]
+PERFORMED = "已履行"
+CONFIRMED = "确认有效"
+# The case sources (desktop.services.mediation.SOURCES) as the MoJ form groups them.
+SOURCE_GROUPS = {
+    "当事人申请": "申请调解",
+    "主动调解": "主动调解",
+    "公安移交": "委托移送",
+    "法院委托": "委托移送",
+    "政府部门指定": "委托移送",
+}
+AGREEMENT_FORM_NAMES = {"written": "书面协议", "oral": "口头协议"}
 
 
-def mediation_by_source(session: Session, period: Period) -> dict[str, int] | None:
+def _accepted_in(period: Period):  # type: ignore[no-untyped-def]
+    return (MediationCase.accepted_on >= period.start) & (MediationCase.accepted_on <= period.end)
+
+
+def _closed_in(period: Period):  # type: ignore[no-untyped-def]
+    return (MediationCase.closed_on >= period.start) & (MediationCase.closed_on <= period.end)
+
+
+def mediation_accepted(session: Session, period: Period) -> int:
+    """受理数: disputes accepted (受理) for mediation in ``period``."""
+    return int(session.scalar(select(func.count(MediationCase.id))
+                              .where(_accepted_in(period))) or 0)
+
+
+def mediation_closed(session: Session, period: Period) -> int:
+    """结案数: disputes closed in ``period`` with any outcome (the base of the success rate)."""
+    return int(session.scalar(select(func.count(MediationCase.id))
+                              .where(MediationCase.outcome.is_not(None), _closed_in(period)))
+               or 0)
+
+
+def mediation_succeeded(session: Session, period: Period) -> int:
+    """调解成功数: disputes closed in ``period`` as 调解成功."""
+    return int(session.scalar(select(func.count(MediationCase.id))
+                              .where(MediationCase.outcome == SUCCESS, _closed_in(period)))
+               or 0)
+
+
+def mediation_performed(session: Session, period: Period) -> int:
+    """履行数: the 调解成功 cases of ``period`` whose latest follow-up made says 已履行."""
+    later = aliased(FollowUp)
+    newer = (
+        select(later.id)
+        .where(later.case_id == FollowUp.case_id, later.done_on.is_not(None),
+               (later.done_on > FollowUp.done_on)
+               | ((later.done_on == FollowUp.done_on) & (later.id > FollowUp.id)))
+        .exists()
+    )
+    return int(session.scalar(
+        select(func.count(func.distinct(MediationCase.id)))
+        .join(FollowUp, FollowUp.case_id == MediationCase.id)
+        .where(MediationCase.outcome == SUCCESS, _closed_in(period),
+               FollowUp.done_on.is_not(None), FollowUp.performance == PERFORMED, ~newer)
+    ) or 0)
+
+
+def judicial_confirmations(session: Session, period: Period) -> int:
+    """司法确认数: agreements a court confirmed (确认有效) with a ruling dated in ``period``."""
+    return int(session.scalar(
+        select(func.count(JudicialConfirmation.id))
+        .where(JudicialConfirmation.result == CONFIRMED,
+               JudicialConfirmation.result_on >= period.start,
+               JudicialConfirmation.result_on <= period.end)
+    ) or 0)
+
+
+def agreement_amount(session: Session, period: Period) -> Decimal:
+    """协议涉及金额 (元): the agreements of the cases closed as 调解成功 in ``period``."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(Agreement.amount), 0))
+        .join(MediationCase, MediationCase.id == Agreement.case_id)
+        .where(MediationCase.outcome == SUCCESS, _closed_in(period))
+    )
+    return Decimal(str(total or 0)).quantize(Decimal("0.01"))
+
+
+def mediation_by_source(session: Session, period: Period) -> dict[str, int]:
     """受理数 by 主动调解 / 申请调解 / 委托移送."""
-    return None
+    out = dict.fromkeys(MEDIATION_SOURCES, 0)
+    for source, n in session.execute(
+        select(MediationCase.source, func.count(MediationCase.id))
+        .where(_accepted_in(period)).group_by(MediationCase.source)
+    ):
+        group = SOURCE_GROUPS.get(source or "", "申请调解")
+        out[group] += int(n)
+    return out
 
 
-def mediation_by_type(session: Session, period: Period) -> dict[str, int] | None:
+def mediation_by_type(session: Session, period: Period) -> dict[str, int]:
     """受理数 by 纠纷类型 (the category of the dispute)."""
-    return None
+    return {
+        (name or NO_CATEGORY): int(n) for name, n in session.execute(
+            select(Category.name, func.count(MediationCase.id))
+            .select_from(MediationCase)
+            .outerjoin(Category, Category.id == MediationCase.category_id)
+            .where(_accepted_in(period)).group_by(Category.name)
+        )
+    }
 
 
-def agreement_forms(session: Session, period: Period) -> dict[str, int] | None:
-    """调解成功数 by 书面协议 / 口头协议."""
-    return None
+def agreement_forms(session: Session, period: Period) -> dict[str, int]:
+    """调解成功数 by 书面协议 / 口头协议 (cases closed as 调解成功 in ``period``)."""
+    out = dict.fromkeys(AGREEMENT_FORMS, 0)
+    for kind, n in session.execute(
+        select(Agreement.kind, func.count(Agreement.id))
+        .join(MediationCase, MediationCase.id == Agreement.case_id)
+        .where(MediationCase.outcome == SUCCESS, _closed_in(period)).group_by(Agreement.kind)
+    ):
+        out[AGREEMENT_FORM_NAMES.get(kind, kind)] = out.get(
+            AGREEMENT_FORM_NAMES.get(kind, kind), 0) + int(n)
+    return out
 
 
-def mediation_satisfaction(session: Session, period: Period) -> float | None:
-    """满意率 (%) of the follow-up visits (回访) of ``period``."""
-    return None
+def mediation_satisfaction(session: Session, period: Period) -> dict[str, int]:
+    """The follow-ups (回访) made in ``period`` by the parties' 满意 / 基本满意 / 不满意."""
+    out = dict.fromkeys(SATISFACTION_LEVELS, 0)
+    for level, n in session.execute(
+        select(FollowUp.satisfaction, func.count(FollowUp.id))
+        .where(FollowUp.done_on >= period.start, FollowUp.done_on <= period.end,
+               FollowUp.satisfaction.in_(SATISFACTION_LEVELS))
+        .group_by(FollowUp.satisfaction)
+    ):
+        out[str(level)] = int(n)
+    return out
+
+
+def satisfaction_rate(counts: dict[str, int]) -> float | None:
+    """满意率 (%): 满意 and 基本满意 of all the follow-ups that gave an answer."""
+    return rate(counts.get("满意", 0) + counts.get("基本满意", 0), sum(counts.values()))
 
 
 # -- escalations: filled in when the reception queue records them ---------------------------
@@ -290,26 +389,34 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
 
     # 人民调解
     accepted = three(mediation_accepted)
+    closed = three(mediation_closed)
     succeeded = three(mediation_succeeded)
-    available = accepted[0] is not None
-    note = "" if available else MEDIATION_UNAVAILABLE
-    success_rate = tuple(rate(s, a) for s, a in zip(succeeded, accepted, strict=True))
+    success_rate = tuple(rate(s, c) for s, c in zip(succeeded, closed, strict=True))
+    satisfaction = [mediation_satisfaction(session, p) for p in periods]
+    satisfied = tuple(satisfaction_rate(x) for x in satisfaction)
     mediation = [
-        _figure("受理数（件）", accepted, note=note),
-        _figure("调解成功数（件）", succeeded, note=note),
-        _figure("调解成功率（%）", success_rate, kind="rate", note=note),
-        _figure("履行数（件）", three(mediation_performed), note=note),
-        _figure("司法确认数（件）", three(judicial_confirmations), note=note),
-        _figure("协议涉及金额（元）", three(agreement_amount), kind="money", note=note),
-        _figure("回访满意率（%）", three(mediation_satisfaction), kind="rate", note=note),
+        _figure("受理数（件）", accepted),
+        _figure("结案数（件）", closed),
+        _figure("调解成功数（件）", succeeded),
+        _figure("调解成功率（%）", success_rate, kind="rate"),
+        _figure("履行数（件）", three(mediation_performed)),
+        _figure("司法确认数（件）", three(judicial_confirmations)),
+        _figure("协议涉及金额（元）", three(agreement_amount), kind="money"),
+        _figure("回访满意率（%）", satisfied, kind="rate"),
     ]
+    by_type = [mediation_by_type(session, p) for p in periods]
+    type_labels = sorted(by_type[0], key=lambda k: (-by_type[0][k], k))
+    type_labels += sorted((set(by_type[1]) | set(by_type[2])) - set(type_labels))
+    by_source = [mediation_by_source(session, p) for p in periods]
+    forms = [agreement_forms(session, p) for p in periods]
     mediation_breakdowns = [
-        _optional_breakdown("按纠纷来源", MEDIATION_SOURCES,
-                            [mediation_by_source(session, p) for p in periods]),
-        _optional_breakdown("按纠纷类型", None,
-                            [mediation_by_type(session, p) for p in periods]),
-        _optional_breakdown("按协议形式", AGREEMENT_FORMS,
-                            [agreement_forms(session, p) for p in periods]),
+        _breakdown(title, labels, values[0], values[1], values[2])
+        for title, labels, values in (
+            ("按纠纷来源", MEDIATION_SOURCES, by_source),
+            ("按纠纷类型", type_labels, by_type),
+            ("按协议形式", AGREEMENT_FORMS, forms),
+            ("按回访满意度", SATISFACTION_LEVELS, satisfaction),
+        )
     ]
 
     # 综治中心
@@ -334,7 +441,7 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
                 note=esc_note),
         _figure("升级上报（件）", tuple(e.escalated if e else None for e in escalations),
                 note=esc_note),
-        _figure("回访满意率（%）", three(mediation_satisfaction), kind="rate", note=note),
+        _figure("回访满意率（%）", satisfied, kind="rate"),
     ]
     centre_breakdowns = []
     for title, attr, kind in (("按分流去向（人次）", "by_room", "room"),
@@ -349,47 +456,35 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
         "环比：与上一期（上月）相比；同比：与上年同期相比。计数的变化为增减百分比，"
         "比率的变化为增减百分点；基数为0时不计算。",
         "办结率 = 本期分流中已办结（含转办、未到）的人次 ÷ 本期分流人次。",
+        "受理数及按来源、按类型的分布以受理日期计；结案数、调解成功数、履行数、协议涉及金额和"
+        "协议形式以结案日期计；调解成功率 = 调解成功数 ÷ 结案数（含调解不成功、终止调解）。",
+        "履行数：本期调解成功的案件中，最近一次回访记录为“已履行”的件数（随后续回访更新）。"
+        "司法确认数：人民法院裁定确认调解协议有效的件数，以裁定日期计；已申请尚未裁定的不计。",
+        "回访满意率 = 本期回访中“满意”和“基本满意”的次数 ÷ 作出评价的回访次数。",
     ]
-    if not available:
-        notes.append(f"{MEDIATION_UNAVAILABLE}：人民调解各项数据暂无法统计，表中以“—”表示，"
-                     "并非为零。")
     if esc_note:
         notes.append(f"{ESCALATION_UNAVAILABLE}：超时、升级数据暂以“—”表示。")
     return MonthlyReport(
         period=period, previous=periods[1], last_year=periods[2],
         centre_name=load_settings(session).centre_name,
-        mediation_available=available, mediation=mediation,
+        mediation=mediation,
         mediation_breakdowns=mediation_breakdowns, centre=centre,
         centre_breakdowns=centre_breakdowns, notes=notes,
     )
-
-
-def _optional_breakdown(title: str, labels: list[str] | None,
-                        values: list[dict[str, int] | None]) -> Breakdown:
-    now, before, year_ago = values
-    if now is None:
-        rows = [Figure(label, None, note=MEDIATION_UNAVAILABLE) for label in labels or []]
-        return Breakdown(title, rows, note=MEDIATION_UNAVAILABLE)
-    if labels is None:
-        labels = sorted(now, key=lambda k: -now[k])
-        labels += sorted(set(before or {}) | set(year_ago or {}) - set(labels))
-    return _breakdown(title, labels, now, before or {}, year_ago or {})
 
 
 def mediation_success_by_month(session: Session, last: Period, months: int = 12
                                ) -> list[tuple[str, float | None]]:
     """调解成功率 (%) of each of the ``months`` months ending with ``last``'s month.
 
-    Empty while the mediation module is not enabled (the chart says so).
+    A month without closed cases has no rate (``None``).
     """
     out: list[tuple[str, float | None]] = []
     year, month = last.end.year, last.end.month
     for _ in range(months):
         p = Period.month(year, month)
-        accepted = mediation_accepted(session, p)
-        if accepted is None:
-            return []
-        out.append((f"{year}-{month:02d}", rate(mediation_succeeded(session, p), accepted)))
+        out.append((f"{year}-{month:02d}",
+                    rate(mediation_succeeded(session, p), mediation_closed(session, p))))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     out.reverse()
     return out

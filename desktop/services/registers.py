@@ -5,9 +5,8 @@ Each register is a pair of functions: ``count_*(session, period)`` and
 plain columns with joins and stream them (``yield_per``; a server-side cursor
 on PostgreSQL), so a register of a million visits never builds ORM objects.
 
-The 矛盾纠纷排查化解台账 needs the mediation case models, which this build
-does not have yet: its row type is fixed here (the export's column spec uses
-it), and its two functions say plainly that the module is not enabled.
+The 矛盾纠纷排查化解台账 streams the cases the same way and looks up their
+parties, mediators and follow-ups once per batch of cases.
 """
 
 from __future__ import annotations
@@ -22,8 +21,22 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from desktop.models import Category, Community, Grid, Person, Referral, Room, Staff, Visit
-from desktop.services.errors import FeatureUnavailableError, ValidationError
+from desktop.models import (
+    Agreement,
+    CaseParty,
+    Category,
+    Community,
+    FollowUp,
+    Grid,
+    MediationCase,
+    Person,
+    Referral,
+    Room,
+    Staff,
+    Visit,
+    case_mediator,
+)
+from desktop.services.errors import ValidationError
 from desktop.services.validation import mask_id_number
 
 # Rows fetched per round trip. Kept small on purpose: a batch of a few hundred
@@ -32,8 +45,6 @@ from desktop.services.validation import mask_id_number
 # 2000-row batches every batch was promoted to the oldest generation and full
 # collections froze the window for 100-160 ms at a time during an export.
 STREAM_BATCH = 100
-
-MEDIATION_UNAVAILABLE = "调解案件模块未启用"
 
 # Status of a referral (and, when done, its result) as the register prints it.
 REFERRAL_STATUS_TEXT = {
@@ -207,36 +218,132 @@ def visit_register_rows(
         )
 
 
-# -- 矛盾纠纷排查化解台账 (needs the mediation case models) ------------------------------------
+# -- 矛盾纠纷排查化解台账 -------------------------------------------------------------------
+
+OPEN_CASE_TEXT = "调解中"
+AGREEMENT_KIND_TEXT = {"written": "书面协议", "oral": "口头协议"}
+SUCCESS = "调解成功"
+
 
 class DisputeRegisterRow(NamedTuple):
-    """One dispute as the 矛盾纠纷排查化解台账 prints it (filled by the mediation module)."""
+    """One dispute as the 矛盾纠纷排查化解台账 prints it."""
 
     seq: int
     case_no: str
-    parties: str  # 申请人／被申请人, names joined
+    parties: str  # 申请人：…\n被申请人：…
     category: str
     facts: str
     mediators: str
-    accepted_on: date | None
+    accepted_on: date
     closed_on: date | None
-    outcome: str  # 调解成功 / 调解不成功 / 终止 / 调解中
-    agreement_amount: Decimal | None
-    follow_up: str  # 回访结果
+    outcome: str  # 调解成功（书面协议） / 调解不成功 / 终止调解 / 调解中
+    agreement_amount: Decimal | None  # only for 调解成功 with an amount
+    follow_up: str  # the latest follow-up: 已履行，满意（2026-11-20） / 待回访（计划…）
+
+
+def _case_filter(stmt: Select, period: Period) -> Select:
+    return stmt.where(MediationCase.accepted_on >= period.start,
+                      MediationCase.accepted_on <= period.end)
 
 
 def count_disputes(session: Session, period: Period) -> int:
-    """Disputes accepted in ``period``. Needs the mediation case models."""
-    raise FeatureUnavailableError(
-        f"{MEDIATION_UNAVAILABLE}：本版本尚不能导出矛盾纠纷排查化解台账。")
+    """Disputes (调解案件) accepted in ``period``."""
+    return int(session.scalar(_case_filter(select(func.count(MediationCase.id)), period)) or 0)
+
+
+def format_parties(applicants: list[str], respondents: list[str]) -> str:
+    lines = []
+    if applicants:
+        lines.append("申请人：" + "、".join(applicants))
+    if respondents:
+        lines.append("被申请人：" + "、".join(respondents))
+    return "\n".join(lines)
+
+
+def format_follow_up(done_on: date | None, performance: str | None,
+                     satisfaction: str | None, planned_on: date | None) -> str:
+    """The latest follow-up as the register prints it (``""`` when there is none)."""
+    if done_on is not None:
+        said = "，".join(x for x in (performance, satisfaction) if x)
+        return f"{said}（{done_on:%Y-%m-%d}回访）" if said else f"已回访（{done_on:%Y-%m-%d}）"
+    if planned_on is not None:
+        return f"待回访（计划{planned_on:%Y-%m-%d}）"
+    return ""
+
+
+def latest_follow_ups(session: Session, case_ids: list[int]
+                      ) -> dict[int, tuple[date | None, str | None, str | None, date | None]]:
+    """Per case: the latest follow-up made (done_on, performance, satisfaction, None), or,
+    when none was made yet, the earliest one planned (None, None, None, planned_on)."""
+    out: dict[int, tuple[date | None, str | None, str | None, date | None]] = {}
+    if not case_ids:
+        return out
+    for case_id, planned, done, performance, satisfaction in session.execute(
+        select(FollowUp.case_id, FollowUp.planned_on, FollowUp.done_on, FollowUp.performance,
+               FollowUp.satisfaction)
+        .where(FollowUp.case_id.in_(case_ids))
+        .order_by(FollowUp.case_id, FollowUp.done_on, FollowUp.planned_on, FollowUp.id)
+    ):
+        known = out.get(case_id)
+        if done is not None:
+            # Rows come in done_on order, so the last one made wins.
+            out[case_id] = (done, performance, satisfaction, None)
+        elif known is None or (known[0] is None and known[3] is not None
+                               and planned < known[3]):
+            out[case_id] = (None, None, None, planned)
+    return out
 
 
 def dispute_register_rows(session: Session, period: Period) -> Iterator[DisputeRegisterRow]:
-    """Every dispute accepted in ``period``, in case-number order. Needs the case models."""
-    raise FeatureUnavailableError(
-        f"{MEDIATION_UNAVAILABLE}：本版本尚不能导出矛盾纠纷排查化解台账。")
+    """Every dispute accepted in ``period``, in order of acceptance (case-number order).
 
-
-def mediation_available(session: Session) -> bool:
-    """Whether this build has the mediation case module (the dispute register, 月报 figures)."""
-    return False
+    The cases stream as plain columns; parties, mediators and follow-ups are
+    looked up once per batch of cases, never per case.
+    """
+    stmt = _case_filter(
+        select(MediationCase.id, MediationCase.case_no, Category.name, MediationCase.facts,
+               MediationCase.accepted_on, MediationCase.closed_on, MediationCase.outcome,
+               Agreement.kind, Agreement.amount)
+        .select_from(MediationCase)
+        .outerjoin(Category, Category.id == MediationCase.category_id)
+        .outerjoin(Agreement, Agreement.case_id == MediationCase.id)
+        .order_by(MediationCase.accepted_on, MediationCase.year, MediationCase.seq,
+                  MediationCase.id)
+        .execution_options(yield_per=STREAM_BATCH),
+        period,
+    )
+    seq = 0
+    for batch in session.execute(stmt).partitions():
+        ids = [row[0] for row in batch]
+        parties: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+        for case_id, side, name in session.execute(
+            select(CaseParty.case_id, CaseParty.side, CaseParty.name)
+            .where(CaseParty.case_id.in_(ids))
+            .order_by(CaseParty.case_id, CaseParty.position, CaseParty.id)
+        ):
+            parties[case_id][0 if side == "申请人" else 1].append(name)
+        mediators: dict[int, list[str]] = {}
+        for case_id, name in session.execute(
+            select(case_mediator.c.case_id, Staff.name)
+            .join(Staff, Staff.id == case_mediator.c.staff_id)
+            .where(case_mediator.c.case_id.in_(ids))
+            .order_by(case_mediator.c.case_id, Staff.id)
+        ):
+            mediators.setdefault(case_id, []).append(name)
+        follow_ups = latest_follow_ups(session, ids)
+        for row in batch:
+            (case_id, case_no, category, facts, accepted, closed, outcome, kind,
+             amount) = tuple[Any, ...](row)
+            seq += 1
+            success = outcome == SUCCESS
+            if success and kind in AGREEMENT_KIND_TEXT:
+                outcome_text = f"{SUCCESS}（{AGREEMENT_KIND_TEXT[kind]}）"
+            else:
+                outcome_text = outcome or OPEN_CASE_TEXT
+            follow_up = follow_ups.get(case_id)
+            yield DisputeRegisterRow(
+                seq, case_no, format_parties(*parties[case_id]), category or "", facts or "",
+                "、".join(mediators.get(case_id, [])), accepted, closed, outcome_text,
+                amount if success else None,
+                format_follow_up(*follow_up) if follow_up else "",
+            )

@@ -46,7 +46,7 @@ from desktop.exports.templates import write_template
 from desktop.services import dashboard, reference
 from desktop.services.errors import FeatureUnavailableError, ValidationError
 from desktop.services.imports import IMPORTS, ImportRejected, import_file
-from desktop.services.registers import MEDIATION_UNAVAILABLE, Period, mediation_available
+from desktop.services.registers import Period
 from desktop.views import dialogs
 from desktop.views.tasks import Task, run_with_progress
 from desktop.views.widgets import named
@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 
 DASH = "—"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
-NO_MEDIATION_CHART = "暂无调解数据（调解案件模块未启用）"
+NO_CLOSED_CASES = "近12个月没有结案的调解案件"
 
 
 def _qdate(day: date) -> QDate:
@@ -226,7 +226,9 @@ class ReportsPage(QWidget):
         buttons.addWidget(self.export_disputes_button)
         buttons.addStretch(1)
         registers.addRow(buttons)
-        self.disputes_note = QLabel()
+        self.disputes_note = QLabel(self.tr(
+            "来访登记台账按来访时间、矛盾纠纷排查化解台账按受理日期列出该期间的记录。"))
+        self.disputes_note.setWordWrap(True)
         self.disputes_note.setStyleSheet("color: #777;")
         registers.addRow(self.disputes_note)
         register_box = QGroupBox(self.tr("台账（按日期范围）"))
@@ -301,7 +303,6 @@ class ReportsPage(QWidget):
     def reload_choices(self) -> None:
         with self.database.read() as session:
             communities = reference.communities(session)
-            has_mediation = mediation_available(session)
         self.community.blockSignals(True)
         current = self.community.currentData()
         self.community.clear()
@@ -311,10 +312,6 @@ class ReportsPage(QWidget):
         index = self.community.findData(current)
         self.community.setCurrentIndex(max(index, 0))
         self.community.blockSignals(False)
-        self.export_disputes_button.setEnabled(has_mediation)
-        self.disputes_note.setText(
-            "" if has_mediation else self.tr(f"{MEDIATION_UNAVAILABLE}，矛盾纠纷排查化解台账"
-                                             "将在调解案件模块启用后提供。"))
 
     # -- the overview -------------------------------------------------------------------------
     def period(self) -> Period:
@@ -347,11 +344,11 @@ class ReportsPage(QWidget):
         self.tiles["average_wait"].set(number(today.average_wait_minutes),
                                        "" if today.average_wait_minutes is not None
                                        else self.tr("今日尚无叫号"))
-        for key, value in (("cases_open", today.cases_open),
-                           ("cases_overdue", today.cases_overdue),
-                           ("follow_ups", today.follow_ups_due)):
-            self.tiles[key].set(number(value), "" if value is not None
-                                else self.tr(MEDIATION_UNAVAILABLE))
+        self.tiles["cases_open"].set(str(today.cases_open))
+        self.tiles["cases_overdue"].set(str(today.cases_overdue),
+                                        self.tr("超过30日调解期限") if today.cases_overdue
+                                        else "")
+        self.tiles["follow_ups"].set(str(today.follow_ups_due))
         self.rooms_table.setRowCount(len(today.rooms))
         for row, room in enumerate(today.rooms):
             values = [room.room, str(room.visitors), str(room.waiting),
@@ -419,24 +416,37 @@ class ReportsPage(QWidget):
 
     def _show_success(self, success: list[tuple[str, float | None]]) -> None:
         chart = self._reset(self.success_chart)
-        if not success:
-            chart.setTitle(self.tr("调解成功率（按月）") + "\n" + self.tr(NO_MEDIATION_CHART))
+        if not any(value is not None for _month, value in success):
+            chart.setTitle(self.tr("调解成功率（按月）") + "\n" + self.tr(NO_CLOSED_CASES))
             return
         bar_set = QBarSet(self.tr("成功率（%）"))
         for _month, value in success:
             bar_set.append(value or 0.0)
         series = QBarSeries()
         series.append(bar_set)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        series.setLabelsPrecision(3)  # 64.3, 100
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
+        bar_set.setLabelColor(Qt.GlobalColor.black)
+        small = bar_set.labelFont()
+        small.setPointSizeF(small.pointSizeF() * 0.8)
+        bar_set.setLabelFont(small)
         chart.addSeries(series)
         months = QBarCategoryAxis()
-        months.append([month for month, _v in success])
+        # 2026-11 → 11月; the title gives the years.
+        months.append([f"{int(month[5:])}月" for month, _v in success])
+        months.setTruncateLabels(False)
+        months.setLabelsFont(small)
         chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(months)
         values = QValueAxis()
-        values.setRange(0, 100)
+        values.setRange(0, 120)  # room above a 100% bar for its label
+        values.setTickCount(7)
+        values.setLabelFormat("%d")
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(values)
-        chart.setTitle(self.tr("调解成功率（按月，%）"))
+        chart.setTitle(self.tr(f"调解成功率（{success[0][0]} 至 {success[-1][0]}，%）"))
 
     # -- exports ------------------------------------------------------------------------------
     def export_period(self) -> Period:
@@ -511,11 +521,10 @@ class ReportsPage(QWidget):
         )
 
     def _set_exporting(self, busy: bool) -> None:
-        for button in (self.export_visits_button, self.export_monthly_button):
+        for button in (self.export_visits_button, self.export_disputes_button,
+                       self.export_monthly_button):
             button.setEnabled(not busy)
-        if busy:
-            self.export_disputes_button.setEnabled(False)
-        else:
+        if not busy:
             self.reload_choices()
 
     # -- imports ------------------------------------------------------------------------------
