@@ -27,7 +27,7 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import reference
+from desktop.services import queue, reference
 from desktop.services.monthly import change, mediation_success_by_month, monthly_report
 from desktop.services.registers import Period
 from desktop.services.registration import SOURCES, RegistrationInput, register_visit
@@ -144,12 +144,36 @@ def test_centre_figures_match_independent_counts(database: Database) -> None:
         assert breakdown.figures[-1].value == total
 
 
-def test_escalations_are_not_invented(database: Database) -> None:
+def test_escalations_and_overdue_items(database: Database) -> None:
+    with database.read() as session:
+        room_id = reference.rooms(session)[0].id
+        category_id = reference.categories(session)[0].id
+    visit_id = register_visit(database, RegistrationInput(
+        name="上报人", id_number=id_number(77), phone="13812345678", summary="集体欠薪",
+        room_id=room_id, category_id=category_id), now=datetime(2026, 9, 20, 9)).visit_id
+    at = datetime(2026, 10, 3, 10)
+    # October: two raised; one due in October and closed late, one due in
+    # October and still open, one due in October and closed in time.
+    late = queue.refer_to_department(database, visit_id, "人社局", date(2026, 10, 10), "欠薪",
+                                     now=at)
+    queue.escalate(database, visit_id, "B", "集体访", due_date=date(2026, 10, 20), now=at)
+    in_time = queue.refer_to_department(database, visit_id, "住建局", date(2026, 10, 31),
+                                        "房屋", now=datetime(2026, 9, 28, 9))
+    queue.close_escalation(database, late, "已支付", now=datetime(2026, 10, 15, 9))
+    queue.close_escalation(database, in_time, "已答复", now=datetime(2026, 10, 31, 16))
     with database.read() as session:
         report = monthly_report(session, Period.month(2026, 10))
-    for label in ("超时未办结（件）", "升级上报（件）"):
-        figure = report.figure(label)
-        assert figure.value is None and figure.note == "分流队列模块未提供超时、升级记录"
+    assert report.figure("升级上报（件）").value == 2
+    assert report.figure("升级上报（件）").previous == 1  # September
+    assert report.figure("超时未办结（件）").value == 2
+    assert report.figure("超时未办结（件）").previous == 0
+
+
+def test_an_empty_month(database: Database) -> None:
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 10))
+    assert report.figure("升级上报（件）").value == 0
+    assert report.figure("超时未办结（件）").value == 0
     # Without cases there is no success rate (no base), but the counts are zero.
     assert report.figure("受理数（件）").value == 0
     assert report.figure("调解成功率（%）").value is None
@@ -213,7 +237,7 @@ def test_monthly_workbook(database: Database, tmp_path: Path) -> None:
     assert lines["来访登记（件）"][4] == f"{(now['visits'] - 17) / 17 * 100:+.1f}%"
     assert lines["来访登记（件）"][5] == 9
     assert lines["来访人次"][1] == now["people"]
-    assert lines["超时未办结（件）"][1] == "—"
+    assert lines["超时未办结（件）"][1] == 0  # no escalations were seeded
     section_rows = [row[0] for row in centre.iter_rows(min_row=4, values_only=True)
                     if row[0] and row[0][0] in "一二三四五"]
     assert section_rows == ["一、总体情况", "二、按分流去向（人次）", "三、按社区（件）",

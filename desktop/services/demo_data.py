@@ -239,7 +239,13 @@ def _visits(ctx: DemoContext, total: int, progress: Progress | None) -> None:
 
     for day, count in _days(total, today):
         start = datetime.combine(day, time(8, 30))
-        span = 9 * 3600 if day != today else max(60, int((now - start).total_seconds()))
+        if day == today:
+            # Today's visits lie in the past even when the data is made before
+            # opening time, so the queues show real waiting times.
+            start = min(start, now - timedelta(hours=3))
+            span = max(60, int((now - start).total_seconds()))
+        else:
+            span = 9 * 3600
         offsets = sorted(rng.randrange(max(span, 1)) for _ in range(count))
         for offset in offsets:
             at = start + timedelta(seconds=offset)

@@ -3,10 +3,7 @@
 Every figure is computed for the month, the month before (环比) and the same
 month a year earlier (同比) by the same function, so the three always agree.
 
-Overdue and escalated items (``escalation_counts``) need the reception
-queue's escalations, which this build does not record yet: that function
-returns ``None`` (shown as "—" with a note) rather than an invented number.
-A figure with no base (a rate over zero cases) is ``None`` as well.
+A figure with no base (a rate over zero cases) is ``None`` (shown as "—").
 """
 
 from __future__ import annotations
@@ -15,13 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop.models import (
     Agreement,
     Category,
     Community,
+    Escalation,
     FollowUp,
     JudicialConfirmation,
     MediationCase,
@@ -37,7 +35,6 @@ Number = int | float | Decimal
 
 MEDIATION_SOURCES = ["主动调解", "申请调解", "委托移送"]
 AGREEMENT_FORMS = ["书面协议", "口头协议"]
-ESCALATION_UNAVAILABLE = "分流队列模块未提供超时、升级记录"
 NO_COMMUNITY = "未填写社区"
 NO_CATEGORY = "未分类"
 TOTAL_LABEL = "合计"
@@ -274,9 +271,27 @@ class EscalationCounts:
     escalated: int  # 升级上报
 
 
-def escalation_counts(session: Session, period: Period) -> EscalationCounts | None:
-    """Overdue and escalated items of ``period``; ``None`` until the queue records them."""
-    return None
+def escalation_counts(session: Session, period: Period) -> EscalationCounts:
+    """Escalations and department referrals (吹哨报到) of ``period``.
+
+    升级上报 counts those raised in the period (both kinds). 超时未办结 counts
+    those whose due date fell in the period and that were not closed by the
+    end of that day, so a month's figure does not change when an old item is
+    closed late.
+    """
+    escalated = session.scalar(
+        select(func.count()).select_from(Escalation)
+        .where(Escalation.raised_at >= period.starts_at, Escalation.raised_at < period.ends_before)
+    )
+    overdue = session.scalar(
+        select(func.count()).select_from(Escalation).where(
+            Escalation.due_date >= period.start,
+            Escalation.due_date <= period.end,
+            or_(Escalation.closed_at.is_(None),
+                func.date(Escalation.closed_at) > Escalation.due_date),
+        )
+    )
+    return EscalationCounts(overdue=int(overdue or 0), escalated=int(escalated or 0))
 
 
 # -- the centre's own figures ------------------------------------------------------------------
@@ -427,7 +442,6 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
 
     closure = tuple(rate(x.referrals_finished, x.referrals) for x in counts)
     escalations = [escalation_counts(session, p) for p in periods]
-    esc_note = "" if escalations[0] is not None else ESCALATION_UNAVAILABLE
     centre = [
         _figure("来访登记（件）", c("visits")),
         _figure("来访人次", c("people")),
@@ -437,10 +451,10 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
         _figure("分流（人次）", c("referrals")),
         _figure("分流办结（人次）", c("referrals_finished")),
         _figure("办结率（%）", closure, kind="rate"),
-        _figure("超时未办结（件）", tuple(e.overdue if e else None for e in escalations),
-                note=esc_note),
-        _figure("升级上报（件）", tuple(e.escalated if e else None for e in escalations),
-                note=esc_note),
+        _figure("超时未办结（件）", tuple(e.overdue for e in escalations),
+                note="办理期限在本期内、到期未办结的上报和移送事项"),
+        _figure("升级上报（件）", tuple(e.escalated for e in escalations),
+                note="本期上报（社区、街道、区、市）和移送职能部门的事项"),
         _figure("回访满意率（%）", satisfied, kind="rate"),
     ]
     centre_breakdowns = []
@@ -461,9 +475,9 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
         "履行数：本期调解成功的案件中，最近一次回访记录为“已履行”的件数（随后续回访更新）。"
         "司法确认数：人民法院裁定确认调解协议有效的件数，以裁定日期计；已申请尚未裁定的不计。",
         "回访满意率 = 本期回访中“满意”和“基本满意”的次数 ÷ 作出评价的回访次数。",
+        "升级上报 = 本期上报和移送职能部门的事项；超时未办结 = 办理期限在本期内、"
+        "到期当日未办结的上报和移送事项。",
     ]
-    if esc_note:
-        notes.append(f"{ESCALATION_UNAVAILABLE}：超时、升级数据暂以“—”表示。")
     return MonthlyReport(
         period=period, previous=periods[1], last_year=periods[2],
         centre_name=load_settings(session).centre_name,

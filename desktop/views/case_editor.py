@@ -60,6 +60,7 @@ from desktop.views.form_widgets import (
 )
 from desktop.views.party_dialog import PartyDialog
 from desktop.views.pdf_preview import PdfPreview, PdfPreviewDialog
+from desktop.views.qtcompat import emit
 from desktop.views.widgets import FieldError, named
 
 log = logging.getLogger(__name__)
@@ -664,7 +665,7 @@ class CaseEditor(QWidget):
     def _reload(self) -> None:
         if self.case_id is not None:
             self.load(self.case_id)
-        self.changed.emit()
+        emit(self.changed)
 
     def _show_deadline(self, detail: CaseDetail) -> None:
         if detail.outcome:
@@ -894,7 +895,7 @@ class CaseEditor(QWidget):
             self._show_info_errors({})
             self.load(ref.case_id)
             self.status.setText(self.tr("已受理，案号 {0}。请补充当事人。").format(ref.case_no))
-            self.changed.emit()
+            emit(self.changed)
             self.tabs.setCurrentIndex(1)
             return
         case_id = self.case_id

@@ -30,6 +30,7 @@ from desktop.db import Database
 from desktop.services import dictionaries, reference
 from desktop.services.dictionaries import Entry
 from desktop.services.errors import NotFoundError, ValidationError
+from desktop.views.qtcompat import emit
 from desktop.views.widgets import FieldError, named
 
 
@@ -152,7 +153,7 @@ class EntryEditor(QWidget):
         for row, entry in enumerate(self.entries):
             if entry.id == saved:
                 self.table.selectRow(row)
-        self.changed.emit()
+        emit(self.changed)
 
 
 class DictionaryDialog(QDialog):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__, paths
+from desktop.views.qtcompat import emit
 
 log = logging.getLogger("desktop.crash")
 qt_log = logging.getLogger("qt")
@@ -101,7 +102,7 @@ class ExceptionHook:
         report = format_report(exc_type, exc, tb)
         log.error("unexpected exception\n%s", report)
         if self.show_dialogs:
-            self._relay.report.emit(report)
+            emit(self._relay.report, report)
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
