@@ -177,8 +177,11 @@ def _reference(ctx: DemoContext) -> None:
             ctx.categories[cat_name] = (cat_id, suggested)
 
 
-def _days(total: int, today: date) -> Iterator[tuple[date, int]]:
-    """Spread ``total`` visits over working days ending today, about 300 a day at most."""
+def _days(total: int, today: date, rng: random.Random) -> Iterator[tuple[date, int]]:
+    """Spread ``total`` visits over working days ending today, about 300 a day at most.
+
+    Days differ (Mondays are busier, some days quieter), as at a real desk.
+    """
     n_days = max(30, -(-total // 300))
     days: list[date] = []
     d = today
@@ -187,9 +190,12 @@ def _days(total: int, today: date) -> Iterator[tuple[date, int]]:
             days.append(d)
         d -= timedelta(days=1)
     days.reverse()
-    base, extra = divmod(total, len(days))
-    for i, day in enumerate(days):
-        yield day, base + (1 if i < extra else 0)
+    weights = [rng.uniform(0.6, 1.4) * (1.3 if day.weekday() == 0 else 1.0) for day in days]
+    scale = total / sum(weights)
+    counts = [int(w * scale) for w in weights]
+    for i in range(total - sum(counts)):  # hand out what rounding left over
+        counts[i % len(counts)] += 1
+    yield from zip(days, counts, strict=True)
 
 
 def _visits(ctx: DemoContext, total: int, progress: Progress | None) -> None:
@@ -237,7 +243,7 @@ def _visits(ctx: DemoContext, total: int, progress: Progress | None) -> None:
         visits.clear()
         referrals.clear()
 
-    for day, count in _days(total, today):
+    for day, count in _days(total, today, rng):
         start = datetime.combine(day, time(8, 30))
         if day == today:
             # Today's visits lie in the past even when the data is made before
