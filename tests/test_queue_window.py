@@ -251,3 +251,31 @@ def test_hall_display_opens_from_the_queue_section(
     assert isinstance(hall, HallDisplay) and hall.isVisible() and hall.isWindow()
     window.close()
     qtbot.waitUntil(lambda: window.queue.hall is None)
+
+
+def test_finishing_with_a_mediation_case_opens_the_case_pre_filled(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    """转入调解立案 in the room's queue leads straight to accepting the case (一竿子)."""
+    visit = register(sqlite_database, 5, name="周桂英", summary="邻居占用楼道堆放杂物")
+    window = MainWindow(database=sqlite_database)
+    qtbot.addWidget(window)
+    show_active(qtbot, window)
+    page = window.show_section("分流队列")
+    assert isinstance(page, QueuePage)
+    page.room.setCurrentIndex(page.room.findText("矛盾纠纷调解室"))
+    page.select_referral(visit.referral_id)
+    _click(qtbot, page, "queue.call")
+    _click(qtbot, page, "queue.start")
+    _click(qtbot, page, "queue.finish")
+    dialog = _dialog(page)
+    result = dialog.findChild(QComboBox, "finish.result")
+    assert result is not None
+    result.setCurrentIndex(result.findData("case_opened"))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    assert window.pages.currentWidget() is window.cases
+    editor = window.cases.editor
+    assert window.cases.stack.currentWidget() is editor
+    assert "邻居占用楼道堆放杂物" in editor.facts.toPlainText()
+    assert "周桂英" in editor.findChild(QLabel, "case.pending_applicant").text()

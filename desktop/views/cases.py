@@ -238,9 +238,12 @@ class CasesPage(QWidget):
         item = self.routed.currentItem()
         if item is None:
             return None
+        return self.accept_visit(item.data(Qt.ItemDataRole.UserRole))
+
+    def accept_visit(self, visit_id: int) -> CaseEditor:
+        """Start accepting a case for a routed visit: applicant and facts come from the visit."""
         with self.database.read() as session:
-            data, applicant = mediation.draft_from_visit(session, item.data(
-                Qt.ItemDataRole.UserRole))
+            data, applicant = mediation.draft_from_visit(session, visit_id)
         self.editor.reload_choices()
         self.editor.start_new(data, applicant)
         self.stack.setCurrentWidget(self.editor)

@@ -75,8 +75,14 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self.on_section_changed)
         self.registration.registered.connect(lambda _r: self.queue.refresh())
         self.settings.dictionaries_changed.connect(self.registration.reload_choices)
+        self.queue.case_requested.connect(self.on_case_requested)
         new = QShortcut(QKeySequence("Ctrl+N"), self)
         new.activated.connect(self.on_new_registration)
+
+    def on_case_requested(self, visit_id: int) -> None:
+        """转入调解立案 in a queue: go straight to accepting the case, pre-filled."""
+        self.show_section(self.tr("调解案件"))
+        self.cases.accept_visit(visit_id)
 
     def on_section_changed(self, row: int) -> None:
         self.pages.setCurrentIndex(row)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,7 @@ from desktop.services.queue import (
 )
 from desktop.views import dialogs
 from desktop.views.hall_display import HallDisplay
+from desktop.views.qtcompat import emit
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,9 @@ class ActionDialog(QDialog):
 
 
 class QueuePage(QWidget):
+    # A visit the room finished with 转入调解立案: the mediation room accepts it next.
+    case_requested = Signal(int)
+
     def __init__(self, *, database: Database, poll_ms: int = POLL_MS,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -629,6 +633,8 @@ class QueuePage(QWidget):
                 return
             self._done(self.tr("{0} 已办结：{1}").format(row.ticket_no, RESULTS[v["result"]]),
                        row.referral_id)
+            if v["result"] == "case_opened":
+                emit(self.case_requested, row.visit_id)
 
         self._open(ActionDialog(
             key="finish", title=self.tr("办结 {0}").format(row.ticket_no),
