@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 
 from desktop.cli import main
-from desktop.db import MIGRATIONS_DIR
+from desktop.db import MIGRATIONS_DIR, Database
 from desktop.models import Visit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,3 +199,23 @@ def test_demo_data_then_receipt_with_pdftotext(
     assert "受理回执" in text
     assert visit_no in text
 
+
+
+def test_receipt_lines_never_start_with_chinese_punctuation(
+    sqlite_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The narrow roll wraps often: a line must not begin with ，。；：！？ or a closing bracket."""
+    assert main(["--db", sqlite_db_url, "demo-data", "--visits", "30"]) == 0
+    capsys.readouterr()
+    database = Database.open(sqlite_db_url)
+    with database.read() as session:
+        visit_nos = list(session.scalars(select(Visit.visit_no).limit(10)))
+    database.dispose()
+    for visit_no in visit_nos:
+        out = tmp_path / f"{visit_no}.pdf"
+        assert main(["--db", sqlite_db_url, "print", "receipt", visit_no, "--out", str(out),
+                     "--paper", "80mm"]) == 0
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        starts = [line for line in text.splitlines() if line and line[0] in "，。；：！？）》”"]
+        assert not starts, starts

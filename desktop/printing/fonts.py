@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import paragraph as _rl_paragraph
 
 from desktop import paths
 
@@ -19,6 +21,15 @@ SANS = "WQYMicroHei"
 SERIF = "ARPLUMing"
 
 FONT_FILES = {SANS: "wqy-microhei.ttc", SERIF: "ar-pl-uming.ttc"}
+
+# ReportLab's CJK line breaker keeps these off the start of a line (they hang
+# at the end of the line before), but its list lacks the fullwidth ，；：！？ and
+# closing quotes and brackets of Chinese text. Add them once, on import (both the
+# simple and the mixed-font line breakers keep their own copy).
+_NO_LINE_START = "，；：！？”’》」』〉）】"
+for _module in (_rl_paragraph, _rl_textsplit):
+    if not all(ch in _module.ALL_CANNOT_START for ch in _NO_LINE_START):
+        _module.ALL_CANNOT_START += _NO_LINE_START  # type: ignore[attr-defined]
 
 
 @cache

@@ -16,7 +16,6 @@ from functools import partial
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -31,7 +30,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus import paragraph as _rl_paragraph
 
 from desktop.printing import fonts
 
@@ -42,15 +40,6 @@ BODY_SIZE = 12.5
 LEADING = 22
 
 _DIGITS = "零一二三四五六七八九"
-
-# ReportLab's CJK line breaker keeps these off the start of a line (they hang
-# at the end of the line before), but its list lacks the fullwidth ，；：！？ and
-# closing quotes and brackets of Chinese text. Add them once, on import (both the
-# simple and the mixed-font line breakers keep their own copy).
-_NO_LINE_START = "，；：！？”’》」』〉）】"
-for _module in (_rl_paragraph, _rl_textsplit):
-    if not all(ch in _module.ALL_CANNOT_START for ch in _NO_LINE_START):
-        _module.ALL_CANNOT_START += _NO_LINE_START  # type: ignore[attr-defined]
 
 
 def chinese_number(n: int) -> str:
