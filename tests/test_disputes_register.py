@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from desktop.services import registers
 from desktop.services.demo_data import generate_demo_data
 from desktop.services.registers import Period, count_disputes
 from tests.mediation_helpers import awkward_cases
+from tests.office import require_soffice, workbook_as_pdf_text
 
 # Written out here rather than taken from the code under test.
 AGREEMENT_FORM = {"written": "书面协议", "oral": "口头协议"}
@@ -151,27 +149,13 @@ def test_empty_dispute_register(database: Database, tmp_path: Path) -> None:
 
 def test_libreoffice_converts_the_dispute_register(sqlite_database: Database,
                                                    tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install "
-                    "libreoffice-calc-nogui")
+    soffice = require_soffice()
     generate_demo_data(sqlite_database, visits=300)
     awkward_cases(sqlite_database, date.today() - timedelta(days=12))
     out = tmp_path / "disputes.xlsx"
     export_register(sqlite_database, "disputes",
                     Period(date.today() - timedelta(days=60), date.today()), out)
-    profile = tmp_path / "lo-profile"
-    env = dict(os.environ, HOME=str(tmp_path))
-    proc = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-        capture_output=True, text=True, timeout=180, env=env,
-    )
-    assert proc.returncode == 0, proc.stderr
-    pdf = tmp_path / "disputes.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 1000, proc.stdout + proc.stderr
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = workbook_as_pdf_text(soffice, out, tmp_path)
     assert "矛盾纠纷排查化解台账" in text
     assert "当事人11" in text and "调解不成功" in text
     assert "###" not in text  # every amount fits its column

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
-import pytest
 from sqlalchemy import select, update
 
 from desktop.db import Database
@@ -21,6 +17,7 @@ from desktop.services.demo_data import generate_demo_data
 from desktop.services.registers import Period
 from desktop.services.registration import RegistrationInput, register_visit
 from tests.factories import id_number
+from tests.office import require_soffice, workbook_as_pdf_text
 
 # What the register prints for a referral's status (and, when done, its result);
 # written out here rather than taken from the code under test.
@@ -151,26 +148,12 @@ def test_visit_register_matches_database(database: Database, tmp_path: Path) -> 
 
 
 def test_libreoffice_converts_the_register(sqlite_database: Database, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install "
-                    "libreoffice-calc-nogui")
+    soffice = require_soffice()
     generate_demo_data(sqlite_database, visits=200)
     out = tmp_path / "register.xlsx"
     export_register(sqlite_database, "visits",
                     Period(date.today() - timedelta(days=60), date.today()), out)
-    profile = tmp_path / "lo-profile"
-    env = dict(os.environ, HOME=str(tmp_path))
-    proc = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-        capture_output=True, text=True, timeout=180, env=env,
-    )
-    assert proc.returncode == 0, proc.stderr
-    pdf = tmp_path / "register.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 1000, proc.stdout + proc.stderr
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = workbook_as_pdf_text(soffice, out, tmp_path)
     assert "来访登记台账" in text
     assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", text)  # the footer
     assert "###" not in text  # every number fits its column
