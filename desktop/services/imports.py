@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import Category, Community, Grid, Room, Staff
-from desktop.services import validation
+from desktop.services import dictionaries, validation
 
 ROLE_LABELS = {
     "receptionist": "接待员",
@@ -196,28 +196,23 @@ def _communities(session: Session, data: _Rows, result: ImportResult, apply: boo
     if not apply:
         return
     for _number, cells in data.rows:
-        community = session.scalar(select(Community).where(Community.name == cells["社区"]))
-        if community is None:
-            community = Community(name=cells["社区"], active=True, sort_order=0)
-            session.add(community)
-            session.flush()
+        # The same writes the dictionary editor makes (ordering, members, reactivation).
+        community_id = session.scalar(select(Community.id).where(Community.name == cells["社区"]))
+        if community_id is None:
             result.created += 1
         elif not cells["网格"]:
             result.updated += 1
+        community_id = dictionaries.save_community(session, community_id, cells["社区"])
         if not cells["网格"]:
-            community.active = True
             continue
-        grid = session.scalar(select(Grid).where(Grid.community_id == community.id,
-                                                 Grid.name == cells["网格"]))
-        if grid is None:
-            session.add(Grid(community_id=community.id, name=cells["网格"],
-                             members=cells["网格员"] or None, active=True, sort_order=0))
+        grid_id = session.scalar(select(Grid.id).where(Grid.community_id == community_id,
+                                                       Grid.name == cells["网格"]))
+        if grid_id is None:
             result.created += 1
         else:
-            grid.members = cells["网格员"] or None
-            grid.active = True
             result.updated += 1
-        session.flush()
+        dictionaries.save_grid(session, grid_id, community_id, cells["网格"],
+                               members=cells["网格员"])
 
 
 def _staff(session: Session, data: _Rows, result: ImportResult, apply: bool) -> None:
@@ -307,20 +302,16 @@ def _categories(session: Session, data: _Rows, result: ImportResult, apply: bool
             data.problem(number, "建议分流去向", f"系统中没有“{cells['建议分流去向']}”")
     if not apply:
         return
-    existing = {c.name: c for c in session.scalars(select(Category))}
-    for order, (_number, cells) in enumerate(data.rows):
-        category = existing.get(cells["名称"])
-        if category is None:
-            category = Category(name=cells["名称"], sort_order=len(existing) + order,
-                                active=True)
-            session.add(category)
+    existing = dict(session.execute(select(Category.name, Category.id)).all())
+    for _number, cells in data.rows:
+        category_id = existing.get(cells["名称"])
+        if category_id is None:
             result.created += 1
         else:
             result.updated += 1
-        category.suggested_room_id = rooms.get(cells["建议分流去向"]) \
-            if cells["建议分流去向"] else None
-        category.active = True
-    session.flush()
+        room = cells["建议分流去向"]
+        dictionaries.save_category(session, category_id, cells["名称"],
+                                   rooms.get(room) if room else None)
 
 
 _HANDLERS = {
