@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop.models.base import Base, TimestampMixin
+from desktop.models.base import Base, TimestampMixin, VersionedMixin
 from desktop.models.person import Person
 from desktop.models.reference import Category, Staff
 from desktop.models.visit import Referral, Visit
@@ -34,7 +34,7 @@ case_mediator = Table(
 )
 
 
-class MediationCase(TimestampMixin, Base):
+class MediationCase(VersionedMixin, TimestampMixin, Base):
     """A dispute accepted (受理) by the 人民调解委员会, numbered （2026）东人调字第0001号."""
 
     __tablename__ = "mediation_case"
@@ -45,7 +45,10 @@ class MediationCase(TimestampMixin, Base):
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
     # The visit (and its ticket to the mediation room) the case comes from, if any.
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
+    # One visit gets at most one case, however many desks press 受理 at once.
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visit.id"), index=True, unique=True
+    )
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"))
     # 当事人申请, 主动调解, 公安移交, 法院委托, 政府部门指定
     source: Mapped[str] = mapped_column(String(16), default="当事人申请")
@@ -99,7 +102,7 @@ class MediationCase(TimestampMixin, Base):
     )
 
 
-class CaseParty(Base):
+class CaseParty(VersionedMixin, Base):
     """An applicant (申请人) or respondent (被申请人): a natural person or an organisation."""
 
     __tablename__ = "case_party"
@@ -136,7 +139,7 @@ class CaseParty(Base):
     person: Mapped[Person | None] = relationship()
 
 
-class MediationSession(Base):
+class MediationSession(VersionedMixin, Base):
     """One mediation session (调解记录/笔录)."""
 
     __tablename__ = "mediation_session"
@@ -154,7 +157,7 @@ class MediationSession(Base):
     case: Mapped[MediationCase] = relationship(back_populates="sessions")
 
 
-class Agreement(TimestampMixin, Base):
+class Agreement(VersionedMixin, TimestampMixin, Base):
     """The agreement reached: written (人民调解协议书) or oral (口头协议登记)."""
 
     __tablename__ = "agreement"
@@ -193,7 +196,7 @@ class AgreementClause(Base):
     agreement: Mapped[Agreement] = relationship(back_populates="clauses")
 
 
-class FollowUp(Base):
+class FollowUp(VersionedMixin, Base):
     """A follow-up visit or call (回访) on how the agreement is performed."""
 
     __tablename__ = "follow_up"
@@ -214,7 +217,7 @@ class FollowUp(Base):
     visitor: Mapped[Staff | None] = relationship()
 
 
-class JudicialConfirmation(Base):
+class JudicialConfirmation(VersionedMixin, Base):
     """司法确认: the parties' joint application to a court (人民调解法 art. 33)."""
 
     __tablename__ = "judicial_confirmation"

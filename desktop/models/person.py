@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop.models.base import Base, TimestampMixin
+from desktop.models.base import Base, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
     from desktop.models.visit import Visit
 
 
-class Person(TimestampMixin, Base):
+class Person(VersionedMixin, TimestampMixin, Base):
     """A resident, identified by the number of their identity document when given."""
 
     __tablename__ = "person"
