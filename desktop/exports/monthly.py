@@ -17,6 +17,7 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
+from desktop.services import files
 from desktop.services.monthly import Breakdown, Figure, MonthlyReport, monthly_report
 from desktop.services.registers import Period
 
@@ -115,6 +116,7 @@ def export_monthly(
     exported_at: datetime | None = None,
 ) -> WorkbookResult:
     """Compute the report for ``period`` and write it to ``out``."""
+    files.check_output_path(out)  # before the work, not after it
     with database.read() as session:
         report = monthly_report(session, period)
     return write_register_workbook(
