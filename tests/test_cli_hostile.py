@@ -12,6 +12,7 @@ workbook, numbers out of range, options mistyped.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import stat
@@ -238,3 +239,41 @@ def test_hostile_command_line(place: Place, name: str) -> None:
     assert stat.S_ISFIFO(place.fifo.stat().st_mode), "the FIFO was replaced by a file"
     if device_before is not None:
         assert place.device.stat().st_mode == device_before, "the device was replaced"
+
+
+def test_a_defect_exits_1_with_the_log_path_and_no_personal_data(
+    place: Place, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Not the user's fault: exit 1, a short message naming the log; the log has the place."""
+    from desktop import cli, paths
+
+    secret = "".join(["张秀兰 ", "11010519491231002X"])
+
+    def broken(_args: object) -> int:
+        raise KeyError(secret)
+
+    monkeypatch.setattr(cli, "cmd_db_upgrade", broken)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        assert cli.main(["--db", place.db_url, "db", "upgrade"]) == 1
+    finally:
+        for handler in root.handlers[len(before):]:
+            root.removeHandler(handler)
+            handler.close()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and secret not in err
+    assert "命令执行失败" in err and "desk.log" in err
+    log_text = (paths.log_dir() / "desk.log").read_text(encoding="utf-8")
+    assert "builtins.KeyError" in log_text and "test_cli_hostile.py" in log_text
+    assert secret not in log_text and "11010519491231002X" not in log_text
+
+
+def test_export_replaces_a_regular_file_whole(place: Place, tmp_path: Path) -> None:
+    target = tmp_path / "old.xlsx"
+    target.write_bytes(b"an older export")
+    result = run_cli(place, ["export", "visits", *PERIOD, "--out", str(target)])
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes()[:4] == b"PK\x03\x04"
+    assert [p.name for p in tmp_path.iterdir()] == ["old.xlsx"]  # no temporary file left

@@ -59,6 +59,7 @@ from desktop.services.registration import (
 )
 from desktop.services.validation import id_number_error
 from desktop.views import dialogs
+from desktop.views.db_status import status_for
 from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.qtcompat import emit
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
@@ -493,7 +494,13 @@ class RegistrationPage(QWidget):
         self.lookup_timer.start()
 
     def on_lookup(self) -> None:
-        self.show_matches(self._lookup_text)
+        if not status_for(self.database).ok:
+            return  # no lookups while the database is away; typing goes on
+        try:
+            self.show_matches(self._lookup_text)
+        except Exception as exc:
+            if not status_for(self.database).report(exc):
+                raise
 
     def show_matches(self, text: str) -> list[PersonMatch]:
         with self.database.read() as session:
@@ -603,7 +610,14 @@ class RegistrationPage(QWidget):
     def on_save(self) -> None:
         try:
             result = register_visit(self.database, self.form_input())
-        except ValidationError as exc:
+        except Exception as exc:
+            if status_for(self.database).report(exc):
+                # The form keeps everything typed; the banner says why and when it is back.
+                self.status.setText(self.tr("登记未保存：数据库暂时无法使用，填写的内容仍在，"
+                                            "恢复后请再按“保存”。"))
+                return
+            if not isinstance(exc, ValidationError):
+                raise
             self.show_errors(exc.errors)
             unknown = {k: v for k, v in exc.errors.items() if k not in self.errors}
             text = self.tr("登记未保存：请按提示修改标红的项目。")
