@@ -8,6 +8,7 @@ is skipped with a reason, so a run without a server says so plainly.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import uuid
@@ -101,3 +102,24 @@ def sqlite_database(sqlite_db_url: str) -> Iterator[Database]:
     db = open_database(sqlite_db_url)
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def fresh_logging() -> Iterator[None]:
+    """The app sets its log up once per process: let a test set it up for its own data folder.
+
+    Handlers left by earlier tests are set aside and put back afterwards; those the
+    test made are closed.
+    """
+    root = logging.getLogger()
+    earlier = [h for h in root.handlers if getattr(h, "_desk_handler", False)]
+    level = root.level
+    for handler in earlier:
+        root.removeHandler(handler)
+    yield
+    for handler in [h for h in root.handlers if getattr(h, "_desk_handler", False)]:
+        root.removeHandler(handler)
+        handler.close()
+    for handler in earlier:
+        root.addHandler(handler)
+    root.setLevel(level)

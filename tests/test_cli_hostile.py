@@ -12,7 +12,6 @@ workbook, numbers out of range, options mistyped.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import re
 import stat
@@ -242,8 +241,8 @@ def test_hostile_command_line(place: Place, name: str) -> None:
 
 
 def test_a_defect_exits_1_with_the_log_path_and_no_personal_data(
-    place: Place, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    place: Place, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    fresh_logging: None,
 ) -> None:
     """Not the user's fault: exit 1, a short message naming the log; the log has the place."""
     from desktop import cli, paths
@@ -254,14 +253,7 @@ def test_a_defect_exits_1_with_the_log_path_and_no_personal_data(
         raise KeyError(secret)
 
     monkeypatch.setattr(cli, "cmd_db_upgrade", broken)
-    root = logging.getLogger()
-    before = list(root.handlers)
-    try:
-        assert cli.main(["--db", place.db_url, "db", "upgrade"]) == 1
-    finally:
-        for handler in root.handlers[len(before):]:
-            root.removeHandler(handler)
-            handler.close()
+    assert cli.main(["--db", place.db_url, "db", "upgrade"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and secret not in err
     assert "命令执行失败" in err and "desk.log" in err

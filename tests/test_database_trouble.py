@@ -142,19 +142,8 @@ def _duplicate(database: Database) -> None:
         session.add(Person(name="张秀兰", id_number=PERSONAL))
 
 
-@pytest.fixture
-def desk_logging() -> Iterator[None]:
-    """The app's log handlers for one test (set up once per process otherwise)."""
+def test_log_keeps_the_place_not_the_message(fresh_logging: None) -> None:
     setup_logging()
-    yield
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_desk_handler", False):
-            root.removeHandler(handler)
-            handler.close()
-
-
-def test_log_keeps_the_place_not_the_message(desk_logging: None) -> None:
     log = logging.getLogger("desktop.test")
     try:
         raise ValueError(f"身份证号 {PERSONAL}")
