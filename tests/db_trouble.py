@@ -85,35 +85,39 @@ def disk_full(database: Database) -> Iterator[None]:
 
 
 @contextmanager
-def postgres_away(database: Database) -> Iterator[None]:
+def _as_admin(database: Database, begin: list[str], end: list[str]) -> Iterator[None]:
+    """Run ``begin`` on the server for the database, then ``end`` however the test went.
+
+    ``{name}`` in a statement is the database's name; the pool starts afresh both times.
+    """
+    name = database.engine.url.database
+    admin = create_engine(os.environ[PG_ENV], isolation_level="AUTOCOMMIT")
+
+    def run(statements: list[str]) -> None:
+        with admin.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement.format(name=name)))
+        database.engine.dispose()
+
+    try:
+        run(begin)
+        yield
+    finally:
+        run(end)
+        admin.dispose()
+
+
+def postgres_away(database: Database) -> Any:
     """While active, the database refuses connections and its open sessions are cut."""
-    name = database.engine.url.database
-    admin = create_engine(os.environ[PG_ENV], isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :name AND pid <> pg_backend_pid()"),
-                         {"name": name})
-        yield
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-        admin.dispose()
+    return _as_admin(database, [
+        'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+    ], ['ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'])
 
 
-@contextmanager
-def postgres_read_only(database: Database) -> Iterator[None]:
+def postgres_read_only(database: Database) -> Any:
     """While active, new sessions of the database may only read (as on a standby)."""
-    name = database.engine.url.database
-    admin = create_engine(os.environ[PG_ENV], isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
-        database.engine.dispose()
-        yield
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" RESET default_transaction_read_only'))
-        admin.dispose()
-        database.engine.dispose()
+    return _as_admin(database,
+                     ['ALTER DATABASE "{name}" SET default_transaction_read_only = on'],
+                     ['ALTER DATABASE "{name}" RESET default_transaction_read_only'])

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,48 +33,21 @@ TIMEOUT = 60
 BAD_UTF8 = os.fsdecode(b"J2026\xff\xfe")  # a surrogate-escaped argument (not UTF-8)
 
 
-@dataclass(frozen=True)
 class Place:
     """The files a command line may point at, made fresh for the module."""
 
-    tmp: Path
-    db_url: str
-
-    @property
-    def missing_dir(self) -> Path:
-        return self.tmp / "no-such-folder"
-
-    @property
-    def folder(self) -> Path:
-        return self.tmp / "a-folder"
-
-    @property
-    def device(self) -> Path:
-        return self.tmp / "full-device"
-
-    @property
-    def fifo(self) -> Path:
-        return self.tmp / "a-fifo"
-
-    @property
-    def text_file(self) -> Path:
-        return self.tmp / "notes.txt"
-
-    @property
-    def not_a_database(self) -> Path:
-        return self.tmp / "not-a-database.sqlite3"
-
-    @property
-    def truncated(self) -> Path:
-        return self.tmp / "truncated.xlsx"
-
-    @property
-    def zip_not_xlsx(self) -> Path:
-        return self.tmp / "just-a-zip.xlsx"
-
-    @property
-    def bad_xml(self) -> Path:
-        return self.tmp / "bad-xml.xlsx"
+    def __init__(self, tmp: Path, db_url: str) -> None:
+        self.tmp = tmp
+        self.db_url = db_url
+        self.missing_dir = tmp / "no-such-folder"
+        self.folder = tmp / "a-folder"
+        self.device = tmp / "full-device"
+        self.fifo = tmp / "a-fifo"
+        self.text_file = tmp / "notes.txt"
+        self.not_a_database = tmp / "not-a-database.sqlite3"
+        self.truncated = tmp / "truncated.xlsx"
+        self.zip_not_xlsx = tmp / "just-a-zip.xlsx"
+        self.bad_xml = tmp / "bad-xml.xlsx"
 
 
 @pytest.fixture(scope="module")
