@@ -9,7 +9,7 @@ and the refusal says what differs. A closed case refuses edits until reopened.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
@@ -33,17 +33,6 @@ from desktop.services.matching import PersonMatch, find_people
 from desktop.services.registration import RegistrationInput, register_visit
 from tests import mediation_helpers as h
 from tests.factories import id_number
-
-
-@pytest.fixture
-def desks(database: Database) -> Iterator[tuple[Database, Database]]:
-    """Two desks on the one database: 一号窗口 and 二号窗口."""
-    url = database.engine.url.render_as_string(hide_password=False)
-    first = Database.open(url, migrate=False, desk="一号窗口")
-    second = Database.open(url, migrate=False, desk="二号窗口")
-    yield first, second
-    first.dispose()
-    second.dispose()
 
 
 def detail(database: Database, case_id: int) -> mediation.CaseDetail:

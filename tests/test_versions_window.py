@@ -8,9 +8,6 @@ that differs with both values; 取消 keeps the user's text, 重新载入 replac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTableWidget
@@ -29,23 +26,18 @@ from tests.qt_helpers import type_text
 from tests.reception_helpers import category_ids, room_ids
 
 
-@pytest.fixture
-def desks(sqlite_database: Database) -> Iterator[tuple[Database, Database]]:
-    """一号窗口 and 二号窗口, each with its own connection to the one database file."""
-    url = sqlite_database.engine.url.render_as_string(hide_password=False)
-    one = Database.open(url, migrate=False, desk="一号窗口")
-    two = Database.open(url, migrate=False, desk="二号窗口")
-    yield one, two
-    one.dispose()
-    two.dispose()
-
-
 def open_editor(qtbot: QtBot, database: Database, case_id: int) -> CaseEditor:
     editor = CaseEditor(database=database)
     qtbot.addWidget(editor)
     editor.show()
     editor.load(case_id)
     return editor
+
+
+def open_editors(qtbot: QtBot, desks: tuple[Database, Database],
+                 case_id: int) -> tuple[CaseEditor, CaseEditor]:
+    """The case open on both desks."""
+    return open_editor(qtbot, desks[0], case_id), open_editor(qtbot, desks[1], case_id)
 
 
 def click(qtbot: QtBot, button: QPushButton | None) -> None:
@@ -84,11 +76,10 @@ def saved_case(database: Database, case_id: int) -> mediation.CaseDetail:
 
 
 def test_the_second_desk_saving_the_case_is_shown_what_changed(
-        qtbot: QtBot, desks: tuple[Database, Database]) -> None:
-    one, two = desks
+        qtbot: QtBot, sqlite_desks: tuple[Database, Database]) -> None:
+    one, two = sqlite_desks
     ref = h.make_case(one)
-    first = open_editor(qtbot, one, ref.case_id)
-    second = open_editor(qtbot, two, ref.case_id)
+    first, second = open_editors(qtbot, sqlite_desks, ref.case_id)
     original = first.facts.toPlainText()
 
     append(qtbot, first.facts, "一号补充")
@@ -131,12 +122,11 @@ def test_the_second_desk_saving_the_case_is_shown_what_changed(
 
 
 def test_a_stale_agreement_is_refused_and_reload_keeps_other_tabs(
-        qtbot: QtBot, desks: tuple[Database, Database]) -> None:
-    one, two = desks
+        qtbot: QtBot, sqlite_desks: tuple[Database, Database]) -> None:
+    one, two = sqlite_desks
     ref = h.make_case(one)
     mediation.save_agreement(one, ref.case_id, h.agreement(["原协议条款。"]), version=None)
-    first = open_editor(qtbot, one, ref.case_id)
-    second = open_editor(qtbot, two, ref.case_id)
+    first, second = open_editors(qtbot, sqlite_desks, ref.case_id)
 
     first.tabs.setCurrentIndex(3)
     append(qtbot, first.clauses, "一号窗口加的条款。", new_line=True)
@@ -169,11 +159,10 @@ def test_a_stale_agreement_is_refused_and_reload_keeps_other_tabs(
 
 
 def test_a_stale_party_dialog_reloads_the_party(
-        qtbot: QtBot, desks: tuple[Database, Database]) -> None:
-    one, two = desks
+        qtbot: QtBot, sqlite_desks: tuple[Database, Database]) -> None:
+    one, two = sqlite_desks
     ref = h.make_case(one)
-    first = open_editor(qtbot, one, ref.case_id)
-    second = open_editor(qtbot, two, ref.case_id)
+    first, second = open_editors(qtbot, sqlite_desks, ref.case_id)
     for editor in (first, second):
         editor.tabs.setCurrentIndex(1)
         editor.parties_table.selectRow(0)
@@ -202,11 +191,10 @@ def test_a_stale_party_dialog_reloads_the_party(
 
 
 def test_a_stale_form_saved_after_closing_is_refused_and_the_case_shows_read_only(
-        qtbot: QtBot, desks: tuple[Database, Database]) -> None:
-    one, two = desks
+        qtbot: QtBot, sqlite_desks: tuple[Database, Database]) -> None:
+    one, two = sqlite_desks
     ref = h.make_case(one)
-    first = open_editor(qtbot, one, ref.case_id)
-    second = open_editor(qtbot, two, ref.case_id)
+    first, second = open_editors(qtbot, sqlite_desks, ref.case_id)
     banner = second.findChild(QLabel, "case.closed_banner")
     assert banner is not None and not banner.isVisible()
 
@@ -252,8 +240,8 @@ def test_a_stale_form_saved_after_closing_is_refused_and_the_case_shows_read_onl
 
 
 def test_registration_does_not_overwrite_a_resident_another_desk_changed(
-        qtbot: QtBot, desks: tuple[Database, Database]) -> None:
-    one, two = desks
+        qtbot: QtBot, sqlite_desks: tuple[Database, Database]) -> None:
+    one, two = sqlite_desks
     rooms, categories = room_ids(one), category_ids(one)
     def visit(**changes: object) -> RegistrationInput:
         values: dict[str, object] = dict(
