@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Integer, MetaData, String, event, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm.attributes import flag_modified
 
 # Named constraints keep Alembic migrations portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -57,10 +58,11 @@ DESK_KEY = "desk"
 def mark_changed(row: VersionedMixin) -> None:
     """Count a change the row's own columns do not show (its clauses, its mediators).
 
-    SQLAlchemy bumps ``version`` only when a column of the row changes; touching
-    ``changed_at`` makes such a change bump it too.
+    SQLAlchemy bumps ``version`` only when a column of the row changes; flagging
+    ``changed_at`` (which the flush then stamps) makes such a change bump it too.
     """
     row.changed_at = datetime.now().replace(microsecond=0)
+    flag_modified(row, "changed_at")  # a change even when stamped in the same second
 
 
 @event.listens_for(Session, "before_flush")
