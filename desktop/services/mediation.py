@@ -953,7 +953,7 @@ def add_party(database: Database, case_id: int, data: PartyInput) -> PartyResult
 
 def _party_values(row: CaseParty) -> dict[str, str]:
     return form_values(row, PARTY_LABELS, kind=KINDS.get(row.kind, row.kind),
-                   person_id=f"已关联（编号{row.person_id}）" if row.person_id else None)
+                       person_id=f"已关联（编号{row.person_id}）" if row.person_id else None)
 
 
 def update_party(database: Database, party_id: int, data: PartyInput, *,
@@ -1124,7 +1124,7 @@ def _agreement_values(agreement: Agreement | None, clauses: list[str]) -> dict[s
     if agreement is None:
         return dict.fromkeys(AGREEMENT_LABELS, "")
     return form_values(agreement, AGREEMENT_LABELS, clauses=clauses,
-                   kind=AGREEMENT_KINDS.get(agreement.kind, agreement.kind))
+                       kind=AGREEMENT_KINDS.get(agreement.kind, agreement.kind))
 
 
 def save_agreement(database: Database, case_id: int, data: AgreementInput, *,
