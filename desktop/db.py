@@ -9,9 +9,10 @@ centre with several desks) needs nothing special.
 from __future__ import annotations
 
 import logging
+import platform
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic import command
@@ -20,10 +21,17 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.models.base import DESK_KEY
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _WRITE = "desk_write"
+
+
+def default_desk_name() -> str:
+    """This PC's name, shown to another desk whose save it made stale."""
+    return platform.node()[:64] or "本机"
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -87,13 +95,15 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    desk: str = field(default_factory=default_desk_name)
 
     @classmethod
-    def open(cls, url: str, *, migrate: bool = True) -> Database:
+    def open(cls, url: str, *, migrate: bool = True, desk: str | None = None) -> Database:
         engine = make_engine(url)
         if migrate:
             upgrade(engine)
-        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+        return cls(engine, sessionmaker(engine, expire_on_commit=False),
+                   desk or default_desk_name())
 
     @property
     def url(self) -> str:
@@ -113,6 +123,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One unit of work: committed as a whole, or nothing at all."""
         with self.sessions() as session:
+            session.info[DESK_KEY] = self.desk
             session.connection(execution_options={_WRITE: True})
             try:
                 yield session

@@ -18,6 +18,7 @@ from desktop.models import Category, Grid, Person, Room, Visit
 from desktop.services import numbering, validation
 from desktop.services.errors import ValidationError
 from desktop.services.queue import issue_ticket
+from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
 __all__ = ["Registration", "RegistrationInput", "issue_ticket", "register_visit", "validate"]
 
@@ -28,6 +29,8 @@ VISIT_TYPES = ["个人", "集体"]
 RISK_LEVELS = ["黄", "橙", "红"]
 RISK_DESCRIPTIONS = {"红": "红色：立即上报", "橙": "橙色：当日处置", "黄": "黄色：常规办理"}
 ANONYMOUS_NAME = "匿名"
+PERSON_LABELS = {"name": "姓名", "gender": "性别", "id_type": "证件类型", "id_number": "证件号码",
+                 "no_id_reason": "无证件原因", "phone": "联系电话", "address": "住址"}
 
 
 @dataclass
@@ -59,6 +62,10 @@ class RegistrationInput:
     person_id: int | None = None
     repeat_of_visit_id: int | None = None
     received_by_id: int | None = None
+    # The version of the chosen person as the form showed it (``PersonMatch.version``):
+    # when another desk changed that person since, what the form would overwrite is
+    # refused (``StaleEditError``). ``None`` skips the check (imports, scripts).
+    person_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,8 +156,18 @@ def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
     if person is None:
         person = Person(name=name)
         session.add(person)
-    else:
-        person.name = name or person.name
+        _apply_person(person, data, id_number)
+        return person
+    found, before = loaded(person), form_values(person, PERSON_LABELS)
+    person.name = name or person.name
+    _apply_person(person, data, id_number)
+    if person.id == data.person_id and data.person_version is not None:
+        refuse_stale("来访人信息", found, data.person_version, before,
+                     form_values(person, PERSON_LABELS), PERSON_LABELS)
+    return person
+
+
+def _apply_person(person: Person, data: RegistrationInput, id_number: str) -> None:
     person.id_type = data.id_type
     if id_number:
         person.id_number = id_number
@@ -161,7 +178,6 @@ def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
         person.gender = data.gender
     if data.address.strip():
         person.address = data.address.strip()
-    return person
 
 
 def next_visit_no(session: Session, now: datetime) -> str:
@@ -177,61 +193,65 @@ def register_visit(
     if errors:
         raise ValidationError(errors)
     now = now or datetime.now().replace(microsecond=0)
-    with database.write() as session:
-        room = session.get(Room, data.room_id)
-        if room is None or not room.active:
-            raise ValidationError({"room": "所选去向不存在或已停用"})
-        if data.category_id is not None and session.get(Category, data.category_id) is None:
-            raise ValidationError({"category": "所选事项类别不存在"})
-        if data.grid_id is not None:
-            grid = session.get(Grid, data.grid_id)
-            if grid is None or grid.community_id != data.community_id:
-                raise ValidationError({"grid": "所选网格不属于所选社区"})
-        person = _find_or_create_person(session, data)
-        session.flush()
-        repeat_of: Visit | None = None
-        if data.repeat_of_visit_id:
-            repeat_of = session.get(Visit, data.repeat_of_visit_id)
-            if repeat_of is None or repeat_of.person_id != person.id:
-                raise ValidationError({"repeat_of": "所选的既往来访不属于该来访人"})
-            # Count every repeat against the first visit on the matter.
-            if repeat_of.repeat_of_id is not None:
-                repeat_of = session.get(Visit, repeat_of.repeat_of_id)
-        visit = Visit(
-            visit_no=next_visit_no(session, now),
-            person=person,
-            visited_at=now,
-            source=data.source,
-            visit_type=data.visit_type,
-            headcount=data.headcount if data.visit_type == "集体" else 1,
-            representative_name=(data.representative_name.strip() or None)
-            if data.visit_type == "集体" else None,
-            representative_phone=(validation.normalize_phone(data.representative_phone) or None)
-            if data.visit_type == "集体" else None,
-            category_id=data.category_id,
-            community_id=data.community_id,
-            grid_id=data.grid_id,
-            summary=data.summary.strip(),
-            request=data.request.strip() or None,
-            risk_level=data.risk_level,
-            repeat_of_id=repeat_of.id if repeat_of else None,
-            is_repeat=repeat_of is not None,
-            received_by_id=data.received_by_id,
-            created_at=now,
-        )
-        session.add(visit)
-        referral = issue_ticket(session, visit, room, now, staff_id=data.received_by_id)
-        session.flush()
-        repeat_count = repeat_count_of(session, repeat_of.id) if repeat_of else 0
-        return Registration(
-            visit_id=visit.id,
-            visit_no=visit.visit_no,
-            referral_id=referral.id,
-            ticket_no=referral.ticket_no,
-            room_name=room.name,
-            person_name=person.name,
-            repeat_count=repeat_count,
-        )
+    return write_checked(database, "来访人信息", lambda session: _register(session, data, now))
+
+
+def _register(session: Session, data: RegistrationInput, now: datetime) -> Registration:
+    """The visit, its ticket and the person, written in ``session``."""
+    room = session.get(Room, data.room_id)
+    if room is None or not room.active:
+        raise ValidationError({"room": "所选去向不存在或已停用"})
+    if data.category_id is not None and session.get(Category, data.category_id) is None:
+        raise ValidationError({"category": "所选事项类别不存在"})
+    if data.grid_id is not None:
+        grid = session.get(Grid, data.grid_id)
+        if grid is None or grid.community_id != data.community_id:
+            raise ValidationError({"grid": "所选网格不属于所选社区"})
+    person = _find_or_create_person(session, data)
+    session.flush()
+    repeat_of: Visit | None = None
+    if data.repeat_of_visit_id:
+        repeat_of = session.get(Visit, data.repeat_of_visit_id)
+        if repeat_of is None or repeat_of.person_id != person.id:
+            raise ValidationError({"repeat_of": "所选的既往来访不属于该来访人"})
+        # Count every repeat against the first visit on the matter.
+        if repeat_of.repeat_of_id is not None:
+            repeat_of = session.get(Visit, repeat_of.repeat_of_id)
+    visit = Visit(
+        visit_no=next_visit_no(session, now),
+        person=person,
+        visited_at=now,
+        source=data.source,
+        visit_type=data.visit_type,
+        headcount=data.headcount if data.visit_type == "集体" else 1,
+        representative_name=(data.representative_name.strip() or None)
+        if data.visit_type == "集体" else None,
+        representative_phone=(validation.normalize_phone(data.representative_phone) or None)
+        if data.visit_type == "集体" else None,
+        category_id=data.category_id,
+        community_id=data.community_id,
+        grid_id=data.grid_id,
+        summary=data.summary.strip(),
+        request=data.request.strip() or None,
+        risk_level=data.risk_level,
+        repeat_of_id=repeat_of.id if repeat_of else None,
+        is_repeat=repeat_of is not None,
+        received_by_id=data.received_by_id,
+        created_at=now,
+    )
+    session.add(visit)
+    referral = issue_ticket(session, visit, room, now, staff_id=data.received_by_id)
+    session.flush()
+    repeat_count = repeat_count_of(session, repeat_of.id) if repeat_of else 0
+    return Registration(
+        visit_id=visit.id,
+        visit_no=visit.visit_no,
+        referral_id=referral.id,
+        ticket_no=referral.ticket_no,
+        room_name=room.name,
+        person_name=person.name,
+        repeat_count=repeat_count,
+    )
 
 
 def repeat_count_of(session: Session, first_visit_id: int) -> int:
