@@ -16,7 +16,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, Table, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -79,6 +80,17 @@ def current_revision(engine: Engine) -> str | None:
 
 def has_schema(engine: Engine) -> bool:
     return inspect(engine).has_table("alembic_version")
+
+
+def insert_on_conflict(session: Session, table: Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that can say ON CONFLICT (DO NOTHING / DO UPDATE), in the session's dialect.
+
+    Both databases the app runs on have it; it is how two desks creating the
+    same row at once end up sharing it instead of one of them failing.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return sqlite.insert(table)
+    return postgresql.insert(table)
 
 
 @dataclass

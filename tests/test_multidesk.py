@@ -150,7 +150,8 @@ def test_one_case_per_visit_when_four_desks_accept_at_once(db_url: str) -> None:
 def _register_all(database: Database, barrier: Any, desk: int, room_id: int,
                   category_id: int) -> list[Outcome]:
     inputs = [
-        RegistrationInput(name=f"同号{n}", id_number=id_number(500 + n), phone=f"136{n:08d}",
+        # Each desk types another phone number, so each also updates the person.
+        RegistrationInput(name=f"同号{n}", id_number=id_number(500 + n), phone=f"13{desk}{n:08d}",
                           summary=f"第{desk + 1}号窗口登记", room_id=room_id,
                           category_id=category_id)
         for n in range(VISITS)
