@@ -212,6 +212,21 @@ def test_queue_sees_registrations_from_another_pc(
         other_pc.dispose()
 
 
+def test_f5_calls_the_next_ticket_and_says_when_none_waits(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    first = register(sqlite_database, 1)
+    page = _page(qtbot, sqlite_database)
+    qtbot.keyClick(page.table, Qt.Key.Key_F5)
+    assert _status(sqlite_database, first.referral_id) == "called"
+    assert page.message.text() == f"已叫号 {first.ticket_no}"
+    qtbot.keyClick(page.table, Qt.Key.Key_F5)
+    assert page.message.text() == "没有等待的号。"
+    with sqlite_database.read() as session:
+        referral = session.get(Referral, first.referral_id)
+        assert referral is not None and referral.call_count == 1
+
+
 def test_hall_display_shows_a_call_made_on_another_pc(
     qtbot: QtBot, sqlite_database: Database
 ) -> None:

@@ -4,7 +4,9 @@ Every function that writes is one ``database.write()`` unit of work. Data goes
 in and out as plain dataclasses; the printing modules take a ``CaseDetail``.
 Case numbers come from the counter row ``case:{year}`` in the accepting
 transaction, so two desks accepting at the same moment never share a number
-and a rolled-back acceptance leaves no gap.
+and a rolled-back acceptance leaves no gap. A visit becomes at most one case
+(a unique visit_id); accepting locks the visit first, so a second desk
+accepting the same visit waits, then is refused with the first case's number.
 
 Two desks may have the same case open. Every form is loaded with the version
 of its record (``CaseDetail.version``, ``PartyData.version``, ...), and every
@@ -744,13 +746,19 @@ def accept_case(
     accepted = data.accepted_on or _today(today)
     with database.write() as session:
         if data.visit_id is not None:
-            if session.get(Visit, data.visit_id) is None:
+            # Lock the visit (PostgreSQL; SQLite's write lock already serialises), so
+            # a desk accepting the same visit waits here and then sees the first case.
+            visit_id = session.scalar(
+                select(Visit.id).where(Visit.id == data.visit_id)
+                .with_for_update(key_share=True)
+            )
+            if visit_id is None:
                 raise ValidationError({"visit": "所选来访登记不存在"})
             existing = session.scalar(
-                select(MediationCase.case_no).where(MediationCase.visit_id == data.visit_id)
+                select(MediationCase.case_no).where(MediationCase.visit_id == visit_id)
             )
             if existing:
-                raise ValidationError({"visit": f"该来访已受理为案件 {existing}"})
+                raise ValidationError({"visit": f"该来访已受理为案件{existing}"})
         short = load_settings(session).committee_short_name
         seq = numbering.next_value(session, f"case:{accepted.year}")
         case_ = MediationCase(

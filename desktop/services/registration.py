@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, Table, func, select
 from sqlalchemy.orm import Session
 
-from desktop.db import Database
+from desktop.db import Database, insert_on_conflict
 from desktop.models import Category, Grid, Person, Room, Visit
 from desktop.services import numbering, validation
 from desktop.services.errors import ValidationError
@@ -141,43 +142,71 @@ def validate(data: RegistrationInput) -> dict[str, str]:
     return errors
 
 
+def _person_fields(data: RegistrationInput, id_number: str) -> dict[str, object]:
+    """What the registration says about the person; a blank field keeps what is known."""
+    fields: dict[str, object] = {
+        "id_type": data.id_type, "no_id_reason": data.no_id_reason.strip() or None,
+    }
+    if id_number:
+        fields["id_number"] = id_number
+    if data.phone.strip():
+        fields["phone"] = validation.normalize_phone(data.phone)
+    if data.gender:
+        fields["gender"] = data.gender
+    if data.address.strip():
+        fields["address"] = data.address.strip()
+    return fields
+
+
+def _create_by_id_number(session: Session, id_number: str, values: dict[str, object]) -> Person:
+    """The person with this document number, created unless another desk just did.
+
+    Two desks registering the same new resident at once both insert; ON CONFLICT
+    DO NOTHING makes the second wait for the first and then add nothing, and it
+    reads the first desk's row instead of failing on the unique number.
+    """
+    table = cast(Table, Person.__table__)
+    session.execute(
+        insert_on_conflict(session, table).values(**values)
+        .on_conflict_do_nothing(index_elements=[table.c.id_number])
+    )
+    return session.scalars(_locked_person(Person.id_number == id_number)).one()
+
+
+def _locked_person(condition: ColumnElement[bool]) -> Select[Person]:
+    # Locked (on PostgreSQL) because the registration updates the person: a desk
+    # registering the same resident at the same moment waits, then reads the new
+    # version, instead of failing on it. The lock leaves inserts of visits alone.
+    return select(Person).where(condition).with_for_update(key_share=True)
+
+
 def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
     id_number = (
         validation.normalize_id_number(data.id_number) if data.id_type != "无证件" else ""
     )
     person: Person | None = None
     if id_number:
-        person = session.scalar(select(Person).where(Person.id_number == id_number))
+        person = session.scalar(_locked_person(Person.id_number == id_number))
     if person is None and data.person_id is not None:
-        person = session.get(Person, data.person_id)
+        person = session.scalar(_locked_person(Person.id == data.person_id))
         if person is not None and id_number and person.id_number not in (None, id_number):
             person = None  # a different document: a different person
     name = ANONYMOUS_NAME if data.anonymous and not data.name.strip() else data.name.strip()
+    fields = _person_fields(data, id_number)
+    if person is None and id_number:
+        person = _create_by_id_number(session, id_number, {"name": name, **fields})
     if person is None:
-        person = Person(name=name)
+        person = Person(name=name, **fields)
         session.add(person)
-        _apply_person(person, data, id_number)
         return person
     found, before = loaded(person), form_values(person, PERSON_LABELS)
     person.name = name or person.name
-    _apply_person(person, data, id_number)
+    for key, value in fields.items():
+        setattr(person, key, value)
     if person.id == data.person_id and data.person_version is not None:
         refuse_stale("来访人信息", found, data.person_version, before,
                      form_values(person, PERSON_LABELS), PERSON_LABELS)
     return person
-
-
-def _apply_person(person: Person, data: RegistrationInput, id_number: str) -> None:
-    person.id_type = data.id_type
-    if id_number:
-        person.id_number = id_number
-    person.no_id_reason = data.no_id_reason.strip() or None
-    if data.phone.strip():
-        person.phone = validation.normalize_phone(data.phone)
-    if data.gender:
-        person.gender = data.gender
-    if data.address.strip():
-        person.address = data.address.strip()
 
 
 def next_visit_no(session: Session, now: datetime) -> str:

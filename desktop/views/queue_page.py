@@ -555,7 +555,7 @@ class QueuePage(QWidget):
             self._failed(exc)
             return
         if referral is None:
-            self.message.setText(self.tr("没有等候的来访人。"))
+            self.message.setText(self.tr("没有等待的号。"))
             return
         self._done(self.tr("已叫号 {0}").format(referral.ticket_no), referral.id)
 
