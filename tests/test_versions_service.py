@@ -208,8 +208,8 @@ def test_a_person_changed_by_another_desk_is_not_overwritten_at_registration(
 
 def test_a_person_changed_between_the_check_and_the_write(
         desks: tuple[Database, Database]) -> None:
-    """On PostgreSQL the person row is read without a lock: the other desk commits its
-    change just before this desk's UPDATE, which then finds no row of the version it read."""
+    """On PostgreSQL the other desk commits its change just before this desk locks the
+    person row (``FOR NO KEY UPDATE``): the check under the lock sees the newer version."""
     one, two = desks
     if one.is_sqlite:
         pytest.skip("SQLite writers hold the write lock from the start: no such interleaving")
@@ -221,7 +221,7 @@ def test_a_person_changed_between_the_check_and_the_write(
 
     def other_desk_commits_first(_conn, _cursor, statement, _params,  # type: ignore[no-untyped-def]
                                  _context, _executemany) -> None:
-        if not fired and statement.startswith("UPDATE person SET"):
+        if not fired and "FROM person" in statement and "FOR NO KEY UPDATE" in statement:
             fired.append(statement)
             with two.write() as session:
                 session.execute(text(
