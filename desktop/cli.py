@@ -83,6 +83,9 @@ def cmd_print_receipt(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.write_bytes(render_receipt(data))
     print(f"已生成受理回执：{out}")
+    if data.missing:
+        print(f"提示：系统设置中未填写{'、'.join(data.missing)}，回执上未印出；"
+              "请在“系统设置”中填写。", file=sys.stderr)
     return 0
 
 
