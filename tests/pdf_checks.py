@@ -99,7 +99,7 @@ def missing_texts(texts: Iterable[str], streams: Sequence[str], *,
     A text may be cut by a page break (header rows and other cells come in between), so
     it is matched as chunks of at least ``min_chunk`` characters, in order.
     """
-    whole = "".join(streams)
+    whole = flat("".join(streams))
     missing = []
     for text in texts:
         want = flat(text)
