@@ -170,7 +170,7 @@ def agreement_story(detail: CaseDetail, styles: Styles) -> list[Flowable]:
             closing.append(legal.FillLine([f"　　{label}：", legal.Blank(90 * mm)], styles.body))
     copies = copies_of(detail, agreement)
     sentence = Para(
-        f"本协议一式{copies}份，当事人、人民调解委员会各持一份。"
+        f"本协议一式 {copies} 份，当事人、人民调解委员会各持一份。"
         "本协议自各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。",
         styles.indent)
     if agreement.amount is not None:
