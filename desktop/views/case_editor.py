@@ -60,7 +60,6 @@ from desktop.views.form_widgets import (
 )
 from desktop.views.party_dialog import PartyDialog
 from desktop.views.pdf_preview import PdfPreview, PdfPreviewDialog
-from desktop.views.qtcompat import emit
 from desktop.views.widgets import FieldError, named
 
 log = logging.getLogger(__name__)
@@ -665,7 +664,7 @@ class CaseEditor(QWidget):
     def _reload(self) -> None:
         if self.case_id is not None:
             self.load(self.case_id)
-        emit(self.changed)
+        self.changed.emit()
 
     def _show_deadline(self, detail: CaseDetail) -> None:
         if detail.outcome:
@@ -895,7 +894,7 @@ class CaseEditor(QWidget):
             self._show_info_errors({})
             self.load(ref.case_id)
             self.status.setText(self.tr("已受理，案号 {0}。请补充当事人。").format(ref.case_no))
-            emit(self.changed)
+            self.changed.emit()
             self.tabs.setCurrentIndex(1)
             return
         case_id = self.case_id

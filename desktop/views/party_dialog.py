@@ -35,7 +35,6 @@ from desktop.services import mediation
 from desktop.services.errors import ValidationError
 from desktop.services.mediation import PartyInput, PartyResult
 from desktop.views.form_widgets import OptionalDateEdit, select_text
-from desktop.views.qtcompat import emit
 from desktop.views.widgets import FieldError, named
 
 ETHNICITIES = ["汉族", "回族", "满族", "蒙古族", "藏族", "维吾尔族", "壮族", "苗族", "彝族",
@@ -325,5 +324,5 @@ class PartyDialog(QDialog):
             self.show_errors(exc.errors)
             return
         self.show_errors({})
-        emit(self.saved, self.party_result)
+        self.saved.emit(self.party_result)
         self.accept()
