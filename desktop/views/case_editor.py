@@ -68,7 +68,6 @@ from desktop.views.form_widgets import (
 )
 from desktop.views.party_dialog import PartyDialog
 from desktop.views.pdf_preview import PdfPreview, PdfPreviewDialog
-from desktop.views.qtcompat import emit
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import FieldError, named
 
@@ -711,7 +710,7 @@ class CaseEditor(QWidget):
         """Show the case as saved now; forms with unsaved edits, but ``saved``, stay as typed."""
         if self.case_id is not None:
             self.load(self.case_id, keep=SECTIONS - {saved} if saved else SECTIONS)
-        emit(self.changed)
+        self.changed.emit()
 
     def _forms(self) -> dict[str, Callable[[], object]]:
         return {"case": self.case_form, "agreement": self.agreement_form,
@@ -1019,7 +1018,7 @@ class CaseEditor(QWidget):
             self._show_info_errors({})
             self.load(ref.case_id)
             self.status.setText(self.tr("已受理，案号 {0}。请补充当事人。").format(ref.case_no))
-            emit(self.changed)
+            self.changed.emit()
             self.tabs.setCurrentIndex(1)
             return
         case_id, version = self.case_id, self.case_version

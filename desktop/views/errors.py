@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__, paths
-from desktop.views.qtcompat import emit
 
 log = logging.getLogger("desktop.crash")
 qt_log = logging.getLogger("qt")
@@ -102,7 +101,7 @@ class ExceptionHook:
         report = format_report(exc_type, exc, tb)
         log.error("unexpected exception\n%s", report)
         if self.show_dialogs:
-            emit(self._relay.report, report)
+            self._relay.report.emit(report)
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:

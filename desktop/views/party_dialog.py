@@ -39,7 +39,6 @@ from desktop.services import mediation
 from desktop.services.errors import StaleEditError, ValidationError
 from desktop.services.mediation import PartyInput, PartyResult
 from desktop.views.form_widgets import OptionalDateEdit, select_text
-from desktop.views.qtcompat import emit
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import FieldError, named
 
@@ -349,7 +348,7 @@ class PartyDialog(QDialog):
             self.show_errors(exc.errors)
             return
         self.show_errors({})
-        emit(self.saved, self.party_result)
+        self.saved.emit(self.party_result)
         self.accept()
 
     def show_stale(self, error: StaleEditError) -> StaleEditDialog:
@@ -363,7 +362,7 @@ class PartyDialog(QDialog):
         try:
             data, self.version = self._reload()
         except StaleEditError:
-            emit(self.gone)
+            self.gone.emit()
             self.reject()
             return
         self.set_input(data)

@@ -53,7 +53,6 @@ from desktop.services.queue import (
 )
 from desktop.views import dialogs
 from desktop.views.hall_display import HallDisplay
-from desktop.views.qtcompat import emit
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
 log = logging.getLogger(__name__)
@@ -634,7 +633,7 @@ class QueuePage(QWidget):
             self._done(self.tr("{0} 已办结：{1}").format(row.ticket_no, RESULTS[v["result"]]),
                        row.referral_id)
             if v["result"] == "case_opened":
-                emit(self.case_requested, row.visit_id)
+                self.case_requested.emit(row.visit_id)
 
         self._open(ActionDialog(
             key="finish", title=self.tr("办结 {0}").format(row.ticket_no),

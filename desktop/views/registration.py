@@ -60,7 +60,6 @@ from desktop.services.registration import (
 from desktop.services.validation import id_number_error
 from desktop.views import dialogs
 from desktop.views.pdf_preview import PdfPreviewDialog
-from desktop.views.qtcompat import emit
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
@@ -643,7 +642,7 @@ class RegistrationPage(QWidget):
             result.visit_no, result.ticket_no, result.room_name)
         if result.repeat_count:
             text += self.tr("（重复访，该事项第 {0} 次来访）").format(result.repeat_count)
-        emit(self.registered, result)
+        self.registered.emit(result)
         self.clear_form()
         self.discard_draft()
         self.status.setText(text)

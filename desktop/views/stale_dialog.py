@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.errors import StaleEditError
-from desktop.views.qtcompat import emit
 from desktop.views.widgets import named
 
 
@@ -106,7 +105,7 @@ class StaleEditDialog(QDialog):
 
     def on_reload(self) -> None:
         """Reload the record; keep the dialog (with the user's text) open to copy from."""
-        emit(self.reload_requested)
+        self.reload_requested.emit()
         self.reload_button.setEnabled(False)
         self.reload_button.setText(self.tr("已重新载入"))
         self.cancel_button.setText(self.tr("关闭"))
