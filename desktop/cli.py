@@ -6,7 +6,7 @@
     python -m desktop hall-display         the full-screen hall display (叫号屏)
     python -m desktop print receipt J202611260001 --out receipt.pdf [--paper a5|80mm]
     python -m desktop print agreement "（2026）东人调字第0001号" --out agreement.pdf
-    python -m desktop print casefile "（2026）东人调字第0001号" --out casefile.pdf
+    python -m desktop print casefile "（2026）东人调字第0001号" --out casefile.pdf [--draft]
     python -m desktop print application|acceptance|rights|sessions|oral|followups|judicial \
         CASE_NO --out F.pdf
     python -m desktop export visits|disputes|monthly --from 2026-11-01 --to 2026-11-30 --out F.xlsx
@@ -101,6 +101,9 @@ def cmd_print_receipt(args: argparse.Namespace) -> int:
         data = receipt_data(session, args.visit_no, paper=args.paper)
     out = files.write_bytes(args.out, render_receipt(data))
     print(f"已生成受理回执：{out}")
+    if data.missing:
+        print(f"提示：系统设置中未填写{'、'.join(data.missing)}，回执上未印出；"
+              "请在“系统设置”中填写。", file=sys.stderr)
     return 0
 
 
@@ -122,7 +125,8 @@ def cmd_print_case_document(args: argparse.Namespace) -> int:
 
     database = _database(args)
     files.check_output_path(args.out)
-    pdf = mediation_documents.render(database, args.document, args.case_no)
+    pdf = mediation_documents.render(database, args.document, args.case_no,
+                                     draft=getattr(args, "draft", False))
     out = files.write_bytes(args.out, pdf)
     print(f"已生成{CASE_DOCUMENTS[args.document]}：{out}")
     return 0
@@ -227,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
         doc = prt_sub.add_parser(document, help=help_text)
         doc.add_argument("case_no", metavar="CASE_NO", help="案号，如 （2026）东人调字第0001号")
         doc.add_argument("--out", required=True, help="输出的 PDF 文件")
+        if document == "casefile":
+            doc.add_argument("--draft", action="store_true",
+                             help="未结案的案件：打印每页标明“草稿”的卷宗")
         doc.set_defaults(handler=cmd_print_case_document, document=document)
 
     export = sub.add_parser("export", help="导出台账或月报（.xlsx）")

@@ -5,7 +5,9 @@
     python installer/build.py --no-installer   do not run Inno Setup (Windows)
 
 Run it with a Python that has the project and PyInstaller installed, e.g. a
-separate build venv: ``pip install -e . pyinstaller``. The smoke test runs the
+separate build venv: ``pip install -e . pyinstaller``. It refuses to build with
+another Python or Qt binding than pyproject.toml pins (scripts/qt_binding.py, the
+check the bootstrap makes too), so the bundle ships what the tests ran on. The smoke test runs the
 frozen program as a user would, in a temporary data folder: ``--help``,
 ``db upgrade``, ``demo-data --visits 5``, ``print receipt`` of one of those
 visits, and a start of the window on the offscreen platform. On Windows the
@@ -35,6 +37,15 @@ def say(message: str) -> None:
 
 class SmokeTestFailed(Exception):
     pass
+
+
+def check_environment() -> list[str]:
+    """The bundle must hold the Python and Qt binding that pyproject.toml pins, the
+    ones scripts/bootstrap.py installs (6.12.0 aborts the interpreter on Python 3.11)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import qt_binding
+
+    return qt_binding.examine(sys.executable).problems
 
 
 def build(dist: Path, work: Path) -> None:
@@ -191,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     if not args.skip_build:
+        problems = check_environment()
+        if problems:
+            print("this environment is not the one pyproject.toml pins; build from a fresh "
+                  "venv with `pip install -e . pyinstaller`:\n  " + "\n  ".join(problems),
+                  file=sys.stderr)
+            return 1
         build(dist, args.work.resolve())
         say(f"built {bundle} in {time.monotonic() - started:.0f} s, "
             f"{folder_size(bundle) / 1e6:.0f} MB")

@@ -41,6 +41,9 @@ from pathlib import Path
 if sys.version_info < (3, 11):  # noqa: UP036 - this check is the point
     sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import qt_binding  # after the check above: it needs tomllib (3.11)
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 IS_WINDOWS = os.name == "nt"
@@ -171,14 +174,18 @@ def venv_python() -> Path:
 
 def ensure_venv() -> Path:
     python = venv_python()
+    need = qt_binding.minimum_python()
     if python.exists():
         probe = subprocess.run(
-            [str(python), "-c", "import sys; print(sys.version_info >= (3, 11))"],
+            [str(python), "-c", "import sys; print(*sys.version_info[:3], sep='.')"],
             capture_output=True, text=True, check=False,
         )
-        if probe.returncode == 0 and probe.stdout.strip() == "True":
+        found = probe.stdout.strip()
+        if probe.returncode == 0 and tuple(map(int, found.split("."))) >= need:
             return python
-        say(f"{VENV} is broken or too old; making it again")
+        state = f"has Python {found}" if probe.returncode == 0 else "does not start"
+        warn(f"{VENV} {state}; pyproject.toml requires Python {'.'.join(map(str, need))} or "
+             f"newer: making it again with {sys.executable}")
         shutil.rmtree(VENV)
     say(f"creating virtual environment {VENV.relative_to(ROOT)}")
     run([sys.executable, "-m", "venv", str(VENV)])
@@ -198,6 +205,32 @@ def ensure_project(python: Path, extras: str) -> None:
     say(f"installing the project into .venv (pip install -e \"{target}\")")
     run([str(python), "-m", "pip", "install", "-q", "-e", target], cwd=ROOT)
     stamp.write_text(f"pip install -e {target}\n", encoding="utf-8")
+
+
+def ensure_binding(python: Path) -> None:
+    """Exactly the Python and Qt binding pyproject.toml pins, as the installer bundles.
+
+    pip leaves wheels that pyproject.toml no longer asks for (PySide6-Pdf, a separate
+    wheel of 6.12, writes into the same PySide6 folder as PySide6-Addons): those are
+    removed and the pinned wheels installed again over whatever they overwrote.
+    """
+    found = qt_binding.examine(python)
+    if not found.problems:
+        return
+    for problem in found.problems:
+        warn(problem)
+    if found.strays:
+        say("removing Qt wheels that pyproject.toml does not pin: " + " ".join(found.strays))
+        run([str(python), "-m", "pip", "uninstall", "-q", "-y", *found.strays])
+    pins = qt_binding.pinned()
+    wheels = [f"{name}=={version}" for name, version in pins.items()]
+    wheels.append(f"{qt_binding.RUNTIME}=={min(pins.values())}")
+    say("installing the pinned Qt binding again: " + " ".join(wheels))
+    run([str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", *wheels])
+    left = qt_binding.examine(python).problems
+    if left:
+        raise BootstrapError(f"{VENV} does not have what pyproject.toml asks for:\n  "
+                             + "\n  ".join(left) + f"\ndelete {VENV} and run this again")
 
 
 # --- throwaway PostgreSQL ----------------------------------------------------------------------
@@ -300,6 +333,7 @@ def cmd_app(args: list[str], *, skip_system: bool) -> int:
         ensure_system_packages(APP_PACKAGES)
     python = ensure_venv()
     ensure_project(python, "")
+    ensure_binding(python)
     no_window = {"-h", "--help", "--version", "db", "demo-data", "print"}
     opens_window = not no_window.intersection(args)
     has_screen = any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
@@ -314,6 +348,7 @@ def cmd_test(args: list[str], *, skip_system: bool) -> int:
         ensure_system_packages(TEST_PACKAGES, TEST_LEAN_PACKAGES)
     python = ensure_venv()
     ensure_project(python, "test")
+    ensure_binding(python)
     with throwaway_postgres() as pg_url:
         env = dict(os.environ)
         if pg_url:

@@ -104,6 +104,28 @@ def sqlite_database(sqlite_db_url: str) -> Iterator[Database]:
     db.dispose()
 
 
+def _two_desks(database: Database) -> Iterator[tuple[Database, Database]]:
+    url = database.engine.url.render_as_string(hide_password=False)
+    one = Database.open(url, migrate=False, desk="一号窗口")
+    two = Database.open(url, migrate=False, desk="二号窗口")
+    yield one, two
+    one.dispose()
+    two.dispose()
+
+
+@pytest.fixture
+def desks(database: Database) -> Iterator[tuple[Database, Database]]:
+    """Two desks (一号窗口, 二号窗口) on the one database, each with its own connections,
+    as two PCs sharing it; on SQLite and on PostgreSQL."""
+    yield from _two_desks(database)
+
+
+@pytest.fixture
+def sqlite_desks(sqlite_database: Database) -> Iterator[tuple[Database, Database]]:
+    """Two desks on one SQLite file, for tests of two windows."""
+    yield from _two_desks(sqlite_database)
+
+
 @pytest.fixture
 def fresh_logging() -> Iterator[None]:
     """The app sets its log up once per process: let a test set it up for its own data folder.

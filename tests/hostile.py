@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from desktop.db import Database
 from desktop.models import Base, SequenceCounter
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 
 HANZI = re.compile(r"[\u4e00-\u9fff]")
 
@@ -168,8 +168,8 @@ def dirty_cells(database: Database, after: dict[str, int] | None = None) -> set[
 
 
 def is_user_error(exc: BaseException) -> bool:
-    """The services' refusals: bad input, or a number that does not exist."""
-    return isinstance(exc, ValidationError | NotFoundError)
+    """The services' refusals: bad input, a number that does not exist, a stale form."""
+    return isinstance(exc, ValidationError | NotFoundError | StaleEditError)
 
 
 @dataclass

@@ -91,15 +91,16 @@ def awkward_cases(database: Database, accepted_on: date) -> list[mediation.CaseR
         recorder_id=m3, accepted_on=accepted_on,
     ), [person(11), person(12), organisation()])
     mediation.save_agreement(database, first.case_id, agreement(
-        amount="12,500.50", signed_on=closed))
+        amount="12,500.50", signed_on=closed), version=None)
     mediation.close_case(database, first.case_id,
                          mediation.OutcomeInput("调解成功", closed_on=closed))
     with database.read() as session:
-        (auto,) = session.scalars(select(FollowUp.id).where(
-            FollowUp.case_id == first.case_id))
+        ((auto, auto_version),) = session.execute(select(FollowUp.id, FollowUp.version).where(
+            FollowUp.case_id == first.case_id)).all()
     mediation.update_follow_up(database, auto, mediation.FollowUpInput(
         planned_on=closed + timedelta(days=1), done_on=closed + timedelta(days=1),
-        method="电话", visitor_id=m1, performance="部分履行", satisfaction="基本满意"))
+        method="电话", visitor_id=m1, performance="部分履行", satisfaction="基本满意"),
+        version=auto_version)
     mediation.add_follow_up(database, first.case_id, mediation.FollowUpInput(
         planned_on=closed + timedelta(days=2), done_on=closed + timedelta(days=2),
         method="上门", visitor_id=m2, performance="已履行", satisfaction="满意"))
@@ -118,12 +119,13 @@ def awkward_cases(database: Database, accepted_on: date) -> list[mediation.CaseR
                       parties=[person(15), person(16, "被申请人")],
                       facts="邻居在楼道堆放杂物，影响通行。")
     mediation.save_agreement(database, third.case_id, agreement(
-        clauses=["被申请人于三日内清理楼道杂物。"], kind="oral", amount="", signed_on=closed))
+        clauses=["被申请人于三日内清理楼道杂物。"], kind="oral", amount="", signed_on=closed),
+        version=None)
     mediation.close_case(database, third.case_id,
                          mediation.OutcomeInput("调解成功", closed_on=closed))
 
     # Still open, with a draft agreement whose amount must not be counted yet.
     fourth = make_case(database, accepted_on=accepted_on,
                        parties=[person(17), person(18, "被申请人")])
-    mediation.save_agreement(database, fourth.case_id, agreement(amount="999"))
+    mediation.save_agreement(database, fourth.case_id, agreement(amount="999"), version=None)
     return [first, second, third, fourth]

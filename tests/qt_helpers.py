@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 
@@ -37,3 +37,11 @@ def show_active(qtbot: QtBot, window: QWidget) -> None:
     assert handle is not None
     handle.requestActivate()
     qtbot.waitUntil(window.isActiveWindow)
+
+
+def click_named(qtbot: QtBot, parent: QWidget, name: str) -> None:
+    """Click the enabled button called ``name`` inside ``parent``, as the mouse would."""
+    button = parent.findChild(QPushButton, name)
+    assert button is not None, name
+    assert button.isEnabled(), name
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

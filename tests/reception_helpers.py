@@ -1,4 +1,5 @@
-"""Shared set-up for the reception and queue tests: rooms, categories, a quick registration."""
+"""Shared set-up for the reception and queue tests: rooms, categories, a quick registration,
+the queue page's open dialog."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from desktop.db import Database
 from desktop.services import reference
 from desktop.services.registration import Registration, RegistrationInput, register_visit
+from desktop.views.queue_page import ActionDialog, QueuePage
 from tests.factories import id_number
 
 
@@ -31,3 +33,10 @@ def register(
     )
     values.update(changes)
     return register_visit(database, RegistrationInput(**values), now=now)  # type: ignore[arg-type]
+
+
+def queue_dialog(page: QueuePage) -> ActionDialog:
+    """The action dialog (finish, hold, transfer, ...) the queue page has open."""
+    dialog = page.active_dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog

@@ -27,8 +27,14 @@ def test_export_commands(sqlite_database: Database, sqlite_db_url: str, tmp_path
     assert ws["A3"].value == "序号" and ws["A123"].value == 120
 
     monthly = tmp_path / "monthly.xlsx"
+    # The 月报 is made for a calendar month only.
+    month = date.today().replace(day=1)
+    month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     assert main(["--db", sqlite_db_url, "export", "monthly", "--from", start, "--to", end,
-                 "--out", str(monthly)]) == 0
+                 "--out", str(monthly)]) == 2
+    assert "月报只能按整月生成" in capsys.readouterr().err
+    assert main(["--db", sqlite_db_url, "export", "monthly", "--from", month.isoformat(),
+                 "--to", month_end.isoformat(), "--out", str(monthly)]) == 0
     assert openpyxl.load_workbook(monthly).sheetnames == ["人民调解月报", "综治中心来访统计"]
 
     disputes = tmp_path / "disputes.xlsx"

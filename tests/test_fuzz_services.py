@@ -31,6 +31,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import (
@@ -312,6 +313,32 @@ OUTCOME_TEXT = {"outcome": MediationCase.outcome, "reason": MediationCase.outcom
                 "guided_to": MediationCase.guided_to}
 
 
+def version_of(database: Database, model: Any, case_id: object, *, own: bool = False) -> Any:
+    """The version of a case (``own``) or of its agreement or 司法确认 (``None``: none yet)."""
+    if not isinstance(case_id, int) or not 0 < case_id < 2**31:
+        return 1
+    key = model.id if own else model.case_id
+    with database.read() as session:
+        return session.scalar(select(model.version).where(key == case_id))
+
+
+def update_case(database: Database, case_id: Any, data: mediation.CaseInput) -> None:
+    """As the editor saves: with the version it loaded."""
+    mediation.update_case(database, case_id, data,
+                          version=version_of(database, MediationCase, case_id, own=True) or 1)
+
+
+def save_agreement(database: Database, case_id: Any, data: mediation.AgreementInput) -> None:
+    mediation.save_agreement(database, case_id, data,
+                             version=version_of(database, Agreement, case_id))
+
+
+def save_judicial(database: Database, case_id: Any, data: mediation.JudicialInput) -> None:
+    mediation.save_judicial_confirmation(database, case_id, data,
+                                         version=version_of(database, JudicialConfirmation,
+                                                            case_id))
+
+
 def case_input(database: Database, **changes: Any) -> mediation.CaseInput:
     m1, m2, rec = staff(database)
     values: dict[str, Any] = dict(facts="邻里噪音纠纷", mediator_ids=[m1, m2], recorder_id=rec,
@@ -327,7 +354,7 @@ def new_case(database: Database) -> int:
 
 def agreed_case(database: Database) -> int:
     case_id = new_case(database)
-    mediation.save_agreement(database, case_id, agreement())
+    save_agreement(database, case_id, agreement())
     return case_id
 
 
@@ -354,10 +381,10 @@ def mediation_probes(database: Database) -> Iterator[Probe]:
                                 database, case_input(database, **{f: v}), [person(1)]))
     yield from text_probes("accept_case.party", PARTY_TEXT, lambda f, v, c: mediation.accept_case(
         database, case_input(database), [person(1, **{f: v, "agent_name": "代理人甲"})]))
-    yield from text_probes("update_case", CASE_TEXT, lambda f, v, c: mediation.update_case(
+    yield from text_probes("update_case", CASE_TEXT, lambda f, v, c: update_case(
         database, c, case_input(database, **{f: v})), case_ctx)
     yield from value_probes("update_case", ["case_id"], HOSTILE_IDS,
-                            lambda f, v, c: mediation.update_case(database, v,
+                            lambda f, v, c: update_case(database, v,
                                                                   case_input(database)))
     yield from text_probes("add_party", PARTY_TEXT, lambda f, v, c: mediation.add_party(
         database, c, person(3, **{f: v, "agent_name": "代理人甲"})), case_ctx)
@@ -377,9 +404,10 @@ def mediation_probes(database: Database) -> Iterator[Probe]:
     yield from value_probes("add_party", ["case_id"], HOSTILE_IDS,
                             lambda f, v, c: mediation.add_party(database, v, person(3)))
     yield from value_probes("update_party", ["party_id"], HOSTILE_IDS,
-                            lambda f, v, c: mediation.update_party(database, v, person(3)))
+                            lambda f, v, c: mediation.update_party(database, v, person(3),
+                                                                    version=1))
     yield from value_probes("remove_party", ["party_id"], HOSTILE_IDS,
-                            lambda f, v, c: mediation.remove_party(database, v))
+                            lambda f, v, c: mediation.remove_party(database, v, version=1))
     yield from text_probes("add_session", SESSION_TEXT, lambda f, v, c: mediation.add_session(
         database, c, dataclasses.replace(session_input(), **{f: v})), case_ctx)
     yield from value_probes("add_session", ["held_at"], HOSTILE_DATETIMES,
@@ -388,31 +416,32 @@ def mediation_probes(database: Database) -> Iterator[Probe]:
                             case_ctx)
     yield from value_probes("update_session", ["session_id"], HOSTILE_IDS,
                             lambda f, v, c: mediation.update_session(database, v,
-                                                                     session_input()))
+                                                                     session_input(),
+                                                                     version=1))
     yield from value_probes("delete_session", ["session_id"], HOSTILE_IDS,
-                            lambda f, v, c: mediation.delete_session(database, v))
+                            lambda f, v, c: mediation.delete_session(database, v, version=1))
     yield from text_probes("save_agreement", AGREEMENT_TEXT,
-                           lambda f, v, c: mediation.save_agreement(database, c,
+                           lambda f, v, c: save_agreement(database, c,
                                                                     agreement(**{f: v})),
                            case_ctx)
     yield from text_probes("save_agreement", {"clauses": None},
-                           lambda f, v, c: mediation.save_agreement(database, c,
+                           lambda f, v, c: save_agreement(database, c,
                                                                     agreement(clauses=[v])),
                            case_ctx)
     yield from value_probes("save_agreement", ["amount"], HOSTILE_AMOUNTS,
-                            lambda f, v, c: mediation.save_agreement(database, c,
+                            lambda f, v, c: save_agreement(database, c,
                                                                      agreement(amount=v)),
                             case_ctx)
     yield from value_probes("save_agreement", ["copies"], {"huge": 10**20, "negative": -1},
-                            lambda f, v, c: mediation.save_agreement(database, c,
+                            lambda f, v, c: save_agreement(database, c,
                                                                      agreement(copies=v)),
                             case_ctx)
     yield from value_probes("save_agreement", ["signed_on", "effective_on"], HOSTILE_DATES,
-                            lambda f, v, c: mediation.save_agreement(
+                            lambda f, v, c: save_agreement(
                                 database, c, agreement(**{"signed_on": None, f: v})),
                             case_ctx)
     yield from value_probes("save_agreement", ["case_id"], HOSTILE_IDS,
-                            lambda f, v, c: mediation.save_agreement(database, v, agreement()))
+                            lambda f, v, c: save_agreement(database, v, agreement()))
     yield from text_probes("close_case", OUTCOME_TEXT, lambda f, v, c: mediation.close_case(
         database, c, outcome(f, v)), case_ctx)
     yield from value_probes("close_case", ["closed_on"], HOSTILE_DATES,
@@ -443,14 +472,15 @@ def mediation_probes(database: Database) -> Iterator[Probe]:
                             case_ctx)
     yield from value_probes("update_follow_up", ["follow_up_id"], HOSTILE_IDS,
                             lambda f, v, c: mediation.update_follow_up(
-                                database, v, mediation.FollowUpInput(date(2026, 11, 20))))
+                                database, v, mediation.FollowUpInput(date(2026, 11, 20)),
+                                version=1))
     yield from text_probes("judicial", JUDICIAL_TEXT,
-                           lambda f, v, c: mediation.save_judicial_confirmation(
+                           lambda f, v, c: save_judicial(
                                database, c, mediation.JudicialInput(**{
                                    "court": "东城区人民法院", "applied_on": date(2026, 11, 25),
                                    f: v})), lambda: agreed_case(database))
     yield from value_probes("judicial", ["applied_on", "result_on"], HOSTILE_DATES,
-                            lambda f, v, c: mediation.save_judicial_confirmation(
+                            lambda f, v, c: save_judicial(
                                 database, c, mediation.JudicialInput(**{
                                     "court": "东城区人民法院", "applied_on": date(2026, 11, 25),
                                     "result": "确认有效", f: v})),
@@ -486,7 +516,7 @@ def test_mediation_fuzz(database: Database, value: str, field: str, session_fiel
                                                                    session_input(),
                                                                    **{session_field: value}))))
     check_one(database, Probe(f"agreement.clause={value[:20]!r} signed_on={when}",
-                              lambda _c: mediation.save_agreement(
+                              lambda _c: save_agreement(
                                   database, case_id, agreement(clauses=[value], signed_on=when))))
     check_one(database, Probe(f"accept_case.facts={value[:20]!r} accepted_on={when}",
                               lambda _c: mediation.accept_case(

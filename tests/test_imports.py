@@ -11,6 +11,7 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.exports.templates import write_template
 from desktop.models import Category, Community, Grid, Room, Staff
+from desktop.services import dictionaries
 from desktop.services.imports import IMPORTS, ImportRejected, check_file, import_file
 
 
@@ -175,3 +176,37 @@ def test_template_round_trip(database: Database, tmp_path: Path, key: str) -> No
     result = import_file(database, key, template)
     assert result.created == 0 and result.updated == result.rows > 0
     assert _snapshot(database) == before
+
+
+def test_import_reactivates_entries_and_adds_new_ones_at_the_end(database: Database,
+                                                                 tmp_path: Path) -> None:
+    """The bulk write does what the dictionary editor does, entry by entry."""
+    with database.write() as session:
+        east = dictionaries.save_community(session, None, "东城社区")
+        grid = dictionaries.save_grid(session, None, east, "第一网格", "张三")
+        dictionaries.save_grid(session, grid, east, "第一网格", "张三", active=False)
+        dictionaries.save_community(session, east, "东城社区", active=False)
+        neighbours = session.scalars(select(Category).where(Category.name == "邻里")).one()
+        dictionaries.save_category(session, neighbours.id, "邻里", None, active=False)
+        last_category = max(session.scalars(select(Category.sort_order)))
+        last_grid = max(session.scalars(select(Grid.sort_order)))
+    import_file(database, "communities", _workbook(tmp_path / "c.xlsx", "communities", [
+        ["西园社区", "甲网格", ""], ["东城社区", "第一网格", "李四"],
+        ["西园社区", "乙网格", "王五"],
+    ]))
+    import_file(database, "categories", _workbook(tmp_path / "k.xlsx", "categories", [
+        ["物业费", "矛盾纠纷调解室"], ["邻里", ""], ["噪音", ""]]))
+    with database.read() as session:
+        communities = {c.name: c for c in session.scalars(select(Community))}
+        assert communities["东城社区"].active
+        assert communities["西园社区"].sort_order > communities["东城社区"].sort_order
+        grids = {g.name: g for g in session.scalars(select(Grid))}
+        assert (grids["第一网格"].active, grids["第一网格"].members) == (True, "李四")
+        assert [(grids[n].sort_order, grids[n].members) for n in ("甲网格", "乙网格")] == [
+            (last_grid + 1, None), (last_grid + 2, "王五")]
+        categories = {c.name: c for c in session.scalars(select(Category))}
+        assert categories["邻里"].active
+        assert [categories[n].sort_order for n in ("物业费", "噪音")] == [
+            last_category + 1, last_category + 2]
+        assert categories["物业费"].suggested_room_id == session.scalar(
+            select(Room.id).where(Room.name == "矛盾纠纷调解室"))

@@ -64,7 +64,7 @@ def test_agreement_has_every_required_element(database: Database) -> None:
         h.organisation(),
     ]
     ref = h.make_case(database, parties=parties)
-    mediation.save_agreement(database, ref.case_id, h.agreement())
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
     detail = _detail(database, ref)
     pdf = render_agreement(detail)
     text = flat(pdf_text(pdf))
@@ -102,7 +102,8 @@ def test_agreement_has_every_required_element(database: Database) -> None:
 
 def test_copies_can_be_set_and_amount_is_printed(database: Database) -> None:
     ref = h.make_case(database)
-    mediation.save_agreement(database, ref.case_id, h.agreement(copies=5, amount="12000.5"))
+    mediation.save_agreement(database, ref.case_id, h.agreement(copies=5, amount="12000.5"),
+                             version=None)
     text = flat(pdf_text(render_agreement(_detail(database, ref))))
     assert "本协议一式5份" in text
     assert "本协议涉及金额：12,000.50元" in text
@@ -119,7 +120,7 @@ def test_long_agreement_with_many_parties_breaks_pages_cleanly(database: Databas
               "并在每期付款后三日内通知申请人核对；逾期未付的，申请人有权就全部未付款项申请司法确认并申请强制执行（含利息、违约金等）。")
     clauses = [f"{clause * 3}（第{n}项）" for n in range(1, 16)]
     ref = h.make_case(database, parties=parties, facts="双方因工程款结算发生争议。" * 30)
-    mediation.save_agreement(database, ref.case_id, h.agreement(clauses))
+    mediation.save_agreement(database, ref.case_id, h.agreement(clauses), version=None)
     pdf = render_agreement(_detail(database, ref))
     pages = page_texts(pdf)
     assert len(pages) > 1
@@ -149,14 +150,14 @@ def test_long_agreement_with_many_parties_breaks_pages_cleanly(database: Databas
 
 def test_no_line_starts_with_a_comma(database: Database) -> None:
     ref = h.make_case(database, parties=[h.person(n) for n in range(1, 5)])
-    mediation.save_agreement(database, ref.case_id, h.agreement())
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
     text = pdf_text(render_agreement(_detail(database, ref)), layout=True)
     assert not [line for line in text.splitlines() if line.strip().startswith(("，", "。", "；"))]
 
 
 def test_fonts_are_embedded(database: Database, tmp_path: Path) -> None:
     ref = h.make_case(database)
-    mediation.save_agreement(database, ref.case_id, h.agreement())
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
     out = tmp_path / "agreement.pdf"
     out.write_bytes(render_agreement(_detail(database, ref)))
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
@@ -170,16 +171,16 @@ def _full_case(database: Database) -> tuple[mediation.CaseRef, bytes]:
     ref = h.make_case(database, parties=[h.person(1), h.person(2, "被申请人")])
     for n in (1, 2):
         mediation.add_session(database, ref.case_id, h.session_input(n))
-    mediation.save_agreement(database, ref.case_id, h.agreement())
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
     mediation.close_case(database, ref.case_id,
                          mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
     detail = _detail(database, ref)
     mediation.update_follow_up(database, detail.follow_ups[0].id, mediation.FollowUpInput(
         planned_on=date(2026, 12, 4), done_on=date(2026, 11, 25), method="电话",
         visitor_id=h.staff(database)[0], performance="已履行", satisfaction="满意",
-        notes="已按约支付"))
+        notes="已按约支付"), version=detail.follow_ups[0].version)
     mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
-        court="北京市东城区人民法院", applied_on=date(2026, 11, 24)))
+        court="北京市东城区人民法院", applied_on=date(2026, 11, 24)), version=None)
     image = io.BytesIO()
     Image.new("RGB", (900, 600), "lightgray").save(image, "PNG")
     mediation.add_attachment(database, ref.case_id, kind="身份证明", filename="身份证复印件.png",

@@ -181,7 +181,7 @@ def test_sessions_agreement_outcome_and_follow_up(database: Database) -> None:
     with pytest.raises(ValidationError) as caught:
         mediation.close_case(database, ref.case_id, mediation.OutcomeInput("调解成功"))
     assert "协议" in caught.value.errors["outcome"]
-    mediation.save_agreement(database, ref.case_id, h.agreement(amount="12,000.50"))
+    mediation.save_agreement(database, ref.case_id, h.agreement(amount="12,000.50"), version=None)
     mediation.close_case(database, ref.case_id,
                          mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
     with database.read() as session:
@@ -199,11 +199,13 @@ def test_sessions_agreement_outcome_and_follow_up(database: Database) -> None:
     follow_up = detail.follow_ups[0]
     with pytest.raises(ValidationError) as caught:
         mediation.update_follow_up(database, follow_up.id, mediation.FollowUpInput(
-            planned_on=follow_up.planned_on, done_on=date(2026, 11, 25)))
+            planned_on=follow_up.planned_on, done_on=date(2026, 11, 25)),
+            version=follow_up.version)
     assert {"performance", "satisfaction", "visitor"} <= set(caught.value.errors)
     mediation.update_follow_up(database, follow_up.id, mediation.FollowUpInput(
         planned_on=follow_up.planned_on, done_on=date(2026, 11, 25), method="电话",
-        visitor_id=h.staff(database)[0], performance="已履行", satisfaction="满意"))
+        visitor_id=h.staff(database)[0], performance="已履行", satisfaction="满意"),
+        version=follow_up.version)
     with database.read() as session:
         assert mediation.due_follow_ups(session, today=date(2026, 12, 10)) == []
 
@@ -225,20 +227,26 @@ def test_judicial_confirmation_deadline_follows_the_agreement(database: Database
     ref = h.make_case(database)
     with pytest.raises(ValidationError):
         mediation.save_judicial_confirmation(database, ref.case_id,
-                                             mediation.JudicialInput(court="东城区人民法院"))
-    mediation.save_agreement(database, ref.case_id, h.agreement(signed_on=date(2026, 11, 20)))
+                                             mediation.JudicialInput(court="东城区人民法院"),
+                                             version=None)
+    mediation.save_agreement(database, ref.case_id, h.agreement(signed_on=date(2026, 11, 20)),
+                             version=None)
     mediation.save_judicial_confirmation(database, ref.case_id,
-                                         mediation.JudicialInput(court="东城区人民法院"))
+                                         mediation.JudicialInput(court="东城区人民法院"),
+                                         version=None)
     with database.read() as session:
-        judicial = mediation.case_detail(session, ref.case_id).judicial
+        detail = mediation.case_detail(session, ref.case_id)
+    judicial = detail.judicial
     assert judicial is not None and judicial.deadline_on == date(2026, 12, 20)
     with pytest.raises(ValidationError) as caught:
         mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
-            court="东城区人民法院", applied_on=date(2026, 12, 21)))
+            court="东城区人民法院", applied_on=date(2026, 12, 21)), version=judicial.version)
     assert "申请期限" in caught.value.errors["applied_on"]
     # A later effective date moves the deadline with it.
+    assert detail.agreement is not None
     mediation.save_agreement(database, ref.case_id, h.agreement(
-        signed_on=date(2026, 11, 20), effective_on=date(2026, 11, 22)))
+        signed_on=date(2026, 11, 20), effective_on=date(2026, 11, 22)),
+        version=detail.agreement.version)
     with database.read() as session:
         judicial = mediation.case_detail(session, ref.case_id).judicial
     assert judicial is not None and judicial.deadline_on == date(2026, 12, 22)

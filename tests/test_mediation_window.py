@@ -207,6 +207,39 @@ def test_case_from_routed_visit_to_printed_agreement(
     assert "已结案" in editor.deadline.text()
 
 
+def test_second_desk_accepting_the_same_visit_is_told_its_case_number(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    h.staff(sqlite_database)
+    _routed_visit(sqlite_database)
+    other_pc = Database.open(sqlite_database.url, migrate=False)
+    try:
+        editors = []
+        for database in (sqlite_database, other_pc):
+            page = CasesPage(database=database)
+            qtbot.addWidget(page)
+            show_active(qtbot, page)
+            routed = page.findChild(QListWidget, "case.routed")
+            assert routed.count() == 1
+            routed.setCurrentRow(0)
+            click(qtbot, page.findChild(QPushButton, "case.accept_routed"))
+            check_item(qtbot, page.editor.mediators, "王志刚")
+            editors.append(page.editor)
+        first, second = editors
+        click(qtbot, first.findChild(QPushButton, "case.save"))
+        case_no = first.number.text()
+        assert case_no.endswith("人调字第0001号")
+        click(qtbot, second.findChild(QPushButton, "case.save"))
+        error = second.findChild(QLabel, "case.visit_error")
+        assert error is not None and error.isVisible()
+        assert error.text() == f"该来访已受理为案件{case_no}"
+        assert second.status.text() == "未受理：请按提示修改标红的项目。"
+        with sqlite_database.read() as session:
+            assert list(session.scalars(select(MediationCase.case_no))) == [case_no]
+    finally:
+        other_pc.dispose()
+
+
 def test_direct_case_needs_facts_and_a_mediator(
     qtbot: QtBot, window: MainWindow, sqlite_database: Database
 ) -> None:

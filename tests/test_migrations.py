@@ -32,11 +32,13 @@ def test_opening_twice_is_harmless(db_url: str) -> None:
         second.dispose()
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_db_url: str) -> None:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_full_sync(sqlite_db_url: str) -> None:
     database = Database.open(sqlite_db_url)
     try:
         with database.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            # FULL (2): a commit is on disk when it returns, even across a power cut.
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
     finally:
         database.dispose()

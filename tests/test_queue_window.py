@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -16,9 +16,9 @@ from desktop.services import queue
 from desktop.views import dialogs
 from desktop.views.hall_display import HallDisplay
 from desktop.views.main_window import MainWindow
-from desktop.views.queue_page import ActionDialog, QueuePage
-from tests.qt_helpers import show_active, type_text
-from tests.reception_helpers import register, room_ids
+from desktop.views.queue_page import QueuePage
+from tests.qt_helpers import click_named, show_active, type_text
+from tests.reception_helpers import queue_dialog, register, room_ids
 
 
 def _page(qtbot: QtBot, database: Database, room: str = "矛盾纠纷调解室") -> QueuePage:
@@ -29,24 +29,11 @@ def _page(qtbot: QtBot, database: Database, room: str = "矛盾纠纷调解室")
     return page
 
 
-def _click(qtbot: QtBot, page: QueuePage, name: str) -> None:
-    button = page.findChild(QPushButton, name)
-    assert button is not None, name
-    assert button.isEnabled(), name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
 def _status(database: Database, referral_id: int) -> str:
     with database.read() as session:
         referral = session.get(Referral, referral_id)
         assert referral is not None
         return referral.status
-
-
-def _dialog(page: QueuePage) -> ActionDialog:
-    dialog = page.active_dialog
-    assert dialog is not None and dialog.isVisible()
-    return dialog
 
 
 def _history_texts(page: QueuePage) -> list[str]:
@@ -73,19 +60,19 @@ def test_call_start_finish_through_the_buttons(qtbot: QtBot, sqlite_database: Da
     assert page.table.item(0, 3).background().color().name() == "#d93025"
     staff = page.findChild(QComboBox, "queue.staff")
     assert staff is not None
-    _click(qtbot, page, "queue.call_next")
+    click_named(qtbot, page, "queue.call_next")
     assert _status(sqlite_database, red.referral_id) == "called"
     assert red.ticket_no in page.message.text()
     # Out of order: call the other one too, then recall it.
     page.select_referral(first.referral_id)
-    _click(qtbot, page, "queue.call")
-    _click(qtbot, page, "queue.recall")
+    click_named(qtbot, page, "queue.call")
+    click_named(qtbot, page, "queue.recall")
     page.select_referral(first.referral_id)
-    _click(qtbot, page, "queue.start")
+    click_named(qtbot, page, "queue.start")
     assert _status(sqlite_database, first.referral_id) == "serving"
     assert not page.start_button.isEnabled()
-    _click(qtbot, page, "queue.finish")
-    dialog = _dialog(page)
+    click_named(qtbot, page, "queue.finish")
+    dialog = queue_dialog(page)
     # No result chosen: refused, the dialog stays, nothing changes.
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.errors["result"].text() == "请选择办理结果"
@@ -102,7 +89,7 @@ def test_call_start_finish_through_the_buttons(qtbot: QtBot, sqlite_database: Da
     assert page.table.rowCount() == 1  # only the red one is still active
     # The other ticket: no-show.
     page.select_referral(red.referral_id)
-    _click(qtbot, page, "queue.no_show")
+    click_named(qtbot, page, "queue.no_show")
     assert _status(sqlite_database, red.referral_id) == "no_show"
     assert page.table.rowCount() == 0
 
@@ -112,8 +99,8 @@ def test_transfer_is_kept_in_the_history(qtbot: QtBot, sqlite_database: Database
     reg = register(sqlite_database, 1)
     page = _page(qtbot, sqlite_database)
     page.select_referral(reg.referral_id)
-    _click(qtbot, page, "queue.transfer")
-    dialog = _dialog(page)
+    click_named(qtbot, page, "queue.transfer")
+    dialog = queue_dialog(page)
     to_room = dialog.findChild(QComboBox, "transfer.to_room")
     assert to_room is not None
     assert to_room.findText("矛盾纠纷调解室") < 0  # not to the room it is in
@@ -145,7 +132,7 @@ def test_transfer_is_kept_in_the_history(qtbot: QtBot, sqlite_database: Database
     queue.start(sqlite_database, page.rows[0].referral_id)
     page.on_selection_changed(keep_history=True)  # buttons still from the old state
     page.recall_button.setEnabled(True)
-    _click(qtbot, page, "queue.recall")
+    click_named(qtbot, page, "queue.recall")
     assert warned and "接待中" in warned[0]
 
 
@@ -156,8 +143,8 @@ def test_escalation_and_overdue_list(qtbot: QtBot, sqlite_database: Database) ->
                               "欠薪线索移送", now=datetime(2026, 10, 20, 9, 0))
     page = _page(qtbot, sqlite_database)
     page.select_referral(reg.referral_id)
-    _click(qtbot, page, "queue.escalate")
-    dialog = _dialog(page)
+    click_named(qtbot, page, "queue.escalate")
+    dialog = queue_dialog(page)
     level = dialog.findChild(QComboBox, "escalate.level")
     due = dialog.findChild(QDateEdit, "escalate.due_date")
     assert level is not None and due is not None
@@ -212,6 +199,21 @@ def test_queue_sees_registrations_from_another_pc(
         other_pc.dispose()
 
 
+def test_f5_calls_the_next_ticket_and_says_when_none_waits(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    first = register(sqlite_database, 1)
+    page = _page(qtbot, sqlite_database)
+    qtbot.keyClick(page.table, Qt.Key.Key_F5)
+    assert _status(sqlite_database, first.referral_id) == "called"
+    assert page.message.text() == f"已叫号 {first.ticket_no}"
+    qtbot.keyClick(page.table, Qt.Key.Key_F5)
+    assert page.message.text() == "没有等待的号。"
+    with sqlite_database.read() as session:
+        referral = session.get(Referral, first.referral_id)
+        assert referral is not None and referral.call_count == 1
+
+
 def test_hall_display_shows_a_call_made_on_another_pc(
     qtbot: QtBot, sqlite_database: Database
 ) -> None:
@@ -228,7 +230,7 @@ def test_hall_display_shows_a_call_made_on_another_pc(
         assert waiting is not None and waiting.text() == "等候 2 人"
         # The room's PC calls through the queue page on its own connection.
         page = _page(qtbot, sqlite_database)
-        _click(qtbot, page, "queue.call_next")
+        click_named(qtbot, page, "queue.call_next")
         qtbot.waitUntil(lambda: hall.ticket_text(room) == reg.ticket_no, timeout=5000)
         assert waiting.text() == "等候 1 人"
         assert "请 调-001 号到 矛盾纠纷调解室" in hall.announcement.text()
@@ -246,7 +248,7 @@ def test_hall_display_opens_from_the_queue_section(
     show_active(qtbot, window)
     page = window.show_section("分流队列")
     assert page is window.queue
-    _click(qtbot, window.queue, "queue.hall_display")
+    click_named(qtbot, window.queue, "queue.hall_display")
     hall = window.queue.hall
     assert isinstance(hall, HallDisplay) and hall.isVisible() and hall.isWindow()
     window.close()
@@ -265,10 +267,10 @@ def test_finishing_with_a_mediation_case_opens_the_case_pre_filled(
     assert isinstance(page, QueuePage)
     page.room.setCurrentIndex(page.room.findText("矛盾纠纷调解室"))
     page.select_referral(visit.referral_id)
-    _click(qtbot, page, "queue.call")
-    _click(qtbot, page, "queue.start")
-    _click(qtbot, page, "queue.finish")
-    dialog = _dialog(page)
+    click_named(qtbot, page, "queue.call")
+    click_named(qtbot, page, "queue.start")
+    click_named(qtbot, page, "queue.finish")
+    dialog = queue_dialog(page)
     result = dialog.findChild(QComboBox, "finish.result")
     assert result is not None
     result.setCurrentIndex(result.findData("case_opened"))

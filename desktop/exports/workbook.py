@@ -24,7 +24,6 @@ place only when complete: a cancelled or failed export leaves no file behind.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import shutil
 import tempfile
@@ -46,6 +45,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import ALL_TEMP_FILES, create_temporary_file
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from desktop.printing.linebreak import break_lines
 from desktop.services import files
 from desktop.services.errors import Cancelled
 
@@ -130,6 +130,10 @@ class SheetSpec:
     notes: Sequence[str] = ()
     subtitle: str | None = None  # replaces the default "导出时间 … 共 N 条"
     autofilter: bool = True
+    # Lines under the notes where a hand fills in (填报单位（盖章）, 负责人, …).
+    sign_lines: Sequence[str] = ()
+    # A report of a few dozen lines prints on one portrait page.
+    one_page: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,24 +211,48 @@ def _clean(text: str) -> str:
 
 # Points per line of the 10-point data font, for rows whose text wraps.
 DATA_LINE_HEIGHT = 13.5
-# Rows taller than this many lines are cut (the cell keeps all its text).
-MAX_ROW_LINES = 12
+# The most lines one row holds (a spreadsheet row is at most 409 points tall); a longer
+# text goes on in continuation rows below, so nothing is cut on paper.
+MAX_ROW_LINES = 28
+
+
+def _units(ch: str) -> float:
+    """Width in column units (one digit of the sheet's default font, 7 px): a 10-point
+    Chinese character is 13.3 px, a digit or letter at most one unit."""
+    return 1.95 if ord(ch) >= 0x2E80 else 1.0
+
+
+def wrapped_lines(text: str, width: float) -> list[str]:
+    """``text`` as a spreadsheet wraps it in a column ``width`` digits wide, by the same
+    Chinese line-breaking rules as the printed documents (a little of the width goes to
+    the cell's margins). A line that ends a typed paragraph keeps its "\\n"."""
+    usable = max(width - 1.0, 2.0)
+    lines: list[str] = []
+    for part in text.split("\n"):
+        if sum(_units(c) for c in part) <= usable:
+            lines.append(part + "\n")
+            continue
+        wrapped = [line for line, _ in break_lines(part, lambda t: [_units(c) for c in t],
+                                                   usable)]
+        wrapped[-1] += "\n"
+        lines += wrapped
+    lines[-1] = lines[-1][:-1]
+    return lines
 
 
 def text_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes in a wrapped column ``width`` characters wide.
+    """How many lines ``text`` takes in a wrapped column ``width`` characters wide."""
+    return len(wrapped_lines(text, width))
 
-    A Chinese character is as wide as two digits; a little of the width goes
-    to the cell's margins.
-    """
-    usable = max(width - 1.5, 1.0)
-    lines = 0
-    for part in text.split("\n"):
-        units = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in part)
-        lines += max(1, math.ceil(units / usable))
-        if lines >= MAX_ROW_LINES:
-            return MAX_ROW_LINES
-    return max(lines, 1)
+
+def _joined(lines: list[str]) -> str:
+    """Wrapped lines back into the cell's text (a Chinese line wraps without a space)."""
+    out = ""
+    for line in lines:
+        if out and out[-1].isascii() and line[:1].isascii() and not out[-1].isspace():
+            out += " "  # the space the line was broken at
+        out += line
+    return out.removesuffix("\n")
 
 
 def _cell_xml(ref: str, style: str, value: Any, epoch: Any) -> str:
@@ -314,10 +342,10 @@ class _SheetWriter:
             ws.column_dimensions[letter].width = column.width
         ws.freeze_panes = f"A{HEADER_ROW + 1}"
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        ws.page_setup.orientation = "landscape"
+        ws.page_setup.orientation = "portrait" if self.spec.one_page else "landscape"
         ws.page_setup.paperSize = "9"  # A4
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = 1 if self.spec.one_page else 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
@@ -387,14 +415,36 @@ class _SheetWriter:
                 value = missing[j]
             cells.append(_cell_xml(letters[j] + r, styles[j], value, epoch))
         lines = 1
+        overflow: dict[int, list[str]] = {}
         for j, width in self.wrap_columns:
             value = values[j]
             if type(value) is str and value:
-                lines = max(lines, text_lines(value, width))
+                wrapped = wrapped_lines(value, width)
+                if len(wrapped) > MAX_ROW_LINES:
+                    overflow[j] = wrapped
+                    cells[j] = _cell_xml(letters[j] + r, styles[j],
+                                         _joined(wrapped[:MAX_ROW_LINES]), epoch)
+                lines = max(lines, min(len(wrapped), MAX_ROW_LINES))
         # Spreadsheets do not all size rows to wrapped text when they open a file
         # (LibreOffice keeps the default height), so a row that wraps says how tall it is.
-        self._emit(cells, lines * DATA_LINE_HEIGHT + 2 if lines > 1 else None)
+        self._emit(cells, self._height(lines))
         self.data_rows += 1
+        start = MAX_ROW_LINES
+        while overflow:  # continuation rows: the rest of the long texts, other cells blank
+            r = str(self.row_idx + 1)
+            rest = {j: w[start:start + MAX_ROW_LINES] for j, w in overflow.items()
+                    if len(w) > start}
+            if not rest:
+                break
+            self._emit([_cell_xml(letters[j] + r, styles[j],
+                                  _joined(rest[j]) if j in rest else None, epoch)
+                        for j in range(self.n_cols)],
+                       self._height(max(len(chunk) for chunk in rest.values())))
+            start += MAX_ROW_LINES
+
+    @staticmethod
+    def _height(lines: int) -> float | None:
+        return lines * DATA_LINE_HEIGHT + 2 if lines > 1 else None
 
     def write_section(self, text: str) -> None:
         self._merged_row(text, "section", None,
@@ -425,11 +475,17 @@ class _SheetWriter:
         self._emit(cells)
 
     def write_notes(self) -> None:
+        width = sum(c.width for c in self.columns)
         for note in self.spec.notes:
-            self._merged_row(note, "note", None,
+            lines = text_lines(note, width)
+            self._merged_row(note, "note", self._height(lines),
                              font=Font(name=FONT_NAME, size=9, italic=True, color="595959"),
                              alignment=Alignment(horizontal="left", vertical="center",
                                                  wrap_text=True))
+        for line in self.spec.sign_lines:
+            self._merged_row(line, "sign", 30,
+                             font=Font(name=FONT_NAME, size=11),
+                             alignment=Alignment(horizontal="left", vertical="bottom"))
 
     def finish(self, last_data_row: int) -> None:
         self.flush()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy import DateTime, Integer, MetaData, String, event, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm.attributes import flag_modified
 
 # Named constraints keep Alembic migrations portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -40,7 +41,38 @@ class VersionedMixin:
     """
 
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Who (which desk) last wrote the record, and when by that desk's clock: the
+    # refusal of a stale save says "已被他人修改（二号窗口 于 10:42）".
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    changed_by: Mapped[str | None] = mapped_column(String(64))
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+# The desk a session writes for; ``Database.write()`` puts its name here.
+DESK_KEY = "desk"
+
+
+def mark_changed(row: VersionedMixin) -> None:
+    """Count a change the row's own columns do not show (its clauses, its mediators).
+
+    SQLAlchemy bumps ``version`` only when a column of the row changes; flagging
+    ``changed_at`` (which the flush then stamps) makes such a change bump it too.
+    """
+    row.changed_at = datetime.now().replace(microsecond=0)
+    flag_modified(row, "changed_at")  # a change even when stamped in the same second
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_changes(session: Session, _context: object, _instances: object) -> None:
+    """Stamp every new or changed versioned row with the desk and the time."""
+    now = datetime.now().replace(microsecond=0)
+    desk = session.info.get(DESK_KEY)
+    for row in (*session.new, *session.dirty):
+        if not isinstance(row, VersionedMixin):
+            continue
+        if row in session.new or session.is_modified(row, include_collections=False):
+            row.changed_at = now
+            row.changed_by = desk

@@ -10,12 +10,16 @@ committee's seal. Full 身份证号 are printed here: the court needs them for �
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from desktop.printing import legal
-from desktop.printing.legal import Styles, esc
-from desktop.services.mediation import AgreementData, CaseDetail, PartyData
+from desktop.printing.legal import Signer, SignGroup, Styles
+from desktop.printing.textflow import Para, esc
+from desktop.services.mediation import SIDES, AgreementData, CaseDetail, PartyData
 
 
 def party_particulars(party: PartyData) -> str:
@@ -66,15 +70,19 @@ def agent_particulars(party: PartyData) -> str | None:
     return "，".join(parts) + "。"
 
 
-def parties_block(detail: CaseDetail, styles: Styles) -> list[Flowable]:
+def parties_block(detail: CaseDetail, styles: Styles, *, sides: Sequence[str] = tuple(SIDES),
+                  label: str | None = None) -> list[Flowable]:
+    """Each party's particulars, its agent or legal representative on the next line."""
     story: list[Flowable] = []
     for party in detail.parties:
-        label = party.side
-        story.append(Paragraph(f"{esc(label)}：{esc(party_particulars(party))}", styles.body))
+        if party.side not in sides:
+            continue
+        story.append(Para(f"{esc(label or party.side)}：{esc(party_particulars(party))}",
+                          styles.body))
         agent = agent_particulars(party)
         if agent:
-            story.append(Paragraph(f"{esc(party.agent_type or '委托代理人')}：{esc(agent)}",
-                                   styles.indent))
+            story.append(Para(f"{esc(party.agent_type or '委托代理人')}：{esc(agent)}",
+                              styles.indent))
     return story
 
 
@@ -83,71 +91,99 @@ def copies_of(detail: CaseDetail, agreement: AgreementData) -> int:
     return agreement.copies or len(detail.parties) + 1
 
 
-def party_signatures(detail: CaseDetail) -> list[tuple[str, str]]:
-    entries: list[tuple[str, str]] = []
-    for party in detail.parties:
+def signs_through_guardian(party: PartyData) -> bool:
+    """A minor (or anyone with a 法定代理人) signs through the legal representative."""
+    return not party.is_organisation and party.agent_type == "法定代理人"
+
+
+def sign_groups(parties: Sequence[PartyData], *, side: str | None = None,
+                hint: str = "签名、盖章或按指印") -> list[SignGroup]:
+    """One signing place per party, its agent and legal representative beside it.
+
+    A company seals (45 mm) and its representative signs; a minor's 法定代理人 signs
+    for him; a 委托代理人 signs beside the party.
+    """
+    groups = []
+    for party in parties:
+        label = f"{side or party.side}：{party.name}"
+        beside: list[Signer] = []
         if party.is_organisation:
-            entries.append((f"{party.side}：{party.name}", "盖章"))
-            rep = party.legal_rep_title or "法定代表人"
-            entries.append((f"{rep}：{party.legal_rep or ''}", "签名"))
+            main = Signer(label, "盖章", seal=True)
+            title = party.legal_rep_title or "法定代表人"
+            beside.append(Signer(f"{title}：{party.legal_rep or ''}", "签名"))
+        elif signs_through_guardian(party):
+            main = Signer(label, "未成年人或无民事行为能力人，由法定代理人代为签名", signs=False)
         else:
-            entries.append((f"{party.side}：{party.name}", "签名、盖章或按指印"))
+            main = Signer(label, hint)
         if party.agent_name:
-            entries.append((f"{party.agent_type or '委托代理人'}：{party.agent_name}", "签名"))
-    return entries
+            agent_type = party.agent_type or "委托代理人"
+            beside.append(Signer(f"{agent_type}：{party.agent_name}",
+                                 hint if agent_type == "法定代理人" else "签名"))
+        groups.append(SignGroup(main, tuple(beside)))
+    return groups
 
 
-def staff_signatures(detail: CaseDetail) -> list[tuple[str, str]]:
-    entries = [(f"人民调解员：{name}", "签名") for name in detail.mediators]
-    if not entries:
-        entries.append(("人民调解员：", "签名"))
-    entries.append((f"记录人：{detail.recorder or ''}", "签名"))
-    return entries
+def staff_signers(detail: CaseDetail) -> list[Signer]:
+    signers = [Signer(f"人民调解员：{name}") for name in detail.mediators]
+    if not signers:
+        signers.append(Signer("人民调解员："))
+    signers.append(Signer(f"记录人：{detail.recorder or ''}"))
+    return signers
+
+
+def _empty_agreement() -> AgreementData:
+    return AgreementData(kind="written", clauses=[], performance_method=None,
+                         performance_place=None, performance_deadline=None, copies=None,
+                         amount=None, signed_on=None, effective_on=None)
+
+
+def amount_text(amount: Decimal) -> str:
+    return f"本协议涉及金额：{legal.yuan(amount)}（大写：人民币{legal.rmb_upper(amount)}）。"
 
 
 def agreement_story(detail: CaseDetail, styles: Styles) -> list[Flowable]:
-    agreement = detail.agreement or AgreementData(
-        kind="written", clauses=[], performance_method=None, performance_place=None,
-        performance_deadline=None, copies=None, amount=None, signed_on=None, effective_on=None,
-    )
+    agreement = detail.agreement or _empty_agreement()
     story: list[Flowable] = [
-        Paragraph("人民调解协议书", styles.title),
-        Paragraph(f"{esc(detail.case_no)}", styles.number),
+        Para("人民调解协议书", styles.title),
+        Para(esc(detail.case_no), styles.number),
         *parties_block(detail, styles),
         Spacer(1, 2 * mm),
         *legal.labelled("纠纷主要事实、争议事项", _facts_and_matters(detail), styles),
-        Paragraph("经调解，自愿达成如下协议：", styles.heading),
+        # 人民调解法 art. 29: the facts, the matters in dispute and each party's share of
+        # responsibility. No field holds it yet: room to write it by hand.
+        Para("各方当事人的责任：", styles.heading_keep),
+        *[legal.FillLine([legal.Blank(legal.WIDTH)], styles.body) for _ in range(2)],
+        Para("经调解，自愿达成如下协议：", styles.heading_keep),
     ]
-    clauses = agreement.clauses or ["　"]
+    clauses = agreement.clauses or [""]
     for number, clause in enumerate(clauses, 1):
-        story.append(Paragraph(f"{legal.chinese_number(number)}、{esc(clause)}", styles.clause))
-    story.append(Paragraph("履行协议的方式、地点、期限：", styles.heading))
-    performance = [
-        ("履行方式", agreement.performance_method),
-        ("履行地点", agreement.performance_place),
-        ("履行期限", agreement.performance_deadline),
-    ]
-    for label, value in performance:
-        story.append(Paragraph(f"{label}：{esc(value) or '　'}", styles.indent))
-    if agreement.amount is not None:
-        story.append(Paragraph(f"本协议涉及金额：{legal.yuan(agreement.amount)}。", styles.indent))
+        lines = [line.strip() for line in clause.splitlines() if line.strip()] or ["　"]
+        story.append(Para(f"{legal.chinese_number(number)}、{esc(lines[0])}", styles.clause))
+        story += [Para(esc(line), styles.clause) for line in lines[1:]]
+    closing: list[Flowable] = [Para("履行协议的方式、地点、期限：", styles.heading_keep)]
+    for label, value in (("履行方式", agreement.performance_method),
+                         ("履行地点", agreement.performance_place),
+                         ("履行期限", agreement.performance_deadline)):
+        if value:
+            closing.append(Para(f"{label}：{esc(value)}", styles.indent))
+        else:
+            closing.append(legal.FillLine([f"　　{label}：", legal.Blank(90 * mm)], styles.body))
     copies = copies_of(detail, agreement)
-    story.append(Spacer(1, 2 * mm))
-    story.append(Paragraph(
+    sentence = Para(
         f"本协议一式 {copies} 份，当事人、人民调解委员会各持一份。"
         "本协议自各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。",
-        styles.indent))
-    story.append(Spacer(1, 3 * mm))
-    # The signatures start on the page of their heading; each row stays whole.
-    story.append(KeepTogether([
-        Paragraph("当事人：", styles.heading),
-        legal.signature_rows(party_signatures(detail)[:2], styles),
-    ]))
-    rest = party_signatures(detail)[2:]
-    if rest:
-        story.append(legal.signature_rows(rest, styles))
-    story.append(legal.closing_block(staff_signatures(detail), detail.committee_name,
-                                     agreement.signed_on, styles))
+        styles.indent)
+    if agreement.amount is not None:
+        closing.append(Para(esc(amount_text(agreement.amount)), styles.indent))
+    # Short performance terms move with the signatures, so that page is not theirs alone.
+    if legal.text_height(closing) < 60 * mm:
+        lead = [*closing, sentence]
+    else:
+        story += closing
+        lead = [sentence]
+    story += legal.signing(lead, sign_groups(detail.parties),
+                           legal.staff_and_seal(staff_signers(detail), detail.committee_name,
+                                                agreement.signed_on, styles), styles)
     return story
 
 
@@ -166,38 +202,48 @@ def render_agreement(detail: CaseDetail) -> bytes:
 
 
 def oral_agreement_story(detail: CaseDetail, styles: Styles) -> list[Flowable]:
+    """口头调解协议登记表 (MoJ 2010): the proof of an oral agreement, so every row grows."""
     agreement = detail.agreement
     clauses = agreement.clauses if agreement else []
-    w = legal.WIDTH
-    rows: list[list[object]] = [["编号", detail.case_no, "登记日期",
-                                 legal.cn_date(agreement.signed_on if agreement else None)]]
+    rows: list[legal.Row | legal.Pair] = [
+        legal.Pair("编号", detail.case_no, "登记日期",
+                   legal.date_line(agreement.signed_on if agreement else None, styles.cell,
+                                   align="left")),
+    ]
     for party in detail.parties:
-        rows.append([party.side, party_particulars(party), "", ""])
-    rows.append(["纠纷简要情况", _facts_and_matters(detail), "", ""])
+        text = party_particulars(party)
+        agent = agent_particulars(party)
+        if agent:
+            text += f"\n{party.agent_type or '委托代理人'}：{agent}"
+        rows.append(legal.Row(party.side, text))
+    rows.append(legal.Row("纠纷简要情况", _facts_and_matters(detail)))
     content = "\n".join(f"{legal.chinese_number(n)}、{c}" for n, c in enumerate(clauses, 1))
-    rows.append(["口头协议内容", content or "", "", ""])
+    rows.append(legal.Row("口头协议内容", content, min_height=30 * mm))
+    perf = ""
     if agreement:
-        perf = "；".join(f"{label}：{value}" for label, value in (
-            ("方式", agreement.performance_method), ("地点", agreement.performance_place),
-            ("期限", agreement.performance_deadline)) if value)
-        rows.append(["履行方式、地点、期限", perf, "", ""])
-    rows.append(["人民调解员", "、".join(detail.mediators), "记录人", detail.recorder or ""])
-    spans = [((1, r), (3, r)) for r in range(1, len(rows) - 1)]
-    table = legal.form_table(rows, [w * 0.18, w * 0.42, w * 0.16, w * 0.24], styles, spans=spans)
-    sign = [(f"{p.side}：{p.name}", "签名、盖章或按指印") for p in detail.parties]
+        perf = "\n".join(f"{label}：{value}" for label, value in (
+            ("履行方式", agreement.performance_method), ("履行地点", agreement.performance_place),
+            ("履行期限", agreement.performance_deadline)) if value)
+        if agreement.amount is not None:
+            perf += ("\n" if perf else "") + amount_text(agreement.amount)
+    rows.append(legal.Row("履行方式\n地点、期限", perf, min_height=15 * mm))
+    rows.append(legal.Pair("人民调解员", "、".join(detail.mediators), "记录人",
+                           detail.recorder or ""))
     return [
-        Paragraph("口头调解协议登记表", styles.title),
+        Para("口头调解协议登记表", styles.title),
+        Para(esc(detail.case_no), styles.number),
+        *legal.form(rows, styles),
         Spacer(1, 4 * mm),
-        table,
-        Spacer(1, 4 * mm),
-        Paragraph("以上内容经当事人确认无误。", styles.indent),
-        legal.closing_block(sign, detail.committee_name,
-                            agreement.signed_on if agreement else None, styles),
+        *legal.signing(
+            [Para("以上内容经当事人确认无误。", styles.indent)], sign_groups(detail.parties),
+            legal.staff_and_seal(staff_signers(detail), detail.committee_name,
+                                 agreement.signed_on if agreement else None, styles), styles),
     ]
 
 
 def render_oral_agreement(detail: CaseDetail) -> bytes:
     styles = Styles()
     return legal.build(oral_agreement_story(detail, styles),
-                       title=f"口头调解协议登记表 {detail.case_no}", header=detail.case_no,
+                       title=f"口头调解协议登记表 {detail.case_no}",
+                       header=f"口头调解协议登记表 {detail.case_no}",
                        author=detail.committee_name)

@@ -1,74 +1,170 @@
-"""The case file (卷宗) in one PDF: cover, 卷内目录, every document in order, back cover.
+"""The case file (卷宗) in one PDF: cover, 卷内目录, every document in order, 备考表.
 
-Each document is rendered on its own first, so its page count is known; then
-the table of contents is drawn with the right page numbers; then everything is
-merged (pypdf), scans included, and the 卷内页号 is stamped at the top right of
-every page between the table of contents and the back cover.
+Every document of the case goes into one ReportLab story on one canvas, so each
+font is embedded once (one subset for the whole file, not one per document). The
+story is laid out twice: the first pass finds the page where each document starts,
+the second prints the 卷内目录 with those numbers. The canvas draws each
+document's own "第 X 页 共 Y 页", its header, and the 卷内页号 at the top right of
+every page between the 卷内目录 and the 备考表. Scanned PDFs are laid onto reserved
+pages afterwards (pypdf); scanned images are placed directly.
+
+The 备考表 lists what a complete file must hold and marks what is missing; a file of a
+case still open is a draft, and says so at the top of every page.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from typing import Any
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Flowable, Image, PageBreak, Spacer, Table
 
 from desktop.printing import case_documents, fonts, legal
-from desktop.printing.agreement import render_agreement, render_oral_agreement
-from desktop.printing.legal import Styles, esc
+from desktop.printing.agreement import agreement_story, oral_agreement_story
+from desktop.printing.legal import Pair, Row, Styles
+from desktop.printing.textflow import Para, esc
 from desktop.services.mediation import AttachmentData, CaseDetail
+from desktop.services.mediation_documents import FileItem, casefile_checklist
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+DRAFT_MARK = "【草稿】本案尚未结案，卷宗不完整，不得作为正式卷宗归档"
 
 
-@dataclass(frozen=True)
+@dataclass
 class FilePart:
-    """One entry of the 卷内目录 and its pages."""
+    """One entry of the 卷内目录: its story, or the pages of a scanned PDF."""
 
+    key: str
     title: str
     when: date | None
-    pdf: bytes
-    pages: int
+    story: list[Flowable] = field(default_factory=list)
+    header: str = ""
     note: str = ""
+    scan_pages: list[PageObject] = field(default_factory=list)
 
 
-def _page_count(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+class Mark(Flowable):
+    """Zero-size marker: records the page it lands on, and which part the page belongs to."""
+
+    def __init__(self, key: str, header: str = "", *, numbered: bool = True) -> None:
+        super().__init__()
+        self.key = key
+        self.header = header
+        self.numbered = numbered
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas._part = (self.key, self.header, self.numbered)  # type: ignore[attr-defined]
+        canvas._starts.setdefault(self.key, canvas.getPageNumber())  # type: ignore[attr-defined]
 
 
-def _part(title: str, when: date | None, pdf: bytes, note: str = "") -> FilePart:
-    return FilePart(title, when, pdf, _page_count(pdf), note)
+class FileCanvas(Canvas):
+    """Draws, once the layout is known, each part's page numbers, header and 卷内页号."""
+
+    def __init__(self, *args: Any, starts: dict[str, int], body: tuple[str, str],
+                 draft: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._starts = starts
+        self._body = body  # the keys of the first body part and of the 备考表
+        self._draft = draft
+        self._part: tuple[str, str, bool] = ("cover", "", False)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        parts = [state["_part"][0] for state in self._pages]
+        totals = {key: parts.count(key) for key in parts}
+        first_body = self._starts.get(self._body[0], 0)
+        back = self._starts.get(self._body[1], len(self._pages) + 1)
+        seen: dict[str, int] = {}
+        for state in self._pages:
+            self.__dict__.update(state)
+            key, header, numbered = self._part
+            seen[key] = seen.get(key, 0) + 1
+            self._decorate(seen[key], totals[key], header if numbered else "", numbered,
+                           self._pageNumber - first_body + 1
+                           if first_body and first_body <= self._pageNumber < back else 0)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, page: int, total: int, header: str, numbered: bool, stamp: int) -> None:
+        width, height = legal.PAGE
+        self.saveState()
+        self.setFillColor(colors.black)
+        if numbered:
+            self.setFont(fonts.serif(), 10.5)
+            self.drawCentredString(width / 2, legal.BOTTOM - 12 * mm,
+                                   f"第 {page} 页 共 {total} 页")
+        if header and page > 1:
+            self.setFont(fonts.serif(), 9)
+            self.setFillColor(colors.HexColor("#444444"))
+            self.drawRightString(width - legal.RIGHT, height - legal.TOP + 10 * mm, header)
+        if stamp:
+            self.setFillColor(colors.black)
+            self.setFont(fonts.serif(), 12)
+            self.drawRightString(width - 12 * mm, height - 12 * mm, str(stamp))
+        if self._draft:
+            self.setFont(fonts.serif(), 10.5)
+            self.setFillColor(colors.HexColor("#b00000"))
+            self.drawString(legal.LEFT, height - 14 * mm, DRAFT_MARK)
+        self.restoreState()
+
+
+# ---------------------------------------------------------------------------
+# Scans
+
+
+def _fitted_image(content: bytes, width: float, height: float) -> Image:
+    reader = ImageReader(io.BytesIO(content))
+    iw, ih = reader.getSize()
+    scale = min(width / iw, height / ih)
+    return Image(io.BytesIO(content), iw * scale, ih * scale)
+
+
+def _scan_story(caption: str, content: bytes, styles: Styles) -> list[Flowable]:
+    caption_para = Para(esc(caption), styles.heading)
+    room = legal.FRAME_HEIGHT - legal.text_height([caption_para]) - 2 * mm
+    return [caption_para, Spacer(1, 2 * mm), _fitted_image(content, legal.WIDTH, room)]
+
+
+def _notice(caption: str, text: str, styles: Styles) -> list[Flowable]:
+    return [Para(esc(caption), styles.heading), Para(esc(text), styles.indent)]
+
+
+def _pdf_pages(content: bytes) -> list[PageObject]:
+    reader = PdfReader(io.BytesIO(content))
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return list(reader.pages)
 
 
 def image_pages(title: str, images: list[bytes]) -> bytes:
     """Scanned images on A4 pages, each fitted inside the margins under a caption."""
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=legal.PAGE, initialFontName=fonts.serif())
-    width, height = legal.PAGE
-    margin = 18 * mm
+    styles = Styles()
+    story: list[Flowable] = []
     for image in images:
-        reader = ImageReader(io.BytesIO(image))
-        iw, ih = reader.getSize()
-        box_w, box_h = width - 2 * margin, height - 2 * margin - 12 * mm
-        scale = min(box_w / iw, box_h / ih)
-        w, h = iw * scale, ih * scale
-        canvas.setFont(fonts.serif(), 11)
-        canvas.drawString(margin, height - margin, title)
-        canvas.drawImage(reader, (width - w) / 2, margin + (box_h - h) / 2, w, h)
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+        if story:
+            story.append(PageBreak())
+        story += _scan_story(title, image, styles)
+    return legal.build(story, title=title)
 
 
 def attachment_pdf(item: AttachmentData, content: bytes) -> bytes:
@@ -76,210 +172,270 @@ def attachment_pdf(item: AttachmentData, content: bytes) -> bytes:
     caption = f"{item.kind}：{item.title}"
     if item.mime == "application/pdf":
         try:
-            reader = PdfReader(io.BytesIO(content))
-            if reader.is_encrypted:
-                reader.decrypt("")
-            if len(reader.pages):
+            if _pdf_pages(content):
                 return content
         except (PdfReadError, ValueError, OSError):
             log.warning("attachment %s is not a readable PDF", item.id)
-        return _notice_page(caption, "该 PDF 文件无法读取，请查看原件。")
+        return legal.build(_notice(caption, "该 PDF 文件无法读取，请查看原件。", Styles()),
+                           title=caption)
     try:
         return image_pages(caption, [content])
     except Exception:
         log.warning("attachment %s is not a readable image", item.id, exc_info=True)
-        return _notice_page(caption, "该图片文件无法读取，请查看原件。")
+        return legal.build(_notice(caption, "该图片文件无法读取，请查看原件。", Styles()),
+                           title=caption)
 
 
-def _notice_page(title: str, text: str) -> bytes:
-    styles = Styles()
-    return legal.build([Paragraph(esc(title), styles.heading), Paragraph(esc(text), styles.indent)],
-                       title=title)
+def _attachment_part(item: AttachmentData, content: bytes, styles: Styles) -> FilePart:
+    caption = f"{item.kind}：{item.title}"
+    part = FilePart(f"scan:{item.id}", caption, item.added_at.date(), note="扫描件")
+    if item.mime == "application/pdf":
+        try:
+            part.scan_pages = _pdf_pages(content)
+        except (PdfReadError, ValueError, OSError):
+            log.warning("attachment %s is not a readable PDF", item.id)
+        if part.scan_pages:
+            for index in range(len(part.scan_pages)):
+                if index:
+                    part.story.append(PageBreak())
+                part.story.append(Mark(f"{part.key}:{index}", numbered=False))
+            return part
+        part.story = _notice(caption, "该 PDF 文件无法读取，请查看原件。", styles)
+        return part
+    try:
+        part.story = _scan_story(caption, content, styles)
+    except Exception:
+        log.warning("attachment %s is not a readable image", item.id, exc_info=True)
+        part.story = _notice(caption, "该图片文件无法读取，请查看原件。", styles)
+    return part
 
 
-def casefile_parts(detail: CaseDetail, contents: dict[int, bytes], *,
+# ---------------------------------------------------------------------------
+# The parts, in the order of the 卷内目录
+
+
+def casefile_parts(detail: CaseDetail, contents: dict[int, bytes], styles: Styles, *,
                    progress: Progress | None = None) -> list[FilePart]:
     """Every document of the case, in the order of the 卷内目录."""
-    steps: list[Callable[[], list[FilePart]]] = []
     by_kind: dict[str, list[AttachmentData]] = {}
     for item in detail.attachments:
         by_kind.setdefault(item.kind, []).append(item)
 
-    def attachments(kind: str) -> Callable[[], list[FilePart]]:
-        def build() -> list[FilePart]:
-            return [_part(f"{item.kind}：{item.title}", item.added_at.date(),
-                          attachment_pdf(item, contents.get(item.id, b"")), note="扫描件")
-                    for item in by_kind.get(kind, []) if item.id in contents]
-        return build
+    def scans(kind: str) -> list[FilePart]:
+        return [_attachment_part(item, contents[item.id], styles)
+                for item in by_kind.get(kind, []) if item.id in contents]
 
+    def doc(key: str, title: str, when: date | None, story: list[Flowable]) -> FilePart:
+        return FilePart(key, title, when, story, header=f"{title} {detail.case_no}")
+
+    steps: list[Callable[[], list[FilePart]]] = []
     if detail.source == "当事人申请":
-        steps.append(lambda: [_part("人民调解申请书", detail.accepted_on,
-                                    case_documents.render_application(detail))])
-    steps.append(lambda: [_part("人民调解受理登记表", detail.accepted_on,
-                                case_documents.render_acceptance(detail))])
-    steps.append(attachments("身份证明"))
-    steps.append(lambda: [_part("当事人权利义务告知书", detail.accepted_on,
-                                case_documents.render_rights_notice(detail))])
-    steps.append(attachments("证据材料"))
+        steps.append(lambda: [doc("application", "人民调解申请书", detail.accepted_on,
+                                  case_documents.application_story(detail, styles))])
+    steps.append(lambda: [doc("acceptance", "人民调解受理登记表", detail.accepted_on,
+                              case_documents.acceptance_story(detail, styles))])
+    steps.append(lambda: scans("身份证明"))
+    steps.append(lambda: [doc("rights", "当事人权利义务告知书", detail.accepted_on,
+                              case_documents.rights_notice_story(detail, styles))])
+    steps.append(lambda: scans("证据材料"))
     for number, record in enumerate(detail.sessions, 1):
-        steps.append(partial(_session_part, detail, record.id, number, record.held_at.date()))
+        def session(number: int = number, record: Any = record) -> list[FilePart]:
+            title = f"调解记录（第{legal.chinese_number(number)}次）"
+            return [FilePart(f"session:{number}", title, record.held_at.date(),
+                             case_documents.session_story(detail, record, number, styles),
+                             header=f"{detail.case_no} 调解记录")]
+        steps.append(session)
     agreement = detail.agreement
     if agreement is not None and agreement.clauses:
         if agreement.kind == "written":
-            steps.append(lambda: [_part("人民调解协议书", agreement.signed_on,
-                                        render_agreement(detail))])
+            steps.append(lambda: [doc("agreement", "人民调解协议书", agreement.signed_on,
+                                      agreement_story(detail, styles))])
         else:
-            steps.append(lambda: [_part("口头调解协议登记表", agreement.signed_on,
-                                        render_oral_agreement(detail))])
+            steps.append(lambda: [doc("oral", "口头调解协议登记表", agreement.signed_on,
+                                      oral_agreement_story(detail, styles))])
     done = [f for f in detail.follow_ups if f.done_on]
     if done:
-        steps.append(lambda: [_part("回访记录", done[0].done_on,
-                                    case_documents.render_follow_ups(detail, done_only=True))])
-    steps.append(attachments("履行凭证"))
-    if detail.judicial is not None:
-        steps.append(lambda: [_part("司法确认申请书", detail.judicial.applied_on
-                                    if detail.judicial else None,
-                                    case_documents.render_judicial_application(detail))])
-    steps.append(attachments("司法确认材料"))
-    steps.append(attachments("其他材料"))
+        def follow_ups() -> list[FilePart]:
+            story: list[Flowable] = []
+            for item in done:
+                if story:
+                    story.append(PageBreak())
+                story += case_documents.follow_up_story(detail, item, styles)
+            return [FilePart("followups", "回访记录", done[0].done_on, story,
+                             header=f"{detail.case_no} 回访记录")]
+        steps.append(follow_ups)
+    steps.append(lambda: scans("履行凭证"))
+    if detail.judicial is not None and agreement is not None and agreement.kind == "written" \
+            and agreement.clauses:
+        judicial = detail.judicial
+        steps.append(lambda: [doc("judicial", "司法确认申请书", judicial.applied_on,
+                                  case_documents.judicial_application_story(detail, styles))])
+    steps.append(lambda: scans("司法确认材料"))
+    steps.append(lambda: scans("其他材料"))
     parts: list[FilePart] = []
     for index, step in enumerate(steps, 1):
         parts += step()
         if progress:
-            progress(index, len(steps) + 1)
+            progress(index, len(steps) + 2)
     return parts
 
 
-def _session_part(detail: CaseDetail, session_id: int, number: int, when: date) -> list[FilePart]:
-    return [_part(f"调解记录（第{legal.chinese_number(number)}次）", when,
-                  case_documents.render_session_record(detail, session_id))]
+# ---------------------------------------------------------------------------
+# Cover, 卷内目录, 备考表
+
+
+def _cover(detail: CaseDetail, draft: bool) -> list[Flowable]:
+    when = legal.cn_date(detail.accepted_on)
+    if detail.closed_on:
+        when += f" 至 {legal.cn_date(detail.closed_on)}"
+    big = Styles()
+    for style in (big.cell, big.cell_label):
+        style.fontSize, style.leading = 14, 22
+    rows: list[Row | Pair] = [
+        Row("卷　名", detail.title),
+        Row("卷　号", detail.archive_no or detail.case_no),
+        Row("案　号", detail.case_no),
+        Row("调解员", "、".join(detail.mediators)),
+        Row("调解日期", when),
+        Row("调解结果", detail.outcome or "办理中"),
+        Row("立卷人", detail.filed_by or "", min_height=8 * mm),
+        Row("立卷日期", [legal.date_line(detail.filed_on, big.cell, align="left")]),
+        Row("保管期限", detail.retention),
+    ]
+    title = Styles().title
+    title.fontSize, title.leading = 30, 40
+    committee = Styles().center
+    committee.fontSize, committee.leading = 16, 24
+    return [
+        Mark("cover", numbered=False),
+        Spacer(1, 10 * mm),
+        Para(esc(detail.committee_name), committee),
+        Spacer(1, 14 * mm),
+        Para("人民调解卷宗（草稿）" if draft else "人民调解卷宗", title),
+        Spacer(1, 22 * mm),
+        *legal.form(rows, big),
+    ]
 
 
 def _page_range(start: int, count: int) -> str:
     return str(start) if count <= 1 else f"{start}—{start + count - 1}"
 
 
-def _plain_build(story: list, title: str) -> bytes:
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=legal.PAGE, leftMargin=legal.LEFT,
-                            rightMargin=legal.RIGHT, topMargin=legal.TOP,
-                            bottomMargin=legal.BOTTOM, title=title,
-                            initialFontName=fonts.serif())
-    doc.build(story, canvasmaker=partial(Canvas, initialFontName=fonts.serif()))
-    return buffer.getvalue()
-
-
-def _cover(detail: CaseDetail, styles: Styles) -> bytes:
-    w = legal.WIDTH
-    when = legal.cn_date(detail.accepted_on)
-    if detail.closed_on:
-        when += f" 至 {legal.cn_date(detail.closed_on)}"
-    rows = [
-        ["卷　名", detail.title],
-        ["卷　号", detail.archive_no or detail.case_no],
-        ["案　号", detail.case_no],
-        ["调解员", "、".join(detail.mediators)],
-        ["调解日期", when],
-        ["调解结果", detail.outcome or "办理中"],
-        ["立卷人", detail.filed_by or ""],
-        ["立卷日期", legal.cn_date(detail.filed_on, blank="")],
-        ["保管期限", detail.retention],
-    ]
-    big = Styles()
-    big.cell.fontSize, big.cell.leading = 14, 22
-    big.cell_label.fontSize, big.cell_label.leading = 14, 22
-    table = legal.form_table(rows, [w * 0.24, w * 0.76], big,
-                             min_heights={i: 15 * mm for i in range(len(rows))})
-    title = Styles().title
-    title.fontSize, title.leading = 30, 40
-    committee = Styles().center
-    committee.fontSize, committee.leading = 16, 24
-    return _plain_build([
-        Spacer(1, 10 * mm),
-        Paragraph(esc(detail.committee_name), committee),
-        Spacer(1, 14 * mm),
-        Paragraph("人民调解卷宗", title),
-        Spacer(1, 22 * mm),
-        table,
-    ], f"人民调解卷宗 {detail.case_no}")
-
-
-def _contents(detail: CaseDetail, parts: list[FilePart], styles: Styles) -> bytes:
-    w = legal.WIDTH
+def _contents(detail: CaseDetail, parts: Sequence[FilePart], pages: dict[str, tuple[int, int]],
+              missing: Sequence[FileItem], styles: Styles) -> list[Flowable]:
     rows: list[list[object]] = [["序号", "文件题名", "日期", "页号", "备注"]]
-    page = 1
     for number, part in enumerate(parts, 1):
+        start, count = pages.get(part.key, (0, 0))
         rows.append([str(number), part.title, f"{part.when:%Y.%m.%d}" if part.when else "",
-                     _page_range(page, part.pages), part.note])
-        page += part.pages
-    cells = [[Paragraph(esc(str(c)), styles.cell_label if i != 1 else styles.cell)
+                     _page_range(start, count) if start else "", part.note])
+    for item in missing:
+        rows.append(["", item.title, "", "", "缺"])
+    rows.append(["", "卷内备考表", "", "", "备考"])
+    cells = [[Para(esc(str(c)), styles.cell_label if i != 1 else styles.cell)
               for i, c in enumerate(row)] for row in rows]
+    w = legal.WIDTH
     table = Table(cells, colWidths=[w * 0.09, w * 0.45, w * 0.2, w * 0.13, w * 0.13],
-                  repeatRows=1)
+                  repeatRows=1, hAlign="LEFT")
     table.setStyle(legal.table_style([
         ("GRID", (0, 0), (-1, -1), 0.6, "black"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
     ]))
-    return _plain_build([Paragraph("卷 内 目 录", styles.title),
-                         Paragraph(esc(detail.case_no), styles.number), table],
-                        f"卷内目录 {detail.case_no}")
+    return [Mark("contents", numbered=False), Para("卷 内 目 录", styles.title),
+            Para(esc(detail.case_no), styles.number), table]
 
 
-def _back_cover(detail: CaseDetail, parts: list[FilePart], styles: Styles) -> bytes:
-    pages = sum(p.pages for p in parts)
-    w = legal.WIDTH
-    text = (f"本卷共有文件材料 {len(parts)} 件，共 {pages} 页（不含封面、卷内目录和备考表）。"
-            f"\n\n调解结果：{detail.outcome or '办理中'}")
+def _back(detail: CaseDetail, parts: Sequence[FilePart], body_pages: int,
+          checklist: Sequence[FileItem], styles: Styles) -> list[Flowable]:
+    text = (f"本卷共有文件材料 {len(parts)} 件，共 {body_pages} 页（不含封面、卷内目录和备考表）。"
+            f"\n调解结果：{detail.outcome or '办理中'}")
     if detail.outcome_reason:
         text += f"\n说明：{detail.outcome_reason}"
-    rows = [
-        ["本卷情况说明", text],
-        ["立卷人", detail.filed_by or ""],
-        ["检查人", ""],
-        ["立卷日期", legal.cn_date(detail.filed_on, blank="　　　　年　　月　　日")],
+    check = "；".join(
+        f"{'■' if item.present else '□'}{item.title}"
+        f"{'' if item.present else ('（缺）' if item.required else '（无）')}"
+        for item in checklist)
+    rows: list[Row | Pair] = [
+        Row("本卷情况说明", text),
+        Row("应归档材料", check),
+        Row("立卷人", detail.filed_by or "", min_height=8 * mm),
+        Row("检查人", "", min_height=8 * mm),
+        Row("立卷日期", [legal.date_line(detail.filed_on, styles.cell, align="left")]),
     ]
-    table = legal.form_table(rows, [w * 0.24, w * 0.76], styles,
-                             min_heights={0: 90 * mm, 1: 14 * mm, 2: 14 * mm, 3: 14 * mm})
-    return _plain_build([Paragraph("卷 内 备 考 表", styles.title),
-                         Paragraph(esc(detail.case_no), styles.number), table],
-                        f"卷内备考表 {detail.case_no}")
+    return [Mark("back", numbered=False), Para("卷 内 备 考 表", styles.title),
+            Para(esc(detail.case_no), styles.number), *legal.form(rows, styles)]
 
 
-def _stamp(writer: PdfWriter, first: int, count: int) -> None:
-    """The 卷内页号 (1, 2, …) at the top right of ``count`` pages from index ``first``."""
-    for offset in range(count):
-        page = writer.pages[first + offset]
-        box = page.mediabox
-        width, height = float(box.width), float(box.height)
-        buffer = io.BytesIO()
-        canvas = Canvas(buffer, pagesize=(width, height), initialFontName=fonts.serif())
-        canvas.setFont(fonts.serif(), 12)
-        canvas.drawRightString(float(box.left) + width - 12 * mm,
-                               float(box.bottom) + height - 12 * mm, str(offset + 1))
-        canvas.showPage()
-        canvas.save()
-        page.merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
+# ---------------------------------------------------------------------------
+# The whole file
+
+
+def _layout(detail: CaseDetail, parts: Sequence[FilePart], pages: dict[str, tuple[int, int]],
+            checklist: Sequence[FileItem], draft: bool, styles: Styles
+            ) -> tuple[bytes, dict[str, int], int]:
+    """One pass: the PDF, the page each part starts on, and the page count."""
+    missing = [item for item in checklist if not item.present and item.required]
+    body_pages = sum(count for _start, count in pages.values())
+    story: list[Flowable] = [*_cover(detail, draft), PageBreak(),
+                             *_contents(detail, parts, pages, missing, styles)]
+    for part in parts:
+        story += [PageBreak(), Mark(part.key, part.header, numbered=not part.scan_pages),
+                  *part.story]
+    story += [PageBreak(), *_back(detail, parts, body_pages, checklist, styles)]
+    buffer = io.BytesIO()
+    starts: dict[str, int] = {}
+    doc = legal.document(buffer, title=f"人民调解卷宗 {detail.case_no}",
+                         author=detail.committee_name)
+    first = parts[0].key if parts else "back"
+
+    def canvasmaker(*args: Any, **kwargs: Any) -> FileCanvas:
+        kwargs["initialFontName"] = fonts.serif()
+        return FileCanvas(*args, starts=starts, body=(first, "back"), draft=draft, **kwargs)
+
+    doc.build(story, canvasmaker=canvasmaker)
+    return buffer.getvalue(), starts, doc.page
+
+
+def _place_scans(pdf: bytes, parts: Sequence[FilePart], starts: dict[str, int]) -> bytes:
+    """Lay each scanned PDF page, scaled into the text block, onto its reserved page."""
+    if not any(p.scan_pages for p in parts):
+        return pdf
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for part in parts:
+        for index, scan in enumerate(part.scan_pages):
+            page = writer.pages[starts[part.key] - 1 + index]
+            box = scan.mediabox
+            sw, sh = float(box.width), float(box.height)
+            room_w, room_h = legal.WIDTH, legal.FRAME_HEIGHT
+            scale = min(room_w / sw, room_h / sh)
+            tx = legal.LEFT + (room_w - sw * scale) / 2 - float(box.left) * scale
+            ty = legal.BOTTOM + (room_h - sh * scale) / 2 - float(box.bottom) * scale
+            page.merge_transformed_page(scan, Transformation().scale(scale).translate(tx, ty))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def render_casefile(detail: CaseDetail, contents: dict[int, bytes], *,
-                    progress: Progress | None = None) -> bytes:
+                    progress: Progress | None = None, draft: bool = False) -> bytes:
     """The whole 卷宗 of ``detail``; ``contents`` maps attachment ids to their bytes."""
     styles = Styles()
-    parts = casefile_parts(detail, contents, progress=progress)
-    writer = PdfWriter()
-    for pdf in (_cover(detail, styles), _contents(detail, parts, styles)):
-        writer.append(PdfReader(io.BytesIO(pdf)))
-    first = len(writer.pages)
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part.pdf)))
-    _stamp(writer, first, len(writer.pages) - first)
-    writer.append(PdfReader(io.BytesIO(_back_cover(detail, parts, styles))))
-    writer.add_metadata({"/Title": f"人民调解卷宗 {detail.case_no}",
-                         "/Author": detail.committee_name})
-    out = io.BytesIO()
-    writer.write(out)
+    checklist = casefile_checklist(detail)
+    parts = casefile_parts(detail, contents, styles, progress=progress)
+    pages: dict[str, tuple[int, int]] = {p.key: (0, 1) for p in parts}
+    pdf = b""
+    for attempt in range(3):  # numbers in the 卷内目录 rarely change its length; then redo
+        if attempt:  # a laid-out story is not laid out again: build it anew
+            parts = casefile_parts(detail, contents, styles)
+        pdf, starts, total = _layout(detail, parts, pages, checklist, draft, styles)
+        first = starts.get(parts[0].key, 0) if parts else 0
+        ends = [starts[p.key] for p in parts[1:]] + [starts.get("back", total + 1)]
+        found = {p.key: (starts[p.key] - first + 1, end - starts[p.key])
+                 for p, end in zip(parts, ends, strict=True)}
+        if found == pages:
+            break
+        pages = found
     if progress:
         progress(1, 1)
-    return out.getvalue()
+    return _place_scans(pdf, parts, starts)

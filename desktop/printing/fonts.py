@@ -16,20 +16,21 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from desktop import paths
+from desktop.printing.linebreak import CANNOT_START
 
 SANS = "WQYMicroHei"
 SERIF = "ARPLUMing"
 
 FONT_FILES = {SANS: "wqy-microhei.ttc", SERIF: "ar-pl-uming.ttc"}
 
-# ReportLab's CJK line breaker keeps these off the start of a line (they hang
-# at the end of the line before), but its list lacks the fullwidth ，；：！？ and
-# closing quotes and brackets of Chinese text. Add them once, on import (both the
-# simple and the mixed-font line breakers keep their own copy).
-_NO_LINE_START = "，；：！？”’》」』〉）】"
+# Our paragraphs (textflow.Para) break lines by printing/linebreak.py. A paragraph with
+# mixed fonts still goes through ReportLab's own breaker, whose list of marks that may
+# not start a line lacks most Chinese ones: give it ours (both the simple and the
+# mixed-font breakers keep their own copy).
 for _module in (_rl_paragraph, _rl_textsplit):
-    if not all(ch in _module.ALL_CANNOT_START for ch in _NO_LINE_START):
-        _module.ALL_CANNOT_START += _NO_LINE_START  # type: ignore[attr-defined]
+    if not all(ch in _module.ALL_CANNOT_START for ch in CANNOT_START):
+        _module.ALL_CANNOT_START += "".join(  # type: ignore[attr-defined]
+            ch for ch in CANNOT_START if ch not in _module.ALL_CANNOT_START)
 
 
 @cache

@@ -6,6 +6,7 @@ import io
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -15,18 +16,21 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
-    Paragraph,
-    SimpleDocTemplate,
+    Frame,
+    PageTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from desktop.printing import fonts
+from desktop.printing.textflow import Para as Paragraph
 from desktop.services.receipts import ReceiptData
 
 ROLL_WIDTH = 80 * mm
+ROLL_MARGIN = 5 * mm
 
 
 def _qr(value: str, size: float) -> Drawing:
@@ -57,6 +61,9 @@ def _story(data: ReceiptData, width: float, *, compact: bool) -> list[Flowable]:
     rows = [
         ("受理编号", data.visit_no),
         ("来访人", data.person_name),
+        *([("来访人数", f"{data.headcount}人（集体访）"),
+           ("代表", data.representative or data.person_name)]
+          if data.visit_type == "集体" or data.headcount > 1 else []),
         ("证件号码", data.masked_id or "（未提供）"),
         ("分流去向", data.room_name),
         ("登记时间", f"{data.visited_at:%Y年%m月%d日 %H:%M}"),
@@ -106,7 +113,8 @@ def _story(data: ReceiptData, width: float, *, compact: bool) -> list[Flowable]:
     story += [
         Paragraph(f"{n}. {_escape(step)}", body) for n, step in enumerate(data.next_steps, 1)
     ]
-    contact = f"中心电话：{data.centre_phone}"
+    # Never a placeholder number: an unset phone is said to be unset.
+    contact = f"中心电话：{data.centre_phone or '未设置，请到接待窗口咨询'}"
     if data.centre_address:
         contact += f"　地址：{data.centre_address}"
     story += [
@@ -121,6 +129,18 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _document(buffer: io.BytesIO, size: tuple[float, float], margin: float,
+              meta: dict[str, Any]) -> BaseDocTemplate:
+    """A page whose frame is exactly the printable block: no inner padding pushes the
+    story's full-width tables past the margins."""
+    doc = BaseDocTemplate(buffer, pagesize=size, leftMargin=margin, rightMargin=margin,
+                          topMargin=margin, bottomMargin=margin, **meta)
+    doc.addPageTemplates([PageTemplate(id="receipt", frames=[Frame(
+        margin, margin, size[0] - 2 * margin, size[1] - 2 * margin, leftPadding=0,
+        rightPadding=0, topPadding=0, bottomPadding=0)])])
+    return doc
+
+
 def render_receipt(data: ReceiptData, paper: str | None = None) -> bytes:
     """The receipt as PDF bytes; ``paper`` is ``"a5"`` or ``"80mm"`` (default: the setting)."""
     paper = paper or data.paper
@@ -131,22 +151,17 @@ def render_receipt(data: ReceiptData, paper: str | None = None) -> bytes:
             # overriding the canvasmaker's; set it here so no unembedded font is declared.
             "initialFontName": fonts.sans()}
     if paper == "80mm":
-        margin = 4 * mm
+        # 72 mm printable on an 80 mm roll: 5 mm each side keeps the ink within 70 mm.
+        margin = ROLL_MARGIN
         width = ROLL_WIDTH - 2 * margin
         story = _story(data, width, compact=True)
         height = sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter()
                      for f in story)
         story = _story(data, width, compact=True)
-        doc = SimpleDocTemplate(
-            buffer, pagesize=(ROLL_WIDTH, height + 2 * margin + 12 * mm),
-            leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin, **meta,
-        )
+        doc = _document(buffer, (ROLL_WIDTH, height + 2 * margin + 12 * mm), margin, meta)
     elif paper == "a5":
         margin = 14 * mm
-        doc = SimpleDocTemplate(
-            buffer, pagesize=A5, leftMargin=margin, rightMargin=margin, topMargin=margin,
-            bottomMargin=margin, **meta,
-        )
+        doc = _document(buffer, A5, margin, meta)
         story = _story(data, A5[0] - 2 * margin, compact=False)
     else:
         raise ValueError(f"unknown paper size: {paper}")

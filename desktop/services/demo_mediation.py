@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from desktop.models import (
     Agreement,
     AgreementClause,
+    CaseAttachment,
     CaseParty,
     Category,
     FollowUp,
@@ -77,6 +78,25 @@ CASE_SOURCES = {
     "12345热线": ("政府部门指定", "12345热线转办"),
 }
 DEFAULT_CLAUSES = ["双方就上述纠纷达成和解，今后互不追究。"]
+# Clauses a long agreement adds (several parties, staged payments, guarantees).
+MORE_CLAUSES = [
+    "上述款项分两期支付：第一期于协议签订之日起十日内支付一半，余款于次月月底前付清。",
+    "逾期未支付的，按未付金额每日万分之五向申请人支付违约金。",
+    "各申请人之间按实际损失比例分配上述款项，由申请人自行协商，与被申请人无涉。",
+    "被申请人的法定代理人对上述给付义务承担连带责任。",
+    "本协议履行完毕后，各方就本纠纷再无其他争议，任何一方不得再以同一事实主张权利。",
+    "双方同意自本协议生效之日起三十日内共同向人民法院申请司法确认。",
+]
+# Sentences that make the facts of a real case long (several hundred characters).
+MORE_FACTS = [
+    "据申请人陈述，该问题自去年起多次发生，申请人曾多次与被申请人协商，均未果。",
+    "被申请人对基本事实无异议，但认为损失数额过高，且部分损失系申请人自身原因造成。",
+    "社区网格员曾于本月初上门协调，双方各执一词，矛盾有激化苗头，遂移交调委会调解。",
+    "调解员实地查看了现场，调取了物业维修记录、照片和相关票据，并询问了两名邻居。",
+    "双方争议焦点为损失的范围和金额，以及今后如何避免同类问题再次发生。",
+    "申请人提交了医疗费票据、误工证明和《房屋租赁合同》复印件，被申请人提交了转账记录。",
+]
+LAWYERS = ["北京市某某律师事务所律师", "某某法律服务所法律服务工作者", "申请人之子", "公司员工"]
 RECORDS = [
     "调解员分别听取了双方陈述，核实了相关证据材料，向双方释明了相关法律规定。",
     "双方对主要事实无异议，就赔偿数额分歧较大，调解员组织背对背调解。",
@@ -118,7 +138,7 @@ def generate_cases(ctx: DemoContext) -> None:
             .where(SequenceCounter.key.like("case:%")))}
         ids = {model: _next_id(session, model) for model in (
             MediationCase, CaseParty, MediationSession, Agreement, AgreementClause, FollowUp,
-            JudicialConfirmation)}
+            JudicialConfirmation, CaseAttachment)}
         categories = dict(session.execute(select(Category.id, Category.name)).all())
         stmt = (
             select(Visit.id, Referral.id, Visit.visited_at, Visit.category_id, Visit.summary,
@@ -142,11 +162,12 @@ def generate_cases(ctx: DemoContext) -> None:
     def flush() -> None:
         with ctx.database.write() as session:
             for model in (MediationCase, case_mediator, CaseParty, MediationSession, Agreement,
-                          AgreementClause, FollowUp, JudicialConfirmation):
+                          AgreementClause, FollowUp, JudicialConfirmation, CaseAttachment):
                 if rows.get(model):
                     session.execute(insert(model), rows[model])  # type: ignore[arg-type]
             _fix_sequences(session, "mediation_case", "case_party", "mediation_session",
-                           "agreement", "agreement_clause", "follow_up", "judicial_confirmation")
+                           "agreement", "agreement_clause", "follow_up", "judicial_confirmation",
+                           "case_attachment")
             _store_counters(session, counters)
         ctx.summary.add("调解案件", len(rows.get(MediationCase, [])))
         ctx.summary.add("调解协议", len(rows.get(Agreement, [])))
@@ -173,13 +194,19 @@ def generate_cases(ctx: DemoContext) -> None:
             elif outcome == "终止调解":
                 reason = "一方当事人明确拒绝继续调解"
         source, detail = CASE_SOURCES.get(visit_source or "", ("当事人申请", "综治中心接待分流"))
+        # About one case in six is shaped like a real one: several parties, agents, a
+        # minor, long facts, many clauses and sessions (see ``_extra_parties``).
+        big = rng.random() < 0.17
+        facts = summary
+        if big or rng.random() < 0.05:
+            facts += "".join(rng.sample(MORE_FACTS, k=rng.randint(3, len(MORE_FACTS))))
         team = rng.sample(mediators, k=min(len(mediators), rng.choice([1, 1, 2])))
         recorder = rng.choice([m for m in mediators + others if m not in team] or team)
         add(MediationCase, {
             "id": case_id, "case_no": format_case_no(accepted.year, short, seq),
             "year": accepted.year, "seq": seq, "visit_id": visit_id, "referral_id": referral_id,
             "source": source, "source_detail": detail,
-            "category_id": category_id, "facts": summary,
+            "category_id": category_id, "facts": facts,
             "matters": request or "请求依法调解", "recorder_id": recorder,
             "accepted_on": accepted, "due_on": accepted + timedelta(days=TIME_LIMIT_DAYS),
             "outcome": outcome, "outcome_reason": reason, "guided_to": guided,
@@ -189,10 +216,12 @@ def generate_cases(ctx: DemoContext) -> None:
         })
         for staff_id in team:
             add(case_mediator, {"case_id": case_id, "staff_id": staff_id})
+        lawyer = rng.random() < (0.5 if big else 0.08)
         add(CaseParty, {
             "id": ids[CaseParty], "case_id": case_id, "side": "申请人", "kind": "person",
             "position": 0, "person_id": person_id, "name": name, "gender": gender,
             "ethnicity": "汉族", "id_number": id_number, "phone": phone, "address": address,
+            **(_agent(rng, "委托代理人", rng.choice(LAWYERS)) if lawyer else {}),
         })
         ids[CaseParty] += 1
         if category in ORGANISATION_CATEGORIES:
@@ -204,6 +233,7 @@ def generate_cases(ctx: DemoContext) -> None:
                 "legal_rep_title": "法定代表人",
                 "address": f"{rng.choice(STREETS)}{rng.randint(1, 300)}号",
                 "phone": random_mobile(rng),
+                **(_agent(rng, "委托代理人", "公司员工") if rng.random() < 0.4 else {}),
             })
         else:
             birth = date(1950, 1, 1) + timedelta(days=rng.randrange(18000))
@@ -216,13 +246,22 @@ def generate_cases(ctx: DemoContext) -> None:
                 "address": f"{rng.choice(STREETS)}{rng.randint(1, 200)}号",
             })
         ids[CaseParty] += 1
+        if big:
+            for extra in _extra_parties(rng, accepted, position=2):
+                add(CaseParty, {"id": ids[CaseParty], "case_id": case_id, **extra})
+                ids[CaseParty] += 1
+            if rng.random() < 0.5:
+                add(CaseAttachment, _scan(ids[CaseAttachment], case_id, accepted, rng))
+                ids[CaseAttachment] += 1
         end = closed or min(today, accepted + timedelta(days=20))
-        for n in range(rng.randint(1, 3)):
+        for n in range(rng.randint(3, 5) if big else rng.randint(1, 3)):
             held = accepted + timedelta(days=min(n * 5, max((end - accepted).days, 0)))
             add(MediationSession, {
                 "id": ids[MediationSession], "case_id": case_id,
                 "held_at": datetime.combine(held, time(9 + n * 2, 30)), "place": "矛盾纠纷调解室",
-                "attendees": f"申请人{name}、被申请人及调解员", "record": RECORDS[min(n, 3)],
+                "attendees": f"申请人{name}、被申请人及调解员",
+                "record": RECORDS[min(n, 3)]
+                + ("".join(rng.sample(MORE_FACTS, k=2)) if big else ""),
                 "next_steps": None if n else "约定下次调解时间",
             })
             ids[MediationSession] += 1
@@ -244,8 +283,10 @@ def generate_cases(ctx: DemoContext) -> None:
             "created_at": datetime.combine(closed, time(15)),
             "updated_at": datetime.combine(closed, time(15)),
         })
-        for position, text in enumerate(
-                _clauses(rng, category, amount, closed + timedelta(days=15)), 1):
+        texts = _clauses(rng, category, amount, closed + timedelta(days=15))
+        if big:
+            texts += rng.sample(MORE_CLAUSES, k=rng.randint(2, len(MORE_CLAUSES)))
+        for position, text in enumerate(texts, 1):
             add(AgreementClause, {"id": ids[AgreementClause], "agreement_id": agreement_id,
                                   "position": position, "text": text})
             ids[AgreementClause] += 1
@@ -264,6 +305,17 @@ def generate_cases(ctx: DemoContext) -> None:
             "notes": "当事人表示协议已按约定履行" if done else None,
         })
         ids[FollowUp] += 1
+        if big:  # an earlier call found it only partly performed
+            early = closed + timedelta(days=3)
+            if early <= today:
+                add(FollowUp, {
+                    "id": ids[FollowUp], "case_id": case_id, "planned_on": early,
+                    "done_on": early, "method": "电话", "visitor_id": rng.choice(team),
+                    "performance": "部分履行", "satisfaction": "基本满意",
+                    "notes": "被申请人已支付第一期款项，余款约定月底前付清；申请人表示认可。"
+                             + "".join(rng.sample(MORE_FACTS, k=2)),
+                })
+                ids[FollowUp] += 1
         if written and rng.random() < 0.15:
             applied = closed + timedelta(days=rng.randint(1, 20))
             add(JudicialConfirmation, {
@@ -278,6 +330,59 @@ def generate_cases(ctx: DemoContext) -> None:
         if len(rows.get(MediationCase, [])) >= BATCH:
             flush()
     flush()
+
+
+def _agent(rng: random.Random, kind: str, relation: str) -> dict[str, Any]:
+    return {"agent_type": kind, "agent_name": random_name(rng), "agent_relation": relation,
+            "agent_phone": random_mobile(rng)}
+
+
+def _extra_parties(rng: random.Random, accepted: date, *, position: int
+                   ) -> list[dict[str, Any]]:
+    """More parties for a real-sized case: applicants and respondents of every kind."""
+    out: list[dict[str, Any]] = []
+    for _ in range(rng.randint(1, 4)):
+        side = rng.choice(["申请人", "被申请人"])
+        kind = rng.choices(["person", "minor", "company"], [60, 20, 20])[0]
+        row: dict[str, Any] = {"side": side, "position": position + len(out),
+                               "address": f"{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+                               "phone": random_mobile(rng)}
+        if kind == "company":
+            row.update(kind="organisation", name=f"某某{rng.choice(COMPANY_WORDS)}有限公司",
+                       credit_code=_credit_code(rng), legal_rep=random_name(rng),
+                       legal_rep_title=rng.choice(["法定代表人", "负责人"]))
+            if rng.random() < 0.5:
+                row.update(_agent(rng, "委托代理人", "公司员工"))
+        else:
+            minor = kind == "minor"
+            birth = (accepted - timedelta(days=rng.randint(6 * 365, 17 * 365)) if minor
+                     else date(1950, 1, 1) + timedelta(days=rng.randrange(18000)))
+            row.update(kind="person", name=random_name(rng), gender=rng.choice("男女"),
+                       ethnicity="汉族", birth_date=birth,
+                       id_number=make_id_number(rng.choice(REGIONS), birth, rng.randrange(1000)),
+                       occupation="学生" if minor else rng.choice(["个体经营", "退休", "职工"]))
+            if minor:
+                row.update(_agent(rng, "法定代理人", rng.choice(["父子", "母子", "父女", "母女"])))
+            elif rng.random() < 0.3:
+                row.update(_agent(rng, "委托代理人", rng.choice(LAWYERS)))
+        out.append(row)
+    return out
+
+
+def _scan(attachment_id: int, case_id: int, accepted: date, rng: random.Random
+          ) -> dict[str, Any]:
+    """A scanned ID card copy (a plain grey image stands in for the scan)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (856, 540), (rng.randint(200, 235),) * 3).save(buffer, "PNG")
+    content = buffer.getvalue()
+    return {"id": attachment_id, "case_id": case_id, "kind": "身份证明",
+            "title": "当事人身份证复印件", "filename": "身份证复印件.png", "mime": "image/png",
+            "size": len(content), "content": content,
+            "added_at": datetime.combine(accepted, time(10, 30))}
 
 
 def _store_counters(session: Session, counters: dict[str, int]) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 
 class ValidationError(ValueError):
     """Input the user must correct: a Chinese message for each field that is wrong.
@@ -32,3 +35,46 @@ class FeatureUnavailableError(RuntimeError):
 
     The message is Chinese and meant for the user as it is.
     """
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a refused save: what the user typed and what the record holds now."""
+
+    field: str  # the form's field name
+    label: str  # its Chinese label
+    yours: str
+    current: str
+
+
+class StaleEditError(Exception):
+    """A form was saved over a record that another desk changed (or deleted) after it loaded.
+
+    Nothing is written. ``changes`` lists the fields where the form differs from the
+    record as it is now, so the window can show them before the user reloads.
+    """
+
+    def __init__(self, record: str, changes: list[FieldChange] | None = None, *,
+                 changed_by: str | None = None, changed_at: datetime | None = None,
+                 deleted: bool = False, action: str = "保存") -> None:
+        self.record = record
+        self.changes = list(changes or [])
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.deleted = deleted
+        super().__init__(self.describe(action))
+
+    def describe(self, action: str = "保存") -> str:
+        if self.deleted:
+            return f"该{self.record}已被他人删除，请重新载入"
+        who = _who_when(self.changed_by, self.changed_at)
+        return f"该{self.record}已被他人修改{who}，请重新载入后再{action}"
+
+
+def _who_when(changed_by: str | None, changed_at: datetime | None) -> str:
+    """（二号窗口 于 10:42）; the date is added when it was not today."""
+    if changed_at is None:
+        return f"（{changed_by}）" if changed_by else ""
+    when = (f"{changed_at:%H:%M}" if changed_at.date() == date.today()
+            else f"{changed_at:%Y-%m-%d %H:%M}")
+    return f"（{changed_by} 于 {when}）" if changed_by else f"（于 {when}）"

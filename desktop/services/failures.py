@@ -25,7 +25,12 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from desktop.db import Database
-from desktop.services.errors import FeatureUnavailableError, NotFoundError, ValidationError
+from desktop.services.errors import (
+    FeatureUnavailableError,
+    NotFoundError,
+    StaleEditError,
+    ValidationError,
+)
 
 UNAVAILABLE = "unavailable"
 READ_ONLY = "read_only"
@@ -151,7 +156,7 @@ def user_message(exc: BaseException) -> str | None:
 
     if isinstance(exc, ValidationError):
         return "；".join(dict.fromkeys(exc.errors.values())) or str(exc)
-    if isinstance(exc, NotFoundError | FeatureUnavailableError):
+    if isinstance(exc, NotFoundError | FeatureUnavailableError | StaleEditError):
         return str(exc)
     trouble = database_trouble(exc)
     if trouble is not None:

@@ -57,6 +57,7 @@ class PersonMatch:
     repeat_count: int
     open_count: int
     visits: list[EarlierVisit] = field(default_factory=list)
+    version: int = 0  # of the person row, for RegistrationInput.person_version
 
     @property
     def summary_line(self) -> str:
@@ -203,5 +204,5 @@ def person_match(session: Session, person_id: int) -> PersonMatch:
         id_number=person.id_number, masked_id=mask_id_number(person.id_number),
         no_id_reason=person.no_id_reason, phone=person.phone, address=person.address,
         visit_count=visit_count, repeat_count=repeat_count, open_count=len(open_visits),
-        visits=visits,
+        visits=visits, version=person.version,
     )

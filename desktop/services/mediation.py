@@ -4,7 +4,23 @@ Every function that writes is one ``database.write()`` unit of work. Data goes
 in and out as plain dataclasses; the printing modules take a ``CaseDetail``.
 Case numbers come from the counter row ``case:{year}`` in the accepting
 transaction, so two desks accepting at the same moment never share a number
-and a rolled-back acceptance leaves no gap.
+and a rolled-back acceptance leaves no gap. A visit becomes at most one case
+(a unique visit_id); accepting locks the visit first, so a second desk
+accepting the same visit waits, then is refused with the first case's number.
+
+Two desks may have the same case open. Every form is loaded with the version
+of its record (``CaseDetail.version``, ``PartyData.version``, ...), and every
+save or delete takes that version back: when the record has changed since, the
+save is refused with :class:`StaleEditError`, which lists the fields that
+differ, and nothing is written. The case row is locked (``FOR UPDATE``) by
+every write that concerns the case, so a check and its write see the same row.
+
+A closed case (结案) keeps what it was closed with: its facts, parties,
+sessions and agreement refuse every change until it is reopened
+(:func:`reopen_case`). What a committee does after closing stays open:
+回访 (follow-ups), 司法确认, scans added to the file (履行凭证, ...) and the
+立卷 fields of the cover (卷号, 立卷人, 立卷日期, 保管期限), since a file is
+archived after its case is closed.
 """
 
 from __future__ import annotations
@@ -14,9 +30,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
@@ -36,10 +52,18 @@ from desktop.models import (
     Staff,
     Visit,
 )
+from desktop.models.base import mark_changed
 from desktop.services import files, numbering, validation
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.settings import load_settings
 from desktop.services.validation import TextField, checked, date_errors, existing, id_error
+from desktop.services.versions import (
+    form_values,
+    loaded,
+    refuse_stale,
+    refuse_stale_delete,
+    write_checked,
+)
 
 MEDIATION_ROOM = "mediation"
 # A routed visit waits for a case while its ticket is open, or when the room
@@ -70,6 +94,36 @@ MAX_ATTACHMENT_BYTES = 30 * 1024 * 1024
 MAX_FILENAME_LENGTH = 1024
 LIST_FILTERS = {"open": "办理中", "overdue": "已超期", "closed": "已结案", "all": "全部"}
 
+
+CLOSED_MESSAGE = "该案件已结案，如需修改请先“重新打开”"
+# Fields of the case a closed case still takes: the 立卷 fields of the file cover.
+ARCHIVE_FIELDS = ("archive_no", "retention", "filed_by", "filed_on")
+CASE_LABELS = {
+    "source": "案件来源", "source_detail": "来源说明", "category": "纠纷类别",
+    "mediators": "调解员", "recorder": "记录人", "facts": "纠纷主要事实", "matters": "争议事项",
+    "archive_no": "卷号", "retention": "保管期限", "filed_by": "立卷人", "filed_on": "立卷日期",
+}
+PARTY_LABELS = {
+    "side": "身份", "kind": "类型", "name": "姓名/名称", "person_id": "关联来访人",
+    "gender": "性别", "ethnicity": "民族", "birth_date": "出生日期", "age": "年龄",
+    "id_number": "身份证号", "occupation": "职业或工作单位", "credit_code": "统一社会信用代码",
+    "legal_rep_title": "代表人职务", "legal_rep": "代表人", "address": "住址/住所",
+    "phone": "联系电话", "agent_type": "代理人类型", "agent_name": "代理人",
+    "agent_relation": "代理人单位或关系", "agent_id_number": "代理人身份证号",
+    "agent_phone": "代理人电话",
+}
+SESSION_LABELS = {"held_at": "调解时间", "place": "调解地点", "attendees": "参加人员",
+                  "record": "调解记录", "next_steps": "下一步工作"}
+AGREEMENT_LABELS = {
+    "kind": "协议形式", "clauses": "协议条款", "performance_method": "履行方式",
+    "performance_place": "履行地点", "performance_deadline": "履行期限", "copies": "协议份数",
+    "amount": "涉及金额", "signed_on": "签订日期", "effective_on": "生效日期",
+}
+FOLLOW_UP_LABELS = {"planned_on": "计划日期", "done_on": "回访日期", "method": "回访方式",
+                    "visitor": "回访人", "performance": "履行情况", "satisfaction": "满意度",
+                    "notes": "回访情况"}
+JUDICIAL_LABELS = {"court": "人民法院", "applied_on": "申请日期", "result": "确认结果",
+                   "result_on": "结果日期", "notes": "备注"}
 
 def format_case_no(year: int, short_name: str, seq: int) -> str:
     return f"（{year}）{short_name}人调字第{seq:04d}号"
@@ -294,6 +348,7 @@ class PartyData:
     agent_id_number: str | None = None
     agent_phone: str | None = None
     agent_relation: str | None = None
+    version: int = 0
 
     @property
     def is_organisation(self) -> bool:
@@ -308,6 +363,7 @@ class SessionData:
     attendees: str
     record: str
     next_steps: str | None
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -321,6 +377,7 @@ class AgreementData:
     amount: Decimal | None
     signed_on: date | None
     effective_on: date | None
+    version: int | None = None  # None: typed, not saved yet
 
 
 @dataclass(frozen=True)
@@ -334,6 +391,7 @@ class FollowUpData:
     performance: str | None
     satisfaction: str | None
     notes: str | None
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -344,6 +402,7 @@ class JudicialData:
     result: str | None
     result_on: date | None
     notes: str | None
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -395,6 +454,11 @@ class CaseDetail:
     follow_ups: list[FollowUpData]
     judicial: JudicialData | None
     attachments: list[AttachmentData]
+    version: int = 0  # of the case row: what update_case expects back
+
+    @property
+    def is_closed(self) -> bool:
+        return self.outcome is not None
 
     @property
     def applicants(self) -> list[PartyData]:
@@ -518,6 +582,57 @@ def _clean(value: str | None) -> str | None:
 
 def _get_case(session: Session, case_id: int) -> MediationCase:
     return existing(session, MediationCase, case_id, "没有找到该调解案件")
+
+
+def _lock_case(session: Session, case_id: int) -> MediationCase:
+    """The case, its row locked to the end of the transaction.
+
+    ``FOR UPDATE`` on PostgreSQL; on SQLite every write already holds the write
+    lock from its start (``BEGIN IMMEDIATE``). Every write that concerns a case
+    takes this lock first, so closing a case and editing it never interleave.
+    """
+    case_ = session.get(MediationCase, case_id, with_for_update=True, populate_existing=True) \
+        if validation.valid_id(case_id) else None
+    if case_ is None:
+        raise NotFoundError("没有找到该调解案件")
+    return case_
+
+
+def _open_case(session: Session, case_id: int) -> MediationCase:
+    """The case, locked, refusing when it is closed (结案) and not reopened."""
+    case_ = _lock_case(session, case_id)
+    if case_.outcome is not None:
+        raise ValidationError({"closed": CLOSED_MESSAGE})
+    return case_
+
+
+Child = TypeVar("Child", CaseParty, MediationSession, FollowUp)
+
+
+def _lock_child(session: Session, model: type[Child], row_id: int, record: str, *,
+                closed_too: bool = False) -> Child:
+    """A party, session or follow-up, locked after its case (open, unless ``closed_too``).
+
+    A row that is gone was deleted by another desk after the form loaded it.
+    """
+    if not validation.valid_id(row_id):
+        raise NotFoundError(f"没有找到该{record}")
+    case_id = session.scalar(select(model.case_id).where(model.id == row_id))
+    if case_id is None:
+        raise StaleEditError(record, deleted=True)
+    if closed_too:
+        _lock_case(session, case_id)
+    else:
+        _open_case(session, case_id)
+    row = session.get(model, row_id, with_for_update=True)
+    if row is None:
+        raise StaleEditError(record, deleted=True)
+    return row
+
+
+def _staff_name(session: Session, staff_id: int | None) -> str:
+    staff = session.get(Staff, staff_id) if staff_id is not None else None
+    return staff.name if staff else ""
 
 
 def case_id_for(session: Session, case_no: str) -> int:
@@ -693,7 +808,10 @@ def _apply_case(session: Session, case_: MediationCase, data: CaseInput) -> None
     case_.source = data.source
     case_.source_detail = _clean(data.source_detail)
     case_.category_id = data.category_id
-    case_.mediators = [staff[i] for i in dict.fromkeys(data.mediator_ids)]
+    mediators = [staff[i] for i in dict.fromkeys(data.mediator_ids)]
+    if [s.id for s in case_.mediators] != [s.id for s in mediators]:
+        case_.mediators = mediators
+        mark_changed(case_)  # the mediators live in another table: count it as a change
     case_.recorder_id = data.recorder_id
     case_.retention = data.retention
     case_.archive_no = _clean(data.archive_no)
@@ -719,12 +837,19 @@ def accept_case(
     accepted = data.accepted_on or _today(today)
     with database.write() as session:
         if data.visit_id is not None:
-            existing(session, Visit, data.visit_id, "所选来访登记不存在", field="visit")
+            # Lock the visit (PostgreSQL; SQLite's write lock already serialises), so
+            # a desk accepting the same visit waits here and then sees the first case.
+            visit_id = session.scalar(
+                select(Visit.id).where(Visit.id == data.visit_id)
+                .with_for_update(key_share=True)
+            )
+            if visit_id is None:
+                raise ValidationError({"visit": "所选来访登记不存在"})
             taken = session.scalar(
-                select(MediationCase.case_no).where(MediationCase.visit_id == data.visit_id)
+                select(MediationCase.case_no).where(MediationCase.visit_id == visit_id)
             )
             if taken:
-                raise ValidationError({"visit": f"该来访已受理为案件 {taken}"})
+                raise ValidationError({"visit": f"该来访已受理为案件{taken}"})
         if data.referral_id is not None:
             existing(session, Referral, data.referral_id, "所选来访登记不存在", field="visit")
         short = load_settings(session).committee_short_name
@@ -749,15 +874,36 @@ def accept_case(
         return CaseRef(case_.id, case_.case_no)
 
 
-def update_case(database: Database, case_id: int, data: CaseInput) -> None:
+def _case_values(session: Session, case_: MediationCase) -> dict[str, str]:
+    category = session.get(Category, case_.category_id) if case_.category_id else None
+    return form_values(
+        case_, CASE_LABELS, category=category.name if category else None,
+        mediators="、".join(s.name for s in sorted(case_.mediators, key=lambda s: s.id)),
+        recorder=_staff_name(session, case_.recorder_id),
+        filed_by=_staff_name(session, case_.filed_by_id),
+    )
+
+
+def update_case(database: Database, case_id: int, data: CaseInput, *, version: int) -> None:
+    """Save 基本信息 loaded at ``version``; a closed case takes only the 立卷 fields."""
     data, errors = checked(data, CASE_FIELDS, validate_case)
     if not data.mediator_ids:
         errors["mediators"] = "请至少选择一名调解员"
     if errors:
         raise ValidationError(errors)
-    with database.write() as session:
-        case_ = _get_case(session, case_id)
+
+    def work(session: Session) -> None:
+        case_ = _lock_case(session, case_id)
+        found = loaded(case_)
+        before = _case_values(session, case_)
         _apply_case(session, case_, data)
+        after = _case_values(session, case_)
+        if case_.outcome is not None and any(
+                after[k] != before[k] for k in CASE_LABELS if k not in ARCHIVE_FIELDS):
+            raise ValidationError({"closed": CLOSED_MESSAGE})
+        refuse_stale("案件", found, version, before, after, CASE_LABELS)
+
+    write_checked(database, "案件", work)
 
 
 # ---------------------------------------------------------------------------
@@ -898,7 +1044,7 @@ def add_party(database: Database, case_id: int, data: PartyInput) -> PartyResult
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
-        case_ = _get_case(session, case_id)
+        case_ = _open_case(session, case_id)
         if data.person_id is not None and data.kind == "person":
             existing(session, Person, data.person_id, "所选来访人不存在", field="name")
         position = max((p.position for p in case_.parties), default=-1) + 1
@@ -909,23 +1055,47 @@ def add_party(database: Database, case_id: int, data: PartyInput) -> PartyResult
         return PartyResult(row.id, find_conflicts(session, data, exclude_case_id=case_id))
 
 
-def update_party(database: Database, party_id: int, data: PartyInput) -> PartyResult:
+def _party_values(row: CaseParty) -> dict[str, str]:
+    return form_values(row, PARTY_LABELS, kind=KINDS.get(row.kind, row.kind),
+                       person_id=f"已关联（编号{row.person_id}）" if row.person_id else None)
+
+
+def update_party(database: Database, party_id: int, data: PartyInput, *,
+                 version: int) -> PartyResult:
+    """Save a party loaded at ``version`` (see :func:`party_form`)."""
     data, errors = checked(data, PARTY_FIELDS, validate_party)
     if errors:
         raise ValidationError(errors)
-    with database.write() as session:
-        row = existing(session, CaseParty, party_id, "没有找到该当事人")
+
+    def work(session: Session) -> PartyResult:
+        row = _lock_child(session, CaseParty, party_id, "当事人")
         if data.person_id is not None and data.kind == "person":
             existing(session, Person, data.person_id, "所选来访人不存在", field="name")
+        found, before = loaded(row), _party_values(row)
         _apply_party(row, data)
+        refuse_stale("当事人", found, version, before, _party_values(row), PARTY_LABELS)
         session.flush()
         return PartyResult(row.id, find_conflicts(session, data, exclude_case_id=row.case_id))
 
+    return write_checked(database, "当事人", work)
 
-def remove_party(database: Database, party_id: int) -> None:
-    with database.write() as session:
-        row = existing(session, CaseParty, party_id, "没有找到该当事人")
+
+def remove_party(database: Database, party_id: int, *, version: int) -> None:
+    """Delete a party, unless it changed after the list showed it at ``version``."""
+    def work(session: Session) -> None:
+        row = _lock_child(session, CaseParty, party_id, "当事人")
+        refuse_stale_delete("当事人", row, version)
         session.delete(row)
+
+    write_checked(database, "当事人", work)
+
+
+def party_form(session: Session, party_id: int) -> tuple[PartyInput, int]:
+    """The party as its edit form shows it, and the version to save it back with."""
+    row = session.get(CaseParty, party_id)
+    if row is None:
+        raise StaleEditError("当事人", deleted=True)
+    return party_input(session, party_id), row.version
 
 
 def party_input(session: Session, party_id: int) -> PartyInput:
@@ -965,7 +1135,7 @@ def add_session(database: Database, case_id: int, data: SessionInput) -> int:
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
-        case_ = _get_case(session, case_id)
+        case_ = _open_case(session, case_id)
         row = MediationSession(case=case_)
         _apply_session(row, data)
         session.add(row)
@@ -973,19 +1143,30 @@ def add_session(database: Database, case_id: int, data: SessionInput) -> int:
         return row.id
 
 
-def update_session(database: Database, session_id: int, data: SessionInput) -> None:
+def update_session(database: Database, session_id: int, data: SessionInput, *,
+                   version: int) -> None:
+    """Save a 调解记录 loaded at ``version`` (``SessionData.version``)."""
     data, errors = checked(data, SESSION_FIELDS, validate_session)
     if errors:
         raise ValidationError(errors)
-    with database.write() as session:
-        row = existing(session, MediationSession, session_id, "没有找到该调解记录")
+
+    def work(session: Session) -> None:
+        row = _lock_child(session, MediationSession, session_id, "调解记录")
+        found, before = loaded(row), form_values(row, SESSION_LABELS)
         _apply_session(row, data)
+        refuse_stale("调解记录", found, version, before, form_values(row, SESSION_LABELS),
+                     SESSION_LABELS)
+
+    write_checked(database, "调解记录", work)
 
 
-def delete_session(database: Database, session_id: int) -> None:
-    with database.write() as session:
-        row = existing(session, MediationSession, session_id, "没有找到该调解记录")
+def delete_session(database: Database, session_id: int, *, version: int) -> None:
+    def work(session: Session) -> None:
+        row = _lock_child(session, MediationSession, session_id, "调解记录")
+        refuse_stale_delete("调解记录", row, version)
         session.delete(row)
+
+    write_checked(database, "调解记录", work)
 
 
 def _apply_session(row: MediationSession, data: SessionInput) -> None:
@@ -1048,14 +1229,31 @@ def validate_agreement(data: AgreementInput) -> dict[str, str]:
     return errors
 
 
-def save_agreement(database: Database, case_id: int, data: AgreementInput) -> None:
-    """Write the agreement (replacing its clauses) and keep the 司法确认 deadline in step."""
+def _agreement_values(agreement: Agreement | None, clauses: list[str]) -> dict[str, str]:
+    if agreement is None:
+        return dict.fromkeys(AGREEMENT_LABELS, "")
+    return form_values(agreement, AGREEMENT_LABELS, clauses=clauses,
+                       kind=AGREEMENT_KINDS.get(agreement.kind, agreement.kind))
+
+
+def save_agreement(database: Database, case_id: int, data: AgreementInput, *,
+                   version: int | None) -> None:
+    """Write the agreement (replacing its clauses) and keep the 司法确认 deadline in step.
+
+    ``version`` is ``AgreementData.version`` as the form loaded it, ``None`` when
+    the case had no agreement then.
+    """
     data, errors = checked(data, AGREEMENT_FIELDS, validate_agreement)
     if errors:
         raise ValidationError(errors)
-    with database.write() as session:
-        case_ = _get_case(session, case_id)
+    clauses = [c.strip() for c in data.clauses if c.strip()]
+
+    def work(session: Session) -> None:
+        case_ = _open_case(session, case_id)
         agreement = case_.agreement
+        found = loaded(agreement)
+        old_clauses = [c.text for c in agreement.clauses] if agreement else []
+        before = _agreement_values(agreement, old_clauses)
         if agreement is None:
             agreement = Agreement(case=case_)
             session.add(agreement)
@@ -1067,12 +1265,23 @@ def save_agreement(database: Database, case_id: int, data: AgreementInput) -> No
         agreement.amount = parse_amount(data.amount)
         agreement.signed_on = data.signed_on
         agreement.effective_on = data.effective_on or data.signed_on
-        agreement.clauses.clear()
-        session.flush()
-        for position, text in enumerate(c.strip() for c in data.clauses if c.strip()):
-            agreement.clauses.append(AgreementClause(position=position + 1, text=text))
+        refuse_stale("调解协议", found, version, before, _agreement_values(agreement, clauses),
+                     AGREEMENT_LABELS)
+        if clauses != old_clauses:
+            mark_changed(agreement)  # the clauses are rows of their own
+            agreement.clauses.clear()
+            session.flush()
+            for position, text in enumerate(clauses):
+                agreement.clauses.append(AgreementClause(position=position + 1, text=text))
         if case_.judicial is not None:
-            case_.judicial.deadline_on = judicial_deadline(agreement.effective_on)
+            # The deadline follows the agreement; it is no edit of the 司法确认 form, so
+            # it leaves that record's version alone (a form open on it stays valid).
+            session.execute(
+                update(JudicialConfirmation).where(JudicialConfirmation.id == case_.judicial.id)
+                .values(deadline_on=judicial_deadline(agreement.effective_on))
+                .execution_options(synchronize_session=False))
+
+    write_checked(database, "调解协议", work)
 
 
 def agreement_input(session: Session, case_id: int) -> AgreementInput | None:
@@ -1106,7 +1315,11 @@ def close_case(database: Database, case_id: int, data: OutcomeInput, *,
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
-        case_ = _get_case(session, case_id)
+        case_ = _lock_case(session, case_id)
+        if case_.outcome is not None:
+            raise ValidationError({"outcome": (
+                f"该案件已于{case_.closed_on:%Y-%m-%d}结案（{case_.outcome}），"
+                "如需修改请先“重新打开”")})
         if data.outcome == "调解成功":
             if case_.agreement is None or not case_.agreement.clauses:
                 raise ValidationError({"outcome": "调解成功的案件请先填写并保存协议内容"})
@@ -1125,8 +1338,11 @@ def close_case(database: Database, case_id: int, data: OutcomeInput, *,
 
 
 def reopen_case(database: Database, case_id: int) -> None:
+    """撤销结案: the case takes edits again (reopening an open case changes nothing)."""
     with database.write() as session:
-        case_ = _get_case(session, case_id)
+        case_ = _lock_case(session, case_id)
+        if case_.outcome is None:
+            return
         case_.outcome = None
         case_.outcome_reason = None
         case_.guided_to = None
@@ -1172,11 +1388,12 @@ def _check_visitor(session: Session, data: FollowUpInput) -> None:
 
 
 def add_follow_up(database: Database, case_id: int, data: FollowUpInput) -> int:
+    """Plan or record a 回访; a closed case takes them (回访 comes after closing)."""
     data, errors = checked(data, FOLLOW_UP_FIELDS, validate_follow_up)
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
-        case_ = _get_case(session, case_id)
+        case_ = _lock_case(session, case_id)
         _check_visitor(session, data)
         row = FollowUp(case=case_)
         _apply_follow_up(row, data)
@@ -1185,14 +1402,26 @@ def add_follow_up(database: Database, case_id: int, data: FollowUpInput) -> int:
         return row.id
 
 
-def update_follow_up(database: Database, follow_up_id: int, data: FollowUpInput) -> None:
+def _follow_up_values(session: Session, row: FollowUp) -> dict[str, str]:
+    return form_values(row, FOLLOW_UP_LABELS, visitor=_staff_name(session, row.visitor_id))
+
+
+def update_follow_up(database: Database, follow_up_id: int, data: FollowUpInput, *,
+                     version: int) -> None:
+    """Save a 回访 loaded at ``version`` (``FollowUpData.version``), closed case or not."""
     data, errors = checked(data, FOLLOW_UP_FIELDS, validate_follow_up)
     if errors:
         raise ValidationError(errors)
-    with database.write() as session:
-        row = existing(session, FollowUp, follow_up_id, "没有找到该回访记录")
+
+    def work(session: Session) -> None:
+        row = _lock_child(session, FollowUp, follow_up_id, "回访记录", closed_too=True)
         _check_visitor(session, data)
+        found, before = loaded(row), _follow_up_values(session, row)
         _apply_follow_up(row, data)
+        refuse_stale("回访记录", found, version, before, _follow_up_values(session, row),
+                     FOLLOW_UP_LABELS)
+
+    write_checked(database, "回访记录", work)
 
 
 def _due_follow_up_filter(day: date, within_days: int = 0) -> list[Any]:
@@ -1225,7 +1454,12 @@ def judicial_deadline(effective: date | None) -> date | None:
     return effective + timedelta(days=JUDICIAL_DAYS) if effective else None
 
 
-def save_judicial_confirmation(database: Database, case_id: int, data: JudicialInput) -> None:
+def save_judicial_confirmation(database: Database, case_id: int, data: JudicialInput, *,
+                               version: int | None) -> None:
+    """Save the 司法确认 form loaded at ``version`` (``None``: there was none yet).
+
+    A closed case takes it: the application follows the agreement, usually after closing.
+    """
     data, errors = checked(data, JUDICIAL_FIELDS,
                            lambda d: _dates(d, "applied_on", "result_on"))
     if not data.court and "court" not in errors:
@@ -1236,8 +1470,9 @@ def save_judicial_confirmation(database: Database, case_id: int, data: JudicialI
         errors["applied_on"] = "请先填写申请日期"
     if errors:
         raise ValidationError(errors)
-    with database.write() as session:
-        case_ = _get_case(session, case_id)
+
+    def work(session: Session) -> None:
+        case_ = _lock_case(session, case_id)
         agreement = case_.agreement
         if agreement is None or agreement.kind != "written":
             raise ValidationError({"court": "只有书面调解协议可以申请司法确认"})
@@ -1245,6 +1480,8 @@ def save_judicial_confirmation(database: Database, case_id: int, data: JudicialI
         if data.applied_on and deadline and data.applied_on > deadline:
             raise ValidationError({"applied_on": f"已超过申请期限（{deadline:%Y年%m月%d日}）"})
         row = case_.judicial
+        found = loaded(row)
+        before = form_values(row, JUDICIAL_LABELS) if row else dict.fromkeys(JUDICIAL_LABELS, "")
         if row is None:
             row = JudicialConfirmation(case=case_)
             session.add(row)
@@ -1254,6 +1491,10 @@ def save_judicial_confirmation(database: Database, case_id: int, data: JudicialI
         row.result_on = data.result_on
         row.notes = _clean(data.notes)
         row.deadline_on = deadline
+        refuse_stale("司法确认", found, version, before, form_values(row, JUDICIAL_LABELS),
+                     JUDICIAL_LABELS)
+
+    write_checked(database, "司法确认", work)
 
 
 # ---------------------------------------------------------------------------
@@ -1293,7 +1534,7 @@ def add_attachment(database: Database, case_id: int, *, kind: str, filename: str
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
-        case_ = _get_case(session, case_id)
+        case_ = _lock_case(session, case_id)  # closed too: 履行凭证 come after closing
         row = CaseAttachment(
             case=case_, kind=kind, title=(title or Path(filename).stem)[:128],
             filename=Path(filename).name[:255], mime=mime, size=len(content), content=content,
@@ -1446,13 +1687,13 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
             kind=a.kind, clauses=[c.text for c in a.clauses],
             performance_method=a.performance_method, performance_place=a.performance_place,
             performance_deadline=a.performance_deadline, copies=a.copies, amount=a.amount,
-            signed_on=a.signed_on, effective_on=a.effective_on,
+            signed_on=a.signed_on, effective_on=a.effective_on, version=a.version,
         )
     judicial = None
     if case_.judicial is not None:
         j = case_.judicial
         judicial = JudicialData(j.court, j.deadline_on, j.applied_on, j.result, j.result_on,
-                                j.notes)
+                                j.notes, j.version)
     return CaseDetail(
         id=case_.id, case_no=case_.case_no, committee_name=settings.committee_name,
         centre_name=settings.centre_name, centre_address=settings.centre_address,
@@ -1473,18 +1714,19 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
             id_number=p.id_number, occupation=p.occupation, address=p.address, phone=p.phone,
             credit_code=p.credit_code, legal_rep=p.legal_rep, legal_rep_title=p.legal_rep_title,
             agent_type=p.agent_type, agent_name=p.agent_name, agent_id_number=p.agent_id_number,
-            agent_phone=p.agent_phone, agent_relation=p.agent_relation,
+            agent_phone=p.agent_phone, agent_relation=p.agent_relation, version=p.version,
         ) for p in sorted(case_.parties, key=lambda p: (SIDES.index(p.side), p.position, p.id))],
-        sessions=[SessionData(s.id, s.held_at, s.place, s.attendees, s.record, s.next_steps)
-                  for s in case_.sessions],
+        sessions=[SessionData(s.id, s.held_at, s.place, s.attendees, s.record, s.next_steps,
+                              s.version) for s in case_.sessions],
         agreement=agreement,
         follow_ups=[FollowUpData(f.id, f.planned_on, f.done_on, f.method,
                                  f.visitor.name if f.visitor else None, f.visitor_id,
-                                 f.performance, f.satisfaction, f.notes)
+                                 f.performance, f.satisfaction, f.notes, f.version)
                     for f in case_.follow_ups],
         judicial=judicial,
         attachments=[AttachmentData(a.id, a.kind, a.title, a.filename, a.mime, a.size,
                                     a.added_at) for a in case_.attachments],
+        version=case_.version,
     )
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import cast
 
 from sqlalchemy import Table, case, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from desktop.db import insert_on_conflict
 from desktop.models import SequenceCounter
 
 
@@ -22,9 +22,8 @@ def next_value(session: Session, key: str) -> int:
     table = cast(Table, SequenceCounter.__table__)
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
         stmt = (
-            insert(table)
+            insert_on_conflict(session, table)
             .values(key=key, value=1)
             .on_conflict_do_update(
                 index_elements=[table.c.key], set_={"value": table.c.value + 1}
@@ -59,8 +58,7 @@ def raise_to(session: Session, values: dict[str, int]) -> None:
                 row.value = value
         session.flush()
         return
-    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-    stmt = insert(table)
+    stmt = insert_on_conflict(session, table)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={"value": case((table.c.value < stmt.excluded.value, stmt.excluded.value),

@@ -187,27 +187,35 @@ def _apply(
     with database.write() as session:
         referral = _locked(session, referral_id)
         _check_staff(session, staff_id)
-        sources, target = TRANSITIONS[action]
-        if referral.status not in sources:
-            raise _refuse(action, referral.status)
-        before = referral.status
-        referral.status = target
-        if action in ("call", "recall"):
-            referral.called_at = now
-            referral.call_count = (referral.call_count or 0) + 1
-        elif action == "start":
-            referral.called_at = referral.called_at or now
-            referral.started_at = now
-        elif action == "no_show":
-            referral.finished_at = now
-            referral.result = "no_show"
-        if staff_id is not None:
-            referral.handled_by_id = staff_id
-        if reason:
-            referral.note = reason.strip()
-        referral.updated_at = now
-        record(session, referral, action, before, now, staff_id=staff_id, reason=reason)
-        return referral
+        return _transition(session, referral, action, now, staff_id=staff_id, reason=reason)
+
+
+def _transition(
+    session: Session, referral: Referral, action: str, now: datetime, *,
+    staff_id: int | None = None, reason: str | None = None,
+) -> Referral:
+    """Move a locked referral by ``action`` and record it, or refuse."""
+    sources, target = TRANSITIONS[action]
+    if referral.status not in sources:
+        raise _refuse(action, referral.status)
+    before = referral.status
+    referral.status = target
+    if action in ("call", "recall"):
+        referral.called_at = now
+        referral.call_count = (referral.call_count or 0) + 1
+    elif action == "start":
+        referral.called_at = referral.called_at or now
+        referral.started_at = now
+    elif action == "no_show":
+        referral.finished_at = now
+        referral.result = "no_show"
+    if staff_id is not None:
+        referral.handled_by_id = staff_id
+    if reason:
+        referral.note = reason.strip()
+    referral.updated_at = now
+    record(session, referral, action, before, now, staff_id=staff_id, reason=reason)
+    return referral
 
 
 def call(database: Database, referral_id: int, **kw: object) -> Referral:
@@ -250,7 +258,13 @@ def _queue_order() -> list:  # type: ignore[type-arg]
 def call_next(
     database: Database, room_id: int, *, staff_id: int | None = None, now: datetime | None = None
 ) -> Referral | None:
-    """Call the next waiting ticket of the room (红色 first, then by ticket); None if empty."""
+    """Call the next waiting ticket of the room (红色 first, then by ticket); None if empty.
+
+    Picking and calling are one transaction, and the ticket is locked as it is
+    picked: when several desks of a room press at once, each gets the next
+    ticket no other desk holds (SKIP LOCKED on PostgreSQL; on SQLite the write
+    lock lets one desk pick at a time), never a refusal while tickets wait.
+    """
     errors: dict[str, str] = {}
     _check_ids(errors, staff_id=staff_id)
     if errors:
@@ -258,16 +272,18 @@ def call_next(
     now = now or _now()
     with database.write() as session:
         validation.existing(session, Room, room_id, "所选科室不存在", field="room")
-        referral_id = session.scalar(
-            select(Referral.id)
+        _check_staff(session, staff_id)
+        referral = session.scalar(
+            select(Referral)
             .join(Visit, Visit.id == Referral.visit_id)
             .where(Referral.room_id == room_id, Referral.status == "waiting")
             .order_by(*_queue_order())
             .limit(1)
+            .with_for_update(skip_locked=True, of=Referral)
         )
-    if referral_id is None:
-        return None
-    return call(database, referral_id, staff_id=staff_id, now=now)
+        if referral is None:
+            return None
+        return _transition(session, referral, "call", now, staff_id=staff_id)
 
 
 def finish(

@@ -32,6 +32,20 @@ class ReceiptData:
     summary: str
     next_steps: list[str]
     paper: str
+    visit_type: str = "个人"
+    headcount: int = 1
+    representative: str = ""
+    # Settings the receipt needed but the centre has not filled in (e.g. 中心电话).
+    missing: tuple[str, ...] = ()
+
+
+# The phone shipped as a default before any centre set its own: never printed.
+PLACEHOLDER_PHONES = {"", "0000-0000000"}
+
+
+def centre_phone(phone: str) -> str:
+    """The centre's phone as configured, or "" when it is still the placeholder."""
+    return "" if phone.strip() in PLACEHOLDER_PHONES else phone.strip()
 
 
 def next_steps_for(room_name: str, room_location: str, ticket_no: str, phone: str) -> list[str]:
@@ -39,7 +53,8 @@ def next_steps_for(room_name: str, room_location: str, ticket_no: str, phone: st
     return [
         f"请在群众接待大厅等候叫号；叫到“{ticket_no}”时，请前往{room_name}{where}。",
         "工作人员将当面了解情况并依法依规办理，办理结果将告知您本人。",
-        f"如需查询办理进度，请凭本回执的受理编号咨询，或拨打中心电话 {phone}。",
+        f"如需查询办理进度，请凭本回执的受理编号咨询，或拨打中心电话 {phone}。" if phone
+        else "如需查询办理进度，请凭本回执的受理编号到中心接待窗口咨询。",
         "请妥善保管本回执。本中心对您的个人信息严格保密。",
     ]
 
@@ -63,12 +78,13 @@ def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -
         .limit(1)
     )
     settings = load_settings(session)
+    phone = centre_phone(settings.centre_phone)
     ticket_no = referral.ticket_no if referral else ""
     room_name = referral.room.name if referral else ""
     room_location = (referral.room.location or "") if referral else ""
     return ReceiptData(
         centre_name=settings.centre_name,
-        centre_phone=settings.centre_phone,
+        centre_phone=phone,
         centre_address=settings.centre_address,
         visit_no=visit.visit_no,
         ticket_no=ticket_no,
@@ -80,6 +96,9 @@ def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -
         id_type=visit.person.id_type,
         category=visit.category.name if visit.category else "",
         summary=visit.summary,
-        next_steps=next_steps_for(room_name, room_location, ticket_no, settings.centre_phone),
+        next_steps=next_steps_for(room_name, room_location, ticket_no, phone),
         paper=paper or settings.receipt_paper,
+        visit_type=visit.visit_type, headcount=visit.headcount,
+        representative=visit.representative_name or "",
+        missing=() if phone else ("中心电话",),
     )

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, Table, func, select
 from sqlalchemy.orm import Session
 
-from desktop.db import Database
+from desktop.db import Database, insert_on_conflict
 from desktop.models import Category, Community, Grid, Person, Room, Staff, Visit
 from desktop.services import numbering, validation
 from desktop.services.errors import ValidationError
 from desktop.services.queue import issue_ticket
+from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
 __all__ = ["Registration", "RegistrationInput", "issue_ticket", "register_visit", "validate"]
 
@@ -28,6 +30,8 @@ VISIT_TYPES = ["个人", "集体"]
 RISK_LEVELS = ["黄", "橙", "红"]
 RISK_DESCRIPTIONS = {"红": "红色：立即上报", "橙": "橙色：当日处置", "黄": "黄色：常规办理"}
 ANONYMOUS_NAME = "匿名"
+PERSON_LABELS = {"name": "姓名", "gender": "性别", "id_type": "证件类型", "id_number": "证件号码",
+                 "no_id_reason": "无证件原因", "phone": "联系电话", "address": "住址"}
 
 
 @dataclass
@@ -59,6 +63,10 @@ class RegistrationInput:
     person_id: int | None = None
     repeat_of_visit_id: int | None = None
     received_by_id: int | None = None
+    # The version of the chosen person as the form showed it (``PersonMatch.version``):
+    # when another desk changed that person since, what the form would overwrite is
+    # refused (``StaleEditError``). ``None`` skips the check (imports, scripts).
+    person_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -163,33 +171,70 @@ def _check(data: RegistrationInput) -> dict[str, str]:
     return errors
 
 
+def _person_fields(data: RegistrationInput, id_number: str) -> dict[str, object]:
+    """What the registration says about the person; a blank field keeps what is known."""
+    fields: dict[str, object] = {
+        "id_type": data.id_type, "no_id_reason": data.no_id_reason.strip() or None,
+    }
+    if id_number:
+        fields["id_number"] = id_number
+    if data.phone.strip():
+        fields["phone"] = validation.normalize_phone(data.phone)
+    if data.gender:
+        fields["gender"] = data.gender
+    if data.address.strip():
+        fields["address"] = data.address.strip()
+    return fields
+
+
+def _create_by_id_number(session: Session, id_number: str, values: dict[str, object]) -> Person:
+    """The person with this document number, created unless another desk just did.
+
+    Two desks registering the same new resident at once both insert; ON CONFLICT
+    DO NOTHING makes the second wait for the first and then add nothing, and it
+    reads the first desk's row instead of failing on the unique number.
+    """
+    table = cast(Table, Person.__table__)
+    session.execute(
+        insert_on_conflict(session, table).values(**values)
+        .on_conflict_do_nothing(index_elements=[table.c.id_number])
+    )
+    return session.scalars(_locked_person(Person.id_number == id_number)).one()
+
+
+def _locked_person(condition: ColumnElement[bool]) -> Select[Person]:
+    # Locked (on PostgreSQL) because the registration updates the person: a desk
+    # registering the same resident at the same moment waits, then reads the new
+    # version, instead of failing on it. The lock leaves inserts of visits alone.
+    return select(Person).where(condition).with_for_update(key_share=True)
+
+
 def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
     id_number = (
         validation.normalize_id_number(data.id_number) if data.id_type != "无证件" else ""
     )
     person: Person | None = None
     if id_number:
-        person = session.scalar(select(Person).where(Person.id_number == id_number))
+        person = session.scalar(_locked_person(Person.id_number == id_number))
     if person is None and data.person_id is not None:
-        person = session.get(Person, data.person_id)
+        person = session.scalar(_locked_person(Person.id == data.person_id))
         if person is not None and id_number and person.id_number not in (None, id_number):
             person = None  # a different document: a different person
     name = ANONYMOUS_NAME if data.anonymous and not data.name.strip() else data.name.strip()
+    fields = _person_fields(data, id_number)
+    if person is None and id_number:
+        person = _create_by_id_number(session, id_number, {"name": name, **fields})
     if person is None:
-        person = Person(name=name)
+        person = Person(name=name, **fields)
         session.add(person)
-    else:
-        person.name = name or person.name
-    person.id_type = data.id_type
-    if id_number:
-        person.id_number = id_number
-    person.no_id_reason = data.no_id_reason.strip() or None
-    if data.phone.strip():
-        person.phone = validation.normalize_phone(data.phone)
-    if data.gender:
-        person.gender = data.gender
-    if data.address.strip():
-        person.address = data.address.strip()
+        return person
+    found, before = loaded(person), form_values(person, PERSON_LABELS)
+    person.name = name or person.name
+    for key, value in fields.items():
+        setattr(person, key, value)
+    if person.id == data.person_id and data.person_version is not None:
+        refuse_stale("来访人信息", found, data.person_version, before,
+                     form_values(person, PERSON_LABELS), PERSON_LABELS)
     return person
 
 
@@ -223,53 +268,57 @@ def register_visit(
     if errors:
         raise ValidationError(errors)
     now = now or datetime.now().replace(microsecond=0)
-    with database.write() as session:
-        room = _check_references(session, data)
-        person = _find_or_create_person(session, data)
-        session.flush()
-        repeat_of: Visit | None = None
-        if data.repeat_of_visit_id:
-            repeat_of = session.get(Visit, data.repeat_of_visit_id)
-            if repeat_of is None or repeat_of.person_id != person.id:
-                raise ValidationError({"repeat_of": "所选的既往来访不属于该来访人"})
-            # Count every repeat against the first visit on the matter.
-            if repeat_of.repeat_of_id is not None:
-                repeat_of = session.get(Visit, repeat_of.repeat_of_id)
-        visit = Visit(
-            visit_no=next_visit_no(session, now),
-            person=person,
-            visited_at=now,
-            source=data.source,
-            visit_type=data.visit_type,
-            headcount=data.headcount if data.visit_type == "集体" else 1,
-            representative_name=(data.representative_name.strip() or None)
-            if data.visit_type == "集体" else None,
-            representative_phone=(validation.normalize_phone(data.representative_phone) or None)
-            if data.visit_type == "集体" else None,
-            category_id=data.category_id,
-            community_id=data.community_id,
-            grid_id=data.grid_id,
-            summary=data.summary.strip(),
-            request=data.request.strip() or None,
-            risk_level=data.risk_level,
-            repeat_of_id=repeat_of.id if repeat_of else None,
-            is_repeat=repeat_of is not None,
-            received_by_id=data.received_by_id,
-            created_at=now,
-        )
-        session.add(visit)
-        referral = issue_ticket(session, visit, room, now, staff_id=data.received_by_id)
-        session.flush()
-        repeat_count = repeat_count_of(session, repeat_of.id) if repeat_of else 0
-        return Registration(
-            visit_id=visit.id,
-            visit_no=visit.visit_no,
-            referral_id=referral.id,
-            ticket_no=referral.ticket_no,
-            room_name=room.name,
-            person_name=person.name,
-            repeat_count=repeat_count,
-        )
+    return write_checked(database, "来访人信息", lambda session: _register(session, data, now))
+
+
+def _register(session: Session, data: RegistrationInput, now: datetime) -> Registration:
+    """The visit, its ticket and the person, written in ``session``."""
+    room = _check_references(session, data)
+    person = _find_or_create_person(session, data)
+    session.flush()
+    repeat_of: Visit | None = None
+    if data.repeat_of_visit_id:
+        repeat_of = session.get(Visit, data.repeat_of_visit_id)
+        if repeat_of is None or repeat_of.person_id != person.id:
+            raise ValidationError({"repeat_of": "所选的既往来访不属于该来访人"})
+        # Count every repeat against the first visit on the matter.
+        if repeat_of.repeat_of_id is not None:
+            repeat_of = session.get(Visit, repeat_of.repeat_of_id)
+    visit = Visit(
+        visit_no=next_visit_no(session, now),
+        person=person,
+        visited_at=now,
+        source=data.source,
+        visit_type=data.visit_type,
+        headcount=data.headcount if data.visit_type == "集体" else 1,
+        representative_name=(data.representative_name.strip() or None)
+        if data.visit_type == "集体" else None,
+        representative_phone=(validation.normalize_phone(data.representative_phone) or None)
+        if data.visit_type == "集体" else None,
+        category_id=data.category_id,
+        community_id=data.community_id,
+        grid_id=data.grid_id,
+        summary=data.summary.strip(),
+        request=data.request.strip() or None,
+        risk_level=data.risk_level,
+        repeat_of_id=repeat_of.id if repeat_of else None,
+        is_repeat=repeat_of is not None,
+        received_by_id=data.received_by_id,
+        created_at=now,
+    )
+    session.add(visit)
+    referral = issue_ticket(session, visit, room, now, staff_id=data.received_by_id)
+    session.flush()
+    repeat_count = repeat_count_of(session, repeat_of.id) if repeat_of else 0
+    return Registration(
+        visit_id=visit.id,
+        visit_no=visit.visit_no,
+        referral_id=referral.id,
+        ticket_no=referral.ticket_no,
+        room_name=room.name,
+        person_name=person.name,
+        repeat_count=repeat_count,
+    )
 
 
 def repeat_count_of(session: Session, first_visit_id: int) -> int:

@@ -2,12 +2,19 @@
 
 A new case (from a routed visit or opened directly) shows only 基本信息 until
 it is accepted (受理); accepting numbers it and saves its first applicant.
+
+Another desk may have the same case open. Each form remembers the version of
+the record it shows and saves with it; a save the service refuses as stale
+opens a :class:`StaleEditDialog` (what differs; 重新载入 or 取消). Reloading the
+case after a save refills only the forms without unsaved edits, so text typed
+in one tab is never lost to a save in another. A closed case is read-only
+except for 回访, 司法确认, 附件 and the 立卷 fields, under a banner that says so.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -37,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.services import mediation, mediation_documents, reference
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.failures import user_message
 from desktop.services.mediation import (
     AgreementInput,
@@ -59,10 +66,11 @@ from desktop.views.form_widgets import (
     fill_combo,
     select_data,
     select_text,
+    set_read_only,
 )
 from desktop.views.party_dialog import PartyDialog
 from desktop.views.pdf_preview import PdfPreview, PdfPreviewDialog
-from desktop.views.qtcompat import emit
+from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import FieldError, named
 
 log = logging.getLogger(__name__)
@@ -74,6 +82,8 @@ OUTCOME_CHOICES = [
     ("调解不成功", ("调解不成功", None)),
     ("终止调解", ("终止调解", None)),
 ]
+# The forms of the editor, each saved on its own with the version it was loaded with.
+SECTIONS = frozenset({"case", "agreement", "session", "follow_up", "judicial"})
 
 
 def _text_edit(object_name: str, accessible: str, height: int | None = None) -> QPlainTextEdit:
@@ -128,8 +138,17 @@ class CaseEditor(QWidget):
         self.last_preview: PdfPreviewDialog | None = None
         self.last_party_dialog: PartyDialog | None = None
         self.last_task: tasks.Task | None = None
+        self.last_stale_dialog: StaleEditDialog | None = None
         self.session_id: int | None = None
         self.follow_up_id: int | None = None
+        # The version of the record each form shows (None: a new record, or none yet).
+        self.case_version = 0
+        self.agreement_version: int | None = None
+        self.session_version: int | None = None
+        self.follow_up_version: int | None = None
+        self.judicial_version: int | None = None
+        # Each form's content as loaded, to tell whether the user has changed it.
+        self._loaded_forms: dict[str, object] = {}
         named(self, "case.editor", self.tr("调解案件"))
         self._add_widgets()
         self._connect_signals()
@@ -164,6 +183,13 @@ class CaseEditor(QWidget):
         self.status = named(QLabel(), "case.status", self.tr("操作结果"))
         self.status.setWordWrap(True)
         docs.addWidget(self.status, 2)
+        self.closed_banner = named(QLabel(self.tr("已结案，如需修改请先“重新打开”")),
+                                   "case.closed_banner", self.tr("已结案提示"))
+        self.closed_banner.setWordWrap(True)
+        self.closed_banner.setStyleSheet(
+            "QLabel { background: #e8eaed; color: #3c3c3c; border: 1px solid #9aa0a6;"
+            " padding: 6px; font-weight: bold; }")
+        self.closed_banner.hide()
 
         self.tabs = named(QTabWidget(), "case.tabs", self.tr("案件信息"))
         self.tabs.addTab(self._info_tab(), self.tr("基本信息"))
@@ -177,6 +203,7 @@ class CaseEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(docs)
+        layout.addWidget(self.closed_banner)
         layout.addWidget(self.tabs, 1)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -368,8 +395,8 @@ class CaseEditor(QWidget):
             self.guided_to.addItem(item, item)
         self.closed_on = named(DateEdit(), "case.closed_on", self.tr("结案日期"))
         self.close_button = named(QPushButton(self.tr("结案")), "case.close", self.tr("结案"))
-        self.reopen_button = named(QPushButton(self.tr("重新办理")), "case.reopen",
-                                   self.tr("撤销结案，重新办理"))
+        self.reopen_button = named(QPushButton(self.tr("重新打开")), "case.reopen",
+                                   self.tr("撤销结案，重新打开"))
         self.outcome_errors = {k: FieldError(f"case.{k}_error")
                                for k in ("outcome", "reason", "guided_to", "closed_on")}
         outcome_box = QGroupBox(self.tr("调解结果"))
@@ -620,6 +647,7 @@ class CaseEditor(QWidget):
         else:
             self.pending_label.hide()
         self._show_info_errors({})
+        self._show_closed(False)
         self._enable_case_tabs(False)
         self.tabs.setCurrentIndex(0)
         self.status.clear()
@@ -640,12 +668,19 @@ class CaseEditor(QWidget):
         if data.accepted_on:
             self.accepted_on.set_value(data.accepted_on)
 
-    def load(self, case_id: int) -> None:
-        """Show the saved case ``case_id`` in every tab."""
+    def load(self, case_id: int, *, keep: Collection[str] = ()) -> None:
+        """Show the saved case ``case_id`` in every tab.
+
+        The forms named in ``keep`` that hold unsaved edits (of this same case)
+        are left as typed, with the version they were loaded with.
+        """
         with self.database.read() as session:
             detail = mediation.case_detail(session, case_id)
             conflicts = mediation.case_conflicts(session, case_id)
             agreement = mediation.agreement_input(session, case_id)
+        kept = {name for name in keep if case_id == self.case_id and self.is_edited(name)}
+        if case_id != self.case_id:
+            self._loaded_forms.clear()
         self.case_id = case_id
         self.detail = detail
         self.pending_applicant = None
@@ -655,19 +690,59 @@ class CaseEditor(QWidget):
         self.number.setText(detail.case_no)
         self.title.setText(detail.title)
         self._show_deadline(detail)
-        self._fill_info(mediation.case_input(detail))
+        if "case" not in kept:
+            self._fill_info(mediation.case_input(detail))
+            self.case_version = detail.version
+            self._remember("case")
         self._fill_parties(detail, conflicts)
-        self._fill_sessions(detail)
-        self._fill_agreement(agreement)
+        self._fill_sessions(detail, keep_form="session" in kept)
+        if "agreement" not in kept:
+            self._fill_agreement(agreement)
+            self.agreement_version = detail.agreement.version if detail.agreement else None
+            self._remember("agreement")
+        else:
+            self.on_refresh_preview()
         self._fill_outcome(detail)
-        self._fill_follow_ups(detail)
-        self._fill_judicial(detail)
+        self._fill_follow_ups(detail, keep_form="follow_up" in kept)
+        self._fill_judicial(detail, keep_form="judicial" in kept)
         self._fill_attachments(detail)
+        self._show_closed(detail.is_closed)
 
-    def _reload(self) -> None:
+    def _reload(self, saved: str | None = None) -> None:
+        """Show the case as saved now; forms with unsaved edits, but ``saved``, stay as typed."""
         if self.case_id is not None:
-            self.load(self.case_id)
-        emit(self.changed)
+            self.load(self.case_id, keep=SECTIONS - {saved} if saved else SECTIONS)
+        self.changed.emit()
+
+    def _forms(self) -> dict[str, Callable[[], object]]:
+        return {"case": self.case_form, "agreement": self.agreement_form,
+                "session": self.session_form, "follow_up": self.follow_up_form,
+                "judicial": self.judicial_form}
+
+    def _remember(self, name: str) -> None:
+        """Note the form ``name`` as just loaded (unchanged by the user)."""
+        self._loaded_forms[name] = self._forms()[name]()
+
+    def is_edited(self, name: str) -> bool:
+        """Whether the user changed the form ``name`` since it was loaded."""
+        return name in self._loaded_forms and self._forms()[name]() != self._loaded_forms[name]
+
+    def _show_closed(self, closed: bool) -> None:
+        """A closed case: its record of the mediation is read-only until reopened."""
+        self.closed_banner.setVisible(closed)
+        for widget in (self.source, self.source_detail, self.category, self.accepted_on,
+                       self.mediators, self.recorder, self.facts, self.matters,
+                       self.session_held_at, self.session_place, self.session_attendees,
+                       self.session_record, self.session_next, self.agreement_kind,
+                       self.clauses, self.method, self.place, self.deadline_text, self.copies,
+                       self.amount, self.signed_on, self.effective_on):
+            set_read_only(widget, closed)
+        for button in (self.add_applicant, self.add_respondent, self.edit_party,
+                       self.remove_party, self.session_new, self.session_save,
+                       self.agreement_save):
+            button.setEnabled(not closed)
+        self.session_delete.setEnabled(not closed and self.session_id is not None)
+        self.save_button.setText(self.tr("保存立卷信息") if closed else self.tr("保存"))
 
     def _show_deadline(self, detail: CaseDetail) -> None:
         if detail.outcome:
@@ -712,7 +787,7 @@ class CaseEditor(QWidget):
         self.party_conflicts.setText(self.tr("关联案件提示：<br>") + "<br>".join(lines))
         self.party_conflicts.show()
 
-    def _fill_sessions(self, detail: CaseDetail) -> None:
+    def _fill_sessions(self, detail: CaseDetail, *, keep_form: bool = False) -> None:
         self.sessions_list.blockSignals(True)
         self.sessions_list.clear()
         for number, item in enumerate(detail.sessions, 1):
@@ -720,8 +795,11 @@ class CaseEditor(QWidget):
                                                                              item.held_at))
             entry.setData(Qt.ItemDataRole.UserRole, item.id)
             self.sessions_list.addItem(entry)
+            if keep_form and item.id == self.session_id:
+                self.sessions_list.setCurrentRow(number - 1)
         self.sessions_list.blockSignals(False)
-        self.on_new_session()
+        if not keep_form:
+            self.on_new_session()
 
     def _fill_agreement(self, data: AgreementInput | None) -> None:
         data = data or AgreementInput(clauses=[])
@@ -762,7 +840,7 @@ class CaseEditor(QWidget):
         for label in self.outcome_errors.values():
             label.show_message(None)
 
-    def _fill_follow_ups(self, detail: CaseDetail) -> None:
+    def _fill_follow_ups(self, detail: CaseDetail, *, keep_form: bool = False) -> None:
         table = self.follow_ups_table
         table.setRowCount(len(detail.follow_ups))
         today = date.today()
@@ -775,9 +853,16 @@ class CaseEditor(QWidget):
                     cell = table.item(row, column)
                     if cell is not None:
                         cell.setForeground(QColor("#d93025"))
-        self.on_new_follow_up()
+        if keep_form:
+            ids = [f.id for f in detail.follow_ups]
+            if self.follow_up_id in ids:
+                table.blockSignals(True)
+                table.selectRow(ids.index(self.follow_up_id))
+                table.blockSignals(False)
+        else:
+            self.on_new_follow_up()
 
-    def _fill_judicial(self, detail: CaseDetail) -> None:
+    def _fill_judicial(self, detail: CaseDetail, *, keep_form: bool = False) -> None:
         agreement = detail.agreement
         j = detail.judicial
         if agreement is None or agreement.kind != "written":
@@ -802,11 +887,15 @@ class CaseEditor(QWidget):
         for widget in (self.court, self.applied_on, self.judicial_result, self.result_on,
                        self.judicial_notes, self.judicial_save, self.judicial_print):
             widget.setEnabled(can_apply)
+        if keep_form:
+            return
         self.court.setText(j.court if j else "")
         self.applied_on.set_value(j.applied_on if j else None)
         select_text(self.judicial_result, j.result if j else "")
         self.result_on.set_value(j.result_on if j else None)
         self.judicial_notes.setPlainText(j.notes or "" if j else "")
+        self.judicial_version = j.version if j else None
+        self._remember("judicial")
         for label in self.judicial_errors.values():
             label.show_message(None)
 
@@ -822,10 +911,18 @@ class CaseEditor(QWidget):
     # ------------------------------------------------------------------ helpers
 
     def _run(self, action: Callable[[], object], errors: dict[str, FieldError],
-             done: str) -> bool:
-        """Run one save; show the field errors it raises, or ``done`` in the status line."""
+             done: str, *, form: str | None = None) -> bool:
+        """Run one save; show the field errors it raises, or ``done`` in the status line.
+
+        A save refused as stale opens the conflict dialog; its 重新载入 refills
+        ``form`` (the form that was saved) from the record as it is now.
+        """
         try:
             action()
+        except StaleEditError as exc:
+            self.status.setText(self.tr("未保存：") + str(exc))
+            self.show_stale(exc, form)
+            return False
         except ValidationError as exc:
             for key, label in errors.items():
                 label.show_message(exc.errors.get(key))
@@ -840,6 +937,18 @@ class CaseEditor(QWidget):
             label.show_message(None)
         self.status.setText(done)
         return True
+
+    def show_stale(self, error: StaleEditError, form: str | None) -> StaleEditDialog:
+        """Say what another desk changed; reload ``form`` only when the user asks to."""
+        self.last_stale_dialog = open_stale_dialog(self, error, lambda: self.reload_form(form))
+        return self.last_stale_dialog
+
+    def reload_form(self, form: str | None) -> None:
+        """Replace ``form`` (and every form without unsaved edits) with the saved record."""
+        if self.case_id is None:
+            return
+        self._reload(form)
+        self.status.setText(self.tr("已重新载入他人保存的内容。"))
 
     def _show_info_errors(self, errors: dict[str, str]) -> None:
         for key, label in self.info_errors.items():
@@ -860,6 +969,20 @@ class CaseEditor(QWidget):
             archive_no=self.archive_no.text(), filed_by_id=self.filed_by.currentData(),
             filed_on=self.filed_on.value(),
         )
+
+    def follow_up_form(self) -> FollowUpInput:
+        return FollowUpInput(
+            planned_on=self.fu_planned.value(), done_on=self.fu_done.value(),
+            method=self.fu_method.currentText(), visitor_id=self.fu_visitor.currentData(),
+            performance=self.fu_performance.currentText(),
+            satisfaction=self.fu_satisfaction.currentText(), notes=self.fu_notes.toPlainText(),
+        )
+
+    def judicial_form(self) -> JudicialInput:
+        return JudicialInput(court=self.court.text(), applied_on=self.applied_on.value(),
+                             result=self.judicial_result.currentText(),
+                             result_on=self.result_on.value(),
+                             notes=self.judicial_notes.toPlainText())
 
     def agreement_form(self) -> AgreementInput:
         return AgreementInput(
@@ -897,13 +1020,14 @@ class CaseEditor(QWidget):
             self._show_info_errors({})
             self.load(ref.case_id)
             self.status.setText(self.tr("已受理，案号 {0}。请补充当事人。").format(ref.case_no))
-            emit(self.changed)
+            self.changed.emit()
             self.tabs.setCurrentIndex(1)
             return
-        case_id = self.case_id
-        if self._run(lambda: mediation.update_case(self.database, case_id, data),
-                     self.info_errors, self.tr("基本信息已保存。")):
-            self._reload()
+        case_id, version = self.case_id, self.case_version
+        if self._run(lambda: mediation.update_case(self.database, case_id, data,
+                                                   version=version),
+                     self.info_errors, self.tr("基本信息已保存。"), form="case"):
+            self._reload("case")
 
     # ------------------------------------------------------------------ slots: parties
 
@@ -912,11 +1036,15 @@ class CaseEditor(QWidget):
         return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
     def _open_party_dialog(self, side: str, initial: PartyInput | None,
-                           save: Callable[[PartyInput], mediation.PartyResult]) -> PartyDialog:
+                           save: Callable[[PartyInput, int], mediation.PartyResult], *,
+                           version: int = 0,
+                           reload: Callable[[], tuple[PartyInput, int]] | None = None,
+                           ) -> PartyDialog:
         dialog = PartyDialog(database=self.database, side=side, case_id=self.case_id, save=save,
-                             initial=initial, parent=self)
+                             initial=initial, version=version, reload=reload, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self.on_party_saved)
+        dialog.gone.connect(lambda: self._reload())
         self.last_party_dialog = dialog
         dialog.open()
         return dialog
@@ -926,17 +1054,32 @@ class CaseEditor(QWidget):
             return None
         case_id = self.case_id
         return self._open_party_dialog(
-            side, None, lambda data: mediation.add_party(self.database, case_id, data))
+            side, None, lambda data, _version: mediation.add_party(self.database, case_id, data))
 
     def on_edit_party(self) -> PartyDialog | None:
         party_id = self.selected_party_id()
         if party_id is None:
             return None
-        with self.database.read() as session:
-            initial = mediation.party_input(session, party_id)
+
+        def load() -> tuple[PartyInput, int]:
+            with self.database.read() as session:
+                return mediation.party_form(session, party_id)
+
+        try:
+            initial, version = load()
+        except StaleEditError as exc:
+            self.show_stale(exc, None)
+            return None
         return self._open_party_dialog(
             initial.side, initial,
-            lambda data: mediation.update_party(self.database, party_id, data))
+            lambda data, expected: mediation.update_party(self.database, party_id, data,
+                                                          version=expected),
+            version=version, reload=load)
+
+    def selected_party(self) -> mediation.PartyData | None:
+        party_id = self.selected_party_id()
+        parties = self.detail.parties if self.detail else []
+        return next((p for p in parties if p.id == party_id), None)
 
     def on_party_saved(self, result: mediation.PartyResult) -> None:
         self._reload()
@@ -944,12 +1087,14 @@ class CaseEditor(QWidget):
             self.tr("注意：该当事人在其他案件中出现过。") if result.conflicts else ""))
 
     def on_remove_party(self) -> None:
-        party_id = self.selected_party_id()
-        if party_id is None:
+        party = self.selected_party()
+        if party is None:
             return
-        if not dialogs.confirm(self, self.tr("删除当事人"), self.tr("确定删除所选当事人吗？")):
+        if not dialogs.confirm(self, self.tr("删除当事人"),
+                               self.tr("确定删除当事人{0}吗？").format(party.name)):
             return
-        if self._run(lambda: mediation.remove_party(self.database, party_id), {},
+        if self._run(lambda: mediation.remove_party(self.database, party.id,
+                                                    version=party.version), {},
                      self.tr("当事人已删除。")):
             self._reload()
 
@@ -960,16 +1105,19 @@ class CaseEditor(QWidget):
             return
         item = self.detail.sessions[row]
         self.session_id = item.id
+        self.session_version = item.version
         self.session_held_at.set_value(item.held_at)
         self.session_place.setText(item.place)
         self.session_attendees.setText(item.attendees)
         self.session_record.setPlainText(item.record)
         self.session_next.setPlainText(item.next_steps or "")
-        self.session_delete.setEnabled(True)
+        self.session_delete.setEnabled(not self.detail.is_closed)
         self.session_print.setEnabled(True)
+        self._remember("session")
 
     def on_new_session(self) -> None:
         self.session_id = None
+        self.session_version = None
         self.sessions_list.blockSignals(True)
         self.sessions_list.clearSelection()
         self.sessions_list.setCurrentRow(-1)
@@ -985,6 +1133,7 @@ class CaseEditor(QWidget):
         self.session_print.setEnabled(False)
         for label in self.session_errors.values():
             label.show_message(None)
+        self._remember("session")
 
     def session_form(self) -> SessionInput:
         return SessionInput(
@@ -997,24 +1146,27 @@ class CaseEditor(QWidget):
         if self.case_id is None:
             return
         data, case_id, session_id = self.session_form(), self.case_id, self.session_id
-        if session_id is None:
+        version = self.session_version
+        if session_id is None or version is None:
             ok = self._run(lambda: mediation.add_session(self.database, case_id, data),
                            self.session_errors, self.tr("调解记录已保存。"))
         else:
-            ok = self._run(lambda: mediation.update_session(self.database, session_id, data),
-                           self.session_errors, self.tr("调解记录已保存。"))
+            ok = self._run(lambda: mediation.update_session(self.database, session_id, data,
+                                                            version=version),
+                           self.session_errors, self.tr("调解记录已保存。"), form="session")
         if ok:
-            self._reload()
+            self._reload("session")
 
     def on_delete_session(self) -> None:
-        session_id = self.session_id
-        if session_id is None:
+        session_id, version = self.session_id, self.session_version
+        if session_id is None or version is None:
             return
         if not dialogs.confirm(self, self.tr("删除调解记录"), self.tr("确定删除这次调解记录吗？")):
             return
-        if self._run(lambda: mediation.delete_session(self.database, session_id), {},
-                     self.tr("调解记录已删除。")):
-            self._reload()
+        if self._run(lambda: mediation.delete_session(self.database, session_id,
+                                                      version=version), {},
+                     self.tr("调解记录已删除。"), form="session"):
+            self._reload("session")
 
     def on_print_session(self) -> PdfPreviewDialog | None:
         if self.detail is None or self.session_id is None:
@@ -1052,16 +1204,22 @@ class CaseEditor(QWidget):
     def on_save_agreement(self) -> bool:
         if self.case_id is None:
             return False
-        data, case_id = self.agreement_form(), self.case_id
-        if self._run(lambda: mediation.save_agreement(self.database, case_id, data),
-                     self.agreement_errors, self.tr("协议已保存。")):
-            self._reload()
+        data, case_id, version = self.agreement_form(), self.case_id, self.agreement_version
+        if self._run(lambda: mediation.save_agreement(self.database, case_id, data,
+                                                      version=version),
+                     self.agreement_errors, self.tr("协议已保存。"), form="agreement"):
+            self._reload("agreement")
             return True
         return False
 
     def on_print_agreement(self) -> PdfPreviewDialog | None:
-        """Save the agreement as typed, then show it for printing through the system dialog."""
-        if not self.on_save_agreement() or self.detail is None:
+        """Save the agreement as typed, then show it for printing through the system dialog.
+
+        A closed case prints its agreement as saved.
+        """
+        if self.detail is None:
+            return None
+        if not self.detail.is_closed and not self.on_save_agreement():
             return None
         oral = self.agreement_kind.currentData() == "oral"
         document = "oral" if oral else "agreement"
@@ -1083,19 +1241,24 @@ class CaseEditor(QWidget):
         if self.case_id is None:
             return
         outcome, _kind = self.outcome.currentData()
-        case_id = self.case_id
+        case_id, version = self.case_id, self.agreement_version
         data = OutcomeInput(outcome=outcome, closed_on=self.closed_on.value(),
                             reason=self.outcome_reason.text(),
                             guided_to=self.guided_to.currentData() or "")
+        agreement_saved = False
 
         def close() -> None:
+            nonlocal agreement_saved
             if outcome == "调解成功":
-                mediation.save_agreement(self.database, case_id, self.agreement_form())
+                mediation.save_agreement(self.database, case_id, self.agreement_form(),
+                                         version=version)
+                agreement_saved = True
             mediation.close_case(self.database, case_id, data)
 
-        if self._run(close, {**self.outcome_errors, **self.agreement_errors},
-                     self.tr("已结案：{0}。").format(outcome)):
-            self._reload()
+        closed = self._run(close, {**self.outcome_errors, **self.agreement_errors},
+                           self.tr("已结案：{0}。").format(outcome), form="agreement")
+        if closed or agreement_saved:  # an agreement saved by a refused close shows as saved
+            self._reload("agreement")
 
     def on_reopen_case(self) -> None:
         if self.case_id is None:
@@ -1113,6 +1276,7 @@ class CaseEditor(QWidget):
             return
         f = self.detail.follow_ups[row]
         self.follow_up_id = f.id
+        self.follow_up_version = f.version
         self.fu_planned.set_value(f.planned_on)
         self.fu_done.set_value(f.done_on)
         select_text(self.fu_method, f.method)
@@ -1120,9 +1284,11 @@ class CaseEditor(QWidget):
         select_text(self.fu_performance, f.performance)
         select_text(self.fu_satisfaction, f.satisfaction)
         self.fu_notes.setPlainText(f.notes or "")
+        self._remember("follow_up")
 
     def on_new_follow_up(self) -> None:
         self.follow_up_id = None
+        self.follow_up_version = None
         self.follow_ups_table.blockSignals(True)
         self.follow_ups_table.clearSelection()
         self.follow_ups_table.blockSignals(False)
@@ -1134,39 +1300,33 @@ class CaseEditor(QWidget):
         self.fu_notes.clear()
         for label in self.fu_errors.values():
             label.show_message(None)
+        self._remember("follow_up")
 
     def on_save_follow_up(self) -> None:
         if self.case_id is None:
             return
-        data = FollowUpInput(
-            planned_on=self.fu_planned.value(), done_on=self.fu_done.value(),
-            method=self.fu_method.currentText(), visitor_id=self.fu_visitor.currentData(),
-            performance=self.fu_performance.currentText(),
-            satisfaction=self.fu_satisfaction.currentText(), notes=self.fu_notes.toPlainText(),
-        )
-        case_id, follow_up_id = self.case_id, self.follow_up_id
-        if follow_up_id is None:
+        data = self.follow_up_form()
+        case_id, follow_up_id, version = self.case_id, self.follow_up_id, self.follow_up_version
+        if follow_up_id is None or version is None:
             ok = self._run(lambda: mediation.add_follow_up(self.database, case_id, data),
                            self.fu_errors, self.tr("回访已保存。"))
         else:
-            ok = self._run(lambda: mediation.update_follow_up(self.database, follow_up_id, data),
-                           self.fu_errors, self.tr("回访已保存。"))
+            ok = self._run(lambda: mediation.update_follow_up(self.database, follow_up_id, data,
+                                                              version=version),
+                           self.fu_errors, self.tr("回访已保存。"), form="follow_up")
         if ok:
-            self._reload()
+            self._reload("follow_up")
 
     # ------------------------------------------------------------------ slots: judicial
 
     def on_save_judicial(self) -> None:
         if self.case_id is None:
             return
-        data = JudicialInput(court=self.court.text(), applied_on=self.applied_on.value(),
-                             result=self.judicial_result.currentText(),
-                             result_on=self.result_on.value(),
-                             notes=self.judicial_notes.toPlainText())
-        case_id = self.case_id
-        if self._run(lambda: mediation.save_judicial_confirmation(self.database, case_id, data),
-                     self.judicial_errors, self.tr("司法确认信息已保存。")):
-            self._reload()
+        data, case_id, version = self.judicial_form(), self.case_id, self.judicial_version
+        if self._run(lambda: mediation.save_judicial_confirmation(self.database, case_id, data,
+                                                                  version=version),
+                     self.judicial_errors, self.tr("司法确认信息已保存。"), form="judicial"):
+            self._reload("judicial")
 
     # ------------------------------------------------------------------ slots: attachments
 

@@ -30,7 +30,6 @@ from desktop.services.failures import (
     describe,
 )
 from desktop.views import tasks
-from desktop.views.qtcompat import emit
 from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
@@ -69,7 +68,7 @@ class DatabaseStatus(QObject):
         if self.trouble != trouble:
             log.warning("database cannot be used (%s): %s", trouble.kind, describe(exc))
             self.trouble = trouble
-            emit(self.changed, trouble)
+            self.changed.emit(trouble)
         if not self.timer.isActive():
             self.timer.start()
         return True
@@ -104,8 +103,8 @@ class DatabaseStatus(QObject):
         self.timer.stop()
         self.trouble = None
         self._check_failure_logged = False
-        emit(self.changed, None)
-        emit(self.recovered)
+        self.changed.emit(None)
+        self.recovered.emit()
 
     def _on_still_failing(self, exc: BaseException) -> None:
         if not self.report(exc) and not self._check_failure_logged:

@@ -30,7 +30,6 @@ from desktop.db import Database
 from desktop.services import dictionaries, reference
 from desktop.services.dictionaries import Entry
 from desktop.services.errors import NotFoundError, ValidationError
-from desktop.views.qtcompat import emit
 from desktop.views.widgets import FieldError, named
 
 
@@ -153,7 +152,7 @@ class EntryEditor(QWidget):
         for row, entry in enumerate(self.entries):
             if entry.id == saved:
                 self.table.selectRow(row)
-        emit(self.changed)
+        self.changed.emit()
 
 
 class DictionaryDialog(QDialog):

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from desktop import __version__, paths
 from desktop.services.failures import database_trouble, safe_traceback
 from desktop.views.db_status import report_anywhere
-from desktop.views.qtcompat import emit
 
 log = logging.getLogger("desktop.crash")
 qt_log = logging.getLogger("qt")
@@ -114,12 +113,12 @@ class ExceptionHook:
             return
         if database_trouble(exc) is not None:
             # Not a defect: the window's banner says it once and retries.
-            emit(self._relay.database_failure, exc)
+            self._relay.database_failure.emit(exc)
             return
         report = format_report(exc_type, exc, tb)
         log.error("unexpected exception\n%s", report)
         if self.show_dialogs:
-            emit(self._relay.report, report)
+            self._relay.report.emit(report)
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 EMPTY_DATE = QDate(1900, 1, 1)
 
@@ -92,3 +100,15 @@ def select_data(combo: QComboBox, data: object) -> None:
 def select_text(combo: QComboBox, text: str | None) -> None:
     index = combo.findText(text or "")
     combo.setCurrentIndex(max(index, 0))
+
+
+def set_read_only(widget: QWidget, read_only: bool) -> None:
+    """Show a field's value without letting it be changed (text stays selectable to copy).
+
+    Text boxes and date or number boxes become read-only; a choice box or list, which
+    has no such state, is disabled.
+    """
+    if isinstance(widget, QLineEdit | QPlainTextEdit | QAbstractSpinBox):
+        widget.setReadOnly(read_only)
+    else:
+        widget.setEnabled(not read_only)

@@ -3,6 +3,10 @@
 While the mediator types a 身份证号, a credit code or an organisation's name,
 the dialog shows the other cases in which the same person or organisation
 appears, so conflicts and repeat disputes are seen before saving.
+
+An edited party is saved with the version it was loaded with: when another
+desk changed it meanwhile, the save is refused and a :class:`StaleEditDialog`
+shows what differs; 重新载入 refills this dialog from the saved party.
 """
 
 from __future__ import annotations
@@ -32,10 +36,10 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.services import mediation
-from desktop.services.errors import ValidationError
+from desktop.services.errors import StaleEditError, ValidationError
 from desktop.services.mediation import PartyInput, PartyResult
 from desktop.views.form_widgets import OptionalDateEdit, select_text
-from desktop.views.qtcompat import emit
+from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import FieldError, named
 
 ETHNICITIES = ["汉族", "回族", "满族", "蒙古族", "藏族", "维吾尔族", "壮族", "苗族", "彝族",
@@ -43,19 +47,28 @@ ETHNICITIES = ["汉族", "回族", "满族", "蒙古族", "藏族", "维吾尔�
 
 
 class PartyDialog(QDialog):
-    """One party's particulars; ``save`` writes them and returns the conflicts found."""
+    """One party's particulars; ``save`` writes them and returns the conflicts found.
+
+    ``save`` gets the form and the version it was loaded with (``version``; unused
+    for a new party); ``reload`` reads the party and its version again.
+    """
 
     saved = Signal(object)  # PartyResult
+    gone = Signal()  # the party was deleted by another desk
 
     def __init__(self, *, database: Database, side: str, case_id: int | None,
-                 save: Callable[[PartyInput], PartyResult], initial: PartyInput | None = None,
+                 save: Callable[[PartyInput, int], PartyResult], initial: PartyInput | None = None,
+                 version: int = 0, reload: Callable[[], tuple[PartyInput, int]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
         self.case_id = case_id
         self._save = save
+        self._reload = reload
+        self.version = version
         self.person_id: int | None = None
         self.party_result: PartyResult | None = None
+        self.last_stale_dialog: StaleEditDialog | None = None
         title = self.tr("编辑当事人") if initial else self.tr("添加{0}").format(side)
         named(self, "party", title)
         self.setWindowTitle(title)
@@ -124,6 +137,8 @@ class PartyDialog(QDialog):
         keys = ["name", "id_number", "phone", "credit_code", "legal_rep", "gender", "age",
                 "birth_date", "agent_id_number", "agent_phone", "agent_type", "side", "kind"]
         self.errors = {key: FieldError(f"party.{key}_error") for key in keys}
+        # Messages about the whole party or case (e.g. the case is closed).
+        self.message = FieldError("party.message")
 
         def row(widget: QWidget, key: str | None) -> QWidget | QVBoxLayout:
             if key is None:
@@ -210,6 +225,7 @@ class PartyDialog(QDialog):
         layout.addWidget(agent_box)
         layout.addWidget(self.conflicts)
         layout.addStretch(1)
+        layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -317,13 +333,38 @@ class PartyDialog(QDialog):
     def show_errors(self, errors: dict[str, str]) -> None:
         for key, label in self.errors.items():
             label.show_message(errors.get(key))
+        unplaced = [message for key, message in errors.items() if key not in self.errors]
+        self.message.show_message("；".join(unplaced) or None)
 
     def on_save(self) -> None:
         try:
-            self.party_result = self._save(self.form_input())
+            self.party_result = self._save(self.form_input(), self.version)
+        except StaleEditError as exc:
+            self.show_errors({})
+            self.message.show_message(str(exc))
+            self.show_stale(exc)
+            return
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
         self.show_errors({})
-        emit(self.saved, self.party_result)
+        self.saved.emit(self.party_result)
         self.accept()
+
+    def show_stale(self, error: StaleEditError) -> StaleEditDialog:
+        self.last_stale_dialog = open_stale_dialog(self, error, self.on_reload)
+        return self.last_stale_dialog
+
+    def on_reload(self) -> None:
+        """Show the party as another desk saved it (the user chose 重新载入)."""
+        if self._reload is None:
+            return
+        try:
+            data, self.version = self._reload()
+        except StaleEditError:
+            self.gone.emit()
+            self.reject()
+            return
+        self.set_input(data)
+        self.show_errors({})
+        self.message.show_message(self.tr("已重新载入他人保存的内容。"))

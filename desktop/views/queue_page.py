@@ -54,7 +54,6 @@ from desktop.services.queue import (
 from desktop.views import dialogs
 from desktop.views.db_status import report_anywhere, status_for
 from desktop.views.hall_display import HallDisplay
-from desktop.views.qtcompat import emit
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
 log = logging.getLogger(__name__)
@@ -570,7 +569,7 @@ class QueuePage(QWidget):
             self._failed(exc)
             return
         if referral is None:
-            self.message.setText(self.tr("没有等候的来访人。"))
+            self.message.setText(self.tr("没有等待的号。"))
             return
         self._done(self.tr("已叫号 {0}").format(referral.ticket_no), referral.id)
 
@@ -649,7 +648,7 @@ class QueuePage(QWidget):
             self._done(self.tr("{0} 已办结：{1}").format(row.ticket_no, RESULTS[v["result"]]),
                        row.referral_id)
             if v["result"] == "case_opened":
-                emit(self.case_requested, row.visit_id)
+                self.case_requested.emit(row.visit_id)
 
         self._open(ActionDialog(
             key="finish", title=self.tr("办结 {0}").format(row.ticket_no),

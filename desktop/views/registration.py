@@ -43,8 +43,8 @@ from desktop import paths
 from desktop.db import Database
 from desktop.printing.receipt import render_receipt
 from desktop.services import reference
-from desktop.services.errors import ValidationError
-from desktop.services.matching import EarlierVisit, PersonMatch, find_people
+from desktop.services.errors import StaleEditError, ValidationError
+from desktop.services.matching import EarlierVisit, PersonMatch, find_people, person_match
 from desktop.services.receipts import receipt_data
 from desktop.services.registration import (
     GENDERS,
@@ -61,7 +61,7 @@ from desktop.services.validation import id_number_error
 from desktop.views import dialogs
 from desktop.views.db_status import status_for
 from desktop.views.pdf_preview import PdfPreviewDialog
-from desktop.views.qtcompat import emit
+from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ class RegistrationPage(QWidget):
         self.last_registration: Registration | None = None
         self.last_preview: PdfPreviewDialog | None = None
         self.chosen: PersonMatch | None = None
+        self.last_stale_dialog: StaleEditDialog | None = None
         self._filling = False
         named(self, "registration", self.tr("接待登记"))
         self._add_widgets()
@@ -535,15 +536,7 @@ class RegistrationPage(QWidget):
         self.lookup_timer.stop()
         self._filling = True
         try:
-            self.name.setText(match.name)
-            self.anonymous.setChecked(match.name == "匿名")
-            self.gender.setCurrentIndex(max(self.gender.findData(match.gender), 0))
-            self.id_type.setCurrentIndex(max(self.id_type.findData(match.id_type), 0))
-            self.on_id_type_changed()
-            self.id_number.setText(match.id_number or "")
-            self.no_id_reason.setText(match.no_id_reason or "")
-            self.phone.setText(match.phone or "")
-            self.address.setText(match.address or "")
+            self._fill_person(match)
             latest = visit or (match.visits[0] if match.visits else None)
             if latest is not None and latest.community_id is not None:
                 self.community.setCurrentIndex(max(self.community.findData(latest.community_id),
@@ -564,6 +557,32 @@ class RegistrationPage(QWidget):
             self.category.setFocus()
         self.on_repeat_changed()
         self.status.setText(self.tr("已选用既往来访人：{0}").format(match.summary_line))
+        self.on_form_changed()
+
+    def _fill_person(self, match: PersonMatch) -> None:
+        self.name.setText(match.name)
+        self.anonymous.setChecked(match.name == "匿名")
+        self.gender.setCurrentIndex(max(self.gender.findData(match.gender), 0))
+        self.id_type.setCurrentIndex(max(self.id_type.findData(match.id_type), 0))
+        self.on_id_type_changed()
+        self.id_number.setText(match.id_number or "")
+        self.no_id_reason.setText(match.no_id_reason or "")
+        self.phone.setText(match.phone or "")
+        self.address.setText(match.address or "")
+
+    def reload_person(self) -> None:
+        """Refill the person's particulars as saved now (the rest of the form stays)."""
+        if self.chosen is None:
+            return
+        with self.database.read() as session:
+            match = person_match(session, self.chosen.person_id)
+        self._filling = True
+        try:
+            self._fill_person(match)
+        finally:
+            self._filling = False
+        self.chosen = match
+        self.status.setText(self.tr("已重新载入来访人信息：{0}").format(match.summary_line))
         self.on_form_changed()
 
     def forget_person(self) -> None:
@@ -596,6 +615,7 @@ class RegistrationPage(QWidget):
             risk_level=self.risk_level.currentData(),
             room_id=self.room.currentData(),
             person_id=self.chosen.person_id if self.chosen else None,
+            person_version=self.chosen.version if self.chosen else None,
             repeat_of_visit_id=self.repeat_of.currentData(),
         )
 
@@ -610,20 +630,24 @@ class RegistrationPage(QWidget):
     def on_save(self) -> None:
         try:
             result = register_visit(self.database, self.form_input())
-        except Exception as exc:
-            if status_for(self.database).report(exc):
-                # The form keeps everything typed; the banner says why and when it is back.
-                self.status.setText(self.tr("登记未保存：数据库暂时无法使用，填写的内容仍在，"
-                                            "恢复后请再按“保存”。"))
-                return
-            if not isinstance(exc, ValidationError):
-                raise
+        except StaleEditError as exc:
+            self.status.setText(self.tr("登记未保存：") + str(exc))
+            self.show_stale(exc)
+            return
+        except ValidationError as exc:
             self.show_errors(exc.errors)
             unknown = {k: v for k, v in exc.errors.items() if k not in self.errors}
             text = self.tr("登记未保存：请按提示修改标红的项目。")
             if unknown:
                 text += "　" + "；".join(unknown.values())
             self.status.setText(text)
+            return
+        except Exception as exc:
+            if not status_for(self.database).report(exc):
+                raise
+            # The form keeps everything typed; the banner says why and when it is back.
+            self.status.setText(self.tr("登记未保存：数据库暂时无法使用，填写的内容仍在，"
+                                        "恢复后请再按“保存”。"))
             return
         log.info("registered visit %s, ticket %s", result.visit_no, result.ticket_no)
         self.last_registration = result
@@ -632,11 +656,16 @@ class RegistrationPage(QWidget):
             result.visit_no, result.ticket_no, result.room_name)
         if result.repeat_count:
             text += self.tr("（重复访，该事项第 {0} 次来访）").format(result.repeat_count)
-        emit(self.registered, result)
+        self.registered.emit(result)
         self.clear_form()
         self.discard_draft()
         self.status.setText(text)
         self.show_receipt(result.visit_no)
+
+    def show_stale(self, error: StaleEditError) -> StaleEditDialog:
+        """Another desk changed the chosen person: show what differs; reload on request."""
+        self.last_stale_dialog = open_stale_dialog(self, error, self.reload_person)
+        return self.last_stale_dialog
 
     def show_receipt(self, visit_no: str) -> PdfPreviewDialog:
         with self.database.read() as session:

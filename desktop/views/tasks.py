@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop.services.errors import Cancelled
-from desktop.views.qtcompat import emit
 
 Progress = Callable[[int, int], None]
 TaskFunction = Callable[[Progress, Callable[[], bool]], Any]
@@ -52,24 +51,24 @@ class Task(QObject):
         return self._cancel.is_set()
 
     def report_progress(self, done: int, total: int) -> None:
-        emit(self.progressed, done, total)
+        self.progressed.emit(done, total)
 
     def run(self) -> None:
         """Runs on the worker thread (or in the caller's, for a synchronous run)."""
         try:
             self.result = self._function(self.report_progress, self.is_cancelled)
         except Cancelled:
-            emit(self.cancelled)
+            self.cancelled.emit()
         except BaseException as exc:
             self.error = exc
-            emit(self.failed, exc)
+            self.failed.emit(exc)
         else:
             if self.is_cancelled():
-                emit(self.cancelled)
+                self.cancelled.emit()
             else:
-                emit(self.succeeded, self.result)
+                self.succeeded.emit(self.result)
         finally:
-            emit(self.finished)
+            self.finished.emit()
 
 
 class _Runnable(QRunnable):

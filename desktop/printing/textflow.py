@@ -1,0 +1,90 @@
+"""Paragraphs that break lines by the rules of ``linebreak``.
+
+ReportLab's own CJK breaker hangs a closing mark in the margin (past cell
+borders) and knows nothing of opening marks; this Paragraph keeps every line
+inside its width and applies the rules in ``linebreak``. A text with several
+lines becomes several paragraphs (``paragraphs``): no markup, so every
+paragraph is one run of one font, the case this breaker handles.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+from reportlab.platypus import Paragraph as _Paragraph
+
+from desktop.printing.linebreak import break_lines
+
+
+def esc(text: str | None) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@cache
+def _char_width(ch: str, font: str, size: float) -> float:
+    return stringWidth(ch, font, size)
+
+
+class Para(_Paragraph):
+    """A Paragraph of plain text (already escaped) broken by the Chinese rules."""
+
+    def __init__(self, text: str, style: ParagraphStyle, **kwargs: Any) -> None:
+        if style.wordWrap != "CJK":
+            style = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
+        super().__init__(text, style, **kwargs)
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        frags = self.frags
+        if not _one_run(frags) or self.bulletText:
+            return super().breakLinesCJK(maxWidths)
+        f = frags[0]
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
+            return f.clone(kind=0, lines=self.blPara.lines)
+        if not isinstance(maxWidths, list | tuple):
+            maxWidths = [maxWidths]
+        self.height = 0
+        # A paragraph continued from the page before holds its lines as ``words``.
+        text = "".join(g.text if hasattr(g, "text") else "".join(getattr(g, "words", []))
+                       for g in frags)
+        font, size = f.fontName, f.fontSize
+
+        def widths(line: str) -> list[float]:
+            return [_char_width(ch, font, size) for ch in line]
+
+        lines = [(max_w - used, [line]) for (line, used), max_w in zip(
+            break_lines(text, widths, maxWidths),
+            _widths_for(maxWidths), strict=False)]
+        return f.clone(kind=0, lines=lines, ascent=size, descent=-0.2 * size)
+
+
+def _one_run(frags: list[Any]) -> bool:
+    """Plain text in one font (an entity such as &amp;amp; only splits it into pieces)."""
+    if not frags:
+        return False
+    first = frags[0]
+    return all(
+        not hasattr(g, "cbDefn") and not hasattr(g, "lineBreak") and not getattr(g, "link", None)
+        and (g.fontName, g.fontSize, g.textColor, getattr(g, "underline", False))
+        == (first.fontName, first.fontSize, first.textColor, getattr(first, "underline", False))
+        for g in frags)
+
+
+def _widths_for(max_widths: Any) -> Any:
+    """The width of line 1, 2, …, the last repeated for ever."""
+    index = 0
+    while True:
+        yield max_widths[min(index, len(max_widths) - 1)]
+        index += 1
+
+
+def paragraphs(text: str | None, style: ParagraphStyle, *, keep_blank: bool = False
+               ) -> list[Flowable]:
+    """One paragraph per line of ``text``, so a typed line break stays a line break."""
+    lines = [line.strip() for line in (text or "").splitlines()]
+    if not keep_blank:
+        lines = [line for line in lines if line]
+    return [Para(esc(line) or "　", style) for line in lines]

@@ -1,0 +1,539 @@
+"""Two desks on one case: a save over a record changed since the form loaded it is refused.
+
+Each test opens two ``Database`` objects on the same database (two desks), on
+SQLite and on PostgreSQL. The first desk loads a form, the second saves the
+same record, then the first saves what it loaded: refused, nothing written,
+and the refusal says what differs. A closed case refuses edits until reopened.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date, datetime
+
+import pytest
+from PIL import Image
+from sqlalchemy import event, func, select, text
+
+from desktop.db import Database
+from desktop.models import (
+    Agreement,
+    CaseParty,
+    FollowUp,
+    JudicialConfirmation,
+    MediationCase,
+    MediationSession,
+    Person,
+    Visit,
+)
+from desktop.services import mediation, reference
+from desktop.services.errors import StaleEditError, ValidationError
+from desktop.services.matching import PersonMatch, find_people
+from desktop.services.registration import RegistrationInput, register_visit
+from tests import mediation_helpers as h
+from tests.factories import id_number
+
+
+def detail(database: Database, case_id: int) -> mediation.CaseDetail:
+    with database.read() as session:
+        return mediation.case_detail(session, case_id)
+
+
+def version_of(database: Database, model: type, row_id: int) -> int:
+    with database.read() as session:
+        return int(session.scalar(select(model.version).where(model.id == row_id)))
+
+
+def changes(error: StaleEditError) -> dict[str, tuple[str, str]]:
+    return {c.label: (c.yours, c.current) for c in error.changes}
+
+
+def edited(data: mediation.CaseInput, **values: object) -> mediation.CaseInput:
+    for key, value in values.items():
+        setattr(data, key, value)
+    return data
+
+
+# ---------------------------------------------------------------------------- the case
+
+
+def test_a_stale_case_save_is_refused_and_writes_nothing(
+        desks: tuple[Database, Database]) -> None:
+    one, two = desks
+    ref = h.make_case(one)
+    loaded = detail(one, ref.case_id)  # both desks open the case
+    theirs = detail(two, ref.case_id)
+    mediation.update_case(two, ref.case_id, edited(mediation.case_input(theirs),
+                                                   facts="二号窗口补充了事实。"),
+                          version=theirs.version)
+    after_two = detail(one, ref.case_id)
+    assert after_two.version == loaded.version + 1
+
+    with pytest.raises(StaleEditError) as caught:
+        mediation.update_case(one, ref.case_id, edited(mediation.case_input(loaded),
+                                                       matters="一号窗口改了争议事项"),
+                              version=loaded.version)
+    error = caught.value
+    assert "已被他人修改（二号窗口 于 " in str(error) and "请重新载入后再保存" in str(error)
+    assert error.changed_by == "二号窗口"
+    assert changes(error) == {
+        "纠纷主要事实": (loaded.facts, "二号窗口补充了事实。"),
+        "争议事项": ("一号窗口改了争议事项", loaded.matters),
+    }
+    now = detail(one, ref.case_id)
+    assert (now.facts, now.matters, now.version) == (
+        "二号窗口补充了事实。", loaded.matters, after_two.version)
+
+    # Reloaded, the same edit goes through and counts as one more change.
+    mediation.update_case(one, ref.case_id, edited(mediation.case_input(now),
+                                                   matters="一号窗口改了争议事项"),
+                          version=now.version)
+    saved = detail(one, ref.case_id)
+    assert (saved.facts, saved.matters) == ("二号窗口补充了事实。", "一号窗口改了争议事项")
+    assert saved.version == now.version + 1
+    with one.read() as session:
+        row = session.get(MediationCase, ref.case_id)
+        assert row is not None and row.changed_by == "一号窗口"
+        assert row.changed_at is not None and row.changed_at.date() == date.today()
+
+
+def test_changing_only_the_mediators_counts_as_a_change(
+        desks: tuple[Database, Database]) -> None:
+    one, two = desks
+    ref = h.make_case(one)
+    loaded = detail(one, ref.case_id)
+    m1, _m2, m3 = h.staff(one)
+    mediation.update_case(two, ref.case_id, edited(mediation.case_input(loaded),
+                                                   mediator_ids=[m1, m3]),
+                          version=loaded.version)
+    assert detail(two, ref.case_id).version == loaded.version + 1
+    with pytest.raises(StaleEditError) as caught:
+        mediation.update_case(one, ref.case_id, edited(mediation.case_input(loaded),
+                                                       facts="新的事实"),
+                              version=loaded.version)
+    assert set(changes(caught.value)) == {"调解员", "纠纷主要事实"}
+    assert detail(one, ref.case_id).mediators == ["王志刚", "李慧敏"]
+
+
+def test_a_stale_form_that_would_change_nothing_passes(
+        desks: tuple[Database, Database]) -> None:
+    one, two = desks
+    ref = h.make_case(one)
+    loaded = detail(one, ref.case_id)
+    mediation.update_case(two, ref.case_id, edited(mediation.case_input(loaded),
+                                                   facts="两个窗口改成同样的内容"),
+                          version=loaded.version)
+    # The first desk typed the very same text: nothing to overwrite, nothing refused.
+    mediation.update_case(one, ref.case_id, edited(mediation.case_input(loaded),
+                                                   facts="两个窗口改成同样的内容"),
+                          version=loaded.version)
+    assert detail(one, ref.case_id).version == loaded.version + 1
+
+
+def test_a_write_that_loses_at_the_flush_is_refused(database: Database) -> None:
+    """The row changes between the check and the UPDATE (SQLAlchemy's StaleDataError),
+    here inside the transaction itself, every time: refused, nothing written."""
+    ref = h.make_case(database)
+    loaded = detail(database, ref.case_id)
+    fired: list[str] = []
+
+    def bump_first(conn, _cursor, statement, _params, _context,  # type: ignore[no-untyped-def]
+                   _executemany) -> None:
+        if statement.startswith("UPDATE mediation_case SET") and "version + 1" not in statement:
+            fired.append(statement)
+            conn.execute(text("UPDATE mediation_case SET version = version + 1 WHERE id = :id"),
+                         {"id": ref.case_id})
+
+    event.listen(database.engine, "before_cursor_execute", bump_first)
+    try:
+        with pytest.raises(StaleEditError) as caught:
+            mediation.update_case(database, ref.case_id, edited(
+                mediation.case_input(loaded), facts="一号窗口的事实"), version=loaded.version)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", bump_first)
+    assert len(fired) == 2  # tried, and tried once more on what is there now
+    assert str(caught.value) == "该案件已被他人修改，请重新载入后再保存"
+    now = detail(database, ref.case_id)
+    assert (now.facts, now.version) == (loaded.facts, loaded.version)
+
+
+# ---------------------------------------------------------------------------- the person
+
+
+def _registration(database: Database) -> Callable[..., RegistrationInput]:
+    with database.read() as session:
+        room = next(r.id for r in reference.rooms(session) if r.name == "矛盾纠纷调解室")
+        category = next(c.id for c in reference.categories(session) if c.name == "邻里")
+
+    def visit(person: PersonMatch | None = None, **changes: object) -> RegistrationInput:
+        values: dict[str, object] = dict(
+            name="王秀英", id_number=id_number(7), phone="13912345678", gender="女",
+            address="建设路12号", summary="楼道堆放杂物", room_id=room, category_id=category)
+        if person is not None:
+            values.update(person_id=person.person_id, person_version=person.version)
+        values.update(changes)
+        return RegistrationInput(**values)  # type: ignore[arg-type]
+
+    return visit
+
+
+def test_a_person_changed_by_another_desk_is_not_overwritten_at_registration(
+        desks: tuple[Database, Database]) -> None:
+    one, two = desks
+    visit = _registration(one)
+    register_visit(one, visit())
+    with one.read() as session:
+        (chosen,) = find_people(session, id_number(7))  # both desks pick the resident
+    register_visit(two, visit(chosen, phone="13700001111", summary="又来反映噪音"))
+    with pytest.raises(StaleEditError) as caught:
+        register_visit(one, visit(chosen, address="建设路12号3单元", summary="第三次来访"))
+    assert "来访人信息已被他人修改（二号窗口" in str(caught.value)
+    assert changes(caught.value) == {
+        "联系电话": ("13912345678", "13700001111"), "住址": ("建设路12号3单元", "建设路12号")}
+    with one.read() as session:
+        person = session.scalar(select(Person))
+        assert person is not None and person.phone == "13700001111"
+        assert session.scalar(select(func.count()).select_from(Visit)) == 2
+        (fresh,) = find_people(session, id_number(7))
+    assert fresh.version == chosen.version + 1
+    # Re-chosen (reloaded), the visit is registered and the address updated.
+    register_visit(one, visit(fresh, phone="13700001111", address="建设路12号3单元",
+                              summary="第三次来访"))
+    with one.read() as session:
+        person = session.scalar(select(Person))
+        assert person is not None and person.address == "建设路12号3单元"
+        assert person.changed_by == "一号窗口"
+
+
+def test_a_person_changed_between_the_check_and_the_write(
+        desks: tuple[Database, Database]) -> None:
+    """On PostgreSQL the other desk commits its change just before this desk locks the
+    person row (``FOR NO KEY UPDATE``): the check under the lock sees the newer version."""
+    one, two = desks
+    if one.is_sqlite:
+        pytest.skip("SQLite writers hold the write lock from the start: no such interleaving")
+    visit = _registration(one)
+    register_visit(one, visit())
+    with one.read() as session:
+        (chosen,) = find_people(session, id_number(7))
+    fired: list[str] = []
+
+    def other_desk_commits_first(_conn, _cursor, statement, _params,  # type: ignore[no-untyped-def]
+                                 _context, _executemany) -> None:
+        if not fired and "FROM person" in statement and "FOR NO KEY UPDATE" in statement:
+            fired.append(statement)
+            with two.write() as session:
+                session.execute(text(
+                    "UPDATE person SET phone = '13700001111', version = version + 1,"
+                    " changed_by = '二号窗口' WHERE id = :id"), {"id": chosen.person_id})
+
+    event.listen(one.engine, "before_cursor_execute", other_desk_commits_first)
+    try:
+        with pytest.raises(StaleEditError) as caught:
+            register_visit(one, visit(chosen, address="建设路12号3单元", summary="第二次来访"))
+    finally:
+        event.remove(one.engine, "before_cursor_execute", other_desk_commits_first)
+    assert fired
+    assert caught.value.changed_by == "二号窗口"
+    assert changes(caught.value) == {
+        "联系电话": ("13912345678", "13700001111"), "住址": ("建设路12号3单元", "建设路12号")}
+    with one.read() as session:
+        assert session.scalar(select(func.count()).select_from(Visit)) == 1
+
+
+# ---------------------------------------------------------------------------- parties
+
+
+def test_stale_party_edits_and_removals_are_refused(desks: tuple[Database, Database]) -> None:
+    one, two = desks
+    ref = h.make_case(one)
+    party = detail(one, ref.case_id).parties[0]
+    with one.read() as session:
+        form, version = mediation.party_form(session, party.id)
+    assert version == party.version
+    mediation.update_party(two, party.id, h.person(1, phone="13911112222"), version=version)
+    assert version_of(one, CaseParty, party.id) == version + 1
+
+    with pytest.raises(StaleEditError) as caught:
+        mediation.update_party(one, party.id, h.person(1, address="东城区新地址8号"),
+                               version=version)
+    assert changes(caught.value) == {
+        "住址/住所": ("东城区新地址8号", "东城区建设路1号"),
+        "联系电话": ("13800130001", "13911112222"),
+    }
+    with pytest.raises(StaleEditError) as caught:
+        mediation.remove_party(one, party.id, version=version)
+    assert "请重新载入后再删除" in str(caught.value)
+    now = detail(one, ref.case_id).parties[0]
+    assert (now.id, now.phone, now.address) == (party.id, "13911112222", "东城区建设路1号")
+
+    # With the version it shows now, the first desk's edit and then removal go through.
+    mediation.update_party(one, party.id, h.person(1, phone="13911112222",
+                                                  address="东城区新地址8号"),
+                           version=now.version)
+    assert version_of(one, CaseParty, party.id) == now.version + 1
+    mediation.remove_party(one, party.id, version=now.version + 1)
+    assert [p.name for p in detail(one, ref.case_id).parties] == ["当事人2"]
+    # The second desk's form on the removed party: refused as deleted.
+    with pytest.raises(StaleEditError) as caught:
+        mediation.update_party(two, party.id, form, version=now.version)
+    assert caught.value.deleted and "已被他人删除" in str(caught.value)
+
+
+# ---------------------------------------------------------------------------- sessions
+
+
+def test_stale_session_edits_and_deletions_are_refused(desks: tuple[Database, Database]) -> None:
+    one, two = desks
+    ref = h.make_case(one)
+    session_id = mediation.add_session(one, ref.case_id, h.session_input(1))
+    loaded = detail(one, ref.case_id).sessions[0]
+    theirs = h.session_input(1)
+    theirs.record = "二号窗口补记：双方同意下周再谈。"
+    mediation.update_session(two, session_id, theirs, version=loaded.version)
+
+    mine = h.session_input(1)
+    mine.place = "社区调解室"
+    with pytest.raises(StaleEditError) as caught:
+        mediation.update_session(one, session_id, mine, version=loaded.version)
+    assert changes(caught.value) == {
+        "调解地点": ("社区调解室", "矛盾纠纷调解室"),
+        "调解记录": (loaded.record, "二号窗口补记：双方同意下周再谈。"),
+    }
+    with pytest.raises(StaleEditError):
+        mediation.delete_session(one, session_id, version=loaded.version)
+    now = detail(one, ref.case_id).sessions[0]
+    assert (now.place, now.record, now.version) == (
+        "矛盾纠纷调解室", "二号窗口补记：双方同意下周再谈。", loaded.version + 1)
+    mediation.delete_session(one, session_id, version=now.version)
+    assert detail(one, ref.case_id).sessions == []
+
+
+# ---------------------------------------------------------------------------- agreement
+
+
+def test_a_stale_agreement_does_not_overwrite_the_other_desks_clauses(
+        desks: tuple[Database, Database]) -> None:
+    one, two = desks
+    ref = h.make_case(one)
+    mediation.save_agreement(one, ref.case_id, h.agreement(), version=None)
+    loaded = detail(one, ref.case_id).agreement
+    assert loaded is not None and loaded.version is not None
+    # Only the clauses change: the agreement row itself still counts one more version.
+    theirs = ["被申请人于2026年12月31日前赔偿申请人损失人民币5000元。"]
+    mediation.save_agreement(two, ref.case_id, h.agreement(theirs), version=loaded.version)
+    assert version_of(one, Agreement, ref.case_id) == loaded.version + 1
+
+    mine = h.agreement(["被申请人当面道歉。", *loaded.clauses])
+    with pytest.raises(StaleEditError) as caught:
+        mediation.save_agreement(one, ref.case_id, mine, version=loaded.version)
+    assert "调解协议已被他人修改（二号窗口" in str(caught.value)
+    assert changes(caught.value) == {
+        "协议条款": ("\n".join(mine.clauses), theirs[0])}
+    saved = detail(one, ref.case_id).agreement
+    assert saved is not None and saved.clauses == theirs
+
+
+def test_two_desks_writing_the_first_agreement(desks: tuple[Database, Database]) -> None:
+    """Both forms were loaded when the case had no agreement; the second save is refused."""
+    one, two = desks
+    ref = h.make_case(one)
+    assert detail(one, ref.case_id).agreement is None
+    mediation.save_agreement(two, ref.case_id, h.agreement(["二号窗口的条款"]), version=None)
+    with pytest.raises(StaleEditError) as caught:
+        mediation.save_agreement(one, ref.case_id, h.agreement(["一号窗口的条款"]), version=None)
+    assert changes(caught.value)["协议条款"] == ("一号窗口的条款", "二号窗口的条款")
+    saved = detail(one, ref.case_id).agreement
+    assert saved is not None and saved.clauses == ["二号窗口的条款"]
+
+
+# ---------------------------------------------------------------------------- follow-ups
+
+
+def test_stale_follow_ups_and_judicial_confirmations_are_refused(
+        desks: tuple[Database, Database]) -> None:
+    one, two = desks
+    ref = h.make_case(one)
+    mediation.save_agreement(one, ref.case_id, h.agreement(signed_on=date(2026, 11, 20)),
+                             version=None)
+    mediation.close_case(one, ref.case_id,
+                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
+    mediation.save_judicial_confirmation(one, ref.case_id,
+                                         mediation.JudicialInput(court="东城区人民法院"),
+                                         version=None)
+    loaded = detail(one, ref.case_id)
+    follow_up, judicial = loaded.follow_ups[0], loaded.judicial
+    assert judicial is not None
+    visitor = h.staff(one)[0]
+    done = mediation.FollowUpInput(planned_on=follow_up.planned_on, done_on=date(2026, 11, 25),
+                                   method="电话", visitor_id=visitor, performance="已履行",
+                                   satisfaction="满意", notes="二号窗口回访")
+    mediation.update_follow_up(two, follow_up.id, done, version=follow_up.version)
+    mediation.save_judicial_confirmation(two, ref.case_id, mediation.JudicialInput(
+        court="东城区人民法院", applied_on=date(2026, 11, 24)), version=judicial.version)
+
+    with pytest.raises(StaleEditError) as caught:
+        mediation.update_follow_up(one, follow_up.id, mediation.FollowUpInput(
+            planned_on=follow_up.planned_on, notes="一号窗口的备注"), version=follow_up.version)
+    assert changes(caught.value) == {
+        "回访日期": ("", "2026-11-25"), "回访方式": ("", "电话"), "回访人": ("", "王志刚"),
+        "履行情况": ("", "已履行"), "满意度": ("", "满意"),
+        "回访情况": ("一号窗口的备注", "二号窗口回访"),
+    }
+    with pytest.raises(StaleEditError) as caught:
+        mediation.save_judicial_confirmation(one, ref.case_id, mediation.JudicialInput(
+            court="东城区人民法院", notes="一号窗口"), version=judicial.version)
+    assert set(changes(caught.value)) == {"申请日期", "备注"}
+    now = detail(one, ref.case_id)
+    assert now.follow_ups[0].notes == "二号窗口回访"
+    assert now.judicial is not None and now.judicial.applied_on == date(2026, 11, 24)
+    assert now.follow_ups[0].version == follow_up.version + 1
+    assert now.judicial.version == judicial.version + 1
+
+
+def test_the_judicial_deadline_follows_the_agreement_without_making_its_form_stale(
+        database: Database) -> None:
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement(signed_on=date(2026, 11, 20)),
+                             version=None)
+    mediation.save_judicial_confirmation(database, ref.case_id,
+                                         mediation.JudicialInput(court="东城区人民法院"),
+                                         version=None)
+    loaded = detail(database, ref.case_id)
+    assert loaded.agreement is not None and loaded.judicial is not None
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        signed_on=date(2026, 11, 20), effective_on=date(2026, 11, 25)),
+        version=loaded.agreement.version)
+    now = detail(database, ref.case_id)
+    assert now.judicial is not None and now.judicial.deadline_on == date(2026, 12, 25)
+    assert now.judicial.version == loaded.judicial.version
+    mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
+        court="东城区人民法院", applied_on=date(2026, 12, 1)), version=loaded.judicial.version)
+    assert version_of(database, JudicialConfirmation,
+                      _judicial_id(database, ref.case_id)) == loaded.judicial.version + 1
+
+
+def _judicial_id(database: Database, case_id: int) -> int:
+    with database.read() as session:
+        return int(session.scalar(select(JudicialConfirmation.id)
+                                  .where(JudicialConfirmation.case_id == case_id)))
+
+
+# ---------------------------------------------------------------------------- closed cases
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_closed_case_refuses_edits_until_reopened(database: Database) -> None:
+    ref = h.make_case(database)
+    session_id = mediation.add_session(database, ref.case_id, h.session_input(1))
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
+    mediation.close_case(database, ref.case_id,
+                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
+    closed = detail(database, ref.case_id)
+    party, record = closed.parties[0], closed.sessions[0]
+    assert closed.agreement is not None and closed.is_closed
+
+    refusals = [
+        lambda: mediation.update_case(database, ref.case_id, edited(
+            mediation.case_input(closed), facts="结案后改写的事实"), version=closed.version),
+        lambda: mediation.add_party(database, ref.case_id, h.person(5)),
+        lambda: mediation.update_party(database, party.id, h.person(1, phone="13911112222"),
+                                       version=party.version),
+        lambda: mediation.remove_party(database, party.id, version=party.version),
+        lambda: mediation.add_session(database, ref.case_id, h.session_input(2)),
+        lambda: mediation.update_session(database, session_id, h.session_input(3),
+                                         version=record.version),
+        lambda: mediation.delete_session(database, session_id, version=record.version),
+        lambda: mediation.save_agreement(database, ref.case_id, h.agreement(["改写的条款"]),
+                                         version=closed.agreement.version),  # type: ignore[union-attr]
+    ]
+    for refuse in refusals:
+        with pytest.raises(ValidationError) as caught:
+            refuse()
+        assert caught.value.errors == {"closed": "该案件已结案，如需修改请先“重新打开”"}
+    with pytest.raises(ValidationError) as caught:
+        mediation.close_case(database, ref.case_id, mediation.OutcomeInput(
+            "终止调解", reason="重复结案"))
+    assert "已于2026-11-20结案（调解成功）" in caught.value.errors["outcome"]
+    same = detail(database, ref.case_id)
+    assert (same.facts, same.outcome, same.version) == (closed.facts, "调解成功", closed.version)
+    assert [(p.id, p.phone) for p in same.parties] == [(p.id, p.phone) for p in closed.parties]
+    assert same.sessions == closed.sessions and same.agreement == closed.agreement
+
+    # What comes after closing stays open: the 立卷 fields, 回访, 司法确认 and scans.
+    m1 = h.staff(database)[0]
+    mediation.update_case(database, ref.case_id, edited(
+        mediation.case_input(closed), archive_no="2026-卷-007", filed_by_id=m1,
+        filed_on=date(2026, 11, 30), retention="永久"), version=closed.version)
+    follow_up = same.follow_ups[0]
+    mediation.update_follow_up(database, follow_up.id, mediation.FollowUpInput(
+        planned_on=follow_up.planned_on, done_on=date(2026, 11, 28), method="上门",
+        visitor_id=m1, performance="已履行", satisfaction="满意"), version=follow_up.version)
+    mediation.add_follow_up(database, ref.case_id,
+                            mediation.FollowUpInput(planned_on=date(2026, 12, 28)))
+    mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
+        court="东城区人民法院", applied_on=date(2026, 11, 29)), version=None)
+    mediation.add_attachment(database, ref.case_id, kind="履行凭证", filename="收条.png",
+                             content=_png())
+    filed = detail(database, ref.case_id)
+    assert (filed.archive_no, filed.retention, filed.filed_on) == (
+        "2026-卷-007", "永久", date(2026, 11, 30))
+    assert len(filed.follow_ups) == 2 and filed.judicial is not None
+    assert [a.kind for a in filed.attachments] == ["履行凭证"]
+
+    # Reopened, the case takes edits again (reopening twice changes nothing).
+    mediation.reopen_case(database, ref.case_id)
+    mediation.reopen_case(database, ref.case_id)
+    reopened = detail(database, ref.case_id)
+    assert not reopened.is_closed
+    mediation.update_case(database, ref.case_id, edited(
+        mediation.case_input(reopened), facts="重新打开后补充的事实"), version=reopened.version)
+    mediation.add_session(database, ref.case_id, h.session_input(2))
+    assert detail(database, ref.case_id).facts == "重新打开后补充的事实"
+
+
+def test_a_stale_form_saved_after_closing_is_refused(desks: tuple[Database, Database]) -> None:
+    """The form was loaded while the case was open; another desk closed it since."""
+    one, two = desks
+    ref = h.make_case(one)
+    mediation.add_session(one, ref.case_id, h.session_input(1))
+    loaded = detail(one, ref.case_id)
+    mediation.close_case(two, ref.case_id, mediation.OutcomeInput(
+        "调解不成功", reason="双方分歧较大", guided_to="诉讼", closed_on=date(2026, 11, 10)))
+
+    with pytest.raises(ValidationError) as caught:
+        mediation.update_case(one, ref.case_id, edited(mediation.case_input(loaded),
+                                                       facts="结案前打开的旧表单"),
+                              version=loaded.version)
+    assert "已结案" in caught.value.errors["closed"]
+    with pytest.raises(ValidationError):
+        mediation.update_session(one, loaded.sessions[0].id, h.session_input(1),
+                                 version=loaded.sessions[0].version)
+    with pytest.raises(ValidationError):
+        mediation.save_agreement(one, ref.case_id, h.agreement(), version=None)
+    now = detail(one, ref.case_id)
+    assert (now.facts, now.outcome, now.agreement) == (loaded.facts, "调解不成功", None)
+    # Even the 立卷 fields: the form is stale (the closing made a new version).
+    with pytest.raises(StaleEditError):
+        mediation.update_case(one, ref.case_id, edited(mediation.case_input(loaded),
+                                                       archive_no="旧表单卷号"),
+                              version=loaded.version)
+    assert detail(one, ref.case_id).archive_no is None
+
+
+def test_versions_start_at_one_and_rows_say_who_made_them(database: Database) -> None:
+    ref = h.make_case(database)
+    mediation.add_session(database, ref.case_id, h.session_input(1))
+    with database.read() as session:
+        for model in (MediationCase, CaseParty, MediationSession):
+            rows = session.scalars(select(model)).all()
+            assert rows and {r.version for r in rows} == {1}, model
+            assert all(isinstance(r.changed_at, datetime) for r in rows)
+            assert {r.changed_by for r in rows} == {database.desk}
+        assert session.scalar(select(func.count()).select_from(FollowUp)) == 0
