@@ -8,6 +8,7 @@ is skipped with a reason, so a run without a server says so plainly.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import uuid
@@ -123,3 +124,24 @@ def desks(database: Database) -> Iterator[tuple[Database, Database]]:
 def sqlite_desks(sqlite_database: Database) -> Iterator[tuple[Database, Database]]:
     """Two desks on one SQLite file, for tests of two windows."""
     yield from _two_desks(sqlite_database)
+
+
+@pytest.fixture
+def fresh_logging() -> Iterator[None]:
+    """The app sets its log up once per process: let a test set it up for its own data folder.
+
+    Handlers left by earlier tests are set aside and put back afterwards; those the
+    test made are closed.
+    """
+    root = logging.getLogger()
+    earlier = [h for h in root.handlers if getattr(h, "_desk_handler", False)]
+    level = root.level
+    for handler in earlier:
+        root.removeHandler(handler)
+    yield
+    for handler in [h for h in root.handlers if getattr(h, "_desk_handler", False)]:
+        root.removeHandler(handler)
+        handler.close()
+    for handler in earlier:
+        root.addHandler(handler)
+    root.setLevel(level)

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from desktop import APP_TITLE
 from desktop.db import Database
 from desktop.views.cases import CasesPage
+from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.queue_page import QueuePage
 from desktop.views.registration import RegistrationPage
 from desktop.views.reports_page import ReportsPage
@@ -62,10 +64,17 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
             self.pages.addWidget(page)
         central = QWidget()
-        layout = QHBoxLayout(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        # One line, shown only while the database cannot be used (the pages keep their input).
+        self.database_banner = DatabaseBanner(status_for(self.database))
+        outer.addWidget(self.database_banner)
+        layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.navigation)
         layout.addWidget(self.pages, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         self.database_label = named(QLabel(self.database.url), "status.database",
                                     self.tr("当前数据库"))
@@ -105,4 +114,5 @@ class MainWindow(QMainWindow):
         # Whatever is typed but not saved is kept as a draft and restored at the next start.
         self.registration.save_draft()
         self.queue.stop()
+        status_for(self.database).stop()
         super().closeEvent(event)
