@@ -15,6 +15,7 @@ test asks for midnight.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -132,17 +133,34 @@ def sqlite_db_url(tmp_path: Path) -> str:
     return sqlite_url(tmp_path / "test.sqlite3")
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated and seeded once per run (by the code under test)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_database(sqlite_url(path)).dispose()
+    return path
+
+
+def _open_seeded(url: str, request: pytest.FixtureRequest) -> Database:
+    """Open a database through the app's own start-up; a SQLite file starts as a copy of
+    the template (half a second less per test), so start-up finds it migrated and seeded."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), parsed.database)
+    return open_database(url)
+
+
 @pytest.fixture
-def database(db_url: str) -> Iterator[Database]:
+def database(db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A migrated and seeded database, on SQLite and on PostgreSQL."""
-    db = open_database(db_url)
+    db = _open_seeded(db_url, request)
     yield db
     db.dispose()
 
 
 @pytest.fixture
-def sqlite_database(sqlite_db_url: str) -> Iterator[Database]:
+def sqlite_database(sqlite_db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A migrated and seeded SQLite database, for tests of the window."""
-    db = open_database(sqlite_db_url)
+    db = _open_seeded(sqlite_db_url, request)
     yield db
     db.dispose()
