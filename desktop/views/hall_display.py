@@ -132,11 +132,11 @@ class HallDisplay(QWidget):
         self.flash_timer.timeout.connect(self.on_flash_over)
 
     def refresh(self) -> None:
-        now = datetime.now()
+        now = datetime.now().replace(microsecond=0)
         self.clock.setText(f"{now:%Y-%m-%d %H:%M}")
         try:
             with self.database.read() as session:
-                rows = hall_display(session)
+                rows = hall_display(session, now=now)
         except Exception:  # the screen keeps showing the last state; try again later
             log.exception("hall display could not read the queue")
             return
