@@ -1,0 +1,616 @@
+"""Every refusal rule of the mediation room, and every function that edits a case.
+
+Dates are checked against the test clock (2026-12-02 unless DESKTOP_TEST_CLOCK says
+otherwise), never the day the suite happens to run.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop.db import Database
+from desktop.models import (
+    Agreement,
+    CaseAttachment,
+    CaseParty,
+    FollowUp,
+    MediationCase,
+    MediationSession,
+    SequenceCounter,
+)
+from desktop.services import mediation
+from desktop.services.errors import NotFoundError, ValidationError
+from tests import mediation_helpers as h
+from tests.reception_helpers import register
+from tests.rules_helpers import PUBLISHED_ID, snapshot
+
+CASE_TABLES = (MediationCase, CaseParty, MediationSession, Agreement, FollowUp, CaseAttachment)
+PDF = b"%PDF-1.4\n%test\n"
+
+
+def _detail(database: Database, case_id: int) -> mediation.CaseDetail:
+    with database.read() as session:
+        return mediation.case_detail(session, case_id)
+
+
+def _refused(call: object, *args: object, **kwargs: object) -> dict[str, str]:
+    with pytest.raises(ValidationError) as caught:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return caught.value.errors
+
+
+# ---------------------------------------------------------------------------
+# Accepting and editing a case
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({"facts": " "}, {"facts": "请填写纠纷主要事实"}),
+        ({"source": "路人"}, {"source": "案件来源不正确"}),
+        ({"retention": "十年"}, {"retention": "保管期限只能是永久、长期或短期"}),
+        ({"mediator_ids": []}, {"mediators": "请至少选择一名调解员"}),
+    ],
+)
+def test_case_form_rules(database: Database, changes: dict[str, object],
+                         errors: dict[str, str]) -> None:
+    m1, _, rec = h.staff(database)
+    values: dict[str, object] = dict(facts="噪音扰民", mediator_ids=[m1], recorder_id=rec)
+    values.update(changes)
+    data = mediation.CaseInput(**values)  # type: ignore[arg-type]
+    before = snapshot(database, *CASE_TABLES)
+    assert _refused(mediation.accept_case, database, data) == errors
+    assert snapshot(database, *CASE_TABLES) == before
+    ref = h.make_case(database)
+    assert _refused(mediation.update_case, database, ref.case_id, data) == errors
+
+
+def test_refusals_inside_the_acceptance_leave_no_case_and_no_number(database: Database) -> None:
+    m1, _, _ = h.staff(database)
+    before = snapshot(database, *CASE_TABLES)
+    cases = [
+        (mediation.CaseInput(facts="事实", mediator_ids=[m1], category_id=999_999),
+         {"category": "所选纠纷类别不存在"}),
+        (mediation.CaseInput(facts="事实", mediator_ids=[m1], recorder_id=999_999),
+         {"mediators": "所选调解员或记录人不存在"}),
+        (mediation.CaseInput(facts="事实", mediator_ids=[m1], visit_id=999_999),
+         {"visit": "所选来访登记不存在"}),
+    ]
+    for data, errors in cases:
+        assert _refused(mediation.accept_case, database, data, [h.person(1)]) == errors
+        assert snapshot(database, *CASE_TABLES) == before
+
+
+def test_party_errors_are_numbered_after_the_first_party(database: Database) -> None:
+    m1, _, _ = h.staff(database)
+    data = mediation.CaseInput(facts="事实", mediator_ids=[m1])
+    errors = _refused(mediation.accept_case, database, data,
+                      [h.person(1, name=" "), h.person(2, "被申请人", phone="8888")])
+    assert set(errors) == {"name", "party.1.phone"}
+
+
+def test_acceptance_dates_the_case_on_the_day(database: Database) -> None:
+    m1, m2, rec = h.staff(database)
+    ref = mediation.accept_case(database, mediation.CaseInput(
+        facts=" 噪音扰民 ", matters=" 赔偿 ", mediator_ids=[m2, m1, m2], recorder_id=rec,
+        source_detail=" ", archive_no=" A-1 "))
+    detail = _detail(database, ref.case_id)
+    assert (detail.accepted_on, detail.due_on) == (date.today(),
+                                                   date.today() + timedelta(days=30))
+    assert (detail.facts, detail.matters, detail.source_detail, detail.archive_no) == (
+        "噪音扰民", "赔偿", None, "A-1")
+    assert detail.mediator_ids == sorted({m1, m2}) and detail.recorder_id == rec
+    explicit = mediation.accept_case(database, mediation.CaseInput(
+        facts="事实", mediator_ids=[m1]), today=date(2026, 3, 1))
+    assert _detail(database, explicit.case_id).accepted_on == date(2026, 3, 1)
+
+
+def test_update_case_changes_the_case_and_keeps_its_number(database: Database) -> None:
+    ref = h.make_case(database)
+    m1, m2, rec = h.staff(database)
+    with database.read() as session:
+        data = mediation.case_input(mediation.case_detail(session, ref.case_id))
+    data.facts = "改写后的事实"
+    data.mediator_ids = [m2]
+    data.retention = "永久"
+    data.filed_by_id = m1
+    data.filed_on = date(2026, 11, 30)
+    mediation.update_case(database, ref.case_id, data)
+    detail = _detail(database, ref.case_id)
+    assert (detail.case_no, detail.facts, detail.mediators, detail.retention) == (
+        ref.case_no, "改写后的事实", ["陈秀兰"], "永久")
+    assert (detail.filed_by, detail.filed_on, detail.recorder_id) == (
+        "王志刚", date(2026, 11, 30), rec)
+    with pytest.raises(NotFoundError):
+        mediation.update_case(database, 999_999, data)
+    with database.read() as session:
+        assert mediation.case_detail_by_no(session, f" {ref.case_no} ").id == ref.case_id
+
+
+def test_a_case_from_a_referral_marks_it_case_opened(database: Database) -> None:
+    reg = register(database, 1, now=datetime(2026, 11, 26, 9, 0))
+    m1, _, _ = h.staff(database)
+    mediation.accept_case(database, mediation.CaseInput(
+        facts="事实", mediator_ids=[m1], visit_id=reg.visit_id, referral_id=reg.referral_id))
+    from desktop.models import Referral
+
+    with database.read() as session:
+        referral = session.get(Referral, reg.referral_id)
+        assert referral is not None and referral.result == "case_opened"
+
+
+# ---------------------------------------------------------------------------
+# Parties
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"name": "名" * 129}, "name", "姓名或名称过长"),
+        ({"gender": "未知"}, "gender", "性别只能是男或女"),
+        ({"age": -1}, "age", "年龄不正确"),
+        ({"age": 131}, "age", "年龄不正确"),
+        ({"agent_name": "李律师", "agent_type": "朋友"}, "agent_type", "委托代理人或法定代理人"),
+        ({"agent_name": "李律师", "agent_id_number": "123"}, "agent_id_number", "代理人身份证号"),
+    ],
+)
+def test_party_rules(changes: dict[str, object], field: str, message: str) -> None:
+    errors = mediation.validate_party(h.person(1, **changes))
+    assert list(errors) == [field] and message in errors[field]
+
+
+def test_a_party_of_an_unknown_kind_is_refused() -> None:
+    errors = mediation.validate_party(h.person(1, kind="robot"))
+    assert errors["kind"] == "当事人类型不正确"
+
+
+def test_a_party_born_in_the_future_is_refused() -> None:
+    today = date.today()
+    assert mediation.validate_party(h.person(1, birth_date=today)) == {}
+    errors = mediation.validate_party(h.person(1, birth_date=today + timedelta(days=1)))
+    assert errors == {"birth_date": "出生日期晚于今天"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"name": "名" * 128}, {"age": 0}, {"age": 130}, {"gender": ""}, {"id_number": ""},
+     {"id_number": PUBLISHED_ID.lower()}, {"agent_name": "李律师", "agent_type": "法定代理人",
+                                          "agent_id_number": PUBLISHED_ID,
+                                          "agent_phone": "13700001111"},
+     {"agent_name": "", "agent_type": "朋友", "agent_phone": "1"}],
+)
+def test_party_values_at_the_limits_are_accepted(changes: dict[str, object]) -> None:
+    assert mediation.validate_party(h.person(1, **changes)) == {}
+
+
+def test_an_organisation_party_keeps_only_organisation_fields(database: Database) -> None:
+    assert mediation.validate_party(h.organisation(credit_code="")) == {}
+    assert mediation.validate_party(h.organisation(legal_rep=" ")) == {
+        "legal_rep": "请填写法定代表人或主要负责人"}
+    ref = h.make_case(database)
+    added = mediation.add_party(database, ref.case_id, h.organisation(
+        credit_code="91110108551385082q", gender="男", id_number=PUBLISHED_ID,
+        legal_rep_title=" "))
+    with database.read() as session:
+        party = mediation.party_input(session, added.party_id)
+    assert (party.kind, party.credit_code, party.gender, party.id_number) == (
+        "organisation", "91110108551385082Q", None, "")
+    assert (party.legal_rep, party.legal_rep_title) == ("周建国", "法定代表人")
+
+
+def test_parties_are_updated_removed_and_read_back(database: Database) -> None:
+    ref = h.make_case(database)
+    added = mediation.add_party(database, ref.case_id, h.person(3, "被申请人"))
+    changed = h.person(3, "被申请人", name="改名", id_number=PUBLISHED_ID.lower(),
+                       phone=" 138 0013 8000 ", agent_name="李律师", agent_relation="律师",
+                       agent_id_number=PUBLISHED_ID.lower())
+    mediation.update_party(database, added.party_id, changed)
+    with database.read() as session:
+        party = mediation.party_input(session, added.party_id)
+    assert (party.name, party.id_number, party.phone, party.agent_type) == (
+        "改名", PUBLISHED_ID, "13800138000", "委托代理人")
+    assert (party.agent_id_number, party.agent_relation) == (PUBLISHED_ID, "律师")
+    assert _refused(mediation.update_party, database, added.party_id,
+                    h.person(3, side="证人")) == {"side": "当事人身份只能是申请人或被申请人"}
+    mediation.remove_party(database, added.party_id)
+    assert [p.name for p in _detail(database, ref.case_id).parties] == ["当事人1", "当事人2"]
+    for call in (mediation.remove_party,):
+        with pytest.raises(NotFoundError):
+            call(database, added.party_id)
+    with pytest.raises(NotFoundError):
+        mediation.update_party(database, added.party_id, changed)
+    with database.read() as session, pytest.raises(NotFoundError):
+        mediation.party_input(session, added.party_id)
+
+
+def test_a_party_updated_to_a_known_number_shows_the_conflict(database: Database) -> None:
+    first = h.make_case(database, parties=[h.person(1), h.person(2, "被申请人")])
+    second = h.make_case(database, parties=[h.person(5), h.person(6, "被申请人")])
+    party_id = _detail(database, second.case_id).parties[0].id
+    result = mediation.update_party(database, party_id, h.person(5, id_number=h.person(1)
+                                                                 .id_number))
+    assert [(c.case_no, c.reason, c.status) for c in result.conflicts] == [
+        (first.case_no, "同一身份证号", "办理中")]
+    assert "办理中" in result.conflicts[0].describe()
+
+
+def test_an_unknown_chosen_person_is_refused(database: Database) -> None:
+    ref = h.make_case(database)
+    before = snapshot(database, *CASE_TABLES)
+    assert _refused(mediation.add_party, database, ref.case_id,
+                    h.person(3, person_id=999_999)) == {"name": "所选来访人不存在"}
+    assert snapshot(database, *CASE_TABLES) == before
+    with pytest.raises(NotFoundError):
+        mediation.add_party(database, 999_999, h.person(3))
+
+
+def test_known_residents_are_found_and_made_parties(database: Database) -> None:
+    register(database, 1, name="王秀英", id_number=PUBLISHED_ID, gender="女",
+             address="建设路1号", now=datetime(2026, 11, 26, 9, 0))
+    with database.read() as session:
+        by_name = mediation.search_persons(session, "秀英")
+        by_id = mediation.search_persons(session, PUBLISHED_ID.lower())
+        by_phone = mediation.search_persons(session, "13900000001")
+        assert mediation.search_persons(session, "  ") == []
+        party = mediation.person_as_party(session, by_name[0].person_id, "被申请人")
+        with pytest.raises(NotFoundError):
+            mediation.person_as_party(session, 999_999, "申请人")
+    assert [p.name for p in by_name] == [p.name for p in by_id] == [
+        p.name for p in by_phone] == ["王秀英"]
+    assert by_name[0].label() == "王秀英  110105********002X  139****0001"
+    assert (party.side, party.id_number, party.birth_date, party.gender, party.address) == (
+        "被申请人", PUBLISHED_ID, date(1949, 12, 31), "女", "建设路1号")
+
+
+def test_staff_choices_list_mediators_first(database: Database) -> None:
+    from desktop.models import Staff
+
+    with database.write() as session:
+        session.add(Staff(name="前台甲", role="reception", active=True))
+    h.staff(database)
+    with database.write() as session:
+        session.add(Staff(name="离职者", role="mediator", active=False))
+    with database.read() as session:
+        names = [(c.name, c.role) for c in mediation.staff_choices(session)]
+    assert names == [("陈秀兰", "mediator"), ("李慧敏", "mediator"), ("前台甲", "reception")]
+
+
+# ---------------------------------------------------------------------------
+# Sessions
+
+
+def test_session_rules_and_a_session_on_a_future_day(database: Database) -> None:
+    ref = h.make_case(database)
+    good = h.session_input(1)
+    for field in ("place", "attendees", "record"):
+        bad = mediation.SessionInput(**{**good.__dict__, field: " "})
+        assert list(_refused(mediation.add_session, database, ref.case_id, bad)) == [field]
+    tomorrow_evening = datetime.now() + timedelta(days=1, minutes=5)
+    late = mediation.SessionInput(**{**good.__dict__, "held_at": tomorrow_evening})
+    assert _refused(mediation.add_session, database, ref.case_id, late) == {
+        "held_at": "调解时间不能晚于今天"}
+    soon = mediation.SessionInput(**{**good.__dict__,
+                                     "held_at": datetime.now() + timedelta(hours=23)})
+    assert mediation.validate_session(soon) == {}
+    with pytest.raises(NotFoundError):
+        mediation.add_session(database, 999_999, good)
+
+
+def test_sessions_are_updated_and_deleted(database: Database) -> None:
+    ref = h.make_case(database)
+    first = mediation.add_session(database, ref.case_id, h.session_input(1))
+    second = mediation.add_session(database, ref.case_id, h.session_input(2))
+    changed = mediation.SessionInput(held_at=datetime(2026, 11, 9, 14, 45, 31), place=" 会议室 ",
+                                     attendees=" 双方 ", record=" 记录 ", next_steps=" ")
+    mediation.update_session(database, first, changed)
+    assert _refused(mediation.update_session, database, first, mediation.SessionInput(
+        **{**changed.__dict__, "record": ""})) == {"record": "请填写调解记录"}
+    mediation.delete_session(database, second)
+    sessions = _detail(database, ref.case_id).sessions
+    assert [(s.id, s.held_at, s.place, s.attendees, s.record, s.next_steps)
+            for s in sessions] == [
+        (first, datetime(2026, 11, 9, 14, 45), "会议室", "双方", "记录", None)]
+    with pytest.raises(NotFoundError):
+        mediation.delete_session(database, second)
+    with pytest.raises(NotFoundError):
+        mediation.update_session(database, second, changed)
+
+
+# ---------------------------------------------------------------------------
+# Agreement and outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("3000", Decimal("3000.00")), ("￥12,000.50元", Decimal("12000.50")),
+     ("¥1，000", Decimal("1000.00")), ("0", Decimal("0.00")), ("  ", None),
+     ("999999999999.99", Decimal("999999999999.99"))],
+)
+def test_amounts_as_typed(text: str, amount: Decimal | None) -> None:
+    assert mediation.parse_amount(text) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("-0.01", "金额不能为负数"), ("-3000", "金额不能为负数"), ("三千", "金额应为数字"),
+     ("1e12", "金额过大"), ("1000000000000", "金额过大")],
+)
+def test_bad_amounts_are_refused(database: Database, text: str, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        mediation.parse_amount(text)
+    assert message in caught.value.errors["amount"]
+    ref = h.make_case(database)
+    errors = _refused(mediation.save_agreement, database, ref.case_id, h.agreement(amount=text))
+    assert list(errors) == ["amount"]
+    assert _detail(database, ref.case_id).agreement is None
+
+
+@pytest.mark.parametrize("copies", [0, -1, 51])
+def test_agreement_copies_are_one_to_fifty(copies: int) -> None:
+    assert mediation.validate_agreement(h.agreement(copies=copies)) == {
+        "copies": "协议份数应在1到50之间"}
+
+
+@pytest.mark.parametrize("copies", [1, 50, None])
+def test_agreement_copies_at_the_limits(copies: int | None) -> None:
+    assert mediation.validate_agreement(h.agreement(copies=copies)) == {}
+
+
+def test_agreement_rules(database: Database) -> None:
+    ref = h.make_case(database)
+    assert _refused(mediation.save_agreement, database, ref.case_id, h.agreement(
+        kind="handshake")) == {"kind": "协议形式只能是书面协议或口头协议"}
+    assert _refused(mediation.save_agreement, database, ref.case_id, h.agreement(
+        clauses=[" ", ""])) == {"clauses": "请至少填写一条协议内容"}
+    assert _refused(mediation.save_agreement, database, ref.case_id, h.agreement(
+        signed_on=date(2026, 11, 20), effective_on=date(2026, 11, 19))) == {
+        "effective_on": "生效日期不能早于签订日期"}
+    assert mediation.validate_agreement(h.agreement(
+        signed_on=date(2026, 11, 20), effective_on=date(2026, 11, 20))) == {}
+    with pytest.raises(NotFoundError):
+        mediation.save_agreement(database, 999_999, h.agreement())
+
+
+def test_an_agreement_is_saved_and_read_back(database: Database) -> None:
+    ref = h.make_case(database)
+    with database.read() as session:
+        assert mediation.agreement_input(session, ref.case_id) is None
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        clauses=[" 第一条 ", "", "第二条"], copies=4, amount="3000", performance_place=" "))
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        clauses=["只剩一条"], copies=5, amount=""))
+    with database.read() as session:
+        saved = mediation.agreement_input(session, ref.case_id)
+    assert saved is not None
+    assert (saved.clauses, saved.copies, saved.amount, saved.effective_on) == (
+        ["只剩一条"], 5, "", date(2026, 11, 20))
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        clauses=[" 第一条 ", "", "第二条"], copies=4, amount="3000", performance_place=" "))
+    with database.read() as session:
+        saved = mediation.agreement_input(session, ref.case_id)
+    assert saved is not None
+    assert (saved.clauses, saved.amount, saved.performance_place) == (
+        ["第一条", "第二条"], "3000.00", "")
+    preview = mediation.agreement_data_from_input(h.agreement(amount="abc", copies=3))
+    assert (preview.amount, preview.copies, preview.effective_on) == (
+        None, 3, date(2026, 11, 20))
+
+
+def test_clauses_typed_with_numbers_lose_them() -> None:
+    text = "一、赔偿3000元\n\n2. 不再施工\n（3）互不追究\n  4）其他  \n十一．补充"
+    assert mediation.clauses_from_text(text) == ["赔偿3000元", "不再施工", "互不追究", "其他",
+                                                 "补充"]
+
+
+def test_a_case_does_not_close_before_it_was_accepted(database: Database) -> None:
+    ref = h.make_case(database, accepted_on=date(2026, 11, 2))
+    before = snapshot(database, *CASE_TABLES)
+    assert _refused(mediation.close_case, database, ref.case_id, mediation.OutcomeInput(
+        "终止调解", reason="当事人撤回", closed_on=date(2026, 11, 1))) == {
+        "closed_on": "结案日期不能早于受理日期"}
+    assert snapshot(database, *CASE_TABLES) == before
+    assert _detail(database, ref.case_id).outcome is None
+    mediation.close_case(database, ref.case_id, mediation.OutcomeInput(
+        "终止调解", reason=" 当事人撤回 ", closed_on=date(2026, 11, 2)))
+    detail = _detail(database, ref.case_id)
+    assert (detail.outcome, detail.outcome_reason, detail.closed_on, detail.guided_to) == (
+        "终止调解", "当事人撤回", date(2026, 11, 2), None)
+    assert detail.follow_ups == []  # only a success plans a follow-up
+
+
+def test_outcome_rules(database: Database) -> None:
+    ref = h.make_case(database)
+    assert _refused(mediation.close_case, database, ref.case_id,
+                    mediation.OutcomeInput("和解")) == {"outcome": "请选择调解结果"}
+    assert _refused(mediation.close_case, database, ref.case_id,
+                    mediation.OutcomeInput("终止调解", reason=" ")) == {
+        "reason": "请填写终止调解的原因"}
+    assert _refused(mediation.close_case, database, ref.case_id, mediation.OutcomeInput(
+        "调解不成功", reason="分歧大", guided_to="上访")) == {
+        "guided_to": "请选择引导当事人的途径（诉讼、仲裁或行政）"}
+    no_parties = h.make_case(database)
+    for party in _detail(database, no_parties.case_id).parties:
+        mediation.remove_party(database, party.id)
+    mediation.save_agreement(database, no_parties.case_id, h.agreement())
+    assert _refused(mediation.close_case, database, no_parties.case_id,
+                    mediation.OutcomeInput("调解成功")) == {"outcome": "请先添加当事人"}
+    with pytest.raises(NotFoundError):
+        mediation.close_case(database, 999_999, mediation.OutcomeInput("终止调解", reason="撤回"))
+
+
+def test_a_case_closed_without_a_date_closes_today_and_reopens(database: Database) -> None:
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement())
+    mediation.close_case(database, ref.case_id, mediation.OutcomeInput(
+        "调解成功", reason="", guided_to="诉讼"))
+    detail = _detail(database, ref.case_id)
+    assert (detail.outcome, detail.closed_on, detail.guided_to, detail.outcome_reason) == (
+        "调解成功", date.today(), None, None)
+    assert [f.planned_on for f in detail.follow_ups] == [date.today() + timedelta(days=14)]
+    mediation.reopen_case(database, ref.case_id)
+    reopened = _detail(database, ref.case_id)
+    assert (reopened.outcome, reopened.closed_on, reopened.guided_to,
+            reopened.outcome_reason) == (None, None, None, None)
+    # Closed again: the follow-up already planned is not planned twice.
+    mediation.close_case(database, ref.case_id, mediation.OutcomeInput(
+        "调解不成功", reason="反悔", guided_to="仲裁"), today=date(2026, 11, 30))
+    closed = _detail(database, ref.case_id)
+    assert (closed.closed_on, closed.guided_to, len(closed.follow_ups)) == (
+        date(2026, 11, 30), "仲裁", 1)
+    with pytest.raises(NotFoundError):
+        mediation.reopen_case(database, 999_999)
+
+
+# ---------------------------------------------------------------------------
+# Follow-ups and judicial confirmation
+
+
+def test_a_follow_up_dated_in_the_future_is_refused(database: Database) -> None:
+    ref = h.make_case(database)
+    visitor = h.staff(database)[0]
+    done = mediation.FollowUpInput(planned_on=date(2026, 11, 20), done_on=date.today(),
+                                   method="电话", visitor_id=visitor, performance="已履行",
+                                   satisfaction="满意", notes=" 很好 ")
+    made = mediation.add_follow_up(database, ref.case_id, done)
+    late = mediation.FollowUpInput(**{**done.__dict__,
+                                      "done_on": date.today() + timedelta(days=1)})
+    assert _refused(mediation.add_follow_up, database, ref.case_id, late) == {
+        "done_on": "回访日期不能晚于今天"}
+    assert _refused(mediation.update_follow_up, database, made, late) == {
+        "done_on": "回访日期不能晚于今天"}
+    (saved,) = _detail(database, ref.case_id).follow_ups
+    assert (saved.done_on, saved.visitor, saved.notes, saved.method) == (
+        date.today(), "王志刚", "很好", "电话")
+
+
+def test_follow_up_rules(database: Database) -> None:
+    ref = h.make_case(database)
+    planned = mediation.FollowUpInput(planned_on=date(2026, 12, 20), method="飞鸽")
+    assert _refused(mediation.add_follow_up, database, ref.case_id, planned) == {
+        "method": "回访方式不正确"}
+    only_planned = mediation.add_follow_up(database, ref.case_id, mediation.FollowUpInput(
+        planned_on=date(2026, 12, 20)))
+    with pytest.raises(NotFoundError):
+        mediation.add_follow_up(database, 999_999, mediation.FollowUpInput(date(2026, 12, 1)))
+    with pytest.raises(NotFoundError):
+        mediation.update_follow_up(database, 999_999, mediation.FollowUpInput(date(2026, 12, 1)))
+    with database.read() as session:
+        assert mediation.count_due_follow_ups(session, today=date(2026, 12, 19)) == 0
+        assert mediation.count_due_follow_ups(session, today=date(2026, 12, 20)) == 1
+        assert mediation.count_due_follow_ups(session, today=date(2026, 12, 13),
+                                              within_days=7) == 1
+        (due,) = mediation.due_follow_ups(session, today=date(2026, 12, 22))
+    assert (due.follow_up_id, due.days_late, due.planned_on) == (
+        only_planned, 2, date(2026, 12, 20))
+
+
+def test_judicial_confirmation_rules(database: Database) -> None:
+    ref = h.make_case(database)
+    assert _refused(mediation.save_judicial_confirmation, database, ref.case_id,
+                    mediation.JudicialInput(court=" ")) == {
+        "court": "请填写受理司法确认申请的人民法院"}
+    assert _refused(mediation.save_judicial_confirmation, database, ref.case_id,
+                    mediation.JudicialInput(court="东城区人民法院", result="确认有效")) == {
+        "applied_on": "请先填写申请日期"}
+    assert _refused(mediation.save_judicial_confirmation, database, ref.case_id,
+                    mediation.JudicialInput(court="东城区人民法院", result="胜诉",
+                                            applied_on=date(2026, 11, 22))) == {
+        "result": "司法确认结果不正确"}
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        kind="oral", clauses=["三日内清理杂物"]))
+    assert _refused(mediation.save_judicial_confirmation, database, ref.case_id,
+                    mediation.JudicialInput(court="东城区人民法院")) == {
+        "court": "只有书面调解协议可以申请司法确认"}
+    mediation.save_agreement(database, ref.case_id, h.agreement(signed_on=date(2026, 11, 20)))
+    mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
+        court=" 东城区人民法院 ", applied_on=date(2026, 12, 20), result="确认有效",
+        result_on=date(2026, 12, 28), notes=" "))
+    judicial = _detail(database, ref.case_id).judicial
+    assert judicial is not None
+    assert (judicial.court, judicial.applied_on, judicial.deadline_on, judicial.result,
+            judicial.result_on, judicial.notes) == (
+        "东城区人民法院", date(2026, 12, 20), date(2026, 12, 20), "确认有效",
+        date(2026, 12, 28), None)
+    assert mediation.judicial_deadline(None) is None
+    with pytest.raises(NotFoundError):
+        mediation.save_judicial_confirmation(database, 999_999,
+                                             mediation.JudicialInput(court="法院"))
+
+
+# ---------------------------------------------------------------------------
+# Attachments
+
+
+@pytest.mark.parametrize(
+    ("kind", "filename", "content", "errors"),
+    [
+        ("照片", "a.pdf", PDF, {"kind": "材料类别不正确"}),
+        ("证据材料", "a.docx", b"PK", {"file": "只能添加 PDF、JPG 或 PNG 文件"}),
+        ("证据材料", "a.pdf", b"", {"file": "文件是空的"}),
+        ("证据材料", "a.pdf", b"<html>", {"file": "文件不是有效的 PDF"}),
+        ("证据材料", "a.png", b"x" * (mediation.MAX_ATTACHMENT_BYTES + 1),
+         {"file": "文件超过 30 MB，请压缩或分页扫描后再添加"}),
+    ],
+)
+def test_attachment_rules(database: Database, kind: str, filename: str, content: bytes,
+                          errors: dict[str, str]) -> None:
+    ref = h.make_case(database)
+    assert _refused(mediation.add_attachment, database, ref.case_id, kind=kind,
+                    filename=filename, content=content) == errors
+    assert _detail(database, ref.case_id).attachments == []
+
+
+def test_attachments_are_added_read_and_removed(database: Database, tmp_path: Path) -> None:
+    ref = h.make_case(database)
+    path = tmp_path / "调解申请书.pdf"
+    path.write_bytes(PDF)
+    first = mediation.add_attachment_file(database, ref.case_id, path, kind="证据材料")
+    limit = mediation.add_attachment(database, ref.case_id, kind="其他材料",
+                                     filename="大.jpg", title=" 现场照片 ",
+                                     content=b"\xff" * mediation.MAX_ATTACHMENT_BYTES)
+    with database.read() as session:
+        data, content = mediation.attachment(session, first)
+    assert (data.title, data.filename, data.mime, data.size, content) == (
+        "调解申请书", "调解申请书.pdf", "application/pdf", len(PDF), PDF)
+    assert data.added_at == datetime.now().replace(microsecond=0) or data.added_at <= (
+        datetime.now())
+    mediation.remove_attachment(database, first)
+    assert [(a.id, a.title, a.mime) for a in _detail(database, ref.case_id).attachments] == [
+        (limit, "现场照片", "image/jpeg")]
+    with pytest.raises(NotFoundError):
+        mediation.remove_attachment(database, first)
+    with database.read() as session, pytest.raises(NotFoundError):
+        mediation.attachment(session, first)
+    with pytest.raises(NotFoundError):
+        mediation.add_attachment(database, 999_999, kind="证据材料", filename="a.pdf",
+                                 content=PDF)
+    assert mediation.guess_mime("扫描件.JPG") == "image/jpeg"
+    assert mediation.guess_mime("无后缀") == "application/octet-stream"
+
+
+# ---------------------------------------------------------------------------
+# Numbers and names
+
+
+def test_case_numbers_and_titles() -> None:
+    assert mediation.format_case_no(2026, "东", 7) == "（2026）东人调字第0007号"
+    assert mediation.case_title(["张三", "王五"], ["李四"], "邻里") == "张三等与李四邻里纠纷"
+    assert mediation.case_title(["张三"], [], "劳动争议/欠薪") == "张三劳动争议、欠薪纠纷"
+    assert mediation.case_title([], [], "") == "纠纷"
+    assert mediation.case_title([], ["李四"], "合同纠纷") == "李四合同纠纷"
+
+
+def test_a_refused_acceptance_does_not_move_the_case_counter(database: Database) -> None:
+    h.make_case(database)
+    m1, _, _ = h.staff(database)
+    with pytest.raises(ValidationError):
+        mediation.accept_case(database, mediation.CaseInput(
+            facts="事实", mediator_ids=[m1], category_id=999_999), today=date(2026, 11, 5))
+    with database.read() as session:
+        assert session.scalar(select(SequenceCounter.value).where(
+            SequenceCounter.key == "case:2026")) == 1
