@@ -14,8 +14,10 @@ test asks for midnight.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -133,11 +135,35 @@ def sqlite_db_url(tmp_path: Path) -> str:
     return sqlite_url(tmp_path / "test.sqlite3")
 
 
+# The template of this process; see sqlite_template.
+_TEMPLATE: list[Path] = []
+
+
+def _remove_template(owner: int = os.getpid()) -> None:
+    if os.getpid() == owner:  # not in a fork that happens to exit normally
+        for path in _TEMPLATE:
+            shutil.rmtree(path.parent, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file migrated and seeded once per run (by the code under test)."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    """A SQLite file migrated and seeded once (by the code under test).
+
+    Kept for the whole process: mutmut runs one pytest session per mutant in a fork
+    of one process, and only a mutant of seed.py or bootstrap.py (which build the
+    template) needs a template of its own.
+    """
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    own = mutant.startswith(("desktop.services.seed.", "desktop.services.bootstrap."))
+    if _TEMPLATE and _TEMPLATE[0].exists() and not own:
+        return _TEMPLATE[0]
+    folder = tmp_path_factory.mktemp("template") if own else Path(tempfile.mkdtemp())
+    path = folder / "template.sqlite3"
     open_database(sqlite_url(path)).dispose()
+    if not own:
+        if not _TEMPLATE:
+            atexit.register(_remove_template)
+        _TEMPLATE[:] = [path]
     return path
 
 
