@@ -290,13 +290,13 @@ def test_session_rules_and_a_session_on_a_future_day(database: Database) -> None
     for field in ("place", "attendees", "record"):
         bad = mediation.SessionInput(**{**good.__dict__, field: " "})
         assert list(_refused(mediation.add_session, database, ref.case_id, bad)) == [field]
-    tomorrow_evening = datetime.now() + timedelta(days=1, minutes=5)
-    late = mediation.SessionInput(**{**good.__dict__, "held_at": tomorrow_evening})
+    tomorrow = datetime.combine(date.today() + timedelta(days=1), datetime.min.time())
+    late = mediation.SessionInput(**{**good.__dict__, "held_at": tomorrow})
     assert _refused(mediation.add_session, database, ref.case_id, late) == {
         "held_at": "调解时间不能晚于今天"}
-    soon = mediation.SessionInput(**{**good.__dict__,
-                                     "held_at": datetime.now() + timedelta(hours=23)})
-    assert mediation.validate_session(soon) == {}
+    tonight = mediation.SessionInput(**{**good.__dict__, "held_at": tomorrow - timedelta(
+        minutes=1)})
+    assert mediation.validate_session(tonight) == {}
     with pytest.raises(NotFoundError):
         mediation.add_session(database, 999_999, good)
 
