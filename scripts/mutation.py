@@ -3,6 +3,7 @@
     python scripts/mutation.py                      every module of services/ and printing/
     python scripts/mutation.py services/queue       one module (or several)
     python scripts/mutation.py validation registration --tests rules --children 2
+    python scripts/mutation.py queue --tests rules --mutants survivors.txt   (only these)
 
 mutmut changes the code one small step at a time (``>`` to ``>=``, a constant, a
 removed line) and runs the tests that reach the changed function; a change no test
@@ -141,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help="e.g. services/queue; default: all")
     parser.add_argument("--tests", choices=["quick", "rules"], default="quick")
     parser.add_argument("--children", type=int, default=2, help="parallel test runs")
+    parser.add_argument("--mutants", type=Path,
+                        help="run only the mutants named in this file, one a line (e.g. the "
+                             "survivors.txt of an earlier run, after adding tests)")
     parser.add_argument("--report-only", action="store_true",
                         help="print the score of the last run without running again")
     args = parser.parse_args(argv)
@@ -148,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     work = SCRATCH / args.tests
     if not args.report_only:
         prepare(work, args.tests, modules)
-        patterns = [f"{m}.x*" for m in modules] or []
+        patterns = [f"{m}.x*" for m in modules]
+        if args.mutants:
+            patterns = args.mutants.read_text(encoding="utf-8").split()
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         env.pop("DESKTOP_TEST_PG_URL", None)
         mutmut = Path(sys.executable).with_name("mutmut")
