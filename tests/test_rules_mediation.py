@@ -614,3 +614,103 @@ def test_a_refused_acceptance_does_not_move_the_case_counter(database: Database)
     with database.read() as session:
         assert session.scalar(select(SequenceCounter.value).where(
             SequenceCounter.key == "case:2026")) == 1
+
+
+# ---------------------------------------------------------------------------
+# The case list, numbers typed by hand, conflicts
+
+
+def test_the_case_list_in_each_view(database: Database) -> None:
+    today = date(2026, 12, 2)
+    late = h.make_case(database, accepted_on=today - timedelta(days=31),
+                       parties=[h.person(1, name="赵一"), h.organisation()])
+    due = h.make_case(database, accepted_on=today - timedelta(days=30),
+                      parties=[h.person(3, name="钱三"), h.person(4, "被申请人", name="孙四")],
+                      facts="借款到期未还")
+    closed = h.make_case(database, accepted_on=today - timedelta(days=40),
+                         parties=[h.person(5, name="李五"), h.person(6, "被申请人")])
+    mediation.close_case(database, closed.case_id, mediation.OutcomeInput(
+        "终止调解", reason="撤回", closed_on=today - timedelta(days=3)))
+    older = h.make_case(database, accepted_on=today - timedelta(days=50),
+                        parties=[h.person(7, name="周七"), h.person(8, "被申请人")])
+    mediation.close_case(database, older.case_id, mediation.OutcomeInput(
+        "终止调解", reason="撤回", closed_on=today - timedelta(days=10)))
+    with database.read() as session:
+        def view(status: str, search: str = "", limit: int = 500) -> list[tuple[object, ...]]:
+            return [(r.case_no, r.title, r.category, r.mediators, r.accepted_on, r.due_on,
+                     r.outcome, r.closed_on, r.days_left, r.overdue, r.status)
+                    for r in mediation.case_list(session, status=status, search=search,
+                                                 today=today, limit=limit)]
+        open_rows = view("open")
+        overdue = view("overdue")
+        closed_rows = view("closed")
+        every = view("all")
+        counts = mediation.case_counts(session, today=today)
+        searches = {text: [row[0] for row in view("all", text)] for text in (
+            "钱", "借款", due.case_no[-6:], h.person(3).id_number.lower(), h.person(1).phone,
+            h.CREDIT_CODE.lower(), "无此人")}
+        assert [row[0] for row in view("all", limit=2)] == [due.case_no, late.case_no]
+    assert open_rows == [
+        (late.case_no, "赵一与某某物业服务有限公司纠纷", "", "王志刚、陈秀兰",
+         today - timedelta(days=31), today - timedelta(days=1), None, None, -1, True, "已超期"),
+        (due.case_no, "钱三与孙四纠纷", "", "王志刚、陈秀兰", today - timedelta(days=30), today,
+         None, None, 0, False, "办理中"),
+    ]
+    assert overdue == open_rows[:1]
+    assert [(row[0], row[6], row[7], row[8], row[9], row[10]) for row in closed_rows] == [
+        (closed.case_no, "终止调解", today - timedelta(days=3), None, False, "终止调解"),
+        (older.case_no, "终止调解", today - timedelta(days=10), None, False, "终止调解"),
+    ]
+    assert [row[0] for row in every] == [due.case_no, late.case_no, closed.case_no,
+                                         older.case_no]
+    assert counts == {"open": 2, "overdue": 1, "closed": 2, "all": 4}
+    assert searches == {
+        "钱": [due.case_no], "借款": [due.case_no], due.case_no[-6:]: [due.case_no],
+        h.person(3).id_number.lower(): [due.case_no], h.person(1).phone: [late.case_no],
+        h.CREDIT_CODE.lower(): [late.case_no], "无此人": []}
+
+
+def test_a_case_number_typed_with_ascii_brackets_and_spaces_is_found(database: Database) -> None:
+    ref = h.make_case(database)
+    typed = ref.case_no.replace("（", "(").replace("）", ")")
+    with database.read() as session:
+        assert mediation.case_id_for(session, f" {typed[:4]} {typed[4:]} ") == ref.case_id
+        with pytest.raises(NotFoundError, match="没有案号为 X 的调解案件"):
+            mediation.case_id_for(session, "X")
+
+
+def test_conflicts_name_the_other_cases_newest_first(database: Database) -> None:
+    old = h.make_case(database, accepted_on=date(2026, 10, 1),
+                      parties=[h.person(1), h.organisation("申请人")])
+    new = h.make_case(database, accepted_on=date(2026, 11, 1),
+                      parties=[h.person(2), h.person(1, "被申请人")])
+    mediation.close_case(database, old.case_id, mediation.OutcomeInput(
+        "终止调解", reason="撤回", closed_on=date(2026, 10, 5)))
+    with database.read() as session:
+        same_person = mediation.find_conflicts(session, h.person(1))
+        elsewhere = mediation.find_conflicts(session, h.person(1), exclude_case_id=new.case_id)
+        company = mediation.find_conflicts(session, h.organisation(credit_code=""))
+        unnamed = mediation.find_conflicts(session, h.organisation(name=" ", credit_code=""))
+        by_person = mediation.find_conflicts(session, mediation.PartyInput(
+            name="某人", person_id=None))
+        conflicts = mediation.case_conflicts(session, new.case_id)
+    assert [(c.case_no, c.side, c.status, c.reason) for c in same_person] == [
+        (new.case_no, "被申请人", "办理中", "同一身份证号"),
+        (old.case_no, "申请人", "终止调解", "同一身份证号")]
+    assert [c.case_no for c in elsewhere] == [old.case_no]
+    assert [(c.case_no, c.reason, c.name) for c in company] == [
+        (old.case_no, "同名单位", "某某物业服务有限公司")]
+    assert unnamed == [] and by_person == []
+    assert [c.case_no for found in conflicts.values() for c in found] == [old.case_no]
+    assert elsewhere[0].describe() == f"{old.case_no}（终止调解，作为申请人，同一身份证号）"
+
+
+def test_long_attachment_names_are_cut_to_fit(database: Database) -> None:
+    ref = h.make_case(database)
+    made = mediation.add_attachment(database, ref.case_id, kind="身份证明",
+                                    filename="/扫描/" + "名" * 300 + ".pdf", content=PDF,
+                                    mime="application/pdf")
+    with database.read() as session:
+        data, _ = mediation.attachment(session, made)
+    assert (len(data.title), len(data.filename)) == (128, 255)
+    assert data.filename.startswith("名") and data.title == "名" * 128
