@@ -476,3 +476,62 @@ def test_queue_rows_measure_waiting_and_serving_minutes(database: Database) -> N
     late = next(r for r in rows if r.referral_id == waiting.referral_id)
     assert (late.serving_minutes(now), late.waiting_minutes(now - timedelta(minutes=1))) == (
         None, 0)
+
+
+def test_a_room_s_queue_lists_every_active_ticket_in_call_order(database: Database) -> None:
+    rooms = room_ids(database)
+    now = datetime(2026, 12, 2, 10, 0)
+    first = register(database, 1, now=now - timedelta(minutes=60))
+    serving = register(database, 2, now=now - timedelta(minutes=50), visit_type="集体",
+                       headcount=5, representative_name="李四")
+    held = register(database, 3, now=now - timedelta(minutes=40))
+    waiting = register(database, 4, now=now - timedelta(minutes=30), category="物业")
+    red = register(database, 5, now=now - timedelta(minutes=20), risk_level="红")
+    done = register(database, 6, now=now - timedelta(minutes=15))
+    elsewhere = register(database, 7, now=now - timedelta(minutes=10), room="心理咨询室",
+                         category="心理疏导")
+    queue.call(database, first.referral_id, now=now - timedelta(minutes=9))
+    queue.recall(database, first.referral_id, now=now - timedelta(minutes=8))
+    queue.start(database, serving.referral_id, now=now - timedelta(minutes=7))
+    queue.hold(database, held.referral_id, "补材料", now=now - timedelta(minutes=6))
+    queue.start(database, done.referral_id, now=now - timedelta(minutes=5))
+    queue.finish(database, done.referral_id, "resolved", now=now - timedelta(minutes=4))
+    moved = queue.transfer(database, elsewhere.referral_id, rooms["矛盾纠纷调解室"], "属调解",
+                           now=now - timedelta(minutes=3))
+    again = register(database, 4, now=now - timedelta(minutes=2),
+                     repeat_of_visit_id=waiting.visit_id, room="心理咨询室", category="心理疏导")
+    with database.read() as session:
+        rows = queue.room_queue(session, rooms["矛盾纠纷调解室"])
+        other = queue.room_queue(session, rooms["心理咨询室"])
+    assert [(r.ticket_no, r.status, r.person_name) for r in rows] == [
+        ("调-002", "serving", "测试2号"), ("调-001", "called", "测试1号"),
+        ("调-005", "waiting", "测试5号"), ("调-004", "waiting", "测试4号"),
+        ("调-007", "waiting", "测试7号"), ("调-003", "on_hold", "测试3号")]
+    by_ticket = {r.ticket_no: r for r in rows}
+    called = by_ticket["调-001"]
+    assert (called.referral_id, called.visit_id, called.visit_no, called.call_count,
+            called.called_at, called.started_at, called.created_at) == (
+        first.referral_id, first.visit_id, first.visit_no, 2, now - timedelta(minutes=8), None,
+        now - timedelta(minutes=60))
+    group = by_ticket["调-002"]
+    assert (group.visit_type, group.headcount, group.category, group.risk_level,
+            group.started_at) == ("集体", 5, "邻里", "黄", now - timedelta(minutes=7))
+    assert (by_ticket["调-004"].category, by_ticket["调-005"].risk_level) == ("物业", "红")
+    assert by_ticket["调-005"].referral_id == red.referral_id
+    assert (by_ticket["调-003"].note, by_ticket["调-004"].note) == ("补材料", "")
+    assert [r.transferred for r in rows] == [False, False, False, False, True, False]
+    assert by_ticket["调-007"].referral_id == moved.id
+    assert [(r.ticket_no, r.is_repeat, r.visit_id) for r in other] == [
+        ("心-002", True, again.visit_id)]
+
+
+def test_call_next_stamps_the_time_and_who_called(database: Database) -> None:
+    staff = _staff(database)
+    reg = register(database, 1, now=T0)
+    room = room_ids(database)["矛盾纠纷调解室"]
+    called = queue.call_next(database, room, staff_id=staff, now=T0 + timedelta(minutes=3))
+    assert called is not None and called.id == reg.referral_id
+    referral = _referral(database, reg.referral_id)
+    assert (referral.status, referral.called_at, referral.handled_by_id) == (
+        "called", T0 + timedelta(minutes=3), staff)
+    assert queue.call_next(database, room_ids(database)["心理咨询室"]) is None
