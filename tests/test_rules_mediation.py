@@ -126,7 +126,7 @@ def test_update_case_changes_the_case_and_keeps_its_number(database: Database) -
         ref.case_no, "改写后的事实", ["陈秀兰"], "永久")
     assert (detail.filed_by, detail.filed_on, detail.recorder_id) == (
         "王志刚", date(2026, 11, 30), rec)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.update_case(database, 999_999, data)
     with database.read() as session:
         assert mediation.case_detail_by_no(session, f" {ref.case_no} ").id == ref.case_id
@@ -220,11 +220,11 @@ def test_parties_are_updated_removed_and_read_back(database: Database) -> None:
     mediation.remove_party(database, added.party_id)
     assert [p.name for p in _detail(database, ref.case_id).parties] == ["当事人1", "当事人2"]
     for call in (mediation.remove_party,):
-        with pytest.raises(NotFoundError):
+        with pytest.raises(NotFoundError, match=r"^没有找到该当事人$"):
             call(database, added.party_id)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该当事人$"):
         mediation.update_party(database, added.party_id, changed)
-    with database.read() as session, pytest.raises(NotFoundError):
+    with database.read() as session, pytest.raises(NotFoundError, match=r"^没有找到该当事人$"):
         mediation.party_input(session, added.party_id)
 
 
@@ -245,7 +245,7 @@ def test_an_unknown_chosen_person_is_refused(database: Database) -> None:
     assert _refused(mediation.add_party, database, ref.case_id,
                     h.person(3, person_id=999_999)) == {"name": "所选来访人不存在"}
     assert snapshot(database, *CASE_TABLES) == before
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.add_party(database, 999_999, h.person(3))
 
 
@@ -258,7 +258,7 @@ def test_known_residents_are_found_and_made_parties(database: Database) -> None:
         by_phone = mediation.search_persons(session, "13900000001")
         assert mediation.search_persons(session, "  ") == []
         party = mediation.person_as_party(session, by_name[0].person_id, "被申请人")
-        with pytest.raises(NotFoundError):
+        with pytest.raises(NotFoundError, match=r"^没有找到该来访人$"):
             mediation.person_as_party(session, 999_999, "申请人")
     assert [p.name for p in by_name] == [p.name for p in by_id] == [
         p.name for p in by_phone] == ["王秀英"]
@@ -297,7 +297,7 @@ def test_session_rules_and_a_session_on_a_future_day(database: Database) -> None
     tonight = mediation.SessionInput(**{**good.__dict__, "held_at": tomorrow - timedelta(
         minutes=1)})
     assert mediation.validate_session(tonight) == {}
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.add_session(database, 999_999, good)
 
 
@@ -315,9 +315,9 @@ def test_sessions_are_updated_and_deleted(database: Database) -> None:
     assert [(s.id, s.held_at, s.place, s.attendees, s.record, s.next_steps)
             for s in sessions] == [
         (first, datetime(2026, 11, 9, 14, 45), "会议室", "双方", "记录", None)]
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解记录$"):
         mediation.delete_session(database, second)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解记录$"):
         mediation.update_session(database, second, changed)
 
 
@@ -372,7 +372,7 @@ def test_agreement_rules(database: Database) -> None:
         "effective_on": "生效日期不能早于签订日期"}
     assert mediation.validate_agreement(h.agreement(
         signed_on=date(2026, 11, 20), effective_on=date(2026, 11, 20))) == {}
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.save_agreement(database, 999_999, h.agreement())
 
 
@@ -439,7 +439,7 @@ def test_outcome_rules(database: Database) -> None:
     mediation.save_agreement(database, no_parties.case_id, h.agreement())
     assert _refused(mediation.close_case, database, no_parties.case_id,
                     mediation.OutcomeInput("调解成功")) == {"outcome": "请先添加当事人"}
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.close_case(database, 999_999, mediation.OutcomeInput("终止调解", reason="撤回"))
 
 
@@ -462,7 +462,7 @@ def test_a_case_closed_without_a_date_closes_today_and_reopens(database: Databas
     closed = _detail(database, ref.case_id)
     assert (closed.closed_on, closed.guided_to, len(closed.follow_ups)) == (
         date(2026, 11, 30), "仲裁", 1)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.reopen_case(database, 999_999)
 
 
@@ -495,9 +495,9 @@ def test_follow_up_rules(database: Database) -> None:
         "method": "回访方式不正确"}
     only_planned = mediation.add_follow_up(database, ref.case_id, mediation.FollowUpInput(
         planned_on=date(2026, 12, 20)))
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.add_follow_up(database, 999_999, mediation.FollowUpInput(date(2026, 12, 1)))
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该回访记录$"):
         mediation.update_follow_up(database, 999_999, mediation.FollowUpInput(date(2026, 12, 1)))
     with database.read() as session:
         assert mediation.count_due_follow_ups(session, today=date(2026, 12, 19)) == 0
@@ -537,7 +537,7 @@ def test_judicial_confirmation_rules(database: Database) -> None:
         "东城区人民法院", date(2026, 12, 20), date(2026, 12, 20), "确认有效",
         date(2026, 12, 28), None)
     assert mediation.judicial_deadline(None) is None
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.save_judicial_confirmation(database, 999_999,
                                              mediation.JudicialInput(court="法院"))
 
@@ -582,11 +582,11 @@ def test_attachments_are_added_read_and_removed(database: Database, tmp_path: Pa
     mediation.remove_attachment(database, first)
     assert [(a.id, a.title, a.mime) for a in _detail(database, ref.case_id).attachments] == [
         (limit, "现场照片", "image/jpeg")]
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该材料$"):
         mediation.remove_attachment(database, first)
-    with database.read() as session, pytest.raises(NotFoundError):
+    with database.read() as session, pytest.raises(NotFoundError, match=r"^没有找到该材料$"):
         mediation.attachment(session, first)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.add_attachment(database, 999_999, kind="证据材料", filename="a.pdf",
                                  content=PDF)
     assert mediation.guess_mime("扫描件.JPG") == "image/jpeg"

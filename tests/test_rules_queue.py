@@ -143,19 +143,19 @@ def test_no_show_closes_the_ticket_and_hold_keeps_its_reason(database: Database)
 def test_unknown_tickets_and_visits_are_not_found(database: Database) -> None:
     rooms = room_ids(database)
     for action in ("call", "recall", "start", "no_show", "resume"):
-        with pytest.raises(NotFoundError):
+        with pytest.raises(NotFoundError, match=r"^该排队号不存在$"):
             getattr(queue, action)(database, 999_999)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^该排队号不存在$"):
         queue.finish(database, 999_999, "resolved")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^该排队号不存在$"):
         queue.transfer(database, 999_999, rooms["心理咨询室"], "需疏导")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^该来访登记不存在$"):
         queue.route_again(database, 999_999, rooms["心理咨询室"], "需疏导")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^该来访登记不存在$"):
         queue.escalate(database, 999_999, "B", "群体诉求")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=r"^该上报/移送记录不存在$"):
         queue.close_escalation(database, 999_999, "已办结")
-    with database.read() as session, pytest.raises(NotFoundError):
+    with database.read() as session, pytest.raises(NotFoundError, match=r"^该来访登记不存在$"):
         queue.visit_route(session, 999_999)
 
 
