@@ -714,3 +714,63 @@ def test_long_attachment_names_are_cut_to_fit(database: Database) -> None:
         data, _ = mediation.attachment(session, made)
     assert (len(data.title), len(data.filename)) == (128, 255)
     assert data.filename.startswith("名") and data.title == "名" * 128
+
+
+def test_parties_added_later_come_after_the_first_ones(database: Database) -> None:
+    ref = h.make_case(database)
+    third = mediation.add_party(database, ref.case_id, h.person(3))
+    fourth = mediation.add_party(database, ref.case_id, h.person(4))
+    with database.read() as session:
+        positions = dict(session.execute(
+            select(CaseParty.id, CaseParty.position).where(CaseParty.case_id == ref.case_id)
+        ).all())
+    assert sorted(positions.values()) == [0, 1, 2, 3]
+    assert (positions[third.party_id], positions[fourth.party_id]) == (2, 3)
+    assert [p.name for p in _detail(database, ref.case_id).applicants] == [
+        "当事人1", "当事人3", "当事人4"]
+
+
+def test_a_draft_from_a_visit_offers_its_mediator_ticket_and_birth_date(
+    database: Database
+) -> None:
+    from desktop.models import Staff
+
+    now = datetime(2026, 11, 26, 9, 0)
+    reg = register(database, 1, id_number=PUBLISHED_ID, now=now)
+    with database.write() as session:
+        mediator = Staff(name="王志刚", role="mediator", active=True)
+        clerk = Staff(name="前台甲", role="reception", active=True)
+        session.add_all([mediator, clerk])
+        session.flush()
+        mediator_id, clerk_id = mediator.id, clerk.id
+    from desktop.services import queue
+
+    queue.start(database, reg.referral_id, staff_id=mediator_id, now=now)
+    queue.transfer(database, reg.referral_id, _room(database, "心理咨询室"), "先疏导", now=now)
+    later = queue.route_again(database, reg.visit_id, _room(database, "矛盾纠纷调解室"), "再调解",
+                              staff_id=clerk_id, now=now + timedelta(hours=1))
+    queue.start(database, later.id, staff_id=clerk_id, now=now + timedelta(hours=1))
+    with database.read() as session:
+        data, applicant = mediation.draft_from_visit(session, reg.visit_id)
+        with pytest.raises(NotFoundError, match=r"^没有找到该来访登记$"):
+            mediation.draft_from_visit(session, 999_999)
+    assert data.source_detail == f"综治中心接待分流（{reg.visit_no}，调-002）"
+    assert (data.referral_id, data.mediator_ids, data.visit_id) == (later.id, [], reg.visit_id)
+    assert (applicant.birth_date, applicant.id_number, applicant.side) == (
+        date(1949, 12, 31), PUBLISHED_ID, "申请人")
+    with database.read() as session:
+        served, _ = mediation.draft_from_visit(session, register(
+            database, 2, now=now).visit_id)
+    assert served.mediator_ids == [] and served.source_detail.endswith("，调-003）")
+    reg3 = register(database, 3, now=now, id_type="护照", id_number="E12345678")
+    queue.start(database, reg3.referral_id, staff_id=mediator_id, now=now)
+    with database.read() as session:
+        passport, holder = mediation.draft_from_visit(session, reg3.visit_id)
+    assert (passport.mediator_ids, holder.birth_date, holder.id_number) == (
+        [mediator_id], None, "E12345678")
+
+
+def _room(database: Database, name: str) -> int:
+    from tests.reception_helpers import room_ids
+
+    return room_ids(database)[name]
