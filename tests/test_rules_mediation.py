@@ -774,3 +774,129 @@ def _room(database: Database, name: str) -> int:
     from tests.reception_helpers import room_ids
 
     return room_ids(database)[name]
+
+
+def test_visits_waiting_for_a_case(database: Database) -> None:
+    from desktop.services import queue
+
+    today = date(2026, 12, 2)
+    at = datetime(2026, 12, 1, 9, 0)
+    waiting = register(database, 1, now=at, summary="楼上漏水" * 10)
+    held = register(database, 2, now=at + timedelta(minutes=1), category="物业")
+    queue.hold(database, held.referral_id, "补材料", now=at)
+    opened = register(database, 3, now=datetime.combine(today - timedelta(days=90),
+                                                         datetime.min.time()))
+    queue.start(database, opened.referral_id, now=at)
+    queue.finish(database, opened.referral_id, "case_opened", now=at)
+    too_old = register(database, 4, now=datetime.combine(today - timedelta(days=91),
+                                                          datetime.max.time()))
+    queue.start(database, too_old.referral_id, now=at)
+    queue.finish(database, too_old.referral_id, "case_opened", now=at)
+    resolved = register(database, 5, now=at)
+    queue.start(database, resolved.referral_id, now=at)
+    queue.finish(database, resolved.referral_id, "resolved", now=at)
+    register(database, 6, now=at, room="心理咨询室", category="心理疏导")
+    has_case = register(database, 7, now=at + timedelta(minutes=2))
+    m1, _, _ = h.staff(database)
+    mediation.accept_case(database, mediation.CaseInput(
+        facts="事实", mediator_ids=[m1], visit_id=has_case.visit_id))
+    with database.read() as session:
+        routed = mediation.routed_visits(session, today=today)
+        first = mediation.routed_visits(session, today=today, limit=1)
+    assert [(r.visit_no, r.ticket_no, r.person_name, r.category) for r in routed] == [
+        (held.visit_no, "调-002", "测试2号", "物业"), (waiting.visit_no, "调-001", "测试1号", "邻里"),
+        (opened.visit_no, "调-001", "测试3号", "邻里")]
+    assert [r.visit_id for r in first] == [held.visit_id]
+    row = routed[1]
+    assert (row.visit_id, row.referral_id, row.visited_at) == (
+        waiting.visit_id, waiting.referral_id, at)
+    assert row.label() == "12-01 09:00 调-001 测试1号（邻里）" + ("楼上漏水" * 6)
+    assert replace_category(row).label().startswith("12-01 09:00 调-001 测试1号（未分类）")
+
+
+def replace_category(row: mediation.RoutedVisit) -> mediation.RoutedVisit:
+    from dataclasses import replace
+
+    return replace(row, category="")
+
+
+def test_every_field_of_a_case_comes_back_as_written(database: Database) -> None:
+    m1, m2, rec = h.staff(database)
+    reg = register(database, 1, now=datetime(2026, 11, 26, 9, 0))
+    ref = mediation.accept_case(database, mediation.CaseInput(
+        facts="事实", matters="事项", source="公安移交", source_detail="派出所转来",
+        category_id=2, mediator_ids=[m1, m2], recorder_id=rec, accepted_on=date(2026, 11, 2),
+        visit_id=reg.visit_id, referral_id=reg.referral_id, retention="短期", archive_no="A-7",
+        filed_by_id=m2, filed_on=date(2026, 11, 30)),
+        [h.person(1, age=52, agent_name="李律师", agent_type="法定代理人",
+                  agent_id_number=PUBLISHED_ID, agent_phone="13700001111", agent_relation="父子",
+                  person_id=None),
+         h.organisation()])
+    mediation.add_session(database, ref.case_id, h.session_input(1))
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        copies=3, effective_on=date(2026, 11, 21), performance_method="现金"))
+    mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
+        court="东城区人民法院", applied_on=date(2026, 11, 25), result="驳回申请",
+        result_on=date(2026, 11, 28), notes="材料不全"))
+    mediation.close_case(database, ref.case_id, mediation.OutcomeInput(
+        "调解成功", closed_on=date(2026, 11, 21)))
+    mediation.add_attachment(database, ref.case_id, kind="履行凭证", filename="收据.pdf",
+                             content=PDF)
+    detail = _detail(database, ref.case_id)
+    assert (detail.case_no, detail.committee_name, detail.centre_name, detail.centre_address) == (
+        ref.case_no, "某某街道人民调解委员会", "某某街道综治中心", "")
+    assert (detail.source, detail.source_detail, detail.category_id, detail.category) == (
+        "公安移交", "派出所转来", 2, "邻里")
+    assert (detail.facts, detail.matters, detail.mediator_ids, detail.mediators) == (
+        "事实", "事项", [m1, m2], ["王志刚", "陈秀兰"])
+    assert (detail.recorder_id, detail.recorder, detail.accepted_on, detail.due_on) == (
+        rec, "李慧敏", date(2026, 11, 2), date(2026, 12, 2))
+    assert (detail.outcome, detail.outcome_reason, detail.guided_to, detail.closed_on) == (
+        "调解成功", None, None, date(2026, 11, 21))
+    assert (detail.archive_no, detail.filed_by_id, detail.filed_by, detail.filed_on,
+            detail.retention) == ("A-7", m2, "陈秀兰", date(2026, 11, 30), "短期")
+    assert (detail.visit_id, detail.visit_no) == (reg.visit_id, reg.visit_no)
+    person, company = detail.parties
+    expected = h.person(1)
+    assert (person.side, person.kind, person.name, person.person_id, person.gender,
+            person.ethnicity, person.birth_date, person.age, person.id_number,
+            person.occupation, person.address, person.phone) == (
+        "申请人", "person", "当事人1", None, "男", "汉", expected.birth_date, 52,
+        expected.id_number, "个体经营", "东城区建设路1号", "13800130001")
+    assert (person.credit_code, person.legal_rep, person.legal_rep_title,
+            person.is_organisation) == (None, None, None, False)
+    assert (person.agent_type, person.agent_name, person.agent_id_number, person.agent_phone,
+            person.agent_relation) == ("法定代理人", "李律师", PUBLISHED_ID, "13700001111",
+                                       "父子")
+    assert (company.side, company.kind, company.credit_code, company.legal_rep,
+            company.legal_rep_title, company.is_organisation, company.gender,
+            company.birth_date, company.agent_name, company.agent_type) == (
+        "被申请人", "organisation", h.CREDIT_CODE, "周建国", "法定代表人", True, None, None,
+        None, None)
+    assert [p.name for p in detail.applicants] == ["当事人1"]
+    assert [p.name for p in detail.respondents] == ["某某物业服务有限公司"]
+    assert detail.title == "当事人1与某某物业服务有限公司邻里纠纷"
+    (meeting,) = detail.sessions
+    assert (meeting.held_at, meeting.place, meeting.next_steps) == (
+        datetime(2026, 11, 6, 9, 30), "矛盾纠纷调解室", "约定下次调解时间")
+    agreement = detail.agreement
+    assert agreement is not None
+    assert (agreement.kind, agreement.copies, agreement.amount, agreement.signed_on,
+            agreement.effective_on, agreement.performance_method, agreement.performance_place,
+            agreement.performance_deadline) == (
+        "written", 3, Decimal("3000.00"), date(2026, 11, 20), date(2026, 11, 21), "现金",
+        "东城区综治中心", "2026年12月10日前")
+    assert agreement.clauses[1] == "被申请人今后不在22时至次日7时之间施工。"
+    judicial = detail.judicial
+    assert judicial is not None
+    assert (judicial.court, judicial.deadline_on, judicial.applied_on, judicial.result,
+            judicial.result_on, judicial.notes) == (
+        "东城区人民法院", date(2026, 12, 21), date(2026, 11, 25), "驳回申请",
+        date(2026, 11, 28), "材料不全")
+    (follow_up,) = detail.follow_ups
+    assert (follow_up.planned_on, follow_up.done_on, follow_up.visitor, follow_up.method) == (
+        date(2026, 12, 5), None, None, None)
+    (scan,) = detail.attachments
+    assert (scan.kind, scan.title, scan.filename, scan.mime, scan.size) == (
+        "履行凭证", "收据", "收据.pdf", "application/pdf", len(PDF))
+    assert mediation.case_input(detail).archive_no == "A-7"
