@@ -804,7 +804,8 @@ def test_visits_waiting_for_a_case(database: Database) -> None:
         routed = mediation.routed_visits(session, today=today)
         first = mediation.routed_visits(session, today=today, limit=1)
     assert [(r.visit_no, r.ticket_no, r.person_name, r.category) for r in routed] == [
-        (held.visit_no, "调-002", "测试2号", "物业"), (waiting.visit_no, "调-001", "测试1号", "邻里"),
+        (held.visit_no, "调-002", "测试2号", "物业"),
+        (waiting.visit_no, "调-001", "测试1号", "邻里"),
         (opened.visit_no, "调-001", "测试3号", "邻里")]
     assert [r.visit_id for r in first] == [held.visit_id]
     row = routed[1]
