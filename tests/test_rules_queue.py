@@ -535,3 +535,88 @@ def test_call_next_stamps_the_time_and_who_called(database: Database) -> None:
     assert (referral.status, referral.called_at, referral.handled_by_id) == (
         "called", T0 + timedelta(minutes=3), staff)
     assert queue.call_next(database, room_ids(database)["心理咨询室"]) is None
+
+
+def _reorder(database: Database, room_id: int, sort_order: int, location: str | None) -> None:
+    with database.write() as session:
+        room = session.get(Room, room_id)
+        assert room is not None
+        room.sort_order, room.location = sort_order, location
+
+
+def test_the_board_and_hall_follow_the_rooms_order_and_latest_calls(database: Database) -> None:
+    rooms = room_ids(database)
+    now = datetime(2026, 12, 2, 10, 0)
+    _reorder(database, rooms["关爱工作室"], -1, None)
+    a = register(database, 1, now=now - timedelta(minutes=90))
+    b = register(database, 2, now=now - timedelta(minutes=80))
+    queue.call(database, b.referral_id, now=now - timedelta(minutes=20))
+    queue.call(database, a.referral_id, now=now - timedelta(minutes=10))
+    long_wait = register(database, 3, now=now - timedelta(minutes=70), room="心理咨询室",
+                         category="心理疏导")
+    queue.start(database, long_wait.referral_id, now=now - timedelta(minutes=10))
+    queue.finish(database, long_wait.referral_id, "resolved", now=now - timedelta(minutes=5))
+    register(database, 4, now=now - timedelta(minutes=1), room="警民联络室", category="治安求助")
+    switched_off = register(database, 5, now=now - timedelta(minutes=50), room="社会组织工作室",
+                            category="社会组织服务")
+    queue.start(database, switched_off.referral_id, now=now - timedelta(minutes=40))
+    queue.finish(database, switched_off.referral_id, "resolved", now=now - timedelta(minutes=30))
+    with database.write() as session:
+        row = session.get(Room, rooms["社会组织工作室"])
+        assert row is not None
+        row.active = False
+    with database.read() as session:
+        board = queue.centre_board(session, now=now)
+        hall = queue.hall_display(session, now=now)
+    assert [r.room_name for r in board][:2] == ["关爱工作室", "综合受理窗口"]
+    assert [r.room_name for r in hall][:2] == ["关爱工作室", "综合受理窗口"]
+    assert hall[0].location == ""
+    by_name = {r.room_name: r for r in board}
+    assert by_name["矛盾纠纷调解室"].called == ["调-002 测试2号", "调-001 测试1号"]
+    counselling = by_name["心理咨询室"]
+    assert (counselling.done_today, counselling.average_wait_today) == (1, 60)
+    police = by_name["警民联络室"]
+    assert (police.waiting, police.on_hold, police.done_today, police.average_wait_today,
+            police.serving, police.called, police.longest_wait_minutes) == (
+        1, 0, 0, None, [], [], 1)
+    assert "社会组织工作室" not in by_name
+    by_hall = {r.room_name: r for r in hall}
+    assert (by_hall["矛盾纠纷调解室"].calling, by_hall["矛盾纠纷调解室"].called_at) == (
+        "调-001", now - timedelta(minutes=10))
+
+
+def test_another_room_for_the_same_visit_keeps_who_and_why(database: Database) -> None:
+    staff = _staff(database)
+    reg = register(database, 1, now=T0)
+    register(database, 2, now=T0, room="心理咨询室", category="心理疏导")
+    extra = queue.route_again(database, reg.visit_id, room_ids(database)["关爱工作室"],
+                              " 申请帮扶 ", staff_id=staff, now=T0 + timedelta(minutes=30))
+    with database.read() as session:
+        route = queue.visit_route(session, reg.visit_id)
+    assert [(e.action, e.action_name, e.staff, e.reason, e.ticket_no) for e in route.events] == [
+        ("issued", "分流取号", "", "", "调-001"),
+        ("route", "另派", "王志刚", "申请帮扶", "爱-001")]
+    assert (extra.created_at, extra.status) == (T0 + timedelta(minutes=30), "waiting")
+    # call_next only calls the room's own tickets
+    assert queue.call_next(database, room_ids(database)["警民联络室"]) is None
+
+
+def test_a_department_referral_is_stored_as_one(database: Database) -> None:
+    reg = register(database, 1, now=T0)
+    due = T0.date() + timedelta(days=10)
+    made = queue.refer_to_department(database, reg.visit_id, "人社局", due, "欠薪", now=T0)
+    with database.read() as session:
+        row = session.get(Escalation, made)
+        assert row is not None and (row.kind, row.due_date, row.status) == (
+            "department", due, "open")
+
+
+def test_fresh_tickets_count_no_calls_and_no_minutes(database: Database) -> None:
+    now = datetime(2026, 12, 2, 10, 0)
+    reg = register(database, 1, now=now)
+    queue.start(database, reg.referral_id, now=now)
+    register(database, 2, now=now)
+    with database.read() as session:
+        rows = queue.room_queue(session, room_ids(database)["矛盾纠纷调解室"])
+    assert [(r.call_count, r.serving_minutes(now), r.waiting_minutes(now)) for r in rows] == [
+        (0, 0, 0), (0, None, 0)]
