@@ -26,6 +26,7 @@ from desktop.models import (
 from desktop.services import mediation
 from desktop.services.errors import NotFoundError, ValidationError
 from tests import mediation_helpers as h
+from tests.factories import id_number
 from tests.reception_helpers import register
 from tests.rules_helpers import PUBLISHED_ID, snapshot
 
@@ -287,9 +288,10 @@ def test_staff_choices_list_mediators_first(database: Database) -> None:
 def test_session_rules_and_a_session_on_a_future_day(database: Database) -> None:
     ref = h.make_case(database)
     good = h.session_input(1)
-    for field in ("place", "attendees", "record"):
+    for field, message in (("place", "请填写调解地点"), ("attendees", "请填写参加人员"),
+                           ("record", "请填写调解记录")):
         bad = mediation.SessionInput(**{**good.__dict__, field: " "})
-        assert list(_refused(mediation.add_session, database, ref.case_id, bad)) == [field]
+        assert _refused(mediation.add_session, database, ref.case_id, bad) == {field: message}
     tomorrow = datetime.combine(date.today() + timedelta(days=1), datetime.min.time())
     late = mediation.SessionInput(**{**good.__dict__, "held_at": tomorrow})
     assert _refused(mediation.add_session, database, ref.case_id, late) == {
@@ -779,8 +781,9 @@ def _room(database: Database, name: str) -> int:
 def test_visits_waiting_for_a_case(database: Database) -> None:
     from desktop.services import queue
 
-    today = date(2026, 12, 2)
+    today = date(2026, 12, 20)  # not the clock's day: the function must use the one given
     at = datetime(2026, 12, 1, 9, 0)
+    register(database, 8, now=at)  # routed at the same minute, registered before
     waiting = register(database, 1, now=at, summary="楼上漏水" * 10)
     held = register(database, 2, now=at + timedelta(minutes=1), category="物业")
     queue.hold(database, held.referral_id, "补材料", now=at)
@@ -804,15 +807,16 @@ def test_visits_waiting_for_a_case(database: Database) -> None:
         routed = mediation.routed_visits(session, today=today)
         first = mediation.routed_visits(session, today=today, limit=1)
     assert [(r.visit_no, r.ticket_no, r.person_name, r.category) for r in routed] == [
-        (held.visit_no, "调-002", "测试2号", "物业"),
-        (waiting.visit_no, "调-001", "测试1号", "邻里"),
+        (held.visit_no, "调-003", "测试2号", "物业"),
+        (waiting.visit_no, "调-002", "测试1号", "邻里"),
+        (routed[2].visit_no, "调-001", "测试8号", "邻里"),
         (opened.visit_no, "调-001", "测试3号", "邻里")]
     assert [r.visit_id for r in first] == [held.visit_id]
     row = routed[1]
     assert (row.visit_id, row.referral_id, row.visited_at) == (
         waiting.visit_id, waiting.referral_id, at)
-    assert row.label() == "12-01 09:00 调-001 测试1号（邻里）" + ("楼上漏水" * 6)
-    assert replace_category(row).label().startswith("12-01 09:00 调-001 测试1号（未分类）")
+    assert row.label() == "12-01 09:00 调-002 测试1号（邻里）" + ("楼上漏水" * 6)
+    assert replace_category(row).label().startswith("12-01 09:00 调-002 测试1号（未分类）")
 
 
 def replace_category(row: mediation.RoutedVisit) -> mediation.RoutedVisit:
@@ -901,3 +905,122 @@ def test_every_field_of_a_case_comes_back_as_written(database: Database) -> None
     assert (scan.kind, scan.title, scan.filename, scan.mime, scan.size) == (
         "履行凭证", "收据", "收据.pdf", "application/pdf", len(PDF))
     assert mediation.case_input(detail).archive_no == "A-7"
+
+
+def test_follow_up_done_needs_performance_satisfaction_and_visitor() -> None:
+    assert mediation.validate_follow_up(mediation.FollowUpInput(
+        planned_on=date(2026, 11, 20), done_on=date(2026, 11, 21))) == {
+        "performance": "请选择履行情况", "satisfaction": "请选择当事人满意度",
+        "visitor": "请选择回访人"}
+    assert mediation.validate_follow_up(mediation.FollowUpInput(
+        planned_on=date(2026, 11, 20), method="电话")) == {}
+
+
+def test_forms_read_back_exactly_what_was_saved(database: Database) -> None:
+    m1, m2, rec = h.staff(database)
+    data = mediation.CaseInput(
+        facts="事实", matters="事项", source="法院委托", source_detail="委托函", category_id=3,
+        mediator_ids=[m2, m1], recorder_id=rec, accepted_on=date(2026, 11, 2), retention="永久",
+        archive_no="A-1", filed_by_id=m1, filed_on=date(2026, 11, 30))
+    person = h.person(1, age=52, agent_type="法定代理人", agent_name="李律师",
+                      agent_id_number=PUBLISHED_ID, agent_phone="13700001111",
+                      agent_relation="父子")
+    company = mediation.PartyInput(
+        name="某某公司", side="被申请人", kind="organisation", credit_code=h.CREDIT_CODE,
+        legal_rep="周建国", legal_rep_title="负责人", address="人民路1号", phone="010-62345678")
+    ref = mediation.accept_case(database, data, [person, company])
+    agreement = mediation.AgreementInput(
+        clauses=["第一条", "第二条"], kind="written", performance_method="转账",
+        performance_place="中心", performance_deadline="月底前", copies=3, amount="3000.50",
+        signed_on=date(2026, 11, 20), effective_on=date(2026, 11, 21))
+    mediation.save_agreement(database, ref.case_id, agreement)
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+        read_case = mediation.case_input(detail)
+        read_parties = [mediation.party_input(session, p.id) for p in detail.parties]
+        read_agreement = mediation.agreement_input(session, ref.case_id)
+    assert read_case == mediation.CaseInput(**{**data.__dict__,
+                                               "mediator_ids": sorted([m1, m2])})
+    assert read_parties == [person, company]
+    assert read_agreement == agreement
+    assert mediation.agreement_data_from_input(agreement) == detail.agreement
+
+
+def test_residents_are_offered_by_name_with_their_details(database: Database) -> None:
+    at = datetime(2026, 11, 26, 9, 0)
+    register(database, 2, name="王秀英", gender="女", address="建设路2号", now=at)
+    register(database, 1, name="王秀兰", gender="女", address="建设路1号", now=at)
+    register(database, 3, name="王秀兰", now=at)
+    with database.read() as session:
+        found = mediation.search_persons(session, "王秀")
+        limited = mediation.search_persons(session, "王秀", limit=1)
+        first = mediation.person_as_party(session, found[0].person_id, "申请人")
+    assert [(p.name, p.gender, p.id_number, p.phone, p.address) for p in found] == [
+        ("王秀兰", "女", id_number(1), "13900000001", "建设路1号"),
+        ("王秀兰", None, id_number(3), "13900000003", None),
+        ("王秀英", "女", id_number(2), "13900000002", "建设路2号")]
+    assert found[0].person_id < found[1].person_id
+    assert [p.person_id for p in limited] == [found[0].person_id]
+    assert first == mediation.PartyInput(
+        name="王秀兰", side="申请人", person_id=found[0].person_id, gender="女",
+        id_number=id_number(1), phone="13900000001", address="建设路1号",
+        birth_date=date(1985, 3, 14))
+
+
+def test_a_draft_from_a_visit_not_routed_to_mediation(database: Database) -> None:
+    reg = register(database, 1, now=datetime(2026, 11, 26, 9, 0), room="心理咨询室",
+                   category="心理疏导", request="希望调解", id_type="无证件", id_number="",
+                   no_id_reason="未带", phone="13900000001")
+    with database.read() as session:
+        data, applicant = mediation.draft_from_visit(session, reg.visit_id)
+    assert data == mediation.CaseInput(
+        facts="楼上装修噪音扰民", matters="希望调解", source="当事人申请",
+        source_detail=f"综治中心接待分流（{reg.visit_no}）", category_id=data.category_id,
+        visit_id=reg.visit_id, referral_id=None, mediator_ids=[])
+    assert applicant == mediation.PartyInput(
+        name="测试1号", side="申请人", kind="person", person_id=applicant.person_id,
+        gender=None, id_number="", phone="13900000001", address="")
+
+
+def test_staff_are_offered_mediators_first_then_by_id(database: Database) -> None:
+    from desktop.models import Staff
+
+    with database.write() as session:
+        rows = [Staff(name=n, role=r, active=True) for n, r in (
+            ("甲", "reception"), ("乙", "mediator"), ("丙", "admin"), ("丁", "mediator"))]
+        session.add_all(rows)
+        session.flush()
+        ids = [r.id for r in rows]
+    with database.read() as session:
+        choices = mediation.staff_choices(session)
+    assert choices == [mediation.StaffChoice(ids[1], "乙", "mediator"),
+                       mediation.StaffChoice(ids[3], "丁", "mediator"),
+                       mediation.StaffChoice(ids[0], "甲", "reception"),
+                       mediation.StaffChoice(ids[2], "丙", "admin")]
+
+
+def test_due_follow_ups_oldest_first_with_their_case(database: Database) -> None:
+    first = h.make_case(database, parties=[h.person(1, name="赵一"), h.person(2, "被申请人",
+                                                                           name="钱二")])
+    second = h.make_case(database)
+    late = mediation.add_follow_up(database, second.case_id, mediation.FollowUpInput(
+        planned_on=date(2026, 11, 28)))
+    later = mediation.add_follow_up(database, first.case_id, mediation.FollowUpInput(
+        planned_on=date(2026, 11, 30)))
+    soon = mediation.add_follow_up(database, first.case_id, mediation.FollowUpInput(
+        planned_on=date(2026, 12, 5)))
+    mediation.add_follow_up(database, first.case_id, mediation.FollowUpInput(
+        planned_on=date(2026, 11, 1), done_on=date(2026, 11, 2), method="电话",
+        visitor_id=h.staff(database)[0], performance="已履行", satisfaction="满意"))
+    with database.read() as session:
+        due = mediation.due_follow_ups(session, today=date(2026, 12, 2))
+        ahead = mediation.due_follow_ups(session, today=date(2026, 12, 2), within_days=3)
+        assert mediation.count_due_follow_ups(session, today=date(2026, 12, 2),
+                                              within_days=3) == 3
+        assert mediation.count_due_follow_ups(session) == 2  # the clock's day
+    assert due == [
+        mediation.DueFollowUp(late, second.case_id, second.case_no, "当事人1与当事人2纠纷",
+                              date(2026, 11, 28), 4),
+        mediation.DueFollowUp(later, first.case_id, first.case_no, "赵一与钱二纠纷",
+                              date(2026, 11, 30), 2)]
+    assert [(d.follow_up_id, d.days_late) for d in ahead] == [(late, 4), (later, 2), (soon, -3)]
