@@ -3,7 +3,7 @@
     python scripts/mutation.py                      every module of services/ and printing/
     python scripts/mutation.py services/queue       one module (or several)
     python scripts/mutation.py validation registration --tests rules --children 2
-    python scripts/mutation.py queue --tests rules --mutants survivors.txt   (only these)
+    python scripts/mutation.py queue --tests rules --keep-killed   (only the last survivors)
 
 mutmut changes the code one small step at a time (``>`` to ``>=``, a constant, a
 removed line) and runs the tests that reach the changed function; a change no test
@@ -94,6 +94,27 @@ def prepare(work: Path, tests: str, modules: list[str]) -> None:
     pyproject.write_text(text, encoding="utf-8")
 
 
+def killed_verdicts(work: Path) -> dict[Path, dict[str, object]]:
+    """The .meta files of the last run, with every verdict but "killed" cleared."""
+    kept: dict[Path, dict[str, object]] = {}
+    for meta in (work / "mutants" / "desktop").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data["exit_code_by_key"]
+        for key, code in codes.items():
+            if STATUS.get(code) != "killed":
+                codes[key] = None
+        kept[meta.relative_to(work)] = data
+    return kept
+
+
+def restore(work: Path, kept: dict[Path, dict[str, object]]) -> None:
+    """Put the kept verdicts back; mutmut regenerates the mutants and, for a function whose
+    code changed since, clears them itself."""
+    for relative, data in kept.items():
+        (work / relative).parent.mkdir(parents=True, exist_ok=True)
+        (work / relative).write_text(json.dumps(data), encoding="utf-8")
+
+
 def results(work: Path, modules: list[str]) -> dict[str, Counter[str]]:
     """Per module, how many mutants ended in each state (from mutmut's .meta files)."""
     found: dict[str, Counter[str]] = {}
@@ -142,19 +163,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help="e.g. services/queue; default: all")
     parser.add_argument("--tests", choices=["quick", "rules"], default="quick")
     parser.add_argument("--children", type=int, default=2, help="parallel test runs")
-    parser.add_argument("--mutants", type=Path,
-                        help="run only the mutants named in this file, one a line (e.g. the "
-                             "survivors.txt of an earlier run, after adding tests)")
+    parser.add_argument("--keep-killed", action="store_true",
+                        help="keep the mutants the last run of these modules killed and run "
+                             "only the others again (after adding tests: tests only add kills)")
     parser.add_argument("--report-only", action="store_true",
                         help="print the score of the last run without running again")
     args = parser.parse_args(argv)
     modules = [module_name(m) for m in args.modules]
     work = SCRATCH / args.tests
     if not args.report_only:
+        killed = killed_verdicts(work) if args.keep_killed else {}
         prepare(work, args.tests, modules)
         patterns = [f"{m}.x*" for m in modules]
-        if args.mutants:
-            patterns = args.mutants.read_text(encoding="utf-8").split()
+        if killed:
+            restore(work, killed)
+            patterns = []  # mutmut then runs every mutant without a verdict
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         env.pop("DESKTOP_TEST_PG_URL", None)
         mutmut = Path(sys.executable).with_name("mutmut")
