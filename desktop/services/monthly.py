@@ -508,6 +508,8 @@ def mediation_success_by_month(session: Session, last: Period, months: int = 12
         .where(MediationCase.outcome.is_not(None), _closed_in(whole))
         .group_by(MediationCase.closed_on, MediationCase.outcome)
     ):
+        if day is None:  # excluded by _closed_in; for the type checker
+            continue
         key = (day.year, day.month)
         closed[key] = closed.get(key, 0) + n
         if outcome == SUCCESS:

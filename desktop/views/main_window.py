@@ -102,8 +102,9 @@ class MainWindow(QMainWindow):
                 placeholder = self.pages.widget(row)
                 current = self.pages.currentIndex()
                 self.pages.insertWidget(row, page)
-                self.pages.removeWidget(placeholder)
-                placeholder.deleteLater()
+                if placeholder is not None:
+                    self.pages.removeWidget(placeholder)
+                    placeholder.deleteLater()
                 self.pages.setCurrentIndex(current)
                 return page
         raise KeyError(key)
