@@ -28,9 +28,9 @@ def _print(database: Database, document: str, case_no: str, out: Path, *extra: s
 def test_oral_and_written_agreements_get_only_their_own_papers(
         database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     oral = h.make_case(database)
-    mediation.save_agreement(database, oral.case_id, h.agreement(kind="oral"))
+    mediation.save_agreement(database, oral.case_id, h.agreement(kind="oral"), version=None)
     written = h.make_case(database)
-    mediation.save_agreement(database, written.case_id, h.agreement())
+    mediation.save_agreement(database, written.case_id, h.agreement(), version=None)
     out = tmp_path / "x.pdf"
     assert _print(database, "judicial", oral.case_no, out) == 2
     assert "司法确认只适用于书面人民调解协议书" in capsys.readouterr().err
@@ -63,7 +63,7 @@ def test_closed_case_file_is_not_a_draft_and_lists_what_is_missing(
         database: Database, tmp_path: Path) -> None:
     ref = h.make_case(database)
     mediation.add_session(database, ref.case_id, h.session_input(1))
-    mediation.save_agreement(database, ref.case_id, h.agreement())
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
     mediation.close_case(database, ref.case_id,
                          mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
     out = tmp_path / "casefile.pdf"

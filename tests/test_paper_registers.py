@@ -47,7 +47,7 @@ def _long_cases(database: Database, day: date) -> list[str]:
         facts.append(text)
         parties = [h.person(10 * n + k, "申请人" if k < 3 else "被申请人") for k in range(5)]
         ref = h.make_case(database, parties=parties, accepted_on=day, facts=text)
-        mediation.save_agreement(database, ref.case_id, h.agreement(signed_on=day))
+        mediation.save_agreement(database, ref.case_id, h.agreement(signed_on=day), version=None)
         mediation.close_case(database, ref.case_id,
                              mediation.OutcomeInput("调解成功", closed_on=day))
     return facts
