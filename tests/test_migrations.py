@@ -42,3 +42,37 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_full_sync(sqlite_db_url: 
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
     finally:
         database.dispose()
+
+
+def test_the_start_reads_the_same_head_as_alembic() -> None:
+    """The quick head a start compares with is the one Alembic itself would upgrade to."""
+    from alembic.script import ScriptDirectory
+
+    from desktop.db import alembic_config, script_heads
+
+    engine = make_engine("sqlite://")
+    try:
+        alembic_heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    finally:
+        engine.dispose()
+    assert script_heads() == alembic_heads
+
+
+def test_a_database_behind_the_head_is_migrated_on_open_and_one_at_it_is_left(
+    db_url: str,
+) -> None:
+    from desktop.db import script_heads, stored_revision, upgrade_if_needed
+
+    engine = make_engine(db_url)
+    try:
+        assert stored_revision(engine) is None
+        upgrade(engine, "0004")
+        assert stored_revision(engine) == "0004"
+        assert upgrade_if_needed(engine) is True
+        assert {stored_revision(engine)} == script_heads()
+        assert upgrade_if_needed(engine) is False
+        reopened = Database.open(db_url)
+        reopened.dispose()
+        assert {current_revision(engine)} == script_heads()
+    finally:
+        engine.dispose()

@@ -77,6 +77,8 @@ class Referral(TimestampMixin, Base):
         UniqueConstraint("room_id", "ticket_date", "ticket_seq"),
         # The queue of a room: its active tickets, read every few seconds by every desk.
         Index("ix_referral_room_status", "room_id", "status"),
+        # The dashboard's 今日 figures: the tickets of one day among a million.
+        Index("ix_referral_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

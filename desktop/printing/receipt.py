@@ -34,9 +34,10 @@ ROLL_MARGIN = 5 * mm
 
 
 def _qr(value: str, size: float) -> Drawing:
-    widget = QrCodeWidget(value, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0],
+    # Drawn at its final size: asking the widget for its bounds to scale it would
+    # encode the code a second time (the costliest step of a receipt).
+    widget = QrCodeWidget(value, barLevel="M", barWidth=size, barHeight=size)
+    drawing = Drawing(size, size,
                       # The renderer would otherwise select (and declare) Helvetica.
                       initialFontName=fonts.sans())
     drawing.add(widget)

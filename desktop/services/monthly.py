@@ -493,12 +493,26 @@ def mediation_success_by_month(session: Session, last: Period, months: int = 12
 
     A month without closed cases has no rate (``None``).
     """
-    out: list[tuple[str, float | None]] = []
+    keys: list[tuple[int, int]] = []
     year, month = last.end.year, last.end.month
     for _ in range(months):
-        p = Period.month(year, month)
-        out.append((f"{year}-{month:02d}",
-                    rate(mediation_succeeded(session, p), mediation_closed(session, p))))
+        keys.append((year, month))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    out.reverse()
-    return out
+    keys.reverse()
+    whole = Period(Period.month(*keys[0]).start, Period.month(*keys[-1]).end)
+    # One query for the whole span, counted per closing day; the days add up to months here.
+    closed: dict[tuple[int, int], int] = {}
+    succeeded: dict[tuple[int, int], int] = {}
+    for day, outcome, n in session.execute(
+        select(MediationCase.closed_on, MediationCase.outcome, func.count(MediationCase.id))
+        .where(MediationCase.outcome.is_not(None), _closed_in(whole))
+        .group_by(MediationCase.closed_on, MediationCase.outcome)
+    ):
+        if day is None:  # excluded by _closed_in; for the type checker
+            continue
+        key = (day.year, day.month)
+        closed[key] = closed.get(key, 0) + n
+        if outcome == SUCCESS:
+            succeeded[key] = succeeded.get(key, 0) + n
+    return [(f"{y}-{m:02d}", rate(succeeded.get((y, m), 0), closed.get((y, m), 0)))
+            for y, m in keys]

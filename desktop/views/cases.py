@@ -30,7 +30,7 @@ from desktop.db import Database
 from desktop.services import mediation
 from desktop.services.mediation import CaseInput
 from desktop.views.case_editor import CaseEditor
-from desktop.views.widgets import named
+from desktop.views.widgets import filling, named
 
 log = logging.getLogger(__name__)
 
@@ -152,26 +152,27 @@ class CasesPage(QWidget):
             rows = mediation.case_list(session, status=self.filter.currentData(),
                                        search=self.search.text(), today=today)
             counts = mediation.case_counts(session, today=today)
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            if row.days_left is None:
-                limit = ""
-            elif row.overdue:
-                limit = self.tr("超期 {0} 天").format(-row.days_left)
-            else:
-                limit = self.tr("剩 {0} 天").format(row.days_left)
-            values = [row.case_no, row.title, row.category, row.mediators,
-                      f"{row.accepted_on:%Y-%m-%d}", limit, row.status]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if c == 0:
-                    item.setData(Qt.ItemDataRole.UserRole, row.case_id)
-                if row.overdue:
-                    item.setBackground(OVERDUE_BG)
-                    item.setForeground(OVERDUE_FG)
-                elif row.days_left is not None and row.days_left <= 5 and c == 5:
-                    item.setForeground(SOON_FG)
-                self.table.setItem(r, c, item)
+        with filling(self.table):
+            self.table.setRowCount(len(rows))
+            for r, row in enumerate(rows):
+                if row.days_left is None:
+                    limit = ""
+                elif row.overdue:
+                    limit = self.tr("超期 {0} 天").format(-row.days_left)
+                else:
+                    limit = self.tr("剩 {0} 天").format(row.days_left)
+                values = [row.case_no, row.title, row.category, row.mediators,
+                          f"{row.accepted_on:%Y-%m-%d}", limit, row.status]
+                for c, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    if c == 0:
+                        item.setData(Qt.ItemDataRole.UserRole, row.case_id)
+                    if row.overdue:
+                        item.setBackground(OVERDUE_BG)
+                        item.setForeground(OVERDUE_FG)
+                    elif row.days_left is not None and row.days_left <= 5 and c == 5:
+                        item.setForeground(SOON_FG)
+                    self.table.setItem(r, c, item)
         self.summary.setText(self.tr("办理中 {0} 件，其中超期 {1} 件；已结案 {2} 件。").format(
             counts["open"], counts["overdue"], counts["closed"]))
 

@@ -1,6 +1,16 @@
-"""The main window: navigation on the left, one page per section on the right."""
+"""The main window: navigation on the left, one page per section on the right.
+
+Only 接待登记 is built with the window: the receptionist types into it at once.
+Every other page is built the first time it is opened (or asked for through
+:meth:`MainWindow.page`), so a start on a database with a million visits does not
+wait for the registers, the case list and the dashboard nobody has looked at yet,
+nor for the modules (QtCharts, openpyxl) only they need.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -17,19 +27,22 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_TITLE
 from desktop.db import Database
-from desktop.views.cases import CasesPage
 from desktop.views.db_status import DatabaseBanner, status_for
-from desktop.views.queue_page import QueuePage
 from desktop.views.registration import RegistrationPage
-from desktop.views.reports_page import ReportsPage
-from desktop.views.settings_page import SettingsPage
 from desktop.views.widgets import named
+
+if TYPE_CHECKING:
+    from desktop.views.cases import CasesPage
+    from desktop.views.queue_page import QueuePage
+    from desktop.views.reports_page import ReportsPage
+    from desktop.views.settings_page import SettingsPage
 
 
 class MainWindow(QMainWindow):
     def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self._built: dict[str, QWidget] = {}
         named(self, "main_window", APP_TITLE)
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 820)
@@ -47,22 +60,20 @@ class MainWindow(QMainWindow):
         )
         self.pages = named(QStackedWidget(), "pages", self.tr("功能页面"))
         self.registration = RegistrationPage(database=self.database)
-        self.settings = SettingsPage(database=self.database)
-        self.queue = QueuePage(database=self.database)
-        self.cases = CasesPage(database=self.database)
-        self.reports = ReportsPage(database=self.database)
-        self.sections: list[tuple[str, QWidget]] = [
-            (self.tr("接待登记"), self.registration),
-            (self.tr("分流队列"), self.queue),
-            (self.tr("调解案件"), self.cases),
-            (self.tr("台账统计"), self.reports),
-            (self.tr("系统设置"), self.settings),
+        self._built["registration"] = self.registration
+        # (title, key, builder): a page is built by its builder when first needed.
+        self.sections: list[tuple[str, str, Callable[[], QWidget]]] = [
+            (self.tr("接待登记"), "registration", lambda: self.registration),
+            (self.tr("分流队列"), "queue", self._build_queue),
+            (self.tr("调解案件"), "cases", self._build_cases),
+            (self.tr("台账统计"), "reports", self._build_reports),
+            (self.tr("系统设置"), "settings", self._build_settings),
         ]
-        for title, page in self.sections:
+        for title, key, _build in self.sections:
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
             self.navigation.addItem(item)
-            self.pages.addWidget(page)
+            self.pages.addWidget(self._built.get(key) or QWidget())
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -82,11 +93,96 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.navigation.currentRowChanged.connect(self.on_section_changed)
-        self.registration.registered.connect(lambda _r: self.queue.refresh())
-        self.settings.dictionaries_changed.connect(self.registration.reload_choices)
-        self.queue.case_requested.connect(self.on_case_requested)
+        self.registration.registered.connect(lambda _r: self._refresh_queue_if_built())
         new = QShortcut(QKeySequence("Ctrl+N"), self)
         new.activated.connect(self.on_new_registration)
+
+    # -- pages, built on demand -----------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        """The page ``key`` ("queue", "cases", ...), built and put in place on first use."""
+        page = self._built.get(key)
+        if page is not None:
+            return page
+        for row, (_title, name, build) in enumerate(self.sections):
+            if name == key:
+                page = build()
+                self._built[key] = page
+                placeholder = self.pages.widget(row)
+                current = self.pages.currentIndex()
+                self.pages.insertWidget(row, page)
+                if placeholder is not None:
+                    self.pages.removeWidget(placeholder)
+                    placeholder.deleteLater()
+                self.pages.setCurrentIndex(current)
+                return page
+        raise KeyError(key)
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    @property
+    def queue(self) -> QueuePage:
+        from desktop.views.queue_page import QueuePage
+
+        page = self.page("queue")
+        assert isinstance(page, QueuePage)
+        return page
+
+    @property
+    def cases(self) -> CasesPage:
+        from desktop.views.cases import CasesPage
+
+        page = self.page("cases")
+        assert isinstance(page, CasesPage)
+        return page
+
+    @property
+    def reports(self) -> ReportsPage:
+        from desktop.views.reports_page import ReportsPage
+
+        page = self.page("reports")
+        assert isinstance(page, ReportsPage)
+        return page
+
+    @property
+    def settings(self) -> SettingsPage:
+        from desktop.views.settings_page import SettingsPage
+
+        page = self.page("settings")
+        assert isinstance(page, SettingsPage)
+        return page
+
+    def _build_queue(self) -> QWidget:
+        from desktop.views.queue_page import QueuePage
+
+        queue = QueuePage(database=self.database)
+        queue.case_requested.connect(self.on_case_requested)
+        return queue
+
+    def _build_cases(self) -> QWidget:
+        from desktop.views.cases import CasesPage
+
+        return CasesPage(database=self.database)
+
+    def _build_reports(self) -> QWidget:
+        from desktop.views.reports_page import ReportsPage
+
+        return ReportsPage(database=self.database)
+
+    def _build_settings(self) -> QWidget:
+        from desktop.views.settings_page import SettingsPage
+
+        settings = SettingsPage(database=self.database)
+        settings.dictionaries_changed.connect(self.registration.reload_choices)
+        return settings
+
+    def _refresh_queue_if_built(self) -> None:
+        # A queue not built yet reads the new visit when it is first opened.
+        if self.is_built("queue"):
+            self.queue.refresh()
+
+    # -- navigation -----------------------------------------------------------------------
 
     def on_case_requested(self, visit_id: int) -> None:
         """转入调解立案 in a queue: go straight to accepting the case, pre-filled."""
@@ -94,6 +190,8 @@ class MainWindow(QMainWindow):
         self.cases.accept_visit(visit_id)
 
     def on_section_changed(self, row: int) -> None:
+        if 0 <= row < len(self.sections):
+            self.page(self.sections[row][1])
         self.pages.setCurrentIndex(row)
         if self.pages.currentWidget() is self.registration and not self.navigation.hasFocus():
             self.registration.name.setFocus()
@@ -104,15 +202,16 @@ class MainWindow(QMainWindow):
         self.registration.on_new()
 
     def show_section(self, title: str) -> QWidget:
-        for row, (name, page) in enumerate(self.sections):
+        for row, (name, key, _build) in enumerate(self.sections):
             if name == title:
                 self.navigation.setCurrentRow(row)
-                return page
+                return self.page(key)
         raise KeyError(title)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Whatever is typed but not saved is kept as a draft and restored at the next start.
         self.registration.save_draft()
-        self.queue.stop()
+        if self.is_built("queue"):
+            self.queue.stop()
         status_for(self.database).stop()
         super().closeEvent(event)

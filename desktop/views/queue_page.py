@@ -54,7 +54,7 @@ from desktop.services.queue import (
 from desktop.views import dialogs
 from desktop.views.db_status import report_anywhere, status_for
 from desktop.views.hall_display import HallDisplay
-from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
+from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, filling, named
 
 log = logging.getLogger(__name__)
 
@@ -529,20 +529,21 @@ class QueuePage(QWidget):
             self.tr("未办结 {0} 件，其中逾期 {1} 件（红底）").format(
                 len(self.escalation_rows) if not self.overdue_only.isChecked() else "—",
                 overdue))
-        self.escalations.setRowCount(len(self.escalation_rows))
-        for i, esc in enumerate(self.escalation_rows):
-            due = f"{esc.due_date:%Y-%m-%d}" if esc.due_date else ""
-            state = self.tr("已逾期") if esc.overdue else self.tr("办理中")
-            cells = [
-                _item(esc.visit_no, esc.id), _item(esc.person_name), _risk_item(esc.risk_level),
-                _item(esc.kind_name), _item(esc.target), _item(esc.reason),
-                _item(f"{esc.raised_at:%Y-%m-%d %H:%M}"), _item(due), _item(state),
-            ]
-            cells[5].setToolTip(esc.reason)
-            for column, cell in enumerate(cells):
-                if esc.overdue and column != 2:
-                    cell.setBackground(QBrush(OVERDUE))
-                self.escalations.setItem(i, column, cell)
+        with filling(self.escalations):
+            self.escalations.setRowCount(len(self.escalation_rows))
+            for i, esc in enumerate(self.escalation_rows):
+                due = f"{esc.due_date:%Y-%m-%d}" if esc.due_date else ""
+                state = self.tr("已逾期") if esc.overdue else self.tr("办理中")
+                cells = [
+                    _item(esc.visit_no, esc.id), _item(esc.person_name), _risk_item(esc.risk_level),
+                    _item(esc.kind_name), _item(esc.target), _item(esc.reason),
+                    _item(f"{esc.raised_at:%Y-%m-%d %H:%M}"), _item(due), _item(state),
+                ]
+                cells[5].setToolTip(esc.reason)
+                for column, cell in enumerate(cells):
+                    if esc.overdue and column != 2:
+                        cell.setBackground(QBrush(OVERDUE))
+                    self.escalations.setItem(i, column, cell)
 
     # -- actions --------------------------------------------------------------------------
 

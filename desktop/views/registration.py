@@ -16,7 +16,7 @@ import json
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
@@ -41,7 +41,6 @@ from stdnum.cn import ric
 
 from desktop import paths
 from desktop.db import Database
-from desktop.printing.receipt import render_receipt
 from desktop.services import reference
 from desktop.services.errors import StaleEditError, ValidationError
 from desktop.services.matching import EarlierVisit, PersonMatch, find_people, person_match
@@ -60,9 +59,11 @@ from desktop.services.registration import (
 from desktop.services.validation import id_number_error
 from desktop.views import dialogs
 from desktop.views.db_status import status_for
-from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
+
+if TYPE_CHECKING:
+    from desktop.views.pdf_preview import PdfPreviewDialog
 
 log = logging.getLogger(__name__)
 
@@ -668,6 +669,10 @@ class RegistrationPage(QWidget):
         return self.last_stale_dialog
 
     def show_receipt(self, visit_no: str) -> PdfPreviewDialog:
+        # ReportLab loads with the first receipt, not with the window.
+        from desktop.printing.receipt import render_receipt
+        from desktop.views.pdf_preview import PdfPreviewDialog
+
         with self.database.read() as session:
             data = receipt_data(session, visit_no)
         dialog = PdfPreviewDialog(

@@ -1,0 +1,272 @@
+"""The figures of issue 12 (a centre with a million visits), each beside its baseline.
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_speed.py [--visits 1000000]
+        [--cache ~/.cache/zongzhi-bench] [--pg postgresql+psycopg://user@127.0.0.1/bench]
+
+Builds the demo database of ``--visits`` visits once (SQLite, cached under
+``--cache``; with ``--pg`` also the given PostgreSQL database) plus a 500-visit
+one, then prints for each backend one row per figure: the project's figure, its
+baseline timed in the same run, the ratio and the goal. Run by hand, not by
+pytest; the machine should be otherwise idle for figures worth comparing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select, text
+
+from desktop.db import Database
+from desktop.models import Person, Visit
+
+HERE = Path(__file__).resolve()
+SMALL_VISITS = 500
+
+
+def times_ms(fn: Callable[[], object], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return sorted(out)
+
+
+def p99(values: list[float]) -> float:
+    return values[min(len(values) - 1, int(len(values) * 0.99))]
+
+
+def row(what: str, figure: float, baseline: float | None, goal: str, unit: str = "ms") -> None:
+    ratio = f"{figure / baseline:6.1f}x" if baseline else "      "
+    base = f"{baseline:9.2f} {unit}" if baseline is not None else " " * 12
+    print(f"  {what:<44} {figure:9.2f} {unit}   baseline {base}   {ratio}   goal {goal}")
+
+
+# -- building the databases --------------------------------------------------------------------
+
+def ensure_database(url: str, visits: int, stamp: Path) -> float | None:
+    """Fill ``url`` up to ``visits`` visits; the seconds the build took (None if it was there)."""
+    from desktop.services.bootstrap import open_database
+    from desktop.services.demo_data import generate_demo_data
+
+    database = open_database(url)
+    try:
+        with database.read() as session:
+            have = session.scalar(select(func.count()).select_from(Visit)) or 0
+        if have >= visits:
+            if stamp.exists():
+                return float(json.loads(stamp.read_text())["seconds"])
+            return None
+        start = time.perf_counter()
+        generate_demo_data(database, visits=visits - have)
+        seconds = time.perf_counter() - start
+        if have == 0:
+            stamp.write_text(json.dumps({"visits": visits, "seconds": seconds}))
+        return seconds
+    finally:
+        database.dispose()
+
+
+# -- start-up, timed in a fresh process --------------------------------------------------------
+
+def child(mode: str, url: str) -> int:
+    """Run in a child process: print the wall clock once the window is idle (and pages built)."""
+    from PySide6.QtCore import QTimer
+
+    if mode == "bare":
+        from PySide6.QtWidgets import QApplication, QMainWindow
+
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        window.show()
+    else:
+        from desktop.services.bootstrap import open_database
+        from desktop.views.app import create_application
+        from desktop.views.main_window import MainWindow
+
+        app = create_application()
+        database = open_database(url)
+        main = MainWindow(database=database)
+        main.show()
+
+    def idle() -> None:
+        if mode == "pages":
+            for title, *_ in main.sections:
+                main.show_section(title)
+                app.processEvents()
+        print(time.time(), flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, idle)
+    app.exec()
+    return 0
+
+
+def start_seconds(mode: str, url: str, runs: int) -> float:
+    best = []
+    for _ in range(runs):
+        begin = time.time()
+        out = subprocess.run([sys.executable, str(HERE), "--child", mode, "--child-db", url],
+                             capture_output=True, text=True, check=True,
+                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        best.append(float(out.stdout.strip().splitlines()[-1]) - begin)
+    return statistics.median(best)
+
+
+# -- the figures -------------------------------------------------------------------------------
+
+def lookup(database: Database) -> None:
+    from desktop.services.matching import find_people
+
+    typed: list[tuple[Any, str]] = []  # (the indexed column, what the receptionist typed)
+    with database.read() as session:
+        for column, length in ((Person.name, 2), (Person.id_number, 5), (Person.phone, 7)):
+            for value in session.scalars(select(column).where(column.is_not(None)).limit(30)):
+                typed.append((column, (value or "")[:length]))
+    figure: list[float] = []
+    raw: list[float] = []
+    with database.read() as session:
+        for column, prefix in typed:
+            def app_lookup(prefix: str = prefix) -> object:
+                return find_people(session, prefix)
+
+            def index_walk(column: Any = column, prefix: str = prefix) -> object:
+                return session.execute(select(Person.id).where(column >= prefix)
+                                       .order_by(column).limit(8)).all()
+
+            figure += times_ms(app_lookup, 1)
+            raw += times_ms(index_walk, 1)
+    figure.sort()
+    raw.sort()
+    row("lookup as typed, median", statistics.median(figure), statistics.median(raw), "<= 2 ms")
+    row("lookup as typed, p99", p99(figure), p99(raw), "<= 8 ms")
+
+
+def register_and_receipt(database: Database) -> None:
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen.canvas import Canvas
+
+    from desktop.models import Category, Room
+    from desktop.printing import fonts
+    from desktop.printing.receipt import render_receipt
+    from desktop.services.receipts import receipt_data
+    from desktop.services.registration import RegistrationInput, register_visit
+    from desktop.services.validation import make_id_number
+
+    with database.read() as session:
+        room_id = session.scalar(select(Room.id).where(Room.active).order_by(Room.id))
+        category_id = session.scalar(select(Category.id).order_by(Category.id))
+    counter = iter(range(1_000_000))
+
+    def register_one() -> None:
+        n = next(counter)
+        done = register_visit(database, RegistrationInput(
+            name=f"基准{n}", phone=f"139{n:08d}", summary="测速登记", room_id=room_id,
+            category_id=category_id,
+            id_number=make_id_number("110105", date(1980, 1, 1), 900 + n % 99)))
+        with database.read() as session:
+            render_receipt(receipt_data(session, done.visit_no))
+
+    with database.write() as session:
+        session.execute(text("CREATE TABLE IF NOT EXISTS bench_insert (id INTEGER PRIMARY KEY, "
+                             "name VARCHAR(64))"))
+
+    def raw_one() -> None:
+        n = next(counter)
+        with database.write() as session:
+            session.execute(text("INSERT INTO bench_insert (id, name) VALUES (:i, :n)"),
+                            {"i": n, "n": f"基准{n}"})
+        canvas = Canvas(str(os.devnull), pagesize=A5)
+        canvas.setFont(fonts.sans(), 12)
+        canvas.drawString(50, 500, f"受理回执 基准{n}")
+        canvas.showPage()
+        canvas.getpdfdata()
+
+    register_one()
+    raw_one()
+    figure = statistics.median(times_ms(register_one, 15))
+    baseline = statistics.median(times_ms(raw_one, 15))
+    with database.write() as session:
+        session.execute(text("DROP TABLE bench_insert"))
+    row("register one visitor + A5 receipt", figure, baseline, "<= 2x")
+
+
+def pages(database: Database, small: Database) -> None:
+    from desktop.views.app import create_application
+    from desktop.views.queue_page import QueuePage
+    from desktop.views.reports_page import ReportsPage
+
+    create_application()
+    big_reports = ReportsPage(database=database)
+    small_reports = ReportsPage(database=small)
+    figure = statistics.median(times_ms(big_reports.refresh, 5))
+    baseline = statistics.median(times_ms(small_reports.refresh, 5))
+    row("台账统计 dashboard refresh", figure, baseline, "<= 100 ms")
+    queue_page = QueuePage(database=database)
+    queue_page.stop()
+    escalations = times_ms(queue_page.refresh_escalations, 15)
+    row("上报与移送 tab, median", statistics.median(escalations), None, "")
+    row("上报与移送 tab, max", escalations[-1], None, "<= 50 ms")
+
+
+def backend(label: str, url: str, small_url: str, visits: int, stamp: Path, runs: int) -> None:
+    built = ensure_database(url, visits, stamp)
+    ensure_database(small_url, SMALL_VISITS, stamp.with_suffix(".small.json"))
+    print(f"\n{label}: {url} ({visits:,} visits), {date.today()}")
+    bare = start_seconds("bare", url, runs)
+    row("start -> first screen idle", start_seconds("first", url, runs) * 1000, bare * 1000,
+        "<= 2x")
+    row("start -> every page shown", start_seconds("pages", url, runs) * 1000, bare * 1000,
+        "<= 4x")
+    database = Database.open(url)
+    small = Database.open(small_url)
+    try:
+        lookup(database)
+        register_and_receipt(database)
+        pages(database, small)
+    finally:
+        database.dispose()
+        small.dispose()
+    if built is not None:
+        row(f"demo-data --visits {visits}", built, None, "<= 180 s", unit="s")
+    else:
+        print("  demo-data: the database was there already (time not recorded)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "zongzhi-bench")
+    parser.add_argument("--pg", help="a PostgreSQL database for the big figures (127.0.0.1)")
+    parser.add_argument("--runs", type=int, default=3, help="starts timed (the median is shown)")
+    parser.add_argument("--pg-small", help="a PostgreSQL database for the 500-visit baseline")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-db", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.child_db)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    big = args.cache / f"visits-{args.visits}.sqlite3"
+    small = args.cache / f"visits-{SMALL_VISITS}.sqlite3"
+    backend("SQLite", f"sqlite:///{big}", f"sqlite:///{small}", args.visits,
+            big.with_suffix(".json"), args.runs)
+    if args.pg:
+        backend("PostgreSQL", args.pg, args.pg_small or args.pg + "_small", args.visits,
+                args.cache / f"pg-{args.visits}.json", args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
