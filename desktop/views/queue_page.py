@@ -165,13 +165,14 @@ class QueuePage(QWidget):
         named(self, "queue", self.tr("分流队列"))
         self._add_widgets()
         self._connect_signals()
-        self.reload_choices()
+        self.db_status = status_for(database)
+        self.db_status.recovered.connect(self.on_recovered)
+        # The page may first be opened while the database is away: it then starts empty.
+        self._reload_choices_quietly()
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
         self.poll_timer.timeout.connect(self.on_poll)
         self.poll_timer.start()
-        self.db_status = status_for(database)
-        self.db_status.recovered.connect(self.on_poll)
         self.on_poll(force=True)
 
     # -- building -----------------------------------------------------------------------
@@ -383,6 +384,19 @@ class QueuePage(QWidget):
             self.staff.addItem(person.name, person.id)
         self.staff.setCurrentIndex(max(self.staff.findData(current), 0))
         self.refresh_queue()
+
+    def _reload_choices_quietly(self) -> None:
+        try:
+            self.reload_choices()
+        except Exception as exc:
+            if not self.db_status.report(exc):
+                raise
+
+    def on_recovered(self) -> None:
+        """The database is back: fill what could not be read, then refresh."""
+        if self.room.count() == 0:
+            self._reload_choices_quietly()
+        self.on_poll()
 
     def on_poll(self, force: bool = False) -> None:
         """Refresh from the database, quietly paused while the database is away."""
