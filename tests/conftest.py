@@ -52,6 +52,24 @@ def no_leftover_threads() -> Iterator[None]:
     assert not still, f"threads left running: {still}"
 
 
+@pytest.fixture(autouse=True)
+def no_leftover_log_handlers() -> Iterator[None]:
+    """Close the log handlers a test's command-line run set up (file and console).
+
+    Left in place they wrote every later test's records into a finished test's data
+    folder and onto pytest's closed capture of its stderr.
+    """
+    root = logging.getLogger()
+    before = set(root.handlers)
+    level = root.level
+    yield
+    for handler in [h for h in root.handlers if getattr(h, "_desk_handler", False)]:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
 def _postgres_admin_url() -> str | None:
     return os.environ.get(PG_ENV) or None
 
