@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from desktop.config import sqlite_url
 from desktop.db import Database
 from desktop.services.bootstrap import open_database
+from desktop.services.settings import CentreSettings, save_settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -106,18 +107,33 @@ def sqlite_db_url(tmp_path: Path) -> str:
     return sqlite_url(tmp_path / "test.sqlite3")
 
 
+# The invented centre of the test databases (a new database has none: the wizard asks).
+TEST_CENTRE = CentreSettings(
+    centre_name="东林街道综治中心", centre_phone="010-62345678", centre_address="东林路18号",
+    committee_name="东林街道人民调解委员会", committee_short_name="东",
+    service_hours="周一至周五 8:30-17:30",
+)
+
+
+def set_up_centre(database: Database) -> Database:
+    """Give ``database`` the test centre's identity, as the set-up wizard would."""
+    with database.write() as session:
+        save_settings(session, TEST_CENTRE)
+    return database
+
+
 @pytest.fixture
 def database(db_url: str) -> Iterator[Database]:
-    """A migrated and seeded database, on SQLite and on PostgreSQL."""
-    db = open_database(db_url)
+    """A migrated, seeded and set-up database, on SQLite and on PostgreSQL."""
+    db = set_up_centre(open_database(db_url))
     yield db
     db.dispose()
 
 
 @pytest.fixture
 def sqlite_database(sqlite_db_url: str) -> Iterator[Database]:
-    """A migrated and seeded SQLite database, for tests of the window."""
-    db = open_database(sqlite_db_url)
+    """A migrated, seeded and set-up SQLite database, for tests of the window."""
+    db = set_up_centre(open_database(sqlite_db_url))
     yield db
     db.dispose()
 

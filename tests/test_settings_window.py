@@ -13,6 +13,7 @@ from desktop.services.registration import RegistrationInput, register_visit
 from desktop.services.settings import load_settings
 from desktop.views.main_window import MainWindow
 from desktop.views.settings_page import SettingsPage
+from tests.conftest import TEST_CENTRE
 from tests.factories import id_number
 from tests.qt_helpers import type_text
 
@@ -58,7 +59,7 @@ def test_empty_centre_name_is_refused(qtbot: QtBot, sqlite_database: Database) -
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.errors["centre_name"].text() == "请填写中心名称"
     with sqlite_database.read() as session:
-        assert load_settings(session).centre_name == "某某街道综治中心"
+        assert load_settings(session).centre_name == TEST_CENTRE.centre_name
 
 
 def test_database_address_is_checked_before_it_is_saved(

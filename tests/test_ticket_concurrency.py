@@ -18,6 +18,7 @@ from desktop.models import Referral, Visit
 from desktop.services import queue
 from desktop.services.bootstrap import open_database
 from desktop.services.registration import RegistrationInput, register_visit
+from tests.conftest import set_up_centre
 from tests.factories import id_number
 from tests.reception_helpers import category_ids, room_ids
 
@@ -65,7 +66,7 @@ def _assert_consecutive(database: Database, tickets: list[str], room: str) -> No
 
 
 def test_concurrent_threads_get_distinct_consecutive_tickets(db_url: str) -> None:
-    database = open_database(db_url)
+    database = set_up_centre(open_database(db_url))
     try:
         room_id = room_ids(database)["矛盾纠纷调解室"]
         category_id = category_ids(database)["邻里"]
@@ -91,7 +92,7 @@ def test_concurrent_threads_get_distinct_consecutive_tickets(db_url: str) -> Non
 
 
 def test_concurrent_processes_get_distinct_consecutive_tickets(db_url: str) -> None:
-    database = open_database(db_url)
+    database = set_up_centre(open_database(db_url))
     try:
         room_id = room_ids(database)["心理咨询室"]
         category_id = category_ids(database)["心理疏导"]
@@ -115,7 +116,7 @@ def test_concurrent_processes_get_distinct_consecutive_tickets(db_url: str) -> N
 
 
 def test_concurrent_transfers_into_one_room_get_distinct_tickets(db_url: str) -> None:
-    database = open_database(db_url)
+    database = set_up_centre(open_database(db_url))
     try:
         rooms = room_ids(database)
         category_id = category_ids(database)["邻里"]

@@ -32,6 +32,8 @@ from desktop.models import (
 from desktop.services import numbering
 from desktop.services.demo_reception import reception_demo
 from desktop.services.errors import ValidationError
+from desktop.services.settings import CentreSettings, save_settings
+from desktop.services.setup import needs_wizard
 from desktop.services.validation import make_id_number
 
 Progress = Callable[[int, int], None]
@@ -142,8 +144,19 @@ def _fix_sequences(session: Session, *tables: str) -> None:
         ))
 
 
+# An invented centre for a demo database that has not been set up.
+DEMO_CENTRE = CentreSettings(
+    centre_name="东林街道综治中心", centre_phone="010-62345678", centre_address="东林路18号",
+    committee_name="东林街道人民调解委员会", committee_short_name="东林",
+    service_hours="周一至周五 8:30-17:30",
+)
+
+
 def _reference(ctx: DemoContext) -> None:
     with ctx.database.write() as session:
+        if needs_wizard(session):
+            save_settings(session, DEMO_CENTRE)
+            ctx.summary.add("中心设置", 1)
         rooms = session.execute(select(Room.code, Room.id, Room.ticket_prefix))
         for code, room_id, prefix in rooms:
             ctx.rooms[code] = room_id

@@ -25,17 +25,10 @@ from desktop.db import Database
 from desktop.models import Category, Community, Grid, Room, Staff
 from desktop.services import dictionaries, files, validation
 from desktop.services.errors import ValidationError
+from desktop.services.staff import ROLE_CODES, ROLE_LABELS, ROOM_KIND_LABELS
 
 log = logging.getLogger(__name__)
 
-ROLE_LABELS = {
-    "receptionist": "接待员",
-    "mediator": "调解员",
-    "room_staff": "工作室人员",
-    "admin": "管理员",
-}
-ROLE_CODES = {label: code for code, label in ROLE_LABELS.items()}
-ROOM_KIND_LABELS = {"room": "工作室", "window": "窗口"}
 ROOM_KIND_CODES = {"工作室": "room", "室": "room", "窗口": "window"}
 ROOM_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 # An admin's list is hundreds of rows (the bench imports 20,000); far more is not a list.

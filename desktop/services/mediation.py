@@ -55,7 +55,7 @@ from desktop.models import (
 from desktop.models.base import mark_changed
 from desktop.services import files, numbering, validation
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
-from desktop.services.settings import load_settings
+from desktop.services.settings import load_settings, require
 from desktop.services.validation import TextField, checked, date_errors, existing, id_error
 from desktop.services.versions import (
     form_values,
@@ -852,7 +852,8 @@ def accept_case(
                 raise ValidationError({"visit": f"该来访已受理为案件{taken}"})
         if data.referral_id is not None:
             existing(session, Referral, data.referral_id, "所选来访登记不存在", field="visit")
-        short = load_settings(session).committee_short_name
+        short = require(session, ["committee_short_name"],
+                        "受理案件（生成案号）").committee_short_name
         seq = numbering.next_value(session, f"case:{accepted.year}")
         case_ = MediationCase(
             case_no=format_case_no(accepted.year, short, seq), year=accepted.year, seq=seq,

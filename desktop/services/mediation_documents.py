@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from desktop.db import Database
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.mediation import CaseDetail, attachment_contents, case_detail, case_id_for
+from desktop.services.settings import CentreSettings, missing_message
 
 Progress = Callable[[int, int], None]
 
@@ -45,8 +46,17 @@ def _renderers() -> dict[str, Callable[[CaseDetail], bytes]]:
     }
 
 
+def unnamed_committee(detail: CaseDetail) -> str | None:
+    """Every paper is issued in the committee's name: none before the centre names it."""
+    return missing_message(CentreSettings(committee_name=detail.committee_name),
+                           ["committee_name"], "打印调解文书")
+
+
 def refusal(detail: CaseDetail, document: str) -> str | None:
     """Why ``document`` does not fit the case (None when it does)."""
+    unnamed = unnamed_committee(detail)
+    if unnamed:
+        return unnamed
     case_no = detail.case_no
     agreement = detail.agreement
     if document in ("agreement", "oral", "judicial") and (
@@ -123,6 +133,9 @@ def casefile_checklist(detail: CaseDetail) -> list[FileItem]:
 
 
 def casefile_refusal(detail: CaseDetail, *, draft: bool) -> str | None:
+    unnamed = unnamed_committee(detail)
+    if unnamed:
+        return unnamed
     if detail.outcome is None and not draft:
         return (f"案件 {detail.case_no} 尚未结案，卷宗不完整：只能打印标明“草稿”的卷宗"
                 "（命令行加 --draft）")

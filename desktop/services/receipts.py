@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from desktop.models import Referral, Visit
 from desktop.services import validation
 from desktop.services.errors import NotFoundError
-from desktop.services.settings import load_settings
+from desktop.services.settings import require
 from desktop.services.validation import mask_id_number
 
 
@@ -77,7 +77,7 @@ def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -
         .order_by(Referral.created_at.desc(), Referral.id.desc())
         .limit(1)
     )
-    settings = load_settings(session)
+    settings = require(session, ["centre_name"], "打印受理回执")
     phone = centre_phone(settings.centre_phone)
     ticket_no = referral.ticket_no if referral else ""
     room_name = referral.room.name if referral else ""

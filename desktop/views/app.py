@@ -66,6 +66,7 @@ def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
     window = MainWindow(database=database)
     window.show()
     log.info("window opened")
+    window.open_setup_wizard_if_needed()
     try:
         return app.exec()
     finally:

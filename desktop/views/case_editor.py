@@ -1014,7 +1014,10 @@ class CaseEditor(QWidget):
                 ref = mediation.accept_case(self.database, data, applicants)
             except ValidationError as exc:
                 self._show_info_errors(exc.errors)
-                self.status.setText(self.tr("未受理：请按提示修改标红的项目。"))
+                # A refusal with no field of its own (the centre is not set up) is said here.
+                unplaced = [m for k, m in exc.errors.items() if k not in self.info_errors]
+                self.status.setText(self.tr("未受理：") + ("；".join(unplaced) if unplaced
+                                                        else self.tr("请按提示修改标红的项目。")))
                 return
             log.info("accepted case %s", ref.case_no)
             self._show_info_errors({})

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_TITLE
 from desktop.db import Database
+from desktop.services import setup
 from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.registration import RegistrationPage
 from desktop.views.widgets import named
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from desktop.views.queue_page import QueuePage
     from desktop.views.reports_page import ReportsPage
     from desktop.views.settings_page import SettingsPage
+    from desktop.views.setup_wizard import SetupWizard
 
 
 class MainWindow(QMainWindow):
@@ -207,6 +209,18 @@ class MainWindow(QMainWindow):
                 self.navigation.setCurrentRow(row)
                 return self.page(key)
         raise KeyError(title)
+
+    def open_setup_wizard(self) -> SetupWizard:
+        """The set-up wizard over 系统设置 (at the first start, or on the admin's request)."""
+        self.show_section(self.tr("系统设置"))
+        return self.settings.on_wizard()
+
+    def open_setup_wizard_if_needed(self) -> SetupWizard | None:
+        """At start: a centre that has not said who it is is set up first."""
+        with self.database.read() as session:
+            if not setup.needs_wizard(session):
+                return None
+        return self.open_setup_wizard()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Whatever is typed but not saved is kept as a draft and restored at the next start.

@@ -668,13 +668,19 @@ class RegistrationPage(QWidget):
         self.last_stale_dialog = open_stale_dialog(self, error, self.reload_person)
         return self.last_stale_dialog
 
-    def show_receipt(self, visit_no: str) -> PdfPreviewDialog:
+    def show_receipt(self, visit_no: str) -> PdfPreviewDialog | None:
+        """Preview the 受理回执; ``None`` (and the reason in the status) when it cannot print."""
         # ReportLab loads with the first receipt, not with the window.
         from desktop.printing.receipt import render_receipt
         from desktop.views.pdf_preview import PdfPreviewDialog
 
-        with self.database.read() as session:
-            data = receipt_data(session, visit_no)
+        try:
+            with self.database.read() as session:
+                data = receipt_data(session, visit_no)
+        except ValidationError as exc:
+            self.status.setText(self.status.text() + self.tr("　回执未打印：")
+                                + "；".join(exc.errors.values()))
+            return None
         dialog = PdfPreviewDialog(
             pdf=render_receipt(data), title=self.tr("受理回执 {0}").format(visit_no),
             suggested_name=f"受理回执_{visit_no}.pdf", parent=self,

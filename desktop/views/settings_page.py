@@ -1,10 +1,9 @@
-"""系统设置: the centre's name and phone, the committee, the receipt paper, the database."""
+"""系统设置: the centre's identity, its staff, rooms and lists, the database of this PC."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -17,11 +16,18 @@ from PySide6.QtWidgets import (
 
 from desktop.config import resolve_database_url, save_database_url
 from desktop.db import Database
+from desktop.services import setup
 from desktop.services.connection import database_url_error
 from desktop.services.errors import ValidationError
-from desktop.services.settings import PAPER_SIZES, CentreSettings, load_settings, save_settings
-from desktop.views.dictionaries import DictionaryDialog
+from desktop.services.settings import load_settings, save_settings
+from desktop.views.centre_form import CentreForm
+from desktop.views.dictionaries import DictionaryDialog, EntryEditor
+from desktop.views.setup_wizard import SetupWizard
+from desktop.views.staff_editor import IMPORT_HINT, ListDialog, RoomsEditor, StaffEditor
 from desktop.views.widgets import FieldError, named
+
+CENTRE_KEYS = ["centre_name", "centre_address", "centre_phone", "service_hours",
+               "committee_name", "committee_short_name", "receipt_paper"]
 
 
 class SettingsPage(QWidget):
@@ -37,45 +43,28 @@ class SettingsPage(QWidget):
         self.load()
 
     def _add_widgets(self) -> None:
-        self.centre_name = named(QLineEdit(), "settings.centre_name", self.tr("中心名称"))
-        self.centre_phone = named(QLineEdit(), "settings.centre_phone", self.tr("中心电话"))
-        self.centre_address = named(QLineEdit(), "settings.centre_address", self.tr("中心地址"))
-        self.committee_name = named(QLineEdit(), "settings.committee_name",
-                                    self.tr("人民调解委员会名称"))
-        self.committee_short_name = named(QLineEdit(), "settings.committee_short_name",
-                                          self.tr("调委会简称（用于案号）"))
-        self.receipt_paper = named(QComboBox(), "settings.receipt_paper", self.tr("回执纸张"))
-        for key, text in PAPER_SIZES.items():
-            self.receipt_paper.addItem(text, key)
-        self.errors = {key: FieldError(f"settings.{key}_error")
-                       for key in ("centre_name", "committee_short_name", "receipt_paper")}
+        self.gaps = named(QLabel(), "settings.gaps", self.tr("尚未设置的项目"))
+        self.gaps.setWordWrap(True)
+        self.gaps.setStyleSheet("color: #8a5a00;")
+        self.centre_form = CentreForm(CENTRE_KEYS)
+        form = self.centre_form
+        self.centre_name, self.centre_phone = form.line("centre_name"), form.line("centre_phone")
+        self.centre_address, self.service_hours = (form.line("centre_address"),
+                                                   form.line("service_hours"))
+        self.committee_name = form.line("committee_name")
+        self.committee_short_name = form.line("committee_short_name")
+        self.receipt_paper = form.combo("receipt_paper")
+        self.errors: dict[str, FieldError] = dict(self.centre_form.errors)
         self.save_button = named(QPushButton(self.tr("保存设置")), "settings.save",
                                  self.tr("保存设置"))
         self.status = named(QLabel(), "settings.status", self.tr("保存结果"))
-
-        form = QFormLayout()
-        fields: list[tuple[str, QWidget, str | None]] = [
-            (self.tr("中心名称"), self.centre_name, "centre_name"),
-            (self.tr("中心电话"), self.centre_phone, None),
-            (self.tr("中心地址"), self.centre_address, None),
-            (self.tr("人民调解委员会"), self.committee_name, None),
-            (self.tr("调委会简称"), self.committee_short_name, "committee_short_name"),
-            (self.tr("回执纸张"), self.receipt_paper, "receipt_paper"),
-        ]
-        for label, widget, error_key in fields:
-            if error_key:
-                cell = QVBoxLayout()
-                cell.addWidget(widget)
-                cell.addWidget(self.errors[error_key])
-                form.addRow(label, cell)
-            else:
-                form.addRow(label, widget)
         centre = QGroupBox(self.tr("中心信息（所有窗口共用）"))
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.addWidget(self.centre_form)
         centre_buttons = QHBoxLayout()
         centre_buttons.addStretch(1)
         centre_buttons.addWidget(self.save_button)
-        form.addRow(centre_buttons)
-        centre.setLayout(form)
+        centre_layout.addLayout(centre_buttons)
 
         db_form = QFormLayout()
         choice = resolve_database_url()
@@ -126,14 +115,24 @@ class SettingsPage(QWidget):
         db_box.setLayout(db_form)
 
         self.dictionaries_button = named(
-            QPushButton(self.tr("维护事项类别、社区和网格…")), "settings.dictionaries",
+            QPushButton(self.tr("事项类别、社区和网格…")), "settings.dictionaries",
             self.tr("字典维护"), self.tr("登记表中的事项类别（含建议分流去向）、社区和网格"))
+        self.staff_button = named(QPushButton(self.tr("工作人员…")), "settings.staff",
+                                  self.tr("工作人员"), self.tr("姓名、角色、所在室、电话"))
+        self.rooms_button = named(QPushButton(self.tr("室和窗口…")), "settings.rooms",
+                                  self.tr("室和窗口"), self.tr("各室的名称、位置、是否在用"))
+        self.wizard_button = named(QPushButton(self.tr("设置向导…")), "settings.wizard",
+                                   self.tr("设置向导"), self.tr("按步骤检查中心的全部设置"))
         lists_box = QGroupBox(self.tr("基础数据"))
         lists_layout = QHBoxLayout(lists_box)
-        lists_layout.addWidget(self.dictionaries_button)
-        lists_layout.addWidget(QLabel(self.tr(
-            "工作人员、室和窗口等名单也可在“台账统计 → 基础数据导入”中用 Excel 模板批量导入。")), 1)
+        for button in (self.staff_button, self.rooms_button, self.dictionaries_button,
+                       self.wizard_button):
+            lists_layout.addWidget(button)
+        hint = QLabel(self.tr("名单也可在“台账统计 → 基础数据导入”中用 Excel 模板批量导入。"))
+        hint.setWordWrap(True)
+        lists_layout.addWidget(hint, 1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.gaps)
         layout.addWidget(centre)
         layout.addWidget(lists_box)
         layout.addWidget(db_box)
@@ -146,6 +145,9 @@ class SettingsPage(QWidget):
         self.save_database_button.clicked.connect(self.on_save_database)
         self.default_database_button.clicked.connect(self.on_default_database)
         self.dictionaries_button.clicked.connect(self.on_dictionaries)
+        self.staff_button.clicked.connect(self.on_staff)
+        self.rooms_button.clicked.connect(self.on_rooms)
+        self.wizard_button.clicked.connect(self.on_wizard)
 
     def on_dictionaries(self) -> DictionaryDialog:
         dialog = DictionaryDialog(database=self.database, parent=self)
@@ -155,37 +157,59 @@ class SettingsPage(QWidget):
         dialog.open()
         return dialog
 
+    def on_staff(self) -> ListDialog:
+        return self._open_list(StaffEditor(database=self.database), self.tr("工作人员"),
+                               IMPORT_HINT)
+
+    def on_rooms(self) -> ListDialog:
+        return self._open_list(RoomsEditor(database=self.database), self.tr("室和窗口"))
+
+    def _open_list(self, editor: EntryEditor, title: str, hint: str = "") -> ListDialog:
+        dialog = ListDialog(editor, title=title, hint=self.tr(hint) if hint else "",
+                            parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.dictionaries_changed)
+        dialog.changed.connect(self.show_gaps)
+        self.list_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def on_wizard(self) -> SetupWizard:
+        wizard = SetupWizard(database=self.database, parent=self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.changed.connect(self.dictionaries_changed)
+        wizard.finished.connect(lambda _result: self.load())
+        self.wizard = wizard
+        wizard.open()
+        return wizard
+
     def load(self) -> None:
         with self.database.read() as session:
             settings = load_settings(session)
-        self.centre_name.setText(settings.centre_name)
-        self.centre_phone.setText(settings.centre_phone)
-        self.centre_address.setText(settings.centre_address)
-        self.committee_name.setText(settings.committee_name)
-        self.committee_short_name.setText(settings.committee_short_name)
-        paper = self.receipt_paper.findData(settings.receipt_paper)
-        self.receipt_paper.setCurrentIndex(max(paper, 0))
+        self.centre_form.load(settings)
+        self.show_gaps()
+
+    def show_gaps(self) -> None:
+        with self.database.read() as session:
+            missing = setup.gaps(session)
+        self.gaps.setText(self.tr("尚未设置：") + "；".join(
+            f"{gap.text}（{gap.where}）" for gap in missing) if missing else "")
+        self.gaps.setVisible(bool(missing))
 
     def on_save(self) -> None:
-        settings = CentreSettings(
-            centre_name=self.centre_name.text(),
-            centre_phone=self.centre_phone.text(),
-            centre_address=self.centre_address.text(),
-            committee_name=self.committee_name.text(),
-            committee_short_name=self.committee_short_name.text(),
-            receipt_paper=self.receipt_paper.currentData(),
-        )
+        with self.database.read() as session:
+            current = load_settings(session)
+        settings = self.centre_form.values(current)
         try:
             with self.database.write() as session:
                 save_settings(session, settings)
         except ValidationError as exc:
-            for key in ("centre_name", "committee_short_name", "receipt_paper"):
-                self.errors[key].show_message(exc.errors.get(key))
-            self.status.setText(self.tr("设置未保存。"))
+            self.centre_form.show_errors(exc.errors)
+            self.status.setText(self.tr("设置未保存：请按提示修改。"))
             return
-        for key in ("centre_name", "committee_short_name", "receipt_paper"):
-            self.errors[key].show_message(None)
+        self.centre_form.show_errors({})
         self.status.setText(self.tr("设置已保存。"))
+        self.show_gaps()
 
     def _checked_database_url(self) -> str | None:
         url = self.new_database_url.text().strip()
