@@ -43,7 +43,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -133,36 +132,15 @@ def run_desk(python: Path, checkout: Path, argv: list[str], data_dir: Path,
 
 def make_place(tmp: Path, python: Path, checkout: Path) -> Any:
     """The files of the test's ``place`` fixture; the database made by the checkout itself."""
-    from openpyxl import Workbook
-
     from desktop.config import sqlite_url
-    from tests.test_cli_hostile import Place, make_special_files
+    from tests.test_cli_hostile import Place, make_files
 
     url = sqlite_url(tmp / "desk.sqlite3")
     word, out, _ = run_desk(python, checkout, ["--db", url, "db", "upgrade"], tmp / "data-setup")
     if word != "0":
         raise SystemExit(f"the checkout could not make its database ({word}):\n{out[-2000:]}")
     p = Place(tmp, url)
-    p.folder.mkdir()
-    make_special_files(p)
-    p.text_file.write_text("姓名,角色\n张三,调解员\n", encoding="utf-8")
-    p.not_a_database.write_bytes(b"this is not a SQLite database" * 100)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "工作人员"
-    ws.append(["姓名", "角色", "所在室", "电话"])
-    ws.append(["张PLACEHOLDER三", "调解员", "", ""])
-    good = tmp / "staff.xlsx"
-    wb.save(good)
-    p.truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    with zipfile.ZipFile(p.zip_not_xlsx, "w") as z:
-        z.writestr("hello.txt", "not a workbook")
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(p.bad_xml, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename.startswith("xl/worksheets/"):
-                data = data.replace(b"PLACEHOLDER", b"&#1;")
-            dst.writestr(item, data)
+    make_files(p)
     return p
 
 
