@@ -146,7 +146,8 @@ def make_place(tmp: Path, python: Path, checkout: Path) -> Any:
 
 def common_options(python: Path, checkout: Path) -> list[str]:
     """Shim: ``--no-err-windows`` only where the checkout knows the option."""
-    _, out, _ = run_desk(python, checkout, ["--help"], Path(tempfile.mkdtemp()), 60)
+    with tempfile.TemporaryDirectory(prefix="hostile-help-") as data_dir:
+        _, out, _ = run_desk(python, checkout, ["--help"], Path(data_dir), 60)
     return ["--no-err-windows"] if "--no-err-windows" in out else []
 
 
