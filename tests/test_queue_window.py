@@ -276,7 +276,7 @@ def test_finishing_with_a_mediation_case_opens_the_case_pre_filled(
     result.setCurrentIndex(result.findData("case_opened"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
-    assert window.pages.currentWidget() is window.cases
+    assert window.current_page() is window.cases
     editor = window.cases.editor
     assert window.cases.stack.currentWidget() is editor
     assert "邻居占用楼道堆放杂物" in editor.facts.toPlainText()

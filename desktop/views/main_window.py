@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -40,6 +42,18 @@ if TYPE_CHECKING:
     from desktop.views.setup_wizard import SetupWizard
 
 
+def _scrolled(page: QWidget) -> QScrollArea:
+    """``page`` in a frameless scroll area: a 1366x768 laptop with a taskbar leaves about
+    700 px of height, less than the case editor needs; the page scrolls instead of being
+    cut off."""
+    scroll = QScrollArea()
+    scroll.setObjectName(f"{page.objectName()}_scroll")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(page)
+    return scroll
+
+
 class MainWindow(QMainWindow):
     def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,7 +61,7 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         named(self, "main_window", APP_TITLE)
         self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 820)
+        self.resize(1280, 680)
         self._add_widgets()
         self._connect_signals()
         self.navigation.setCurrentRow(0)
@@ -75,7 +89,8 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
             self.navigation.addItem(item)
-            self.pages.addWidget(self._built.get(key) or QWidget())
+            built = self._built.get(key)
+            self.pages.addWidget(_scrolled(built) if built is not None else QWidget())
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -112,13 +127,18 @@ class MainWindow(QMainWindow):
                 self._built[key] = page
                 placeholder = self.pages.widget(row)
                 current = self.pages.currentIndex()
-                self.pages.insertWidget(row, page)
+                self.pages.insertWidget(row, _scrolled(page))
                 if placeholder is not None:
                     self.pages.removeWidget(placeholder)
                     placeholder.deleteLater()
                 self.pages.setCurrentIndex(current)
                 return page
         raise KeyError(key)
+
+    def current_page(self) -> QWidget | None:
+        """The page shown (inside the scroll area that lets it fit a small screen)."""
+        shown = self.pages.currentWidget()
+        return shown.widget() if isinstance(shown, QScrollArea) else shown
 
     def is_built(self, key: str) -> bool:
         return key in self._built
@@ -195,7 +215,7 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.sections):
             self.page(self.sections[row][1])
         self.pages.setCurrentIndex(row)
-        if self.pages.currentWidget() is self.registration and not self.navigation.hasFocus():
+        if self.current_page() is self.registration and not self.navigation.hasFocus():
             self.registration.name.setFocus()
 
     def on_new_registration(self) -> None:
