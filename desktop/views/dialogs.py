@@ -23,6 +23,18 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def choose(parent: QWidget | None, title: str, text: str,
+           options: list[tuple[str, str]]) -> str | None:
+    """Ask which of ``options`` (label, value) applies; ``None`` when the user cancels."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    buttons = {box.addButton(label, QMessageBox.ButtonRole.AcceptRole): value
+               for label, value in options}
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((value for button, value in buttons.items() if button is clicked), None)
+
+
 def ask_save_path(parent: QWidget | None, title: str, suggested: str, filter_: str) -> Path | None:
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
     return Path(path) if path else None

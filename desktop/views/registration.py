@@ -43,12 +43,14 @@ from desktop import paths
 from desktop.db import Database
 from desktop.printing.receipt import render_receipt
 from desktop.services import reference
-from desktop.services.errors import StaleEditError, ValidationError
+from desktop.services.errors import NameConflictError, StaleEditError, ValidationError
 from desktop.services.matching import EarlierVisit, PersonMatch, find_people, person_match
 from desktop.services.receipts import receipt_data
 from desktop.services.registration import (
     GENDERS,
     ID_TYPES,
+    KEEP_KNOWN_NAME,
+    RENAMED,
     RISK_DESCRIPTIONS,
     SOURCES,
     VISIT_TYPES,
@@ -57,7 +59,7 @@ from desktop.services.registration import (
     register_visit,
     repeat_count_of,
 )
-from desktop.services.validation import id_number_error
+from desktop.services.validation import id_number_error, normalize_id_number
 from desktop.views import dialogs
 from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
@@ -455,12 +457,34 @@ class RegistrationPage(QWidget):
             self.name.setPlaceholderText(self.tr("输入姓名、身份证号或电话即可查找既往来访人"))
 
     def on_id_number_edited(self, text: str) -> None:
-        """A valid 身份证号 tells the gender; fill it when the receptionist has not."""
+        """A valid 身份证号 tells the gender; fill it when the receptionist has not.
+
+        The number of a known person fills the form from that person; a name typed
+        before that differs stays, and saving asks which name is right.
+        """
         if self.id_type.currentData() != "居民身份证" or id_number_error(text):
+            return
+        if self.chosen is None and self._fill_known_number(text):
             return
         if self.gender.currentData() is None:
             male = int(ric.compact(text)[16]) % 2 == 1
             self.gender.setCurrentIndex(self.gender.findData("男" if male else "女"))
+
+    def _fill_known_number(self, text: str) -> bool:
+        """Choose the known person holding this 身份证号; ``True`` when there is one."""
+        number = normalize_id_number(text)
+        with self.database.read() as session:
+            found = [m for m in find_people(session, number) if m.id_number == number]
+        if not found:
+            return False
+        typed = self.name.text().strip()
+        self.choose_person(found[0])
+        if typed and typed != found[0].name:
+            self.name.setText(typed)
+            self.status.setText(self.tr(
+                "该证件号码属于既往来访人“{0}”，与填写的姓名“{1}”不一致，保存时需确认"
+            ).format(found[0].name, typed))
+        return True
 
     def on_repeat_changed(self, _index: int = 0) -> None:
         visit_id = self.repeat_of.currentData()
@@ -621,8 +645,16 @@ class RegistrationPage(QWidget):
                 break
 
     def on_save(self) -> None:
+        data = self.form_input()
         try:
-            result = register_visit(self.database, self.form_input())
+            try:
+                result = register_visit(self.database, data)
+            except NameConflictError as conflict:
+                change = self.ask_name_change(conflict)
+                if change is None:
+                    raise
+                data.name_change = change
+                result = register_visit(self.database, data)
         except StaleEditError as exc:
             self.status.setText(self.tr("登记未保存：") + str(exc))
             self.show_stale(exc)
@@ -647,6 +679,17 @@ class RegistrationPage(QWidget):
         self.discard_draft()
         self.status.setText(text)
         self.show_receipt(result.visit_no)
+
+    def ask_name_change(self, conflict: NameConflictError) -> str | None:
+        """A known 证件号码 with another name: the receptionist says which is right."""
+        return dialogs.choose(
+            self, self.tr("姓名与证件号码不一致"),
+            self.tr("证件号码属于既往来访人“{0}”，本次填写的姓名为“{1}”。\n"
+                    "请向来访人核实：").format(conflict.known_name, conflict.typed_name),
+            [(self.tr("本人已改名为“{0}”（保留原姓名记录）").format(conflict.typed_name), RENAMED),
+             (self.tr("姓名填写有误，按“{0}”登记").format(conflict.known_name),
+              KEEP_KNOWN_NAME)],
+        )
 
     def show_stale(self, error: StaleEditError) -> StaleEditDialog:
         """Another desk changed the chosen person: show what differs; reload on request."""
