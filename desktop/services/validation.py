@@ -7,6 +7,7 @@ beats a hand-written checksum.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from stdnum.cn import ric, uscc
@@ -19,7 +20,13 @@ LANDLINE_RE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
 
 
 def normalize_id_number(value: str) -> str:
-    return value.strip().replace(" ", "").upper()
+    """The number as stored: no white space anywhere, half-width digits, capital X.
+
+    Pasted numbers arrive with spaces (also the full-width 　), full-width digits
+    (１１０１…) or a lowercase x; all of them are the same number.
+    """
+    text = unicodedata.normalize("NFKC", value)
+    return re.sub(r"[\s\u200b-\u200d\ufeff]", "", text).upper()
 
 
 # GB/T 2260 province-level codes (the first two digits); 81/82/83 are the

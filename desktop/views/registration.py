@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from stdnum.cn import ric
 
 from desktop import paths
 from desktop.db import Database
@@ -113,6 +112,7 @@ class RegistrationPage(QWidget):
         for id_type in ID_TYPES:
             self.id_type.addItem(id_type, id_type)
         self.id_number = named(QLineEdit(), "registration.id_number", self.tr("证件号码"))
+        # Not 18 for a 身份证号: a pasted number with spaces around it would lose its end.
         self.id_number.setMaxLength(32)
         self.id_number.setPlaceholderText(self.tr("身份证18位，末位可为X"))
         self.no_id_reason = named(QLineEdit(), "registration.no_id_reason",
@@ -430,7 +430,6 @@ class RegistrationPage(QWidget):
         no_id = self.id_type.currentData() == "无证件"
         self.id_number.setEnabled(not no_id)
         self.no_id_reason.setEnabled(no_id)
-        self.id_number.setMaxLength(18 if self.id_type.currentData() == "居民身份证" else 32)
 
     def on_visit_type_changed(self, _index: int = 0) -> None:
         collective = self.visit_type.currentData() == "集体"
@@ -462,12 +461,19 @@ class RegistrationPage(QWidget):
         The number of a known person fills the form from that person; a name typed
         before that differs stays, and saving asks which name is right.
         """
-        if self.id_type.currentData() != "居民身份证" or id_number_error(text):
+        if self.id_type.currentData() != "居民身份证":
+            return
+        number = normalize_id_number(text)
+        if number != text:
+            self.id_number.setText(number)
+        error = id_number_error(number) if len(number) >= 18 else None
+        self.errors["id_number"].show_message(error)
+        if error or len(number) != 18:
             return
         if self.chosen is None and self._fill_known_number(text):
             return
         if self.gender.currentData() is None:
-            male = int(ric.compact(text)[16]) % 2 == 1
+            male = int(number[16]) % 2 == 1
             self.gender.setCurrentIndex(self.gender.findData("男" if male else "女"))
 
     def _fill_known_number(self, text: str) -> bool:
