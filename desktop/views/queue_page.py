@@ -608,6 +608,7 @@ class QueuePage(QWidget):
             result.addItem(text, key)
         department = QLineEdit()
         due = QDateEdit(QDate.currentDate().addDays(7))
+        due.setDisplayFormat("yyyy-MM-dd")
         due.setCalendarPopup(True)
         to_room = self._room_combo(self.room_id)
 
@@ -691,6 +692,7 @@ class QueuePage(QWidget):
             level.addItem(text, key)
         department = QLineEdit()
         due = QDateEdit(QDate.currentDate().addDays(7))
+        due.setDisplayFormat("yyyy-MM-dd")
         due.setCalendarPopup(True)
 
         def on_kind(_i: int) -> None:
