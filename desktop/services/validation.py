@@ -87,7 +87,7 @@ def phone_error(value: str) -> str | None:
         return None
     if number.isdigit() and number.startswith("1"):
         return "手机号码应为11位"
-    return "电话号码格式不正确（手机11位，座机如 010-12345678）"
+    return "电话号码格式不正确（手机11位，座机如 010-62345678）"
 
 
 def mask_id_number(value: str | None) -> str:

@@ -121,7 +121,7 @@ class RegistrationPage(QWidget):
         self.no_id_reason.setMaxLength(128)
         self.phone = named(QLineEdit(), "registration.phone", self.tr("联系电话"))
         self.phone.setMaxLength(32)
-        self.phone.setPlaceholderText(self.tr("手机或座机，如 13800138000 / 010-12345678"))
+        self.phone.setPlaceholderText(self.tr("手机或座机，如 13800138000 / 010-62345678"))
         self.address = named(QLineEdit(), "registration.address", self.tr("住址"))
         self.address.setMaxLength(200)
         self.community = named(QComboBox(), "registration.community", self.tr("所属社区"))
