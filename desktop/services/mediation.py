@@ -827,6 +827,8 @@ def validate_party(data: PartyInput) -> dict[str, str]:
         errors["name"] = "请填写当事人姓名或名称"
     elif len(data.name.strip()) > 128:
         errors["name"] = "姓名或名称过长"
+    elif message := validation.unprintable_error(data.name):
+        errors["name"] = message
     if data.kind == "person":
         if data.id_number.strip():
             message = validation.id_number_error(data.id_number)

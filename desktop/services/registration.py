@@ -99,6 +99,8 @@ def validate(data: RegistrationInput) -> dict[str, str]:
         errors["name"] = "请填写姓名；来访人不愿透露时请勾选“匿名”"
     elif len(data.name.strip()) > 64:
         errors["name"] = "姓名过长"
+    elif message := validation.unprintable_error(data.name):
+        errors["name"] = message
     if data.id_type not in ID_TYPES:
         errors["id_type"] = "证件类型不正确"
     elif data.id_type == "居民身份证":
@@ -138,6 +140,8 @@ def validate(data: RegistrationInput) -> dict[str, str]:
             errors["representative_name"] = "集体访请填写代表人姓名"
         elif len(data.representative_name.strip()) > 64:
             errors["representative_name"] = "代表人姓名过长"
+        elif message := validation.unprintable_error(data.representative_name):
+            errors["representative_name"] = message
         if data.representative_phone.strip():
             message = validation.phone_error(data.representative_phone)
             if message:

@@ -70,6 +70,17 @@ def id_number_error(value: str) -> str | None:
     return None
 
 
+def unprintable_error(text: str) -> str | None:
+    """Refuse names the documents would print with gaps (emoji, 汉字 the fonts lack)."""
+    from desktop.printing.fonts import undrawable  # ReportLab loads only when a name is checked
+
+    missing = undrawable(text)
+    if not missing:
+        return None
+    shown = "、".join(f"“{ch}”" for ch in missing[:5])
+    return f"{shown} 无法在打印的文书中显示，请删去或换用常用字"
+
+
 def normalize_phone(value: str) -> str:
     return re.sub(r"[\s()（）]", "", value.strip()).replace("－", "-").replace("—", "-")
 
