@@ -13,6 +13,14 @@ log = logging.getLogger(__name__)
 SUPPORTED = ("sqlite", "postgresql")
 
 
+def shown_url(url: str) -> str:
+    """``url`` as the screen may show it: the password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
 def database_url_error(url: str) -> str | None:
     """Why this PC cannot use ``url``, in Chinese; ``None`` when a connection works."""
     url = url.strip()
