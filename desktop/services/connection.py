@@ -21,6 +21,20 @@ def shown_url(url: str) -> str:
         return url
 
 
+def describe_database(url: str) -> str:
+    """Where the data is, in words for the status bar (the address itself goes in a tooltip)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "数据位置未知"
+    if parsed.get_backend_name() == "sqlite":
+        return "数据保存在本机"
+    where = parsed.host or "本机"
+    if where in ("127.0.0.1", "localhost", "::1"):
+        where = "本机"
+    return f"数据保存在 {where} 的共享数据库（{parsed.database or ''}）"
+
+
 def database_url_error(url: str) -> str | None:
     """Why this PC cannot use ``url``, in Chinese; ``None`` when a connection works."""
     url = url.strip()
