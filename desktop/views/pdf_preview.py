@@ -11,6 +11,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from desktop.services.errors import file_error_text
 from desktop.views import dialogs
 from desktop.views.widgets import named
 
@@ -134,6 +135,6 @@ class PdfPreviewDialog(QDialog):
         try:
             path.write_bytes(self.preview.pdf_bytes)
         except OSError as exc:
-            dialogs.warn(self, self.tr("保存失败"), self.tr("无法写入文件：{0}").format(exc))
+            dialogs.warn(self, self.tr("保存失败"), file_error_text(exc, path))
             return
         dialogs.inform(self, self.tr("已保存"), self.tr("已保存到 {0}").format(path))

@@ -44,7 +44,7 @@ from desktop.exports.monthly import export_monthly
 from desktop.exports.registers import REGISTERS, export_register
 from desktop.exports.templates import write_template
 from desktop.services import dashboard, reference
-from desktop.services.errors import FeatureUnavailableError, ValidationError
+from desktop.services.errors import FeatureUnavailableError, ValidationError, file_error_text
 from desktop.services.imports import IMPORTS, ImportRejected, import_file
 from desktop.services.registers import Period
 from desktop.views import dialogs
@@ -503,7 +503,9 @@ class ReportsPage(QWidget):
 
         def on_failure(exc: BaseException) -> None:
             self._set_exporting(False)
-            if isinstance(exc, FeatureUnavailableError | ValidationError | OSError):
+            if isinstance(exc, OSError):
+                message = file_error_text(exc, path)
+            elif isinstance(exc, FeatureUnavailableError | ValidationError):
                 message = str(exc)
             else:
                 log.error("export failed", exc_info=exc)
