@@ -740,6 +740,9 @@ class QueuePage(QWidget):
             self.hall = HallDisplay(database=self.database)
             self.hall.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.hall.destroyed.connect(self.on_hall_closed)
+            # The hall screen is its own window: with it in front (on the same PC) the
+            # page's F5 would not reach the queue.
+            QShortcut(QKeySequence("F5"), self.hall).activated.connect(self.on_call_next)
         self.hall.show()
         self.hall.raise_()
         return self.hall
