@@ -245,6 +245,11 @@ class PartyDialog(QDialog):
         self._conflict_timer.timeout.connect(self.on_check_conflicts)
         self.save_button.clicked.connect(self.on_save)
         self.cancel_button.clicked.connect(self.reject)
+        # A message beside a field goes once the field is edited, not only on the next save.
+        for key, label in self.errors.items():
+            widget = getattr(self, key, None)
+            if isinstance(widget, QLineEdit):
+                widget.textEdited.connect(lambda _text, label=label: label.show_message(None))
 
     # -- data -------------------------------------------------------------
 
