@@ -87,17 +87,16 @@ def _window_with_known_person(qtbot: QtBot, database: Database) -> RegistrationP
     page = window.registration
     type_text(qtbot, page.name, "王秀兰")
     type_text(qtbot, page.id_number, id_number(3))
+    type_text(qtbot, page.phone, "13900000003")
     page.category.setCurrentIndex(page.category.findText("邻里"))
     type_text(qtbot, page.summary, "再次反映楼上噪音")
     return page
 
 
-def test_the_window_fills_a_known_number_and_asks_about_the_name(
+def test_the_window_notes_a_known_number_and_asks_about_the_name(
     qtbot: QtBot, sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = _window_with_known_person(qtbot, sqlite_database)
-    assert page.chosen is not None and page.chosen.name == "王秀英"
-    assert page.address.text() == "建设路12号"
     assert page.name.text() == "王秀兰" and "王秀英" in page.status.text()
     asked: list[str] = []
 

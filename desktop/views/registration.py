@@ -456,11 +456,7 @@ class RegistrationPage(QWidget):
             self.name.setPlaceholderText(self.tr("输入姓名、身份证号或电话即可查找既往来访人"))
 
     def on_id_number_edited(self, text: str) -> None:
-        """A valid 身份证号 tells the gender; fill it when the receptionist has not.
-
-        The number of a known person fills the form from that person; a name typed
-        before that differs stays, and saving asks which name is right.
-        """
+        """A valid 身份证号 tells the gender; fill it when the receptionist has not."""
         if self.id_type.currentData() != "居民身份证":
             return
         number = normalize_id_number(text)
@@ -470,27 +466,30 @@ class RegistrationPage(QWidget):
         self.errors["id_number"].show_message(error)
         if error or len(number) != 18:
             return
-        if self.chosen is None and self._fill_known_number(text):
-            return
+        if self.chosen is None:
+            self._note_known_number(number)
         if self.gender.currentData() is None:
             male = int(number[16]) % 2 == 1
             self.gender.setCurrentIndex(self.gender.findData("男" if male else "女"))
 
-    def _fill_known_number(self, text: str) -> bool:
-        """Choose the known person holding this 身份证号; ``True`` when there is one."""
-        number = normalize_id_number(text)
+    def _note_known_number(self, number: str) -> None:
+        """Say at once that this 身份证号 is a known person's, and whether the name differs.
+
+        The form is not overwritten while the receptionist types; the person is in
+        the matches to choose, and saving under another name asks which is right.
+        """
         with self.database.read() as session:
             found = [m for m in find_people(session, number) if m.id_number == number]
         if not found:
-            return False
+            return
         typed = self.name.text().strip()
-        self.choose_person(found[0])
         if typed and typed != found[0].name:
-            self.name.setText(typed)
             self.status.setText(self.tr(
                 "该证件号码属于既往来访人“{0}”，与填写的姓名“{1}”不一致，保存时需确认"
             ).format(found[0].name, typed))
-        return True
+        else:
+            self.status.setText(self.tr("该证件号码属于既往来访人“{0}”，可在下方选用")
+                                .format(found[0].name))
 
     def on_repeat_changed(self, _index: int = 0) -> None:
         visit_id = self.repeat_of.currentData()
