@@ -12,22 +12,40 @@
     python -m desktop export visits|disputes|monthly --from 2026-11-01 --to 2026-11-30 --out F.xlsx
     python -m desktop template communities|staff|rooms|categories --out F.xlsx
     python -m desktop import communities|staff|rooms|categories F.xlsx
+
+Whatever the user can fix (a mistyped option, a database that cannot be
+reached, a date out of range, an output folder that does not exist, a file
+that is not a workbook) ends with exit code 2 and a Chinese message on
+stderr; a defect ends with exit code 1, a short message and the log's path
+(the traceback, without personal data, is in the log only).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import NoReturn
 
 from desktop import APP_TITLE, __version__
-from desktop.logging_setup import setup_logging
+from desktop.logging_setup import log_file, setup_logging
+from desktop.services import files
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[argparse.Namespace], int]
+# Arguments the terminal passed as bytes that are not UTF-8 arrive as lone surrogates.
+_UNREADABLE = re.compile(r"[\ud800-\udfff\x00]")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its complaints about the command line in Chinese (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：命令行参数不正确（{message}）。用 --help 查看用法。\n")
 
 
 def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -77,11 +95,11 @@ def cmd_print_receipt(args: argparse.Namespace) -> int:
     from desktop.printing.receipt import render_receipt
     from desktop.services.receipts import receipt_data
 
+    files.check_output_path(args.out)
     database = _database(args)
     with database.read() as session:
         data = receipt_data(session, args.visit_no, paper=args.paper)
-    out = Path(args.out)
-    out.write_bytes(render_receipt(data))
+    out = files.write_bytes(args.out, render_receipt(data))
     print(f"已生成受理回执：{out}")
     if data.missing:
         print(f"提示：系统设置中未填写{'、'.join(data.missing)}，回执上未印出；"
@@ -106,10 +124,10 @@ def cmd_print_case_document(args: argparse.Namespace) -> int:
     from desktop.services import mediation_documents
 
     database = _database(args)
+    files.check_output_path(args.out)
     pdf = mediation_documents.render(database, args.document, args.case_no,
                                      draft=getattr(args, "draft", False))
-    out = Path(args.out)
-    out.write_bytes(pdf)
+    out = files.write_bytes(args.out, pdf)
     print(f"已生成{CASE_DOCUMENTS[args.document]}：{out}")
     return 0
 
@@ -126,8 +144,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from desktop.services.registers import Period
 
     period = Period.parse(args.date_from, args.date_to)
+    out = files.check_output_path(args.out)
     database = _database(args)
-    out = Path(args.out)
     if args.what == "monthly":
         from desktop.exports.monthly import export_monthly
 
@@ -148,6 +166,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from desktop.exports.templates import write_template
     from desktop.services.imports import IMPORTS
 
+    files.check_output_path(args.out)
     path = write_template(_database(args), args.what, args.out)
     print(f"已生成{IMPORTS[args.what].title}导入模板：{path}")
     return 0
@@ -168,7 +187,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m desktop",
         description=f"{APP_TITLE}。不带子命令时启动图形界面。",
     )
@@ -192,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     up.set_defaults(handler=cmd_db_upgrade)
 
     demo = sub.add_parser("demo-data", help="填充虚构的演示数据")
-    demo.add_argument("--visits", type=int, default=500, help="来访登记条数（默认 500）")
+    demo.add_argument("--visits", type=int, default=500,
+                      help="来访登记条数（默认 500，最多 1000000）")
     demo.add_argument("--seed", type=int, default=20261126, help="随机种子，相同种子生成相同数据")
     demo.set_defaults(handler=cmd_demo_data)
 
@@ -241,23 +261,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if any(_UNREADABLE.search(a) for a in arguments):
+        print("错误：命令行参数中含有无法识别的字符（请使用 UTF-8 编码输入）。", file=sys.stderr)
+        return 2
+    args = build_parser().parse_args(arguments)
     is_gui = args.handler in (cmd_gui, cmd_hall_display)
-    setup_logging(verbose=args.verbose, to_stderr=not is_gui)
-    from desktop.services.errors import (
-        FeatureUnavailableError,
-        NotFoundError,
-        ValidationError,
-    )
-
+    try:
+        setup_logging(verbose=args.verbose, to_stderr=not is_gui)
+    except OSError as exc:
+        print(f"错误：无法写入日志文件：{exc.strerror}", file=sys.stderr)
+        return 2
     try:
         return int(args.handler(args))
-    except (NotFoundError, ValidationError, FeatureUnavailableError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\n已中止。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # every failure ends here: a message, never a traceback
+        return _failed(exc)
+
+
+def _failed(exc: BaseException) -> int:
+    """Tell the user what went wrong: exit 2 when they can fix it, 1 for a defect."""
+    from desktop.services.failures import describe, user_message
+
+    message = user_message(exc)
+    if message is not None:
+        log.info("command refused: %s", describe(exc))
+        print(f"错误：{message}", file=sys.stderr)
         return 2
-    except Exception:
-        if is_gui:
-            raise
-        log.exception("command failed")
-        print("错误：命令执行失败，详情见日志。", file=sys.stderr)
-        return 1
+    log.error("command failed", exc_info=exc, extra={"file_only": True})
+    print(f"错误：命令执行失败（程序内部错误），详情见日志：{log_file()}", file=sys.stderr)
+    return 1

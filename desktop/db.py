@@ -57,17 +57,30 @@ def _prepare_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# Seconds to wait for a PostgreSQL server before saying it cannot be reached.
+CONNECT_TIMEOUT = 5
+
+
 def make_engine(url: str, **kwargs: object) -> Engine:
-    """An engine for any SQLAlchemy URL; SQLite files get their folder created."""
+    """An engine for any SQLAlchemy URL; SQLite files get their folder created.
+
+    SQL parameters never appear in error messages (``hide_parameters``): they
+    are names, 身份证号 and what people came about, and messages end up in
+    the log and in error reports.
+    """
     parsed = make_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        path = parsed.database or ""
+        if path and path != ":memory:" and not parsed.query.get("uri"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
         _prepare_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if parsed.get_backend_name() == "postgresql":
+        kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT})
     return create_engine(url, **kwargs)  # type: ignore[arg-type]
 
 

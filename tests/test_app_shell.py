@@ -54,16 +54,21 @@ def test_unexpected_exception_is_logged_and_shown_with_a_copyable_report(
     monkeypatch.setattr(errors.ErrorDialog, "exec",
                         lambda self: shown.append(self.report.toPlainText()) or 0)
     hook = errors.ExceptionHook(show_dialogs=True)
+    typed = "".join(["测试用的", "意外错误"])  # data, not code: only the source line is shown
     try:
-        raise ValueError("测试用的意外错误")
+        raise ValueError(typed)
     except ValueError as exc:
         hook.handle(type(exc), exc, exc.__traceback__)
     qtbot.waitUntil(lambda: bool(shown))
-    assert "ValueError: 测试用的意外错误" in shown[0]
+    # Type, place and versions; the message (it may quote personal data) stays out.
+    assert "builtins.ValueError" in shown[0]
+    assert "test_app_shell.py" in shown[0] and "PySide6" in shown[0]
+    assert "测试用的意外错误" not in shown[0]
     for handler in logging.getLogger().handlers:
         handler.flush()
     log_text = (paths.log_dir() / "desk.log").read_text(encoding="utf-8")
-    assert "测试用的意外错误" in log_text
+    assert "builtins.ValueError" in log_text and "test_app_shell.py" in log_text
+    assert "测试用的意外错误" not in log_text
 
 
 def test_error_dialog_copies_its_report(qtbot: QtBot) -> None:

@@ -17,6 +17,7 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
+from desktop.services import files
 from desktop.services.errors import ValidationError
 from desktop.services.monthly import (
     TOTAL_LABEL,
@@ -200,6 +201,7 @@ def export_monthly(
     if not period.is_calendar_month:
         raise ValidationError({"period": "月报只能按整月生成：起止日期应为同一个月的1日和最后一日"
                                          f"（收到 {period.label()}）"})
+    files.check_output_path(out)  # before the work, not after it
     with database.read() as session:
         report = monthly_report(session, period)
     return write_register_workbook(

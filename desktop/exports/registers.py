@@ -26,7 +26,7 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import registers
+from desktop.services import files, registers
 from desktop.services.errors import FeatureUnavailableError
 from desktop.services.registers import Period
 from desktop.services.settings import load_settings
@@ -114,6 +114,7 @@ def export_register(
         definition = REGISTERS[key]
     except KeyError:
         raise FeatureUnavailableError(f"没有名为“{key}”的台账") from None
+    files.check_output_path(out)  # before the work, not after it
     with snapshot(database) as session:
         settings = load_settings(session)
         total = definition.count(session, period)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -12,7 +11,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop.db import Database
-from desktop.exports.workbook import BORDER, FONT_NAME, HEADER_FILL, _temp_path
+from desktop.exports.workbook import BORDER, FONT_NAME, HEADER_FILL
+from desktop.services import files
 from desktop.services.imports import (
     ROLE_CODES,
     ROOM_KIND_LABELS,
@@ -27,6 +27,7 @@ VALIDATION_ROWS = 500
 
 def write_template(database: Database, key: str, out: str | Path) -> Path:
     spec = import_spec(key)
+    target = files.check_output_path(out)
     with database.read() as session:
         rows = current_rows(session, key)
         room_names = [c.name for c in room_choices(session)]
@@ -81,11 +82,10 @@ def write_template(database: Database, key: str, out: str | Path) -> Path:
         "3. 导入前会检查每一行；只要有一行有问题，整个文件都不会导入，并列出所有问题的行号和原因。",
     ):
         notes.append([line])
-    target = Path(out)
-    tmp = _temp_path(target)
+    tmp = files.temp_path(target)
     try:
         wb.save(tmp)
-        os.replace(tmp, target)
+        files.replace_into(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -27,7 +27,6 @@ import contextlib
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -47,6 +46,7 @@ from openpyxl.worksheet._writer import ALL_TEMP_FILES, create_temporary_file
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from desktop.printing.linebreak import break_lines
+from desktop.services import files
 from desktop.services.errors import Cancelled
 
 Progress = Callable[[int, int], None]
@@ -499,10 +499,6 @@ class _SheetWriter:
         self.ws.discard()
 
 
-def _temp_path(path: Path) -> Path:
-    return path.with_name(f".~{path.stem}.{uuid.uuid4().hex[:8]}.part")
-
-
 def write_register_workbook(
     path: str | os.PathLike[str],
     sheets: Sequence[SheetSpec],
@@ -518,13 +514,13 @@ def write_register_workbook(
     is the sum of the sheets' ``expected_rows``, 0 when unknown) and ``cancelled()``
     is checked as often; when it returns true, :class:`Cancelled` is raised.
     """
-    target = Path(path)
+    target = files.check_output_path(path)
     exported_at = exported_at or datetime.now().replace(microsecond=0)
     total = sum(s.expected_rows or 0 for s in sheets)
     done = 0
     wb = Workbook(write_only=True)
     writers: list[_SheetWriter] = []
-    tmp = _temp_path(target)
+    tmp = files.temp_path(target)
     counts: dict[str, int] = {}
 
     def check() -> None:
@@ -559,7 +555,7 @@ def write_register_workbook(
         check()
         wb.save(tmp)
         check()
-        os.replace(tmp, target)
+        files.replace_into(tmp, target)
     except BaseException:
         for writer in writers:
             writer.discard()

@@ -35,22 +35,39 @@ def describe_database(url: str) -> str:
     return f"数据保存在 {where} 的共享数据库（{parsed.database or ''}）"
 
 
-def database_url_error(url: str) -> str | None:
-    """Why this PC cannot use ``url``, in Chinese; ``None`` when a connection works."""
+FORMAT_HINT = "数据库地址格式不正确，例如 postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
+DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",)}
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a database address this program can use (without connecting)."""
     url = url.strip()
     if not url:
         return "请填写数据库地址"
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        return "数据库地址格式不正确，例如 postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
-    if parsed.get_backend_name() not in SUPPORTED:
+        backend = parsed.get_backend_name()
+        driver = parsed.get_driver_name()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        return FORMAT_HINT
+    if backend not in SUPPORTED:
         return "只支持 SQLite 和 PostgreSQL 数据库"
+    if driver not in DRIVERS[backend]:
+        return "不支持的数据库驱动，PostgreSQL 请使用 postgresql+psycopg://"
+    return None
+
+
+def database_url_error(url: str) -> str | None:
+    """Why this PC cannot use ``url``, in Chinese; ``None`` when a connection works."""
+    problem = url_problem(url)
+    if problem:
+        return problem
+    parsed = make_url(url.strip())
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = 5
     try:
-        engine = create_engine(parsed, connect_args=connect_args)
+        engine = create_engine(parsed, connect_args=connect_args, hide_parameters=True)
     except (ArgumentError, NoSuchModuleError):
         return "不支持的数据库驱动，PostgreSQL 请使用 postgresql+psycopg://"
     try:

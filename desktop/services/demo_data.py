@@ -31,10 +31,13 @@ from desktop.models import (
 )
 from desktop.services import numbering
 from desktop.services.demo_reception import reception_demo
+from desktop.services.errors import ValidationError
 from desktop.services.validation import make_id_number
 
 Progress = Callable[[int, int], None]
 BATCH = 5000
+# The largest demo the command line makes (the benchmarks use a million visits).
+MAX_DEMO_VISITS = 1_000_000
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
@@ -337,6 +340,9 @@ def generate_demo_data(
     progress: Progress | None = None,
 ) -> DemoSummary:
     """Fill the database with invented reference data, visits and referrals."""
+    if isinstance(visits, bool) or not isinstance(visits, int) \
+            or not 0 <= visits <= MAX_DEMO_VISITS:
+        raise ValidationError({"visits": f"来访登记条数应在 0 到 {MAX_DEMO_VISITS} 之间"})
     ctx = DemoContext(database=database, rng=random.Random(seed), summary=DemoSummary())
     _reference(ctx)
     _visits(ctx, visits, progress)

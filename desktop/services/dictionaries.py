@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Category, Community, Grid, Room
 from desktop.models.base import Base
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services import validation
+from desktop.services.errors import ValidationError
+from desktop.services.validation import TextField, existing
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,30 @@ def grids(session: Session, community_id: int) -> list[Entry]:
             for i, n, a, o, m in rows]
 
 
-def _name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "请填写名称"})
-    if len(name) > 64:
-        raise ValidationError({"name": "名称过长（不超过64字）"})
+def _name(name: str, column: object) -> str:
+    errors: dict[str, str] = {}
+    name = validation.clean_argument(errors, "name", name, TextField(column, "名称"))
+    if not name and not errors:
+        errors["name"] = "请填写名称"
+    if errors:
+        raise ValidationError(errors)
     return name
+
+
+def _members(members: str) -> str:
+    errors: dict[str, str] = {}
+    members = validation.clean_argument(errors, "members", members,
+                                        TextField(Grid.members, "网格员"))
+    if errors:
+        raise ValidationError(errors)
+    return members
+
+
+def _entry_id(entry_id: object) -> None:
+    """An entry id that cannot exist is refused before any query."""
+    message = validation.id_error(entry_id, "要修改的条目不存在")
+    if message:
+        raise ValidationError({"name": message})
 
 
 def _next_order(session: Session, column) -> int:  # type: ignore[no-untyped-def]
@@ -74,20 +93,18 @@ def save_category(
     session: Session, entry_id: int | None, name: str, suggested_room_id: int | None,
     active: bool = True,
 ) -> int:
-    name = _name(name)
+    name = _name(name, Category.name)
+    _entry_id(entry_id)
     clash = session.scalar(select(Category.id).where(Category.name == name))
     if clash is not None and clash != entry_id:
         raise ValidationError({"name": f"已有名为“{name}”的事项类别"})
-    if suggested_room_id is not None and session.get(Room, suggested_room_id) is None:
-        raise ValidationError({"suggested_room": "所选科室不存在"})
+    if suggested_room_id is not None:
+        existing(session, Room, suggested_room_id, "所选科室不存在", field="suggested_room")
     if entry_id is None:
         category = Category(name=name, sort_order=_next_order(session, Category.sort_order))
         session.add(category)
     else:
-        found = session.get(Category, entry_id)
-        if found is None:
-            raise NotFoundError("该事项类别不存在")
-        category = found
+        category = existing(session, Category, entry_id, "该事项类别不存在")
         category.name = name
     category.suggested_room_id = suggested_room_id
     category.active = active
@@ -96,7 +113,8 @@ def save_category(
 
 
 def save_community(session: Session, entry_id: int | None, name: str, active: bool = True) -> int:
-    name = _name(name)
+    name = _name(name, Community.name)
+    _entry_id(entry_id)
     clash = session.scalar(select(Community.id).where(Community.name == name))
     if clash is not None and clash != entry_id:
         raise ValidationError({"name": f"已有名为“{name}”的社区"})
@@ -104,10 +122,7 @@ def save_community(session: Session, entry_id: int | None, name: str, active: bo
         community = Community(name=name, sort_order=_next_order(session, Community.sort_order))
         session.add(community)
     else:
-        found = session.get(Community, entry_id)
-        if found is None:
-            raise NotFoundError("该社区不存在")
-        community = found
+        community = existing(session, Community, entry_id, "该社区不存在")
         community.name = name
     community.active = active
     session.flush()
@@ -118,9 +133,12 @@ def save_grid(
     session: Session, entry_id: int | None, community_id: int | None, name: str,
     members: str = "", active: bool = True,
 ) -> int:
-    if community_id is None or session.get(Community, community_id) is None:
+    if community_id is None or not validation.valid_id(community_id) \
+            or session.get(Community, community_id) is None:
         raise ValidationError({"community": "请先选择所属社区"})
-    name = _name(name)
+    name = _name(name, Grid.name)
+    _entry_id(entry_id)
+    members = _members(members)
     clash = session.scalar(
         select(Grid.id).where(Grid.community_id == community_id, Grid.name == name))
     if clash is not None and clash != entry_id:
@@ -130,12 +148,9 @@ def save_grid(
                     sort_order=_next_order(session, Grid.sort_order))
         session.add(grid)
     else:
-        found = session.get(Grid, entry_id)
-        if found is None:
-            raise NotFoundError("该网格不存在")
-        grid = found
+        grid = existing(session, Grid, entry_id, "该网格不存在")
         grid.name = name
-    grid.members = members.strip() or None
+    grid.members = members or None
     grid.active = active
     session.flush()
     return grid.id
@@ -160,7 +175,7 @@ def upsert_communities(session: Session, names: list[str]) -> tuple[dict[str, in
     Returns their ids by name and the names that were new. The same writes as
     :func:`save_community`, as a few statements instead of several per row.
     """
-    names = list(dict.fromkeys(_name(name) for name in names))
+    names = list(dict.fromkeys(_name(name, Community.name) for name in names))
     ids = dict(session.execute(select(Community.name, Community.id)).all())
     new = [name for name in names if name not in ids]
     first = _next_order(session, Community.sort_order)
@@ -187,8 +202,8 @@ def upsert_grids(session: Session, grids: list[tuple[int, str, str]]) -> set[tup
     created: set[tuple[int, str]] = set()
     first = _next_order(session, Grid.sort_order)
     for community_id, name, members in grids:
-        name = _name(name)
-        values: Row = {"members": members.strip() or None, "active": True}
+        name = _name(name, Grid.name)
+        values: Row = {"members": _members(members) or None, "active": True}
         if (community_id, name) in ids:
             known.append({"id": ids[(community_id, name)], **values})
         else:
@@ -210,7 +225,7 @@ def upsert_categories(session: Session, categories: list[tuple[str, int | None]]
     known: list[Row] = []
     first = _next_order(session, Category.sort_order)
     for name, room in categories:
-        name = _name(name)
+        name = _name(name, Category.name)
         if name in ids:
             known.append({"id": ids[name], "suggested_room_id": room, "active": True})
         else:

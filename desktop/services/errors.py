@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import errno
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 
 class ValidationError(ValueError):
@@ -95,16 +93,3 @@ def _who_when(changed_by: str | None, changed_at: datetime | None) -> str:
             else f"{changed_at:%Y-%m-%d %H:%M}")
     return f"（{changed_by} 于 {when}）" if changed_by else f"（于 {when}）"
 
-
-_FILE_REASONS = {
-    errno.ENOENT: "文件夹不存在", errno.ENOTDIR: "文件夹不存在",
-    errno.EACCES: "没有写入该位置的权限", errno.EPERM: "没有写入该位置的权限",
-    errno.ENOSPC: "磁盘空间不足", errno.EROFS: "该位置只读",
-    errno.EISDIR: "同名的文件夹已存在",
-}
-
-
-def file_error_text(exc: OSError, path: Path, *, action: str = "保存") -> str:
-    """What went wrong with which file, in Chinese (not "[Errno 2] … .~x…part")."""
-    reason = _FILE_REASONS.get(exc.errno or 0, "文件可能正被其他程序（如 Excel）打开")
-    return f"无法{action}“{path.name}”（位置：{path.parent}）：{reason}"

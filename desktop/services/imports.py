@@ -11,8 +11,8 @@ by name (rooms by code) and updated, new ones are added; nothing is deleted.
 
 from __future__ import annotations
 
+import logging
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import Category, Community, Room, Staff
-from desktop.services import dictionaries, validation
+from desktop.models import Category, Community, Grid, Room, Staff
+from desktop.services import dictionaries, files, validation
+from desktop.services.errors import ValidationError
+
+log = logging.getLogger(__name__)
 
 ROLE_LABELS = {
     "receptionist": "接待员",
@@ -35,6 +38,9 @@ ROLE_CODES = {label: code for code, label in ROLE_LABELS.items()}
 ROOM_KIND_LABELS = {"room": "工作室", "window": "窗口"}
 ROOM_KIND_CODES = {"工作室": "room", "室": "room", "窗口": "window"}
 ROOM_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+# An admin's list is hundreds of rows (the bench imports 20,000); far more is not a list.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class ImportSpec:
     required: tuple[str, ...]
     widths: tuple[int, ...]
     help: tuple[str, ...]  # the template's 填写说明, one line per column
+    columns: tuple[Any, ...] = ()  # the model column each column is stored in (its length)
 
 
 IMPORTS: dict[str, ImportSpec] = {
@@ -54,14 +61,16 @@ IMPORTS: dict[str, ImportSpec] = {
         (18, 18, 30),
         ("社区：社区或村的名称，必填，最多64字。",
          "网格：该社区内的网格名称；一个社区有多个网格时每个网格一行，社区名重复填写。",
-         "网格员：该网格的网格员姓名，多人用顿号分隔。")),
+         "网格员：该网格的网格员姓名，多人用顿号分隔。"),
+        (Community.name, Grid.name, Grid.members)),
     "staff": ImportSpec(
         "staff", "工作人员", "工作人员", ("姓名", "角色", "所在室", "电话"), ("姓名", "角色"),
         (12, 14, 20, 16),
         ("姓名：必填，按姓名匹配已有人员并更新。",
          "角色：接待员、调解员、工作室人员、管理员 之一。",
          "所在室：须为系统中已有的室或窗口名称，可留空。",
-         "电话：手机11位或座机（如 010-62345678），可留空。")),
+         "电话：手机11位或座机（如 010-62345678），可留空。"),
+        (Staff.name, Staff.role, Room.name, Staff.phone)),
     "rooms": ImportSpec(
         "rooms", "室和窗口", "室和窗口", ("名称", "编码", "叫号前缀", "类型", "位置"),
         ("名称", "编码", "叫号前缀", "类型"), (20, 14, 10, 10, 20),
@@ -69,11 +78,13 @@ IMPORTS: dict[str, ImportSpec] = {
          "编码：小写英文字母开头，可含数字和下划线，如 mediation；按编码匹配已有的室并更新。",
          "叫号前缀：打在排队号前的1至2个字，如 调（排队号 调-007），各室不可相同。",
          "类型：工作室 或 窗口。",
-         "位置：如 一楼东侧，可留空。")),
+         "位置：如 一楼东侧，可留空。"),
+        (Room.name, Room.code, Room.ticket_prefix, Room.kind, Room.location)),
     "categories": ImportSpec(
         "categories", "事项类别", "事项类别", ("名称", "建议分流去向"), ("名称",), (20, 20),
         ("名称：事项类别名称，必填；按名称匹配已有类别并更新。",
-         "建议分流去向：登记时默认推荐的室或窗口名称，须为系统中已有的名称，可留空。")),
+         "建议分流去向：登记时默认推荐的室或窗口名称，须为系统中已有的名称，可留空。"),
+        (Category.name, Room.name)),
 }
 
 
@@ -101,12 +112,14 @@ def in_order(problems: list[ImportProblem]) -> list[ImportProblem]:
     return sorted(problems, key=lambda p: (p.row, p.column))
 
 
-class ImportRejected(ValueError):
-    """The file has problems; nothing was imported."""
+class ImportRejected(ValidationError):
+    """The file has problems; nothing was imported. ``problems`` lists them all."""
 
     def __init__(self, problems: list[ImportProblem]) -> None:
         self.problems = in_order(problems)
-        super().__init__(f"文件有 {len(self.problems)} 处问题，未导入任何数据")
+        message = f"文件有 {len(self.problems)} 处问题，未导入任何数据"
+        super().__init__({"file": message})
+        self.args = (message,)
 
 
 @dataclass
@@ -131,24 +144,51 @@ class _Rows:
         self.problems.append(ImportProblem(row, column, message, cells.get(column, "")))
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, *, multiline: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return validation.clean_text(str(value), multiline=multiline)
+
+
+NOT_A_WORKBOOK = "无法读取：不是有效的 Excel (.xlsx) 文件"
 
 
 def read_rows(path: str | Path, spec: ImportSpec) -> _Rows:
-    """The data rows of the file as {header: text}, and problems with its shape."""
-    from openpyxl import load_workbook  # openpyxl is slow to import; only here
+    """The data rows of the file as {header: text}, and problems with its shape.
 
+    Only a regular file that starts like a zip is opened (a folder, ``/dev/zero``
+    or a pipe is refused at once), and a file openpyxl cannot parse, however it
+    fails, is reported as not a workbook.
+    """
     out = _Rows(spec)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        out.problem(0, "", "无法读取：不是有效的 Excel (.xlsx) 文件")
+        files.check_input_file(path, max_bytes=MAX_IMPORT_BYTES,
+                               signature=files.XLSX_SIGNATURE, kind="Excel (.xlsx) 文件")
+    except ValidationError as exc:
+        out.problem(0, "", "；".join(exc.errors.values()))
         return out
+    try:
+        _read_sheet(path, spec, out)
+    except Exception as exc:  # a malformed file can fail anywhere inside openpyxl
+        log.info("workbook could not be read: %s", type(exc).__name__)
+        out.rows.clear()
+        out.problem(0, "", NOT_A_WORKBOOK)
+        return out
+    if out.problems:
+        return out
+    if not out.rows:
+        out.problem(2, "", "文件中没有数据行")
+    return out
+
+
+def _read_sheet(path: str | Path, spec: ImportSpec, out: _Rows) -> None:
+    from openpyxl import load_workbook  # openpyxl is slow to import; only here
+
+    multiline = {name for name, column in zip(spec.headers, spec.columns, strict=True)
+                 if validation.is_multiline(column)}
+    wb = load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb[spec.sheet] if spec.sheet in wb.sheetnames else wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
@@ -158,27 +198,30 @@ def read_rows(path: str | Path, spec: ImportSpec) -> _Rows:
             if name not in positions:
                 out.problem(1, name, "缺少此列，请使用系统导出的模板")
         if out.problems:
-            return out
+            return
         for number, values in enumerate(rows, 2):
-            cells = {name: _text(values[i]) if i < len(values) else ""
-                     for name, i in positions.items()}
+            cells = {name: _text(values[i], multiline=name in multiline)
+                     if i < len(values) else "" for name, i in positions.items()}
             if any(cells.values()):
+                if len(out.rows) == MAX_IMPORT_ROWS:
+                    out.problem(number, "", f"行数过多（最多 {MAX_IMPORT_ROWS} 行）")
+                    return
                 out.rows.append((number, cells))
     finally:
         wb.close()
-    if not out.rows:
-        out.problem(2, "", "文件中没有数据行")
-    return out
 
 
 def _common_checks(data: _Rows) -> None:
+    limits = {name: validation.column_limit(column) or validation.TEXT_LIMIT
+              for name, column in zip(data.spec.headers, data.spec.columns, strict=True)}
     for number, cells in data.rows:
         for name in data.spec.required:
             if not cells[name]:
                 data.problem(number, name, "必填，不能为空")
         for name, value in cells.items():
-            if len(value) > 64 and name not in ("网格员",):
-                data.problem(number, name, "内容过长（最多64字）")
+            message = validation.text_error(value, "内容", limits[name])
+            if message:
+                data.problem(number, name, message)
 
 
 def _duplicates(data: _Rows, key: Callable[[dict[str, str]], Any], column: str,

@@ -53,9 +53,10 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import mark_changed
-from desktop.services import numbering, validation
+from desktop.services import files, numbering, validation
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.settings import load_settings
+from desktop.services.validation import TextField, checked, date_errors, existing, id_error
 from desktop.services.versions import (
     form_values,
     loaded,
@@ -89,6 +90,8 @@ RETENTION = ["永久", "长期", "短期"]
 ATTACHMENT_KINDS = ["身份证明", "证据材料", "履行凭证", "司法确认材料", "其他材料"]
 ATTACHMENT_MIMES = {"application/pdf", "image/jpeg", "image/png"}
 MAX_ATTACHMENT_BYTES = 30 * 1024 * 1024
+# A file name as a user's file system may give it (stored cut to its column).
+MAX_FILENAME_LENGTH = 1024
 LIST_FILTERS = {"open": "办理中", "overdue": "已超期", "closed": "已结案", "all": "全部"}
 
 
@@ -492,6 +495,79 @@ def case_title(applicants: list[str], respondents: list[str], category: str) -> 
 
 
 # ---------------------------------------------------------------------------
+# How each text field is checked (its column gives the length) and the dates' names
+
+CASE_FIELDS = {
+    "facts": TextField(MediationCase.facts, "纠纷主要事实"),
+    "matters": TextField(MediationCase.matters, "申请事项"),
+    "source": TextField(MediationCase.source, "案件来源"),
+    "source_detail": TextField(MediationCase.source_detail, "来源说明"),
+    "retention": TextField(MediationCase.retention, "保管期限"),
+    "archive_no": TextField(MediationCase.archive_no, "档案号"),
+}
+PARTY_FIELDS = {
+    "name": TextField(CaseParty.name, "姓名或名称"),
+    "side": TextField(CaseParty.side, "当事人身份"),
+    "kind": TextField(CaseParty.kind, "当事人类型"),
+    "gender": TextField(CaseParty.gender, "性别"),
+    "ethnicity": TextField(CaseParty.ethnicity, "民族"),
+    "id_number": TextField(CaseParty.id_number, "身份证号"),
+    "occupation": TextField(CaseParty.occupation, "职业或工作单位"),
+    "address": TextField(CaseParty.address, "住所", limit=200, multiline=False),
+    "phone": TextField(CaseParty.phone, "联系电话"),
+    "credit_code": TextField(CaseParty.credit_code, "统一社会信用代码"),
+    "legal_rep": TextField(CaseParty.legal_rep, "法定代表人"),
+    "legal_rep_title": TextField(CaseParty.legal_rep_title, "职务"),
+    "agent_type": TextField(CaseParty.agent_type, "代理人类型"),
+    "agent_name": TextField(CaseParty.agent_name, "代理人姓名"),
+    "agent_id_number": TextField(CaseParty.agent_id_number, "代理人身份证号"),
+    "agent_phone": TextField(CaseParty.agent_phone, "代理人电话"),
+    "agent_relation": TextField(CaseParty.agent_relation, "与当事人关系"),
+}
+SESSION_FIELDS = {
+    "place": TextField(MediationSession.place, "调解地点"),
+    "attendees": TextField(MediationSession.attendees, "参加人员"),
+    "record": TextField(MediationSession.record, "调解记录"),
+    "next_steps": TextField(MediationSession.next_steps, "下一步安排"),
+}
+AGREEMENT_FIELDS = {
+    "clauses": TextField(AgreementClause.text, "协议内容"),
+    "kind": TextField(Agreement.kind, "协议形式"),
+    "performance_method": TextField(Agreement.performance_method, "履行方式"),
+    "performance_place": TextField(Agreement.performance_place, "履行地点"),
+    "performance_deadline": TextField(Agreement.performance_deadline, "履行期限"),
+    "amount": TextField(label="金额", limit=32),
+}
+OUTCOME_FIELDS = {
+    "outcome": TextField(MediationCase.outcome, "调解结果"),
+    "reason": TextField(MediationCase.outcome_reason, "原因"),
+    "guided_to": TextField(MediationCase.guided_to, "引导途径"),
+}
+FOLLOW_UP_FIELDS = {
+    "method": TextField(FollowUp.method, "回访方式"),
+    "performance": TextField(FollowUp.performance, "履行情况"),
+    "satisfaction": TextField(FollowUp.satisfaction, "满意度"),
+    "notes": TextField(FollowUp.notes, "回访情况"),
+}
+JUDICIAL_FIELDS = {
+    "court": TextField(JudicialConfirmation.court, "人民法院"),
+    "result": TextField(JudicialConfirmation.result, "司法确认结果"),
+    "notes": TextField(JudicialConfirmation.notes, "备注"),
+}
+DATE_LABELS = {
+    "accepted_on": "受理日期", "filed_on": "归档日期", "birth_date": "出生日期",
+    "held_at": "调解时间", "signed_on": "签订日期", "effective_on": "生效日期",
+    "closed_on": "结案日期", "planned_on": "计划回访日期", "done_on": "回访日期",
+    "applied_on": "申请日期", "result_on": "裁定日期",
+}
+
+
+def _dates(data: object, *names: str) -> dict[str, str]:
+    """Dates of the input outside 1900–2100, by field."""
+    return date_errors({n: getattr(data, n) for n in names}, DATE_LABELS)
+
+
+# ---------------------------------------------------------------------------
 # Helpers
 
 
@@ -505,10 +581,7 @@ def _clean(value: str | None) -> str | None:
 
 
 def _get_case(session: Session, case_id: int) -> MediationCase:
-    case_ = session.get(MediationCase, case_id)
-    if case_ is None:
-        raise NotFoundError("没有找到该调解案件")
-    return case_
+    return existing(session, MediationCase, case_id, "没有找到该调解案件")
 
 
 def _lock_case(session: Session, case_id: int) -> MediationCase:
@@ -518,7 +591,8 @@ def _lock_case(session: Session, case_id: int) -> MediationCase:
     lock from its start (``BEGIN IMMEDIATE``). Every write that concerns a case
     takes this lock first, so closing a case and editing it never interleave.
     """
-    case_ = session.get(MediationCase, case_id, with_for_update=True, populate_existing=True)
+    case_ = session.get(MediationCase, case_id, with_for_update=True, populate_existing=True) \
+        if validation.valid_id(case_id) else None
     if case_ is None:
         raise NotFoundError("没有找到该调解案件")
     return case_
@@ -541,6 +615,8 @@ def _lock_child(session: Session, model: type[Child], row_id: int, record: str, 
 
     A row that is gone was deleted by another desk after the form loaded it.
     """
+    if not validation.valid_id(row_id):
+        raise NotFoundError(f"没有找到该{record}")
     case_id = session.scalar(select(model.case_id).where(model.id == row_id))
     if case_id is None:
         raise StaleEditError(record, deleted=True)
@@ -561,7 +637,9 @@ def _staff_name(session: Session, staff_id: int | None) -> str:
 
 def case_id_for(session: Session, case_no: str) -> int:
     """The id of the case with this number; ``NotFoundError`` when there is none."""
-    number = case_no.strip().replace("(", "（").replace(")", "）").replace(" ", "")
+    number = validation.clean_text(case_no).replace("(", "（").replace(")", "）").replace(" ", "")
+    if validation.text_error(number, "案号", validation.column_limit(MediationCase.case_no) or 0):
+        raise NotFoundError("没有这个案号的调解案件，请核对案号")
     found = session.scalar(select(MediationCase.id).where(MediationCase.case_no == number))
     if found is None:
         raise NotFoundError(f"没有案号为 {case_no} 的调解案件")
@@ -578,6 +656,8 @@ def parse_amount(text: str) -> Decimal | None:
         amount = Decimal(value)
     except InvalidOperation:
         raise ValidationError({"amount": "金额应为数字，如 12000 或 3500.50"}) from None
+    if not amount.is_finite():
+        raise ValidationError({"amount": "金额应为数字，如 12000 或 3500.50"})
     if amount < 0:
         raise ValidationError({"amount": "金额不能为负数"})
     if amount >= Decimal("1e12"):
@@ -627,9 +707,7 @@ def routed_visits(session: Session, *, limit: int = 200,
 
 def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyInput]:
     """The case and its applicant as the visit already tells them (for the mediator to check)."""
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFoundError("没有找到该来访登记")
+    visit = existing(session, Visit, visit_id, "没有找到该来访登记")
     referral = session.scalar(
         select(Referral).join(Room).where(Referral.visit_id == visit.id,
                                           Room.code == MEDIATION_ROOM)
@@ -680,9 +758,7 @@ def search_persons(session: Session, text: str, *, limit: int = 20) -> list[Pers
 
 
 def person_as_party(session: Session, person_id: int, side: str) -> PartyInput:
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFoundError("没有找到该来访人")
+    person = existing(session, Person, person_id, "没有找到该来访人")
     party = PartyInput(
         name=person.name, side=side, person_id=person.id, gender=person.gender,
         id_number=person.id_number or "", phone=person.phone or "", address=person.address or "",
@@ -704,6 +780,17 @@ def validate_case(data: CaseInput) -> dict[str, str]:
         errors["source"] = "案件来源不正确"
     if data.retention not in RETENTION:
         errors["retention"] = "保管期限只能是永久、长期或短期"
+    for key, value, message in (
+        ("category", data.category_id, "所选纠纷类别不存在"),
+        ("recorder", data.recorder_id, "所选记录人不存在"),
+        ("visit", data.visit_id, "所选来访登记不存在"),
+        ("visit", data.referral_id, "所选来访登记不存在"),
+        ("filed_by", data.filed_by_id, "所选立卷人不存在"),
+        *(("mediators", i, "所选调解员或记录人不存在") for i in data.mediator_ids),
+    ):
+        if id_error(value, message):
+            errors[key] = message
+    errors.update(_dates(data, "accepted_on", "filed_on"))
     return errors
 
 
@@ -720,6 +807,8 @@ def _apply_case(session: Session, case_: MediationCase, data: CaseInput) -> None
         # A receptionist or a police officer signs no 调解协议书 as 调解员.
         raise ValidationError({"mediators": "、".join(not_mediators)
                                + " 不是调解员，不能担任本案调解员"})
+    if data.filed_by_id is not None:
+        existing(session, Staff, data.filed_by_id, "所选立卷人不存在", field="filed_by")
     case_.facts = data.facts.strip()
     case_.matters = data.matters.strip()
     case_.source = data.source
@@ -741,11 +830,13 @@ def accept_case(
     today: date | None = None,
 ) -> CaseRef:
     """受理: number the case and write it (with its first parties) in one transaction."""
-    errors = validate_case(data)
+    data, errors = checked(data, CASE_FIELDS, validate_case)
     if not data.mediator_ids:
         errors["mediators"] = "请至少选择一名调解员"
-    for index, party in enumerate(parties or []):
-        for key, message in validate_party(party).items():
+    parties = list(parties or [])
+    for index, party in enumerate(parties):
+        parties[index], party_errors = checked(party, PARTY_FIELDS, validate_party)
+        for key, message in party_errors.items():
             errors.setdefault(f"party.{index}.{key}" if index else key, message)
     if errors:
         raise ValidationError(errors)
@@ -760,11 +851,13 @@ def accept_case(
             )
             if visit_id is None:
                 raise ValidationError({"visit": "所选来访登记不存在"})
-            existing = session.scalar(
+            taken = session.scalar(
                 select(MediationCase.case_no).where(MediationCase.visit_id == visit_id)
             )
-            if existing:
-                raise ValidationError({"visit": f"该来访已受理为案件{existing}"})
+            if taken:
+                raise ValidationError({"visit": f"该来访已受理为案件{taken}"})
+        if data.referral_id is not None:
+            existing(session, Referral, data.referral_id, "所选来访登记不存在", field="visit")
         short = load_settings(session).committee_short_name
         seq = numbering.next_value(session, f"case:{accepted.year}")
         case_ = MediationCase(
@@ -774,7 +867,7 @@ def accept_case(
         )
         _apply_case(session, case_, data)
         session.add(case_)
-        for position, party in enumerate(parties or []):
+        for position, party in enumerate(parties):
             row = CaseParty(case=case_, position=position)
             _apply_party(row, party)
             session.add(row)
@@ -799,7 +892,7 @@ def _case_values(session: Session, case_: MediationCase) -> dict[str, str]:
 
 def update_case(database: Database, case_id: int, data: CaseInput, *, version: int) -> None:
     """Save 基本信息 loaded at ``version``; a closed case takes only the 立卷 fields."""
-    errors = validate_case(data)
+    data, errors = checked(data, CASE_FIELDS, validate_case)
     if not data.mediator_ids:
         errors["mediators"] = "请至少选择一名调解员"
     if errors:
@@ -846,6 +939,9 @@ def validate_party(data: PartyInput) -> dict[str, str]:
             errors["age"] = "年龄不正确"
         if data.birth_date and data.birth_date > date.today():
             errors["birth_date"] = "出生日期晚于今天"
+        errors.update(_dates(data, "birth_date"))
+        if id_error(data.person_id, "所选来访人不存在"):
+            errors["name"] = "所选来访人不存在"
     else:
         if data.credit_code.strip():
             message = validation.credit_code_error(data.credit_code)
@@ -952,13 +1048,13 @@ def _party_input(row: CaseParty) -> PartyInput:
 
 
 def add_party(database: Database, case_id: int, data: PartyInput) -> PartyResult:
-    errors = validate_party(data)
+    data, errors = checked(data, PARTY_FIELDS, validate_party)
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
         case_ = _open_case(session, case_id)
-        if data.person_id is not None and session.get(Person, data.person_id) is None:
-            raise ValidationError({"name": "所选来访人不存在"})
+        if data.person_id is not None and data.kind == "person":
+            existing(session, Person, data.person_id, "所选来访人不存在", field="name")
         position = max((p.position for p in case_.parties), default=-1) + 1
         row = CaseParty(case=case_, position=position)
         _apply_party(row, data)
@@ -975,12 +1071,14 @@ def _party_values(row: CaseParty) -> dict[str, str]:
 def update_party(database: Database, party_id: int, data: PartyInput, *,
                  version: int) -> PartyResult:
     """Save a party loaded at ``version`` (see :func:`party_form`)."""
-    errors = validate_party(data)
+    data, errors = checked(data, PARTY_FIELDS, validate_party)
     if errors:
         raise ValidationError(errors)
 
     def work(session: Session) -> PartyResult:
         row = _lock_child(session, CaseParty, party_id, "当事人")
+        if data.person_id is not None and data.kind == "person":
+            existing(session, Person, data.person_id, "所选来访人不存在", field="name")
         found, before = loaded(row), _party_values(row)
         _apply_party(row, data)
         refuse_stale("当事人", found, version, before, _party_values(row), PARTY_LABELS)
@@ -1009,9 +1107,7 @@ def party_form(session: Session, party_id: int) -> tuple[PartyInput, int]:
 
 
 def party_input(session: Session, party_id: int) -> PartyInput:
-    row = session.get(CaseParty, party_id)
-    if row is None:
-        raise NotFoundError("没有找到该当事人")
+    row = existing(session, CaseParty, party_id, "没有找到该当事人")
     return PartyInput(
         name=row.name, side=row.side, kind=row.kind, person_id=row.person_id, gender=row.gender,
         ethnicity=row.ethnicity or "", birth_date=row.birth_date, age=row.age,
@@ -1036,13 +1132,14 @@ def validate_session(data: SessionInput) -> dict[str, str]:
         errors["attendees"] = "请填写参加人员"
     if not data.record.strip():
         errors["record"] = "请填写调解记录"
-    if data.held_at > datetime.now() + timedelta(days=1):
+    if data.held_at.date() > date.today():
         errors["held_at"] = "调解时间不能晚于今天"
+    errors.update(_dates(data, "held_at"))
     return errors
 
 
 def add_session(database: Database, case_id: int, data: SessionInput) -> int:
-    errors = validate_session(data)
+    data, errors = checked(data, SESSION_FIELDS, validate_session)
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
@@ -1057,7 +1154,7 @@ def add_session(database: Database, case_id: int, data: SessionInput) -> int:
 def update_session(database: Database, session_id: int, data: SessionInput, *,
                    version: int) -> None:
     """Save a 调解记录 loaded at ``version`` (``SessionData.version``)."""
-    errors = validate_session(data)
+    data, errors = checked(data, SESSION_FIELDS, validate_session)
     if errors:
         raise ValidationError(errors)
 
@@ -1133,6 +1230,10 @@ def validate_agreement(data: AgreementInput) -> dict[str, str]:
         errors.update(exc.errors)
     if data.signed_on and data.effective_on and data.effective_on < data.signed_on:
         errors["effective_on"] = "生效日期不能早于签订日期"
+    if data.copies is not None and (isinstance(data.copies, bool)
+                                    or not isinstance(data.copies, int)):
+        errors["copies"] = "协议份数应在1到50之间"
+    errors.update(_dates(data, "signed_on", "effective_on"))
     return errors
 
 
@@ -1150,7 +1251,7 @@ def save_agreement(database: Database, case_id: int, data: AgreementInput, *,
     ``version`` is ``AgreementData.version`` as the form loaded it, ``None`` when
     the case had no agreement then.
     """
-    errors = validate_agreement(data)
+    data, errors = checked(data, AGREEMENT_FIELDS, validate_agreement)
     if errors:
         raise ValidationError(errors)
     clauses = [c.strip() for c in data.clauses if c.strip()]
@@ -1209,16 +1310,16 @@ def agreement_input(session: Session, case_id: int) -> AgreementInput | None:
 def close_case(database: Database, case_id: int, data: OutcomeInput, *,
                today: date | None = None) -> None:
     """结案 with one of the outcomes; a success needs its agreement recorded first."""
-    errors: dict[str, str] = {}
+    data, errors = checked(data, OUTCOME_FIELDS, lambda d: _dates(d, "closed_on"))
     if data.outcome not in OUTCOMES:
         errors["outcome"] = "请选择调解结果"
     if data.outcome == "调解不成功":
-        if not data.reason.strip():
-            errors["reason"] = "请填写调解不成功的原因"
+        if not data.reason:
+            errors.setdefault("reason", "请填写调解不成功的原因")
         if data.guided_to not in GUIDED_TO:
             errors["guided_to"] = "请选择引导当事人的途径（诉讼、仲裁或行政）"
-    if data.outcome == "终止调解" and not data.reason.strip():
-        errors["reason"] = "请填写终止调解的原因"
+    if data.outcome == "终止调解" and not data.reason:
+        errors.setdefault("reason", "请填写终止调解的原因")
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
@@ -1277,6 +1378,9 @@ def validate_follow_up(data: FollowUpInput) -> dict[str, str]:
             errors["done_on"] = "回访日期不能晚于今天"
     if data.method and data.method not in FOLLOW_UP_METHODS:
         errors["method"] = "回访方式不正确"
+    if id_error(data.visitor_id, "所选回访人不存在"):
+        errors["visitor"] = "所选回访人不存在"
+    errors.update(_dates(data, "planned_on", "done_on"))
     return errors
 
 
@@ -1290,13 +1394,19 @@ def _apply_follow_up(row: FollowUp, data: FollowUpInput) -> None:
     row.notes = _clean(data.notes)
 
 
+def _check_visitor(session: Session, data: FollowUpInput) -> None:
+    if data.visitor_id is not None:
+        existing(session, Staff, data.visitor_id, "所选回访人不存在", field="visitor")
+
+
 def add_follow_up(database: Database, case_id: int, data: FollowUpInput) -> int:
     """Plan or record a 回访; a closed case takes them (回访 comes after closing)."""
-    errors = validate_follow_up(data)
+    data, errors = checked(data, FOLLOW_UP_FIELDS, validate_follow_up)
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
         case_ = _lock_case(session, case_id)
+        _check_visitor(session, data)
         row = FollowUp(case=case_)
         _apply_follow_up(row, data)
         session.add(row)
@@ -1311,12 +1421,13 @@ def _follow_up_values(session: Session, row: FollowUp) -> dict[str, str]:
 def update_follow_up(database: Database, follow_up_id: int, data: FollowUpInput, *,
                      version: int) -> None:
     """Save a 回访 loaded at ``version`` (``FollowUpData.version``), closed case or not."""
-    errors = validate_follow_up(data)
+    data, errors = checked(data, FOLLOW_UP_FIELDS, validate_follow_up)
     if errors:
         raise ValidationError(errors)
 
     def work(session: Session) -> None:
         row = _lock_child(session, FollowUp, follow_up_id, "回访记录", closed_too=True)
+        _check_visitor(session, data)
         found, before = loaded(row), _follow_up_values(session, row)
         _apply_follow_up(row, data)
         refuse_stale("回访记录", found, version, before, _follow_up_values(session, row),
@@ -1361,8 +1472,9 @@ def save_judicial_confirmation(database: Database, case_id: int, data: JudicialI
 
     A closed case takes it: the application follows the agreement, usually after closing.
     """
-    errors: dict[str, str] = {}
-    if not data.court.strip():
+    data, errors = checked(data, JUDICIAL_FIELDS,
+                           lambda d: _dates(d, "applied_on", "result_on"))
+    if not data.court and "court" not in errors:
         errors["court"] = "请填写受理司法确认申请的人民法院"
     if data.result and data.result not in JUDICIAL_RESULTS:
         errors["result"] = "司法确认结果不正确"
@@ -1406,26 +1518,37 @@ def guess_mime(filename: str) -> str:
     return mime or "application/octet-stream"
 
 
+def _file_problem(mime: str, content: bytes) -> str | None:
+    if mime not in ATTACHMENT_MIMES:
+        return "只能添加 PDF、JPG 或 PNG 文件"
+    if not content:
+        return "文件是空的"
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        return "文件超过 30 MB，请压缩或分页扫描后再添加"
+    if mime == "application/pdf" and not content.startswith(b"%PDF"):
+        return "文件不是有效的 PDF"
+    return None
+
+
 def add_attachment(database: Database, case_id: int, *, kind: str, filename: str,
                    content: bytes, title: str = "", mime: str | None = None) -> int:
-    mime = mime or guess_mime(filename)
     errors: dict[str, str] = {}
+    filename = validation.clean_argument(errors, "file", filename,
+                                         TextField(label="文件名", limit=MAX_FILENAME_LENGTH))
+    title = validation.clean_argument(errors, "title", title,
+                                      TextField(CaseAttachment.title, "材料名称"))
+    mime = mime or guess_mime(filename)
     if kind not in ATTACHMENT_KINDS:
         errors["kind"] = "材料类别不正确"
-    if mime not in ATTACHMENT_MIMES:
-        errors["file"] = "只能添加 PDF、JPG 或 PNG 文件"
-    elif not content:
-        errors["file"] = "文件是空的"
-    elif len(content) > MAX_ATTACHMENT_BYTES:
-        errors["file"] = "文件超过 30 MB，请压缩或分页扫描后再添加"
-    elif mime == "application/pdf" and not content.startswith(b"%PDF"):
-        errors["file"] = "文件不是有效的 PDF"
+    problem = _file_problem(mime, content)
+    if problem:
+        errors.setdefault("file", problem)
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
         case_ = _lock_case(session, case_id)  # closed too: 履行凭证 come after closing
         row = CaseAttachment(
-            case=case_, kind=kind, title=(title.strip() or Path(filename).stem)[:128],
+            case=case_, kind=kind, title=(title or Path(filename).stem)[:128],
             filename=Path(filename).name[:255], mime=mime, size=len(content), content=content,
             added_at=datetime.now().replace(microsecond=0),
         )
@@ -1436,23 +1559,21 @@ def add_attachment(database: Database, case_id: int, *, kind: str, filename: str
 
 def add_attachment_file(database: Database, case_id: int, path: Path, *, kind: str,
                         title: str = "") -> int:
+    """Add a scanned paper from a file (a folder, a device or a huge file is refused)."""
+    files.check_input_file(path, max_bytes=MAX_ATTACHMENT_BYTES, field="file")
     return add_attachment(database, case_id, kind=kind, filename=path.name,
                           content=path.read_bytes(), title=title)
 
 
 def remove_attachment(database: Database, attachment_id: int) -> None:
     with database.write() as session:
-        row = session.get(CaseAttachment, attachment_id)
-        if row is None:
-            raise NotFoundError("没有找到该材料")
+        row = existing(session, CaseAttachment, attachment_id, "没有找到该材料")
         session.delete(row)
 
 
 def attachment(session: Session, attachment_id: int) -> tuple[AttachmentData, bytes]:
     """One scanned paper and its bytes."""
-    row = session.get(CaseAttachment, attachment_id)
-    if row is None:
-        raise NotFoundError("没有找到该材料")
+    row = existing(session, CaseAttachment, attachment_id, "没有找到该材料")
     data = AttachmentData(row.id, row.kind, row.title, row.filename, row.mime, row.size,
                           row.added_at)
     return data, bytes(row.content)

@@ -21,7 +21,7 @@ Chinese message and changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, joinedload
@@ -37,8 +37,9 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import numbering
+from desktop.services import numbering, validation
 from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.validation import TextField, clean_argument
 
 ACTIVE = ("waiting", "called", "serving", "on_hold")
 FINAL = ("done", "no_show", "transferred")
@@ -87,6 +88,29 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+REASON = TextField(ReferralEvent.reason, "原因")
+NOTE = TextField(Referral.note, "办理情况")
+DEPARTMENT = TextField(Escalation.department, "职能部门")
+OUTCOME = TextField(Escalation.outcome, "办理结果")
+
+
+def _check_ids(errors: dict[str, str], *, staff_id: object = None, to_room_id: object = None,
+               due_date: date | None = None) -> None:
+    """The ids and the date every action may carry, before the transaction."""
+    for key, value, message in (("staff", staff_id, "所选当班人员不存在"),
+                                ("to_room", to_room_id, "所选科室不存在或已停用")):
+        if validation.id_error(value, message):
+            errors[key] = message
+    problem = validation.date_error(due_date, "办理期限")
+    if problem:
+        errors["due_date"] = problem
+
+
+def _check_staff(session: Session, staff_id: int | None) -> None:
+    if staff_id is not None:
+        validation.existing(session, Staff, staff_id, "所选当班人员不存在", field="staff")
+
+
 def allowed_actions(status: str) -> set[str]:
     """The actions the buttons may offer for a referral in ``status``."""
     return {action for action, (sources, _) in TRANSITIONS.items() if status in sources}
@@ -105,7 +129,7 @@ def _refuse(action: str, status: str) -> ValidationError:
 def _locked(session: Session, referral_id: int) -> Referral:
     referral = session.scalar(
         select(Referral).where(Referral.id == referral_id).with_for_update()
-    )
+    ) if validation.valid_id(referral_id) else None
     if referral is None:
         raise NotFoundError("该排队号不存在")
     return referral
@@ -153,9 +177,16 @@ def _apply(
     database: Database, referral_id: int, action: str, *, staff_id: int | None = None,
     reason: str | None = None, now: datetime | None = None,
 ) -> Referral:
+    errors: dict[str, str] = {}
+    if reason is not None:
+        reason = clean_argument(errors, "reason", reason, REASON)
+    _check_ids(errors, staff_id=staff_id)
+    if errors:
+        raise ValidationError(errors)
     now = now or _now()
     with database.write() as session:
         referral = _locked(session, referral_id)
+        _check_staff(session, staff_id)
         return _transition(session, referral, action, now, staff_id=staff_id, reason=reason)
 
 
@@ -210,7 +241,7 @@ def resume(database: Database, referral_id: int, **kw: object) -> Referral:
 
 def hold(database: Database, referral_id: int, reason: str, *, staff_id: int | None = None,
          now: datetime | None = None) -> Referral:
-    if not reason.strip():
+    if not validation.clean_text(reason if isinstance(reason, str) else "", multiline=True):
         raise ValidationError({"reason": "请填写暂缓原因"})
     return _apply(database, referral_id, "hold", staff_id=staff_id, reason=reason, now=now)
 
@@ -234,8 +265,14 @@ def call_next(
     ticket no other desk holds (SKIP LOCKED on PostgreSQL; on SQLite the write
     lock lets one desk pick at a time), never a refusal while tickets wait.
     """
+    errors: dict[str, str] = {}
+    _check_ids(errors, staff_id=staff_id)
+    if errors:
+        raise ValidationError(errors)
     now = now or _now()
     with database.write() as session:
+        validation.existing(session, Room, room_id, "所选科室不存在", field="room")
+        _check_staff(session, staff_id)
         referral = session.scalar(
             select(Referral)
             .join(Visit, Visit.id == Referral.visit_id)
@@ -259,6 +296,9 @@ def finish(
     ``transferred`` is a transfer (see :func:`transfer`): the new ticket is returned.
     """
     errors: dict[str, str] = {}
+    note = clean_argument(errors, "note", note, NOTE)
+    department = clean_argument(errors, "department", department, DEPARTMENT)
+    _check_ids(errors, staff_id=staff_id, to_room_id=to_room_id, due_date=due_date)
     if result not in RESULTS:
         errors["result"] = "请选择办理结果"
     if result == "transferred":
@@ -279,6 +319,7 @@ def finish(
     now = now or _now()
     with database.write() as session:
         referral = _locked(session, referral_id)
+        _check_staff(session, staff_id)
         if referral.status not in TRANSITIONS["finish"][0]:
             raise _refuse("finish", referral.status)
         before = referral.status
@@ -307,15 +348,18 @@ def transfer(
 ) -> Referral:
     """Send the visitor on to another room: this ticket ends, a new one is issued there."""
     errors: dict[str, str] = {}
+    reason = clean_argument(errors, "reason", reason, REASON)
+    _check_ids(errors, staff_id=staff_id, to_room_id=to_room_id)
     if to_room_id is None:
         errors["to_room"] = "请选择转往的科室"
-    if not reason.strip():
+    if not reason and "reason" not in errors:
         errors["reason"] = "请填写转办原因"
     if errors:
         raise ValidationError(errors)
     now = now or _now()
     with database.write() as session:
         referral = _locked(session, referral_id)
+        _check_staff(session, staff_id)
         if referral.status not in TRANSITIONS["transfer"][0]:
             raise _refuse("transfer", referral.status)
         if to_room_id == referral.room_id:
@@ -344,17 +388,18 @@ def route_again(
 ) -> Referral:
     """One visit may need several rooms: issue one more ticket for the same visit."""
     errors: dict[str, str] = {}
+    reason = clean_argument(errors, "reason", reason, REASON)
+    _check_ids(errors, staff_id=staff_id, to_room_id=to_room_id)
     if to_room_id is None:
         errors["to_room"] = "请选择科室"
-    if not reason.strip():
+    if not reason and "reason" not in errors:
         errors["reason"] = "请填写原因"
     if errors:
         raise ValidationError(errors)
     now = now or _now()
     with database.write() as session:
-        visit = session.get(Visit, visit_id)
-        if visit is None:
-            raise NotFoundError("该来访登记不存在")
+        visit = validation.existing(session, Visit, visit_id, "该来访登记不存在")
+        _check_staff(session, staff_id)
         room = session.get(Room, to_room_id)
         if room is None or not room.active:
             raise ValidationError({"to_room": "所选科室不存在或已停用"})
@@ -608,14 +653,26 @@ class HallRow:
     room_id: int
     room_name: str
     location: str
-    calling: str  # the ticket called last ("" when none today)
+    calling: str  # the ticket called last ("" when no call is current)
     called_at: datetime | None
     waiting: int
 
 
-def hall_display(session: Session, *, today: date | None = None) -> list[HallRow]:
-    """What the hall screen shows: per room the ticket called last today and how many wait."""
-    today = today or date.today()
+# How long a call stays on the hall screen while its ticket is called or being served.
+HALL_CALL_HOURS = 12
+
+
+def hall_display(session: Session, *, now: datetime | None = None) -> list[HallRow]:
+    """What the hall screen shows: per room the ticket called last and how many wait.
+
+    A call shows whatever day its ticket was issued (a ticket of 23:50 called at 00:03,
+    or one left over from yesterday and called this morning), for as long as the ticket
+    is called or being served, but no longer than ``HALL_CALL_HOURS``: a ticket the room
+    forgot to close yesterday does not greet this morning's visitors. Waiting counts
+    every waiting ticket, as the room's queue does.
+    """
+    now = now or _now()
+    since = now - timedelta(hours=HALL_CALL_HOURS)
     rooms = session.execute(
         select(Room.id, Room.name, Room.location).where(Room.active)
         .order_by(Room.sort_order, Room.id)
@@ -628,9 +685,9 @@ def hall_display(session: Session, *, today: date | None = None) -> list[HallRow
     for room_id, name, location in rooms:
         last = session.execute(
             select(Referral.ticket_no, Referral.called_at)
-            .where(Referral.room_id == room_id, Referral.ticket_date == today,
-                   Referral.status.in_(("called", "serving")))
-            .order_by(Referral.called_at.desc()).limit(1)
+            .where(Referral.room_id == room_id, Referral.status.in_(("called", "serving")),
+                   Referral.called_at >= since)
+            .order_by(Referral.called_at.desc(), Referral.id.desc()).limit(1)
         ).first()
         rows.append(HallRow(room_id, name, location or "", last[0] if last else "",
                             last[1] if last else None, int(waiting.get(room_id, 0))))
@@ -670,9 +727,11 @@ def escalate(
 ) -> int:
     """Raise the matter to a higher level (A 社区, B 街道, C 区, D 市)."""
     errors: dict[str, str] = {}
+    reason = clean_argument(errors, "reason", reason, REASON)
+    _check_ids(errors, staff_id=staff_id, due_date=due_date)
     if level not in LEVELS:
         errors["level"] = "请选择上报层级"
-    if not reason.strip():
+    if not reason and "reason" not in errors:
         errors["reason"] = "请填写上报理由"
     now = now or _now()
     if due_date is not None and due_date < now.date():
@@ -680,7 +739,7 @@ def escalate(
     if errors:
         raise ValidationError(errors)
     return _add_escalation(database, visit_id, now, kind="level", level=level,
-                           reason=reason.strip(), due_date=due_date, staff_id=staff_id)
+                           reason=reason, due_date=due_date, staff_id=staff_id)
 
 
 def refer_to_department(
@@ -689,26 +748,29 @@ def refer_to_department(
 ) -> int:
     """Refer the matter to an outside department with a due date (吹哨报到)."""
     errors: dict[str, str] = {}
-    if not department.strip():
+    department = clean_argument(errors, "department", department, DEPARTMENT)
+    reason = clean_argument(errors, "reason", reason, REASON)
+    if not department and "department" not in errors:
         errors["department"] = "请填写移送的职能部门"
     now = now or _now()
     if due_date is None:
         errors["due_date"] = "请填写办理期限"
     elif due_date < now.date():
         errors["due_date"] = "办理期限不能早于今天"
-    if not reason.strip():
+    if not reason and "reason" not in errors:
         errors["reason"] = "请填写移送事由"
+    _check_ids(errors, staff_id=staff_id, due_date=due_date)
     if errors:
         raise ValidationError(errors)
     return _add_escalation(database, visit_id, now, kind="department",
-                           department=department.strip(), reason=reason.strip(),
+                           department=department, reason=reason,
                            due_date=due_date, staff_id=staff_id)
 
 
 def _add_escalation(database: Database, visit_id: int, now: datetime, **values: object) -> int:
     with database.write() as session:
-        if session.get(Visit, visit_id) is None:
-            raise NotFoundError("该来访登记不存在")
+        validation.existing(session, Visit, visit_id, "该来访登记不存在")
+        _check_staff(session, values.get("staff_id"))  # type: ignore[arg-type]
         row = Escalation(visit_id=visit_id, status="open", raised_at=now, raised_by_id=values.pop(
             "staff_id"), created_at=now, updated_at=now, **values)
         session.add(row)
@@ -719,18 +781,22 @@ def _add_escalation(database: Database, visit_id: int, now: datetime, **values: 
 def close_escalation(
     database: Database, escalation_id: int, outcome: str, *, now: datetime | None = None
 ) -> None:
-    if not outcome.strip():
-        raise ValidationError({"outcome": "请填写办理结果"})
+    errors: dict[str, str] = {}
+    outcome = clean_argument(errors, "outcome", outcome, OUTCOME)
+    if not outcome and not errors:
+        errors["outcome"] = "请填写办理结果"
+    if errors:
+        raise ValidationError(errors)
     with database.write() as session:
         row = session.scalar(
             select(Escalation).where(Escalation.id == escalation_id).with_for_update()
-        )
+        ) if validation.valid_id(escalation_id) else None
         if row is None:
             raise NotFoundError("该上报/移送记录不存在")
         if row.status != "open":
             raise ValidationError({"outcome": "该事项已办结"})
         row.status = "closed"
-        row.outcome = outcome.strip()
+        row.outcome = outcome
         row.closed_at = now or _now()
 
 

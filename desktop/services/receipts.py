@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from desktop.models import Referral, Visit
+from desktop.services import validation
 from desktop.services.errors import NotFoundError
 from desktop.services.settings import load_settings
 from desktop.services.validation import mask_id_number
@@ -59,13 +60,16 @@ def next_steps_for(room_name: str, room_location: str, ticket_no: str, phone: st
 
 
 def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -> ReceiptData:
+    number = validation.clean_text(visit_no).upper()
+    readable = validation.text_error(number, "受理编号", validation.column_limit(Visit.visit_no)
+                                     or 32) is None
     visit = session.scalar(
         select(Visit)
-        .where(Visit.visit_no == visit_no)
+        .where(Visit.visit_no == number)
         .options(joinedload(Visit.person), joinedload(Visit.category))
-    )
+    ) if readable else None
     if visit is None:
-        raise NotFoundError(f"没有受理编号为 {visit_no} 的来访登记")
+        raise NotFoundError(f"没有受理编号为 {number if readable else '（无法识别）'} 的来访登记")
     referral = session.scalar(
         select(Referral)
         .where(Referral.visit_id == visit.id)

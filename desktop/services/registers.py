@@ -37,7 +37,7 @@ from desktop.models import (
     case_mediator,
 )
 from desktop.services.errors import ValidationError
-from desktop.services.validation import mask_id_number
+from desktop.services.validation import date_error, mask_id_number
 
 # Rows fetched per round trip. Kept small on purpose: a batch of a few hundred
 # rows stays below the garbage collector's generation-0 threshold (700 live
@@ -84,6 +84,10 @@ class Period:
     end: date
 
     def __post_init__(self) -> None:
+        for value in (self.start, self.end):
+            message = date_error(value, "日期（起始和截止）")
+            if message:
+                raise ValidationError({"period": message})
         if self.end < self.start:
             raise ValidationError({"period": "截止日期不能早于起始日期"})
 
@@ -95,9 +99,10 @@ class Period:
     @classmethod
     def parse(cls, start: str, end: str) -> Period:
         try:
-            return cls(date.fromisoformat(start), date.fromisoformat(end))
+            first, last = date.fromisoformat(start), date.fromisoformat(end)
         except ValueError as exc:
             raise ValidationError({"period": "日期格式应为 YYYY-MM-DD，如 2026-11-01"}) from exc
+        return cls(first, last)
 
     @property
     def starts_at(self) -> datetime:

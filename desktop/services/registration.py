@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, Table, func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database, insert_on_conflict
-from desktop.models import Category, Grid, Person, PersonFormerName, Room, Visit
+from desktop.models import Category, Community, Grid, Person, PersonFormerName, Room, Staff, Visit
 from desktop.models.base import DESK_KEY
 from desktop.services import numbering, validation
 from desktop.services.errors import NameConflictError, ValidationError
@@ -92,36 +92,67 @@ class Registration:
     repeat_count: int = 0
 
 
+FIELDS = {
+    "name": validation.TextField(Person.name, "姓名"),
+    "phone": validation.TextField(Person.phone, "联系电话"),
+    "id_type": validation.TextField(Person.id_type, "证件类型"),
+    "id_number": validation.TextField(Person.id_number, "证件号码"),
+    "no_id_reason": validation.TextField(Person.no_id_reason, "未提供证件的原因"),
+    "address": validation.TextField(Person.address, "住址", limit=200, multiline=False),
+    "source": validation.TextField(Visit.source, "来源"),
+    "visit_type": validation.TextField(Visit.visit_type, "来访类型"),
+    "representative_name": validation.TextField(Visit.representative_name, "代表人姓名"),
+    "representative_phone": validation.TextField(Visit.representative_phone, "代表人电话"),
+    "summary": validation.TextField(Visit.summary, "事项摘要", limit=2000),
+    "request": validation.TextField(Visit.request, "诉求"),
+    "risk_level": validation.TextField(Visit.risk_level, "风险等级"),
+}
+ID_FIELDS = {
+    "room_id": ("room", "所选去向不存在或已停用"),
+    "category_id": ("category", "所选事项类别不存在"),
+    "community_id": ("community", "所选社区不存在"),
+    "grid_id": ("grid", "所选网格不属于所选社区"),
+    "person_id": ("person", "所选来访人不存在"),
+    "repeat_of_visit_id": ("repeat_of", "所选的既往来访不存在"),
+    "received_by_id": ("received_by", "所选接待人员不存在"),
+}
+
+
+def cleaned(data: RegistrationInput) -> tuple[RegistrationInput, dict[str, str]]:
+    """The input with its text cleaned, and every problem in it (empty when all is well)."""
+    return validation.checked(data, FIELDS, _check)
+
+
 def validate(data: RegistrationInput) -> dict[str, str]:
     """The Chinese message for every field that is wrong (empty when all is well)."""
+    return cleaned(data)[1]
+
+
+def _check(data: RegistrationInput) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not data.anonymous and not data.name.strip():
+    if not data.anonymous and not data.name:
         errors["name"] = "请填写姓名；来访人不愿透露时请勾选“匿名”"
-    elif len(data.name.strip()) > 64:
-        errors["name"] = "姓名过长"
     elif message := validation.unprintable_error(data.name):
         errors["name"] = message
     if data.id_type not in ID_TYPES:
         errors["id_type"] = "证件类型不正确"
     elif data.id_type == "居民身份证":
-        if data.id_number.strip() or not data.anonymous:
+        if data.id_number or not data.anonymous:
             message = validation.id_number_error(data.id_number)
             if message:
                 errors["id_number"] = message
     elif data.id_type == "无证件":
-        if not data.no_id_reason.strip():
+        if not data.no_id_reason:
             errors["no_id_reason"] = "未提供证件时请说明原因"
-    elif not data.id_number.strip():
+    elif not data.id_number:
         errors["id_number"] = "请填写证件号码"
-    elif len(data.id_number.strip()) > 32:
-        errors["id_number"] = "证件号码过长"
-    if data.phone.strip() or not data.anonymous:
+    if data.phone or not data.anonymous:
         message = validation.phone_error(data.phone)
         if message:
             errors["phone"] = message
     if data.gender not in (None, "", *GENDERS):
         errors["gender"] = "性别只能是男或女"
-    if not data.summary.strip():
+    if not data.summary:
         errors["summary"] = "请填写来访事项摘要"
     if data.room_id is None:
         errors["room"] = "请选择分流去向"
@@ -129,31 +160,29 @@ def validate(data: RegistrationInput) -> dict[str, str]:
         errors["source"] = "来源不正确"
     if data.visit_type not in VISIT_TYPES:
         errors["visit_type"] = "来访类型不正确"
+    elif not isinstance(data.headcount, int) or isinstance(data.headcount, bool) \
+            or data.headcount > 9999:
+        errors["headcount"] = "人数不正确"
     elif data.visit_type == "集体" and data.headcount < 2:
         errors["headcount"] = "集体访人数至少为2人"
     elif data.headcount < 1:
         errors["headcount"] = "人数至少为1"
-    elif data.headcount > 9999:
-        errors["headcount"] = "人数不正确"
     if data.visit_type == "集体":
-        if not data.representative_name.strip():
+        if not data.representative_name:
             errors["representative_name"] = "集体访请填写代表人姓名"
-        elif len(data.representative_name.strip()) > 64:
-            errors["representative_name"] = "代表人姓名过长"
         elif message := validation.unprintable_error(data.representative_name):
             errors["representative_name"] = message
-        if data.representative_phone.strip():
+        if data.representative_phone:
             message = validation.phone_error(data.representative_phone)
             if message:
                 errors["representative_phone"] = "代表人" + message
-    if len(data.address.strip()) > 200:
-        errors["address"] = "住址过长（不超过200字）"
-    if len(data.summary.strip()) > 2000:
-        errors["summary"] = "事项摘要过长（不超过2000字）"
     if data.category_id is None:
         errors["category"] = "请选择事项类别"
     if data.risk_level not in RISK_LEVELS:
         errors["risk_level"] = "风险等级只能是红、橙、黄"
+    for attr, (key, message) in ID_FIELDS.items():
+        if validation.id_error(getattr(data, attr), message):
+            errors[key] = message
     return errors
 
 
@@ -246,6 +275,23 @@ def _settle_name(session: Session, person: Person, name: str, data: Registration
     person.name = name
 
 
+def _check_references(session: Session, data: RegistrationInput) -> Room:
+    """Every id of the input names an existing row (before anything is written); the room."""
+    room = session.get(Room, data.room_id)
+    if room is None or not room.active:
+        raise ValidationError({"room": ID_FIELDS["room_id"][1]})
+    for attr, model in (("category_id", Category), ("community_id", Community),
+                        ("person_id", Person), ("received_by_id", Staff)):
+        key, message = ID_FIELDS[attr]
+        if getattr(data, attr) is not None:
+            validation.existing(session, model, getattr(data, attr), message, field=key)
+    if data.grid_id is not None:
+        grid = session.get(Grid, data.grid_id)
+        if grid is None or grid.community_id != data.community_id:
+            raise ValidationError({"grid": ID_FIELDS["grid_id"][1]})
+    return room
+
+
 def next_visit_no(session: Session, now: datetime) -> str:
     seq = numbering.next_value(session, f"visit:{now:%Y%m%d}")
     return f"J{now:%Y%m%d}{seq:04d}"
@@ -255,7 +301,7 @@ def register_visit(
     database: Database, data: RegistrationInput, *, now: datetime | None = None
 ) -> Registration:
     """Register one visit and route it to a room, in one transaction."""
-    errors = validate(data)
+    data, errors = cleaned(data)
     if errors:
         raise ValidationError(errors)
     now = now or datetime.now().replace(microsecond=0)
@@ -264,15 +310,7 @@ def register_visit(
 
 def _register(session: Session, data: RegistrationInput, now: datetime) -> Registration:
     """The visit, its ticket and the person, written in ``session``."""
-    room = session.get(Room, data.room_id)
-    if room is None or not room.active:
-        raise ValidationError({"room": "所选去向不存在或已停用"})
-    if data.category_id is not None and session.get(Category, data.category_id) is None:
-        raise ValidationError({"category": "所选事项类别不存在"})
-    if data.grid_id is not None:
-        grid = session.get(Grid, data.grid_id)
-        if grid is None or grid.community_id != data.community_id:
-            raise ValidationError({"grid": "所选网格不属于所选社区"})
+    room = _check_references(session, data)
     person = _find_or_create_person(session, data)
     session.flush()
     repeat_of: Visit | None = None

@@ -7,11 +7,23 @@ from dataclasses import dataclass, fields
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.models import CentreSetting
+from desktop.models import CentreSetting, MediationCase
+from desktop.services import validation
 from desktop.services.errors import ValidationError
-from desktop.services.validation import phone_error
+from desktop.services.validation import TextField, phone_error
 
 PAPER_SIZES = {"a5": "A5", "80mm": "80 mm 热敏卷纸"}
+# The short name goes into every case number, which must fit its column.
+_CASE_NO_ROOM = (validation.column_limit(MediationCase.case_no) or 48) \
+    - len("（2100）人调字第0000号")
+FIELDS = {
+    "centre_name": TextField(label="中心名称", limit=64),
+    "centre_phone": TextField(label="中心电话", limit=32),
+    "centre_address": TextField(label="中心地址", limit=200),
+    "committee_short_name": TextField(label="调委会简称", limit=min(_CASE_NO_ROOM, 8)),
+    "committee_name": TextField(label="调委会名称", limit=64),
+    "receipt_paper": TextField(label="回执纸张", limit=16),
+}
 
 
 @dataclass
@@ -31,22 +43,27 @@ def load_settings(session: Session) -> CentreSettings:
     return CentreSettings(**values)
 
 
-def save_settings(session: Session, settings: CentreSettings) -> None:
+def _check(settings: CentreSettings) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not settings.centre_name.strip():
+    if not settings.centre_name:
         errors["centre_name"] = "请填写中心名称"
     if settings.receipt_paper not in PAPER_SIZES:
         errors["receipt_paper"] = "回执纸张只能是 A5 或 80 mm 卷纸"
-    if not settings.committee_short_name.strip():
+    if not settings.committee_short_name:
         errors["committee_short_name"] = "请填写调委会简称（用于案号）"
     phone = settings.centre_phone.strip()
     # Blank and the shipped placeholder stay allowed: a new centre may not know it yet.
     if phone and phone != CentreSettings.centre_phone and (message := phone_error(phone)):
         errors["centre_phone"] = message
+    return errors
+
+
+def save_settings(session: Session, settings: CentreSettings) -> None:
+    settings, errors = validation.checked(settings, FIELDS, _check)
     if errors:
         raise ValidationError(errors)
     for f in fields(CentreSettings):
-        value = str(getattr(settings, f.name)).strip()
+        value = str(getattr(settings, f.name))
         row = session.get(CentreSetting, f.name)
         if row is None:
             session.add(CentreSetting(key=f.name, value=value))

@@ -7,10 +7,12 @@ import sys
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, APP_TITLE, paths
+from desktop.db import Database
 from desktop.services.bootstrap import open_database
+from desktop.services.failures import user_message
 from desktop.views.errors import ExceptionHook
 from desktop.views.main_window import MainWindow
 
@@ -65,10 +67,25 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def open_or_explain(db_url: str | None, *, show_dialogs: bool) -> Database:
+    """Open the database; when it cannot be, say why in a dialog too, then re-raise.
+
+    The command line (the caller) prints the message and exits with code 2.
+    """
+    try:
+        return open_database(db_url)
+    except Exception as exc:
+        message = user_message(exc)
+        if message is not None and show_dialogs:
+            QMessageBox.critical(None, APP_TITLE, QApplication.translate(
+                "app", "无法打开数据库：{0}").format(message))
+        raise
+
+
 def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
     app = create_application()
     ExceptionHook(show_dialogs=not no_err_windows).install()
-    database = open_database(db_url)
+    database = open_or_explain(db_url, show_dialogs=not no_err_windows)
     window = MainWindow(database=database)
     window.show()
     log.info("window opened")
@@ -85,7 +102,7 @@ def run_hall_display(*, db_url: str | None = None, windowed: bool = False,
 
     app = create_application()
     ExceptionHook(show_dialogs=not no_err_windows).install()
-    database = open_database(db_url)
+    database = open_or_explain(db_url, show_dialogs=not no_err_windows)
     display = HallDisplay(database=database)
     if windowed:
         display.show()

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from desktop.db import Database
 from desktop.services import mediation, mediation_documents, reference
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
+from desktop.services.failures import user_message
 from desktop.services.mediation import (
     AgreementInput,
     CaseDetail,
@@ -57,6 +58,7 @@ from desktop.services.mediation import (
 )
 from desktop.services.validation import mask_id_number
 from desktop.views import dialogs, tasks
+from desktop.views.db_status import report_anywhere
 from desktop.views.form_widgets import (
     DateEdit,
     DateTimeEdit,
@@ -1404,8 +1406,12 @@ class CaseEditor(QWidget):
                           self._file_name("人民调解卷宗"))
 
         def failed(exc: BaseException) -> None:
-            log.error("case file failed", exc_info=exc)
-            dialogs.warn(self, self.tr("卷宗生成失败"), str(exc))
+            report_anywhere(exc)
+            message = user_message(exc)
+            if message is None:
+                log.error("case file failed", exc_info=exc)
+                message = self.tr("卷宗生成失败，详情见日志。")
+            dialogs.warn(self, self.tr("卷宗生成失败"), message)
 
         self.last_task = tasks.run_with_progress(
             self, self.tr("生成卷宗"), self.tr("正在生成卷宗，请稍候……"), build,

@@ -9,9 +9,10 @@ import logging
 import platform
 import sys
 import threading
-import traceback
 from types import TracebackType
 
+import PySide6
+import sqlalchemy
 from PySide6.QtCore import QObject, Qt, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__, paths
+from desktop.services.failures import database_trouble, safe_traceback
+from desktop.views.db_status import report_anywhere
 
 log = logging.getLogger("desktop.crash")
 qt_log = logging.getLogger("qt")
@@ -33,12 +36,20 @@ qt_log = logging.getLogger("qt")
 
 def format_report(exc_type: type[BaseException], exc: BaseException,
                   tb: TracebackType | None) -> str:
+    """What the admin needs to find the defect: versions, the log, where it happened.
+
+    Exception messages are left out (:func:`safe_traceback`): they may quote
+    names, 身份证号, phone numbers or what was typed.
+    """
+    if exc.__traceback__ is None:
+        exc = exc.with_traceback(tb)
     lines = [
         f"综治中心接待调解工作台 {__version__}",
         f"Python {platform.python_version()} / {platform.platform()}",
+        f"PySide6 {PySide6.__version__} / SQLAlchemy {sqlalchemy.__version__}",
         f"日志文件：{paths.log_dir() / 'desk.log'}",
         "",
-        *traceback.format_exception(exc_type, exc, tb),
+        safe_traceback(exc),
     ]
     return "\n".join(line.rstrip("\n") for line in lines)
 
@@ -75,9 +86,10 @@ class ErrorDialog(QDialog):
 
 
 class _Relay(QObject):
-    """Carries a report from any thread to the GUI thread."""
+    """Carries a report (or a database failure) from any thread to the GUI thread."""
 
     report = Signal(str)
+    database_failure = Signal(object)
 
 
 class ExceptionHook:
@@ -87,6 +99,7 @@ class ExceptionHook:
         self.show_dialogs = show_dialogs
         self._relay = _Relay()
         self._relay.report.connect(self.on_report, Qt.ConnectionType.QueuedConnection)
+        self._relay.database_failure.connect(report_anywhere, Qt.ConnectionType.QueuedConnection)
 
     def install(self) -> None:
         sys.excepthook = self.handle
@@ -97,6 +110,10 @@ class ExceptionHook:
                tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
+            return
+        if database_trouble(exc) is not None:
+            # Not a defect: the window's banner says it once and retries.
+            self._relay.database_failure.emit(exc)
             return
         report = format_report(exc_type, exc, tb)
         log.error("unexpected exception\n%s", report)

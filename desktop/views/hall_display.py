@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 from desktop.db import Database
 from desktop.services.queue import HallRow, hall_display
 from desktop.services.settings import load_settings
+from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class HallDisplay(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.db_status = status_for(database)
         self.setWindowFlag(Qt.WindowType.Window, True)
         named(self, "hall", self.tr("叫号屏"))
         self.setWindowTitle(self.tr("叫号屏"))
@@ -119,6 +121,8 @@ class HallDisplay(QWidget):
         self.grid.setSpacing(18)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
+        self.banner = DatabaseBanner(self.db_status)
+        layout.addWidget(self.banner)
         header = QGridLayout()
         header.addWidget(self.title, 0, 0, Qt.AlignmentFlag.AlignLeft)
         header.addWidget(self.clock, 0, 1, Qt.AlignmentFlag.AlignRight)
@@ -130,15 +134,19 @@ class HallDisplay(QWidget):
     def _connect_signals(self) -> None:
         self.timer.timeout.connect(self.refresh)
         self.flash_timer.timeout.connect(self.on_flash_over)
+        self.db_status.recovered.connect(self.refresh)
 
     def refresh(self) -> None:
-        now = datetime.now()
+        now = datetime.now().replace(microsecond=0)
         self.clock.setText(f"{now:%Y-%m-%d %H:%M}")
+        if not self.db_status.ok:
+            return  # the banner says so; the status checks the database and calls back
         try:
             with self.database.read() as session:
-                rows = hall_display(session)
-        except Exception:  # the screen keeps showing the last state; try again later
-            log.exception("hall display could not read the queue")
+                rows = hall_display(session, now=now)
+        except Exception as exc:  # the screen keeps showing the last state; try again later
+            if not self.db_status.report(exc):
+                log.exception("hall display could not read the queue")
             return
         self.rows = rows
         newest: HallRow | None = None

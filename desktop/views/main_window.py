@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -19,6 +20,7 @@ from desktop.db import Database
 from desktop.services.connection import describe_database, shown_url
 from desktop.services.settings import load_settings
 from desktop.views.cases import CasesPage
+from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.queue_page import QueuePage
 from desktop.views.registration import RegistrationPage
 from desktop.views.reports_page import ReportsPage
@@ -64,10 +66,17 @@ class MainWindow(QMainWindow):
             self.navigation.addItem(item)
             self.pages.addWidget(page)
         central = QWidget()
-        layout = QHBoxLayout(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        # One line, shown only while the database cannot be used (the pages keep their input).
+        self.database_banner = DatabaseBanner(status_for(self.database))
+        outer.addWidget(self.database_banner)
+        layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.navigation)
         layout.addWidget(self.pages, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         with self.database.read() as session:
             centre = load_settings(session).centre_name
@@ -111,4 +120,5 @@ class MainWindow(QMainWindow):
         # Whatever is typed but not saved is kept as a draft and restored at the next start.
         self.registration.save_draft()
         self.queue.stop()
+        status_for(self.database).stop()
         super().closeEvent(event)

@@ -11,7 +11,9 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services.errors import file_error_text
+from desktop.services import files
+from desktop.services.errors import ValidationError
+from desktop.services.failures import user_message
 from desktop.views import dialogs
 from desktop.views.widgets import named
 
@@ -133,8 +135,8 @@ class PdfPreviewDialog(QDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         try:
-            path.write_bytes(self.preview.pdf_bytes)
-        except OSError as exc:
-            dialogs.warn(self, self.tr("保存失败"), file_error_text(exc, path))
+            files.write_bytes(path, self.preview.pdf_bytes)
+        except (OSError, ValidationError) as exc:
+            dialogs.warn(self, self.tr("保存失败"), user_message(exc) or str(exc))
             return
         dialogs.inform(self, self.tr("已保存"), self.tr("已保存到 {0}").format(path))

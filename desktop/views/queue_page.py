@@ -52,6 +52,7 @@ from desktop.services.queue import (
     QueueRow,
 )
 from desktop.views import dialogs
+from desktop.views.db_status import report_anywhere, status_for
 from desktop.views.hall_display import HallDisplay
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
@@ -140,6 +141,12 @@ class ActionDialog(QDialog):
         except NotFoundError as exc:
             self.general_error.show_message(str(exc))
             return
+        except Exception as exc:
+            if not report_anywhere(exc):
+                raise
+            # What was typed stays in the dialog; the window's banner says why.
+            self.general_error.show_message(self.tr("未保存：数据库暂时无法使用，恢复后请再按“确定”。"))
+            return
         self.accept()
 
 
@@ -163,7 +170,9 @@ class QueuePage(QWidget):
         self.poll_timer.setInterval(poll_ms)
         self.poll_timer.timeout.connect(self.on_poll)
         self.poll_timer.start()
-        self.refresh()
+        self.db_status = status_for(database)
+        self.db_status.recovered.connect(self.on_poll)
+        self.on_poll(force=True)
 
     # -- building -----------------------------------------------------------------------
 
@@ -375,9 +384,15 @@ class QueuePage(QWidget):
         self.staff.setCurrentIndex(max(self.staff.findData(current), 0))
         self.refresh_queue()
 
-    def on_poll(self) -> None:
-        if self.isVisible():
+    def on_poll(self, force: bool = False) -> None:
+        """Refresh from the database, quietly paused while the database is away."""
+        if not (force or self.isVisible()) or not self.db_status.ok:
+            return
+        try:
             self.refresh()
+        except Exception as exc:
+            if not self.db_status.report(exc):
+                raise
 
     def refresh(self) -> None:
         with self.database.read() as session:

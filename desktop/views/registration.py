@@ -60,6 +60,7 @@ from desktop.services.registration import (
 )
 from desktop.services.validation import id_number_error, normalize_id_number
 from desktop.views import dialogs
+from desktop.views.db_status import status_for
 from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
@@ -523,7 +524,13 @@ class RegistrationPage(QWidget):
         self.lookup_timer.start()
 
     def on_lookup(self) -> None:
-        self.show_matches(self._lookup_text)
+        if not status_for(self.database).ok:
+            return  # no lookups while the database is away; typing goes on
+        try:
+            self.show_matches(self._lookup_text)
+        except Exception as exc:
+            if not status_for(self.database).report(exc):
+                raise
 
     def show_matches(self, text: str) -> list[PersonMatch]:
         with self.database.read() as session:
@@ -671,6 +678,13 @@ class RegistrationPage(QWidget):
             if unknown:
                 text += "　" + "；".join(unknown.values())
             self.status.setText(text)
+            return
+        except Exception as exc:
+            if not status_for(self.database).report(exc):
+                raise
+            # The form keeps everything typed; the banner says why and when it is back.
+            self.status.setText(self.tr("登记未保存：数据库暂时无法使用，填写的内容仍在，"
+                                        "恢复后请再按“保存”。"))
             return
         log.info("registered visit %s, ticket %s", result.visit_no, result.ticket_no)
         self.last_registration = result

@@ -44,10 +44,11 @@ from desktop.exports.monthly import export_monthly
 from desktop.exports.registers import REGISTERS, export_register
 from desktop.exports.templates import write_template
 from desktop.services import dashboard, reference
-from desktop.services.errors import FeatureUnavailableError, ValidationError, file_error_text
+from desktop.services.failures import user_message
 from desktop.services.imports import IMPORTS, ImportRejected, import_file
 from desktop.services.registers import Period
 from desktop.views import dialogs
+from desktop.views.db_status import report_anywhere
 from desktop.views.tasks import Task, run_with_progress
 from desktop.views.widgets import named
 
@@ -503,11 +504,9 @@ class ReportsPage(QWidget):
 
         def on_failure(exc: BaseException) -> None:
             self._set_exporting(False)
-            if isinstance(exc, OSError):
-                message = file_error_text(exc, path)
-            elif isinstance(exc, FeatureUnavailableError | ValidationError):
-                message = str(exc)
-            else:
+            report_anywhere(exc)
+            message = user_message(exc)
+            if message is None:
                 log.error("export failed", exc_info=exc)
                 message = self.tr("导出失败，详情见日志。")
             self.export_status.setText(self.tr(f"{what}未导出：{message}"))
