@@ -281,3 +281,15 @@ def test_finishing_with_a_mediation_case_opens_the_case_pre_filled(
     assert window.cases.stack.currentWidget() is editor
     assert "邻居占用楼道堆放杂物" in editor.facts.toPlainText()
     assert "周桂英" in editor.findChild(QLabel, "case.pending_applicant").text()
+
+
+def test_f5_calls_the_next_ticket_with_the_hall_display_in_front(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    first = register(sqlite_database, 1)
+    page = _page(qtbot, sqlite_database)
+    hall = page.on_open_hall_display()
+    show_active(qtbot, hall)
+    qtbot.keyClick(hall, Qt.Key.Key_F5)
+    assert _status(sqlite_database, first.referral_id) == "called"
+    hall.close()

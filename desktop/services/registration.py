@@ -15,13 +15,15 @@ from sqlalchemy import ColumnElement, Select, Table, func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database, insert_on_conflict
-from desktop.models import Category, Community, Grid, Person, Room, Staff, Visit
+from desktop.models import Category, Community, Grid, Person, PersonFormerName, Room, Staff, Visit
+from desktop.models.base import DESK_KEY
 from desktop.services import numbering, validation
-from desktop.services.errors import ValidationError
+from desktop.services.errors import NameConflictError, ValidationError
 from desktop.services.queue import issue_ticket
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
-__all__ = ["Registration", "RegistrationInput", "issue_ticket", "register_visit", "validate"]
+__all__ = ["KEEP_KNOWN_NAME", "NAME_CHANGES", "RENAMED", "Registration", "RegistrationInput",
+           "issue_ticket", "register_visit", "validate"]
 
 ID_TYPES = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照", "无证件"]
 GENDERS = ["男", "女"]
@@ -30,6 +32,11 @@ VISIT_TYPES = ["个人", "集体"]
 RISK_LEVELS = ["黄", "橙", "红"]
 RISK_DESCRIPTIONS = {"红": "红色：立即上报", "橙": "橙色：当日处置", "黄": "黄色：常规办理"}
 ANONYMOUS_NAME = "匿名"
+# How the receptionist resolved a typed name that differs from the known person's:
+# she changed her name (the former one is kept), or the typed name was a mistake.
+RENAMED = "renamed"
+KEEP_KNOWN_NAME = "keep"
+NAME_CHANGES = ("", RENAMED, KEEP_KNOWN_NAME)
 PERSON_LABELS = {"name": "姓名", "gender": "性别", "id_type": "证件类型", "id_number": "证件号码",
                  "no_id_reason": "无证件原因", "phone": "联系电话", "address": "住址"}
 
@@ -67,6 +74,10 @@ class RegistrationInput:
     # when another desk changed that person since, what the form would overwrite is
     # refused (``StaleEditError``). ``None`` skips the check (imports, scripts).
     person_version: int | None = None
+    # A known person (found by the document number or chosen) under another name:
+    # "" refuses the registration, ``RENAMED`` records a change of name, keeping the
+    # former one, ``KEEP_KNOWN_NAME`` registers her under the name already known.
+    name_change: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,8 @@ def _check(data: RegistrationInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.anonymous and not data.name:
         errors["name"] = "请填写姓名；来访人不愿透露时请勾选“匿名”"
+    elif message := validation.unprintable_error(data.name):
+        errors["name"] = message
     if data.id_type not in ID_TYPES:
         errors["id_type"] = "证件类型不正确"
     elif data.id_type == "居民身份证":
@@ -157,6 +170,8 @@ def _check(data: RegistrationInput) -> dict[str, str]:
     if data.visit_type == "集体":
         if not data.representative_name:
             errors["representative_name"] = "集体访请填写代表人姓名"
+        elif message := validation.unprintable_error(data.representative_name):
+            errors["representative_name"] = message
         if data.representative_phone:
             message = validation.phone_error(data.representative_phone)
             if message:
@@ -229,13 +244,35 @@ def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
         session.add(person)
         return person
     found, before = loaded(person), form_values(person, PERSON_LABELS)
-    person.name = name or person.name
+    _settle_name(session, person, name, data)
     for key, value in fields.items():
         setattr(person, key, value)
     if person.id == data.person_id and data.person_version is not None:
         refuse_stale("来访人信息", found, data.person_version, before,
                      form_values(person, PERSON_LABELS), PERSON_LABELS)
     return person
+
+
+def _settle_name(session: Session, person: Person, name: str, data: RegistrationInput) -> None:
+    """Give a known person the typed name only when the receptionist said she changed it.
+
+    Silently taking the typed name renamed the resident on every earlier visit
+    and in the queue; a typing error or another person's number must not do that.
+    """
+    if not name or name == person.name or data.anonymous:
+        return
+    if person.name == ANONYMOUS_NAME:
+        person.name = name
+        return
+    if data.name_change == KEEP_KNOWN_NAME:
+        return
+    if data.name_change != RENAMED:
+        raise NameConflictError(person.name, name)
+    session.add(PersonFormerName(
+        person=person, name=person.name, replaced_at=datetime.now().replace(microsecond=0),
+        replaced_by=session.info.get(DESK_KEY),
+    ))
+    person.name = name
 
 
 def _check_references(session: Session, data: RegistrationInput) -> Room:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from desktop.models import CentreSetting, MediationCase
 from desktop.services import validation
 from desktop.services.errors import ValidationError
-from desktop.services.validation import TextField
+from desktop.services.validation import TextField, phone_error
 
 PAPER_SIZES = {"a5": "A5", "80mm": "80 mm 热敏卷纸"}
 # The short name goes into every case number, which must fit its column.
@@ -51,6 +51,10 @@ def _check(settings: CentreSettings) -> dict[str, str]:
         errors["receipt_paper"] = "回执纸张只能是 A5 或 80 mm 卷纸"
     if not settings.committee_short_name:
         errors["committee_short_name"] = "请填写调委会简称（用于案号）"
+    phone = settings.centre_phone.strip()
+    # Blank and the shipped placeholder stay allowed: a new centre may not know it yet.
+    if phone and phone != CentreSettings.centre_phone and (message := phone_error(phone)):
+        errors["centre_phone"] = message
     return errors
 
 

@@ -638,6 +638,7 @@ class QueuePage(QWidget):
             result.addItem(text, key)
         department = QLineEdit()
         due = QDateEdit(QDate.currentDate().addDays(7))
+        due.setDisplayFormat("yyyy-MM-dd")
         due.setCalendarPopup(True)
         to_room = self._room_combo(self.room_id)
 
@@ -721,6 +722,7 @@ class QueuePage(QWidget):
             level.addItem(text, key)
         department = QLineEdit()
         due = QDateEdit(QDate.currentDate().addDays(7))
+        due.setDisplayFormat("yyyy-MM-dd")
         due.setCalendarPopup(True)
 
         def on_kind(_i: int) -> None:
@@ -768,6 +770,9 @@ class QueuePage(QWidget):
             self.hall = HallDisplay(database=self.database)
             self.hall.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.hall.destroyed.connect(self.on_hall_closed)
+            # The hall screen is its own window: with it in front (on the same PC) the
+            # page's F5 would not reach the queue.
+            QShortcut(QKeySequence("F5"), self.hall).activated.connect(self.on_call_next)
         self.hall.show()
         self.hall.raise_()
         return self.hall

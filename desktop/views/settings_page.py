@@ -17,11 +17,14 @@ from PySide6.QtWidgets import (
 
 from desktop.config import resolve_database_url, save_database_url
 from desktop.db import Database
-from desktop.services.connection import database_url_error
+from desktop.services.connection import database_url_error, shown_url
 from desktop.services.errors import ValidationError
 from desktop.services.settings import PAPER_SIZES, CentreSettings, load_settings, save_settings
 from desktop.views.dictionaries import DictionaryDialog
 from desktop.views.widgets import FieldError, named
+
+# The fields of the centre form whose errors show beside them.
+FORM_ERRORS = ("centre_name", "centre_phone", "committee_short_name", "receipt_paper")
 
 
 class SettingsPage(QWidget):
@@ -48,7 +51,7 @@ class SettingsPage(QWidget):
         for key, text in PAPER_SIZES.items():
             self.receipt_paper.addItem(text, key)
         self.errors = {key: FieldError(f"settings.{key}_error")
-                       for key in ("centre_name", "committee_short_name", "receipt_paper")}
+                       for key in FORM_ERRORS}
         self.save_button = named(QPushButton(self.tr("保存设置")), "settings.save",
                                  self.tr("保存设置"))
         self.status = named(QLabel(), "settings.status", self.tr("保存结果"))
@@ -56,7 +59,7 @@ class SettingsPage(QWidget):
         form = QFormLayout()
         fields: list[tuple[str, QWidget, str | None]] = [
             (self.tr("中心名称"), self.centre_name, "centre_name"),
-            (self.tr("中心电话"), self.centre_phone, None),
+            (self.tr("中心电话"), self.centre_phone, "centre_phone"),
             (self.tr("中心地址"), self.centre_address, None),
             (self.tr("人民调解委员会"), self.committee_name, None),
             (self.tr("调委会简称"), self.committee_short_name, "committee_short_name"),
@@ -79,7 +82,7 @@ class SettingsPage(QWidget):
 
         db_form = QFormLayout()
         choice = resolve_database_url()
-        self.database_url = named(QLabel(self.database.url), "settings.database_url",
+        self.database_url = named(QLabel(shown_url(self.database.url)), "settings.database_url",
                                   self.tr("当前数据库"))
         self.database_url.setWordWrap(True)
         self.database_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -89,8 +92,11 @@ class SettingsPage(QWidget):
         self.new_database_url.setPlaceholderText(
             "postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
         )
-        if choice.origin == "config":
-            self.new_database_url.setText(choice.url)
+        # The saved address is shown with its password hidden; left as shown, it means
+        # the saved address (password included).
+        self._saved_url = choice.url if choice.origin == "config" else ""
+        if self._saved_url:
+            self.new_database_url.setText(shown_url(self._saved_url))
         self.errors["database_url"] = FieldError("settings.database_url_error")
         cell = QVBoxLayout()
         cell.addWidget(self.new_database_url)
@@ -179,23 +185,29 @@ class SettingsPage(QWidget):
             with self.database.write() as session:
                 save_settings(session, settings)
         except ValidationError as exc:
-            for key in ("centre_name", "committee_short_name", "receipt_paper"):
+            for key in FORM_ERRORS:
                 self.errors[key].show_message(exc.errors.get(key))
             self.status.setText(self.tr("设置未保存。"))
             return
-        for key in ("centre_name", "committee_short_name", "receipt_paper"):
+        for key in FORM_ERRORS:
             self.errors[key].show_message(None)
         self.status.setText(self.tr("设置已保存。"))
 
     def _checked_database_url(self) -> str | None:
         url = self.new_database_url.text().strip()
+        if self._saved_url and url == shown_url(self._saved_url):
+            url = self._saved_url
         error = database_url_error(url)
         self.errors["database_url"].show_message(error)
         return None if error else url
 
     def on_check_database(self) -> None:
+        # The status always answers the last button: "设置已保存。" must not stay
+        # beside a failed test.
         if self._checked_database_url():
             self.status.setText(self.tr("连接成功。"))
+        else:
+            self.status.setText(self.tr("连接失败，见数据库地址下的提示。"))
 
     def on_save_database(self) -> None:
         url = self._checked_database_url()
