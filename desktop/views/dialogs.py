@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from desktop.views.widgets import named
+
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
@@ -24,12 +26,19 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 
 def choose(parent: QWidget | None, title: str, text: str,
-           options: list[tuple[str, str]]) -> str | None:
-    """Ask which of ``options`` (label, value) applies; ``None`` when the user cancels."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    buttons = {box.addButton(label, QMessageBox.ButtonRole.AcceptRole): value
+           options: list[tuple[str, str]], *, key: str = "choose") -> str | None:
+    """Ask which of ``options`` (label, value) applies; ``None`` when the user cancels.
+
+    The box is ``{key}_dialog``, its buttons ``{key}.{value}`` and ``{key}.cancel``.
+    """
+    box = named(QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent),
+                f"{key}_dialog", title)
+    buttons = {named(box.addButton(label, QMessageBox.ButtonRole.AcceptRole),
+                     f"{key}.{value}", label): value
                for label, value in options}
-    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    named(cancel, f"{key}.cancel", "取消")
+    box.setEscapeButton(cancel)
     box.exec()
     clicked = box.clickedButton()
     return next((value for button, value in buttons.items() if button is clicked), None)
