@@ -8,22 +8,33 @@ written, or (on bad input or any failure) nothing is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from sqlalchemy import ColumnElement, Select, Table, func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database, insert_on_conflict
-from desktop.models import Category, Community, Grid, Person, PersonFormerName, Room, Staff, Visit
+from desktop.models import (
+    Category,
+    Community,
+    Grid,
+    Person,
+    PersonFormerName,
+    Referral,
+    Room,
+    Staff,
+    Visit,
+)
 from desktop.models.base import DESK_KEY
 from desktop.services import numbering, validation
 from desktop.services.errors import NameConflictError, ValidationError
-from desktop.services.queue import issue_ticket
+from desktop.services.queue import STATUS_NAMES, issue_ticket
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
-__all__ = ["KEEP_KNOWN_NAME", "NAME_CHANGES", "RENAMED", "Registration", "RegistrationInput",
-           "issue_ticket", "register_visit", "validate"]
+__all__ = ["KEEP_KNOWN_NAME", "NAME_CHANGES", "RENAMED", "HeldTicket", "Registration",
+           "RegistrationInput", "issue_ticket", "register_visit", "tickets_held_today",
+           "validate"]
 
 ID_TYPES = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照", "无证件"]
 GENDERS = ["男", "女"]
@@ -224,17 +235,29 @@ def _locked_person(condition: ColumnElement[bool]) -> Select[Person]:
     return select(Person).where(condition).with_for_update(key_share=True)
 
 
-def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
-    id_number = (
-        validation.normalize_id_number(data.id_number) if data.id_type != "无证件" else ""
-    )
+def _document_number(data: RegistrationInput) -> str:
+    return validation.normalize_id_number(data.id_number) if data.id_type != "无证件" else ""
+
+
+def _known_person(session: Session, data: RegistrationInput, id_number: str, *,
+                  lock: bool) -> Person | None:
+    """The person the registration is for: by the document number, else the one chosen."""
+    def query(condition: ColumnElement[bool]) -> Select[Person]:
+        return _locked_person(condition) if lock else select(Person).where(condition)
+
     person: Person | None = None
     if id_number:
-        person = session.scalar(_locked_person(Person.id_number == id_number))
+        person = session.scalar(query(Person.id_number == id_number))
     if person is None and data.person_id is not None:
-        person = session.scalar(_locked_person(Person.id == data.person_id))
+        person = session.scalar(query(Person.id == data.person_id))
         if person is not None and id_number and person.id_number not in (None, id_number):
             person = None  # a different document: a different person
+    return person
+
+
+def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
+    id_number = _document_number(data)
+    person = _known_person(session, data, id_number, lock=True)
     name = ANONYMOUS_NAME if data.anonymous and not data.name.strip() else data.name.strip()
     fields = _person_fields(data, id_number)
     if person is None and id_number:
@@ -273,6 +296,50 @@ def _settle_name(session: Session, person: Person, name: str, data: Registration
         replaced_by=session.info.get(DESK_KEY),
     ))
     person.name = name
+
+
+# A ticket that still stands in a queue: the resident has not been seen there yet.
+STILL_QUEUING = ("waiting", "called")
+
+
+@dataclass(frozen=True)
+class HeldTicket:
+    """A ticket of today the resident being registered already holds."""
+
+    referral_id: int
+    ticket_no: str
+    room_name: str
+    status: str
+
+    def __str__(self) -> str:
+        return f"{self.ticket_no}（{self.room_name}，{STATUS_NAMES.get(self.status, self.status)}）"
+
+
+def tickets_held_today(session: Session, data: RegistrationInput, *,
+                       today: date | None = None) -> list[HeldTicket]:
+    """The waiting or called tickets of today held by the resident the form is for.
+
+    A resident registered again while still queuing would stand twice in the
+    queues (a second visit counted, a second call). The desk asks before it
+    saves; a resident known by neither a document number nor a choice from the
+    matches has none.
+    """
+    data, errors = cleaned(data)
+    if "person" in errors:
+        data.person_id = None
+    id_number = "" if "id_number" in errors else _document_number(data)
+    person = _known_person(session, data, id_number, lock=False)
+    if person is None:
+        return []
+    rows = session.execute(
+        select(Referral.id, Referral.ticket_no, Room.name, Referral.status)
+        .join(Visit, Visit.id == Referral.visit_id)
+        .join(Room, Room.id == Referral.room_id)
+        .where(Visit.person_id == person.id, Referral.status.in_(STILL_QUEUING),
+               Referral.ticket_date == (today or date.today()))
+        .order_by(Referral.created_at, Referral.id)
+    )
+    return [HeldTicket(*row) for row in rows]
 
 
 def _check_references(session: Session, data: RegistrationInput) -> Room:

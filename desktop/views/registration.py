@@ -56,6 +56,8 @@ from desktop.services.registration import (
     RegistrationInput,
     register_visit,
     repeat_count_of,
+    tickets_held_today,
+    validate,
 )
 from desktop.services.validation import id_number_error, normalize_id_number
 from desktop.views import dialogs
@@ -91,6 +93,8 @@ class RegistrationPage(QWidget):
         self.last_preview: PdfPreviewDialog | None = None
         self.chosen: PersonMatch | None = None
         self.last_stale_dialog: StaleEditDialog | None = None
+        # The tickets of today the receptionist agreed to add to (asked once per form).
+        self.confirmed_tickets = ""
         self._filling = False
         named(self, "registration", self.tr("接待登记"))
         self._add_widgets()
@@ -660,6 +664,8 @@ class RegistrationPage(QWidget):
     def on_save(self) -> None:
         data = self.form_input()
         try:
+            if not self.confirm_another_ticket(data):
+                return
             try:
                 result = register_visit(self.database, data)
             except NameConflictError as conflict:
@@ -700,6 +706,24 @@ class RegistrationPage(QWidget):
         self.status.setText(text)
         self.show_receipt(result.visit_no)
 
+    def confirm_another_ticket(self, data: RegistrationInput) -> bool:
+        """A resident still queuing today gets another ticket only when the desk says so."""
+        if validate(data):
+            return True  # the save shows what to correct first
+        with self.database.read() as session:
+            held = "、".join(str(ticket) for ticket in tickets_held_today(session, data))
+        if not held or held == self.confirmed_tickets:
+            return True  # none, or the receptionist already said so for this form
+        answer = dialogs.choose(
+            self, self.tr("今天已有排队号"),
+            self.tr("此人今天已有排队号 {0}，仍要再取号吗？").format(held),
+            [(self.tr("仍要取号"), "go_on")], key="second_ticket")
+        if answer is None:
+            self.status.setText(self.tr("登记未保存：此人今天已有排队号 {0}。").format(held))
+            return False
+        self.confirmed_tickets = held
+        return True
+
     def ask_name_change(self, conflict: NameConflictError) -> str | None:
         """A known 证件号码 with another name: the receptionist says which is right."""
         return dialogs.choose(
@@ -734,6 +758,7 @@ class RegistrationPage(QWidget):
         return dialog
 
     def clear_form(self) -> None:
+        self.confirmed_tickets = ""
         self._filling = True
         try:
             for line in (self.name, self.id_number, self.no_id_reason, self.phone, self.address,
