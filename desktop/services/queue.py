@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from desktop.db import Database
@@ -477,6 +477,66 @@ def room_queue(session: Session, room_id: int) -> list[QueueRow]:
         )
         for r in session.execute(stmt)
     ]
+
+
+# Called or being served: a ticket a desk has in hand until it is finished or marked 过号.
+IN_HAND = ("called", "serving")
+
+
+@dataclass(frozen=True)
+class TicketInHand:
+    """A ticket of the room a desk called and has not finished yet."""
+
+    referral_id: int
+    ticket_no: str
+    person_name: str
+    status: str
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES.get(self.status, self.status)
+
+    @property
+    def closing_action(self) -> str:
+        """How the desk ends it: 办结 once serving, 过号 while only called."""
+        return "finish" if self.status == "serving" else "no_show"
+
+
+def tickets_in_hand(session: Session, room_id: int, *,
+                    staff_id: int | None = None) -> list[TicketInHand]:
+    """The room's called or serving tickets of this desk, the ones being served first.
+
+    叫下一位 would leave these behind. With a 当班人员 chosen, the desk's tickets are
+    the ones that person handled and the ones nobody is recorded on; with nobody
+    chosen every ticket in hand in the room may be the desk's own.
+    """
+    if not validation.valid_id(room_id) or not (staff_id is None
+                                                or validation.valid_id(staff_id)):
+        return []
+    condition = and_(Referral.room_id == room_id, Referral.status.in_(IN_HAND))
+    if staff_id is not None:
+        condition = and_(condition, or_(Referral.handled_by_id == staff_id,
+                                        Referral.handled_by_id.is_(None)))
+    rows = session.execute(
+        select(Referral.id, Referral.ticket_no, Person.name, Referral.status)
+        .join(Visit, Visit.id == Referral.visit_id)
+        .join(Person, Person.id == Visit.person_id)
+        .where(condition)
+        .order_by(case({"serving": 0, "called": 1}, value=Referral.status),
+                  Referral.called_at, Referral.id)
+    )
+    return [TicketInHand(*row) for row in rows]
+
+
+def left_behind_by_call_next(session: Session, room_id: int, *,
+                             staff_id: int | None = None) -> list[TicketInHand]:
+    """The desk's tickets in hand 叫下一位 would leave behind: none when nobody waits,
+    since then it calls nobody and the desk goes on with the ticket it has."""
+    if not validation.valid_id(room_id) or session.scalar(
+            select(Referral.id).where(Referral.room_id == room_id,
+                                      Referral.status == "waiting").limit(1)) is None:
+        return []
+    return tickets_in_hand(session, room_id, staff_id=staff_id)
 
 
 @dataclass(frozen=True)
