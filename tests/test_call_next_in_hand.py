@@ -13,13 +13,12 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
-from desktop.models import Referral
 from desktop.services import queue
 from desktop.views.main_window import MainWindow
 from desktop.views.queue_page import QueuePage
 from tests.mediation_helpers import staff
 from tests.qt_helpers import answering, click_named, show_active
-from tests.reception_helpers import queue_dialog, register, room_ids
+from tests.reception_helpers import queue_dialog, register, room_ids, ticket_status
 
 ROOM = "矛盾纠纷调解室"
 
@@ -64,87 +63,76 @@ def test_the_tickets_in_hand_are_the_desks_called_and_serving_ones(database: Dat
         assert queue.left_behind_by_call_next(session, room_ids(database)[ROOM]) == []
 
 
-def _queue_page(qtbot: QtBot, database: Database) -> QueuePage:
+def _two_waiting(qtbot: QtBot, database: Database) -> tuple[QueuePage, int, int]:
+    """The queue section of the real window, with 调-001 and 调-002 waiting in ROOM."""
+    now = datetime.now().replace(microsecond=0)
+    first = register(database, 1, now=now - timedelta(minutes=3))
+    second = register(database, 2, now=now - timedelta(minutes=2))
     window = MainWindow(database=database)
     qtbot.addWidget(window)
     show_active(qtbot, window)
     window.show_section("分流队列")
     page = window.queue
     page.room.setCurrentIndex(page.room.findText(ROOM))
-    return page
-
-
-def _status(database: Database, referral_id: int) -> str:
-    with database.read() as session:
-        referral = session.get(Referral, referral_id)
-        assert referral is not None
-        return referral.status
+    return page, first.referral_id, second.referral_id
 
 
 def test_a_called_ticket_can_be_marked_no_show_before_the_next_call(
     qtbot: QtBot, sqlite_database: Database
 ) -> None:
-    now = datetime.now().replace(microsecond=0)
-    first = register(sqlite_database, 1, now=now - timedelta(minutes=3))
-    second = register(sqlite_database, 2, now=now - timedelta(minutes=2))
-    page = _queue_page(qtbot, sqlite_database)
+    page, first, second = _two_waiting(qtbot, sqlite_database)
     click_named(qtbot, page, "queue.call_next")
-    assert _status(sqlite_database, first.referral_id) == "called"
+    assert ticket_status(sqlite_database, first) == "called"
     with answering(qtbot, "in_hand", "no_show") as asked:
         click_named(qtbot, page, "queue.call_next")
     assert asked == ["本窗口还有未办结的号：调-001 测试1号（已叫号）。\n"
                      "叫下一位之前，要先处理 调-001 吗？"]
-    assert _status(sqlite_database, first.referral_id) == "no_show"
-    assert _status(sqlite_database, second.referral_id) == "called"
+    assert ticket_status(sqlite_database, first) == "no_show"
+    assert ticket_status(sqlite_database, second) == "called"
     assert "调-002" in page.message.text()
 
 
 def test_a_ticket_being_served_is_finished_then_the_next_is_called(
     qtbot: QtBot, sqlite_database: Database
 ) -> None:
-    now = datetime.now().replace(microsecond=0)
-    first = register(sqlite_database, 1, now=now - timedelta(minutes=3))
-    second = register(sqlite_database, 2, now=now - timedelta(minutes=2))
-    page = _queue_page(qtbot, sqlite_database)
+    page, first, second = _two_waiting(qtbot, sqlite_database)
     staff_box = page.findChild(QComboBox, "queue.staff")
     assert staff_box is not None
     staff_box.setCurrentIndex(1)  # the mediator on duty at this desk
     click_named(qtbot, page, "queue.call_next")
     click_named(qtbot, page, "queue.start")
-    assert _status(sqlite_database, first.referral_id) == "serving"
+    assert ticket_status(sqlite_database, first) == "serving"
     with answering(qtbot, "in_hand", "finish") as asked:
         click_named(qtbot, page, "queue.call_next")
     assert len(asked) == 1 and "调-001 测试1号（接待中）" in asked[0]
     dialog = queue_dialog(page)  # 办结 调-001, as if pressed by hand
     assert dialog.windowTitle() == "办结 调-001"
-    assert _status(sqlite_database, second.referral_id) == "waiting"  # not yet
+    assert ticket_status(sqlite_database, second) == "waiting"  # not yet
     result = dialog.findChild(QComboBox, "finish.result")
     assert result is not None
     result.setCurrentIndex(result.findData("resolved"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert _status(sqlite_database, first.referral_id) == "done"
-    assert _status(sqlite_database, second.referral_id) == "called"
+    assert ticket_status(sqlite_database, first) == "done"
+    assert ticket_status(sqlite_database, second) == "called"
 
 
 def test_keeping_the_ticket_calls_the_next_and_cancelling_changes_nothing(
     qtbot: QtBot, sqlite_database: Database
 ) -> None:
-    now = datetime.now().replace(microsecond=0)
-    regs = [register(sqlite_database, n, now=now - timedelta(minutes=5 - n)) for n in (1, 2, 3)]
-    first, second, third = (r.referral_id for r in regs)
-    page = _queue_page(qtbot, sqlite_database)
+    page, first, second = _two_waiting(qtbot, sqlite_database)
+    third = register(sqlite_database, 3).referral_id
     click_named(qtbot, page, "queue.call_next")
     with answering(qtbot, "in_hand", "cancel") as asked:
         click_named(qtbot, page, "queue.call_next")
     assert len(asked) == 1
-    assert [_status(sqlite_database, r) for r in (first, second, third)] == [
+    assert [ticket_status(sqlite_database, r) for r in (first, second, third)] == [
         "called", "waiting", "waiting"]
     assert page.message.text() == "未叫号：调-001 尚未办结。"
     # The visitor of 调-001 is fetching a document: kept, and 调-002 is called beside it.
     with answering(qtbot, "in_hand", "keep") as asked:
         click_named(qtbot, page, "queue.call_next")
     assert len(asked) == 1
-    assert [_status(sqlite_database, r) for r in (first, second, third)] == [
+    assert [ticket_status(sqlite_database, r) for r in (first, second, third)] == [
         "called", "called", "waiting"]
     # Both in hand now: the question names both and deals with one at a time.
     with answering(qtbot, "in_hand", "no_show") as asked:
@@ -152,5 +140,5 @@ def test_keeping_the_ticket_calls_the_next_and_cancelling_changes_nothing(
         qtbot.waitUntil(lambda: len(asked) == 2)
     assert "调-001 测试1号（已叫号）、调-002 测试2号（已叫号）" in asked[0]
     assert "调-002 测试2号（已叫号）" in asked[1] and "调-001" not in asked[1]
-    assert [_status(sqlite_database, r) for r in (first, second, third)] == [
+    assert [ticket_status(sqlite_database, r) for r in (first, second, third)] == [
         "no_show", "no_show", "called"]

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from desktop.db import Database
@@ -484,11 +485,12 @@ IN_HAND = ("called", "serving")
 
 
 @dataclass(frozen=True)
-class TicketInHand:
-    """A ticket of the room a desk called and has not finished yet."""
+class OpenTicket:
+    """A ticket not finished yet, with whose it is and where."""
 
     referral_id: int
     ticket_no: str
+    room_name: str
     person_name: str
     status: str
 
@@ -498,12 +500,26 @@ class TicketInHand:
 
     @property
     def closing_action(self) -> str:
-        """How the desk ends it: 办结 once serving, 过号 while only called."""
+        """How a desk ends it: 办结 once serving, 过号 while only called."""
         return "finish" if self.status == "serving" else "no_show"
 
 
+def open_tickets(session: Session, condition: ColumnElement[bool],
+                 *order: ColumnExpressionArgument[Any]) -> list[OpenTicket]:
+    """The tickets meeting ``condition`` in ``order`` (then in the order they were issued)."""
+    rows = session.execute(
+        select(Referral.id, Referral.ticket_no, Room.name, Person.name, Referral.status)
+        .join(Room, Room.id == Referral.room_id)
+        .join(Visit, Visit.id == Referral.visit_id)
+        .join(Person, Person.id == Visit.person_id)
+        .where(condition)
+        .order_by(*order, Referral.created_at, Referral.id)
+    )
+    return [OpenTicket(*row) for row in rows]
+
+
 def tickets_in_hand(session: Session, room_id: int, *,
-                    staff_id: int | None = None) -> list[TicketInHand]:
+                    staff_id: int | None = None) -> list[OpenTicket]:
     """The room's called or serving tickets of this desk, the ones being served first.
 
     叫下一位 would leave these behind. With a 当班人员 chosen, the desk's tickets are
@@ -517,19 +533,13 @@ def tickets_in_hand(session: Session, room_id: int, *,
     if staff_id is not None:
         condition = and_(condition, or_(Referral.handled_by_id == staff_id,
                                         Referral.handled_by_id.is_(None)))
-    rows = session.execute(
-        select(Referral.id, Referral.ticket_no, Person.name, Referral.status)
-        .join(Visit, Visit.id == Referral.visit_id)
-        .join(Person, Person.id == Visit.person_id)
-        .where(condition)
-        .order_by(case({"serving": 0, "called": 1}, value=Referral.status),
-                  Referral.called_at, Referral.id)
-    )
-    return [TicketInHand(*row) for row in rows]
+    return open_tickets(session, condition,
+                        case({"serving": 0, "called": 1}, value=Referral.status),
+                        Referral.called_at)
 
 
 def left_behind_by_call_next(session: Session, room_id: int, *,
-                             staff_id: int | None = None) -> list[TicketInHand]:
+                             staff_id: int | None = None) -> list[OpenTicket]:
     """The desk's tickets in hand 叫下一位 would leave behind: none when nobody waits,
     since then it calls nobody and the desk goes on with the ticket it has."""
     if not validation.valid_id(room_id) or session.scalar(

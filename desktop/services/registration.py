@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import ColumnElement, Select, Table, func, select
+from sqlalchemy import ColumnElement, Select, Table, and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database, insert_on_conflict
@@ -29,12 +29,11 @@ from desktop.models import (
 from desktop.models.base import DESK_KEY
 from desktop.services import numbering, validation
 from desktop.services.errors import NameConflictError, ValidationError
-from desktop.services.queue import STATUS_NAMES, issue_ticket
+from desktop.services.queue import OpenTicket, issue_ticket, open_tickets
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
-__all__ = ["KEEP_KNOWN_NAME", "NAME_CHANGES", "RENAMED", "HeldTicket", "Registration",
-           "RegistrationInput", "issue_ticket", "register_visit", "tickets_held_today",
-           "validate"]
+__all__ = ["KEEP_KNOWN_NAME", "NAME_CHANGES", "RENAMED", "Registration", "RegistrationInput",
+           "issue_ticket", "register_visit", "tickets_held_today", "validate"]
 
 ID_TYPES = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照", "无证件"]
 GENDERS = ["男", "女"]
@@ -302,21 +301,8 @@ def _settle_name(session: Session, person: Person, name: str, data: Registration
 STILL_QUEUING = ("waiting", "called")
 
 
-@dataclass(frozen=True)
-class HeldTicket:
-    """A ticket of today the resident being registered already holds."""
-
-    referral_id: int
-    ticket_no: str
-    room_name: str
-    status: str
-
-    def __str__(self) -> str:
-        return f"{self.ticket_no}（{self.room_name}，{STATUS_NAMES.get(self.status, self.status)}）"
-
-
 def tickets_held_today(session: Session, data: RegistrationInput, *,
-                       today: date | None = None) -> list[HeldTicket]:
+                       today: date | None = None) -> list[OpenTicket]:
     """The waiting or called tickets of today held by the resident the form is for.
 
     A resident registered again while still queuing would stand twice in the
@@ -331,15 +317,9 @@ def tickets_held_today(session: Session, data: RegistrationInput, *,
     person = _known_person(session, data, id_number, lock=False)
     if person is None:
         return []
-    rows = session.execute(
-        select(Referral.id, Referral.ticket_no, Room.name, Referral.status)
-        .join(Visit, Visit.id == Referral.visit_id)
-        .join(Room, Room.id == Referral.room_id)
-        .where(Visit.person_id == person.id, Referral.status.in_(STILL_QUEUING),
-               Referral.ticket_date == (today or date.today()))
-        .order_by(Referral.created_at, Referral.id)
-    )
-    return [HeldTicket(*row) for row in rows]
+    return open_tickets(session, and_(
+        Visit.person_id == person.id, Referral.status.in_(STILL_QUEUING),
+        Referral.ticket_date == (today or date.today())))
 
 
 def _check_references(session: Session, data: RegistrationInput) -> Room:

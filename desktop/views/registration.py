@@ -711,7 +711,9 @@ class RegistrationPage(QWidget):
         if validate(data):
             return True  # the save shows what to correct first
         with self.database.read() as session:
-            held = "、".join(str(ticket) for ticket in tickets_held_today(session, data))
+            held = "、".join(self.tr("{0}（{1}，{2}）").format(t.ticket_no, t.room_name,
+                                                              t.status_name)
+                            for t in tickets_held_today(session, data))
         if not held or held == self.confirmed_tickets:
             return True  # none, or the receptionist already said so for this form
         answer = dialogs.choose(
