@@ -142,3 +142,23 @@ def test_keeping_the_ticket_calls_the_next_and_cancelling_changes_nothing(
     assert "调-002 测试2号（已叫号）" in asked[1] and "调-001" not in asked[1]
     assert [ticket_status(sqlite_database, r) for r in (first, second, third)] == [
         "no_show", "no_show", "called"]
+
+
+def test_finishing_into_a_mediation_case_calls_nobody_while_the_case_is_accepted(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    page, first, second = _two_waiting(qtbot, sqlite_database)
+    click_named(qtbot, page, "queue.call_next")
+    click_named(qtbot, page, "queue.start")
+    with answering(qtbot, "in_hand", "finish"):
+        click_named(qtbot, page, "queue.call_next")
+    dialog = queue_dialog(page)
+    result = dialog.findChild(QComboBox, "finish.result")
+    assert result is not None
+    result.setCurrentIndex(result.findData("case_opened"))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    window = page.window()
+    assert isinstance(window, MainWindow) and window.pages.currentWidget() is window.cases
+    assert ticket_status(sqlite_database, first) == "done"
+    # The mediator is accepting the case: the next visitor is not called meanwhile.
+    assert ticket_status(sqlite_database, second) == "waiting"
