@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -23,6 +25,7 @@ from desktop.config import sqlite_url
 from desktop.db import Database
 from desktop.services.bootstrap import open_database
 from desktop.services.settings import CentreSettings, save_settings
+from desktop.views.app import install_chinese
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -36,6 +39,41 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DESKTOP_DATA_DIR", str(data))
     monkeypatch.delenv("DESKTOP_DB_URL", raising=False)
     return data
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp_args: list[str]) -> QApplication:
+    """pytest-qt's application with Qt's own texts in Chinese, as the real app has them."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(qapp_args)
+    install_chinese(app)
+    return app
+
+
+# A button of a dialog that reads English: Qt's own texts were not translated.
+ENGLISH_TEXT = re.compile(r"^[\x20-\x7e]*[A-Za-z][\x20-\x7e]*$")
+
+
+def english_buttons() -> list[str]:
+    """The texts of dialog and message-box buttons now alive that read English."""
+    if QApplication.instance() is None:
+        return []
+    found = []
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, QAbstractButton) and ENGLISH_TEXT.match(widget.text()):
+            parent = widget.parentWidget()
+            if isinstance(parent, QDialogButtonBox | QMessageBox):
+                found.append(widget.text())
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_english_buttons() -> Iterator[None]:
+    """Fail a test that leaves a dialog showing an English button (OK, Cancel, &Yes)."""
+    yield
+    english = english_buttons()
+    assert not english, f"English buttons in a dialog: {english}"
 
 
 @pytest.fixture(autouse=True)

@@ -262,3 +262,16 @@ def test_import_with_bad_rows_shows_them(qtbot: QtBot, page: ReportsPage,
 def test_day_labels_are_evenly_spaced_and_end_on_the_last_day(days: int,
                                                               expected: list[int]) -> None:
     assert day_label_positions(days) == expected
+
+
+def test_a_failed_export_says_in_chinese_which_file(
+    qtbot: QtBot, page: ReportsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "没有这个文件夹" / "月报.xlsx"
+    warned: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
+    monkeypatch.setattr(dialogs, "warn", lambda _p, _t, text: warned.append(text))
+    qtbot.mouseClick(page.export_monthly_button, Qt.MouseButton.LeftButton)
+    _wait_for_task(qtbot, page)
+    assert len(warned) == 1 and "Errno" not in warned[0] and "没有这个文件夹" in warned[0]
+    assert "Errno" not in page.export_status.text()

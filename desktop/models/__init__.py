@@ -12,7 +12,7 @@ from desktop.models.mediation import (
     MediationSession,
     case_mediator,
 )
-from desktop.models.person import Person
+from desktop.models.person import Person, PersonFormerName
 from desktop.models.reference import Category, Community, Grid, Room, Staff
 from desktop.models.routing import Escalation, ReferralEvent
 from desktop.models.system import CentreSetting, SequenceCounter
@@ -34,6 +34,7 @@ __all__ = [
     "MediationCase",
     "MediationSession",
     "Person",
+    "PersonFormerName",
     "Referral",
     "ReferralEvent",
     "Room",

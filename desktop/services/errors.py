@@ -17,6 +17,20 @@ class ValidationError(ValueError):
         super().__init__("；".join(f"{k}: {v}" for k, v in self.errors.items()))
 
 
+class NameConflictError(ValidationError):
+    """A known person's document number came with another name: the user must say why.
+
+    Either she changed her name (the former name is kept) or the name was typed wrong.
+    """
+
+    def __init__(self, known_name: str, typed_name: str) -> None:
+        self.known_name = known_name
+        self.typed_name = typed_name
+        super().__init__({"name": (
+            f"该证件号码已登记为“{known_name}”，与填写的“{typed_name}”不一致："
+            "请确认是本人改名，还是姓名填写有误")})
+
+
 class NotFoundError(LookupError):
     """A number the user gave does not exist (visit number, case number, ...)."""
 
@@ -78,3 +92,4 @@ def _who_when(changed_by: str | None, changed_at: datetime | None) -> str:
     when = (f"{changed_at:%H:%M}" if changed_at.date() == date.today()
             else f"{changed_at:%Y-%m-%d %H:%M}")
     return f"（{changed_by} 于 {when}）" if changed_by else f"（于 {when}）"
+

@@ -86,10 +86,18 @@ class ImportProblem:
     row: int  # the Excel row number (1 is the header row)
     column: str  # the header of the column ("" for the whole row or file)
     message: str
+    # What the cell held, quoted in the message so the user finds it without opening Excel.
+    value: str = ""
 
     def __str__(self) -> str:
         where = f"第{self.row}行" if self.row else "文件"
-        return f"{where}{'「' + self.column + '」' if self.column else ''}：{self.message}"
+        column = f"「{self.column}」" if self.column else ""
+        value = f"“{_shortened(self.value)}”" if self.value else ""
+        return f"{where}{column}{value}：{self.message}"
+
+
+def _shortened(value: str, limit: int = 30) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def in_order(problems: list[ImportProblem]) -> list[ImportProblem]:
@@ -125,7 +133,8 @@ class _Rows:
     problems: list[ImportProblem] = field(default_factory=list)
 
     def problem(self, row: int, column: str, message: str) -> None:
-        self.problems.append(ImportProblem(row, column, message))
+        cells = next((cells for number, cells in self.rows if number == row), {})
+        self.problems.append(ImportProblem(row, column, message, cells.get(column, "")))
 
 
 def _text(value: Any, *, multiline: bool = False) -> str:

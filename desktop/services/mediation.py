@@ -801,6 +801,12 @@ def _apply_case(session: Session, case_: MediationCase, data: CaseInput) -> None
     staff = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(staff_ids)))}
     if set(staff) != staff_ids:
         raise ValidationError({"mediators": "所选调解员或记录人不存在"})
+    not_mediators = [staff[i].name for i in dict.fromkeys(data.mediator_ids)
+                     if staff[i].role != "mediator"]
+    if not_mediators:
+        # A receptionist or a police officer signs no 调解协议书 as 调解员.
+        raise ValidationError({"mediators": "、".join(not_mediators)
+                               + " 不是调解员，不能担任本案调解员"})
     if data.filed_by_id is not None:
         existing(session, Staff, data.filed_by_id, "所选立卷人不存在", field="filed_by")
     case_.facts = data.facts.strip()
@@ -921,6 +927,8 @@ def validate_party(data: PartyInput) -> dict[str, str]:
         errors["name"] = "请填写当事人姓名或名称"
     elif len(data.name.strip()) > 128:
         errors["name"] = "姓名或名称过长"
+    elif message := validation.unprintable_error(data.name):
+        errors["name"] = message
     if data.kind == "person":
         if data.id_number.strip():
             message = validation.id_number_error(data.id_number)
@@ -1324,6 +1332,10 @@ def close_case(database: Database, case_id: int, data: OutcomeInput, *,
         if data.outcome == "调解成功":
             if case_.agreement is None or not case_.agreement.clauses:
                 raise ValidationError({"outcome": "调解成功的案件请先填写并保存协议内容"})
+            if case_.agreement.kind == "written" and case_.agreement.signed_on is None:
+                # A written agreement takes effect when signed: without the date the
+                # 协议书 and the register would not say when.
+                raise ValidationError({"outcome": "书面协议请先填写签订日期再结案"})
             if not case_.parties:
                 raise ValidationError({"outcome": "请先添加当事人"})
         closed = data.closed_on or _today(today)

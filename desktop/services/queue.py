@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from desktop.db import Database
@@ -477,6 +478,75 @@ def room_queue(session: Session, room_id: int) -> list[QueueRow]:
         )
         for r in session.execute(stmt)
     ]
+
+
+# Called or being served: a ticket a desk has in hand until it is finished or marked 过号.
+IN_HAND = ("called", "serving")
+
+
+@dataclass(frozen=True)
+class OpenTicket:
+    """A ticket not finished yet, with whose it is and where."""
+
+    referral_id: int
+    ticket_no: str
+    room_name: str
+    person_name: str
+    status: str
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES.get(self.status, self.status)
+
+    @property
+    def closing_action(self) -> str:
+        """How a desk ends it: 办结 once serving, 过号 while only called."""
+        return "finish" if self.status == "serving" else "no_show"
+
+
+def open_tickets(session: Session, condition: ColumnElement[bool],
+                 *order: ColumnExpressionArgument[Any]) -> list[OpenTicket]:
+    """The tickets meeting ``condition`` in ``order`` (then in the order they were issued)."""
+    rows = session.execute(
+        select(Referral.id, Referral.ticket_no, Room.name, Person.name, Referral.status)
+        .join(Room, Room.id == Referral.room_id)
+        .join(Visit, Visit.id == Referral.visit_id)
+        .join(Person, Person.id == Visit.person_id)
+        .where(condition)
+        .order_by(*order, Referral.created_at, Referral.id)
+    )
+    return [OpenTicket(*row) for row in rows]
+
+
+def tickets_in_hand(session: Session, room_id: int, *,
+                    staff_id: int | None = None) -> list[OpenTicket]:
+    """The room's called or serving tickets of this desk, the ones being served first.
+
+    叫下一位 would leave these behind. With a 当班人员 chosen, the desk's tickets are
+    the ones that person handled and the ones nobody is recorded on; with nobody
+    chosen every ticket in hand in the room may be the desk's own.
+    """
+    if not validation.valid_id(room_id) or not (staff_id is None
+                                                or validation.valid_id(staff_id)):
+        return []
+    condition = and_(Referral.room_id == room_id, Referral.status.in_(IN_HAND))
+    if staff_id is not None:
+        condition = and_(condition, or_(Referral.handled_by_id == staff_id,
+                                        Referral.handled_by_id.is_(None)))
+    return open_tickets(session, condition,
+                        case({"serving": 0, "called": 1}, value=Referral.status),
+                        Referral.called_at)
+
+
+def left_behind_by_call_next(session: Session, room_id: int, *,
+                             staff_id: int | None = None) -> list[OpenTicket]:
+    """The desk's tickets in hand 叫下一位 would leave behind: none when nobody waits,
+    since then it calls nobody and the desk goes on with the ticket it has."""
+    if not validation.valid_id(room_id) or session.scalar(
+            select(Referral.id).where(Referral.room_id == room_id,
+                                      Referral.status == "waiting").limit(1)) is None:
+        return []
+    return tickets_in_hand(session, room_id, staff_id=staff_id)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -33,6 +34,27 @@ def register_ui_font(app: QApplication) -> str | None:
     return families[0]
 
 
+def install_chinese(app: QApplication) -> bool:
+    """Qt's own texts (OK/Cancel, Yes/No, the file dialog) and dates in Chinese.
+
+    The binding ships Qt's translations; without them every standard button and the
+    whole file dialog on Linux read English, and dates come out as "7 12 2026".
+    Returns whether the translation was found (a build without it still starts).
+    """
+    locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(locale)
+    if app.findChild(QTranslator, "qtbase_zh_CN") is not None:
+        return True
+    translator = QTranslator(app)
+    translator.setObjectName("qtbase_zh_CN")
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(locale, "qtbase", "_", folder):
+        log.warning("Qt's Chinese translation was not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    return True
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -41,6 +63,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_TITLE)
     app.setOrganizationName(APP_NAME)
     register_ui_font(app)
+    install_chinese(app)
     return app
 
 

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 from desktop import APP_TITLE
 from desktop.db import Database
 from desktop.services import setup
+from desktop.services.connection import describe_database, shown_url
+from desktop.services.settings import load_settings
 from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.registration import RegistrationPage
 from desktop.views.widgets import named
@@ -104,8 +106,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         outer.addLayout(layout, 1)
         self.setCentralWidget(central)
-        self.database_label = named(QLabel(self.database.url), "status.database",
-                                    self.tr("当前数据库"))
+        with self.database.read() as session:
+            centre = load_settings(session).centre_name
+        self.database_label = named(
+            QLabel(f"{centre} · {describe_database(self.database.url)}"), "status.database",
+            self.tr("当前数据库"))
+        self.database_label.setToolTip(shown_url(self.database.url))
         self.statusBar().addPermanentWidget(self.database_label)
 
     def _connect_signals(self) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.config import resolve_database_url, save_database_url
 from desktop.db import Database
 from desktop.services import setup
-from desktop.services.connection import database_url_error
+from desktop.services.connection import database_url_error, shown_url
 from desktop.services.errors import ValidationError
 from desktop.services.settings import load_settings, save_settings
 from desktop.views.centre_form import CentreForm
@@ -68,7 +68,7 @@ class SettingsPage(QWidget):
 
         db_form = QFormLayout()
         choice = resolve_database_url()
-        self.database_url = named(QLabel(self.database.url), "settings.database_url",
+        self.database_url = named(QLabel(shown_url(self.database.url)), "settings.database_url",
                                   self.tr("当前数据库"))
         self.database_url.setWordWrap(True)
         self.database_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -78,8 +78,11 @@ class SettingsPage(QWidget):
         self.new_database_url.setPlaceholderText(
             "postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
         )
-        if choice.origin == "config":
-            self.new_database_url.setText(choice.url)
+        # The saved address is shown with its password hidden; left as shown, it means
+        # the saved address (password included).
+        self._saved_url = choice.url if choice.origin == "config" else ""
+        if self._saved_url:
+            self.new_database_url.setText(shown_url(self._saved_url))
         self.errors["database_url"] = FieldError("settings.database_url_error")
         cell = QVBoxLayout()
         cell.addWidget(self.new_database_url)
@@ -205,7 +208,7 @@ class SettingsPage(QWidget):
                 save_settings(session, settings)
         except ValidationError as exc:
             self.centre_form.show_errors(exc.errors)
-            self.status.setText(self.tr("设置未保存：请按提示修改。"))
+            self.status.setText(self.tr("设置未保存。"))
             return
         self.centre_form.show_errors({})
         self.status.setText(self.tr("设置已保存。"))
@@ -213,13 +216,19 @@ class SettingsPage(QWidget):
 
     def _checked_database_url(self) -> str | None:
         url = self.new_database_url.text().strip()
+        if self._saved_url and url == shown_url(self._saved_url):
+            url = self._saved_url
         error = database_url_error(url)
         self.errors["database_url"].show_message(error)
         return None if error else url
 
     def on_check_database(self) -> None:
+        # The status always answers the last button: "设置已保存。" must not stay
+        # beside a failed test.
         if self._checked_database_url():
             self.status.setText(self.tr("连接成功。"))
+        else:
+            self.status.setText(self.tr("连接失败，见数据库地址下的提示。"))
 
     def on_save_database(self) -> None:
         url = self._checked_database_url()
