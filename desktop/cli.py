@@ -93,12 +93,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def cmd_print_receipt(args: argparse.Namespace) -> int:
     from desktop.printing.receipt import render_receipt
-    from desktop.services.receipts import receipt_data
+    from desktop.services.receipts import receipt_for_print
 
     files.check_output_path(args.out)
-    database = _database(args)
-    with database.read() as session:
-        data = receipt_data(session, args.visit_no, paper=args.paper)
+    data = receipt_for_print(_database(args), args.visit_no, paper=args.paper)
     out = files.write_bytes(args.out, render_receipt(data))
     print(f"已生成受理回执：{out}")
     if data.missing:

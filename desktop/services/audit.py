@@ -92,7 +92,7 @@ TARGETS: dict[str, str] = {
     "audit_entry": "审计日志",
     "register": "台账",
     "report": "月报",
-    "template": "导入模板",
+    "list": "基础数据",
 }
 
 # Tables whose rows are bookkeeping, not records someone edits: never audited.
