@@ -45,7 +45,8 @@ from sqlalchemy.orm.attributes import instance_state
 from desktop.db import Database, insert_on_conflict
 from desktop.models import AuditEntry, AuditHead
 from desktop.models.base import DESK_KEY, Base
-from desktop.services.validation import mask_id_number, mask_phone
+from desktop.services.errors import ValidationError
+from desktop.services.validation import date_error, mask_id_number, mask_phone
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -461,6 +462,30 @@ class AuditFilter:
     action: str = ""
     target_type: str = ""
     target_id: str = ""
+
+    def __post_init__(self) -> None:
+        for value in (self.start, self.end):
+            message = None if value is None else date_error(value, "日期（起始和截止）")
+            if message:
+                raise ValidationError({"period": message})
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"period": "截止日期不能早于起始日期"})
+
+    def label(self) -> str:
+        """The selection in words, for a title: ``2026-11-01 至 2026-11-30，操作人含“王”``."""
+        if self.start and self.end:
+            parts = [f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"]
+        elif self.start:
+            parts = [f"{self.start:%Y-%m-%d} 起"]
+        elif self.end:
+            parts = [f"截至 {self.end:%Y-%m-%d}"]
+        else:
+            parts = ["全部"]
+        if self.actor.strip():
+            parts.append(f"操作人含“{self.actor.strip()}”")
+        if self.action:
+            parts.append(f"操作为“{ACTIONS.get(self.action, self.action)}”")
+        return "，".join(parts)
 
     def apply(self, query: Select[Any]) -> Select[Any]:
         if self.start is not None:
