@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, select, text, update

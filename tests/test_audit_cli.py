@@ -39,7 +39,8 @@ def test_prints_and_exports_from_the_command_line_are_logged(
     assert logged == [
         ("打印", f"来访登记 {visit.visit_id}", {"文书": "受理回执", "受理编号": visit.visit_no}),
         ("打印", f"调解案件 {case.case_id}", {"文书": "人民调解申请书", "案号": case.case_no}),
-        ("打印", f"调解案件 {case.case_id}", {"文书": "人民调解卷宗（草稿）", "案号": case.case_no}),
+        ("打印", f"调解案件 {case.case_id}",
+         {"文书": "人民调解卷宗（草稿）", "案号": case.case_no}),
         ("导出", "台账 visits", {"台账": "来访登记台账", "期间": f"{today} 至 {today}",
                                "条数": 1, "文件": "v.xlsx"}),
         ("导出", "基础数据 staff", {"名单": "工作人员", "条数": 3, "文件": "s.xlsx"}),

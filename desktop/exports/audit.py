@@ -31,7 +31,8 @@ AUDIT_COLUMNS = (
 )
 NOTES = (
     "注：时间为导出电脑的本地时间；身份证号和电话号码已遮蔽；来访人所述内容不记入日志。",
-    "审计日志逐条带有校验值，是否被删改以系统设置中的“校验”或命令 python -m desktop audit verify 为准。",
+    "审计日志逐条带有校验值，是否被删改以系统设置中的“校验”"
+    "或命令 python -m desktop audit verify 为准。",
 )
 
 

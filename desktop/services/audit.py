@@ -26,12 +26,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
     LargeBinary,
     Select,
+    Table,
     event,
     func,
     insert,
@@ -350,12 +351,12 @@ def actor_of(session: Session) -> tuple[int | None, str]:
 
 def _lock_head(session: Session) -> tuple[int, str]:
     """The chain's end, locked until the transaction ends (created when missing)."""
-    head = AuditHead.__table__
+    head = cast(Table, AuditHead.__table__)
     query = select(head.c.last_id, head.c.last_hash).where(head.c.id == HEAD_ID)
     conn = session.connection()
     row = conn.execute(query.with_for_update()).first()
     if row is None:
-        conn.execute(insert_on_conflict(session, head)  # type: ignore[arg-type]
+        conn.execute(insert_on_conflict(session, head)
                      .values(id=HEAD_ID, last_id=0, last_hash=GENESIS)
                      .on_conflict_do_nothing())
         row = conn.execute(query.with_for_update()).first()
@@ -383,9 +384,10 @@ def append(session: Session, entries: Sequence[PendingEntry]) -> None:
         }
         row["hash"] = last_hash = entry_hash(last_hash, row)
         rows.append(row)
+    head = cast(Table, AuditHead.__table__)
     conn = session.connection()
-    conn.execute(insert(AuditEntry.__table__), rows)
-    conn.execute(update(AuditHead.__table__).where(AuditHead.__table__.c.id == HEAD_ID)
+    conn.execute(insert(cast(Table, AuditEntry.__table__)), rows)
+    conn.execute(update(head).where(head.c.id == HEAD_ID)
                  .values(last_id=last_id, last_hash=last_hash))
 
 

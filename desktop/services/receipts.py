@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from desktop.models import Referral, Visit
 from desktop.db import Database
+from desktop.models import Referral, Visit
 from desktop.services import audit, validation
 from desktop.services.errors import NotFoundError
 from desktop.services.settings import require

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, func, select
+from sqlalchemy import ColumnElement, CursorResult, Select, Table, func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database, insert_on_conflict
@@ -195,10 +195,10 @@ def _create_by_id_number(session: Session, id_number: str, values: dict[str, obj
     reads the first desk's row instead of failing on the unique number.
     """
     table = cast(Table, Person.__table__)
-    inserted = session.execute(
+    inserted = cast(CursorResult[Any], session.execute(
         insert_on_conflict(session, table).values(**values)
         .on_conflict_do_nothing(index_elements=[table.c.id_number])
-    ).rowcount
+    )).rowcount
     person = session.scalars(_locked_person(Person.id_number == id_number)).one()
     if inserted:  # this desk made the row: a Core INSERT the flush hooks do not see
         audit.record_created(session, person)
