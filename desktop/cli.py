@@ -12,6 +12,8 @@
     python -m desktop export visits|disputes|monthly --from 2026-11-01 --to 2026-11-30 --out F.xlsx
     python -m desktop template communities|staff|rooms|categories --out F.xlsx
     python -m desktop import communities|staff|rooms|categories F.xlsx
+    python -m desktop audit verify         check that the audit log was not edited
+    python -m desktop audit export --out F.xlsx [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 
 Whatever the user can fix (a mistyped option, a database that cannot be
 reached, a date out of range, an output folder that does not exist, a file
@@ -27,6 +29,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import NoReturn
 
 from desktop import APP_TITLE, __version__
@@ -93,12 +96,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def cmd_print_receipt(args: argparse.Namespace) -> int:
     from desktop.printing.receipt import render_receipt
-    from desktop.services.receipts import receipt_data
+    from desktop.services.receipts import receipt_for_print
 
     files.check_output_path(args.out)
-    database = _database(args)
-    with database.read() as session:
-        data = receipt_data(session, args.visit_no, paper=args.paper)
+    data = receipt_for_print(_database(args), args.visit_no, paper=args.paper)
     out = files.write_bytes(args.out, render_receipt(data))
     print(f"已生成受理回执：{out}")
     if data.missing:
@@ -186,6 +187,44 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from desktop.services import audit
+
+    database = _database(args)
+    with database.read() as session:
+        result = audit.verify_chain(session)
+    audit.log_event(database, "verify", "audit_entry", None,
+                    {"结果": "完整" if result.ok else "被删改", "已校验": result.checked})
+    if not result.ok:
+        print(f"错误：{result.message()}", file=sys.stderr)
+        return 2
+    print(result.message())
+    return 0
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        from desktop.services.errors import ValidationError
+
+        raise ValidationError({"period": "日期格式应为 YYYY-MM-DD，如 2026-11-01"}) from None
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from desktop.exports.audit import export_audit
+    from desktop.services.audit import AuditFilter
+
+    where = AuditFilter(start=_day(args.date_from), end=_day(args.date_to))
+    out = files.check_output_path(args.out)
+    result = export_audit(_database(args), out, where, progress=_stderr_progress("已导出"))
+    print(file=sys.stderr)
+    print(f"已导出审计日志（{where.label()}，{sum(result.rows.values())} 条）：{result.path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="python -m desktop",
@@ -257,6 +296,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("what", choices=lists, help=lists_help)
     imp.add_argument("file", metavar="FILE", help="按模板填写的 .xlsx 文件")
     imp.set_defaults(handler=cmd_import)
+
+    aud = sub.add_parser("audit", help="审计日志：校验是否被删改、导出")
+    aud_sub = aud.add_subparsers(title="审计命令", metavar="ACTION", required=True)
+    verify = aud_sub.add_parser("verify", help="逐条校验审计日志（被删改时退出码为 2）")
+    verify.set_defaults(handler=cmd_audit_verify)
+    aud_export = aud_sub.add_parser("export", help="导出审计日志（.xlsx）")
+    aud_export.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+    aud_export.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                            help="起始日期（含；默认不限）")
+    aud_export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                            help="截止日期（含；默认不限）")
+    aud_export.set_defaults(handler=cmd_audit_export)
     return parser
 
 

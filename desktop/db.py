@@ -171,6 +171,10 @@ class Database:
     sessions: sessionmaker[Session]
     desk: str = field(default_factory=default_desk_name)
 
+    def __post_init__(self) -> None:
+        # The audit log's flush and commit hooks must be in place before the first write.
+        import desktop.services.audit  # noqa: F401
+
     @classmethod
     def open(cls, url: str, *, migrate: bool = True, desk: str | None = None) -> Database:
         engine = make_engine(url)

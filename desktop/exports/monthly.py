@@ -17,7 +17,7 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import files
+from desktop.services import audit, files
 from desktop.services.errors import ValidationError
 from desktop.services.monthly import (
     TOTAL_LABEL,
@@ -204,7 +204,10 @@ def export_monthly(
     files.check_output_path(out)  # before the work, not after it
     with database.read() as session:
         report = monthly_report(session, period)
-    return write_register_workbook(
+    result = write_register_workbook(
         out, report_sheets(report), centre_name=report.centre_name, exported_at=exported_at,
         progress=progress, cancelled=cancelled,
     )
+    audit.log_event(database, "export", "report", "monthly",
+                    {"报表": "月报", "期间": period.label(), "文件": result.path.name})
+    return result

@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop.db import Database
 from desktop.exports.workbook import BORDER, FONT_NAME, HEADER_FILL
-from desktop.services import files
+from desktop.services import audit, files
 from desktop.services.imports import current_rows, import_spec
 from desktop.services.reference import rooms as room_choices
 from desktop.services.staff import ROLE_CODES, ROOM_KIND_LABELS
@@ -86,4 +86,6 @@ def write_template(database: Database, key: str, out: str | Path) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    audit.log_event(database, "export", "list", key,
+                    {"名单": spec.title, "条数": len(rows), "文件": target.name})
     return target

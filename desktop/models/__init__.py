@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
+from desktop.models.audit import AuditEntry, AuditHead
 from desktop.models.base import Base
 from desktop.models.mediation import (
     Agreement,
@@ -21,6 +22,8 @@ from desktop.models.visit import Referral, Visit
 __all__ = [
     "Agreement",
     "AgreementClause",
+    "AuditEntry",
+    "AuditHead",
     "Base",
     "CaseAttachment",
     "CaseParty",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Category, Community, Grid, Room
 from desktop.models.base import Base
-from desktop.services import validation
+from desktop.services import audit, validation
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField, existing
 
@@ -166,8 +166,10 @@ def bulk_save(session: Session, model: type[Base], new: list[Row], known: list[R
     """Insert the new rows and update the known ones (by their "id"): one executemany each."""
     if new:  # Core's INSERT: the ORM's bulk path costs more than the database's work here
         session.execute(insert(cast(Table, model.__table__)), new)
+        audit.record_bulk(session, model, "create", new)
     if known:
         session.execute(update(model), known)
+        audit.record_bulk(session, model, "change", known)
 
 
 def upsert_communities(session: Session, names: list[str]) -> tuple[dict[str, int], set[str]]:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import Category, Community, Grid, Room, Staff
-from desktop.services import dictionaries, files, validation
+from desktop.services import audit, dictionaries, files, validation
 from desktop.services.errors import ValidationError
 from desktop.services.staff import ROLE_CODES, ROLE_LABELS, ROOM_KIND_LABELS
 
@@ -405,6 +405,9 @@ def import_file(database: Database, key: str, path: str | Path) -> ImportResult:
         _HANDLERS[key](session, data, result, True)
         if data.problems:
             raise ImportRejected(data.problems)
+        audit.record(session, "import", "list", key,
+                     {"名单": import_spec(key).title, "文件": Path(path).name,
+                      "行数": len(data.rows)})
     return result
 
 

@@ -53,7 +53,7 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import mark_changed
-from desktop.services import files, numbering, validation
+from desktop.services import audit, files, numbering, validation
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.settings import load_settings, require
 from desktop.services.validation import TextField, checked, date_errors, existing, id_error
@@ -1285,9 +1285,14 @@ def save_agreement(database: Database, case_id: int, data: AgreementInput, *,
         if case_.judicial is not None:
             # The deadline follows the agreement; it is no edit of the 司法确认 form, so
             # it leaves that record's version alone (a form open on it stays valid).
+            deadline = judicial_deadline(agreement.effective_on)
+            if deadline != case_.judicial.deadline_on:
+                audit.record(session, "change", "judicial_confirmation", case_.judicial.id,
+                             {"changes": {"deadline_on": {"old": case_.judicial.deadline_on,
+                                                          "new": deadline}}})
             session.execute(
                 update(JudicialConfirmation).where(JudicialConfirmation.id == case_.judicial.id)
-                .values(deadline_on=judicial_deadline(agreement.effective_on))
+                .values(deadline_on=deadline)
                 .execution_options(synchronize_session=False))
 
     write_checked(database, "调解协议", work)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.db import Database
+from desktop.services import audit
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.mediation import CaseDetail, attachment_contents, case_detail, case_id_for
 from desktop.services.settings import CentreSettings, missing_message
@@ -73,6 +74,17 @@ def refusal(detail: CaseDetail, document: str) -> str | None:
     if document == "sessions" and not detail.sessions:
         return f"案件 {case_no} 尚无调解记录"
     return None
+
+
+def print_detail(database: Database, detail: CaseDetail, document: str) -> bytes:
+    """:func:`render_detail`, and the audit entry saying who printed which paper."""
+    pdf = render_detail(detail, document)
+    _log_print(database, detail.id, detail.case_no, DOCUMENT_TITLES[document])
+    return pdf
+
+
+def _log_print(database: Database, case_id: int, case_no: str, title: str) -> None:
+    audit.log_event(database, "print", "mediation_case", case_id, {"文书": title, "案号": case_no})
 
 
 def render_detail(detail: CaseDetail, document: str) -> bytes:
@@ -154,7 +166,10 @@ def render_casefile(database: Database, case_id: int, *, progress: Progress | No
     reason = casefile_refusal(detail, draft=is_draft)
     if reason:
         raise ValidationError({"outcome": reason})
-    return build(detail, contents, progress=progress, draft=is_draft)
+    pdf = build(detail, contents, progress=progress, draft=is_draft)
+    _log_print(database, case_id, detail.case_no,
+               "人民调解卷宗（草稿）" if is_draft else "人民调解卷宗")
+    return pdf
 
 
 def render(database: Database, document: str, case_no: str, *, draft: bool = False) -> bytes:
@@ -164,4 +179,4 @@ def render(database: Database, document: str, case_no: str, *, draft: bool = Fal
         detail = None if document == "casefile" else case_detail(session, case_id)
     if detail is None:
         return render_casefile(database, case_id, draft=draft)
-    return render_detail(detail, document)
+    return print_detail(database, detail, document)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, func, select
+from sqlalchemy import ColumnElement, CursorResult, Select, Table, and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database, insert_on_conflict
@@ -27,7 +27,7 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import DESK_KEY
-from desktop.services import numbering, validation
+from desktop.services import audit, numbering, validation
 from desktop.services.errors import NameConflictError, ValidationError
 from desktop.services.queue import OpenTicket, issue_ticket, open_tickets
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
@@ -220,11 +220,14 @@ def _create_by_id_number(session: Session, id_number: str, values: dict[str, obj
     reads the first desk's row instead of failing on the unique number.
     """
     table = cast(Table, Person.__table__)
-    session.execute(
+    inserted = cast(CursorResult[Any], session.execute(
         insert_on_conflict(session, table).values(**values)
         .on_conflict_do_nothing(index_elements=[table.c.id_number])
-    )
-    return session.scalars(_locked_person(Person.id_number == id_number)).one()
+    )).rowcount
+    person = session.scalars(_locked_person(Person.id_number == id_number)).one()
+    if inserted:  # this desk made the row: a Core INSERT the flush hooks do not see
+        audit.record_created(session, person)
+    return person
 
 
 def _locked_person(condition: ColumnElement[bool]) -> Select[Person]:

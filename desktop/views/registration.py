@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.db import Database
-from desktop.services import reference
+from desktop.services import audit, reference
 from desktop.services.errors import NameConflictError, StaleEditError, ValidationError
 from desktop.services.matching import EarlierVisit, PersonMatch, find_people, person_match
-from desktop.services.receipts import receipt_data
+from desktop.services.receipts import receipt_for_print
 from desktop.services.registration import (
     GENDERS,
     ID_TYPES,
@@ -581,6 +581,8 @@ class RegistrationPage(QWidget):
         finally:
             self._filling = False
         self.chosen = match
+        audit.log_event(self.database, "open_record", "person", match.person_id,
+                        {"姓名": match.name, "来访次数": match.visit_count})
         if visit is not None:
             self.repeat_of.setCurrentIndex(self.repeat_of.findData(visit.visit_id))
             if visit.category_id is not None and self.category.currentData() is None:
@@ -749,8 +751,7 @@ class RegistrationPage(QWidget):
         from desktop.views.pdf_preview import PdfPreviewDialog
 
         try:
-            with self.database.read() as session:
-                data = receipt_data(session, visit_no)
+            data = receipt_for_print(self.database, visit_no)
         except ValidationError as exc:
             self.status.setText(self.status.text() + self.tr("　回执未打印：")
                                 + "；".join(exc.errors.values()))

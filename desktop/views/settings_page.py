@@ -20,6 +20,7 @@ from desktop.services import setup
 from desktop.services.connection import database_url_error, shown_url
 from desktop.services.errors import ValidationError
 from desktop.services.settings import load_settings, save_settings
+from desktop.views.audit_dialog import AuditLogDialog
 from desktop.views.centre_form import CentreForm
 from desktop.views.dictionaries import DictionaryDialog, EntryEditor
 from desktop.views.setup_wizard import SetupWizard
@@ -126,10 +127,13 @@ class SettingsPage(QWidget):
                                   self.tr("室和窗口"), self.tr("各室的名称、位置、是否在用"))
         self.wizard_button = named(QPushButton(self.tr("设置向导…")), "settings.wizard",
                                    self.tr("设置向导"), self.tr("按步骤检查中心的全部设置"))
+        self.audit_button = named(QPushButton(self.tr("审计日志…")), "settings.audit",
+                                  self.tr("审计日志"),
+                                  self.tr("谁在何时、在哪台电脑做了什么；可筛选、导出和校验"))
         lists_box = QGroupBox(self.tr("基础数据"))
         lists_layout = QHBoxLayout(lists_box)
         for button in (self.staff_button, self.rooms_button, self.dictionaries_button,
-                       self.wizard_button):
+                       self.wizard_button, self.audit_button):
             lists_layout.addWidget(button)
         hint = QLabel(self.tr("名单也可在“台账统计 → 基础数据导入”中用 Excel 模板批量导入。"))
         hint.setWordWrap(True)
@@ -151,6 +155,7 @@ class SettingsPage(QWidget):
         self.staff_button.clicked.connect(self.on_staff)
         self.rooms_button.clicked.connect(self.on_rooms)
         self.wizard_button.clicked.connect(self.on_wizard)
+        self.audit_button.clicked.connect(self.on_audit_log)
 
     def on_dictionaries(self) -> DictionaryDialog:
         dialog = DictionaryDialog(database=self.database, parent=self)
@@ -174,6 +179,13 @@ class SettingsPage(QWidget):
         dialog.changed.connect(self.dictionaries_changed)
         dialog.changed.connect(self.show_gaps)
         self.list_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def on_audit_log(self) -> AuditLogDialog:
+        dialog = AuditLogDialog(database=self.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.audit_dialog = dialog
         dialog.open()
         return dialog
 
