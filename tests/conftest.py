@@ -69,6 +69,16 @@ def add_test_admin(database: Database) -> auth.Actor:
     return actor
 
 
+def as_test_admin(database: Database) -> Database:
+    """``database`` (another PC, thread or process on a test database) working as the test
+    account, which the test database already has."""
+    with database.read() as session:
+        staff = session.scalar(select(Staff).where(Staff.login == TEST_ADMIN_LOGIN))
+        assert staff is not None, "the test database has no test account"
+        database.actor = auth.actor_for(staff)
+    return database
+
+
 def add_test_admin_to(url: str) -> None:
     """The test account on the database at ``url`` (for the command line's sign-in)."""
     database = Database.open(url, migrate=False)

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from desktop.cli import main
 from desktop.db import Database
-from desktop.exports.monthly import export_monthly
 from desktop.exports.registers import export_register
 from desktop.exports.templates import write_template
 from desktop.models import Staff
@@ -32,7 +31,7 @@ def _account(database: Database, login: str, roles: set[str], *,
              room_id: int | None = None, password: str = PASSWORD) -> int:
     with database.write() as session:
         return auth.create_account(session, f"测试{login}", login, password, roles,
-                                   room_id=room_id)
+                                   room_id=room_id, must_change=False)
 
 
 # -- sign-in -----------------------------------------------------------------------------
@@ -84,6 +83,17 @@ def test_the_complexity_rule(password: str, message: str) -> None:
     problem = auth.password_problem(password)
     assert problem is not None and message in problem
     assert auth.password_problem("abcd1234") is None
+
+
+def test_a_new_account_changes_the_password_the_admin_gave(database: Database) -> None:
+    with database.write() as session:
+        auth.create_account(session, "周敏", "zhoumin", "Given2026pw", {"counsellor"})
+    admin = database.actor
+    assert auth.sign_in(database, "zhoumin", "Given2026pw").must_change_password
+    database.actor = None
+    with pytest.raises(PermissionDenied), database.write() as session:
+        auth.create_account(session, "某人", "mouren", "Given2026pw", {"admin"})
+    database.actor = admin
 
 
 def test_admin_reset_makes_the_user_change_the_password(database: Database) -> None:

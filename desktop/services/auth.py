@@ -300,8 +300,20 @@ def change_password(database: Database, old: str, new: str, repeat: str | None =
 
 def create_account(session: Session, name: str, login: str, password: str,
                    roles: Iterable[str], *, room_id: int | None = None,
-                   repeat: str | None = None, must_change: bool = False) -> int:
-    """A new member of staff with an account (the wizard's administrator, demo accounts)."""
+                   repeat: str | None = None, must_change: bool = True) -> int:
+    """The administrator adds a member of staff with an account.
+
+    The user changes the password the administrator gave at the first sign-in
+    (``must_change``), as after a reset.
+    """
+    require(session, "staff.manage")
+    return _create_account(session, name, login, password, roles, room_id=room_id,
+                           repeat=repeat, must_change=must_change)
+
+
+def _create_account(session: Session, name: str, login: str, password: str,
+                    roles: Iterable[str], *, room_id: int | None = None,
+                    repeat: str | None = None, must_change: bool = False) -> int:
     errors: dict[str, str] = {}
     roles = sorted(set(roles), key=_role_order)
     name = validation.clean_text(name or "")
@@ -340,7 +352,7 @@ def create_first_admin(database: Database, name: str, login: str, password: str,
     with database.write() as session:
         if has_accounts(session):
             raise PermissionDenied("staff.manage", "创建首个管理员账号（已有账号）")
-        create_account(session, name, login, password, ["admin"], repeat=repeat)
+        _create_account(session, name, login, password, ["admin"], repeat=repeat)
     return sign_in(database, login, password)
 
 
