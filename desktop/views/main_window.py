@@ -130,6 +130,12 @@ class MainWindow(QMainWindow):
         "settings": ("settings.manage", "staff.manage"),
     }
 
+    def _cover(self, shown: bool) -> None:
+        """Hide the pages (locked, or nobody signed in) without touching what they hold."""
+        central = self.centralWidget()
+        if central is not None:
+            central.setVisible(shown)
+
     def show_account(self) -> None:
         """The account in the status bar, and the sections it may open."""
         actor = self.database.actor
@@ -155,7 +161,7 @@ class MainWindow(QMainWindow):
         self.lock_dialog = SignInDialog(database=self.database, parent=self,
                                         login=actor.login, unlock=True)
         self.lock_dialog.finished.connect(self._lock_finished)
-        self.centralWidget().setVisible(False)
+        self._cover(False)
         self.lock_dialog.open()
         return self.lock_dialog
 
@@ -167,7 +173,7 @@ class MainWindow(QMainWindow):
             # 切换用户 from the lock: the next account signs in (or the window stays covered).
             self.switch_user()
             return
-        self.centralWidget().setVisible(True)
+        self._cover(True)
         self.idle.timer.start()
 
     def switch_user(self) -> SignInDialog:
@@ -175,7 +181,7 @@ class MainWindow(QMainWindow):
         self.registration.save_draft()
         auth.sign_out(self.database)
         self.show_account()
-        self.centralWidget().setVisible(False)
+        self._cover(False)
         dialog = SignInDialog(database=self.database, parent=self)
         dialog.finished.connect(lambda _r: self._switched(dialog))
         dialog.open()
@@ -188,7 +194,7 @@ class MainWindow(QMainWindow):
             self.close()
             return
         self.show_account()
-        self.centralWidget().setVisible(True)
+        self._cover(True)
         self.idle.timer.start()
 
     # -- pages, built on demand -----------------------------------------------------------
