@@ -21,7 +21,8 @@ from desktop.services.validation import TextField, existing
 # What each member of staff does (a person may hold several); a case is mediated only by
 # 调解员.
 ROLE_LABELS = auth.ROLE_LABELS
-ROLE_CODES = {label: code for code, label in ROLE_LABELS.items()}
+# 管理员 is what earlier templates called the centre administrator.
+ROLE_CODES = {label: code for code, label in ROLE_LABELS.items()} | {"管理员": "admin"}
 ROOM_KIND_LABELS = {"room": "工作室", "window": "窗口"}
 
 

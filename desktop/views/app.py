@@ -73,7 +73,11 @@ def sign_in_or_set_up(database: Database) -> bool:
     if accounts:
         return ask_sign_in(database)
     wizard = SetupWizard(database=database)
-    wizard.exec()
+    log.info("first start: set-up wizard opened for the centre administrator")
+    # In the application's own loop (not a nested one), so quitting the program ends it.
+    wizard.finished.connect(lambda _result: QApplication.quit())
+    wizard.show()
+    QApplication.exec()
     return database.actor is not None
 
 
