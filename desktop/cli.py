@@ -15,6 +15,9 @@
     python -m desktop audit verify         check that the audit log was not edited
     python -m desktop audit export --out F.xlsx [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 
+Every command that reads or writes the centre's records signs in first: with the
+account and password in DESKTOP_USER / DESKTOP_PASSWORD (for scripts), or asked
+for on a terminal. What the account's roles do not allow is refused (exit 2).
 Whatever the user can fix (a mistyped option, a database that cannot be
 reached, a date out of range, an output folder that does not exist, a file
 that is not a workbook) ends with exit code 2 and a Chinese message on
@@ -51,10 +54,47 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"错误：命令行参数不正确（{message}）。用 --help 查看用法。\n")
 
 
-def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+USER_ENV = "DESKTOP_USER"
+PASSWORD_ENV = "DESKTOP_PASSWORD"
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from desktop.services.bootstrap import open_database
 
     return open_database(args.db)
+
+
+def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The database, signed in (see :func:`sign_in_from_environment`)."""
+    database = _open(args)
+    sign_in_from_environment(database)
+    return database
+
+
+def sign_in_from_environment(database) -> None:  # type: ignore[no-untyped-def]
+    """Sign in with DESKTOP_USER / DESKTOP_PASSWORD, or ask on a terminal.
+
+    Without either, nobody is signed in and the services refuse what needs an account.
+    The password is never echoed, logged or printed.
+    """
+    import getpass
+    import os
+
+    from desktop.services import auth
+
+    login = os.environ.get(USER_ENV, "")
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not login and sys.stdin is not None and sys.stdin.isatty():
+        login = input("账号：").strip()
+    if login and not password and sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass("密码：")
+    if not login:
+        return
+    actor = auth.sign_in(database, login, password)
+    if actor.must_change_password:
+        database.actor = None
+        raise auth.PermissionDenied(
+            "password", "在修改初始密码前使用本账号（请先在窗口中登录并修改密码）")
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -73,15 +113,22 @@ def cmd_hall_display(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from desktop.db import current_revision
 
-    database = _database(args)
+    database = _open(args)
     print(f"数据库已是最新版本：{current_revision(database.engine)}（{database.url}）")
     return 0
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
+    from desktop.services import auth
     from desktop.services.demo_data import generate_demo_data
 
-    database = _database(args)
+    database = _open(args)
+    with database.read() as session:
+        accounts = auth.has_accounts(session)
+    if accounts:
+        # A database in use: only its administrator may add invented records to it.
+        sign_in_from_environment(database)
+        auth.require(database, "staff.manage")
 
     def progress(done: int, total: int) -> None:
         if total and (done == total or done % max(total // 20, 1) == 0):
@@ -91,6 +138,11 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     for line in summary.lines():
         print(line)
+    if summary.accounts:
+        print("演示账号（每个角色一个；密码只显示这一次，请记下）：")
+        for account in summary.accounts:
+            print(f"  {account.role_label}：账号 {account.login}  密码 {account.password}"
+                  f"（{account.name}）")
     return 0
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _WRITE = "desk_write"
+# The signed-in account a session works for (desktop.services.auth.Actor, or None):
+# what the session does is checked against its roles and recorded under its name.
+ACTOR_KEY = "actor"
 
 
 def default_desk_name() -> str:
@@ -170,6 +173,8 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     desk: str = field(default_factory=default_desk_name)
+    # The signed-in account (an ``Actor``); None until someone signs in.
+    actor: Any = None
 
     def __post_init__(self) -> None:
         # The audit log's flush and commit hooks must be in place before the first write.
@@ -195,6 +200,7 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A session for reading; rolled back at the end."""
         with self.sessions() as session:
+            session.info[ACTOR_KEY] = self.actor
             yield session
 
     @contextmanager
@@ -202,6 +208,7 @@ class Database:
         """One unit of work: committed as a whole, or nothing at all."""
         with self.sessions() as session:
             session.info[DESK_KEY] = self.desk
+            session.info[ACTOR_KEY] = self.actor
             session.connection(execution_options={_WRITE: True})
             try:
                 yield session

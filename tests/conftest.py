@@ -14,15 +14,18 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QMessageBox
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from desktop.config import sqlite_url
 from desktop.db import Database
+from desktop.models import Staff
+from desktop.services import auth
 from desktop.services.bootstrap import open_database
 from desktop.services.settings import CentreSettings, save_settings
 from desktop.views.app import install_chinese
@@ -74,6 +77,66 @@ def no_english_buttons() -> Iterator[None]:
     yield
     english = english_buttons()
     assert not english, f"English buttons in a dialog: {english}"
+
+
+# The all-roles account every test database has and every test works as (invented).
+TEST_ADMIN_LOGIN = "testadmin"
+TEST_ADMIN_PASSWORD = "Test2026desk"
+TEST_ADMIN_NAME = "测试管理员"
+
+
+@cache
+def _test_admin_hash() -> str:
+    """Hashed once per run: argon2 is slow on purpose."""
+    return auth.hash_password(TEST_ADMIN_PASSWORD)
+
+
+def add_test_admin(database: Database) -> auth.Actor:
+    """The all-roles test account on ``database`` (created once), signed in there."""
+    with database.write() as session:
+        staff = session.scalar(select(Staff).where(Staff.login == TEST_ADMIN_LOGIN))
+        if staff is None:
+            staff = Staff(name=TEST_ADMIN_NAME, role="admin", login=TEST_ADMIN_LOGIN,
+                          password_hash=_test_admin_hash(), active=True)
+            auth.set_roles(staff, auth.ALL_ROLES)
+            staff.role = "admin"
+            session.add(staff)
+            session.flush()
+        actor = auth.actor_for(staff)
+    database.actor = actor
+    return actor
+
+
+def as_test_admin(database: Database) -> Database:
+    """``database`` (another PC, thread or process on a test database) working as the test
+    account, which the test database already has."""
+    with database.read() as session:
+        staff = session.scalar(select(Staff).where(Staff.login == TEST_ADMIN_LOGIN))
+        assert staff is not None, "the test database has no test account"
+        database.actor = auth.actor_for(staff)
+    return database
+
+
+def add_test_admin_to(url: str) -> None:
+    """The test account on the database at ``url`` (for the command line's sign-in)."""
+    database = Database.open(url, migrate=False)
+    try:
+        add_test_admin(database)
+    finally:
+        database.dispose()
+
+
+def signed_in_like(other: Database, database: Database) -> Database:
+    """``other`` (another PC on the same database) signed in as ``database`` is."""
+    other.actor = database.actor
+    return other
+
+
+@pytest.fixture(autouse=True)
+def test_account_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line signs in with the test account (DESKTOP_USER / DESKTOP_PASSWORD)."""
+    monkeypatch.setenv("DESKTOP_USER", TEST_ADMIN_LOGIN)
+    monkeypatch.setenv("DESKTOP_PASSWORD", TEST_ADMIN_PASSWORD)
 
 
 @pytest.fixture(autouse=True)
@@ -154,7 +217,9 @@ TEST_CENTRE = CentreSettings(
 
 
 def set_up_centre(database: Database) -> Database:
-    """Give ``database`` the test centre's identity, as the set-up wizard would."""
+    """Give ``database`` the test centre's identity, as the set-up wizard would (signed in
+    as the all-roles test administrator)."""
+    add_test_admin(database)
     with database.write() as session:
         save_settings(session, TEST_CENTRE)
     return database
@@ -178,8 +243,8 @@ def sqlite_database(sqlite_db_url: str) -> Iterator[Database]:
 
 def _two_desks(database: Database) -> Iterator[tuple[Database, Database]]:
     url = database.engine.url.render_as_string(hide_password=False)
-    one = Database.open(url, migrate=False, desk="一号窗口")
-    two = Database.open(url, migrate=False, desk="二号窗口")
+    one = signed_in_like(Database.open(url, migrate=False, desk="一号窗口"), database)
+    two = signed_in_like(Database.open(url, migrate=False, desk="二号窗口"), database)
     yield one, two
     one.dispose()
     two.dispose()

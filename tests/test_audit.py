@@ -7,7 +7,6 @@ SQL, after disabling the trigger that refuses UPDATE and DELETE of the log.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,21 +16,14 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop.db import Database
 from desktop.models import AuditEntry, Staff
-from desktop.services import audit, mediation
+from desktop.services import audit, auth, mediation
 from desktop.services.audit import AuditFilter, AuditLogReadOnly, verify_chain
+from desktop.services.errors import ValidationError
 from desktop.services.staff import save_staff
+from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME, TEST_ADMIN_PASSWORD
 from tests.factories import id_number
 from tests.mediation_helpers import make_case, person
 from tests.reception_helpers import register
-
-
-@dataclass(frozen=True)
-class Actor:
-    """What the sign-in puts in ``session.info["actor"]``."""
-
-    staff_id: int | None
-    name: str
-    roles: frozenset[str] = field(default_factory=frozenset)
 
 
 def entries(database: Database, **where: Any) -> list[audit.AuditRow]:
@@ -77,7 +69,8 @@ def test_a_registration_logs_each_new_record_with_numbers_masked(database: Datab
     assert visit_entry.raw_detail["values"]["summary"] == audit.CONFIDENTIAL_TEXT
     everything = json.dumps([e.raw_detail for e in entries(database)], ensure_ascii=False)
     assert id_number(7) not in everything and "自伤" not in everything
-    assert all(e.staff_name == audit.NOT_SIGNED_IN and e.desk == database.desk for e in new)
+    # The test database works as the signed-in test administrator.
+    assert all(e.staff_name == TEST_ADMIN_NAME and e.desk == database.desk for e in new)
     assert check(database).ok
 
 
@@ -108,10 +101,11 @@ def test_a_change_logs_old_and_new_value_and_a_delete_logs_what_was_removed(
 
 def test_the_signed_in_account_and_explicit_events_are_recorded(database: Database) -> None:
     with database.write() as session:
-        session.info[audit.ACTOR_KEY] = Actor(3, "王芳", frozenset({"admin"}))
+        session.info[audit.ACTOR_KEY] = auth.Actor(3, "王芳", frozenset({"admin"}), "wangfang")
         staff_id = save_staff(session, None, "李明", "receptionist", None, "13900001111")
         audit.record(session, "sign_in", "staff", 3, {"结果": "成功"})
-    created, signed_in = entries(database)[-2:]
+    *written, signed_in = entries(database)
+    created = next(e for e in reversed(written) if e.target.startswith("工作人员 "))
     assert (created.action, created.target, created.staff_name, created.staff_id) == (
         "create", f"工作人员 {staff_id}", "王芳", 3)
     assert created.raw_detail["values"]["phone"] == "139****1111"
@@ -205,3 +199,26 @@ def test_the_filter_takes_local_dates_actor_and_action(database: Database) -> No
     assert not entries(database, end=date(2000, 1, 1))
     assert {e.action for e in entries(database, action="export")} == {"export"}
     assert not entries(database, actor="没有这个人")
+
+
+def test_sign_ins_and_their_failures_are_logged_and_no_password_hash_is_shown(
+    database: Database,
+) -> None:
+    with pytest.raises(ValidationError):
+        auth.sign_in(database, TEST_ADMIN_LOGIN, "wrong-password-1")
+    with pytest.raises(ValidationError):
+        auth.sign_in(database, "nobody", "whatever1")
+    auth.sign_in(database, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)
+    with database.write() as session:
+        staff = session.scalar(select(Staff).where(Staff.login == TEST_ADMIN_LOGIN))
+        assert staff is not None
+        staff.password_hash = auth.hash_password("Another2026pw")
+    with database.read() as session:
+        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        assert audit.verify_chain(session).ok
+    actions = [(e.action, json.loads(e.detail).get("reason")) for e in entries
+               if e.action.startswith("sign_in")]
+    assert actions == [("sign_in_failed", "密码不正确"), ("sign_in_failed", "账号不存在或已停用"),
+                       ("sign_in", None)]
+    text = " ".join(str(e.detail) for e in entries)
+    assert "argon2" not in text and "（已设置）" in text

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 
 from desktop.config import sqlite_url
 from desktop.services.bootstrap import open_database
+from tests.conftest import add_test_admin_to
 
 ROOT = Path(__file__).resolve().parent.parent
 HANZI = re.compile(r"[\u4e00-\u9fff]")
@@ -55,6 +56,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
     tmp = tmp_path_factory.mktemp("hostile-cli")
     url = sqlite_url(tmp / "desk.sqlite3")
     open_database(url).dispose()
+    add_test_admin_to(url)
     p = Place(tmp, url)
     make_files(p)
     return p

@@ -30,7 +30,7 @@ from desktop.services.bootstrap import open_database
 from desktop.services.errors import ValidationError
 from desktop.services.imports import IMPORTS, import_file
 from desktop.services.registration import RegistrationInput, register_visit
-from tests.conftest import set_up_centre
+from tests.conftest import as_test_admin, set_up_centre
 from tests.factories import id_number
 from tests.mediation_helpers import staff
 from tests.reception_helpers import category_ids, register, room_ids
@@ -57,7 +57,7 @@ def _press(out: list[Outcome], key: Any, action: Callable[[], Any], field: str) 
 def _desk(target: Callable[..., list[Outcome]], url: str, desk: int, barrier: Any,
           results: Any, args: tuple[Any, ...]) -> None:
     """The body of one desk's process: open the database, run ``target``, send its outcomes."""
-    database = Database.open(url, migrate=False)
+    database = as_test_admin(Database.open(url, migrate=False))
     try:
         results.put((desk, target(database, barrier, desk, *args)))
     except BaseException:

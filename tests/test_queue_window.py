@@ -11,12 +11,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Escalation, Referral
+from desktop.models import Escalation, Referral, ReferralEvent
 from desktop.services import queue
 from desktop.views import dialogs
 from desktop.views.hall_display import HallDisplay
 from desktop.views.main_window import MainWindow
 from desktop.views.queue_page import QueuePage
+from tests.conftest import signed_in_like
 from tests.qt_helpers import click_named, show_active, type_text
 from tests.reception_helpers import queue_dialog, register, room_ids, ticket_status
 
@@ -51,10 +52,14 @@ def test_call_start_finish_through_the_buttons(qtbot: QtBot, sqlite_database: Da
     # Red first: the risk colour is shown in the 风险 column.
     assert page.table.item(0, 0).text() == red.ticket_no
     assert page.table.item(0, 3).background().color().name() == "#d93025"
-    staff = page.findChild(QComboBox, "queue.staff")
-    assert staff is not None
+    # No 当班人员 box: the signed-in account is recorded on every step.
+    assert page.findChild(QComboBox, "queue.staff") is None
     click_named(qtbot, page, "queue.call_next")
     assert ticket_status(sqlite_database, red.referral_id) == "called"
+    with sqlite_database.read() as session:
+        called_by = session.scalar(select(ReferralEvent.staff_id).where(
+            ReferralEvent.referral_id == red.referral_id, ReferralEvent.action == "call"))
+    assert called_by is not None and called_by == sqlite_database.actor.staff_id
     assert red.ticket_no in page.message.text()
     # Out of order: call the other one too, then recall it.
     page.select_referral(first.referral_id)
@@ -184,7 +189,7 @@ def test_queue_sees_registrations_from_another_pc(
 ) -> None:
     page = _page(qtbot, sqlite_database)
     assert page.table.rowCount() == 0
-    other_pc = Database.open(sqlite_database.url, migrate=False)
+    other_pc = signed_in_like(Database.open(sqlite_database.url, migrate=False), sqlite_database)
     try:
         register(other_pc, 1)
         qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=5000)
@@ -212,7 +217,7 @@ def test_hall_display_shows_a_call_made_on_another_pc(
 ) -> None:
     reg = register(sqlite_database, 1)
     register(sqlite_database, 2)
-    hall_pc = Database.open(sqlite_database.url, migrate=False)
+    hall_pc = signed_in_like(Database.open(sqlite_database.url, migrate=False), sqlite_database)
     try:
         hall = HallDisplay(database=hall_pc, refresh_ms=200)
         qtbot.addWidget(hall)

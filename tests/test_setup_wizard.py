@@ -30,14 +30,17 @@ from desktop.services.settings import CentreSettings, load_settings, save_settin
 from desktop.views.hall_display import HallDisplay
 from desktop.views.main_window import MainWindow
 from desktop.views.setup_wizard import SetupWizard
+from tests.conftest import TEST_ADMIN_NAME, add_test_admin
 from tests.factories import id_number
 from tests.qt_helpers import type_text
 
 
 @pytest.fixture
 def new_centre(db_url: str) -> Iterator[Database]:
-    """A database as the first start leaves it: migrated and seeded, nobody said who."""
+    """A database as the first start leaves it: migrated and seeded, nobody said who
+    (the administrator's account made, as on the wizard's first page, and signed in)."""
     database = open_database(db_url)
+    add_test_admin(database)
     yield database
     database.dispose()
 
@@ -45,6 +48,7 @@ def new_centre(db_url: str) -> Iterator[Database]:
 @pytest.fixture
 def new_sqlite_centre(sqlite_db_url: str) -> Iterator[Database]:
     database = open_database(sqlite_db_url)
+    add_test_admin(database)
     yield database
     database.dispose()
 
@@ -155,17 +159,34 @@ def _field(wizard: SetupWizard, name: str):  # type: ignore[no-untyped-def]
     return widget
 
 
+@pytest.fixture
+def empty_sqlite_centre(sqlite_db_url: str) -> Iterator[Database]:
+    """The very first start: no centre, no account, nobody signed in."""
+    database = open_database(sqlite_db_url)
+    yield database
+    database.dispose()
+
+
 def test_the_wizard_sets_the_centre_up_from_an_empty_database(
-    qtbot: QtBot, new_sqlite_centre: Database
+    qtbot: QtBot, empty_sqlite_centre: Database
 ) -> None:
-    database = new_sqlite_centre
+    database = empty_sqlite_centre
     window = MainWindow(database=database)
     qtbot.addWidget(window)
     window.show()
     wizard = window.open_setup_wizard_if_needed()
     assert wizard is not None and wizard.isVisible()
-    assert wizard.currentPage() is wizard.centre
     assert wizard.button(QWizard.WizardButton.NextButton).text() == "下一步 >"
+
+    # 中心管理员账号 first: chosen here, no default password anywhere.
+    assert wizard.admin is not None and wizard.currentPage() is wizard.admin
+    type_text(qtbot, wizard.admin.name, "郑淑珍")
+    type_text(qtbot, wizard.admin.login, "admin")
+    for field in (wizard.admin.password, wizard.admin.repeat):
+        type_text(qtbot, field, "Admin2026pw")
+    _next(qtbot, wizard)
+    assert database.actor is not None and database.actor.name == "郑淑珍"
+    assert wizard.currentPage() is wizard.centre
 
     # 中心信息: a name is required, the phone must be one; refused beside the field.
     _next(qtbot, wizard)
@@ -176,7 +197,7 @@ def test_the_wizard_sets_the_centre_up_from_an_empty_database(
     _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.centre
     assert _field(wizard, "wizard.centre_phone_error").text()
-    assert _rows(database) == (0, 0, 0, 0)
+    assert _rows(database) == (0, 1, 0, 0)  # the administrator only
     _field(wizard, "wizard.centre_phone").clear()
     type_text(qtbot, _field(wizard, "wizard.centre_phone"), "010-62345678")
     type_text(qtbot, _field(wizard, "wizard.centre_address"), "东林路18号")
@@ -211,7 +232,7 @@ def test_the_wizard_sets_the_centre_up_from_an_empty_database(
     qtbot.mouseClick(people.save_button, Qt.MouseButton.LeftButton)
     assert people.error.text() == ""
     assert [(e.name, e.role_label, e.room) for e in people.entries] == [
-        ("李建国", "调解员", "矛盾纠纷调解室")]
+        ("郑淑珍", "中心管理员", ""), ("李建国", "调解员", "矛盾纠纷调解室")]
     _next(qtbot, wizard)
 
     # 社区和网格.
@@ -226,7 +247,9 @@ def test_the_wizard_sets_the_centre_up_from_an_empty_database(
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert not wizard.isVisible()
 
-    # From now on: the receipt, the case number and the hall display are the centre's own.
+    # From now on: the receipt, the case number and the hall display are the centre's own
+    # (registering and accepting are not the administrator's: an all-roles account does it).
+    add_test_admin(database)
     visit_no = _register(database)
     with database.read() as session:
         assert not setup.needs_wizard(session) and setup.gaps(session) == []
@@ -275,16 +298,19 @@ def test_staff_are_kept_in_settings_too(qtbot: QtBot, sqlite_database: Database)
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert "电话" in editor.error.text() or "号码" in editor.error.text()
     with sqlite_database.read() as session:
-        assert session.scalar(select(func.count()).select_from(Staff)) == 0
+        assert session.scalar(select(func.count()).select_from(Staff)
+                              .where(Staff.name != TEST_ADMIN_NAME)) == 0
     editor.phone.clear()
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert [(e.name, e.role_label) for e in editor.entries] == [("周敏", "心理咨询师")]
+    assert [(e.name, e.role_label) for e in editor.entries
+            if e.name != TEST_ADMIN_NAME] == [("周敏", "心理咨询师")]
     # Deactivated, never deleted: she drops out of the lists, old records keep her name.
-    editor.table.selectRow(0)
+    editor.table.selectRow([e.name for e in editor.entries].index("周敏"))
     editor.active.setChecked(False)
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     with sqlite_database.read() as session:
-        assert [s.active for s in session.scalars(select(Staff))] == [False]
+        assert [s.active for s in session.scalars(select(Staff).where(
+            Staff.name != TEST_ADMIN_NAME))] == [False]
 
 
 # -- the rules of the lists --------------------------------------------------------------
@@ -309,7 +335,8 @@ def test_staff_rules(database: Database) -> None:
         person = session.get(Staff, ident)
         assert person is not None
         assert (person.name, person.phone, person.room_id) == ("李建国", "13812345678", room_id)
-        assert session.scalar(select(func.count()).select_from(Staff)) == 1
+        assert session.scalar(select(func.count()).select_from(Staff)
+                              .where(Staff.name != TEST_ADMIN_NAME)) == 1
 
 
 def test_room_rules(database: Database) -> None:

@@ -18,7 +18,7 @@ from desktop.models import Referral, Visit
 from desktop.services import queue
 from desktop.services.bootstrap import open_database
 from desktop.services.registration import RegistrationInput, register_visit
-from tests.conftest import set_up_centre
+from tests.conftest import as_test_admin, set_up_centre
 from tests.factories import id_number
 from tests.reception_helpers import category_ids, room_ids
 
@@ -36,7 +36,7 @@ def _input(n: int, room_id: int, category_id: int) -> RegistrationInput:
 
 def _desk(url: str, desk: int, room_id: int, category_id: int,
           barrier: threading.Barrier | None, out: list[str]) -> None:
-    database = Database.open(url, migrate=False)
+    database = as_test_admin(Database.open(url, migrate=False))
     try:
         if barrier is not None:
             barrier.wait(timeout=30)
@@ -129,7 +129,7 @@ def test_concurrent_transfers_into_one_room_get_distinct_tickets(db_url: str) ->
         errors: list[BaseException] = []
 
         def run(referral_id: int) -> None:
-            desk = Database.open(db_url, migrate=False)
+            desk = as_test_admin(Database.open(db_url, migrate=False))
             try:
                 barrier.wait(timeout=30)
                 tickets.append(queue.transfer(desk, referral_id, rooms["关爱工作室"],

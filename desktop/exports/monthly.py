@@ -17,7 +17,7 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import audit, files
+from desktop.services import audit, auth, files
 from desktop.services.errors import ValidationError
 from desktop.services.monthly import (
     TOTAL_LABEL,
@@ -198,6 +198,7 @@ def export_monthly(
     exported_at: datetime | None = None,
 ) -> WorkbookResult:
     """Compute the report for ``period`` (a calendar month) and write it to ``out``."""
+    auth.require(database, "report.read")
     if not period.is_calendar_month:
         raise ValidationError({"period": "月报只能按整月生成：起止日期应为同一个月的1日和最后一日"
                                          f"（收到 {period.label()}）"})

@@ -26,7 +26,7 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import audit, files, registers
+from desktop.services import audit, auth, files, registers
 from desktop.services.errors import FeatureUnavailableError
 from desktop.services.registers import Period
 from desktop.services.settings import load_settings
@@ -110,6 +110,7 @@ def export_register(
     exported_at: datetime | None = None,
 ) -> WorkbookResult:
     """Write the register ``key`` for ``period`` to ``out`` (raises if it is unavailable)."""
+    auth.require(database, "register.export")
     try:
         definition = REGISTERS[key]
     except KeyError:

@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop.db import Database
 from desktop.exports.workbook import BORDER, FONT_NAME, HEADER_FILL
-from desktop.services import audit, files
+from desktop.services import audit, auth, files
 from desktop.services.imports import current_rows, import_spec
 from desktop.services.reference import rooms as room_choices
 from desktop.services.staff import ROLE_CODES, ROOM_KIND_LABELS
@@ -22,6 +22,7 @@ VALIDATION_ROWS = 500
 
 
 def write_template(database: Database, key: str, out: str | Path) -> Path:
+    auth.require(database, "imports.run")
     spec = import_spec(key)
     target = files.check_output_path(out)
     with database.read() as session:

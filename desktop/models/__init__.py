@@ -14,7 +14,7 @@ from desktop.models.mediation import (
     case_mediator,
 )
 from desktop.models.person import Person, PersonFormerName
-from desktop.models.reference import Category, Community, Grid, Room, Staff
+from desktop.models.reference import Category, Community, Grid, Room, Staff, StaffRole
 from desktop.models.routing import Escalation, ReferralEvent
 from desktop.models.system import CentreSetting, SequenceCounter
 from desktop.models.visit import Referral, Visit
@@ -43,6 +43,7 @@ __all__ = [
     "Room",
     "SequenceCounter",
     "Staff",
+    "StaffRole",
     "Visit",
     "case_mediator",
 ]

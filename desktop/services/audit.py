@@ -86,6 +86,7 @@ TARGETS: dict[str, str] = {
     "judicial_confirmation": "司法确认",
     "case_attachment": "案件附件",
     "staff": "工作人员",
+    "staff_role": "工作人员角色",
     "room": "室和窗口",
     "category": "事项类别",
     "community": "社区",
@@ -104,6 +105,9 @@ BOOKKEEPING = frozenset({"version", "changed_at", "changed_by", "created_at", "u
 # What a resident told the centre: the log says it changed, never what it says.
 CONFIDENTIAL = frozenset({("visit", "summary"), ("visit", "request"), ("referral", "note")})
 CONFIDENTIAL_TEXT = "（内容保密）"
+# A password hash is a secret too: the log says it changed, never what it was or is.
+SECRET = frozenset({("staff", "password_hash")})
+SECRET_TEXT = "（已设置）"
 
 
 class AuditLogReadOnly(RuntimeError):
@@ -156,6 +160,8 @@ def plain(value: Any) -> Any:
 def _shown(table: str, column: str, value: Any) -> Any:
     if (table, column) in CONFIDENTIAL and value not in (None, ""):
         return CONFIDENTIAL_TEXT
+    if (table, column) in SECRET and value not in (None, ""):
+        return SECRET_TEXT
     return masked(column, value)
 
 

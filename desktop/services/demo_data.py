@@ -9,6 +9,8 @@ visits take minutes, not hours. The same seed gives the same data.
 from __future__ import annotations
 
 import random
+import secrets
+import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -29,7 +31,7 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import numbering
+from desktop.services import auth, numbering
 from desktop.services.demo_reception import reception_demo
 from desktop.services.errors import ValidationError
 from desktop.services.settings import CentreSettings, save_settings
@@ -96,9 +98,27 @@ DONE_RESULTS = ["resolved", "resolved", "resolved", "case_opened", "transferred"
                 "left"]
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    """An account made for trying one role; its password is shown once, never kept."""
+
+    role_label: str
+    login: str
+    password: str
+    name: str
+
+
+# The member of staff who gets the demo account of each role (the leader is added).
+DEMO_ACCOUNTS: list[tuple[str, str]] = [
+    ("receptionist", "李慧敏"), ("room_staff", "杨春梅"), ("mediator", "王志刚"),
+    ("counsellor", "孙晓东"), ("police", "刘海燕"), ("admin", "郑淑珍"), ("leader", "钱卫东"),
+]
+
+
 @dataclass
 class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
+    accounts: list[DemoAccount] = field(default_factory=list)
 
     def add(self, what: str, n: int) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -207,6 +227,38 @@ def _reference(ctx: DemoContext) -> None:
             select(Category.id, Category.name, Category.suggested_room_id)
         ):
             ctx.categories[cat_name] = (cat_id, suggested)
+        _accounts(session, ctx)
+
+
+def demo_password() -> str:
+    """A random password that meets the complexity rule (not from the seed: never guessable)."""
+    letters = string.ascii_letters.translate({ord(c): None for c in "lIO"})
+    digits = "23456789"
+    chars = [secrets.choice(letters) for _ in range(6)] + [secrets.choice(digits)
+                                                          for _ in range(4)]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def _accounts(session: Session, ctx: DemoContext) -> None:
+    """One account per role, for staff who have none yet (a second run changes nobody's)."""
+    for role, name in DEMO_ACCOUNTS:
+        login = f"demo_{role}"
+        if session.scalar(select(Staff.id).where(Staff.login == login)) is not None:
+            continue
+        staff = session.scalar(select(Staff).where(Staff.name == name))
+        if staff is None:
+            staff = Staff(name=name, role=role, active=True, phone=random_mobile(ctx.rng))
+            session.add(staff)
+            ctx.summary.add("工作人员", 1)
+        if staff.login:
+            continue
+        password = demo_password()
+        staff.login = login
+        staff.password_hash = auth.hash_password(password)
+        auth.set_roles(staff, {role, staff.role})
+        session.flush()
+        ctx.summary.accounts.append(DemoAccount(auth.ROLE_LABELS[role], login, password, name))
 
 
 def _days(total: int, today: date, rng: random.Random) -> Iterator[tuple[date, int]]:
@@ -373,10 +425,17 @@ def generate_demo_data(
             or not 0 <= visits <= MAX_DEMO_VISITS:
         raise ValidationError({"visits": f"来访登记条数应在 0 到 {MAX_DEMO_VISITS} 之间"})
     ctx = DemoContext(database=database, rng=random.Random(seed), summary=DemoSummary())
-    _reference(ctx)
-    _visits(ctx, visits, progress)
-    reception_demo(ctx)
-    from desktop.services import demo_mediation  # it uses this module's helpers
+    # The invented records are made as the centre would make them, every role at work;
+    # who may run this at all is the caller's check (the command line's).
+    signed_in = database.actor
+    database.actor = auth.Actor(None, "演示数据", auth.ALL_ROLES)
+    try:
+        _reference(ctx)
+        _visits(ctx, visits, progress)
+        reception_demo(ctx)
+        from desktop.services import demo_mediation  # it uses this module's helpers
 
-    demo_mediation.generate_cases(ctx)
+        demo_mediation.generate_cases(ctx)
+    finally:
+        database.actor = signed_in
     return ctx.summary

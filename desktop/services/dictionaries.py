@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Category, Community, Grid, Room
 from desktop.models.base import Base
-from desktop.services import audit, validation
+from desktop.services import audit, auth, validation
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField, existing
 
@@ -94,6 +94,7 @@ def save_category(
     session: Session, entry_id: int | None, name: str, suggested_room_id: int | None,
     active: bool = True,
 ) -> int:
+    auth.require(session, "dictionaries.manage")
     name = checked_name(name, Category.name)
     _entry_id(entry_id)
     clash = session.scalar(select(Category.id).where(Category.name == name))
@@ -114,6 +115,7 @@ def save_category(
 
 
 def save_community(session: Session, entry_id: int | None, name: str, active: bool = True) -> int:
+    auth.require(session, "dictionaries.manage")
     name = checked_name(name, Community.name)
     _entry_id(entry_id)
     clash = session.scalar(select(Community.id).where(Community.name == name))
@@ -134,6 +136,7 @@ def save_grid(
     session: Session, entry_id: int | None, community_id: int | None, name: str,
     members: str = "", active: bool = True,
 ) -> int:
+    auth.require(session, "dictionaries.manage")
     if community_id is None or not validation.valid_id(community_id) \
             or session.get(Community, community_id) is None:
         raise ValidationError({"community": "请先选择所属社区"})

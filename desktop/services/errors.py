@@ -93,3 +93,18 @@ def _who_when(changed_by: str | None, changed_at: datetime | None) -> str:
             else f"{changed_at:%Y-%m-%d %H:%M}")
     return f"（{changed_by} 于 {when}）" if changed_by else f"（于 {when}）"
 
+
+class PermissionDenied(Exception):
+    """The signed-in account (or nobody) may not do this; nothing is done.
+
+    The message is Chinese and names what was refused; ``permission`` is the key of the
+    permission matrix (desktop/services/auth.py).
+    """
+
+    def __init__(self, permission: str, what: str, *, signed_in: bool = True) -> None:
+        self.permission = permission
+        self.what = what
+        self.signed_in = signed_in
+        message = (f"当前账号无权{what}" if signed_in
+                   else f"请先登录（{what}需要登录后才能进行）")
+        super().__init__(message)

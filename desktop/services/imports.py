@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import Category, Community, Grid, Room, Staff
-from desktop.services import audit, dictionaries, files, validation
+from desktop.services import audit, auth, dictionaries, files, validation
 from desktop.services.errors import ValidationError
 from desktop.services.staff import ROLE_CODES, ROLE_LABELS, ROOM_KIND_LABELS
 
@@ -372,6 +372,7 @@ def import_spec(key: str) -> ImportSpec:
 
 def check_file(database: Database, key: str, path: str | Path) -> list[ImportProblem]:
     """Every problem of the file (empty when it can be imported); writes nothing."""
+    auth.require(database, "imports.run")
     data = read_rows(path, import_spec(key))
     if data.problems:
         return in_order(data.problems)
@@ -394,6 +395,7 @@ def import_file(database: Database, key: str, path: str | Path) -> ImportResult:
     meanwhile) and writes in bulk statements, so even 20,000 rows hold the
     write lock for a second or two, not for minutes.
     """
+    auth.require(database, "imports.run")
     data = read_rows(path, import_spec(key))
     if not data.problems:
         with database.read() as session:

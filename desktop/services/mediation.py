@@ -53,7 +53,7 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import mark_changed
-from desktop.services import audit, files, numbering, validation
+from desktop.services import audit, auth, files, numbering, validation
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.settings import load_settings, require
 from desktop.services.validation import TextField, checked, date_errors, existing, id_error
@@ -685,6 +685,7 @@ def routed_visits(session: Session, *, limit: int = 200,
     Open tickets always show; tickets the room finished as 立案调解 show for
     ``PENDING_DAYS`` days (an older one is no longer waiting for a case).
     """
+    auth.require(session, "case.read")
     has_case = select(MediationCase.id).where(MediationCase.visit_id == Visit.id).exists()
     since = datetime.combine(_today(today) - timedelta(days=PENDING_DAYS), datetime.min.time())
     stmt = (
@@ -707,6 +708,7 @@ def routed_visits(session: Session, *, limit: int = 200,
 
 def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyInput]:
     """The case and its applicant as the visit already tells them (for the mediator to check)."""
+    auth.require(session, "case.read")
     visit = existing(session, Visit, visit_id, "没有找到该来访登记")
     referral = session.scalar(
         select(Referral).join(Room).where(Referral.visit_id == visit.id,
@@ -830,6 +832,7 @@ def accept_case(
     today: date | None = None,
 ) -> CaseRef:
     """受理: number the case and write it (with its first parties) in one transaction."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, CASE_FIELDS, validate_case)
     if not data.mediator_ids:
         errors["mediators"] = "请至少选择一名调解员"
@@ -893,6 +896,7 @@ def _case_values(session: Session, case_: MediationCase) -> dict[str, str]:
 
 def update_case(database: Database, case_id: int, data: CaseInput, *, version: int) -> None:
     """Save 基本信息 loaded at ``version``; a closed case takes only the 立卷 fields."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, CASE_FIELDS, validate_case)
     if not data.mediator_ids:
         errors["mediators"] = "请至少选择一名调解员"
@@ -1049,6 +1053,7 @@ def _party_input(row: CaseParty) -> PartyInput:
 
 
 def add_party(database: Database, case_id: int, data: PartyInput) -> PartyResult:
+    auth.require(database, "case.edit")
     data, errors = checked(data, PARTY_FIELDS, validate_party)
     if errors:
         raise ValidationError(errors)
@@ -1072,6 +1077,7 @@ def _party_values(row: CaseParty) -> dict[str, str]:
 def update_party(database: Database, party_id: int, data: PartyInput, *,
                  version: int) -> PartyResult:
     """Save a party loaded at ``version`` (see :func:`party_form`)."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, PARTY_FIELDS, validate_party)
     if errors:
         raise ValidationError(errors)
@@ -1091,6 +1097,7 @@ def update_party(database: Database, party_id: int, data: PartyInput, *,
 
 def remove_party(database: Database, party_id: int, *, version: int) -> None:
     """Delete a party, unless it changed after the list showed it at ``version``."""
+    auth.require(database, "case.edit")
     def work(session: Session) -> None:
         row = _lock_child(session, CaseParty, party_id, "当事人")
         refuse_stale_delete("当事人", row, version)
@@ -1140,6 +1147,7 @@ def validate_session(data: SessionInput) -> dict[str, str]:
 
 
 def add_session(database: Database, case_id: int, data: SessionInput) -> int:
+    auth.require(database, "case.edit")
     data, errors = checked(data, SESSION_FIELDS, validate_session)
     if errors:
         raise ValidationError(errors)
@@ -1155,6 +1163,7 @@ def add_session(database: Database, case_id: int, data: SessionInput) -> int:
 def update_session(database: Database, session_id: int, data: SessionInput, *,
                    version: int) -> None:
     """Save a 调解记录 loaded at ``version`` (``SessionData.version``)."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, SESSION_FIELDS, validate_session)
     if errors:
         raise ValidationError(errors)
@@ -1170,6 +1179,7 @@ def update_session(database: Database, session_id: int, data: SessionInput, *,
 
 
 def delete_session(database: Database, session_id: int, *, version: int) -> None:
+    auth.require(database, "case.edit")
     def work(session: Session) -> None:
         row = _lock_child(session, MediationSession, session_id, "调解记录")
         refuse_stale_delete("调解记录", row, version)
@@ -1252,6 +1262,7 @@ def save_agreement(database: Database, case_id: int, data: AgreementInput, *,
     ``version`` is ``AgreementData.version`` as the form loaded it, ``None`` when
     the case had no agreement then.
     """
+    auth.require(database, "case.edit")
     data, errors = checked(data, AGREEMENT_FIELDS, validate_agreement)
     if errors:
         raise ValidationError(errors)
@@ -1316,6 +1327,7 @@ def agreement_input(session: Session, case_id: int) -> AgreementInput | None:
 def close_case(database: Database, case_id: int, data: OutcomeInput, *,
                today: date | None = None) -> None:
     """结案 with one of the outcomes; a success needs its agreement recorded first."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, OUTCOME_FIELDS, lambda d: _dates(d, "closed_on"))
     if data.outcome not in OUTCOMES:
         errors["outcome"] = "请选择调解结果"
@@ -1357,6 +1369,7 @@ def close_case(database: Database, case_id: int, data: OutcomeInput, *,
 
 def reopen_case(database: Database, case_id: int) -> None:
     """撤销结案: the case takes edits again (reopening an open case changes nothing)."""
+    auth.require(database, "case.edit")
     with database.write() as session:
         case_ = _lock_case(session, case_id)
         if case_.outcome is None:
@@ -1407,6 +1420,7 @@ def _check_visitor(session: Session, data: FollowUpInput) -> None:
 
 def add_follow_up(database: Database, case_id: int, data: FollowUpInput) -> int:
     """Plan or record a 回访; a closed case takes them (回访 comes after closing)."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, FOLLOW_UP_FIELDS, validate_follow_up)
     if errors:
         raise ValidationError(errors)
@@ -1427,6 +1441,7 @@ def _follow_up_values(session: Session, row: FollowUp) -> dict[str, str]:
 def update_follow_up(database: Database, follow_up_id: int, data: FollowUpInput, *,
                      version: int) -> None:
     """Save a 回访 loaded at ``version`` (``FollowUpData.version``), closed case or not."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, FOLLOW_UP_FIELDS, validate_follow_up)
     if errors:
         raise ValidationError(errors)
@@ -1478,6 +1493,7 @@ def save_judicial_confirmation(database: Database, case_id: int, data: JudicialI
 
     A closed case takes it: the application follows the agreement, usually after closing.
     """
+    auth.require(database, "case.edit")
     data, errors = checked(data, JUDICIAL_FIELDS,
                            lambda d: _dates(d, "applied_on", "result_on"))
     if not data.court and "court" not in errors:
@@ -1538,6 +1554,7 @@ def _file_problem(mime: str, content: bytes) -> str | None:
 
 def add_attachment(database: Database, case_id: int, *, kind: str, filename: str,
                    content: bytes, title: str = "", mime: str | None = None) -> int:
+    auth.require(database, "case.edit")
     errors: dict[str, str] = {}
     filename = validation.clean_argument(errors, "file", filename,
                                          TextField(label="文件名", limit=MAX_FILENAME_LENGTH))
@@ -1572,6 +1589,7 @@ def add_attachment_file(database: Database, case_id: int, path: Path, *, kind: s
 
 
 def remove_attachment(database: Database, attachment_id: int) -> None:
+    auth.require(database, "case.edit")
     with database.write() as session:
         row = existing(session, CaseAttachment, attachment_id, "没有找到该材料")
         session.delete(row)
@@ -1619,6 +1637,7 @@ def _titles(session: Session, case_ids: list[int]) -> dict[int, str]:
 def case_list(session: Session, *, status: str = "open", search: str = "",
               today: date | None = None, limit: int = 500) -> list[CaseRow]:
     """The case list: open (soonest due first), overdue, closed or all, with days left."""
+    auth.require(session, "case.read")
     day = _today(today)
     stmt = select(MediationCase.id, MediationCase.case_no, Category.name,
                   MediationCase.accepted_on, MediationCase.due_on, MediationCase.outcome,
@@ -1688,6 +1707,7 @@ def case_input(detail: CaseDetail) -> CaseInput:
 
 
 def case_detail(session: Session, case_id: int) -> CaseDetail:
+    auth.require(session, "case.read")
     case_ = session.scalar(
         select(MediationCase).where(MediationCase.id == case_id).options(
             selectinload(MediationCase.parties), selectinload(MediationCase.sessions),

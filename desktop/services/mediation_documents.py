@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.db import Database
-from desktop.services import audit
+from desktop.services import audit, auth
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.mediation import CaseDetail, attachment_contents, case_detail, case_id_for
 from desktop.services.settings import CentreSettings, missing_message
@@ -157,6 +157,7 @@ def casefile_refusal(detail: CaseDetail, *, draft: bool) -> str | None:
 def render_casefile(database: Database, case_id: int, *, progress: Progress | None = None,
                     draft: bool | None = None) -> bytes:
     """The 卷宗; ``draft`` None: a marked draft exactly when the case is still open."""
+    auth.require(database, "case.print")
     from desktop.printing.casefile import render_casefile as build
 
     with database.read() as session:
@@ -174,6 +175,7 @@ def render_casefile(database: Database, case_id: int, *, progress: Progress | No
 
 def render(database: Database, document: str, case_no: str, *, draft: bool = False) -> bytes:
     """``document`` (agreement, casefile, application, …) of the case numbered ``case_no``."""
+    auth.require(database, "case.print")
     with database.read() as session:
         case_id = case_id_for(session, case_no)
         detail = None if document == "casefile" else case_detail(session, case_id)

@@ -38,7 +38,7 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import numbering, validation
+from desktop.services import auth, numbering, validation
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.validation import TextField, clean_argument
 
@@ -110,6 +110,19 @@ def _check_ids(errors: dict[str, str], *, staff_id: object = None, to_room_id: o
 def _check_staff(session: Session, staff_id: int | None) -> None:
     if staff_id is not None:
         validation.existing(session, Staff, staff_id, "所选当班人员不存在", field="staff")
+
+
+def _acting(session: Session, staff_id: int | None, room_id: int | None = None) -> int | None:
+    """Refuse an account that may not work this queue; whom the step is recorded under.
+
+    That is the signed-in account, unless the caller names a member of staff.
+    """
+    if room_id is None:
+        auth.require(session, "queue.room")
+    else:
+        auth.require_room(session, room_id)
+    _check_staff(session, staff_id)
+    return auth.acting_staff_id(session, staff_id)
 
 
 def allowed_actions(status: str) -> set[str]:
@@ -187,7 +200,7 @@ def _apply(
     now = now or _now()
     with database.write() as session:
         referral = _locked(session, referral_id)
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id, referral.room_id)
         return _transition(session, referral, action, now, staff_id=staff_id, reason=reason)
 
 
@@ -273,7 +286,7 @@ def call_next(
     now = now or _now()
     with database.write() as session:
         validation.existing(session, Room, room_id, "所选科室不存在", field="room")
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id, room_id)
         referral = session.scalar(
             select(Referral)
             .join(Visit, Visit.id == Referral.visit_id)
@@ -320,7 +333,7 @@ def finish(
     now = now or _now()
     with database.write() as session:
         referral = _locked(session, referral_id)
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id, referral.room_id)
         if referral.status not in TRANSITIONS["finish"][0]:
             raise _refuse("finish", referral.status)
         before = referral.status
@@ -360,7 +373,7 @@ def transfer(
     now = now or _now()
     with database.write() as session:
         referral = _locked(session, referral_id)
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id, referral.room_id)
         if referral.status not in TRANSITIONS["transfer"][0]:
             raise _refuse("transfer", referral.status)
         if to_room_id == referral.room_id:
@@ -400,7 +413,7 @@ def route_again(
     now = now or _now()
     with database.write() as session:
         visit = validation.existing(session, Visit, visit_id, "该来访登记不存在")
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id)
         room = session.get(Room, to_room_id)
         if room is None or not room.active:
             raise ValidationError({"to_room": "所选科室不存在或已停用"})
@@ -828,7 +841,7 @@ def refer_to_department(
 def _add_escalation(database: Database, visit_id: int, now: datetime, **values: object) -> int:
     with database.write() as session:
         validation.existing(session, Visit, visit_id, "该来访登记不存在")
-        _check_staff(session, values.get("staff_id"))  # type: ignore[arg-type]
+        values["staff_id"] = _acting(session, values.get("staff_id"))  # type: ignore[arg-type]
         row = Escalation(visit_id=visit_id, status="open", raised_at=now, raised_by_id=values.pop(
             "staff_id"), created_at=now, updated_at=now, **values)
         session.add(row)
@@ -846,6 +859,7 @@ def close_escalation(
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
+        auth.require(session, "queue.room")
         row = session.scalar(
             select(Escalation).where(Escalation.id == escalation_id).with_for_update()
         ) if validation.valid_id(escalation_id) else None

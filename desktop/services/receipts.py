@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from desktop.db import Database
 from desktop.models import Referral, Visit
-from desktop.services import audit, validation
+from desktop.services import audit, auth, validation
 from desktop.services.errors import NotFoundError
 from desktop.services.settings import require
 from desktop.services.validation import mask_id_number
@@ -62,6 +62,7 @@ def next_steps_for(room_name: str, room_location: str, ticket_no: str, phone: st
 
 
 def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -> ReceiptData:
+    auth.require(session, "receipt.print")
     number = validation.clean_text(visit_no).upper()
     readable = validation.text_error(number, "受理编号", validation.column_limit(Visit.visit_no)
                                      or 32) is None

@@ -27,7 +27,7 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import DESK_KEY
-from desktop.services import audit, numbering, validation
+from desktop.services import audit, auth, numbering, validation
 from desktop.services.errors import NameConflictError, ValidationError
 from desktop.services.queue import OpenTicket, issue_ticket, open_tickets
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
@@ -351,6 +351,7 @@ def register_visit(
     database: Database, data: RegistrationInput, *, now: datetime | None = None
 ) -> Registration:
     """Register one visit and route it to a room, in one transaction."""
+    auth.require(database, "visit.register")
     data, errors = cleaned(data)
     if errors:
         raise ValidationError(errors)
@@ -390,11 +391,12 @@ def _register(session: Session, data: RegistrationInput, now: datetime) -> Regis
         risk_level=data.risk_level,
         repeat_of_id=repeat_of.id if repeat_of else None,
         is_repeat=repeat_of is not None,
-        received_by_id=data.received_by_id,
+        # The receptionist who registered it: the signed-in account unless the form names one.
+        received_by_id=auth.acting_staff_id(session, data.received_by_id),
         created_at=now,
     )
     session.add(visit)
-    referral = issue_ticket(session, visit, room, now, staff_id=data.received_by_id)
+    referral = issue_ticket(session, visit, room, now, staff_id=visit.received_by_id)
     session.flush()
     repeat_count = repeat_count_of(session, repeat_of.id) if repeat_of else 0
     return Registration(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import CentreSetting, MediationCase
-from desktop.services import validation
+from desktop.services import auth, validation
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField
 
@@ -30,6 +30,7 @@ FIELDS = {
     "committee_name": TextField(label="调委会名称", limit=64),
     "receipt_paper": TextField(label="回执纸张", limit=16),
     "service_hours": TextField(label="服务时间", limit=64),
+    "idle_lock_minutes": TextField(label="无操作锁定（分钟）", limit=3),
 }
 # Where the admin fills the settings in, for the messages of :func:`require`.
 WHERE = "系统设置 → 中心信息"
@@ -45,6 +46,14 @@ class CentreSettings:
     committee_name: str = ""
     receipt_paper: str = "a5"
     service_hours: str = ""
+    # Minutes without a key press or click before a window locks (1 to 240).
+    idle_lock_minutes: str = "10"
+
+
+def idle_minutes(settings: CentreSettings) -> int:
+    """The idle time before the window locks; 10 minutes when unset or not a number."""
+    text = settings.idle_lock_minutes.strip()
+    return int(text) if text.isdigit() and 1 <= int(text) <= 240 else 10
 
 
 # What earlier versions shipped as defaults (and a centre may have saved unchanged): unset.
@@ -104,12 +113,16 @@ def _check(settings: CentreSettings) -> dict[str, str]:
     phone = settings.centre_phone.strip()
     if phone and (message := validation.phone_error(phone)):
         errors["centre_phone"] = message
+    minutes = settings.idle_lock_minutes.strip()
+    if not (minutes.isdigit() and 1 <= int(minutes) <= 240):
+        errors["idle_lock_minutes"] = "无操作锁定时间应为 1 到 240 分钟"
     return errors
 
 
 def save_settings(session: Session, settings: CentreSettings,
                   keys: Iterable[str] | None = None) -> None:
     """Check and store ``settings`` (only ``keys`` of them: one page of the wizard)."""
+    auth.require(session, "settings.manage")
     only = set(keys) if keys is not None else {f.name for f in fields(CentreSettings)}
     settings, errors = validation.checked(settings, FIELDS, _check)
     errors = {key: message for key, message in errors.items() if key in only}

@@ -13,21 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Room, Staff
-from desktop.services import validation
+from desktop.services import auth, validation
 from desktop.services.dictionaries import checked_name
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField, existing
 
-# What each member of staff does; a case is mediated only by 调解员.
-ROLE_LABELS = {
-    "receptionist": "接待员",
-    "mediator": "调解员",
-    "counsellor": "心理咨询师",
-    "police": "驻点民警",
-    "room_staff": "工作室人员",
-    "admin": "管理员",
-}
-ROLE_CODES = {label: code for code, label in ROLE_LABELS.items()}
+# What each member of staff does (a person may hold several); a case is mediated only by
+# 调解员.
+ROLE_LABELS = auth.ROLE_LABELS
+# 管理员 is what earlier templates called the centre administrator.
+ROLE_CODES = {label: code for code, label in ROLE_LABELS.items()} | {"管理员": "admin"}
 ROOM_KIND_LABELS = {"room": "工作室", "window": "窗口"}
 
 
@@ -67,6 +62,7 @@ def staff_entries(session: Session) -> list[StaffEntry]:
 def save_staff(session: Session, entry_id: int | None, name: str, role: str,
                room_id: int | None, phone: str = "", active: bool = True) -> int:
     """Add a member of staff (``entry_id`` None) or change one; the new or changed id."""
+    auth.require(session, "staff.manage")
     errors: dict[str, str] = {}
     try:
         name = checked_name(name, Staff.name)
@@ -95,6 +91,10 @@ def save_staff(session: Session, entry_id: int | None, name: str, role: str,
         session.add(staff)
     else:
         staff = existing(session, Staff, entry_id, "该工作人员不存在")
+    if staff.role != role or not staff.roles:
+        # The main role changes; the other roles the person holds stay.
+        others = [r.role for r in staff.roles if r.role != staff.role]
+        auth.set_roles(staff, [role, *others])
     staff.name, staff.role, staff.room_id = name, role, room_id
     staff.phone, staff.active = phone or None, active
     session.flush()
@@ -116,6 +116,7 @@ def save_room(session: Session, entry_id: int | None, name: str, location: str,
     New rooms need a code and a ticket prefix of their own: they come with the
     基础数据导入 (室和窗口 sheet), as the four rooms beyond mediation will.
     """
+    auth.require(session, "settings.manage")
     if entry_id is None:
         raise ValidationError({"name": "新增室或窗口请用“台账统计 → 基础数据导入”的室和窗口模板"})
     errors: dict[str, str] = {}

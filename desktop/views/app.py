@@ -82,10 +82,35 @@ def open_or_explain(db_url: str | None, *, show_dialogs: bool) -> Database:
         raise
 
 
+def sign_in_or_set_up(database: Database) -> bool:
+    """Every start signs in; a new centre first creates its administrator in the wizard.
+
+    False when the user closed the dialog (or the wizard) without signing in.
+    """
+    from desktop.services.auth import has_accounts
+    from desktop.views.setup_wizard import SetupWizard
+    from desktop.views.sign_in import ask_sign_in
+
+    with database.read() as session:
+        accounts = has_accounts(session)
+    if accounts:
+        return ask_sign_in(database)
+    wizard = SetupWizard(database=database)
+    log.info("first start: set-up wizard opened for the centre administrator")
+    # In the application's own loop (not a nested one), so quitting the program ends it.
+    wizard.finished.connect(lambda _result: QApplication.quit())
+    wizard.show()
+    QApplication.exec()
+    return database.actor is not None
+
+
 def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
     app = create_application()
     ExceptionHook(show_dialogs=not no_err_windows).install()
     database = open_or_explain(db_url, show_dialogs=not no_err_windows)
+    if not sign_in_or_set_up(database):
+        database.dispose()
+        return 0
     window = MainWindow(database=database)
     window.show()
     log.info("window opened")

@@ -10,7 +10,7 @@ nor for the modules (QtCharts, openpyxl) only they need.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -29,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_TITLE
 from desktop.db import Database
-from desktop.services import setup
+from desktop.services import auth, setup
 from desktop.services.connection import describe_database, shown_url
-from desktop.services.settings import load_settings
+from desktop.services.settings import idle_minutes, load_settings
 from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.registration import RegistrationPage
+from desktop.views.sign_in import IdleWatcher, SignInDialog
 from desktop.views.widgets import named
 
 if TYPE_CHECKING:
@@ -69,6 +71,12 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(0)
         # The receptionist starts typing at once: the focus waits in 姓名.
         self.registration.name.setFocus()
+        self.lock_dialog: SignInDialog | None = None
+        with self.database.read() as session:
+            minutes = idle_minutes(load_settings(session))
+        self.idle = IdleWatcher(minutes, self)
+        self.idle.idle.connect(self.lock)
+        self.show_account()
 
     def _add_widgets(self) -> None:
         self.navigation = named(QListWidget(), "navigation", self.tr("功能导航"))
@@ -112,6 +120,14 @@ class MainWindow(QMainWindow):
             QLabel(f"{centre} · {describe_database(self.database.url)}"), "status.database",
             self.tr("当前数据库"))
         self.database_label.setToolTip(shown_url(self.database.url))
+        self.account_label = named(QLabel(), "status.account", self.tr("当前账号"))
+        self.switch_button = named(QPushButton(self.tr("切换用户")), "status.switch_user",
+                                   self.tr("切换用户"))
+        self.lock_button = named(QPushButton(self.tr("锁定")), "status.lock",
+                                 self.tr("锁定窗口"))
+        self.statusBar().addPermanentWidget(self.account_label)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        self.statusBar().addPermanentWidget(self.switch_button)
         self.statusBar().addPermanentWidget(self.database_label)
 
     def _connect_signals(self) -> None:
@@ -119,6 +135,87 @@ class MainWindow(QMainWindow):
         self.registration.registered.connect(lambda _r: self._refresh_queue_if_built())
         new = QShortcut(QKeySequence("Ctrl+N"), self)
         new.activated.connect(self.on_new_registration)
+        self.switch_button.clicked.connect(self.switch_user)
+        self.lock_button.clicked.connect(self.lock)
+
+    # -- the signed-in account ------------------------------------------------------------
+
+    # The permission a section needs; a section the account may not use is greyed out
+    # (the services refuse regardless).
+    SECTION_PERMISSIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "registration": ("visit.register",),
+        "queue": ("queue.room", "queue.hall"),
+        "cases": ("case.read",),
+        "reports": ("report.read", "register.export"),
+        "settings": ("settings.manage", "staff.manage"),
+    }
+
+    def _cover(self, shown: bool) -> None:
+        """Hide the pages (locked, or nobody signed in) without touching what they hold."""
+        central = self.centralWidget()
+        if central is not None:
+            central.setVisible(shown)
+
+    def show_account(self) -> None:
+        """The account in the status bar, and the sections it may open."""
+        actor = self.database.actor
+        self.account_label.setText(
+            self.tr("当前账号：{0}（{1}）").format(actor.name, auth.roles_label(actor.roles))
+            if actor is not None else self.tr("未登录"))
+        for row, (_title, key, _build) in enumerate(self.sections):
+            item = self.navigation.item(row)
+            allowed = any(auth.may(self.database, p) for p in self.SECTION_PERMISSIONS[key])
+            flags = item.flags()
+            item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if allowed
+                          else flags & ~Qt.ItemFlag.ItemIsEnabled)
+        self.registration.setEnabled(auth.may(self.database, "visit.register"))
+
+    def lock(self) -> SignInDialog | None:
+        """Nobody at the desk: cover the window until the same account's password is typed.
+
+        The pages are left as they are, so whatever was half-typed is there on unlock.
+        """
+        actor = self.database.actor
+        if actor is None or self.lock_dialog is not None:
+            return self.lock_dialog
+        self.lock_dialog = SignInDialog(database=self.database, parent=self,
+                                        login=actor.login, unlock=True)
+        self.lock_dialog.finished.connect(self._lock_finished)
+        self._cover(False)
+        self.lock_dialog.open()
+        return self.lock_dialog
+
+    def _lock_finished(self, result: int) -> None:
+        dialog, self.lock_dialog = self.lock_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+        if result != SignInDialog.DialogCode.Accepted:
+            # 切换用户 from the lock: the next account signs in (or the window stays covered).
+            self.switch_user()
+            return
+        self._cover(True)
+        self.idle.timer.start()
+
+    def switch_user(self) -> SignInDialog:
+        """Another account signs in without closing the program."""
+        self.registration.save_draft()
+        auth.sign_out(self.database)
+        self.show_account()
+        self._cover(False)
+        dialog = SignInDialog(database=self.database, parent=self)
+        dialog.finished.connect(lambda _r: self._switched(dialog))
+        dialog.open()
+        self.switch_dialog = dialog
+        return dialog
+
+    def _switched(self, dialog: SignInDialog) -> None:
+        dialog.deleteLater()
+        if self.database.actor is None:
+            self.close()
+            return
+        self.show_account()
+        self._cover(True)
+        self.idle.timer.start()
 
     # -- pages, built on demand -----------------------------------------------------------
 
@@ -251,6 +348,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Whatever is typed but not saved is kept as a draft and restored at the next start.
         self.registration.save_draft()
+        self.idle.stop()
         if self.is_built("queue"):
             self.queue.stop()
         status_for(self.database).stop()

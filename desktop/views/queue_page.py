@@ -1,10 +1,11 @@
 """分流队列: each room's queue, the centre board, escalations, and the hall display.
 
-Room staff pick their room and themselves, then call the next visitor (F5),
+Room staff pick their room, then call the next visitor (F5),
 call anyone out of order, recall, mark a no-show, put on hold, start, finish
 with a result, transfer to another room or send on to one more room. The
 queue, the board and the escalation list re-read the database every two
-seconds, so what other desks do shows up without a push channel.
+seconds, so what other desks do shows up without a push channel. Every step is
+recorded under the signed-in account (the services take it from the session).
 """
 
 from __future__ import annotations
@@ -179,10 +180,6 @@ class QueuePage(QWidget):
 
     def _add_widgets(self) -> None:
         self.room = named(QComboBox(), "queue.room", self.tr("科室"))
-        self.staff = named(QComboBox(), "queue.staff", self.tr("当班人员"),
-                           self.tr("记录在每次叫号、接待、办结和转办中"))
-        self.staff.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.staff.setMinimumContentsLength(6)
         self.hall_button = named(QPushButton(self.tr("打开叫号屏")), "queue.hall_display",
                                  self.tr("打开叫号屏"), self.tr("在大厅电视上显示叫号（F11 全屏）"))
         self.refreshed = named(QLabel(), "queue.refreshed", self.tr("刷新时间"))
@@ -192,8 +189,6 @@ class QueuePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(room_label)
         top.addWidget(self.room, 1)
-        top.addWidget(QLabel(self.tr("当班人员")))
-        top.addWidget(self.staff)
         top.addStretch(1)
         top.addWidget(self.refreshed)
         top.addWidget(self.hall_button)
@@ -352,8 +347,8 @@ class QueuePage(QWidget):
 
     @property
     def staff_id(self) -> int | None:
-        data = self.staff.currentData()
-        return int(data) if data is not None else None
+        """None: the services record the signed-in account on every step."""
+        return None
 
     def selected_row(self) -> QueueRow | None:
         items = self.table.selectedItems()
@@ -375,14 +370,6 @@ class QueuePage(QWidget):
         return item.data(ID_ROLE) if item is not None else None
 
     def on_room_changed(self, _index: int = 0) -> None:
-        with self.database.read() as session:
-            staff = reference.staff(session, room_id=self.room_id)
-        current = self.staff.currentData()
-        self.staff.clear()
-        self.staff.addItem(self.tr("（未选）"), None)
-        for person in staff:
-            self.staff.addItem(person.name, person.id)
-        self.staff.setCurrentIndex(max(self.staff.findData(current), 0))
         self.refresh_queue()
 
     def _reload_choices_quietly(self) -> None:

@@ -8,16 +8,24 @@ editors serve 系统设置 afterwards.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
 
 from desktop.db import Database
-from desktop.services import setup
+from desktop.services import auth, setup
 from desktop.services.errors import ValidationError
 from desktop.services.settings import load_settings, save_settings
 from desktop.views.centre_form import CentreForm
 from desktop.views.dictionaries import PlacesEditor
 from desktop.views.staff_editor import IMPORT_HINT, RoomsEditor, StaffEditor
-from desktop.views.widgets import named
+from desktop.views.widgets import FieldError, named
 
 
 def _hint(text: str) -> QLabel:
@@ -25,6 +33,52 @@ def _hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #555;")
     return label
+
+
+class AdminWizardPage(QWizardPage):
+    """The first page of a new centre: the centre administrator's own account.
+
+    There is no default password anywhere: the administrator chooses it here, and is
+    signed in with it for the rest of the wizard.
+    """
+
+    def __init__(self, database: Database) -> None:
+        super().__init__()
+        self.database = database
+        named(self, "wizard.admin", self.tr("中心管理员账号"))
+        self.setTitle(self.tr("中心管理员账号"))
+        self.setSubTitle(self.tr("管理员维护工作人员和账号、系统设置和基础数据。"
+                                 "密码至少 8 位，须含字母和数字，请牢记。"))
+        self.name = named(QLineEdit(), "wizard.admin_name", self.tr("管理员姓名"))
+        self.login = named(QLineEdit(), "wizard.admin_login", self.tr("管理员账号"))
+        self.password = named(QLineEdit(), "wizard.admin_password", self.tr("密码"))
+        self.repeat = named(QLineEdit(), "wizard.admin_repeat", self.tr("再次输入密码"))
+        for field in (self.password, self.repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.errors = {key: FieldError(f"wizard.admin_{key}_error")
+                       for key in ("name", "login", "password", "repeat")}
+        form = QFormLayout(self)
+        for key, label, field in (("name", "姓名", self.name), ("login", "账号", self.login),
+                                  ("password", "密码", self.password),
+                                  ("repeat", "再次输入密码", self.repeat)):
+            form.addRow(self.tr(label), field)
+            form.addRow("", self.errors[key])
+
+    def validatePage(self) -> bool:
+        if self.database.actor is not None:
+            return True  # created when the admin went on the first time
+        try:
+            auth.create_first_admin(self.database, self.name.text(), self.login.text(),
+                                    self.password.text(), self.repeat.text())
+        except ValidationError as exc:
+            for key, label in self.errors.items():
+                label.show_message(exc.errors.get(key))
+            return False
+        for label in self.errors.values():
+            label.show_message(None)
+        self.password.clear()
+        self.repeat.clear()
+        return True
 
 
 class SettingsWizardPage(QWizardPage):
@@ -131,6 +185,12 @@ class SetupWizard(QWizard):
         self.rooms = RoomsEditor(database=database)
         self.staff = StaffEditor(database=database)
         self.places = PlacesEditor(database=database)
+        with database.read() as session:
+            first_start = not auth.has_accounts(session)
+        # A new centre: its administrator's account comes first (the rest needs it).
+        self.admin = AdminWizardPage(database) if first_start else None
+        if self.admin is not None:
+            self.addPage(self.admin)
         self.addPage(self.centre)
         self.addPage(self.committee)
         self.addPage(EditorWizardPage(
