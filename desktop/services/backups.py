@@ -170,7 +170,7 @@ def list_backups(folder: Path | None = None) -> list[Backup]:
     Only files named by this program count; anything else in the folder is left alone.
     """
     folder = folder or backup_settings().folder
-    found: list[Backup] = []
+    found: list[tuple[float, Backup]] = []
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
@@ -186,9 +186,12 @@ def list_backups(folder: Path | None = None) -> list[Backup]:
             taken = datetime.strptime(match.group(2), STAMP)
         except ValueError:
             continue
-        found.append(Backup(Path(entry.path), taken, match.group(1), entry.stat().st_size))
-    found.sort(key=lambda b: (b.taken, b.path.name), reverse=True)
-    return found
+        info = entry.stat()
+        found.append((info.st_mtime, Backup(Path(entry.path), taken, match.group(1),
+                                            info.st_size)))
+    # Two in one second (a backup, then the copy a restore keeps): the later written first.
+    found.sort(key=lambda pair: (pair[1].taken, pair[0], pair[1].path.name), reverse=True)
+    return [backup for _written, backup in found]
 
 
 def prune(folder: Path, days: int, *, now: datetime | None = None) -> list[Path]:

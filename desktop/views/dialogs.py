@@ -31,3 +31,8 @@ def ask_save_path(parent: QWidget | None, title: str, suggested: str, filter_: s
 def ask_open_path(parent: QWidget | None, title: str, filter_: str) -> Path | None:
     path, _ = QFileDialog.getOpenFileName(parent, title, "", filter_)
     return Path(path) if path else None
+
+
+def ask_folder(parent: QWidget | None, title: str, start: str) -> Path | None:
+    path = QFileDialog.getExistingDirectory(parent, title, start)
+    return Path(path) if path else None
