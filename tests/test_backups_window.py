@@ -135,6 +135,9 @@ def test_a_failed_backup_is_said(qtbot: QtBot, sqlite_database: Database, tmp_pa
     blocker = tmp_path / "blocker"
     blocker.write_text("x", encoding="utf-8")
     config.save_backup_settings(blocker, 30)
+    qtbot.mouseClick(page.refresh_backups_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "无法读取备份文件夹" in page.backup_status.text(), timeout=10_000)
+    assert not answers.told  # a folder that cannot be read is said on the page, no dialog
     qtbot.mouseClick(page.backup_now_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(answers.told), timeout=10_000)
     assert "不是文件夹" in answers.told[0] and "不是文件夹" in page.backup_status.text()

@@ -90,6 +90,20 @@ def test_a_new_data_folder_and_backup_folder_are_private(tmp_path: Path,
     assert mode(prepare_folder(tmp_path / "share" / "desk")) == 0o700
 
 
+@posix_only
+def test_backups_in_a_folder_the_admin_set_up_are_private(sqlite_database: Database,
+                                                          tmp_path: Path) -> None:
+    from desktop.services.backups import create_backup
+
+    share = tmp_path / "share"
+    share.mkdir()
+    os.chmod(share, 0o755)
+    backup = create_backup(sqlite_database.engine.url.render_as_string(hide_password=False),
+                           folder=share)
+    assert mode(share) == 0o755  # the admin's folder keeps its permissions
+    assert mode(backup.path) == 0o600
+
+
 # -- the PostgreSQL password ------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from desktop import paths
 from desktop.config import BackupSettings, backup_settings, sqlite_url
@@ -107,8 +108,12 @@ Progress = Callable[[int, int], None]
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The database file of a SQLite address (``None`` for PostgreSQL or memory)."""
-    parsed = make_url(url)
+    """The database file of a SQLite address (``None`` for PostgreSQL, memory, or an
+    address that is no address: opening it says what is wrong)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
     if parsed.get_backend_name() != "sqlite":
         return None
     name = parsed.database or ""
@@ -124,7 +129,11 @@ def check_days(days: object) -> int:
 
 
 def prepare_folder(folder: Path | str) -> Path:
-    """The backup folder, created (0700) when missing; a Chinese error when it cannot be."""
+    """The backup folder, created (0700) when missing; a Chinese error when it cannot be.
+
+    A folder that exists keeps its permissions (it may be a share the admin set up);
+    the backups in it are 0600 all the same.
+    """
     text = str(folder).strip()
     if not text:
         raise ValidationError({"backup_folder": "请选择备份文件夹"})
@@ -132,7 +141,8 @@ def prepare_folder(folder: Path | str) -> Path:
     if path.exists() and not path.is_dir():
         raise ValidationError({"backup_folder": f"{path} 不是文件夹"})
     try:
-        paths.private_dir(path)
+        if not path.is_dir():
+            paths.private_dir(path)
     except OSError as exc:
         raise ValidationError({"backup_folder": "无法使用备份文件夹："
                                + os_error_message(exc, path)}) from exc

@@ -377,8 +377,17 @@ class SettingsPage(QWidget):
         folder = backup_settings().folder
         task = tasks.Task(lambda _progress, _cancelled: backups.list_backups(folder))
         task.succeeded.connect(self._fill_backups, Qt.ConnectionType.QueuedConnection)
-        task.failed.connect(self._backup_failed, Qt.ConnectionType.QueuedConnection)
+        task.failed.connect(self._list_failed, Qt.ConnectionType.QueuedConnection)
         return tasks.start(task)
+
+    def _list_failed(self, exc: BaseException) -> None:
+        """The folder cannot be read (a share that is down): said on the page, no dialog."""
+        message = user_message(exc)
+        if message is None:
+            log.error("listing the backups failed", exc_info=exc)
+            message = self.tr("程序内部错误，详情见日志。")
+        self.backups_table.setRowCount(0)
+        self.backup_status.setText(message)
 
     def _fill_backups(self, found: list[backups.Backup]) -> None:
         table = self.backups_table
