@@ -14,6 +14,8 @@
     python -m desktop import communities|staff|rooms|categories F.xlsx
     python -m desktop audit verify         check that the audit log was not edited
     python -m desktop audit export --out F.xlsx [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+    python -m desktop backup create|list [--folder DIR]
+    python -m desktop backup restore FILE
 
 Every command that reads or writes the centre's records signs in first: with the
 account and password in DESKTOP_USER / DESKTOP_PASSWORD (for scripts), or asked
@@ -23,19 +25,26 @@ reached, a date out of range, an output folder that does not exist, a file
 that is not a workbook) ends with exit code 2 and a Chinese message on
 stderr; a defect ends with exit code 1, a short message and the log's path
 (the traceback, without personal data, is in the log only).
+
+Everything the program writes (the data folder, the database, logs, backups,
+exports) is readable by the user alone: the process creates files 0600 and
+folders 0700, and the data folder is corrected at every start (Linux, macOS;
+see :mod:`desktop.paths`).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import NoReturn
 
-from desktop import APP_TITLE, __version__
+from desktop import APP_TITLE, __version__, paths
 from desktop.logging_setup import log_file, setup_logging
 from desktop.services import files
 
@@ -277,6 +286,43 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup_create(args: argparse.Namespace) -> int:
+    from desktop.config import resolve_database_url
+    from desktop.services.backups import create_backup
+
+    backup = create_backup(resolve_database_url(args.db).url, folder=args.folder)
+    print(f"已备份（{backup.size_text}，已通过完整性检查）：{backup.path}")
+    return 0
+
+
+def cmd_backup_list(args: argparse.Namespace) -> int:
+    from desktop.config import backup_settings
+    from desktop.services.backups import BACKUP, list_backups
+
+    folder = args.folder or backup_settings().folder
+    found = list_backups(folder)
+    if not found:
+        print(f"备份文件夹中还没有备份：{folder}")
+        return 0
+    print(f"备份文件夹：{folder}（共 {len(found)} 个，最新的在前）")
+    for backup in found:
+        kind = "" if backup.kind == BACKUP else f"  （{backup.kind_text}）"
+        print(f"{backup.taken_text}  {backup.size_text:>9}  {backup.path}{kind}")
+    return 0
+
+
+def cmd_backup_restore(args: argparse.Namespace) -> int:
+    from desktop.config import resolve_database_url
+    from desktop.services.backups import restore_backup
+
+    restored = restore_backup(resolve_database_url(args.db).url, args.file, folder=args.folder)
+    print(f"已恢复备份：{restored.source}")
+    if restored.kept is not None:
+        print(f"恢复前的数据库已另存为：{restored.kept}")
+    print("如程序窗口正在运行，请关闭后重新启动。")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="python -m desktop",
@@ -360,6 +406,22 @@ def build_parser() -> argparse.ArgumentParser:
     aud_export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
                             help="截止日期（含；默认不限）")
     aud_export.set_defaults(handler=cmd_audit_export)
+    backup = sub.add_parser("backup", help="备份和恢复数据库")
+    backup_sub = backup.add_subparsers(title="备份命令", metavar="ACTION", required=True)
+    folder_help = "备份文件夹（默认按系统设置，未设置时为数据目录中的 backups）"
+    create = backup_sub.add_parser(
+        "create", help="立即备份（SQLite 经完整性检查；PostgreSQL 调用 pg_dump）")
+    create.add_argument("--folder", type=Path, help=folder_help)
+    create.set_defaults(handler=cmd_backup_create)
+    listing = backup_sub.add_parser("list", help="列出已有的备份")
+    listing.add_argument("--folder", type=Path, help=folder_help)
+    listing.set_defaults(handler=cmd_backup_list)
+    restore = backup_sub.add_parser(
+        "restore", help="从备份恢复（先检查备份文件，并把当前数据库另存一份）")
+    restore.add_argument("file", metavar="FILE", help="备份文件（.sqlite3）")
+    restore.add_argument("--folder", type=Path,
+                         help="恢复前的数据库另存到此文件夹（默认为备份文件夹）")
+    restore.set_defaults(handler=cmd_backup_restore)
     return parser
 
 
@@ -369,12 +431,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("错误：命令行参数中含有无法识别的字符（请使用 UTF-8 编码输入）。", file=sys.stderr)
         return 2
     args = build_parser().parse_args(arguments)
+    previous_umask = paths.restrict_new_files()
+    try:
+        return _run(args)
+    finally:
+        if previous_umask is not None:
+            os.umask(previous_umask)
+
+
+def _run(args: argparse.Namespace) -> int:
     is_gui = args.handler in (cmd_gui, cmd_hall_display)
     try:
+        corrected = paths.secure_data_folder()
         setup_logging(verbose=args.verbose, to_stderr=not is_gui)
     except OSError as exc:
         print(f"错误：无法写入日志文件：{exc.strerror}", file=sys.stderr)
         return 2
+    if corrected:
+        log.info("made %d files and folders of the data folder private", len(corrected))
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
@@ -386,11 +460,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _failed(exc: BaseException) -> int:
     """Tell the user what went wrong: exit 2 when they can fix it, 1 for a defect."""
-    from desktop.services.failures import describe, user_message
+    from desktop.services.errors import ValidationError
+    from desktop.services.failures import (
+        NOT_A_DATABASE,
+        database_trouble,
+        describe,
+        user_message,
+    )
 
     message = user_message(exc)
     if message is not None:
         log.info("command refused: %s", describe(exc))
+        trouble = None if isinstance(exc, ValidationError) else database_trouble(exc)
+        if trouble is not None and trouble.kind == NOT_A_DATABASE:
+            from desktop.services.backups import last_good_backup, restore_hint
+
+            message += restore_hint(last_good_backup(), button=False)
         print(f"错误：{message}", file=sys.stderr)
         return 2
     log.error("command failed", exc_info=exc, extra={"file_only": True})

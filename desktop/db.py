@@ -110,11 +110,12 @@ _REVISION_LINE = re.compile(
     r"^(down_revision|revision)\b[^=]*=\s*(?:'([^']*)'|\"([^\"]*)\"|None)", re.MULTILINE)
 
 
-def script_heads() -> set[str]:
-    """The head revisions of the migration scripts, read from the files' text.
+def script_revisions() -> tuple[set[str], set[str]]:
+    """Every revision of the migration scripts, and those that have a successor.
 
-    Alembic's own answer imports env.py and every script (about 0.3 s); this
-    reads the ``revision`` / ``down_revision`` lines, which is all a start needs.
+    Read from the files' text: Alembic's own answer imports env.py and every
+    script (about 0.3 s); the ``revision`` / ``down_revision`` lines are all a
+    start (or a check of a backup) needs.
     """
     revisions: set[str] = set()
     parents: set[str] = set()
@@ -123,6 +124,12 @@ def script_heads() -> set[str]:
             value = single or double
             if value:
                 (revisions if key == "revision" else parents).add(value)
+    return revisions, parents
+
+
+def script_heads() -> set[str]:
+    """The head revisions of the migration scripts."""
+    revisions, parents = script_revisions()
     return revisions - parents
 
 

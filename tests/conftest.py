@@ -140,6 +140,20 @@ def test_account_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_real_keyring() -> None:
+    """No test reads or writes the real user's credential store.
+
+    keyring gets its "fail" backend (no credential store: passwords go to the pgpass
+    file of the test's own data folder); a test of the credential store sets an
+    in-memory backend of its own.
+    """
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+
+
+@pytest.fixture(autouse=True)
 def no_leftover_threads() -> Iterator[None]:
     """Fail a test that leaves a thread of its own running."""
     before = set(threading.enumerate())

@@ -77,3 +77,12 @@ def ask_save_path(parent: QWidget | None, title: str, suggested: str, filter_: s
 
 def ask_open_path(parent: QWidget | None, title: str, filter_: str) -> Path | None:
     return _chosen_path(file_dialog(parent, title, "", filter_, save=False))
+
+
+def ask_folder(parent: QWidget | None, title: str, start: str) -> Path | None:
+    """A folder, chosen in Qt's own dialog with its labels in Chinese."""
+    dialog = file_dialog(parent, title, start, "", save=False)
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, "选择")
+    return _chosen_path(dialog)
