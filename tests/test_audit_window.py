@@ -18,14 +18,14 @@ from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
 from desktop.exports.audit import TITLE
-from desktop.services import audit
+from desktop.services import audit, auth
 from desktop.views import dialogs
 from desktop.views.audit_dialog import AuditLogDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.settings_page import SettingsPage
 from tests.qt_helpers import click_named, type_text
 from tests.reception_helpers import register
-from tests.test_audit import Actor, last_id, tamper
+from tests.test_audit import last_id, tamper
 
 
 def _open(qtbot: QtBot, database: Database) -> AuditLogDialog:
@@ -54,7 +54,7 @@ def test_the_admin_lists_filters_exports_and_checks_the_log(
         monkeypatch: pytest.MonkeyPatch) -> None:
     register(sqlite_database, 1)
     with sqlite_database.write() as session:
-        session.info[audit.ACTOR_KEY] = Actor(5, "王芳")
+        session.info[audit.ACTOR_KEY] = auth.Actor(5, "王芳", frozenset({"admin"}), "wangfang")
         audit.record(session, "sign_in", "staff", 5)
     dialog = _open(qtbot, sqlite_database)
 
