@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop import config
 from desktop.config import backup_settings, sqlite_url
 from desktop.db import Database
-from desktop.services import backups
+from desktop.services import auth, backups
 from desktop.services.bootstrap import open_database
 from desktop.services.demo_data import generate_demo_data
 from desktop.services.errors import ValidationError
@@ -23,7 +23,7 @@ from desktop.views import dialogs
 from desktop.views.app import BackupScheduler, check_at_start, run_gui
 from desktop.views.main_window import MainWindow
 from desktop.views.settings_page import SettingsPage
-from tests.conftest import set_up_centre
+from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, set_up_centre
 from tests.qt_helpers import type_text
 
 
@@ -255,6 +255,9 @@ def test_the_window_takes_the_days_backup_without_waiting_for_it(
     url = sqlite_url(config.paths.default_database_path())
     set_up_centre(open_database(url)).dispose()
     monkeypatch.setattr(app_module, "BACKUP_FIRST_MS", 0)
+    # The sign-in dialog has its own tests: here the test account signs in without it.
+    monkeypatch.setattr(app_module, "sign_in_or_set_up", lambda database: bool(
+        auth.sign_in(database, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)))
 
     def close_when_backed_up() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
