@@ -25,6 +25,7 @@ from desktop.models import (
     Community,
     Grid,
     Person,
+    PersonFormerName,
     Referral,
     Room,
     SequenceCounter,
@@ -436,6 +437,21 @@ def generate_demo_data(
         from desktop.services import demo_mediation  # it uses this module's helpers
 
         demo_mediation.generate_cases(ctx)
+        _former_names(ctx)
     finally:
         database.actor = signed_in
     return ctx.summary
+
+
+def _former_names(ctx: DemoContext, every: int = 200) -> None:
+    """About one resident in ``every`` changed her name since she first came (改名)."""
+    with ctx.database.write() as session:
+        people = session.execute(
+            select(Person.id, Person.name).where(Person.id % every == 1).order_by(Person.id)
+        ).all()
+        rows = [{"person_id": person_id, "name": name[0] + ctx.rng.choice(["小", "晓", "立"])
+                 + name[1:], "replaced_at": datetime(2025, 6, 1, 10, 0),
+                 "replaced_by": "一号窗口"} for person_id, name in people if name]
+        if rows:
+            bulk_insert(session, PersonFormerName, rows)
+    ctx.summary.add("曾用名", len(rows))
