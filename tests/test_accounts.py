@@ -167,6 +167,8 @@ def _actions(tmp: Path) -> dict[str, Action]:
             db, "application", str(k["case_no"])),
         "register.export": lambda db, _k: export_register(db, "visits", _period(),
                                                           tmp / "v.xlsx"),
+        "personal.reveal": lambda db, _k: export_register(db, "visits", _period(),
+                                                          tmp / "v.xlsx", reveal_reason="核查"),
         "report.read": _with_session(today_overview, date(2026, 11, 26)),
         "staff.manage": _with_session(staff.save_staff, None, "周敏", "counsellor", None,
                                       write=True),

@@ -53,7 +53,7 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import mark_changed
-from desktop.services import audit, auth, files, numbering, validation
+from desktop.services import audit, auth, files, numbering, privacy, validation
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.settings import load_settings, require
 from desktop.services.validation import TextField, checked, date_errors, existing, id_error
@@ -690,7 +690,7 @@ def routed_visits(session: Session, *, limit: int = 200,
     since = datetime.combine(_today(today) - timedelta(days=PENDING_DAYS), datetime.min.time())
     stmt = (
         select(Visit.id, Referral.id, Visit.visit_no, Referral.ticket_no, Visit.visited_at,
-               Person.name, Category.name, Visit.summary)
+               Person.name, Category.name, Visit.summary, privacy.went_to_counselling())
         .join(Referral, Referral.visit_id == Visit.id)
         .join(Room, Room.id == Referral.room_id)
         .join(Person, Person.id == Visit.person_id)
@@ -702,8 +702,9 @@ def routed_visits(session: Session, *, limit: int = 200,
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
         .limit(limit)
     )
-    return [RoutedVisit(v, r, no, t, at, name, cat or "", summary)
-            for v, r, no, t, at, name, cat, summary in session.execute(stmt)]
+    readable = privacy.may_read_counselling(session)
+    return [RoutedVisit(v, r, no, t, at, name, cat or "", privacy.shown(summary, hidden, readable))
+            for v, r, no, t, at, name, cat, summary, hidden in session.execute(stmt)]
 
 
 def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyInput]:
@@ -720,8 +721,13 @@ def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyI
     detail += f"，{referral.ticket_no}）" if referral else "）"
     # The mediator who served the ticket, if any, is offered as the case's mediator.
     handler = referral.handled_by if referral else None
+    # A resident first heard in the counselling room: the mediator asks again, the draft
+    # does not carry what was said there to someone who may not read it.
+    hidden = (bool(privacy.counselling_visit_ids(session, [visit.id]))
+              and not privacy.may_read_counselling(session))
     data = CaseInput(
-        facts=visit.summary, matters=visit.request or "", source="当事人申请",
+        facts="" if hidden else visit.summary, matters="" if hidden else visit.request or "",
+        source="当事人申请",
         source_detail=detail, category_id=visit.category_id, visit_id=visit.id,
         referral_id=referral.id if referral else None,
         mediator_ids=[handler.id] if handler and handler.role == "mediator" else [],
