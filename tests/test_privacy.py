@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pytestqt.qtbot import QtBot
 
 from desktop.cli import main
 from desktop.db import Database
@@ -23,7 +24,9 @@ from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.receipts import receipt_data
 from desktop.services.registers import Period, visit_register_rows
 from desktop.services.registration import Registration
+from desktop.views.case_editor import CaseEditor
 from tests.factories import id_number
+from tests.mediation_helpers import make_case
 from tests.reception_helpers import register, room_ids
 
 SECRET = "长期失眠，有自伤念头"
@@ -231,3 +234,17 @@ def test_command_line_export_with_full_numbers_takes_a_reason(
     assert main([*args[:-1], str(masked)]) == 0
     assert PHONE not in _cells(masked)
     capsys.readouterr()
+
+
+def test_case_editor_lists_parties_with_masked_numbers(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    case = make_case(sqlite_database)
+    editor = CaseEditor(database=sqlite_database)
+    qtbot.addWidget(editor)
+    editor.load(case.case_id)
+    table = editor.parties_table
+    cells = [item.text() for r in range(table.rowCount())
+             for c in range(table.columnCount()) if (item := table.item(r, c)) is not None]
+    assert "138****0001" in cells and "138****0002" in cells
+    assert not any("13800130001" in c or "13800130002" in c for c in cells)
