@@ -18,11 +18,17 @@ from pytestqt.qtbot import QtBot
 from desktop.cli import main
 from desktop.db import Database
 from desktop.exports.registers import export_register
-from desktop.services import auth, matching, mediation, privacy, queue
+from desktop.services import auth, deletion, matching, mediation, privacy, queue
 from desktop.services.audit import AuditFilter, list_entries
-from desktop.services.errors import PermissionDenied, ValidationError
+from desktop.services.errors import PermissionDenied, StaleEditError, ValidationError
 from desktop.services.receipts import receipt_data
-from desktop.services.registers import Period, visit_register_rows
+from desktop.services.registers import (
+    Period,
+    count_disputes,
+    count_visits,
+    dispute_register_rows,
+    visit_register_rows,
+)
 from desktop.services.registration import Registration
 from desktop.views.case_editor import CaseEditor
 from tests.factories import id_number
@@ -248,3 +254,82 @@ def test_case_editor_lists_parties_with_masked_numbers(
              for c in range(table.columnCount()) if (item := table.item(r, c)) is not None]
     assert "138****0001" in cells and "138****0002" in cells
     assert not any("13800130001" in c or "13800130002" in c for c in cells)
+
+
+# -- soft delete ---------------------------------------------------------------------------
+
+def _visit_nos(database: Database) -> list[str]:
+    with database.read() as session:
+        return [r.visit_no for r in visit_register_rows(session, _period())]
+
+
+def test_a_deleted_visit_leaves_the_lists_and_the_admin_sees_it(database: Database) -> None:
+    kept, gone = register(database, 1), register(database, 2)
+    with pytest.raises(ValidationError) as refused:
+        deletion.delete_visit(database, gone.visit_id, "  ")
+    assert refused.value.errors["reason"] == "请填写删除理由"
+    deletion.delete_visit(database, gone.visit_id, "重复登记")
+    assert _visit_nos(database) == [kept.visit_no]
+    rooms = room_ids(database)
+    with database.read() as session:
+        queued = queue.room_queue(session, rooms["矛盾纠纷调解室"])
+        assert [r.visit_no for r in queued] == [kept.visit_no]
+        assert count_visits(session, _period()) == 1
+        assert [v.visit_no for v in mediation.routed_visits(session)] == [kept.visit_no]
+        (match,) = matching.find_people(session, id_number(2))
+        assert match.visits == []
+        (record,) = deletion.deleted_records(session)
+    assert (record.kind_label, record.label, record.reason) == ("来访登记", gone.visit_no,
+                                                                "重复登记")
+    with database.read() as session:
+        (entry,) = list_entries(session, AuditFilter(action="delete"), limit=1)
+    assert entry.raw_detail["理由"] == "重复登记"
+    with pytest.raises(ValidationError):
+        deletion.delete_visit(database, gone.visit_id, "再删一次")
+
+
+def test_deleting_a_person_removes_them_and_their_visits(database: Database) -> None:
+    register(database, 1)
+    gone = register(database, 2)
+    register(database, 2, summary="第二次来访")
+    with database.read() as session:
+        (match,) = matching.find_people(session, id_number(2))
+    with pytest.raises(StaleEditError):
+        deletion.delete_person(database, match.person_id, "本人要求", version=match.version + 1)
+    removed = deletion.delete_person(database, match.person_id, "本人要求删除个人信息",
+                                     version=match.version)
+    assert removed == 2
+    assert gone.visit_no not in _visit_nos(database) and len(_visit_nos(database)) == 1
+    with database.read() as session:
+        assert matching.find_people(session, id_number(2)) == []
+        assert mediation.search_persons(session, "测试2号") == []
+        kinds = sorted(r.kind for r in deletion.deleted_records(session))
+    assert kinds == ["person", "visit", "visit"]
+
+
+def test_a_deleted_case_leaves_the_case_list_and_the_register(database: Database) -> None:
+    kept, gone = make_case(database), make_case(database)
+    with database.read() as session:
+        version = mediation.case_detail(session, gone.case_id).version
+    deletion.delete_case(database, gone.case_id, "误立案", version=version)
+    period = Period(date(2026, 11, 1), date(2026, 11, 30))
+    with database.read() as session:
+        assert [r.case_id for r in mediation.case_list(session, status="all")] == [kept.case_id]
+        assert mediation.case_counts(session)["open"] == 1
+        assert [r.case_no for r in dispute_register_rows(session, period)] == [kept.case_no]
+        assert count_disputes(session, period) == 1
+        (record,) = deletion.deleted_records(session)
+    assert record.label == gone.case_no
+
+
+@pytest.mark.parametrize("roles", [{"receptionist"}, {"mediator"}, {"leader"},
+                                   {"counsellor"}])
+def test_only_the_administrator_deletes_and_sees_deleted_records(
+    database: Database, roles: set[str]
+) -> None:
+    visit = register(database, 1)
+    _as(database, roles)
+    with pytest.raises(PermissionDenied):
+        deletion.delete_visit(database, visit.visit_id, "重复登记")
+    with database.read() as session, pytest.raises(PermissionDenied):
+        deletion.deleted_records(session)

@@ -92,7 +92,8 @@ def _starting_with(
     the prefix are checked here and the walk stops at the first that does not match.
     """
     rows = session.execute(
-        select(Person.id, column).where(column >= prefix).order_by(column).limit(limit * 4)
+        select(Person.id, column).where(column >= prefix, Person.deleted_at.is_(None))
+        .order_by(column).limit(limit * 4)
     )
     found: list[int] = []
     for person_id, value in rows:
@@ -163,7 +164,7 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
     by_person: dict[int, list[tuple[datetime, int, bool]]] = {pid: [] for pid in person_ids}
     for visit_id, owner, at, is_repeat in session.execute(
         select(Visit.id, Visit.person_id, Visit.visited_at, Visit.is_repeat)
-        .where(Visit.person_id.in_(person_ids))
+        .where(Visit.person_id.in_(person_ids), Visit.deleted_at.is_(None))
     ):
         by_person[owner].append((at, visit_id, bool(is_repeat)))
     ids = [visit_id for rows in by_person.values() for _, visit_id, _ in rows]

@@ -695,7 +695,7 @@ def routed_visits(session: Session, *, limit: int = 200,
         .join(Room, Room.id == Referral.room_id)
         .join(Person, Person.id == Visit.person_id)
         .outerjoin(Category, Category.id == Visit.category_id)
-        .where(Room.code == MEDIATION_ROOM, ~has_case,
+        .where(Room.code == MEDIATION_ROOM, ~has_case, Visit.deleted_at.is_(None),
                or_(Referral.status.in_(OPEN_REFERRAL_STATES),
                    and_(Referral.status == "done", Referral.result == "case_opened",
                         Visit.visited_at >= since)))
@@ -759,7 +759,7 @@ def search_persons(session: Session, text: str, *, limit: int = 20) -> list[Pers
         select(Person.id, Person.name, Person.gender, Person.id_number, Person.phone,
                Person.address)
         .where(or_(Person.name.like(like), Person.id_number == text.upper(),
-                   Person.phone == text))
+                   Person.phone == text), Person.deleted_at.is_(None))
         .order_by(Person.name, Person.id).limit(limit)
     )
     return [PersonChoice(*row) for row in session.execute(stmt)]
@@ -1647,7 +1647,8 @@ def case_list(session: Session, *, status: str = "open", search: str = "",
     day = _today(today)
     stmt = select(MediationCase.id, MediationCase.case_no, Category.name,
                   MediationCase.accepted_on, MediationCase.due_on, MediationCase.outcome,
-                  MediationCase.closed_on).outerjoin(Category)
+                  MediationCase.closed_on).outerjoin(Category).where(
+                      MediationCase.deleted_at.is_(None))
     if status == "open":
         stmt = stmt.where(MediationCase.outcome.is_(None)).order_by(MediationCase.due_on,
                                                                     MediationCase.id)
@@ -1696,7 +1697,7 @@ def case_counts(session: Session, *, today: date | None = None) -> dict[str, int
         func.count().filter(MediationCase.outcome.is_(None)),
         func.count().filter(MediationCase.outcome.is_(None), MediationCase.due_on < day),
         func.count().filter(MediationCase.outcome.is_not(None)),
-    )).one()
+    ).where(MediationCase.deleted_at.is_(None))).one()
     return {"open": open_, "overdue": overdue, "closed": closed,
             "all": open_ + closed}
 

@@ -476,7 +476,8 @@ def room_queue(session: Session, room_id: int) -> list[QueueRow]:
         .join(Visit, Visit.id == Referral.visit_id)
         .join(Person, Person.id == Visit.person_id)
         .outerjoin(Category, Category.id == Visit.category_id)
-        .where(Referral.room_id == room_id, Referral.status.in_(ACTIVE))
+        .where(Referral.room_id == room_id, Referral.status.in_(ACTIVE),
+               Visit.deleted_at.is_(None))
         .order_by(
             case({"serving": 0, "called": 1, "waiting": 2, "on_hold": 3}, value=Referral.status),
             *_queue_order(),

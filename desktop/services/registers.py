@@ -179,7 +179,8 @@ def _latest_referral_id():  # type: ignore[no-untyped-def]
 
 
 def _visit_filter(stmt: Select, period: Period, community_id: int | None) -> Select:
-    stmt = stmt.where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before)
+    stmt = stmt.where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before,
+                      Visit.deleted_at.is_(None))
     if community_id is not None:
         stmt = stmt.where(Visit.community_id == community_id)
     return stmt
@@ -262,7 +263,8 @@ class DisputeRegisterRow(NamedTuple):
 
 def _case_filter(stmt: Select, period: Period) -> Select:
     return stmt.where(MediationCase.accepted_on >= period.start,
-                      MediationCase.accepted_on <= period.end)
+                      MediationCase.accepted_on <= period.end,
+                      MediationCase.deleted_at.is_(None))
 
 
 def count_disputes(session: Session, period: Period) -> int:
