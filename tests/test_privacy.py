@@ -20,7 +20,9 @@ from desktop.db import Database
 from desktop.exports.registers import export_register
 from desktop.services import auth, deletion, matching, mediation, privacy, queue
 from desktop.services.audit import AuditFilter, list_entries
+from desktop.services.dashboard import today_overview
 from desktop.services.errors import PermissionDenied, StaleEditError, ValidationError
+from desktop.services.monthly import centre_counts, mediation_accepted
 from desktop.services.receipts import receipt_data
 from desktop.services.registers import (
     Period,
@@ -275,6 +277,8 @@ def test_a_deleted_visit_leaves_the_lists_and_the_admin_sees_it(database: Databa
         queued = queue.room_queue(session, rooms["矛盾纠纷调解室"])
         assert [r.visit_no for r in queued] == [kept.visit_no]
         assert count_visits(session, _period()) == 1
+        assert today_overview(session, date.today()).visits == 1
+        assert centre_counts(session, _period()).visits == 1
         assert [v.visit_no for v in mediation.routed_visits(session)] == [kept.visit_no]
         (match,) = matching.find_people(session, id_number(2))
         assert match.visits == []
@@ -318,6 +322,7 @@ def test_a_deleted_case_leaves_the_case_list_and_the_register(database: Database
         assert mediation.case_counts(session)["open"] == 1
         assert [r.case_no for r in dispute_register_rows(session, period)] == [kept.case_no]
         assert count_disputes(session, period) == 1
+        assert mediation_accepted(session, period) == 1
         (record,) = deletion.deleted_records(session)
     assert record.label == gone.case_no
 
