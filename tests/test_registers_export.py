@@ -107,7 +107,8 @@ def _expected(database: Database, period: Period) -> list[list[object]]:
                 result = EXPECTED_RESULT[key]
             rows.append([
                 n, visit.visited_at, visit.visit_no, visit.person.name, masked,
-                mask_phone(visit.person.phone) or None, place, visit.category.name if visit.category else None,
+                mask_phone(visit.person.phone) or None, place,
+                visit.category.name if visit.category else None,
                 visit.source, visit.headcount, visit.summary,
                 latest.room.name if latest else None, result,
                 latest.handled_by.name if latest and latest.handled_by else None,
