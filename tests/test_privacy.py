@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.cli import main
@@ -33,6 +34,9 @@ from desktop.services.registers import (
 )
 from desktop.services.registration import Registration
 from desktop.views.case_editor import CaseEditor
+from desktop.views.deleted_dialog import DeletedRecordsDialog
+from desktop.views.main_window import MainWindow
+from desktop.views.settings_page import SettingsPage
 from tests.factories import id_number
 from tests.mediation_helpers import make_case
 from tests.reception_helpers import register, room_ids
@@ -338,3 +342,26 @@ def test_only_the_administrator_deletes_and_sees_deleted_records(
         deletion.delete_visit(database, visit.visit_id, "重复登记")
     with database.read() as session, pytest.raises(PermissionDenied):
         deletion.deleted_records(session)
+
+
+def test_the_admin_sees_deleted_records_in_the_settings_page(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    visit = register(sqlite_database, 1)
+    deletion.delete_visit(sqlite_database, visit.visit_id, "重复登记")
+    window = MainWindow(database=sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_section("系统设置")
+    assert isinstance(page, SettingsPage)
+    assert not page.deleted_button.isHidden()
+    qtbot.mouseClick(page.deleted_button, Qt.MouseButton.LeftButton)
+    dialog = page.findChild(DeletedRecordsDialog, "deleted_dialog")
+    assert dialog is not None
+    table = dialog.table
+    row = [item.text() for c in range(table.columnCount())
+           if (item := table.item(0, c)) is not None]
+    assert row[1:] == ["来访登记", visit.visit_no, "测试管理员", "重复登记"]
+    assert "共 1 条" in dialog.summary.text()
+    dialog.close()
+    window.close()
