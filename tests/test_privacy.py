@@ -365,3 +365,24 @@ def test_the_admin_sees_deleted_records_in_the_settings_page(
     assert "共 1 条" in dialog.summary.text()
     dialog.close()
     window.close()
+
+
+def test_revealing_one_residents_numbers_needs_the_right_and_a_reason(
+    database: Database
+) -> None:
+    register(database, 3, phone=PHONE)
+    with database.read() as session:
+        (match,) = matching.find_people(session, id_number(3))
+    with pytest.raises(ValidationError) as refused:
+        privacy.reveal_person(database, match.person_id, " ")
+    assert refused.value.errors["reason"] == "查看完整号码须填写理由"
+    shown = privacy.reveal_person(database, match.person_id, "回访联系本人")
+    assert (shown.id_number, shown.phone) == (id_number(3), PHONE)
+    with database.read() as session:
+        (entry,) = list_entries(session, AuditFilter(action="reveal"), limit=1)
+    assert entry.raw_detail == {"理由": "回访联系本人"}
+    assert PHONE not in entry.detail and id_number(3) not in entry.detail
+    for roles in ({"receptionist"}, {"counsellor"}, {"leader"}):
+        _as(database, roles)
+        with pytest.raises(PermissionDenied):
+            privacy.reveal_person(database, match.person_id, "回访联系本人")

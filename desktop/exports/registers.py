@@ -26,8 +26,8 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import audit, auth, files, registers
-from desktop.services.errors import FeatureUnavailableError, ValidationError
+from desktop.services import audit, auth, files, privacy, registers
+from desktop.services.errors import FeatureUnavailableError
 from desktop.services.registers import Period
 from desktop.services.settings import load_settings
 
@@ -161,15 +161,8 @@ def export_register(
     return result
 
 
-REVEAL_REASON_LIMIT = 200
-
-
 def checked_reveal_reason(database: Database, reason: str | None) -> str:
     """The reason for an export with full numbers, checked; refused without the right."""
     auth.require(database, "personal.reveal")
-    text = " ".join((reason or "").split())
-    if not text:
-        raise ValidationError({"reveal_reason": "导出完整的身份证号和电话号码须填写理由"})
-    if len(text) > REVEAL_REASON_LIMIT:
-        raise ValidationError({"reveal_reason": f"理由不能超过 {REVEAL_REASON_LIMIT} 个字"})
-    return text
+    return privacy.checked_reason(reason, field="reveal_reason",
+                                  missing="导出完整的身份证号和电话号码须填写理由")

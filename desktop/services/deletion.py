@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 from desktop.db import Database
 from desktop.models import MediationCase, Person, Visit
 from desktop.models.base import SoftDeleteMixin
-from desktop.services import audit, auth, validation
+from desktop.services import audit, auth, privacy, validation
 from desktop.services.errors import ValidationError
 from desktop.services.versions import refuse_stale_delete
 
-REASON_LIMIT = 200
 KIND_LABELS = {"person": "来访人", "visit": "来访登记", "mediation_case": "调解案件"}
 
 
@@ -30,12 +29,7 @@ def _now() -> datetime:
 
 
 def _reason(reason: str) -> str:
-    text = " ".join((reason or "").split())
-    if not text:
-        raise ValidationError({"reason": "请填写删除理由"})
-    if len(text) > REASON_LIMIT:
-        raise ValidationError({"reason": f"删除理由不能超过 {REASON_LIMIT} 个字"})
-    return text
+    return privacy.checked_reason(reason, missing="请填写删除理由")
 
 
 def _mark(row: SoftDeleteMixin, actor: auth.Actor, reason: str, now: datetime) -> None:

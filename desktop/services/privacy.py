@@ -15,15 +15,19 @@ window or command asked.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from desktop.models import Referral, Room, Visit
-from desktop.services import auth
+from desktop.db import Database
+from desktop.models import Person, Referral, Room, Visit
+from desktop.services import audit, auth
+from desktop.services.errors import NotFoundError, ValidationError
 
 COUNSELLING_ROOM = "counselling"
 CONFIDENTIAL_TEXT = "（心理咨询，内容保密）"
+REASON_LIMIT = 200
 
 
 def went_to_counselling() -> ColumnElement[bool]:
@@ -59,3 +63,39 @@ def shown(text: str | None, confidential: bool, readable: bool) -> str:
     if not text:
         return ""
     return CONFIDENTIAL_TEXT if confidential and not readable else text
+
+
+def checked_reason(reason: str | None, *, field: str = "reason",
+                   missing: str = "请填写理由") -> str:
+    """A reason the audit log keeps (a reveal, a removal): on one line, not empty, not long."""
+    text = " ".join((reason or "").split())
+    if not text:
+        raise ValidationError({field: missing})
+    if len(text) > REASON_LIMIT:
+        raise ValidationError({field: f"理由不能超过 {REASON_LIMIT} 个字"})
+    return text
+
+
+@dataclass(frozen=True)
+class RevealedNumbers:
+    person_id: int
+    name: str
+    id_number: str
+    phone: str
+
+
+def reveal_person(database: Database, person_id: int, reason: str) -> RevealedNumbers:
+    """One resident's full 身份证号 and phone, for an account with ``personal.reveal``.
+
+    Needs a reason; the audit log keeps who looked, when and why (never the numbers).
+    """
+    auth.require(database, "personal.reveal")
+    text = checked_reason(reason, missing="查看完整号码须填写理由")
+    with database.read() as session:
+        person = session.get(Person, person_id)
+        if person is None or person.deleted_at is not None:
+            raise NotFoundError("该来访人不存在")
+        found = RevealedNumbers(person.id, person.name, person.id_number or "",
+                                person.phone or "")
+    audit.log_event(database, "reveal", "person", person_id, {"理由": text})
+    return found
