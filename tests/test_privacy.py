@@ -22,7 +22,12 @@ from desktop.exports.registers import export_register
 from desktop.services import auth, deletion, matching, mediation, privacy, queue
 from desktop.services.audit import AuditFilter, list_entries
 from desktop.services.dashboard import today_overview
-from desktop.services.errors import PermissionDenied, StaleEditError, ValidationError
+from desktop.services.errors import (
+    NotFoundError,
+    PermissionDenied,
+    StaleEditError,
+    ValidationError,
+)
 from desktop.services.monthly import centre_counts, mediation_accepted
 from desktop.services.receipts import receipt_data
 from desktop.services.registers import (
@@ -294,6 +299,8 @@ def test_a_deleted_visit_leaves_the_lists_and_the_admin_sees_it(database: Databa
     assert entry.raw_detail["理由"] == "重复登记"
     with pytest.raises(ValidationError):
         deletion.delete_visit(database, gone.visit_id, "再删一次")
+    with database.read() as session, pytest.raises(NotFoundError):
+        receipt_data(session, gone.visit_no, paper="a5")
 
 
 def test_deleting_a_person_removes_them_and_their_visits(database: Database) -> None:

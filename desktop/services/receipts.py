@@ -68,7 +68,7 @@ def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -
                                      or 32) is None
     visit = session.scalar(
         select(Visit)
-        .where(Visit.visit_no == number)
+        .where(Visit.visit_no == number, Visit.deleted_at.is_(None))
         .options(joinedload(Visit.person), joinedload(Visit.category))
     ) if readable else None
     if visit is None:
