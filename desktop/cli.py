@@ -10,6 +10,7 @@
     python -m desktop print application|acceptance|rights|sessions|oral|followups|judicial \
         CASE_NO --out F.pdf
     python -m desktop export visits|disputes|monthly --from 2026-11-01 --to 2026-11-30 --out F.xlsx
+        [--reveal-reason "理由"]   full 身份证号 and phones (personal.reveal; audited)
     python -m desktop template communities|staff|rooms|categories --out F.xlsx
     python -m desktop import communities|staff|rooms|categories F.xlsx
     python -m desktop audit verify         check that the audit log was not edited
@@ -217,7 +218,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from desktop.exports.registers import REGISTERS, export_register
 
     result = export_register(database, args.what, period, out,
-                             progress=_stderr_progress("已导出"))
+                             progress=_stderr_progress("已导出"),
+                             reveal_reason=args.reveal_reason)
     print(file=sys.stderr)
     rows = sum(result.rows.values())
     print(f"已导出{REGISTERS[args.what].title}（{period.label()}，{rows} 条）：{result.path}")
@@ -381,6 +383,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD",
                         help="截止日期（含）")
     export.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+    export.add_argument("--reveal-reason", dest="reveal_reason", metavar="理由",
+                        help="导出完整的身份证号和电话号码（须有相应权限，理由记入审计日志）")
     export.set_defaults(handler=cmd_export)
 
     lists = ["communities", "staff", "rooms", "categories"]

@@ -14,7 +14,15 @@ from desktop.db import Database
 from desktop.exports.registers import export_register
 from desktop.exports.templates import write_template
 from desktop.models import Staff
-from desktop.services import auth, dictionaries, mediation, mediation_documents, queue, staff
+from desktop.services import (
+    auth,
+    deletion,
+    dictionaries,
+    mediation,
+    mediation_documents,
+    queue,
+    staff,
+)
 from desktop.services.dashboard import today_overview
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.failures import user_message
@@ -167,6 +175,10 @@ def _actions(tmp: Path) -> dict[str, Action]:
             db, "application", str(k["case_no"])),
         "register.export": lambda db, _k: export_register(db, "visits", _period(),
                                                           tmp / "v.xlsx"),
+        "personal.reveal": lambda db, _k: export_register(db, "visits", _period(),
+                                                          tmp / "v.xlsx", reveal_reason="核查"),
+        "records.delete": lambda db, k: deletion.delete_case(
+            db, k["case_id"], "误立案", version=1),  # type: ignore[arg-type]
         "report.read": _with_session(today_overview, date(2026, 11, 26)),
         "staff.manage": _with_session(staff.save_staff, None, "周敏", "counsellor", None,
                                       write=True),

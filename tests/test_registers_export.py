@@ -16,6 +16,7 @@ from desktop.services import reference
 from desktop.services.demo_data import generate_demo_data
 from desktop.services.registers import Period
 from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.validation import mask_phone
 from tests.factories import id_number
 from tests.office import require_soffice, workbook_as_pdf_text
 
@@ -106,7 +107,8 @@ def _expected(database: Database, period: Period) -> list[list[object]]:
                 result = EXPECTED_RESULT[key]
             rows.append([
                 n, visit.visited_at, visit.visit_no, visit.person.name, masked,
-                visit.person.phone, place, visit.category.name if visit.category else None,
+                mask_phone(visit.person.phone) or None, place,
+                visit.category.name if visit.category else None,
                 visit.source, visit.headcount, visit.summary,
                 latest.room.name if latest else None, result,
                 latest.handled_by.name if latest and latest.handled_by else None,

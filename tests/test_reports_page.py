@@ -24,7 +24,9 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.exports import workbook
-from desktop.models import FollowUp, MediationCase, Staff, Visit
+from desktop.models import FollowUp, MediationCase, Person, Staff, Visit
+from desktop.services import auth
+from desktop.services.audit import AuditFilter, list_entries
 from desktop.services.demo_data import generate_demo_data
 from desktop.services.imports import IMPORTS
 from desktop.services.registers import Period, count_disputes, count_visits
@@ -275,3 +277,39 @@ def test_a_failed_export_says_in_chinese_which_file(
     _wait_for_task(qtbot, page)
     assert len(warned) == 1 and "Errno" not in warned[0] and "没有这个文件夹" in warned[0]
     assert "Errno" not in page.export_status.text()
+
+
+def test_export_with_full_numbers_asks_for_a_reason(
+    qtbot: QtBot, page: ReportsPage, sqlite_database: Database, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "完整台账.xlsx"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
+    warnings: list[str] = []
+    monkeypatch.setattr(dialogs, "warn", lambda _p, _t, text: warnings.append(text))
+    reasons = iter(["  ", None, "法院调取证据"])
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: next(reasons))
+    assert not page.export_visits_full_button.isHidden()
+    qtbot.mouseClick(page.export_visits_full_button, Qt.MouseButton.LeftButton)
+    assert warnings and "理由" in warnings[0] and not out.exists()
+    qtbot.mouseClick(page.export_visits_full_button, Qt.MouseButton.LeftButton)  # cancelled
+    assert not out.exists() and len(warnings) == 1
+    qtbot.mouseClick(page.export_visits_full_button, Qt.MouseButton.LeftButton)
+    _wait_for_task(qtbot, page)
+    assert "已导出来访登记台账" in page.export_status.text()
+    ws = openpyxl.load_workbook(out).active
+    assert [c.value for c in ws[3]][4:6] == ["身份证号", "联系电话"]
+    with sqlite_database.read() as session:
+        phones = set(session.scalars(select(Person.phone)))
+        (entry,) = list_entries(session, AuditFilter(action="export"), limit=1)
+    assert any(c.value in phones for c in ws["F"])
+    assert entry.raw_detail["理由"] == "法院调取证据"
+
+
+def test_full_number_export_is_not_offered_without_the_right(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    sqlite_database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
+    shown = ReportsPage(database=sqlite_database)
+    qtbot.addWidget(shown)
+    assert shown.export_visits_full_button.isHidden()

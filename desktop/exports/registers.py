@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import audit, auth, files, registers
+from desktop.services import audit, auth, files, privacy, registers
 from desktop.services.errors import FeatureUnavailableError
 from desktop.services.registers import Period
 from desktop.services.settings import load_settings
@@ -38,7 +38,7 @@ VISIT_COLUMNS: Sequence[Column] = (
            total_format='"共"0"件"'),
     Column("姓名", 9, "name", align="center"),
     Column("身份证号（脱敏）", 20, "id_number_masked", align="center"),
-    Column("联系电话", 13, "phone", align="center"),
+    Column("联系电话（脱敏）", 13, "phone", align="center"),
     Column("社区／网格", 19, "community_grid", wrap=True),
     Column("事项类别", 11, "category", wrap=True),
     Column("来源", 9, "source", align="center"),
@@ -48,6 +48,14 @@ VISIT_COLUMNS: Sequence[Column] = (
     Column("分流去向", 16, "room", wrap=True),
     Column("办理结果", 11, "result", align="center"),
     Column("经办人", 9, "handler", align="center"),
+)
+
+# The same register exported with full numbers (personal.reveal, with a reason).
+_REVEALED_HEADERS = {"id_number_masked": "身份证号", "phone": "联系电话"}
+VISIT_COLUMNS_REVEALED: Sequence[Column] = tuple(
+    replace(c, header=_REVEALED_HEADERS[c.value])
+    if isinstance(c.value, str) and c.value in _REVEALED_HEADERS else c
+    for c in VISIT_COLUMNS
 )
 
 DISPUTE_COLUMNS: Sequence[Column] = (
@@ -72,8 +80,11 @@ class RegisterDefinition:
     title: str  # 来访登记台账
     columns: Sequence[Column]
     count: Callable[[Session, Period], int]
-    rows: Callable[[Session, Period], Iterator[Any]]
+    # (session, period, reveal): rows with full 身份证号 and phone when ``reveal``.
+    rows: Callable[[Session, Period, bool], Iterator[Any]]
     notes: Sequence[str] = ()
+    # A register with personal numbers: its columns when they are shown in full.
+    revealed_columns: Sequence[Column] | None = None
 
     def file_name(self, period: Period) -> str:
         return f"{self.title}_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
@@ -82,12 +93,15 @@ class RegisterDefinition:
 REGISTERS: dict[str, RegisterDefinition] = {
     "visits": RegisterDefinition(
         "visits", "来访登记台账", VISIT_COLUMNS, registers.count_visits,
-        registers.visit_register_rows,
-        notes=("注：身份证号仅显示前6位和后4位；办理结果为该来访最近一次分流的办理状态。",),
+        lambda session, period, reveal: registers.visit_register_rows(
+            session, period, reveal=reveal),
+        notes=("注：身份证号仅显示前6位和后4位，联系电话隐去中间4位；"
+               "办理结果为该来访最近一次分流的办理状态；心理咨询的来访事项保密。",),
+        revealed_columns=VISIT_COLUMNS_REVEALED,
     ),
     "disputes": RegisterDefinition(
         "disputes", "矛盾纠纷排查化解台账", DISPUTE_COLUMNS, registers.count_disputes,
-        registers.dispute_register_rows,
+        lambda session, period, _reveal: registers.dispute_register_rows(session, period),
         notes=("注：按受理日期列出本期受理的案件；协议金额仅列调解成功案件协议约定的金额；"
                "回访情况为最近一次回访的履行情况和满意度，尚未回访的列出计划回访日期。",),
     ),
@@ -107,28 +121,48 @@ def snapshot(database: Database) -> Iterator[Session]:
 def export_register(
     database: Database, key: str, period: Period, out: str | Path, *,
     progress: Progress | None = None, cancelled: CancelCheck | None = None,
-    exported_at: datetime | None = None,
+    exported_at: datetime | None = None, reveal_reason: str | None = None,
 ) -> WorkbookResult:
-    """Write the register ``key`` for ``period`` to ``out`` (raises if it is unavailable)."""
+    """Write the register ``key`` for ``period`` to ``out`` (raises if it is unavailable).
+
+    身份证号 and phone numbers are masked. With ``reveal_reason`` they are written in
+    full: that needs ``personal.reveal`` and a reason, and the audit entry keeps it.
+    """
     auth.require(database, "register.export")
     try:
         definition = REGISTERS[key]
     except KeyError:
         raise FeatureUnavailableError(f"没有名为“{key}”的台账") from None
+    reveal = reveal_reason is not None
+    reason = checked_reveal_reason(database, reveal_reason) if reveal else ""
     files.check_output_path(out)  # before the work, not after it
+    columns, notes = definition.columns, definition.notes
+    if reveal and definition.revealed_columns is not None:
+        columns = definition.revealed_columns
+        notes = (f"注：本表含完整的身份证号和联系电话（导出理由：{reason}），"
+                 "仅限工作需要使用，请妥善保管，用后销毁。",)
     with snapshot(database) as session:
         settings = load_settings(session)
         total = definition.count(session, period)
         sheet = SheetSpec(
-            name=definition.title, title=definition.title, columns=definition.columns,
-            rows=definition.rows(session, period), expected_rows=total,
-            period=period.label(), totals=True, notes=definition.notes,
+            name=definition.title, title=definition.title, columns=columns,
+            rows=definition.rows(session, period, reveal), expected_rows=total,
+            period=period.label(), totals=True, notes=notes,
         )
         result = write_register_workbook(
             out, [sheet], centre_name=settings.centre_name, exported_at=exported_at,
             progress=progress, cancelled=cancelled,
         )
-    audit.log_event(database, "export", "register", key,
-                    {"台账": definition.title, "期间": period.label(),
-                     "条数": sum(result.rows.values()), "文件": result.path.name})
+    detail: dict[str, object] = {"台账": definition.title, "期间": period.label(),
+                                  "条数": sum(result.rows.values()), "文件": result.path.name}
+    if reveal:
+        detail.update({"完整号码": "是", "理由": reason})
+    audit.log_event(database, "export", "register", key, detail)
     return result
+
+
+def checked_reveal_reason(database: Database, reason: str | None) -> str:
+    """The reason for an export with full numbers, checked; refused without the right."""
+    auth.require(database, "personal.reveal")
+    return privacy.checked_reason(reason, field="reveal_reason",
+                                  missing="导出完整的身份证号和电话号码须填写理由")

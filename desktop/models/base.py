@@ -32,6 +32,18 @@ class TimestampMixin:
     )
 
 
+class SoftDeleteMixin:
+    """A record removed with a reason: kept for the admin and the audit, left out of lists.
+
+    Personal data is not erased by a mistaken click or a resident's request alone; the
+    admin sees what was removed, when, by whom and why.
+    """
+
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_by: Mapped[str | None] = mapped_column(String(64))
+    deleted_reason: Mapped[str | None] = mapped_column(String(200))
+
+
 class VersionedMixin:
     """A row version for optimistic locking: a save over a newer version is refused.
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop.models.base import Base, TimestampMixin, VersionedMixin
+from desktop.models.base import Base, SoftDeleteMixin, TimestampMixin, VersionedMixin
 from desktop.models.person import Person
 from desktop.models.reference import Category, Staff
 from desktop.models.visit import Referral, Visit
@@ -34,7 +34,7 @@ case_mediator = Table(
 )
 
 
-class MediationCase(VersionedMixin, TimestampMixin, Base):
+class MediationCase(SoftDeleteMixin, VersionedMixin, TimestampMixin, Base):
     """A dispute accepted (受理) by the 人民调解委员会, numbered （2026）东人调字第0001号."""
 
     __tablename__ = "mediation_case"

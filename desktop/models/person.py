@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop.models.base import Base, TimestampMixin, VersionedMixin
+from desktop.models.base import Base, SoftDeleteMixin, TimestampMixin, VersionedMixin
 
 if TYPE_CHECKING:
     from desktop.models.visit import Visit
 
 
-class Person(VersionedMixin, TimestampMixin, Base):
+class Person(SoftDeleteMixin, VersionedMixin, TimestampMixin, Base):
     """A resident, identified by the number of their identity document when given."""
 
     __tablename__ = "person"

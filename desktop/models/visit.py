@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop.models.base import Base, TimestampMixin
+from desktop.models.base import Base, SoftDeleteMixin, TimestampMixin
 from desktop.models.reference import Category, Community, Grid, Room, Staff
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from desktop.models.routing import ReferralEvent
 
 
-class Visit(TimestampMixin, Base):
+class Visit(SoftDeleteMixin, TimestampMixin, Base):
     """One walk-in (or letter, hotline call, ...) registered once at the desk."""
 
     __tablename__ = "visit"

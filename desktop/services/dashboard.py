@@ -79,7 +79,8 @@ def today_overview(session: Session, day: date, *, community_id: int | None = No
                    ) -> TodayOverview:
     auth.require(session, "report.read")
     period = Period(day, day)
-    visit_filter = [Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before]
+    visit_filter = [Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before,
+                    Visit.deleted_at.is_(None)]
     if community_id is not None:
         visit_filter.append(Visit.community_id == community_id)
     visits, visitors = session.execute(
@@ -135,7 +136,8 @@ def visits_per_day(session: Session, period: Period, *, community_id: int | None
     """Visits on each day of ``period``, days without visits included (as 0)."""
     day = _day_expr(session, Visit.visited_at)
     stmt = (select(day, func.count(Visit.id))
-            .where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before)
+            .where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before,
+                   Visit.deleted_at.is_(None))
             .group_by(day))
     if community_id is not None:
         stmt = stmt.where(Visit.community_id == community_id)
@@ -149,7 +151,8 @@ def visits_by_category(session: Session, period: Period, *, community_id: int | 
     """Visits of ``period`` per category, the largest first."""
     stmt = (select(Category.name, func.count(Visit.id))
             .select_from(Visit).outerjoin(Category, Category.id == Visit.category_id)
-            .where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before)
+            .where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before,
+                   Visit.deleted_at.is_(None))
             .group_by(Category.name))
     if community_id is not None:
         stmt = stmt.where(Visit.community_id == community_id)

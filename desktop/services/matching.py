@@ -18,8 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop.models import Category, Escalation, Person, Referral, Room, Visit
+from desktop.services import privacy
 from desktop.services.queue import ACTIVE, RESULT_NAMES, STATUS_NAMES
-from desktop.services.validation import mask_id_number, normalize_id_number, normalize_phone
+from desktop.services.validation import (
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    normalize_phone,
+)
 
 MIN_DIGITS = 4  # fewer digits match too many people to be useful
 MIN_NAME_CHARS = 2
@@ -66,7 +72,7 @@ class PersonMatch:
         if self.masked_id:
             parts.append(self.masked_id)
         if self.phone:
-            parts.append(self.phone)
+            parts.append(mask_phone(self.phone))
         parts.append(f"来访{self.visit_count}次")
         if self.repeat_count:
             parts.append(f"重复访{self.repeat_count}次")
@@ -86,7 +92,8 @@ def _starting_with(
     the prefix are checked here and the walk stops at the first that does not match.
     """
     rows = session.execute(
-        select(Person.id, column).where(column >= prefix).order_by(column).limit(limit * 4)
+        select(Person.id, column).where(column >= prefix, Person.deleted_at.is_(None))
+        .order_by(column).limit(limit * 4)
     )
     found: list[int] = []
     for person_id, value in rows:
@@ -157,7 +164,7 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
     by_person: dict[int, list[tuple[datetime, int, bool]]] = {pid: [] for pid in person_ids}
     for visit_id, owner, at, is_repeat in session.execute(
         select(Visit.id, Visit.person_id, Visit.visited_at, Visit.is_repeat)
-        .where(Visit.person_id.in_(person_ids))
+        .where(Visit.person_id.in_(person_ids), Visit.deleted_at.is_(None))
     ):
         by_person[owner].append((at, visit_id, bool(is_repeat)))
     ids = [visit_id for rows in by_person.values() for _, visit_id, _ in rows]
@@ -182,6 +189,7 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
     wanted = [visit_id for chosen in recent_ids.values() for visit_id in chosen]
     details: dict[int, Any] = {}
     last_step: dict[int, tuple[str, str | None, str]] = {}
+    confidential: set[int] = set()  # went to the counselling room
     if wanted:
         for row in session.execute(
             select(Visit.id, Visit.visit_no, Visit.visited_at, Visit.category_id, Category.name,
@@ -191,17 +199,21 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
             .where(Visit.id.in_(wanted))
         ):
             details[row[0]] = row
-        for visit_id, status, result, room in session.execute(
-            select(Referral.visit_id, Referral.status, Referral.result, Room.name)
+        for visit_id, status, result, room, code in session.execute(
+            select(Referral.visit_id, Referral.status, Referral.result, Room.name, Room.code)
             .join(Room, Room.id == Referral.room_id)
             .where(Referral.visit_id.in_(wanted))
             .order_by(Referral.created_at, Referral.id)
         ):
             last_step[visit_id] = (status, result, room)
+            if code == privacy.COUNSELLING_ROOM:
+                confidential.add(visit_id)
+    readable = privacy.may_read_counselling(session)
     out = []
     for pid in person_ids:
         person = people[pid]
-        visits = [_earlier_visit(details[visit_id], last_step, open_visits)
+        visits = [_earlier_visit(details[visit_id], last_step, open_visits,
+                                 visit_id in confidential and not readable)
                   for visit_id in recent_ids[pid]]
         mine = {visit_id for _, visit_id, _ in by_person[pid]}
         out.append(PersonMatch(
@@ -216,7 +228,8 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
 
 
 def _earlier_visit(row: Any, last_step: dict[int, tuple[str, str | None, str]],
-                   open_visits: set[int]) -> EarlierVisit:
+                   open_visits: set[int], hidden: bool) -> EarlierVisit:
+    """One earlier visit as the desk shows it (``hidden``: a counselling visit's summary)."""
     (visit_id, visit_no, at, category_id, category, summary, risk, is_repeat, repeat_of,
      community_id, grid_id) = row
     status, result, room = last_step.get(visit_id, ("", None, ""))
@@ -229,7 +242,8 @@ def _earlier_visit(row: Any, last_step: dict[int, tuple[str, str | None, str]],
     if visit_id in open_visits and status not in ACTIVE:
         state += "（上报/移送办理中）"
     return EarlierVisit(
-        visit_id, visit_no, at, category_id, category or "", summary, risk, state,
+        visit_id, visit_no, at, category_id, category or "",
+        privacy.shown(summary, hidden, readable=False), risk, state,
         visit_id in open_visits, bool(is_repeat), repeat_of or visit_id,
         community_id, grid_id,
     )

@@ -53,7 +53,7 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import mark_changed
-from desktop.services import audit, auth, files, numbering, validation
+from desktop.services import audit, auth, files, numbering, privacy, validation
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.settings import load_settings, require
 from desktop.services.validation import TextField, checked, date_errors, existing, id_error
@@ -690,20 +690,21 @@ def routed_visits(session: Session, *, limit: int = 200,
     since = datetime.combine(_today(today) - timedelta(days=PENDING_DAYS), datetime.min.time())
     stmt = (
         select(Visit.id, Referral.id, Visit.visit_no, Referral.ticket_no, Visit.visited_at,
-               Person.name, Category.name, Visit.summary)
+               Person.name, Category.name, Visit.summary, privacy.went_to_counselling())
         .join(Referral, Referral.visit_id == Visit.id)
         .join(Room, Room.id == Referral.room_id)
         .join(Person, Person.id == Visit.person_id)
         .outerjoin(Category, Category.id == Visit.category_id)
-        .where(Room.code == MEDIATION_ROOM, ~has_case,
+        .where(Room.code == MEDIATION_ROOM, ~has_case, Visit.deleted_at.is_(None),
                or_(Referral.status.in_(OPEN_REFERRAL_STATES),
                    and_(Referral.status == "done", Referral.result == "case_opened",
                         Visit.visited_at >= since)))
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
         .limit(limit)
     )
-    return [RoutedVisit(v, r, no, t, at, name, cat or "", summary)
-            for v, r, no, t, at, name, cat, summary in session.execute(stmt)]
+    readable = privacy.may_read_counselling(session)
+    return [RoutedVisit(v, r, no, t, at, name, cat or "", privacy.shown(summary, hidden, readable))
+            for v, r, no, t, at, name, cat, summary, hidden in session.execute(stmt)]
 
 
 def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyInput]:
@@ -720,8 +721,13 @@ def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyI
     detail += f"，{referral.ticket_no}）" if referral else "）"
     # The mediator who served the ticket, if any, is offered as the case's mediator.
     handler = referral.handled_by if referral else None
+    # A resident first heard in the counselling room: the mediator asks again, the draft
+    # does not carry what was said there to someone who may not read it.
+    hidden = (bool(privacy.counselling_visit_ids(session, [visit.id]))
+              and not privacy.may_read_counselling(session))
     data = CaseInput(
-        facts=visit.summary, matters=visit.request or "", source="当事人申请",
+        facts="" if hidden else visit.summary, matters="" if hidden else visit.request or "",
+        source="当事人申请",
         source_detail=detail, category_id=visit.category_id, visit_id=visit.id,
         referral_id=referral.id if referral else None,
         mediator_ids=[handler.id] if handler and handler.role == "mediator" else [],
@@ -753,7 +759,7 @@ def search_persons(session: Session, text: str, *, limit: int = 20) -> list[Pers
         select(Person.id, Person.name, Person.gender, Person.id_number, Person.phone,
                Person.address)
         .where(or_(Person.name.like(like), Person.id_number == text.upper(),
-                   Person.phone == text))
+                   Person.phone == text), Person.deleted_at.is_(None))
         .order_by(Person.name, Person.id).limit(limit)
     )
     return [PersonChoice(*row) for row in session.execute(stmt)]
@@ -1641,7 +1647,8 @@ def case_list(session: Session, *, status: str = "open", search: str = "",
     day = _today(today)
     stmt = select(MediationCase.id, MediationCase.case_no, Category.name,
                   MediationCase.accepted_on, MediationCase.due_on, MediationCase.outcome,
-                  MediationCase.closed_on).outerjoin(Category)
+                  MediationCase.closed_on).outerjoin(Category).where(
+                      MediationCase.deleted_at.is_(None))
     if status == "open":
         stmt = stmt.where(MediationCase.outcome.is_(None)).order_by(MediationCase.due_on,
                                                                     MediationCase.id)
@@ -1690,7 +1697,7 @@ def case_counts(session: Session, *, today: date | None = None) -> dict[str, int
         func.count().filter(MediationCase.outcome.is_(None)),
         func.count().filter(MediationCase.outcome.is_(None), MediationCase.due_on < day),
         func.count().filter(MediationCase.outcome.is_not(None)),
-    )).one()
+    ).where(MediationCase.deleted_at.is_(None))).one()
     return {"open": open_, "overdue": overdue, "closed": closed,
             "all": open_ + closed}
 

@@ -144,11 +144,13 @@ AGREEMENT_FORM_NAMES = {"written": "书面协议", "oral": "口头协议"}
 
 
 def _accepted_in(period: Period):  # type: ignore[no-untyped-def]
-    return (MediationCase.accepted_on >= period.start) & (MediationCase.accepted_on <= period.end)
+    return ((MediationCase.accepted_on >= period.start) & (MediationCase.accepted_on <= period.end)
+            & MediationCase.deleted_at.is_(None))
 
 
 def _closed_in(period: Period):  # type: ignore[no-untyped-def]
-    return (MediationCase.closed_on >= period.start) & (MediationCase.closed_on <= period.end)
+    return ((MediationCase.closed_on >= period.start) & (MediationCase.closed_on <= period.end)
+            & MediationCase.deleted_at.is_(None))
 
 
 def mediation_accepted(session: Session, period: Period) -> int:
@@ -317,7 +319,7 @@ def _in(period: Period, column):  # type: ignore[no-untyped-def]
 
 
 def centre_counts(session: Session, period: Period) -> CentreCounts:
-    in_period = _in(period, Visit.visited_at)
+    in_period = _in(period, Visit.visited_at) & Visit.deleted_at.is_(None)
     visits, people, repeat, collective, collective_people = session.execute(
         select(
             func.count(Visit.id),

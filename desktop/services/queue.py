@@ -38,7 +38,7 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import auth, numbering, validation
+from desktop.services import auth, numbering, privacy, validation
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.validation import TextField, clean_argument
 
@@ -471,23 +471,26 @@ def room_queue(session: Session, room_id: int) -> list[QueueRow]:
             Person.name, Category.name, Visit.risk_level, Referral.created_at,
             Referral.called_at, Referral.started_at, Referral.call_count, Visit.visit_type,
             Visit.headcount, Visit.is_repeat, Referral.transferred_from_id, Referral.note,
+            privacy.went_to_counselling(),
         )
         .join(Visit, Visit.id == Referral.visit_id)
         .join(Person, Person.id == Visit.person_id)
         .outerjoin(Category, Category.id == Visit.category_id)
-        .where(Referral.room_id == room_id, Referral.status.in_(ACTIVE))
+        .where(Referral.room_id == room_id, Referral.status.in_(ACTIVE),
+               Visit.deleted_at.is_(None))
         .order_by(
             case({"serving": 0, "called": 1, "waiting": 2, "on_hold": 3}, value=Referral.status),
             *_queue_order(),
         )
     )
+    readable = privacy.may_read_counselling(session)
     return [
         QueueRow(
             referral_id=r[0], visit_id=r[1], visit_no=r[2], ticket_no=r[3], status=r[4],
             person_name=r[5], category=r[6] or "", risk_level=r[7], created_at=r[8],
             called_at=r[9], started_at=r[10], call_count=r[11] or 0, visit_type=r[12],
             headcount=r[13], is_repeat=bool(r[14]), transferred=r[15] is not None,
-            note=r[16] or "",
+            note=privacy.shown(r[16], bool(r[17]), readable),
         )
         for r in session.execute(stmt)
     ]
@@ -640,10 +643,13 @@ def visit_route(session: Session, visit_id: int) -> VisitRoute:
         .where(ReferralEvent.visit_id == visit_id)
         .order_by(ReferralEvent.at, ReferralEvent.id)
     ).all()
+    # A hold or transfer reason tells what the resident said: confidential like the notes.
+    hidden = (any(r.room.code == privacy.COUNSELLING_ROOM for r in referrals)
+              and not privacy.may_read_counselling(session))
     events = [
         RouteEvent(at, action, by_id[rid].room.name if rid in by_id else "",
-                   by_id[rid].ticket_no if rid in by_id else "", staff or "", reason or "",
-                   target or "")
+                   by_id[rid].ticket_no if rid in by_id else "", staff or "",
+                   privacy.shown(reason, hidden, readable=False), target or "")
         for at, action, rid, staff, reason, target in rows
     ]
     escalations = _escalation_rows(
@@ -877,7 +883,8 @@ def _escalation_rows(
 ) -> list[EscalationRow]:
     """Those with a due date first, by date (walks the (status, due_date) index), then the rest."""
     base = (
-        select(Escalation, Visit.visit_no, Person.name, Visit.risk_level)
+        select(Escalation, Visit.visit_no, Person.name, Visit.risk_level,
+               privacy.went_to_counselling())
         .join(Visit, Visit.id == Escalation.visit_id)
         .join(Person, Person.id == Visit.person_id)
         .where(condition)
@@ -892,13 +899,15 @@ def _escalation_rows(
         rest = undated if limit is None else undated.limit(limit - len(found))
         found += list(session.execute(rest))
     rows = []
-    for esc, visit_no, name, risk in found:
+    readable = privacy.may_read_counselling(session)
+    for esc, visit_no, name, risk, counselling in found:
         target = LEVELS.get(esc.level or "", "") if esc.kind == "level" else esc.department or ""
         rows.append(EscalationRow(
-            esc.id, esc.visit_id, visit_no, name, risk, esc.kind, target, esc.reason,
+            esc.id, esc.visit_id, visit_no, name, risk, esc.kind, target,
+            privacy.shown(esc.reason, bool(counselling), readable),
             esc.raised_at, esc.due_date, esc.status,
             esc.status == "open" and esc.due_date is not None and esc.due_date < today,
-            esc.outcome or "",
+            privacy.shown(esc.outcome, bool(counselling), readable),
         ))
     return rows
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from desktop.db import Database
 from desktop.models import Referral, Visit
-from desktop.services import audit, auth, validation
+from desktop.services import audit, auth, privacy, validation
 from desktop.services.errors import NotFoundError
 from desktop.services.settings import require
 from desktop.services.validation import mask_id_number
@@ -68,7 +68,7 @@ def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -
                                      or 32) is None
     visit = session.scalar(
         select(Visit)
-        .where(Visit.visit_no == number)
+        .where(Visit.visit_no == number, Visit.deleted_at.is_(None))
         .options(joinedload(Visit.person), joinedload(Visit.category))
     ) if readable else None
     if visit is None:
@@ -98,7 +98,9 @@ def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -
         masked_id=mask_id_number(visit.person.id_number),
         id_type=visit.person.id_type,
         category=visit.category.name if visit.category else "",
-        summary=visit.summary,
+        summary=privacy.shown(
+            visit.summary, bool(privacy.counselling_visit_ids(session, [visit.id])),
+            privacy.may_read_counselling(session)),
         next_steps=next_steps_for(room_name, room_location, ticket_no, phone),
         paper=paper or settings.receipt_paper,
         visit_type=visit.visit_type, headcount=visit.headcount,

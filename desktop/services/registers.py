@@ -36,8 +36,9 @@ from desktop.models import (
     Visit,
     case_mediator,
 )
+from desktop.services import auth, privacy
 from desktop.services.errors import ValidationError
-from desktop.services.validation import date_error, mask_id_number
+from desktop.services.validation import date_error, mask_id_number, mask_phone
 
 # Rows fetched per round trip. Kept small on purpose: a batch of a few hundred
 # rows stays below the garbage collector's generation-0 threshold (700 live
@@ -157,8 +158,8 @@ class VisitRegisterRow(NamedTuple):
     visited_at: datetime
     visit_no: str
     name: str
-    id_number_masked: str
-    phone: str
+    id_number_masked: str  # masked unless the export was revealed (see ``reveal``)
+    phone: str  # masked the same way
     community_grid: str
     category: str
     source: str
@@ -178,7 +179,8 @@ def _latest_referral_id():  # type: ignore[no-untyped-def]
 
 
 def _visit_filter(stmt: Select, period: Period, community_id: int | None) -> Select:
-    stmt = stmt.where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before)
+    stmt = stmt.where(Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before,
+                      Visit.deleted_at.is_(None))
     if community_id is not None:
         stmt = stmt.where(Visit.community_id == community_id)
     return stmt
@@ -190,15 +192,24 @@ def count_visits(session: Session, period: Period, *, community_id: int | None =
 
 
 def visit_register_rows(
-    session: Session, period: Period, *, community_id: int | None = None
+    session: Session, period: Period, *, community_id: int | None = None,
+    reveal: bool = False,
 ) -> Iterator[VisitRegisterRow]:
-    """Every visit of ``period`` in visit order, as the 来访登记台账 prints it."""
+    """Every visit of ``period`` in visit order, as the 来访登记台账 prints it.
+
+    身份证号 and phone are masked unless ``reveal`` (which needs ``personal.reveal``);
+    a counselling visit's summary is for counsellors only.
+    """
+    if reveal:
+        auth.require(session, "personal.reveal")
+    readable = privacy.may_read_counselling(session)
     handler = aliased(Staff)
     stmt = (
         select(
             Visit.visited_at, Visit.visit_no, Person.name, Person.id_number, Person.phone,
             Community.name, Grid.name, Category.name, Visit.source, Visit.headcount,
             Visit.summary, Room.name, Referral.status, Referral.result, handler.name,
+            privacy.went_to_counselling(),
         )
         .select_from(Visit)
         .join(Person, Person.id == Visit.person_id)
@@ -214,11 +225,15 @@ def visit_register_rows(
     stmt = _visit_filter(stmt, period, community_id)
     for seq, row in enumerate(session.execute(stmt), 1):
         (visited_at, visit_no, name, id_number, phone, community, grid, category, source,
-         headcount, summary, room, status, result, handler_name) = tuple[Any, ...](row)
+         headcount, summary, room, status, result, handler_name,
+         counselling) = tuple[Any, ...](row)
         yield VisitRegisterRow(
-            seq, visited_at, visit_no, name, mask_id_number(id_number), phone or "",
+            seq, visited_at, visit_no, name,
+            (id_number or "") if reveal else mask_id_number(id_number),
+            (phone or "") if reveal else mask_phone(phone),
             f"{community}／{grid}" if community and grid else (community or ""),
-            category or "", source or "", headcount or 1, summary or "", room or "",
+            category or "", source or "", headcount or 1,
+            privacy.shown(summary, bool(counselling), readable), room or "",
             referral_outcome(status, result), handler_name or "",
         )
 
@@ -248,7 +263,8 @@ class DisputeRegisterRow(NamedTuple):
 
 def _case_filter(stmt: Select, period: Period) -> Select:
     return stmt.where(MediationCase.accepted_on >= period.start,
-                      MediationCase.accepted_on <= period.end)
+                      MediationCase.accepted_on <= period.end,
+                      MediationCase.deleted_at.is_(None))
 
 
 def count_disputes(session: Session, period: Period) -> int:

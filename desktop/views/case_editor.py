@@ -56,7 +56,7 @@ from desktop.services.mediation import (
     PartyInput,
     SessionInput,
 )
-from desktop.services.validation import mask_id_number
+from desktop.services.validation import mask_id_number, mask_phone
 from desktop.views import dialogs, tasks
 from desktop.views.db_status import report_anywhere
 from desktop.views.form_widgets import (
@@ -642,7 +642,7 @@ class CaseEditor(QWidget):
         if applicant is not None:
             self.pending_label.setText(self.tr("受理时一并保存申请人：{0}（{1}，{2}）").format(
                 applicant.name, mask_id_number(applicant.id_number) or self.tr("无证件号"),
-                applicant.phone or self.tr("无电话")))
+                mask_phone(applicant.phone) or self.tr("无电话")))
             self.pending_label.show()
         else:
             self.pending_label.hide()
@@ -766,7 +766,7 @@ class CaseEditor(QWidget):
             number = (p.credit_code or "") if p.is_organisation else mask_id_number(p.id_number)
             agent = f"{p.agent_type or ''} {p.agent_name}" if p.agent_name else ""
             _set_row(self.parties_table, row, [
-                p.side, mediation.KINDS[p.kind], p.name, number, p.phone or "", agent], p.id)
+                p.side, mediation.KINDS[p.kind], p.name, number, mask_phone(p.phone), agent], p.id)
             if p.id in conflicts:
                 for column in range(self.parties_table.columnCount()):
                     cell = self.parties_table.item(row, column)

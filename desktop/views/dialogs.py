@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from desktop.views.widgets import named
 
@@ -42,6 +42,20 @@ def choose(parent: QWidget | None, title: str, text: str,
     box.exec()
     clicked = box.clickedButton()
     return next((value for button, value in buttons.items() if button is clicked), None)
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, *,
+             key: str = "ask_text") -> str | None:
+    """One line of text the user types (e.g. a reason); ``None`` when the user cancels."""
+    dialog = named(QInputDialog(parent), f"{key}_dialog", title)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setOkButtonText("确定")
+    dialog.setCancelButtonText("取消")
+    if not dialog.exec():
+        return None
+    return dialog.textValue()
 
 
 def file_dialog(parent: QWidget | None, title: str, suggested: str, filter_: str, *,

@@ -41,9 +41,10 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.exports.monthly import export_monthly
-from desktop.exports.registers import REGISTERS, export_register
+from desktop.exports.registers import REGISTERS, checked_reveal_reason, export_register
 from desktop.exports.templates import write_template
-from desktop.services import dashboard, reference
+from desktop.services import auth, dashboard, reference
+from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.failures import user_message
 from desktop.services.imports import IMPORTS, ImportRejected, import_file
 from desktop.services.registers import Period
@@ -215,6 +216,12 @@ class ReportsPage(QWidget):
         self.export_visits_button = named(
             QPushButton(self.tr("导出来访登记台账…")), "reports.export_visits",
             self.tr("导出来访登记台账"))
+        self.export_visits_full_button = named(
+            QPushButton(self.tr("导出含完整号码的来访登记台账…")), "reports.export_visits_full",
+            self.tr("导出含完整身份证号和电话的来访登记台账"))
+        self.export_visits_full_button.setToolTip(self.tr(
+            "须填写理由，导出记入审计日志；仅限有权查看完整号码的账号"))
+        self.export_visits_full_button.setVisible(auth.may(self.database, "personal.reveal"))
         self.export_disputes_button = named(
             QPushButton(self.tr("导出矛盾纠纷排查化解台账…")), "reports.export_disputes",
             self.tr("导出矛盾纠纷排查化解台账"))
@@ -232,6 +239,7 @@ class ReportsPage(QWidget):
         registers.addRow(self.tr("截止日期"), self.export_to)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_visits_button)
+        buttons.addWidget(self.export_visits_full_button)
         buttons.addWidget(self.export_disputes_button)
         buttons.addStretch(1)
         registers.addRow(buttons)
@@ -304,6 +312,7 @@ class ReportsPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.community.currentIndexChanged.connect(self.refresh)
         self.export_visits_button.clicked.connect(self.on_export_visits)
+        self.export_visits_full_button.clicked.connect(self.on_export_visits_full)
         self.export_disputes_button.clicked.connect(self.on_export_disputes)
         self.export_monthly_button.clicked.connect(self.on_export_monthly)
         self.template_button.clicked.connect(self.on_template)
@@ -479,7 +488,21 @@ class ReportsPage(QWidget):
     def on_export_disputes(self) -> None:
         self._export_register("disputes")
 
-    def _export_register(self, key: str) -> None:
+    def on_export_visits_full(self) -> None:
+        """The visits register with full numbers: asks for the reason the audit log keeps."""
+        reason = dialogs.ask_text(self, self.tr("导出完整号码"), self.tr(
+            "导出的台账将含完整的身份证号和电话号码。请填写导出理由（记入审计日志）："),
+            key="reveal_reason")
+        if reason is None:
+            return
+        try:
+            reason = checked_reveal_reason(self.database, reason)
+        except (ValidationError, PermissionDenied) as exc:
+            dialogs.warn(self, self.tr("不能导出完整号码"), user_message(exc) or str(exc))
+            return
+        self._export_register("visits", reveal_reason=reason)
+
+    def _export_register(self, key: str, *, reveal_reason: str | None = None) -> None:
         definition = REGISTERS[key]
         period = self.export_period()
         path = dialogs.ask_save_path(self, self.tr(f"导出{definition.title}"),
@@ -491,7 +514,7 @@ class ReportsPage(QWidget):
 
         def work(progress: Any, cancelled: Any) -> Any:
             return export_register(database, key, period, path, progress=progress,
-                                   cancelled=cancelled)
+                                   cancelled=cancelled, reveal_reason=reveal_reason)
 
         self._run_export(definition.title, path, work)
 
@@ -541,8 +564,8 @@ class ReportsPage(QWidget):
         )
 
     def _set_exporting(self, busy: bool) -> None:
-        for button in (self.export_visits_button, self.export_disputes_button,
-                       self.export_monthly_button):
+        for button in (self.export_visits_button, self.export_visits_full_button,
+                       self.export_disputes_button, self.export_monthly_button):
             button.setEnabled(not busy)
         if not busy:
             self.reload_choices()

@@ -36,7 +36,7 @@ from desktop.config import (
     with_stored_password,
 )
 from desktop.db import Database
-from desktop.services import backups, setup
+from desktop.services import auth, backups, setup
 from desktop.services.connection import database_url_error, shown_url
 from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
@@ -44,6 +44,7 @@ from desktop.services.settings import load_settings, save_settings
 from desktop.views import dialogs, tasks
 from desktop.views.audit_dialog import AuditLogDialog
 from desktop.views.centre_form import CentreForm
+from desktop.views.deleted_dialog import DeletedRecordsDialog
 from desktop.views.dictionaries import DictionaryDialog, EntryEditor
 from desktop.views.setup_wizard import SetupWizard
 from desktop.views.staff_editor import IMPORT_HINT, ListDialog, RoomsEditor, StaffEditor
@@ -153,10 +154,14 @@ class SettingsPage(QWidget):
         self.audit_button = named(QPushButton(self.tr("审计日志…")), "settings.audit",
                                   self.tr("审计日志"),
                                   self.tr("谁在何时、在哪台电脑做了什么；可筛选、导出和校验"))
+        self.deleted_button = named(QPushButton(self.tr("已删除的记录…")), "settings.deleted",
+                                    self.tr("已删除的记录"),
+                                    self.tr("已删除的来访人、来访登记和调解案件，及删除人和理由"))
+        self.deleted_button.setVisible(auth.may(self.database, "records.delete"))
         lists_box = QGroupBox(self.tr("基础数据"))
         lists_layout = QHBoxLayout(lists_box)
         for button in (self.staff_button, self.rooms_button, self.dictionaries_button,
-                       self.wizard_button, self.audit_button):
+                       self.wizard_button, self.audit_button, self.deleted_button):
             lists_layout.addWidget(button)
         hint = QLabel(self.tr("名单也可在“台账统计 → 基础数据导入”中用 Excel 模板批量导入。"))
         hint.setWordWrap(True)
@@ -259,6 +264,7 @@ class SettingsPage(QWidget):
         self.rooms_button.clicked.connect(self.on_rooms)
         self.wizard_button.clicked.connect(self.on_wizard)
         self.audit_button.clicked.connect(self.on_audit_log)
+        self.deleted_button.clicked.connect(self.on_deleted_records)
 
     def on_dictionaries(self) -> DictionaryDialog:
         dialog = DictionaryDialog(database=self.database, parent=self)
@@ -289,6 +295,12 @@ class SettingsPage(QWidget):
         dialog = AuditLogDialog(database=self.database, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.audit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def on_deleted_records(self) -> DeletedRecordsDialog:
+        dialog = DeletedRecordsDialog(database=self.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
