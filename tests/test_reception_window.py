@@ -4,13 +4,14 @@ refused input, the draft that survives closing the window."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from desktop.db import Database
 from desktop.models import Person, Referral, Visit
@@ -285,3 +286,45 @@ def test_draft_is_autosaved_while_typing(qtbot: QtBot, sqlite_database: Database
     type_text(qtbot, page.address, "东风路8号")
     qtbot.waitUntil(draft_path().exists, timeout=3000)
     assert json.loads(draft_path().read_text(encoding="utf-8"))["address"] == "东风路8号"
+
+
+def test_the_lookup_runs_off_the_gui_thread_and_shows_only_the_latest_answer(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    register(sqlite_database, 51, name="赵丽华", phone="13900002222")
+    register(sqlite_database, 52, name="钱学文", phone="13900003333")
+    window = _window(qtbot, sqlite_database)
+    page = window.registration
+    threads: set[str] = set()
+
+    def seen(*_args: object) -> None:
+        threads.add(threading.current_thread().name)
+
+    event.listen(sqlite_database.engine, "before_cursor_execute", seen)
+    try:
+        page._lookup_text = "赵丽"
+        first = page.on_lookup()
+        page._lookup_text = "钱学"
+        second = page.on_lookup()
+        assert first is not None and second is not None
+        qtbot.waitUntil(lambda: page.matches.topLevelItemCount() == 1)
+        QThreadPool.globalInstance().waitForDone()
+        QApplication.processEvents()
+    finally:
+        event.remove(sqlite_database.engine, "before_cursor_execute", seen)
+    assert threading.main_thread().name not in threads and threads
+    item = page.matches.topLevelItem(0)
+    assert item is not None and "钱学文" in item.text(0)  # the first answer was dropped
+
+
+def test_an_answer_that_comes_back_after_the_page_closed_is_dropped(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    register(sqlite_database, 53, name="孙丽", phone="13900004444")
+    page = RegistrationPage(database=sqlite_database)
+    page._lookup_text = "孙丽"
+    assert page.on_lookup() is not None
+    page.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QThreadPool.globalInstance().waitForDone()
+    QApplication.processEvents()  # the answer arrives: nothing to show it on, no error

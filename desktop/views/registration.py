@@ -60,7 +60,7 @@ from desktop.services.registration import (
     validate,
 )
 from desktop.services.validation import id_number_error, normalize_id_number
-from desktop.views import dialogs
+from desktop.views import dialogs, tasks
 from desktop.views.db_status import status_for
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
@@ -299,6 +299,7 @@ class RegistrationPage(QWidget):
         self.draft_timer.setSingleShot(True)
         self.draft_timer.setInterval(DRAFT_DELAY_MS)
         self._lookup_text = ""
+        self._lookup_seq = 0  # the latest lookup: only its answer is shown
         self.on_id_type_changed()
         self.on_visit_type_changed()
         self.on_risk_changed()
@@ -528,18 +529,47 @@ class RegistrationPage(QWidget):
         self._lookup_text = text
         self.lookup_timer.start()
 
-    def on_lookup(self) -> None:
+    def on_lookup(self) -> tasks.Task | None:
+        """Look the typed text up off the GUI thread: typing never waits for the database.
+
+        Only the answer to the latest lookup is shown; an older one that comes back
+        late (or after a person was chosen) is dropped.
+        """
         if not status_for(self.database).ok:
-            return  # no lookups while the database is away; typing goes on
-        try:
-            self.show_matches(self._lookup_text)
-        except Exception as exc:
-            if not status_for(self.database).report(exc):
-                raise
+            return None  # no lookups while the database is away; typing goes on
+        self._lookup_seq += 1
+        seq, text, database = self._lookup_seq, self._lookup_text, self.database
+
+        def look_up(_progress: tasks.Progress, _cancelled: object
+                    ) -> tuple[int, list[PersonMatch]]:
+            with database.read() as session:
+                return seq, find_people(session, text)
+
+        task = tasks.Task(look_up)
+        # Bound methods of the page: an answer that comes back after the page is gone
+        # (the window closed) is dropped with the connection, not delivered to it.
+        queued = Qt.ConnectionType.QueuedConnection
+        task.succeeded.connect(self._on_found, queued)
+        task.failed.connect(self._on_lookup_failed, queued)
+        return tasks.start(task)
+
+    def _on_found(self, answer: tuple[int, list[PersonMatch]]) -> None:
+        seq, found = answer
+        if seq == self._lookup_seq and self.chosen is None:
+            self._show_found(found)
+
+    def _on_lookup_failed(self, exc: BaseException) -> None:
+        if not status_for(self.database).report(exc):
+            raise exc
 
     def show_matches(self, text: str) -> list[PersonMatch]:
+        """Look ``text`` up now (on this thread) and show what was found."""
         with self.database.read() as session:
             found = find_people(session, text)
+        self._show_found(found)
+        return found
+
+    def _show_found(self, found: list[PersonMatch]) -> None:
         self.matches.clear()
         for match in found:
             item = QTreeWidgetItem([match.summary_line, "",
@@ -559,7 +589,6 @@ class RegistrationPage(QWidget):
                 item.addChild(child)
             self.matches.addTopLevelItem(item)
             item.setExpanded(True)
-        return found
 
     def on_match_chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         match, visit = item.data(0, MATCH_ROLE)
@@ -568,6 +597,7 @@ class RegistrationPage(QWidget):
     def choose_person(self, match: PersonMatch, visit: EarlierVisit | None = None) -> None:
         """Fill the form from a known person; with ``visit``, as a repeat of that matter."""
         self.lookup_timer.stop()
+        self._lookup_seq += 1  # a lookup still under way must not refill the list
         self._filling = True
         try:
             self._fill_person(match)
