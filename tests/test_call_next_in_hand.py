@@ -37,10 +37,11 @@ def test_the_tickets_in_hand_are_the_desks_called_and_serving_ones(database: Dat
     queue.call(database, first, staff_id=mediator, now=now)
     queue.start(database, second, staff_id=mediator, now=now)
     queue.call(database, third, staff_id=other, now=now)
-    queue.call(database, fourth, now=now)  # nobody chosen at that desk
-    assert _in_hand(database, mediator) == [
-        ("调-002", "接待中"), ("调-001", "已叫号"), ("调-004", "已叫号")]
-    assert _in_hand(database, other) == [("调-003", "已叫号"), ("调-004", "已叫号")]
+    queue.call(database, fourth, now=now)  # by the signed-in (test) account
+    assert _in_hand(database, mediator) == [("调-002", "接待中"), ("调-001", "已叫号")]
+    assert _in_hand(database, other) == [("调-003", "已叫号")]
+    assert database.actor is not None
+    assert _in_hand(database, database.actor.staff_id) == [("调-004", "已叫号")]
     # A desk that has not said who is on duty: every ticket in hand in the room.
     assert [t for t, _ in _in_hand(database)] == ["调-002", "调-001", "调-003", "调-004"]
     queue.no_show(database, first)
@@ -96,10 +97,7 @@ def test_a_ticket_being_served_is_finished_then_the_next_is_called(
     qtbot: QtBot, sqlite_database: Database
 ) -> None:
     page, first, second = _two_waiting(qtbot, sqlite_database)
-    staff_box = page.findChild(QComboBox, "queue.staff")
-    assert staff_box is not None
-    staff_box.setCurrentIndex(1)  # the mediator on duty at this desk
-    click_named(qtbot, page, "queue.call_next")
+    click_named(qtbot, page, "queue.call_next")  # the signed-in account's desk
     click_named(qtbot, page, "queue.start")
     assert ticket_status(sqlite_database, first) == "serving"
     with answering(qtbot, "in_hand", "finish") as asked:

@@ -12,6 +12,7 @@ import pytest
 from desktop.cli import main
 from desktop.config import sqlite_url
 from desktop.services import backups
+from tests.conftest import add_test_admin_to
 from tests.test_backups import corrupt
 
 
@@ -39,6 +40,8 @@ def test_create_list_restore(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                              isolated_data_dir: Path) -> None:
     database = isolated_data_dir / "desk.sqlite3"
     assert run(capsys, "demo-data", "--visits", "20")[0] == 0
+    # The demo made accounts: from now on the command line signs in (as the test account).
+    add_test_admin_to(sqlite_url(database))
     code, out, _err = run(capsys, "backup", "create")
     assert code == 0 and "已备份" in out and "完整性检查" in out
     backup = backups.list_backups()[0]

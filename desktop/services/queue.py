@@ -538,9 +538,9 @@ def tickets_in_hand(session: Session, room_id: int, *,
                     staff_id: int | None = None) -> list[OpenTicket]:
     """The room's called or serving tickets of this desk, the ones being served first.
 
-    叫下一位 would leave these behind. With a 当班人员 chosen, the desk's tickets are
-    the ones that person handled and the ones nobody is recorded on; with nobody
-    chosen every ticket in hand in the room may be the desk's own.
+    叫下一位 would leave these behind. With ``staff_id`` (the signed-in account) the
+    desk's tickets are the ones that person handled and the ones nobody is recorded
+    on; without it every ticket in hand in the room may be the desk's own.
     """
     if not validation.valid_id(room_id) or not (staff_id is None
                                                 or validation.valid_id(staff_id)):

@@ -582,9 +582,11 @@ class QueuePage(QWidget):
         next one once it is saved; 过号 marks it and asks about the next in hand.
         """
         assert self.room_id is not None
+        # This desk's tickets: the ones the signed-in account called (or nobody did).
+        actor = self.database.actor
         with self.database.read() as session:
-            in_hand = queue.left_behind_by_call_next(session, self.room_id,
-                                                     staff_id=self.staff_id)
+            in_hand = queue.left_behind_by_call_next(
+                session, self.room_id, staff_id=actor.staff_id if actor else None)
         if not in_hand:
             return True
         first = in_hand[0]
