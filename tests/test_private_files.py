@@ -19,6 +19,7 @@ from desktop import APP_NAME, config, paths
 from desktop.cli import main
 from desktop.db import Database
 from desktop.services.bootstrap import open_database
+from tests.conftest import add_test_admin_to
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX only")
 
@@ -47,6 +48,8 @@ def test_the_command_line_writes_private_files(
 ) -> None:
     os.umask(0o022)
     assert main(["demo-data", "--visits", "5"]) == 0
+    # The demo made accounts: the export signs in (as the test account).
+    add_test_admin_to(config.sqlite_url(isolated_data_dir / "desk.sqlite3"))
     assert main(["backup", "create"]) == 0
     out = tmp_path / "out"
     out.mkdir()
