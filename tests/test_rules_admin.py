@@ -44,7 +44,7 @@ def test_settings_are_saved_trimmed(database: Database) -> None:
 def test_dictionary_names_and_unknown_entries(database: Database) -> None:
     with database.write() as session:
         community = dictionaries.save_community(session, None, "东花市社区")
-    for name, message in ((" ", "请填写名称"), ("名" * 65, "名称过长（不超过64字）")):
+    for name, message in ((" ", "请填写名称"), ("名" * 65, "名称过长（不超过64字，当前65字）")):
         with pytest.raises(ValidationError) as caught, database.write() as session:
             dictionaries.save_community(session, None, name)
         assert caught.value.errors == {"name": message}

@@ -11,6 +11,7 @@ import pytest
 from desktop.db import Database
 from desktop.printing import agreement as printed
 from desktop.printing import legal
+from desktop.printing.legal import Signer, SignGroup
 from desktop.services import mediation
 from tests import mediation_helpers as h
 from tests.rules_helpers import PUBLISHED_ID
@@ -55,15 +56,17 @@ def test_an_organisation_s_particulars_and_signatures(sqlite_database: Database)
     assert printed.party_particulars(company) == (
         f"某某物业服务有限公司，统一社会信用代码：{h.CREDIT_CODE}，住所：东城区人民路88号，"
         "负责人：周建国，联系电话：010-62345678。")
-    assert printed.party_signatures(detail) == [
-        ("申请人：当事人1", "签名、盖章或按指印"),
-        ("被申请人：某某物业服务有限公司", "盖章"),
-        ("负责人：周建国", "签名"),
+    assert printed.sign_groups(detail.parties) == [
+        SignGroup(Signer("申请人：当事人1", "签名、盖章或按指印")),
+        SignGroup(Signer("被申请人：某某物业服务有限公司", "盖章", seal=True),
+                  (Signer("负责人：周建国", "签名"),)),
     ]
-    assert printed.staff_signatures(detail) == [
-        ("人民调解员：王志刚", "签名"), ("人民调解员：陈秀兰", "签名"), ("记录人：李慧敏", "签名")]
+    assert printed.staff_signers(detail) == [
+        Signer("人民调解员：王志刚", "签名"), Signer("人民调解员：陈秀兰", "签名"),
+        Signer("记录人：李慧敏", "签名")]
     nobody = replace(detail, mediators=[], recorder=None)
-    assert printed.staff_signatures(nobody) == [("人民调解员：", "签名"), ("记录人：", "签名")]
+    assert printed.staff_signers(nobody) == [Signer("人民调解员：", "签名"),
+                                             Signer("记录人：", "签名")]
 
 
 def test_the_legal_formats() -> None:

@@ -137,7 +137,7 @@ def test_no_show_closes_the_ticket_and_hold_keeps_its_reason(database: Database)
     with database.read() as session:
         route = queue.visit_route(session, second.visit_id)
     assert [(e.action, e.reason) for e in route.events] == [
-        ("issued", ""), ("hold", "  等待补充材料 ")]
+        ("issued", ""), ("hold", "等待补充材料")]
 
 
 def test_unknown_tickets_and_visits_are_not_found(database: Database) -> None:
