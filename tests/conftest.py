@@ -9,7 +9,7 @@ No test reads the wall clock: every test starts at the same instant (the
 ``clock`` fixture, with time-machine), on a fixed day and at the time of day
 ``DESKTOP_TEST_CLOCK`` gives (``00:05``, ``23:55``, or a full
 ``2026-12-31 23:55``), so a run at 00:03 behaves as a run at 10:30 unless the
-test asks for midnight.
+test asks for midnight. A test marked ``real_clock`` (the soak) keeps the wall clock.
 """
 
 from __future__ import annotations
@@ -58,14 +58,28 @@ test_clock_start.__test__ = False  # type: ignore[attr-defined]  # a helper, not
 
 
 @pytest.fixture(autouse=True)
-def clock() -> Iterator[time_machine.Coordinates]:
+def fixed_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates | None]:
     """Every test runs on the fixed test clock, which then ticks on as usual.
 
-    ``clock.move_to(...)`` or ``clock.shift(...)`` moves it (past midnight, say).
+    A test marked ``real_clock`` runs on the wall clock instead (None here): the soak
+    counts the interpreter's references over thousands of actions, and the clock's
+    patched ``datetime`` and ``time`` functions are no part of what it measures.
     """
+    if request.node.get_closest_marker("real_clock") is not None:
+        yield None
+        return
     start = test_clock_start().astimezone()  # the local time, whatever the zone
     with time_machine.travel(start, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def clock(fixed_clock: time_machine.Coordinates | None) -> time_machine.Coordinates:
+    """The fixed test clock: ``clock.move_to(...)`` or ``clock.shift(...)`` moves it
+    (past midnight, say)."""
+    if fixed_clock is None:
+        raise pytest.UsageError("a test marked real_clock has no test clock to move")
+    return fixed_clock
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
