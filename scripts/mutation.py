@@ -19,7 +19,7 @@ migrations, second processes or LibreOffice (see ``[tool.mutmut]`` in pyproject.
 modules validation, registration, queue and mediation, useless for the others.
 
 Not part of CI: the whole of services/ and printing/ is about 13,000 mutants, hours on
-two cores. Needs Linux or macOS (mutmut forks) and ``pip install -e '.[test,mutation]'``.
+two cores. Needs Linux or macOS (mutmut forks) and ``pip install -e '.[test]'``.
 The score printed is killed / (all mutants that tests reach); "no tests" are mutants
 in code no quick test runs at all.
 """
