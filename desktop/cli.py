@@ -12,24 +12,39 @@
     python -m desktop export visits|disputes|monthly --from 2026-11-01 --to 2026-11-30 --out F.xlsx
     python -m desktop template communities|staff|rooms|categories --out F.xlsx
     python -m desktop import communities|staff|rooms|categories F.xlsx
+    python -m desktop audit verify         check that the audit log was not edited
+    python -m desktop audit export --out F.xlsx [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+    python -m desktop backup create|list [--folder DIR]
+    python -m desktop backup restore FILE
 
+Every command that reads or writes the centre's records signs in first: with the
+account and password in DESKTOP_USER / DESKTOP_PASSWORD (for scripts), or asked
+for on a terminal. What the account's roles do not allow is refused (exit 2).
 Whatever the user can fix (a mistyped option, a database that cannot be
 reached, a date out of range, an output folder that does not exist, a file
 that is not a workbook) ends with exit code 2 and a Chinese message on
 stderr; a defect ends with exit code 1, a short message and the log's path
 (the traceback, without personal data, is in the log only).
+
+Everything the program writes (the data folder, the database, logs, backups,
+exports) is readable by the user alone: the process creates files 0600 and
+folders 0700, and the data folder is corrected at every start (Linux, macOS;
+see :mod:`desktop.paths`).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
 from typing import NoReturn
 
-from desktop import APP_TITLE, __version__
+from desktop import APP_TITLE, __version__, paths
 from desktop.logging_setup import log_file, setup_logging
 from desktop.services import files
 
@@ -48,10 +63,47 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"错误：命令行参数不正确（{message}）。用 --help 查看用法。\n")
 
 
-def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+USER_ENV = "DESKTOP_USER"
+PASSWORD_ENV = "DESKTOP_PASSWORD"
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from desktop.services.bootstrap import open_database
 
     return open_database(args.db)
+
+
+def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The database, signed in (see :func:`sign_in_from_environment`)."""
+    database = _open(args)
+    sign_in_from_environment(database)
+    return database
+
+
+def sign_in_from_environment(database) -> None:  # type: ignore[no-untyped-def]
+    """Sign in with DESKTOP_USER / DESKTOP_PASSWORD, or ask on a terminal.
+
+    Without either, nobody is signed in and the services refuse what needs an account.
+    The password is never echoed, logged or printed.
+    """
+    import getpass
+    import os
+
+    from desktop.services import auth
+
+    login = os.environ.get(USER_ENV, "")
+    password = os.environ.get(PASSWORD_ENV, "")
+    if not login and sys.stdin is not None and sys.stdin.isatty():
+        login = input("账号：").strip()
+    if login and not password and sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass("密码：")
+    if not login:
+        return
+    actor = auth.sign_in(database, login, password)
+    if actor.must_change_password:
+        database.actor = None
+        raise auth.PermissionDenied(
+            "password", "在修改初始密码前使用本账号（请先在窗口中登录并修改密码）")
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -70,15 +122,22 @@ def cmd_hall_display(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from desktop.db import current_revision
 
-    database = _database(args)
+    database = _open(args)
     print(f"数据库已是最新版本：{current_revision(database.engine)}（{database.url}）")
     return 0
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
+    from desktop.services import auth
     from desktop.services.demo_data import generate_demo_data
 
-    database = _database(args)
+    database = _open(args)
+    with database.read() as session:
+        accounts = auth.has_accounts(session)
+    if accounts:
+        # A database in use: only its administrator may add invented records to it.
+        sign_in_from_environment(database)
+        auth.require(database, "staff.manage")
 
     def progress(done: int, total: int) -> None:
         if total and (done == total or done % max(total // 20, 1) == 0):
@@ -88,17 +147,20 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     for line in summary.lines():
         print(line)
+    if summary.accounts:
+        print("演示账号（每个角色一个；密码只显示这一次，请记下）：")
+        for account in summary.accounts:
+            print(f"  {account.role_label}：账号 {account.login}  密码 {account.password}"
+                  f"（{account.name}）")
     return 0
 
 
 def cmd_print_receipt(args: argparse.Namespace) -> int:
     from desktop.printing.receipt import render_receipt
-    from desktop.services.receipts import receipt_data
+    from desktop.services.receipts import receipt_for_print
 
     files.check_output_path(args.out)
-    database = _database(args)
-    with database.read() as session:
-        data = receipt_data(session, args.visit_no, paper=args.paper)
+    data = receipt_for_print(_database(args), args.visit_no, paper=args.paper)
     out = files.write_bytes(args.out, render_receipt(data))
     print(f"已生成受理回执：{out}")
     if data.missing:
@@ -186,6 +248,81 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from desktop.services import audit
+
+    database = _database(args)
+    with database.read() as session:
+        result = audit.verify_chain(session)
+    audit.log_event(database, "verify", "audit_entry", None,
+                    {"结果": "完整" if result.ok else "被删改", "已校验": result.checked})
+    if not result.ok:
+        print(f"错误：{result.message()}", file=sys.stderr)
+        return 2
+    print(result.message())
+    return 0
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        from desktop.services.errors import ValidationError
+
+        raise ValidationError({"period": "日期格式应为 YYYY-MM-DD，如 2026-11-01"}) from None
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from desktop.exports.audit import export_audit
+    from desktop.services.audit import AuditFilter
+
+    where = AuditFilter(start=_day(args.date_from), end=_day(args.date_to))
+    out = files.check_output_path(args.out)
+    result = export_audit(_database(args), out, where, progress=_stderr_progress("已导出"))
+    print(file=sys.stderr)
+    print(f"已导出审计日志（{where.label()}，{sum(result.rows.values())} 条）：{result.path}")
+    return 0
+
+
+def cmd_backup_create(args: argparse.Namespace) -> int:
+    from desktop.config import resolve_database_url
+    from desktop.services.backups import create_backup
+
+    backup = create_backup(resolve_database_url(args.db).url, folder=args.folder)
+    print(f"已备份（{backup.size_text}，已通过完整性检查）：{backup.path}")
+    return 0
+
+
+def cmd_backup_list(args: argparse.Namespace) -> int:
+    from desktop.config import backup_settings
+    from desktop.services.backups import BACKUP, list_backups
+
+    folder = args.folder or backup_settings().folder
+    found = list_backups(folder)
+    if not found:
+        print(f"备份文件夹中还没有备份：{folder}")
+        return 0
+    print(f"备份文件夹：{folder}（共 {len(found)} 个，最新的在前）")
+    for backup in found:
+        kind = "" if backup.kind == BACKUP else f"  （{backup.kind_text}）"
+        print(f"{backup.taken_text}  {backup.size_text:>9}  {backup.path}{kind}")
+    return 0
+
+
+def cmd_backup_restore(args: argparse.Namespace) -> int:
+    from desktop.config import resolve_database_url
+    from desktop.services.backups import restore_backup
+
+    restored = restore_backup(resolve_database_url(args.db).url, args.file, folder=args.folder)
+    print(f"已恢复备份：{restored.source}")
+    if restored.kept is not None:
+        print(f"恢复前的数据库已另存为：{restored.kept}")
+    print("如程序窗口正在运行，请关闭后重新启动。")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="python -m desktop",
@@ -257,6 +394,34 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("what", choices=lists, help=lists_help)
     imp.add_argument("file", metavar="FILE", help="按模板填写的 .xlsx 文件")
     imp.set_defaults(handler=cmd_import)
+
+    aud = sub.add_parser("audit", help="审计日志：校验是否被删改、导出")
+    aud_sub = aud.add_subparsers(title="审计命令", metavar="ACTION", required=True)
+    verify = aud_sub.add_parser("verify", help="逐条校验审计日志（被删改时退出码为 2）")
+    verify.set_defaults(handler=cmd_audit_verify)
+    aud_export = aud_sub.add_parser("export", help="导出审计日志（.xlsx）")
+    aud_export.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+    aud_export.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                            help="起始日期（含；默认不限）")
+    aud_export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                            help="截止日期（含；默认不限）")
+    aud_export.set_defaults(handler=cmd_audit_export)
+    backup = sub.add_parser("backup", help="备份和恢复数据库")
+    backup_sub = backup.add_subparsers(title="备份命令", metavar="ACTION", required=True)
+    folder_help = "备份文件夹（默认按系统设置，未设置时为数据目录中的 backups）"
+    create = backup_sub.add_parser(
+        "create", help="立即备份（SQLite 经完整性检查；PostgreSQL 调用 pg_dump）")
+    create.add_argument("--folder", type=Path, help=folder_help)
+    create.set_defaults(handler=cmd_backup_create)
+    listing = backup_sub.add_parser("list", help="列出已有的备份")
+    listing.add_argument("--folder", type=Path, help=folder_help)
+    listing.set_defaults(handler=cmd_backup_list)
+    restore = backup_sub.add_parser(
+        "restore", help="从备份恢复（先检查备份文件，并把当前数据库另存一份）")
+    restore.add_argument("file", metavar="FILE", help="备份文件（.sqlite3）")
+    restore.add_argument("--folder", type=Path,
+                         help="恢复前的数据库另存到此文件夹（默认为备份文件夹）")
+    restore.set_defaults(handler=cmd_backup_restore)
     return parser
 
 
@@ -266,12 +431,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("错误：命令行参数中含有无法识别的字符（请使用 UTF-8 编码输入）。", file=sys.stderr)
         return 2
     args = build_parser().parse_args(arguments)
+    previous_umask = paths.restrict_new_files()
+    try:
+        return _run(args)
+    finally:
+        if previous_umask is not None:
+            os.umask(previous_umask)
+
+
+def _run(args: argparse.Namespace) -> int:
     is_gui = args.handler in (cmd_gui, cmd_hall_display)
     try:
+        corrected = paths.secure_data_folder()
         setup_logging(verbose=args.verbose, to_stderr=not is_gui)
     except OSError as exc:
         print(f"错误：无法写入日志文件：{exc.strerror}", file=sys.stderr)
         return 2
+    if corrected:
+        log.info("made %d files and folders of the data folder private", len(corrected))
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
@@ -283,11 +460,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _failed(exc: BaseException) -> int:
     """Tell the user what went wrong: exit 2 when they can fix it, 1 for a defect."""
-    from desktop.services.failures import describe, user_message
+    from desktop.services.errors import ValidationError
+    from desktop.services.failures import (
+        NOT_A_DATABASE,
+        database_trouble,
+        describe,
+        user_message,
+    )
 
     message = user_message(exc)
     if message is not None:
         log.info("command refused: %s", describe(exc))
+        trouble = None if isinstance(exc, ValidationError) else database_trouble(exc)
+        if trouble is not None and trouble.kind == NOT_A_DATABASE:
+            from desktop.services.backups import last_good_backup, restore_hint
+
+            message += restore_hint(last_good_backup(), button=False)
         print(f"错误：{message}", file=sys.stderr)
         return 2
     log.error("command failed", exc_info=exc, extra={"file_only": True})

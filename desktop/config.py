@@ -3,23 +3,42 @@
 Centre-wide settings (name, phone, paper size, ...) live in the database so
 that every desk shares them; see :mod:`desktop.services.settings`. What is kept
 here is only what a single PC must know before it can reach that database:
-which database to open.
+which database to open, and where this PC keeps its backups.
 
 Order of precedence for the database URL: the ``--db`` option, then the
 ``DESKTOP_DB_URL`` environment variable, then ``database_url`` in
 ``config.json`` in the data folder, then the default SQLite file.
+
+The PostgreSQL password is never written to ``config.json``: it goes to the
+operating system's credential store through ``keyring`` (Windows Credential
+Manager, macOS Keychain, the Secret Service of a Linux desktop) when one is
+usable, else to a libpq password file (``pgpass``, 0600) in the data folder,
+which psycopg reads through its ``passfile`` connection parameter.
+``config.json`` keeps the address without the password and says where the
+password is (``password_in``). A config written by an older version with the
+password in the address is moved over the first time it is read.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from desktop import paths
+from sqlalchemy.engine import URL, make_url
+
+from desktop import APP_NAME, paths
+
+log = logging.getLogger(__name__)
 
 ENV_DB_URL = "DESKTOP_DB_URL"
+KEYRING = "keyring"
+PGPASS = "pgpass"
+PGPASS_FILE = "pgpass"
+DEFAULT_BACKUP_DAYS = 30
 
 
 def config_file() -> Path:
@@ -37,14 +56,45 @@ def _read_config() -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Replace ``path`` whole with ``text``, readable by this user alone."""
+    tmp = path.with_name(f".~{path.name}.part")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, paths.PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+    paths.make_private(path)
+
+
+def _write_config(data: dict[str, object]) -> None:
+    _write_private(config_file(), json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def save_database_url(url: str | None) -> None:
-    """Remember the database of this PC (``None`` goes back to the SQLite default)."""
+    """Remember the database of this PC (``None`` goes back to the SQLite default).
+
+    A password in ``url`` goes to the credential store (or the pgpass file); the
+    address is kept without it.
+    """
     data = _read_config()
     if url:
-        data["database_url"] = url
+        data["database_url"], where = _store_password(url)
+        if where:
+            data["password_in"] = where
+        else:
+            data.pop("password_in", None)
     else:
         data.pop("database_url", None)
-    config_file().write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        data.pop("password_in", None)
+    _write_config(data)
+
+
+def configured_database_url() -> str | None:
+    """The address in ``config.json`` as the admin sees it: never with the password."""
+    _migrate_password()
+    url = _read_config().get("database_url")
+    return url if isinstance(url, str) and url else None
 
 
 def sqlite_url(path: Path) -> str:
@@ -63,7 +113,176 @@ def resolve_database_url(option: str | None = None) -> DatabaseChoice:
     env = os.environ.get(ENV_DB_URL)
     if env:
         return DatabaseChoice(env, "environment")
-    configured = _read_config().get("database_url")
-    if isinstance(configured, str) and configured:
-        return DatabaseChoice(configured, "config")
+    configured = configured_database_url()
+    if configured:
+        return DatabaseChoice(with_stored_password(configured), "config")
     return DatabaseChoice(sqlite_url(paths.default_database_path()), "default")
+
+
+# -- the PostgreSQL password ------------------------------------------------------------------
+
+
+def _parse(url: str) -> URL | None:
+    try:
+        parsed = make_url(url)
+    except Exception:  # a malformed address is reported when it is used, not here
+        return None
+    return parsed if parsed.get_backend_name() == "postgresql" else None
+
+
+def _account(url: URL) -> str:
+    """The credential store's name for the login ``url`` uses."""
+    return f"{url.username or ''}@{url.host or ''}:{url.port or 5432}/{url.database or ''}"
+
+
+def usable_keyring() -> Any | None:
+    """The operating system's credential store, or ``None`` when there is none.
+
+    keyring's "fail" and "null" backends, and the plain-text files of
+    ``keyrings.alt`` (priority below 1), are no better than config.json.
+    """
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+        if isinstance(backend, fail.Keyring) or float(backend.priority) < 1:
+            return None
+        return backend
+    except Exception as exc:  # a broken desktop keyring: fall back to the pgpass file
+        log.warning("no usable credential store: %s", type(exc).__name__)
+        return None
+
+
+def pgpass_file() -> Path:
+    return paths.data_dir() / PGPASS_FILE
+
+
+def _pgpass_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(":", "\\:")
+
+
+def _pgpass_key(url: URL) -> str:
+    fields = [url.host or "*", str(url.port) if url.port else "*", url.database or "*",
+              url.username or "*"]
+    return ":".join(_pgpass_escape(f) for f in fields)
+
+
+def _pgpass_lines() -> list[str]:
+    try:
+        return pgpass_file().read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+
+
+def _write_pgpass(url: URL, password: str) -> None:
+    key = _pgpass_key(url)
+    lines = [line for line in _pgpass_lines() if not line.startswith(key + ":")]
+    lines.append(f"{key}:{_pgpass_escape(password)}")
+    _write_private(pgpass_file(), "\n".join(lines) + "\n")
+
+
+def _store_password(url: str) -> tuple[str, str | None]:
+    """Take the password out of ``url``: (the address without it, where it now is)."""
+    parsed = _parse(url)
+    if parsed is None:
+        return url, None
+    bare = parsed._replace(password=None).render_as_string(hide_password=False)
+    if parsed.password is None:
+        return bare, _password_place(parsed)
+    password = str(parsed.password)
+    backend = usable_keyring()
+    if backend is not None:
+        try:
+            backend.set_password(APP_NAME, _account(parsed), password)
+            return bare, KEYRING
+        except Exception as exc:
+            log.warning("credential store refused the password: %s", type(exc).__name__)
+    _write_pgpass(parsed, password)
+    return bare, PGPASS
+
+
+def _password_place(url: URL) -> str | None:
+    """Where a password for ``url``'s login is already kept (saving the address again)."""
+    where = _read_config().get("password_in")
+    if where == KEYRING and _keyring_password(url) is not None:
+        return KEYRING
+    key = _pgpass_key(url) + ":"
+    if any(line.startswith(key) for line in _pgpass_lines()):
+        return PGPASS
+    return None
+
+
+def _keyring_password(url: URL) -> str | None:
+    backend = usable_keyring()
+    if backend is None:
+        return None
+    try:
+        password = backend.get_password(APP_NAME, _account(url))
+    except Exception as exc:
+        log.warning("credential store could not be read: %s", type(exc).__name__)
+        return None
+    return password if isinstance(password, str) else None
+
+
+def with_stored_password(url: str) -> str:
+    """``url`` with what it needs to log in: the stored password, or the pgpass file."""
+    parsed = _parse(url)
+    if parsed is None or parsed.password is not None:
+        return url
+    where = _password_place(parsed)
+    if where == KEYRING:
+        password = _keyring_password(parsed)
+        if password is not None:
+            return parsed.set(password=password).render_as_string(hide_password=False)
+    if where == PGPASS:
+        query = dict(parsed.query)
+        query["passfile"] = str(pgpass_file())
+        return parsed.set(query=query).render_as_string(hide_password=False)
+    return url
+
+
+def _migrate_password() -> None:
+    """A config.json written with the password in the address: move the password out."""
+    url = _read_config().get("database_url")
+    if not isinstance(url, str):
+        return
+    parsed = _parse(url)
+    if parsed is None or parsed.password is None:
+        return
+    save_database_url(url)
+    log.info("moved the database password out of config.json (%s)",
+             _read_config().get("password_in"))
+
+
+# -- backups -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    folder: Path
+    days: int
+    chosen: bool  # the admin chose the folder (else the data folder's ``backups``)
+
+
+def backup_settings() -> BackupSettings:
+    data = _read_config()
+    folder = data.get("backup_folder")
+    days = data.get("backup_days")
+    return BackupSettings(
+        folder=Path(folder) if isinstance(folder, str) and folder else paths.default_backup_dir(),
+        days=days if isinstance(days, int) and not isinstance(days, bool) and days > 0
+        else DEFAULT_BACKUP_DAYS,
+        chosen=isinstance(folder, str) and bool(folder),
+    )
+
+
+def save_backup_settings(folder: Path | None, days: int) -> None:
+    """Remember where this PC's backups go (``None``: the default) and for how long."""
+    data = _read_config()
+    if folder is None:
+        data.pop("backup_folder", None)
+    else:
+        data["backup_folder"] = str(folder)
+    data["backup_days"] = days
+    _write_config(data)

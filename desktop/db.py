@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _WRITE = "desk_write"
+# The signed-in account a session works for (desktop.services.auth.Actor, or None):
+# what the session does is checked against its roles and recorded under its name.
+ACTOR_KEY = "actor"
 
 
 def default_desk_name() -> str:
@@ -107,11 +110,12 @@ _REVISION_LINE = re.compile(
     r"^(down_revision|revision)\b[^=]*=\s*(?:'([^']*)'|\"([^\"]*)\"|None)", re.MULTILINE)
 
 
-def script_heads() -> set[str]:
-    """The head revisions of the migration scripts, read from the files' text.
+def script_revisions() -> tuple[set[str], set[str]]:
+    """Every revision of the migration scripts, and those that have a successor.
 
-    Alembic's own answer imports env.py and every script (about 0.3 s); this
-    reads the ``revision`` / ``down_revision`` lines, which is all a start needs.
+    Read from the files' text: Alembic's own answer imports env.py and every
+    script (about 0.3 s); the ``revision`` / ``down_revision`` lines are all a
+    start (or a check of a backup) needs.
     """
     revisions: set[str] = set()
     parents: set[str] = set()
@@ -120,6 +124,12 @@ def script_heads() -> set[str]:
             value = single or double
             if value:
                 (revisions if key == "revision" else parents).add(value)
+    return revisions, parents
+
+
+def script_heads() -> set[str]:
+    """The head revisions of the migration scripts."""
+    revisions, parents = script_revisions()
     return revisions - parents
 
 
@@ -170,6 +180,12 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     desk: str = field(default_factory=default_desk_name)
+    # The signed-in account (an ``Actor``); None until someone signs in.
+    actor: Any = None
+
+    def __post_init__(self) -> None:
+        # The audit log's flush and commit hooks must be in place before the first write.
+        import desktop.services.audit  # noqa: F401
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True, desk: str | None = None) -> Database:
@@ -191,6 +207,7 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A session for reading; rolled back at the end."""
         with self.sessions() as session:
+            session.info[ACTOR_KEY] = self.actor
             yield session
 
     @contextmanager
@@ -198,6 +215,7 @@ class Database:
         """One unit of work: committed as a whole, or nothing at all."""
         with self.sessions() as session:
             session.info[DESK_KEY] = self.desk
+            session.info[ACTOR_KEY] = self.actor
             session.connection(execution_options={_WRITE: True})
             try:
                 yield session

@@ -3,11 +3,22 @@
 The data folder comes from platformdirs (``%LOCALAPPDATA%`` on Windows,
 ``~/.local/share`` on Linux) and can be moved with ``DESKTOP_DATA_DIR``, which
 the tests use to keep every run in a temporary folder.
+
+What the program writes there (the database, drafts, logs, backups) and the
+exports it writes anywhere are readable by the user alone: on Linux and macOS
+folders are 0700 and files 0600, set at creation (:func:`restrict_new_files`
+for the whole process, :func:`private_dir` and :func:`make_private` for each
+path) and corrected at start (:func:`secure_data_folder`). On Windows the data
+folder is in the user's own profile (``%LOCALAPPDATA%``), which only that user
+and the administrators can open; permission bits mean nothing there, so these
+functions leave Windows alone.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import sys
 from importlib import resources
 from pathlib import Path
@@ -15,6 +26,73 @@ from pathlib import Path
 import platformdirs
 
 from desktop import APP_NAME
+
+log = logging.getLogger(__name__)
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+# Bits that let anyone but the owner in.
+_OTHERS = stat.S_IRWXG | stat.S_IRWXO
+
+
+def posix_permissions() -> bool:
+    """Whether permission bits protect files here (not on Windows, see the module doc)."""
+    return os.name == "posix"
+
+
+def restrict_new_files() -> int | None:
+    """From now on this process creates files 0600 and folders 0700; the previous umask."""
+    return os.umask(0o077) if posix_permissions() else None
+
+
+def make_private(path: Path) -> Path:
+    """Make an existing file (0600) or folder (0700) of this user readable by them alone."""
+    if not posix_permissions():
+        return path
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid():
+            return path  # not ours to change
+        wanted = PRIVATE_DIR_MODE if stat.S_ISDIR(info.st_mode) else PRIVATE_FILE_MODE
+        if stat.S_IMODE(info.st_mode) & _OTHERS:
+            os.chmod(path, stat.S_IMODE(info.st_mode) & ~_OTHERS | (wanted & 0o700))
+    except OSError as exc:
+        log.warning("could not make %s private (errno %s)", path, exc.errno)
+    return path
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` as a folder readable by this user alone, created when missing."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    return make_private(path)
+
+
+def secure_data_folder() -> list[Path]:
+    """At start: make the data folder and all in it private again; the paths corrected.
+
+    An older version (or a copy by hand) left them 0755/0644, readable by every
+    local user. Symbolic links are not followed.
+    """
+    if not posix_permissions():
+        return []
+    corrected: list[Path] = []
+    root = data_dir()
+    for folder, dirs, names in os.walk(root):
+        for name in [*dirs, *names]:
+            corrected += _corrected(Path(folder) / name)
+    return _corrected(root) + corrected
+
+
+def _corrected(path: Path) -> list[Path]:
+    try:
+        before = path.lstat().st_mode
+    except OSError:
+        return []
+    make_private(path)
+    try:
+        return [path] if path.lstat().st_mode != before else []
+    except OSError:
+        return []
 
 
 def data_dir() -> Path:
@@ -24,14 +102,21 @@ def data_dir() -> Path:
         path = Path(override)
     else:
         path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():
+        private_dir(path)
     return path
 
 
 def log_dir() -> Path:
     path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():
+        private_dir(path)
     return path
+
+
+def default_backup_dir() -> Path:
+    """Where backups go unless the admin chose a folder (better on another disk)."""
+    return data_dir() / "backups"
 
 
 def default_database_path() -> Path:

@@ -17,22 +17,29 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from functools import cache
 from pathlib import Path
 
 import pytest
 import time_machine
-from sqlalchemy import create_engine, text
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QMessageBox
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from desktop.config import sqlite_url
 from desktop.db import Database
+from desktop.models import Staff
+from desktop.services import auth
 from desktop.services.bootstrap import open_database
+from desktop.services.settings import CentreSettings, save_settings
+from desktop.views.app import install_chinese
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -99,6 +106,115 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp_args: list[str]) -> QApplication:
+    """pytest-qt's application with Qt's own texts in Chinese, as the real app has them."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(qapp_args)
+    install_chinese(app)
+    return app
+
+
+# A button of a dialog that reads English: Qt's own texts were not translated.
+ENGLISH_TEXT = re.compile(r"^[\x20-\x7e]*[A-Za-z][\x20-\x7e]*$")
+
+
+def english_buttons() -> list[str]:
+    """The texts of dialog and message-box buttons now alive that read English."""
+    if QApplication.instance() is None:
+        return []
+    found = []
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, QAbstractButton) and ENGLISH_TEXT.match(widget.text()):
+            parent = widget.parentWidget()
+            if isinstance(parent, QDialogButtonBox | QMessageBox):
+                found.append(widget.text())
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_english_buttons() -> Iterator[None]:
+    """Fail a test that leaves a dialog showing an English button (OK, Cancel, &Yes)."""
+    yield
+    english = english_buttons()
+    assert not english, f"English buttons in a dialog: {english}"
+
+
+# The all-roles account every test database has and every test works as (invented).
+TEST_ADMIN_LOGIN = "testadmin"
+TEST_ADMIN_PASSWORD = "Test2026desk"
+TEST_ADMIN_NAME = "测试管理员"
+
+
+@cache
+def _test_admin_hash() -> str:
+    """Hashed once per run: argon2 is slow on purpose."""
+    return auth.hash_password(TEST_ADMIN_PASSWORD)
+
+
+def add_test_admin(database: Database) -> auth.Actor:
+    """The all-roles test account on ``database`` (created once), signed in there."""
+    with database.write() as session:
+        staff = session.scalar(select(Staff).where(Staff.login == TEST_ADMIN_LOGIN))
+        if staff is None:
+            staff = Staff(name=TEST_ADMIN_NAME, role="admin", login=TEST_ADMIN_LOGIN,
+                          password_hash=_test_admin_hash(), active=True)
+            auth.set_roles(staff, auth.ALL_ROLES)
+            staff.role = "admin"
+            session.add(staff)
+            session.flush()
+        actor = auth.actor_for(staff)
+    database.actor = actor
+    return actor
+
+
+def as_test_admin(database: Database) -> Database:
+    """``database`` (another PC, thread or process on a test database) working as the test
+    account, which the test database already has."""
+    with database.read() as session:
+        staff = session.scalar(select(Staff).where(Staff.login == TEST_ADMIN_LOGIN))
+        assert staff is not None, "the test database has no test account"
+        database.actor = auth.actor_for(staff)
+    return database
+
+
+def add_test_admin_to(url: str) -> None:
+    """The test account on the database at ``url`` (for the command line's sign-in)."""
+    database = Database.open(url, migrate=False)
+    try:
+        add_test_admin(database)
+    finally:
+        database.dispose()
+
+
+def signed_in_like(other: Database, database: Database) -> Database:
+    """``other`` (another PC on the same database) signed in as ``database`` is."""
+    other.actor = database.actor
+    return other
+
+
+@pytest.fixture(autouse=True)
+def test_account_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line signs in with the test account (DESKTOP_USER / DESKTOP_PASSWORD)."""
+    monkeypatch.setenv("DESKTOP_USER", TEST_ADMIN_LOGIN)
+    monkeypatch.setenv("DESKTOP_PASSWORD", TEST_ADMIN_PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def no_real_keyring() -> None:
+    """No test reads or writes the real user's credential store.
+
+    keyring gets its "fail" backend (no credential store: passwords go to the pgpass
+    file of the test's own data folder); a test of the credential store sets an
+    in-memory backend of its own.
+    """
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+
+
 @pytest.fixture(autouse=True)
 def no_leftover_threads() -> Iterator[None]:
     """Fail a test that leaves a thread of its own running."""
@@ -112,6 +228,24 @@ def no_leftover_threads() -> Iterator[None]:
         thread.join(timeout=5)
     still = [t.name for t in leftover if t.is_alive()]
     assert not still, f"threads left running: {still}"
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_log_handlers() -> Iterator[None]:
+    """Close the log handlers a test's command-line run set up (file and console).
+
+    Left in place they wrote every later test's records into a finished test's data
+    folder and onto pytest's closed capture of its stderr.
+    """
+    root = logging.getLogger()
+    before = set(root.handlers)
+    level = root.level
+    yield
+    for handler in [h for h in root.handlers if getattr(h, "_desk_handler", False)]:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
 
 
 def _postgres_admin_url() -> str | None:
@@ -191,26 +325,43 @@ def _open_seeded(url: str, request: pytest.FixtureRequest) -> Database:
     return open_database(url)
 
 
+# The invented centre of the test databases (a new database has none: the wizard asks).
+TEST_CENTRE = CentreSettings(
+    centre_name="东林街道综治中心", centre_phone="010-62345678", centre_address="东林路18号",
+    committee_name="东林街道人民调解委员会", committee_short_name="东",
+    service_hours="周一至周五 8:30-17:30",
+)
+
+
+def set_up_centre(database: Database) -> Database:
+    """Give ``database`` the test centre's identity, as the set-up wizard would (signed in
+    as the all-roles test administrator)."""
+    add_test_admin(database)
+    with database.write() as session:
+        save_settings(session, TEST_CENTRE)
+    return database
+
+
 @pytest.fixture
 def database(db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
-    """A migrated and seeded database, on SQLite and on PostgreSQL."""
-    db = _open_seeded(db_url, request)
+    """A migrated, seeded and set-up database, on SQLite and on PostgreSQL."""
+    db = set_up_centre(_open_seeded(db_url, request))
     yield db
     db.dispose()
 
 
 @pytest.fixture
 def sqlite_database(sqlite_db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
-    """A migrated and seeded SQLite database, for tests of the window."""
-    db = _open_seeded(sqlite_db_url, request)
+    """A migrated, seeded and set-up SQLite database, for tests of the window."""
+    db = set_up_centre(_open_seeded(sqlite_db_url, request))
     yield db
     db.dispose()
 
 
 def _two_desks(database: Database) -> Iterator[tuple[Database, Database]]:
     url = database.engine.url.render_as_string(hide_password=False)
-    one = Database.open(url, migrate=False, desk="一号窗口")
-    two = Database.open(url, migrate=False, desk="二号窗口")
+    one = signed_in_like(Database.open(url, migrate=False, desk="一号窗口"), database)
+    two = signed_in_like(Database.open(url, migrate=False, desk="二号窗口"), database)
     yield one, two
     one.dispose()
     two.dispose()

@@ -15,9 +15,13 @@ CREDIT_CODE = "91110108551385082Q"  # a valid-checksum invented 统一社会信�
 
 
 def staff(database: Database) -> tuple[int, int, int]:
-    """Two mediators and a recorder (created when the database has none)."""
+    """Two mediators and a recorder, all mediators (created when the database has too few)."""
     with database.write() as session:
-        ids = list(session.scalars(select(Staff.id).order_by(Staff.id)))
+        # Mediators only (any other member of staff is refused as 调解员); the test
+        # account (every role, signed in) is not one of them.
+        ids = list(session.scalars(select(Staff.id).where(Staff.role == "mediator",
+                                                          Staff.login.is_(None))
+                                   .order_by(Staff.id)))
         while len(ids) < 3:
             row = Staff(name=["王志刚", "陈秀兰", "李慧敏"][len(ids)], role="mediator",
                         active=True)

@@ -7,9 +7,12 @@ text, which is what an input method delivers to the widget.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 
@@ -45,3 +48,35 @@ def click_named(qtbot: QtBot, parent: QWidget, name: str) -> None:
     assert button is not None, name
     assert button.isEnabled(), name
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+@contextmanager
+def answering(qtbot: QtBot, key: str, choice: str) -> Iterator[list[str]]:
+    """Inside the block, every question box ``{key}_dialog`` that opens is answered by
+    clicking its button ``{key}.{choice}``; the texts of the questions asked are yielded.
+
+    The box runs its own event loop (``exec``): a timer of that loop finds and clicks it.
+    """
+    asked: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or box.objectName() != f"{key}_dialog":
+            return
+        button = box.findChild(QPushButton, f"{key}.{choice}")
+        unnamed = [b.text() for b in box.findChildren(QPushButton) if not b.accessibleName()]
+        if button is None or unnamed or not box.accessibleName():
+            box.reject()  # an open box would hold the test forever
+            raise AssertionError(f"no button {key}.{choice} or an unnamed one {unnamed} "
+                                 f"in: {box.text()}")
+        asked.append(box.text())
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(answer)
+    timer.start()
+    try:
+        yield asked
+    finally:
+        timer.stop()

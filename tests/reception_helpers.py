@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from desktop.db import Database
+from desktop.models import Referral
 from desktop.services import reference
 from desktop.services.registration import Registration, RegistrationInput, register_visit
 from desktop.views.queue_page import ActionDialog, QueuePage
@@ -33,6 +34,14 @@ def register(
     )
     values.update(changes)
     return register_visit(database, RegistrationInput(**values), now=now)  # type: ignore[arg-type]
+
+
+def ticket_status(database: Database, referral_id: int) -> str:
+    """The state of the ticket as saved now."""
+    with database.read() as session:
+        referral = session.get(Referral, referral_id)
+        assert referral is not None
+        return referral.status
 
 
 def queue_dialog(page: QueuePage) -> ActionDialog:

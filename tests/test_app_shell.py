@@ -130,7 +130,11 @@ def test_print_button_goes_through_the_system_dialog(
 
 
 def test_gui_entry_starts_and_logs(tmp_path: Path) -> None:
-    """The real entry point opens the window on the default database and quits cleanly."""
+    """The real entry point opens the default database and quits cleanly.
+
+    A new database has no account yet: the set-up wizard opens first (for the centre
+    administrator), before any window shows records.
+    """
     code = (
         "import sys; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication;"
         "from desktop.views.app import create_application; app = create_application();"
@@ -143,4 +147,4 @@ def test_gui_entry_starts_and_logs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "d" / "desk.sqlite3").exists()
     log_text = (tmp_path / "d" / "logs" / "desk.log").read_text(encoding="utf-8")
-    assert "window opened" in log_text
+    assert "set-up wizard opened" in log_text and "window opened" not in log_text

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from desktop.cli import main
 from desktop.db import MIGRATIONS_DIR, Database
-from desktop.models import Visit
+from desktop.models import Staff, Visit
 
 ROOT = Path(__file__).resolve().parent.parent
 HANZI = re.compile(r"[\u4e00-\u9fff]")
@@ -112,14 +112,49 @@ def test_db_upgrade_uses_the_environment_variable(
     assert "test.sqlite3" in capsys.readouterr().out
 
 
+DEMO_ACCOUNT = re.compile(r"^\s*(\S+)：账号 (\S+)  密码 (\S+)（", re.MULTILINE)
+
+
+def use_demo_account(output: str, role_label: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign the next commands in with the demo account of a role, as printed by demo-data."""
+    accounts = {label: (login, password) for label, login, password
+                in DEMO_ACCOUNT.findall(output)}
+    login, password = accounts[role_label]
+    monkeypatch.setenv("DESKTOP_USER", login)
+    monkeypatch.setenv("DESKTOP_PASSWORD", password)
+
+
 @pytest.fixture
-def demo_sqlite(sqlite_db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
-    """A SQLite database filled by ``demo-data --visits 50``."""
+def demo_sqlite(sqlite_db_url: str, capsys: pytest.CaptureFixture[str],
+                monkeypatch: pytest.MonkeyPatch) -> str:
+    """A SQLite database filled by ``demo-data --visits 50``; its receptionist signed in."""
     assert main(["--db", sqlite_db_url, "demo-data", "--visits", "50"]) == 0
     captured = capsys.readouterr()
     assert captured.out.strip(), "demo-data printed no summary"
     assert visit_count(sqlite_db_url) == 50
+    use_demo_account(captured.out, "接待员", monkeypatch)
     return sqlite_db_url
+
+
+def test_demo_data_prints_one_account_per_role_once(
+    sqlite_db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", sqlite_db_url, "demo-data", "--visits", "5"]) == 0
+    first = capsys.readouterr().out
+    labels = [label for label, _login, _password in DEMO_ACCOUNT.findall(first)]
+    assert sorted(labels) == sorted(
+        ["接待员", "工作室人员", "调解员", "心理咨询师", "驻点民警", "中心管理员", "领导"])
+    passwords = [password for _l, _n, password in DEMO_ACCOUNT.findall(first)]
+    database = Database.open(sqlite_db_url)
+    try:
+        with database.read() as session:
+            stored = " ".join(h or "" for h in session.scalars(select(Staff.password_hash)))
+    finally:
+        database.dispose()
+    assert not any(password in stored for password in passwords)  # hashes only
+    # A second run is the administrator's (signed in), and shows no password again.
+    assert main(["--db", sqlite_db_url, "demo-data", "--visits", "5"]) == 2
+    assert "账号或密码不正确" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -202,11 +237,12 @@ def test_demo_data_then_receipt_with_pdftotext(
 
 
 def test_receipt_lines_never_start_with_chinese_punctuation(
-    sqlite_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sqlite_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The narrow roll wraps often: a line must not begin with ，。；：！？ or a closing bracket."""
     assert main(["--db", sqlite_db_url, "demo-data", "--visits", "30"]) == 0
-    capsys.readouterr()
+    use_demo_account(capsys.readouterr().out, "接待员", monkeypatch)
     database = Database.open(sqlite_db_url)
     with database.read() as session:
         visit_nos = list(session.scalars(select(Visit.visit_no).limit(10)))

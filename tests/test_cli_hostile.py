@@ -26,6 +26,7 @@ from openpyxl import Workbook
 
 from desktop.config import sqlite_url
 from desktop.services.bootstrap import open_database
+from tests.conftest import add_test_admin_to
 
 ROOT = Path(__file__).resolve().parent.parent
 HANZI = re.compile(r"[\u4e00-\u9fff]")
@@ -55,7 +56,14 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
     tmp = tmp_path_factory.mktemp("hostile-cli")
     url = sqlite_url(tmp / "desk.sqlite3")
     open_database(url).dispose()
+    add_test_admin_to(url)
     p = Place(tmp, url)
+    make_files(p)
+    return p
+
+
+def make_files(p: Place) -> None:
+    """The folder, special files and broken workbooks (scripts/hostile_counts.py uses it too)."""
     p.folder.mkdir()
     make_special_files(p)
     p.text_file.write_text("姓名,角色\n张三,调解员\n", encoding="utf-8")
@@ -65,7 +73,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
     ws.title = "工作人员"
     ws.append(["姓名", "角色", "所在室", "电话"])
     ws.append(["张PLACEHOLDER三", "调解员", "", ""])
-    good = tmp / "staff.xlsx"
+    good = p.tmp / "staff.xlsx"
     wb.save(good)
     p.truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with zipfile.ZipFile(p.zip_not_xlsx, "w") as z:
@@ -76,7 +84,6 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
             if item.filename.startswith("xl/worksheets/"):
                 data = data.replace(b"PLACEHOLDER", b"&#1;")
             dst.writestr(item, data)
-    return p
 
 
 def make_special_files(p: Place) -> None:

@@ -31,6 +31,7 @@ from desktop.views import errors
 from desktop.views.db_status import status_for
 from desktop.views.hall_display import HallDisplay
 from desktop.views.main_window import MainWindow
+from tests.conftest import add_test_admin
 from tests.db_trouble import (
     disk_full,
     postgres_away,
@@ -78,6 +79,7 @@ def test_sqlite_read_only_is_told(sqlite_database: Database) -> None:
 def database_on_tiny_disk(tmp_path: Path) -> Iterator[Database]:
     with tiny_disk(tmp_path / "disk") as folder:
         database = open_database(sqlite_url(folder / "desk.sqlite3"))
+        add_test_admin(database)
         try:
             yield database
         finally:
@@ -102,6 +104,7 @@ def test_sqlite_disk_full_is_told(database_on_tiny_disk: Database) -> None:
 @pytest.mark.postgres
 def test_postgres_server_away_and_read_only(postgres_url: str) -> None:
     database = open_database(postgres_url)
+    add_test_admin(database)
     try:
         with postgres_away(database):
             exc = caught(lambda: register(database, 1))
@@ -244,6 +247,7 @@ def test_queue_and_hall_display_wait_for_a_server_that_went_away(
     qtbot: QtBot, postgres_url: str, no_error_dialog: None, caplog: pytest.LogCaptureFixture,
 ) -> None:
     database = open_database(postgres_url)
+    add_test_admin(database)
     try:
         reg = register(database, 1)
         window = MainWindow(database=database)

@@ -60,7 +60,7 @@ def test_bad_staff_file_is_refused_with_every_problem(database: Database,
         import_file(database, "staff", path)
     assert _messages(exc) == {
         (3, "姓名", "必填，不能为空"),
-        (4, "角色", "角色只能是：接待员、调解员、工作室人员、管理员"),
+        (4, "角色", "角色只能是：接待员、调解员、心理咨询师、驻点民警、工作室人员、管理员"),
         (5, "所在室", "系统中没有“档案室”，请先导入或添加该室"),
         (6, "电话", "手机号码应为11位"),
         (7, "姓名", "与第2行的姓名重复"),
@@ -210,3 +210,17 @@ def test_import_reactivates_entries_and_adds_new_ones_at_the_end(database: Datab
             last_category + 1, last_category + 2]
         assert categories["物业费"].suggested_room_id == session.scalar(
             select(Room.id).where(Room.name == "矛盾纠纷调解室"))
+
+
+def test_problems_quote_the_bad_value(database: Database, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "staff.xlsx", "staff", [
+        ["黄磊", "管理员", "", "12345"],
+        ["陈静", "保安", "档案室", ""],
+    ])
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", path)
+    assert [str(p) for p in exc.value.problems] == [
+        "第2行「电话」“12345”：手机号码应为11位",
+        "第3行「所在室」“档案室”：系统中没有“档案室”，请先导入或添加该室",
+        "第3行「角色」“保安”：角色只能是：接待员、调解员、心理咨询师、驻点民警、工作室人员、管理员",
+    ]

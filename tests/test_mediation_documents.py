@@ -91,7 +91,7 @@ def test_agreement_has_every_required_element(database: Database) -> None:
         "被申请人：某某物业服务有限公司", "（盖章）", "法定代表人：周建国", "（签名）",
         "委托代理人：李明",
         "人民调解员：王志刚", "人民调解员：陈秀兰", "记录人：李慧敏",
-        "某某街道人民调解委员会", "（人民调解委员会印）", "2026年11月20日",
+        "东林街道人民调解委员会", "（人民调解委员会印）", "2026年11月20日",
     ]
     missing = [item for item in required if flat(item) not in text]
     assert not missing, missing
@@ -196,7 +196,7 @@ def test_other_documents_carry_their_content(database: Database) -> None:
     detail = _detail(database, ref)
     checks = {
         case_documents.render_application(detail): ["人民调解申请书", "申请事项", "事实和理由",
-                                                    "此致", "某某街道人民调解委员会"],
+                                                    "此致", "东林街道人民调解委员会"],
         case_documents.render_acceptance(detail): ["人民调解受理登记表", ref.case_no, "■当事人申请",
                                                    "□主动调解", "□公安移交", "□法院委托",
                                                    "□政府部门指定", "当事人1", "王志刚"],

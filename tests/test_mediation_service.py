@@ -18,6 +18,7 @@ from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.registration import RegistrationInput, register_visit
 from desktop.services.settings import load_settings, save_settings
 from tests import mediation_helpers as h
+from tests.conftest import as_test_admin
 from tests.factories import id_number
 
 
@@ -67,7 +68,7 @@ def test_a_refused_acceptance_leaves_no_gap(database: Database) -> None:
 
 def _accept_many(url: str, per_thread: int, results: list[str], errors: list[BaseException],
                  mediator: int) -> None:
-    database = Database.open(url, migrate=False)
+    database = as_test_admin(Database.open(url, migrate=False))
     try:
         for _ in range(per_thread):
             ref = mediation.accept_case(database, mediation.CaseInput(

@@ -23,6 +23,7 @@ from desktop.views.cases import CasesPage
 from desktop.views.main_window import MainWindow
 from desktop.views.pdf_preview import PdfPreviewDialog
 from tests import mediation_helpers as h
+from tests.conftest import signed_in_like
 from tests.factories import id_number
 from tests.qt_helpers import show_active, type_text
 
@@ -212,7 +213,8 @@ def test_second_desk_accepting_the_same_visit_is_told_its_case_number(
 ) -> None:
     h.staff(sqlite_database)
     _routed_visit(sqlite_database)
-    other_pc = Database.open(sqlite_database.url, migrate=False)
+    other_pc = signed_in_like(Database.open(sqlite_database.url, migrate=False),
+                              sqlite_database)
     try:
         editors = []
         for database in (sqlite_database, other_pc):

@@ -199,7 +199,7 @@ def test_monthly_workbook(database: Database, tmp_path: Path) -> None:
     assert wb.sheetnames == ["人民调解月报", "综治中心来访统计"]
 
     mediation = wb["人民调解月报"]
-    assert mediation["A1"].value == "某某街道综治中心人民调解工作月报（2026年10月）"
+    assert mediation["A1"].value == "东林街道综治中心人民调解工作月报（2026年10月）"
     assert [c.value for c in mediation[3]] == ["项目", "本期", "占比", "上期", "环比",
                                                "上年同期", "同比", "说明"]
     lines = {row[0]: row for row in mediation.iter_rows(min_row=4, values_only=True)}

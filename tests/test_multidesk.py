@@ -30,6 +30,7 @@ from desktop.services.bootstrap import open_database
 from desktop.services.errors import ValidationError
 from desktop.services.imports import IMPORTS, import_file
 from desktop.services.registration import RegistrationInput, register_visit
+from tests.conftest import as_test_admin, set_up_centre
 from tests.factories import id_number
 from tests.mediation_helpers import staff
 from tests.reception_helpers import category_ids, register, room_ids
@@ -56,7 +57,7 @@ def _press(out: list[Outcome], key: Any, action: Callable[[], Any], field: str) 
 def _desk(target: Callable[..., list[Outcome]], url: str, desk: int, barrier: Any,
           results: Any, args: tuple[Any, ...]) -> None:
     """The body of one desk's process: open the database, run ``target``, send its outcomes."""
-    database = Database.open(url, migrate=False)
+    database = as_test_admin(Database.open(url, migrate=False))
     try:
         results.put((desk, target(database, barrier, desk, *args)))
     except BaseException:
@@ -116,7 +117,7 @@ def _accept_all(database: Database, barrier: Any, _desk_no: int, visit_ids: list
 
 
 def test_one_case_per_visit_when_four_desks_accept_at_once(db_url: str) -> None:
-    database = open_database(db_url)
+    database = set_up_centre(open_database(db_url))
     try:
         mediator_id = staff(database)[0]
         visit_ids = [register(database, n, now=AT).visit_id for n in range(1, VISITS + 1)]
@@ -164,7 +165,7 @@ def _register_all(database: Database, barrier: Any, desk: int, room_id: int,
 
 
 def test_four_desks_registering_the_same_new_person_share_one_record(db_url: str) -> None:
-    database = open_database(db_url)
+    database = set_up_centre(open_database(db_url))
     try:
         rooms, categories = room_ids(database), category_ids(database)
         outcomes = _burst(_register_all, db_url, rooms["矛盾纠纷调解室"], categories["邻里"])
@@ -217,7 +218,7 @@ def _call_until_empty(database: Database, barrier: Any, _desk_no: int, room_id: 
 
 
 def test_four_desks_calling_next_each_get_a_different_ticket(db_url: str) -> None:
-    database = open_database(db_url)
+    database = set_up_centre(open_database(db_url))
     try:
         waiting = DESKS * 10
         issued = sorted(register(database, n, now=AT).ticket_no for n in range(1, waiting + 1))
@@ -274,7 +275,7 @@ def _register_while(database: Database, barrier: Any, _desk_no: int, room_id: in
 @pytest.mark.slow
 def test_registration_goes_through_during_a_big_import(sqlite_db_url: str,
                                                        tmp_path: Path) -> None:
-    database = open_database(sqlite_db_url)
+    database = set_up_centre(open_database(sqlite_db_url))
     path = _communities_file(tmp_path / "communities.xlsx")
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(2)  # the registering desk and this one (the admin's)

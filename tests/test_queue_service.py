@@ -190,7 +190,8 @@ def test_board_and_hall_display(database: Database) -> None:
         hall = {r.room_name: r for r in queue.hall_display(session, now=now)}
     assert board["矛盾纠纷调解室"].waiting == 1
     assert board["矛盾纠纷调解室"].longest_wait_minutes == 10
-    assert board["矛盾纠纷调解室"].serving == ["调-001 测试1号"]
+    # The signed-in account is the staff member serving.
+    assert board["矛盾纠纷调解室"].serving == ["调-001 测试1号（测试管理员）"]
     assert board["心理咨询室"].waiting == 1
     assert (hall["矛盾纠纷调解室"].calling, hall["矛盾纠纷调解室"].waiting) == ("调-001", 1)
     assert (hall["心理咨询室"].calling, hall["心理咨询室"].waiting) == ("", 1)

@@ -11,14 +11,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Escalation, Referral
+from desktop.models import Escalation, Referral, ReferralEvent
 from desktop.services import queue
 from desktop.views import dialogs
 from desktop.views.hall_display import HallDisplay
 from desktop.views.main_window import MainWindow
 from desktop.views.queue_page import QueuePage
+from tests.conftest import signed_in_like
 from tests.qt_helpers import click_named, show_active, type_text
-from tests.reception_helpers import queue_dialog, register, room_ids
+from tests.reception_helpers import queue_dialog, register, room_ids, ticket_status
 
 
 def _page(qtbot: QtBot, database: Database, room: str = "矛盾纠纷调解室") -> QueuePage:
@@ -27,13 +28,6 @@ def _page(qtbot: QtBot, database: Database, room: str = "矛盾纠纷调解室")
     show_active(qtbot, page)
     page.room.setCurrentIndex(page.room.findText(room))
     return page
-
-
-def _status(database: Database, referral_id: int) -> str:
-    with database.read() as session:
-        referral = session.get(Referral, referral_id)
-        assert referral is not None
-        return referral.status
 
 
 def _history_texts(page: QueuePage) -> list[str]:
@@ -58,10 +52,14 @@ def test_call_start_finish_through_the_buttons(qtbot: QtBot, sqlite_database: Da
     # Red first: the risk colour is shown in the 风险 column.
     assert page.table.item(0, 0).text() == red.ticket_no
     assert page.table.item(0, 3).background().color().name() == "#d93025"
-    staff = page.findChild(QComboBox, "queue.staff")
-    assert staff is not None
+    # No 当班人员 box: the signed-in account is recorded on every step.
+    assert page.findChild(QComboBox, "queue.staff") is None
     click_named(qtbot, page, "queue.call_next")
-    assert _status(sqlite_database, red.referral_id) == "called"
+    assert ticket_status(sqlite_database, red.referral_id) == "called"
+    with sqlite_database.read() as session:
+        called_by = session.scalar(select(ReferralEvent.staff_id).where(
+            ReferralEvent.referral_id == red.referral_id, ReferralEvent.action == "call"))
+    assert called_by is not None and called_by == sqlite_database.actor.staff_id
     assert red.ticket_no in page.message.text()
     # Out of order: call the other one too, then recall it.
     page.select_referral(first.referral_id)
@@ -69,14 +67,14 @@ def test_call_start_finish_through_the_buttons(qtbot: QtBot, sqlite_database: Da
     click_named(qtbot, page, "queue.recall")
     page.select_referral(first.referral_id)
     click_named(qtbot, page, "queue.start")
-    assert _status(sqlite_database, first.referral_id) == "serving"
+    assert ticket_status(sqlite_database, first.referral_id) == "serving"
     assert not page.start_button.isEnabled()
     click_named(qtbot, page, "queue.finish")
     dialog = queue_dialog(page)
     # No result chosen: refused, the dialog stays, nothing changes.
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.errors["result"].text() == "请选择办理结果"
-    assert _status(sqlite_database, first.referral_id) == "serving"
+    assert ticket_status(sqlite_database, first.referral_id) == "serving"
     result = dialog.findChild(QComboBox, "finish.result")
     assert result is not None
     result.setCurrentIndex(result.findData("case_opened"))
@@ -90,7 +88,7 @@ def test_call_start_finish_through_the_buttons(qtbot: QtBot, sqlite_database: Da
     # The other ticket: no-show.
     page.select_referral(red.referral_id)
     click_named(qtbot, page, "queue.no_show")
-    assert _status(sqlite_database, red.referral_id) == "no_show"
+    assert ticket_status(sqlite_database, red.referral_id) == "no_show"
     assert page.table.rowCount() == 0
 
 
@@ -108,12 +106,12 @@ def test_transfer_is_kept_in_the_history(qtbot: QtBot, sqlite_database: Database
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     error = dialog.findChild(QLabel, "transfer.reason_error")
     assert error is not None and error.text() == "请填写转办原因"
-    assert _status(sqlite_database, reg.referral_id) == "waiting"
+    assert ticket_status(sqlite_database, reg.referral_id) == "waiting"
     reason = dialog.findChild(QLineEdit, "transfer.reason")
     assert reason is not None
     type_text(qtbot, reason, "来访人情绪低落，先做心理疏导")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert _status(sqlite_database, reg.referral_id) == "transferred"
+    assert ticket_status(sqlite_database, reg.referral_id) == "transferred"
     assert "心-001" in page.message.text()
     history = _history_texts(page)
     assert any("调-001 矛盾纠纷调解室" in t and "已转办" in t for t in history)
@@ -191,7 +189,7 @@ def test_queue_sees_registrations_from_another_pc(
 ) -> None:
     page = _page(qtbot, sqlite_database)
     assert page.table.rowCount() == 0
-    other_pc = Database.open(sqlite_database.url, migrate=False)
+    other_pc = signed_in_like(Database.open(sqlite_database.url, migrate=False), sqlite_database)
     try:
         register(other_pc, 1)
         qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=5000)
@@ -205,7 +203,7 @@ def test_f5_calls_the_next_ticket_and_says_when_none_waits(
     first = register(sqlite_database, 1)
     page = _page(qtbot, sqlite_database)
     qtbot.keyClick(page.table, Qt.Key.Key_F5)
-    assert _status(sqlite_database, first.referral_id) == "called"
+    assert ticket_status(sqlite_database, first.referral_id) == "called"
     assert page.message.text() == f"已叫号 {first.ticket_no}"
     qtbot.keyClick(page.table, Qt.Key.Key_F5)
     assert page.message.text() == "没有等待的号。"
@@ -219,7 +217,7 @@ def test_hall_display_shows_a_call_made_on_another_pc(
 ) -> None:
     reg = register(sqlite_database, 1)
     register(sqlite_database, 2)
-    hall_pc = Database.open(sqlite_database.url, migrate=False)
+    hall_pc = signed_in_like(Database.open(sqlite_database.url, migrate=False), sqlite_database)
     try:
         hall = HallDisplay(database=hall_pc, refresh_ms=200)
         qtbot.addWidget(hall)
@@ -276,8 +274,20 @@ def test_finishing_with_a_mediation_case_opens_the_case_pre_filled(
     result.setCurrentIndex(result.findData("case_opened"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
-    assert window.pages.currentWidget() is window.cases
+    assert window.current_page() is window.cases
     editor = window.cases.editor
     assert window.cases.stack.currentWidget() is editor
     assert "邻居占用楼道堆放杂物" in editor.facts.toPlainText()
     assert "周桂英" in editor.findChild(QLabel, "case.pending_applicant").text()
+
+
+def test_f5_calls_the_next_ticket_with_the_hall_display_in_front(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    first = register(sqlite_database, 1)
+    page = _page(qtbot, sqlite_database)
+    hall = page.on_open_hall_display()
+    show_active(qtbot, hall)
+    qtbot.keyClick(hall, Qt.Key.Key_F5)
+    assert ticket_status(sqlite_database, first.referral_id) == "called"
+    hall.close()

@@ -137,7 +137,7 @@ def test_ctrl_s_saves_and_ctrl_n_starts_a_new_registration(
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or True)
     qtbot.keyClick(window.queue.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.pages.currentWidget() is page
+    assert window.current_page() is page
     assert _focus() is page.name
     assert asked == []  # nothing typed, nothing to ask
     _type(qtbot, "周末")

@@ -128,7 +128,7 @@ def test_visit_register_matches_database(database: Database, tmp_path: Path) -> 
     assert result.rows == {"来访登记台账": len(expected)}
 
     ws = openpyxl.load_workbook(out)["来访登记台账"]
-    assert ws["A1"].value == f"某某街道综治中心来访登记台账（{period.label()}）"
+    assert ws["A1"].value == f"东林街道综治中心来访登记台账（{period.label()}）"
     assert f"共 {len(expected)} 条" in ws["A2"].value
     assert [c.value for c in ws[3]] == [c.header for c in VISIT_COLUMNS]
     data = [[c.value for c in row]

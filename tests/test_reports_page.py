@@ -5,11 +5,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCharts import QBarSeries, QHorizontalBarSeries, QLineSeries
+from PySide6.QtCharts import (
+    QBarSeries,
+    QCategoryAxis,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
@@ -23,7 +30,7 @@ from desktop.services.imports import IMPORTS
 from desktop.services.registers import Period, count_disputes, count_visits
 from desktop.views import dialogs, reports_page
 from desktop.views.main_window import MainWindow
-from desktop.views.reports_page import ReportsPage
+from desktop.views.reports_page import ReportsPage, day_label_positions
 from tests.mediation_helpers import awkward_cases
 from tests.qt_helpers import show_active
 
@@ -78,7 +85,7 @@ def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Da
     assert sum(point.y() for point in line.points()) == last_30
     (bars,) = page.category_chart.chart().series()
     assert isinstance(bars, QHorizontalBarSeries)
-    assert 0 < bars.barSets()[0].count() <= 10
+    assert 0 < bars.barSets()[0].count() <= 8
     (success,) = page.success_chart.chart().series()
     assert isinstance(success, QBarSeries)
     (rates,) = success.barSets()
@@ -100,6 +107,19 @@ def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Da
     first, last = months[0], months[-1]
     assert page.success_chart.chart().title() == (
         f"调解成功率（{first[0]}-{first[1]:02d} 至 {last[0]}-{last[1]:02d}，%）")
+    # The rate scale ends at 100%; the room above is for the label of a 100% bar.
+    (rate_axis,) = page.success_chart.chart().axes(Qt.Orientation.Vertical)
+    assert isinstance(rate_axis, QValueAxis)
+    assert rate_axis.tickType() == QValueAxis.TickType.TicksDynamic
+    assert (rate_axis.tickAnchor(), rate_axis.tickInterval()) == (0, 20)
+    assert 100 <= rate_axis.max() < 120
+    # Day labels sit on days, evenly spaced, the last day labelled.
+    (days_axis,) = page.visits_chart.chart().axes(Qt.Orientation.Horizontal)
+    assert isinstance(days_axis, QCategoryAxis)
+    positions = [days_axis.endValue(label) for label in days_axis.categoriesLabels()]
+    gaps = {b - a for a, b in pairwise(positions)}
+    assert len(gaps) == 1 and positions[-1] == 29 and 4 <= len(positions) <= 8
+    assert days_axis.categoriesLabels()[-1] == f"{today:%m-%d}"
     image = page.grab().toImage()
     assert not image.isNull() and image.width() > 600
 
@@ -233,3 +253,25 @@ def test_import_with_bad_rows_shows_them(qtbot: QtBot, page: ReportsPage,
         f"工作人员：已导入 {before} 行：新增 0 条，更新 {before} 条。")
     with sqlite_database.read() as session:
         assert session.scalar(select(func.count(Visit.id))) == 300
+
+
+@pytest.mark.parametrize(("days", "expected"), [
+    (0, []), (1, [0]), (5, [0, 1, 2, 3, 4]), (8, list(range(8))), (9, [0, 2, 4, 6, 8]),
+    (30, [1, 5, 9, 13, 17, 21, 25, 29]), (31, [2, 6, 10, 14, 18, 22, 26, 30]),
+])
+def test_day_labels_are_evenly_spaced_and_end_on_the_last_day(days: int,
+                                                              expected: list[int]) -> None:
+    assert day_label_positions(days) == expected
+
+
+def test_a_failed_export_says_in_chinese_which_file(
+    qtbot: QtBot, page: ReportsPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "没有这个文件夹" / "月报.xlsx"
+    warned: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
+    monkeypatch.setattr(dialogs, "warn", lambda _p, _t, text: warned.append(text))
+    qtbot.mouseClick(page.export_monthly_button, Qt.MouseButton.LeftButton)
+    _wait_for_task(qtbot, page)
+    assert len(warned) == 1 and "Errno" not in warned[0] and "没有这个文件夹" in warned[0]
+    assert "Errno" not in page.export_status.text()

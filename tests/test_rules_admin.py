@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,8 +11,9 @@ from desktop.db import Database
 from desktop.services import dictionaries, mediation, mediation_documents
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.registers import Period
-from desktop.services.settings import CentreSettings, load_settings, save_settings
+from desktop.services.settings import load_settings, save_settings
 from tests import mediation_helpers as h
+from tests.conftest import TEST_CENTRE
 
 
 @pytest.mark.parametrize(
@@ -24,18 +26,18 @@ from tests import mediation_helpers as h
 )
 def test_settings_rules(database: Database, changes: dict[str, str],
                         errors: dict[str, str]) -> None:
-    settings = CentreSettings(**{**CentreSettings().__dict__, **changes})
+    settings = replace(TEST_CENTRE, **changes)
     with pytest.raises(ValidationError) as caught, database.write() as session:
         save_settings(session, settings)
     assert caught.value.errors == errors
     with database.read() as session:
-        assert load_settings(session) == CentreSettings()
+        assert load_settings(session) == TEST_CENTRE
 
 
 def test_settings_are_saved_trimmed(database: Database) -> None:
     with database.write() as session:
-        save_settings(session, CentreSettings(centre_name=" 东花市街道综治中心 ",
-                                              receipt_paper="80mm"))
+        save_settings(session, replace(TEST_CENTRE, centre_name=" 东花市街道综治中心 ",
+                                       receipt_paper="80mm"))
     with database.read() as session:
         saved = load_settings(session)
     assert (saved.centre_name, saved.receipt_paper) == ("东花市街道综治中心", "80mm")

@@ -27,6 +27,7 @@ from desktop.models import (
 from desktop.services import mediation
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from tests import mediation_helpers as h
+from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME, TEST_CENTRE
 from tests.factories import id_number
 from tests.reception_helpers import register
 from tests.rules_helpers import PUBLISHED_ID, snapshot
@@ -297,7 +298,8 @@ def test_staff_choices_list_mediators_first(database: Database) -> None:
         session.add(Staff(name="离职者", role="mediator", active=False))
     with database.read() as session:
         names = [(c.name, c.role) for c in mediation.staff_choices(session)]
-    assert names == [("陈秀兰", "mediator"), ("李慧敏", "mediator"), ("前台甲", "reception")]
+    assert names == [("王志刚", "mediator"), ("陈秀兰", "mediator"), ("李慧敏", "mediator"),
+                     (TEST_ADMIN_NAME, "admin"), ("前台甲", "reception")]
 
 
 # ---------------------------------------------------------------------------
@@ -882,7 +884,8 @@ def test_every_field_of_a_case_comes_back_as_written(database: Database) -> None
                              content=PDF)
     detail = _detail(database, ref.case_id)
     assert (detail.case_no, detail.committee_name, detail.centre_name, detail.centre_address) == (
-        ref.case_no, "某某街道人民调解委员会", "某某街道综治中心", "")
+        ref.case_no, TEST_CENTRE.committee_name, TEST_CENTRE.centre_name,
+        TEST_CENTRE.centre_address)
     assert (detail.source, detail.source_detail, detail.category_id, detail.category) == (
         "公安移交", "派出所转来", 2, "邻里")
     assert (detail.facts, detail.matters, detail.mediator_ids, detail.mediators) == (
@@ -1028,8 +1031,11 @@ def test_staff_are_offered_mediators_first_then_by_id(database: Database) -> Non
         ids = [r.id for r in rows]
     with database.read() as session:
         choices = mediation.staff_choices(session)
+        admin = session.scalar(select(Staff.id).where(Staff.login == TEST_ADMIN_LOGIN))
+    assert admin is not None and admin < ids[0]  # the test account, made with the database
     assert choices == [mediation.StaffChoice(ids[1], "乙", "mediator"),
                        mediation.StaffChoice(ids[3], "丁", "mediator"),
+                       mediation.StaffChoice(admin, TEST_ADMIN_NAME, "admin"),
                        mediation.StaffChoice(ids[0], "甲", "reception"),
                        mediation.StaffChoice(ids[2], "丙", "admin")]
 

@@ -16,6 +16,7 @@ from desktop.db import Database
 from desktop.models import Escalation, Referral, Room, Staff
 from desktop.services import queue
 from desktop.services.errors import NotFoundError, ValidationError
+from tests.conftest import TEST_ADMIN_NAME
 from tests.reception_helpers import register, room_ids
 from tests.rules_helpers import snapshot
 
@@ -52,6 +53,12 @@ def _staff(database: Database, name: str = "王志刚") -> int:
         session.add(row)
         session.flush()
         return row.id
+
+
+def _signed_in(database: Database) -> int:
+    """The member of staff the test database works as (every step is recorded under it)."""
+    assert database.actor is not None and database.actor.staff_id is not None
+    return database.actor.staff_id
 
 
 def _deactivate(database: Database, room_id: int) -> None:
@@ -102,10 +109,12 @@ def test_each_step_stamps_its_time_and_counts_calls(database: Database) -> None:
     staff = _staff(database)
     reg = register(database, now=T0)
     queue.call(database, reg.referral_id, staff_id=staff, now=T0 + timedelta(minutes=1))
+    assert _referral(database, reg.referral_id).handled_by_id == staff
     queue.recall(database, reg.referral_id, now=T0 + timedelta(minutes=2))
     called = _referral(database, reg.referral_id)
+    # No member of staff named: the step is the signed-in account's.
     assert (called.status, called.call_count, called.called_at, called.handled_by_id) == (
-        "called", 2, T0 + timedelta(minutes=2), staff)
+        "called", 2, T0 + timedelta(minutes=2), _signed_in(database))
     queue.start(database, reg.referral_id, now=T0 + timedelta(minutes=3))
     started = _referral(database, reg.referral_id)
     assert (started.called_at, started.started_at, started.updated_at) == (
@@ -258,7 +267,7 @@ def test_a_transfer_keeps_who_did_it(database: Database) -> None:
     with database.read() as session:
         route = queue.visit_route(session, reg.visit_id)
     assert [(e.action, e.staff, e.reason) for e in route.events] == [
-        ("issued", "", ""), ("transfer", "王志刚", "情绪激动"),
+        ("issued", TEST_ADMIN_NAME, ""), ("transfer", "王志刚", "情绪激动"),
         ("transfer_in", "王志刚", "情绪激动")]
 
 
@@ -448,7 +457,7 @@ def test_the_board_counts_queues_waits_and_people(database: Database) -> None:
     row = board[rooms["矛盾纠纷调解室"]]
     assert (row.waiting, row.on_hold, row.longest_wait_minutes) == (2, 1, 25)
     assert row.serving == ["调-001 测试1号（王志刚）"]
-    assert row.called == ["调-002 测试2号"]
+    assert row.called == [f"调-002 测试2号（{TEST_ADMIN_NAME}）"]
     assert (row.done_today, row.average_wait_today) == (1, 30)
     assert (row.ticket_prefix, row.room_name) == ("调", "矛盾纠纷调解室")
     other = board[rooms["心理咨询室"]]
@@ -572,7 +581,8 @@ def test_the_board_and_hall_follow_the_rooms_order_and_latest_calls(database: Da
     assert [r.room_name for r in hall][:2] == ["关爱工作室", "综合受理窗口"]
     assert hall[0].location == ""
     by_name = {r.room_name: r for r in board}
-    assert by_name["矛盾纠纷调解室"].called == ["调-002 测试2号", "调-001 测试1号"]
+    assert by_name["矛盾纠纷调解室"].called == [f"调-002 测试2号（{TEST_ADMIN_NAME}）",
+                                         f"调-001 测试1号（{TEST_ADMIN_NAME}）"]
     counselling = by_name["心理咨询室"]
     assert (counselling.done_today, counselling.average_wait_today) == (1, 60)
     police = by_name["警民联络室"]
@@ -594,7 +604,7 @@ def test_another_room_for_the_same_visit_keeps_who_and_why(database: Database) -
     with database.read() as session:
         route = queue.visit_route(session, reg.visit_id)
     assert [(e.action, e.action_name, e.staff, e.reason, e.ticket_no) for e in route.events] == [
-        ("issued", "分流取号", "", "", "调-001"),
+        ("issued", "分流取号", TEST_ADMIN_NAME, "", "调-001"),
         ("route", "另派", "王志刚", "申请帮扶", "爱-001")]
     assert (extra.created_at, extra.status) == (T0 + timedelta(minutes=30), "waiting")
     # call_next only calls the room's own tickets

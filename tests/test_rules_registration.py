@@ -22,7 +22,7 @@ from tests.reception_helpers import category_ids, register, room_ids
 from tests.rules_helpers import PUBLISHED_ID, snapshot
 
 T0 = datetime(2026, 11, 26, 9, 0)
-LANDLINE_HINT = "电话号码格式不正确（手机11位，座机如 010-12345678）"
+LANDLINE_HINT = "电话号码格式不正确（手机11位，座机如 010-62345678）"
 
 
 def _input(**changes: object) -> RegistrationInput:
@@ -46,7 +46,7 @@ def test_a_published_id_number_is_valid_and_a_lowercase_x_is_upper_cased() -> No
 
 def test_a_lowercase_x_registers_the_same_person(database: Database) -> None:
     register(database, 1, id_number=PUBLISHED_ID.lower(), now=T0)
-    register(database, 2, id_number=PUBLISHED_ID, now=T0)
+    register(database, 2, name="测试1号", id_number=PUBLISHED_ID, now=T0)
     with database.read() as session:
         assert list(session.scalars(select(Person.id_number))) == [PUBLISHED_ID]
 

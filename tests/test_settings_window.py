@@ -13,6 +13,7 @@ from desktop.services.registration import RegistrationInput, register_visit
 from desktop.services.settings import load_settings
 from desktop.views.main_window import MainWindow
 from desktop.views.settings_page import SettingsPage
+from tests.conftest import TEST_CENTRE
 from tests.factories import id_number
 from tests.qt_helpers import type_text
 
@@ -58,7 +59,7 @@ def test_empty_centre_name_is_refused(qtbot: QtBot, sqlite_database: Database) -
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.errors["centre_name"].text() == "请填写中心名称"
     with sqlite_database.read() as session:
-        assert load_settings(session).centre_name == "某某街道综治中心"
+        assert load_settings(session).centre_name == TEST_CENTRE.centre_name
 
 
 def test_database_address_is_checked_before_it_is_saved(
@@ -76,3 +77,39 @@ def test_database_address_is_checked_before_it_is_saved(
     assert config.resolve_database_url() == config.DatabaseChoice(sqlite_db_url, "config")
     qtbot.mouseClick(page.default_database_button, Qt.MouseButton.LeftButton)
     assert config.resolve_database_url().origin == "default"
+
+
+def test_a_wrong_centre_phone_is_refused(qtbot: QtBot, sqlite_database: Database) -> None:
+    _window, page = _settings_page(qtbot, sqlite_database)
+    page.centre_phone.clear()
+    type_text(qtbot, page.centre_phone, "abc")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.errors["centre_phone"].text()
+    assert page.status.text() == "设置未保存。"
+    with sqlite_database.read() as session:
+        assert load_settings(session).centre_phone != "abc"
+
+
+def test_a_failed_connection_test_replaces_the_saved_message(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    _window, page = _settings_page(qtbot, sqlite_database)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.status.text() == "设置已保存。"
+    type_text(qtbot, page.new_database_url, "postgresql+psycopg://u:p@127.0.0.1:1/db")
+    qtbot.mouseClick(page.check_database_button, Qt.MouseButton.LeftButton)
+    assert "无法连接" in page.errors["database_url"].text()
+    assert "失败" in page.status.text()
+
+
+def test_the_database_password_is_not_shown(
+    qtbot: QtBot, sqlite_database: Database, postgres_url: str
+) -> None:
+    with_password = postgres_url.replace("postgres@", "postgres:Secret-42@", 1)
+    assert "Secret-42" in with_password
+    config.save_database_url(with_password)
+    _window, page = _settings_page(qtbot, sqlite_database)
+    assert "Secret-42" not in page.new_database_url.text()
+    assert "***" in page.new_database_url.text()
+    qtbot.mouseClick(page.save_database_button, Qt.MouseButton.LeftButton)
+    assert config.resolve_database_url().url == with_password

@@ -18,6 +18,7 @@ from desktop.models import Referral, Visit
 from desktop.services import queue
 from desktop.services.bootstrap import open_database
 from desktop.services.registration import RegistrationInput, register_visit
+from tests.conftest import as_test_admin, set_up_centre
 from tests.factories import id_number
 from tests.reception_helpers import category_ids, room_ids
 
@@ -35,7 +36,7 @@ def _input(n: int, room_id: int, category_id: int) -> RegistrationInput:
 
 def _desk(url: str, desk: int, room_id: int, category_id: int,
           barrier: threading.Barrier | None, out: list[str]) -> None:
-    database = Database.open(url, migrate=False)
+    database = as_test_admin(Database.open(url, migrate=False))
     try:
         if barrier is not None:
             barrier.wait(timeout=30)
@@ -65,7 +66,7 @@ def _assert_consecutive(database: Database, tickets: list[str], room: str) -> No
 
 
 def test_concurrent_threads_get_distinct_consecutive_tickets(db_url: str) -> None:
-    database = open_database(db_url)
+    database = set_up_centre(open_database(db_url))
     try:
         room_id = room_ids(database)["矛盾纠纷调解室"]
         category_id = category_ids(database)["邻里"]
@@ -91,7 +92,7 @@ def test_concurrent_threads_get_distinct_consecutive_tickets(db_url: str) -> Non
 
 
 def test_concurrent_processes_get_distinct_consecutive_tickets(db_url: str) -> None:
-    database = open_database(db_url)
+    database = set_up_centre(open_database(db_url))
     try:
         room_id = room_ids(database)["心理咨询室"]
         category_id = category_ids(database)["心理疏导"]
@@ -115,7 +116,7 @@ def test_concurrent_processes_get_distinct_consecutive_tickets(db_url: str) -> N
 
 
 def test_concurrent_transfers_into_one_room_get_distinct_tickets(db_url: str) -> None:
-    database = open_database(db_url)
+    database = set_up_centre(open_database(db_url))
     try:
         rooms = room_ids(database)
         category_id = category_ids(database)["邻里"]
@@ -128,7 +129,7 @@ def test_concurrent_transfers_into_one_room_get_distinct_tickets(db_url: str) ->
         errors: list[BaseException] = []
 
         def run(referral_id: int) -> None:
-            desk = Database.open(db_url, migrate=False)
+            desk = as_test_admin(Database.open(db_url, migrate=False))
             try:
                 barrier.wait(timeout=30)
                 tickets.append(queue.transfer(desk, referral_id, rooms["关爱工作室"],

@@ -17,7 +17,7 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import files
+from desktop.services import audit, auth, files
 from desktop.services.errors import ValidationError
 from desktop.services.monthly import (
     TOTAL_LABEL,
@@ -198,13 +198,17 @@ def export_monthly(
     exported_at: datetime | None = None,
 ) -> WorkbookResult:
     """Compute the report for ``period`` (a calendar month) and write it to ``out``."""
+    auth.require(database, "report.read")
     if not period.is_calendar_month:
         raise ValidationError({"period": "月报只能按整月生成：起止日期应为同一个月的1日和最后一日"
                                          f"（收到 {period.label()}）"})
     files.check_output_path(out)  # before the work, not after it
     with database.read() as session:
         report = monthly_report(session, period)
-    return write_register_workbook(
+    result = write_register_workbook(
         out, report_sheets(report), centre_name=report.centre_name, exported_at=exported_at,
         progress=progress, cancelled=cancelled,
     )
+    audit.log_event(database, "export", "report", "monthly",
+                    {"报表": "月报", "期间": period.label(), "文件": result.path.name})
+    return result

@@ -26,7 +26,7 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import files, registers
+from desktop.services import audit, auth, files, registers
 from desktop.services.errors import FeatureUnavailableError
 from desktop.services.registers import Period
 from desktop.services.settings import load_settings
@@ -110,6 +110,7 @@ def export_register(
     exported_at: datetime | None = None,
 ) -> WorkbookResult:
     """Write the register ``key`` for ``period`` to ``out`` (raises if it is unavailable)."""
+    auth.require(database, "register.export")
     try:
         definition = REGISTERS[key]
     except KeyError:
@@ -123,7 +124,11 @@ def export_register(
             rows=definition.rows(session, period), expected_rows=total,
             period=period.label(), totals=True, notes=definition.notes,
         )
-        return write_register_workbook(
+        result = write_register_workbook(
             out, [sheet], centre_name=settings.centre_name, exported_at=exported_at,
             progress=progress, cancelled=cancelled,
         )
+    audit.log_event(database, "export", "register", key,
+                    {"台账": definition.title, "期间": period.label(),
+                     "条数": sum(result.rows.values()), "文件": result.path.name})
+    return result

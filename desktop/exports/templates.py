@@ -12,20 +12,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop.db import Database
 from desktop.exports.workbook import BORDER, FONT_NAME, HEADER_FILL
-from desktop.services import files
-from desktop.services.imports import (
-    ROLE_CODES,
-    ROOM_KIND_LABELS,
-    current_rows,
-    import_spec,
-)
+from desktop.services import audit, auth, files
+from desktop.services.imports import current_rows, import_spec
 from desktop.services.reference import rooms as room_choices
+from desktop.services.staff import ROLE_CODES, ROOM_KIND_LABELS
 
 # How many rows the drop-down lists cover (the template's rows plus room to add).
 VALIDATION_ROWS = 500
 
 
 def write_template(database: Database, key: str, out: str | Path) -> Path:
+    auth.require(database, "imports.run")
     spec = import_spec(key)
     target = files.check_output_path(out)
     with database.read() as session:
@@ -90,4 +87,6 @@ def write_template(database: Database, key: str, out: str | Path) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    audit.log_event(database, "export", "list", key,
+                    {"名单": spec.title, "条数": len(rows), "文件": target.name})
     return target

@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
+from desktop.models.audit import AuditEntry, AuditHead
 from desktop.models.base import Base
 from desktop.models.mediation import (
     Agreement,
@@ -12,8 +13,8 @@ from desktop.models.mediation import (
     MediationSession,
     case_mediator,
 )
-from desktop.models.person import Person
-from desktop.models.reference import Category, Community, Grid, Room, Staff
+from desktop.models.person import Person, PersonFormerName
+from desktop.models.reference import Category, Community, Grid, Room, Staff, StaffRole
 from desktop.models.routing import Escalation, ReferralEvent
 from desktop.models.system import CentreSetting, SequenceCounter
 from desktop.models.visit import Referral, Visit
@@ -21,6 +22,8 @@ from desktop.models.visit import Referral, Visit
 __all__ = [
     "Agreement",
     "AgreementClause",
+    "AuditEntry",
+    "AuditHead",
     "Base",
     "CaseAttachment",
     "CaseParty",
@@ -34,11 +37,13 @@ __all__ = [
     "MediationCase",
     "MediationSession",
     "Person",
+    "PersonFormerName",
     "Referral",
     "ReferralEvent",
     "Room",
     "SequenceCounter",
     "Staff",
+    "StaffRole",
     "Visit",
     "case_mediator",
 ]

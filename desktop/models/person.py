@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, Text
+from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, TimestampMixin, VersionedMixin
@@ -31,4 +32,27 @@ class Person(VersionedMixin, TimestampMixin, Base):
     visits: Mapped[list[Visit]] = relationship(
         back_populates="person", order_by="Visit.visited_at.desc()"
     )
+    former_names: Mapped[list[PersonFormerName]] = relationship(
+        back_populates="person", order_by="PersonFormerName.replaced_at"
+    )
+
+
+class PersonFormerName(Base):
+    """A name the person was known by before the receptionist recorded a change of name.
+
+    A resident who changed her name keeps her history: the earlier name stays
+    findable and explains why older papers carry another name.
+    """
+
+    __tablename__ = "person_former_name"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    replaced_at: Mapped[datetime] = mapped_column(DateTime)
+    replaced_by: Mapped[str | None] = mapped_column(String(64))
+
+    person: Mapped[Person] = relationship(back_populates="former_names")
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base
@@ -74,7 +84,12 @@ class Grid(Base):
 
 
 class Staff(Base):
-    """Someone who works at the centre: receptionist, mediator, room staff or admin."""
+    """Someone who works at the centre: receptionist, mediator, room staff or admin.
+
+    A member of staff with a ``login`` is an account: they sign in with it and what
+    they do is recorded under their name. ``role`` is the main role (shown in lists);
+    every role they hold, the main one included, is a row of ``staff_role``.
+    """
 
     __tablename__ = "staff"
 
@@ -84,5 +99,24 @@ class Staff(Base):
     room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"))
     phone: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    login: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # argon2 hash (argon2-cffi); the password itself is never stored nor logged.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default="0")
 
     room: Mapped[Room | None] = relationship()
+    roles: Mapped[list[StaffRole]] = relationship(cascade="all, delete-orphan",
+                                                  order_by="StaffRole.role")
+
+
+class StaffRole(Base):
+    """One role a member of staff holds (a person may hold several)."""
+
+    __tablename__ = "staff_role"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)

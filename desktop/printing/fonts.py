@@ -47,3 +47,23 @@ def sans() -> str:
 
 def serif() -> str:
     return register(SERIF)
+
+
+@cache
+def _drawable() -> frozenset[int]:
+    """The code points both document fonts have a glyph for."""
+    faces = [pdfmetrics.getFont(register(name)).face for name in FONT_FILES]
+    common = set(faces[0].charToGlyph)  # type: ignore[attr-defined]
+    for face in faces[1:]:
+        common &= set(face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(common)
+
+
+def undrawable(text: str) -> str:
+    """The characters of ``text`` a printed document would show as a gap (emoji, rare 汉字).
+
+    White space is never printed as a glyph, so it does not count.
+    """
+    drawable = _drawable()
+    missing = dict.fromkeys(ch for ch in text if not ch.isspace() and ord(ch) not in drawable)
+    return "".join(missing)

@@ -13,6 +13,28 @@ log = logging.getLogger(__name__)
 SUPPORTED = ("sqlite", "postgresql")
 
 
+def shown_url(url: str) -> str:
+    """``url`` as the screen may show it: the password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def describe_database(url: str) -> str:
+    """Where the data is, in words for the status bar (the address itself goes in a tooltip)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "数据位置未知"
+    if parsed.get_backend_name() == "sqlite":
+        return "数据保存在本机"
+    where = parsed.host or "本机"
+    if where in ("127.0.0.1", "localhost", "::1"):
+        where = "本机"
+    return f"数据保存在 {where} 的共享数据库（{parsed.database or ''}）"
+
+
 FORMAT_HINT = "数据库地址格式不正确，例如 postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
 DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",)}
 

@@ -15,7 +15,7 @@ from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Category, Referral, Room, Visit
-from desktop.services import mediation
+from desktop.services import auth, mediation
 from desktop.services.monthly import NO_CATEGORY, mediation_success_by_month
 from desktop.services.registers import Period
 
@@ -77,6 +77,7 @@ def _as_date(value: Any) -> date:
 
 def today_overview(session: Session, day: date, *, community_id: int | None = None
                    ) -> TodayOverview:
+    auth.require(session, "report.read")
     period = Period(day, day)
     visit_filter = [Visit.visited_at >= period.starts_at, Visit.visited_at < period.ends_before]
     if community_id is not None:

@@ -9,12 +9,14 @@ visits take minutes, not hours. The same seed gives the same data.
 from __future__ import annotations
 
 import random
+import secrets
+import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
@@ -29,9 +31,11 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import numbering
+from desktop.services import auth, numbering
 from desktop.services.demo_reception import reception_demo
 from desktop.services.errors import ValidationError
+from desktop.services.settings import CentreSettings, save_settings
+from desktop.services.setup import needs_wizard
 from desktop.services.validation import make_id_number
 
 Progress = Callable[[int, int], None]
@@ -94,9 +98,27 @@ DONE_RESULTS = ["resolved", "resolved", "resolved", "case_opened", "transferred"
                 "left"]
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    """An account made for trying one role; its password is shown once, never kept."""
+
+    role_label: str
+    login: str
+    password: str
+    name: str
+
+
+# The member of staff who gets the demo account of each role (the leader is added).
+DEMO_ACCOUNTS: list[tuple[str, str]] = [
+    ("receptionist", "李慧敏"), ("room_staff", "杨春梅"), ("mediator", "王志刚"),
+    ("counsellor", "孙晓东"), ("police", "刘海燕"), ("admin", "郑淑珍"), ("leader", "钱卫东"),
+]
+
+
 @dataclass
 class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
+    accounts: list[DemoAccount] = field(default_factory=list)
 
     def add(self, what: str, n: int) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -132,6 +154,22 @@ def _next_id(session: Session, model: Any) -> int:
     return int(session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
 
 
+def bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """``rows`` written by the table's own INSERT, one executemany per shape of row.
+
+    The ORM's bulk insert wrote a versioned model (case, party, session ...) one
+    statement per row; demo-data at a million visits spent most of its time there.
+    """
+    table = model if isinstance(model, Table) else model.__table__
+    extra = {"version": 1} if "version" in table.c else {}
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        full = {**extra, **row}
+        shapes.setdefault(tuple(sorted(full)), []).append(full)
+    for shape in shapes.values():
+        session.execute(table.insert(), shape)
+
+
 def _fix_sequences(session: Session, *tables: str) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
@@ -142,8 +180,19 @@ def _fix_sequences(session: Session, *tables: str) -> None:
         ))
 
 
+# An invented centre for a demo database that has not been set up.
+DEMO_CENTRE = CentreSettings(
+    centre_name="东林街道综治中心", centre_phone="010-62345678", centre_address="东林路18号",
+    committee_name="东林街道人民调解委员会", committee_short_name="东林",
+    service_hours="周一至周五 8:30-17:30",
+)
+
+
 def _reference(ctx: DemoContext) -> None:
     with ctx.database.write() as session:
+        if needs_wizard(session):
+            save_settings(session, DEMO_CENTRE)
+            ctx.summary.add("中心设置", 1)
         rooms = session.execute(select(Room.code, Room.id, Room.ticket_prefix))
         for code, room_id, prefix in rooms:
             ctx.rooms[code] = room_id
@@ -178,6 +227,38 @@ def _reference(ctx: DemoContext) -> None:
             select(Category.id, Category.name, Category.suggested_room_id)
         ):
             ctx.categories[cat_name] = (cat_id, suggested)
+        _accounts(session, ctx)
+
+
+def demo_password() -> str:
+    """A random password that meets the complexity rule (not from the seed: never guessable)."""
+    letters = string.ascii_letters.translate({ord(c): None for c in "lIO"})
+    digits = "23456789"
+    chars = [secrets.choice(letters) for _ in range(6)] + [secrets.choice(digits)
+                                                          for _ in range(4)]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def _accounts(session: Session, ctx: DemoContext) -> None:
+    """One account per role, for staff who have none yet (a second run changes nobody's)."""
+    for role, name in DEMO_ACCOUNTS:
+        login = f"demo_{role}"
+        if session.scalar(select(Staff.id).where(Staff.login == login)) is not None:
+            continue
+        staff = session.scalar(select(Staff).where(Staff.name == name))
+        if staff is None:
+            staff = Staff(name=name, role=role, active=True, phone=random_mobile(ctx.rng))
+            session.add(staff)
+            ctx.summary.add("工作人员", 1)
+        if staff.login:
+            continue
+        password = demo_password()
+        staff.login = login
+        staff.password_hash = auth.hash_password(password)
+        auth.set_roles(staff, {role, staff.role})
+        session.flush()
+        ctx.summary.accounts.append(DemoAccount(auth.ROLE_LABELS[role], login, password, name))
 
 
 def _days(total: int, today: date, rng: random.Random) -> Iterator[tuple[date, int]]:
@@ -344,10 +425,17 @@ def generate_demo_data(
             or not 0 <= visits <= MAX_DEMO_VISITS:
         raise ValidationError({"visits": f"来访登记条数应在 0 到 {MAX_DEMO_VISITS} 之间"})
     ctx = DemoContext(database=database, rng=random.Random(seed), summary=DemoSummary())
-    _reference(ctx)
-    _visits(ctx, visits, progress)
-    reception_demo(ctx)
-    from desktop.services import demo_mediation  # it uses this module's helpers
+    # The invented records are made as the centre would make them, every role at work;
+    # who may run this at all is the caller's check (the command line's).
+    signed_in = database.actor
+    database.actor = auth.Actor(None, "演示数据", auth.ALL_ROLES)
+    try:
+        _reference(ctx)
+        _visits(ctx, visits, progress)
+        reception_demo(ctx)
+        from desktop.services import demo_mediation  # it uses this module's helpers
 
-    demo_mediation.generate_cases(ctx)
+        demo_mediation.generate_cases(ctx)
+    finally:
+        database.actor = signed_in
     return ctx.summary

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import (
@@ -42,6 +42,7 @@ from desktop.services.demo_data import (
     DemoContext,
     _fix_sequences,
     _next_id,
+    bulk_insert,
     random_mobile,
     random_name,
 )
@@ -164,7 +165,7 @@ def generate_cases(ctx: DemoContext) -> None:
             for model in (MediationCase, case_mediator, CaseParty, MediationSession, Agreement,
                           AgreementClause, FollowUp, JudicialConfirmation, CaseAttachment):
                 if rows.get(model):
-                    session.execute(insert(model), rows[model])  # type: ignore[arg-type]
+                    bulk_insert(session, model, rows[model])
             _fix_sequences(session, "mediation_case", "case_party", "mediation_session",
                            "agreement", "agreement_clause", "follow_up", "judicial_confirmation",
                            "case_attachment")
@@ -369,6 +370,9 @@ def _extra_parties(rng: random.Random, accepted: date, *, position: int
     return out
 
 
+_SCANS: dict[int, bytes] = {}
+
+
 def _scan(attachment_id: int, case_id: int, accepted: date, rng: random.Random
           ) -> dict[str, Any]:
     """A scanned ID card copy (a plain grey image stands in for the scan)."""
@@ -376,9 +380,12 @@ def _scan(attachment_id: int, case_id: int, accepted: date, rng: random.Random
 
     from PIL import Image
 
-    buffer = io.BytesIO()
-    Image.new("RGB", (856, 540), (rng.randint(200, 235),) * 3).save(buffer, "PNG")
-    content = buffer.getvalue()
+    grey = rng.randint(200, 235)
+    content = _SCANS.get(grey)
+    if content is None:  # 36 greys: each encoded once, not once per case
+        buffer = io.BytesIO()
+        Image.new("RGB", (856, 540), (grey,) * 3).save(buffer, "PNG")
+        content = _SCANS[grey] = buffer.getvalue()
     return {"id": attachment_id, "case_id": case_id, "kind": "身份证明",
             "title": "当事人身份证复印件", "filename": "身份证复印件.png", "mime": "image/png",
             "size": len(content), "content": content,

@@ -107,7 +107,7 @@ def _events(ctx: DemoContext, low: int) -> None:
 
 
 def _transfers(ctx: DemoContext, low: int) -> None:
-    from desktop.services.demo_data import _fix_sequences, _next_id
+    from desktop.services.demo_data import _fix_sequences, _next_id, bulk_insert
 
     rng = ctx.rng
     now = datetime.now().replace(microsecond=0)
@@ -176,9 +176,9 @@ def _transfers(ctx: DemoContext, low: int) -> None:
                 .values(status="transferred").execution_options(synchronize_session=False)
             )
         for start in range(0, len(referrals), 5000):
-            session.execute(insert(Referral), referrals[start:start + 5000])
+            bulk_insert(session, Referral, referrals[start:start + 5000])
         for start in range(0, len(events), 5000):
-            session.execute(insert(ReferralEvent), events[start:start + 5000])
+            bulk_insert(session, ReferralEvent, events[start:start + 5000])
         _fix_sequences(session, "referral")
         for key, value in counters.items():
             row = session.get(SequenceCounter, key)
@@ -190,6 +190,8 @@ def _transfers(ctx: DemoContext, low: int) -> None:
 
 
 def _escalations(ctx: DemoContext, low: int) -> None:
+    from desktop.services.demo_data import bulk_insert
+
     rng = ctx.rng
     today = date.today()
     with ctx.database.read() as session:
@@ -229,7 +231,7 @@ def _escalations(ctx: DemoContext, low: int) -> None:
                 level=level, reason=LEVEL_REASONS[level])
     with ctx.database.write() as session:
         for start in range(0, len(rows), 5000):
-            session.execute(insert(Escalation), rows[start:start + 5000])
+            bulk_insert(session, Escalation, rows[start:start + 5000])
     ctx.summary.add("上报与部门移送", len(rows))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Category, Community, Grid, Room
 from desktop.models.base import Base
-from desktop.services import validation
+from desktop.services import audit, auth, validation
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField, existing
 
@@ -59,7 +59,8 @@ def grids(session: Session, community_id: int) -> list[Entry]:
             for i, n, a, o, m in rows]
 
 
-def _name(name: str, column: object) -> str:
+def checked_name(name: str, column: object) -> str:
+    """A cleaned, non-empty name that fits ``column``; refused with a message otherwise."""
     errors: dict[str, str] = {}
     name = validation.clean_argument(errors, "name", name, TextField(column, "名称"))
     if not name and not errors:
@@ -93,7 +94,8 @@ def save_category(
     session: Session, entry_id: int | None, name: str, suggested_room_id: int | None,
     active: bool = True,
 ) -> int:
-    name = _name(name, Category.name)
+    auth.require(session, "dictionaries.manage")
+    name = checked_name(name, Category.name)
     _entry_id(entry_id)
     clash = session.scalar(select(Category.id).where(Category.name == name))
     if clash is not None and clash != entry_id:
@@ -113,7 +115,8 @@ def save_category(
 
 
 def save_community(session: Session, entry_id: int | None, name: str, active: bool = True) -> int:
-    name = _name(name, Community.name)
+    auth.require(session, "dictionaries.manage")
+    name = checked_name(name, Community.name)
     _entry_id(entry_id)
     clash = session.scalar(select(Community.id).where(Community.name == name))
     if clash is not None and clash != entry_id:
@@ -133,10 +136,11 @@ def save_grid(
     session: Session, entry_id: int | None, community_id: int | None, name: str,
     members: str = "", active: bool = True,
 ) -> int:
+    auth.require(session, "dictionaries.manage")
     if community_id is None or not validation.valid_id(community_id) \
             or session.get(Community, community_id) is None:
         raise ValidationError({"community": "请先选择所属社区"})
-    name = _name(name, Grid.name)
+    name = checked_name(name, Grid.name)
     _entry_id(entry_id)
     members = _members(members)
     clash = session.scalar(
@@ -165,8 +169,10 @@ def bulk_save(session: Session, model: type[Base], new: list[Row], known: list[R
     """Insert the new rows and update the known ones (by their "id"): one executemany each."""
     if new:  # Core's INSERT: the ORM's bulk path costs more than the database's work here
         session.execute(insert(cast(Table, model.__table__)), new)
+        audit.record_bulk(session, model, "create", new)
     if known:
         session.execute(update(model), known)
+        audit.record_bulk(session, model, "change", known)
 
 
 def upsert_communities(session: Session, names: list[str]) -> tuple[dict[str, int], set[str]]:
@@ -175,7 +181,7 @@ def upsert_communities(session: Session, names: list[str]) -> tuple[dict[str, in
     Returns their ids by name and the names that were new. The same writes as
     :func:`save_community`, as a few statements instead of several per row.
     """
-    names = list(dict.fromkeys(_name(name, Community.name) for name in names))
+    names = list(dict.fromkeys(checked_name(name, Community.name) for name in names))
     ids = dict(session.execute(select(Community.name, Community.id)).all())
     new = [name for name in names if name not in ids]
     first = _next_order(session, Community.sort_order)
@@ -202,7 +208,7 @@ def upsert_grids(session: Session, grids: list[tuple[int, str, str]]) -> set[tup
     created: set[tuple[int, str]] = set()
     first = _next_order(session, Grid.sort_order)
     for community_id, name, members in grids:
-        name = _name(name, Grid.name)
+        name = checked_name(name, Grid.name)
         values: Row = {"members": _members(members) or None, "active": True}
         if (community_id, name) in ids:
             known.append({"id": ids[(community_id, name)], **values})
@@ -225,7 +231,7 @@ def upsert_categories(session: Session, categories: list[tuple[str, int | None]]
     known: list[Row] = []
     first = _next_order(session, Category.sort_order)
     for name, room in categories:
-        name = _name(name, Category.name)
+        name = checked_name(name, Category.name)
         if name in ids:
             known.append({"id": ids[name], "suggested_room_id": room, "active": True})
         else:

@@ -17,6 +17,20 @@ class ValidationError(ValueError):
         super().__init__("；".join(f"{k}: {v}" for k, v in self.errors.items()))
 
 
+class NameConflictError(ValidationError):
+    """A known person's document number came with another name: the user must say why.
+
+    Either she changed her name (the former name is kept) or the name was typed wrong.
+    """
+
+    def __init__(self, known_name: str, typed_name: str) -> None:
+        self.known_name = known_name
+        self.typed_name = typed_name
+        super().__init__({"name": (
+            f"该证件号码已登记为“{known_name}”，与填写的“{typed_name}”不一致："
+            "请确认是本人改名，还是姓名填写有误")})
+
+
 class NotFoundError(LookupError):
     """A number the user gave does not exist (visit number, case number, ...)."""
 
@@ -78,3 +92,19 @@ def _who_when(changed_by: str | None, changed_at: datetime | None) -> str:
     when = (f"{changed_at:%H:%M}" if changed_at.date() == date.today()
             else f"{changed_at:%Y-%m-%d %H:%M}")
     return f"（{changed_by} 于 {when}）" if changed_by else f"（于 {when}）"
+
+
+class PermissionDenied(Exception):
+    """The signed-in account (or nobody) may not do this; nothing is done.
+
+    The message is Chinese and names what was refused; ``permission`` is the key of the
+    permission matrix (desktop/services/auth.py).
+    """
+
+    def __init__(self, permission: str, what: str, *, signed_in: bool = True) -> None:
+        self.permission = permission
+        self.what = what
+        self.signed_in = signed_in
+        message = (f"当前账号无权{what}" if signed_in
+                   else f"请先登录（{what}需要登录后才能进行）")
+        super().__init__(message)

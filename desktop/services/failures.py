@@ -28,6 +28,7 @@ from desktop.db import Database
 from desktop.services.errors import (
     FeatureUnavailableError,
     NotFoundError,
+    PermissionDenied,
     StaleEditError,
     ValidationError,
 )
@@ -156,7 +157,8 @@ def user_message(exc: BaseException) -> str | None:
 
     if isinstance(exc, ValidationError):
         return "；".join(dict.fromkeys(exc.errors.values())) or str(exc)
-    if isinstance(exc, NotFoundError | FeatureUnavailableError | StaleEditError):
+    if isinstance(exc, NotFoundError | FeatureUnavailableError | StaleEditError
+                  | PermissionDenied):
         return str(exc)
     trouble = database_trouble(exc)
     if trouble is not None:

@@ -23,19 +23,12 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import Category, Community, Grid, Room, Staff
-from desktop.services import dictionaries, files, validation
+from desktop.services import audit, auth, dictionaries, files, validation
 from desktop.services.errors import ValidationError
+from desktop.services.staff import ROLE_CODES, ROLE_LABELS, ROOM_KIND_LABELS
 
 log = logging.getLogger(__name__)
 
-ROLE_LABELS = {
-    "receptionist": "接待员",
-    "mediator": "调解员",
-    "room_staff": "工作室人员",
-    "admin": "管理员",
-}
-ROLE_CODES = {label: code for code, label in ROLE_LABELS.items()}
-ROOM_KIND_LABELS = {"room": "工作室", "window": "窗口"}
 ROOM_KIND_CODES = {"工作室": "room", "室": "room", "窗口": "window"}
 ROOM_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 # An admin's list is hundreds of rows (the bench imports 20,000); far more is not a list.
@@ -93,10 +86,18 @@ class ImportProblem:
     row: int  # the Excel row number (1 is the header row)
     column: str  # the header of the column ("" for the whole row or file)
     message: str
+    # What the cell held, quoted in the message so the user finds it without opening Excel.
+    value: str = ""
 
     def __str__(self) -> str:
         where = f"第{self.row}行" if self.row else "文件"
-        return f"{where}{'「' + self.column + '」' if self.column else ''}：{self.message}"
+        column = f"「{self.column}」" if self.column else ""
+        value = f"“{_shortened(self.value)}”" if self.value else ""
+        return f"{where}{column}{value}：{self.message}"
+
+
+def _shortened(value: str, limit: int = 30) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def in_order(problems: list[ImportProblem]) -> list[ImportProblem]:
@@ -132,7 +133,8 @@ class _Rows:
     problems: list[ImportProblem] = field(default_factory=list)
 
     def problem(self, row: int, column: str, message: str) -> None:
-        self.problems.append(ImportProblem(row, column, message))
+        cells = next((cells for number, cells in self.rows if number == row), {})
+        self.problems.append(ImportProblem(row, column, message, cells.get(column, "")))
 
 
 def _text(value: Any, *, multiline: bool = False) -> str:
@@ -370,6 +372,7 @@ def import_spec(key: str) -> ImportSpec:
 
 def check_file(database: Database, key: str, path: str | Path) -> list[ImportProblem]:
     """Every problem of the file (empty when it can be imported); writes nothing."""
+    auth.require(database, "imports.run")
     data = read_rows(path, import_spec(key))
     if data.problems:
         return in_order(data.problems)
@@ -392,6 +395,7 @@ def import_file(database: Database, key: str, path: str | Path) -> ImportResult:
     meanwhile) and writes in bulk statements, so even 20,000 rows hold the
     write lock for a second or two, not for minutes.
     """
+    auth.require(database, "imports.run")
     data = read_rows(path, import_spec(key))
     if not data.problems:
         with database.read() as session:
@@ -403,6 +407,9 @@ def import_file(database: Database, key: str, path: str | Path) -> ImportResult:
         _HANDLERS[key](session, data, result, True)
         if data.problems:
             raise ImportRejected(data.problems)
+        audit.record(session, "import", "list", key,
+                     {"名单": import_spec(key).title, "文件": Path(path).name,
+                      "行数": len(data.rows)})
     return result
 
 

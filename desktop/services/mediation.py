@@ -53,9 +53,9 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import mark_changed
-from desktop.services import files, numbering, validation
+from desktop.services import audit, auth, files, numbering, validation
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
-from desktop.services.settings import load_settings
+from desktop.services.settings import load_settings, require
 from desktop.services.validation import TextField, checked, date_errors, existing, id_error
 from desktop.services.versions import (
     form_values,
@@ -685,6 +685,7 @@ def routed_visits(session: Session, *, limit: int = 200,
     Open tickets always show; tickets the room finished as 立案调解 show for
     ``PENDING_DAYS`` days (an older one is no longer waiting for a case).
     """
+    auth.require(session, "case.read")
     has_case = select(MediationCase.id).where(MediationCase.visit_id == Visit.id).exists()
     since = datetime.combine(_today(today) - timedelta(days=PENDING_DAYS), datetime.min.time())
     stmt = (
@@ -707,6 +708,7 @@ def routed_visits(session: Session, *, limit: int = 200,
 
 def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyInput]:
     """The case and its applicant as the visit already tells them (for the mediator to check)."""
+    auth.require(session, "case.read")
     visit = existing(session, Visit, visit_id, "没有找到该来访登记")
     referral = session.scalar(
         select(Referral).join(Room).where(Referral.visit_id == visit.id,
@@ -801,6 +803,12 @@ def _apply_case(session: Session, case_: MediationCase, data: CaseInput) -> None
     staff = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(staff_ids)))}
     if set(staff) != staff_ids:
         raise ValidationError({"mediators": "所选调解员或记录人不存在"})
+    not_mediators = [staff[i].name for i in dict.fromkeys(data.mediator_ids)
+                     if staff[i].role != "mediator"]
+    if not_mediators:
+        # A receptionist or a police officer signs no 调解协议书 as 调解员.
+        raise ValidationError({"mediators": "、".join(not_mediators)
+                               + " 不是调解员，不能担任本案调解员"})
     if data.filed_by_id is not None:
         existing(session, Staff, data.filed_by_id, "所选立卷人不存在", field="filed_by")
     case_.facts = data.facts.strip()
@@ -824,6 +832,7 @@ def accept_case(
     today: date | None = None,
 ) -> CaseRef:
     """受理: number the case and write it (with its first parties) in one transaction."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, CASE_FIELDS, validate_case)
     if not data.mediator_ids:
         errors["mediators"] = "请至少选择一名调解员"
@@ -852,7 +861,8 @@ def accept_case(
                 raise ValidationError({"visit": f"该来访已受理为案件{taken}"})
         if data.referral_id is not None:
             existing(session, Referral, data.referral_id, "所选来访登记不存在", field="visit")
-        short = load_settings(session).committee_short_name
+        short = require(session, ["committee_short_name"],
+                        "受理案件（生成案号）").committee_short_name
         seq = numbering.next_value(session, f"case:{accepted.year}")
         case_ = MediationCase(
             case_no=format_case_no(accepted.year, short, seq), year=accepted.year, seq=seq,
@@ -886,6 +896,7 @@ def _case_values(session: Session, case_: MediationCase) -> dict[str, str]:
 
 def update_case(database: Database, case_id: int, data: CaseInput, *, version: int) -> None:
     """Save 基本信息 loaded at ``version``; a closed case takes only the 立卷 fields."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, CASE_FIELDS, validate_case)
     if not data.mediator_ids:
         errors["mediators"] = "请至少选择一名调解员"
@@ -920,6 +931,8 @@ def validate_party(data: PartyInput) -> dict[str, str]:
         errors["name"] = "请填写当事人姓名或名称"
     elif len(data.name.strip()) > 128:
         errors["name"] = "姓名或名称过长"
+    elif message := validation.unprintable_error(data.name):
+        errors["name"] = message
     if data.kind == "person":
         if data.id_number.strip():
             message = validation.id_number_error(data.id_number)
@@ -1040,6 +1053,7 @@ def _party_input(row: CaseParty) -> PartyInput:
 
 
 def add_party(database: Database, case_id: int, data: PartyInput) -> PartyResult:
+    auth.require(database, "case.edit")
     data, errors = checked(data, PARTY_FIELDS, validate_party)
     if errors:
         raise ValidationError(errors)
@@ -1063,6 +1077,7 @@ def _party_values(row: CaseParty) -> dict[str, str]:
 def update_party(database: Database, party_id: int, data: PartyInput, *,
                  version: int) -> PartyResult:
     """Save a party loaded at ``version`` (see :func:`party_form`)."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, PARTY_FIELDS, validate_party)
     if errors:
         raise ValidationError(errors)
@@ -1082,6 +1097,7 @@ def update_party(database: Database, party_id: int, data: PartyInput, *,
 
 def remove_party(database: Database, party_id: int, *, version: int) -> None:
     """Delete a party, unless it changed after the list showed it at ``version``."""
+    auth.require(database, "case.edit")
     def work(session: Session) -> None:
         row = _lock_child(session, CaseParty, party_id, "当事人")
         refuse_stale_delete("当事人", row, version)
@@ -1131,6 +1147,7 @@ def validate_session(data: SessionInput) -> dict[str, str]:
 
 
 def add_session(database: Database, case_id: int, data: SessionInput) -> int:
+    auth.require(database, "case.edit")
     data, errors = checked(data, SESSION_FIELDS, validate_session)
     if errors:
         raise ValidationError(errors)
@@ -1146,6 +1163,7 @@ def add_session(database: Database, case_id: int, data: SessionInput) -> int:
 def update_session(database: Database, session_id: int, data: SessionInput, *,
                    version: int) -> None:
     """Save a 调解记录 loaded at ``version`` (``SessionData.version``)."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, SESSION_FIELDS, validate_session)
     if errors:
         raise ValidationError(errors)
@@ -1161,6 +1179,7 @@ def update_session(database: Database, session_id: int, data: SessionInput, *,
 
 
 def delete_session(database: Database, session_id: int, *, version: int) -> None:
+    auth.require(database, "case.edit")
     def work(session: Session) -> None:
         row = _lock_child(session, MediationSession, session_id, "调解记录")
         refuse_stale_delete("调解记录", row, version)
@@ -1243,6 +1262,7 @@ def save_agreement(database: Database, case_id: int, data: AgreementInput, *,
     ``version`` is ``AgreementData.version`` as the form loaded it, ``None`` when
     the case had no agreement then.
     """
+    auth.require(database, "case.edit")
     data, errors = checked(data, AGREEMENT_FIELDS, validate_agreement)
     if errors:
         raise ValidationError(errors)
@@ -1276,9 +1296,14 @@ def save_agreement(database: Database, case_id: int, data: AgreementInput, *,
         if case_.judicial is not None:
             # The deadline follows the agreement; it is no edit of the 司法确认 form, so
             # it leaves that record's version alone (a form open on it stays valid).
+            deadline = judicial_deadline(agreement.effective_on)
+            if deadline != case_.judicial.deadline_on:
+                audit.record(session, "change", "judicial_confirmation", case_.judicial.id,
+                             {"changes": {"deadline_on": {"old": case_.judicial.deadline_on,
+                                                          "new": deadline}}})
             session.execute(
                 update(JudicialConfirmation).where(JudicialConfirmation.id == case_.judicial.id)
-                .values(deadline_on=judicial_deadline(agreement.effective_on))
+                .values(deadline_on=deadline)
                 .execution_options(synchronize_session=False))
 
     write_checked(database, "调解协议", work)
@@ -1302,6 +1327,7 @@ def agreement_input(session: Session, case_id: int) -> AgreementInput | None:
 def close_case(database: Database, case_id: int, data: OutcomeInput, *,
                today: date | None = None) -> None:
     """结案 with one of the outcomes; a success needs its agreement recorded first."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, OUTCOME_FIELDS, lambda d: _dates(d, "closed_on"))
     if data.outcome not in OUTCOMES:
         errors["outcome"] = "请选择调解结果"
@@ -1323,6 +1349,10 @@ def close_case(database: Database, case_id: int, data: OutcomeInput, *,
         if data.outcome == "调解成功":
             if case_.agreement is None or not case_.agreement.clauses:
                 raise ValidationError({"outcome": "调解成功的案件请先填写并保存协议内容"})
+            if case_.agreement.kind == "written" and case_.agreement.signed_on is None:
+                # A written agreement takes effect when signed: without the date the
+                # 协议书 and the register would not say when.
+                raise ValidationError({"outcome": "书面协议请先填写签订日期再结案"})
             if not case_.parties:
                 raise ValidationError({"outcome": "请先添加当事人"})
         closed = data.closed_on or _today(today)
@@ -1339,6 +1369,7 @@ def close_case(database: Database, case_id: int, data: OutcomeInput, *,
 
 def reopen_case(database: Database, case_id: int) -> None:
     """撤销结案: the case takes edits again (reopening an open case changes nothing)."""
+    auth.require(database, "case.edit")
     with database.write() as session:
         case_ = _lock_case(session, case_id)
         if case_.outcome is None:
@@ -1389,6 +1420,7 @@ def _check_visitor(session: Session, data: FollowUpInput) -> None:
 
 def add_follow_up(database: Database, case_id: int, data: FollowUpInput) -> int:
     """Plan or record a 回访; a closed case takes them (回访 comes after closing)."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, FOLLOW_UP_FIELDS, validate_follow_up)
     if errors:
         raise ValidationError(errors)
@@ -1409,6 +1441,7 @@ def _follow_up_values(session: Session, row: FollowUp) -> dict[str, str]:
 def update_follow_up(database: Database, follow_up_id: int, data: FollowUpInput, *,
                      version: int) -> None:
     """Save a 回访 loaded at ``version`` (``FollowUpData.version``), closed case or not."""
+    auth.require(database, "case.edit")
     data, errors = checked(data, FOLLOW_UP_FIELDS, validate_follow_up)
     if errors:
         raise ValidationError(errors)
@@ -1460,6 +1493,7 @@ def save_judicial_confirmation(database: Database, case_id: int, data: JudicialI
 
     A closed case takes it: the application follows the agreement, usually after closing.
     """
+    auth.require(database, "case.edit")
     data, errors = checked(data, JUDICIAL_FIELDS,
                            lambda d: _dates(d, "applied_on", "result_on"))
     if not data.court and "court" not in errors:
@@ -1520,6 +1554,7 @@ def _file_problem(mime: str, content: bytes) -> str | None:
 
 def add_attachment(database: Database, case_id: int, *, kind: str, filename: str,
                    content: bytes, title: str = "", mime: str | None = None) -> int:
+    auth.require(database, "case.edit")
     errors: dict[str, str] = {}
     filename = validation.clean_argument(errors, "file", filename,
                                          TextField(label="文件名", limit=MAX_FILENAME_LENGTH))
@@ -1554,6 +1589,7 @@ def add_attachment_file(database: Database, case_id: int, path: Path, *, kind: s
 
 
 def remove_attachment(database: Database, attachment_id: int) -> None:
+    auth.require(database, "case.edit")
     with database.write() as session:
         row = existing(session, CaseAttachment, attachment_id, "没有找到该材料")
         session.delete(row)
@@ -1601,6 +1637,7 @@ def _titles(session: Session, case_ids: list[int]) -> dict[int, str]:
 def case_list(session: Session, *, status: str = "open", search: str = "",
               today: date | None = None, limit: int = 500) -> list[CaseRow]:
     """The case list: open (soonest due first), overdue, closed or all, with days left."""
+    auth.require(session, "case.read")
     day = _today(today)
     stmt = select(MediationCase.id, MediationCase.case_no, Category.name,
                   MediationCase.accepted_on, MediationCase.due_on, MediationCase.outcome,
@@ -1670,6 +1707,7 @@ def case_input(detail: CaseDetail) -> CaseInput:
 
 
 def case_detail(session: Session, case_id: int) -> CaseDetail:
+    auth.require(session, "case.read")
     case_ = session.scalar(
         select(MediationCase).where(MediationCase.id == case_id).options(
             selectinload(MediationCase.parties), selectinload(MediationCase.sessions),

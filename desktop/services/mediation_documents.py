@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.db import Database
+from desktop.services import audit, auth
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.mediation import CaseDetail, attachment_contents, case_detail, case_id_for
+from desktop.services.settings import CentreSettings, missing_message
 
 Progress = Callable[[int, int], None]
 
@@ -45,8 +47,17 @@ def _renderers() -> dict[str, Callable[[CaseDetail], bytes]]:
     }
 
 
+def unnamed_committee(detail: CaseDetail) -> str | None:
+    """Every paper is issued in the committee's name: none before the centre names it."""
+    return missing_message(CentreSettings(committee_name=detail.committee_name),
+                           ["committee_name"], "打印调解文书")
+
+
 def refusal(detail: CaseDetail, document: str) -> str | None:
     """Why ``document`` does not fit the case (None when it does)."""
+    unnamed = unnamed_committee(detail)
+    if unnamed:
+        return unnamed
     case_no = detail.case_no
     agreement = detail.agreement
     if document in ("agreement", "oral", "judicial") and (
@@ -63,6 +74,17 @@ def refusal(detail: CaseDetail, document: str) -> str | None:
     if document == "sessions" and not detail.sessions:
         return f"案件 {case_no} 尚无调解记录"
     return None
+
+
+def print_detail(database: Database, detail: CaseDetail, document: str) -> bytes:
+    """:func:`render_detail`, and the audit entry saying who printed which paper."""
+    pdf = render_detail(detail, document)
+    _log_print(database, detail.id, detail.case_no, DOCUMENT_TITLES[document])
+    return pdf
+
+
+def _log_print(database: Database, case_id: int, case_no: str, title: str) -> None:
+    audit.log_event(database, "print", "mediation_case", case_id, {"文书": title, "案号": case_no})
 
 
 def render_detail(detail: CaseDetail, document: str) -> bytes:
@@ -123,6 +145,9 @@ def casefile_checklist(detail: CaseDetail) -> list[FileItem]:
 
 
 def casefile_refusal(detail: CaseDetail, *, draft: bool) -> str | None:
+    unnamed = unnamed_committee(detail)
+    if unnamed:
+        return unnamed
     if detail.outcome is None and not draft:
         return (f"案件 {detail.case_no} 尚未结案，卷宗不完整：只能打印标明“草稿”的卷宗"
                 "（命令行加 --draft）")
@@ -132,6 +157,7 @@ def casefile_refusal(detail: CaseDetail, *, draft: bool) -> str | None:
 def render_casefile(database: Database, case_id: int, *, progress: Progress | None = None,
                     draft: bool | None = None) -> bytes:
     """The 卷宗; ``draft`` None: a marked draft exactly when the case is still open."""
+    auth.require(database, "case.print")
     from desktop.printing.casefile import render_casefile as build
 
     with database.read() as session:
@@ -141,14 +167,18 @@ def render_casefile(database: Database, case_id: int, *, progress: Progress | No
     reason = casefile_refusal(detail, draft=is_draft)
     if reason:
         raise ValidationError({"outcome": reason})
-    return build(detail, contents, progress=progress, draft=is_draft)
+    pdf = build(detail, contents, progress=progress, draft=is_draft)
+    _log_print(database, case_id, detail.case_no,
+               "人民调解卷宗（草稿）" if is_draft else "人民调解卷宗")
+    return pdf
 
 
 def render(database: Database, document: str, case_no: str, *, draft: bool = False) -> bytes:
     """``document`` (agreement, casefile, application, …) of the case numbered ``case_no``."""
+    auth.require(database, "case.print")
     with database.read() as session:
         case_id = case_id_for(session, case_no)
         detail = None if document == "casefile" else case_detail(session, case_id)
     if detail is None:
         return render_casefile(database, case_id, draft=draft)
-    return render_detail(detail, document)
+    return print_detail(database, detail, document)

@@ -27,6 +27,7 @@ from desktop.models import (
     Room,
     Visit,
 )
+from desktop.services import auth
 from desktop.services.registers import FINISHED_STATUSES, Period
 from desktop.services.registration import SOURCES
 from desktop.services.settings import load_settings
@@ -397,6 +398,7 @@ def _figure(label: str, values: Sequence[Number | None],
 
 def monthly_report(session: Session, period: Period) -> MonthlyReport:
     """The report for ``period`` (usually a calendar month) with its 环比 and 同比."""
+    auth.require(session, "report.read")
     periods = (period, period.previous(), period.last_year())
 
     def three(fn: Callable[[Session, Period], Number | None]) -> tuple[Number | None, ...]:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from desktop.db import Database
@@ -37,7 +38,7 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import numbering, validation
+from desktop.services import auth, numbering, validation
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.validation import TextField, clean_argument
 
@@ -109,6 +110,19 @@ def _check_ids(errors: dict[str, str], *, staff_id: object = None, to_room_id: o
 def _check_staff(session: Session, staff_id: int | None) -> None:
     if staff_id is not None:
         validation.existing(session, Staff, staff_id, "所选当班人员不存在", field="staff")
+
+
+def _acting(session: Session, staff_id: int | None, room_id: int | None = None) -> int | None:
+    """Refuse an account that may not work this queue; whom the step is recorded under.
+
+    That is the signed-in account, unless the caller names a member of staff.
+    """
+    if room_id is None:
+        auth.require(session, "queue.room")
+    else:
+        auth.require_room(session, room_id)
+    _check_staff(session, staff_id)
+    return auth.acting_staff_id(session, staff_id)
 
 
 def allowed_actions(status: str) -> set[str]:
@@ -186,7 +200,7 @@ def _apply(
     now = now or _now()
     with database.write() as session:
         referral = _locked(session, referral_id)
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id, referral.room_id)
         return _transition(session, referral, action, now, staff_id=staff_id, reason=reason)
 
 
@@ -272,7 +286,7 @@ def call_next(
     now = now or _now()
     with database.write() as session:
         validation.existing(session, Room, room_id, "所选科室不存在", field="room")
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id, room_id)
         referral = session.scalar(
             select(Referral)
             .join(Visit, Visit.id == Referral.visit_id)
@@ -319,7 +333,7 @@ def finish(
     now = now or _now()
     with database.write() as session:
         referral = _locked(session, referral_id)
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id, referral.room_id)
         if referral.status not in TRANSITIONS["finish"][0]:
             raise _refuse("finish", referral.status)
         before = referral.status
@@ -359,7 +373,7 @@ def transfer(
     now = now or _now()
     with database.write() as session:
         referral = _locked(session, referral_id)
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id, referral.room_id)
         if referral.status not in TRANSITIONS["transfer"][0]:
             raise _refuse("transfer", referral.status)
         if to_room_id == referral.room_id:
@@ -399,7 +413,7 @@ def route_again(
     now = now or _now()
     with database.write() as session:
         visit = validation.existing(session, Visit, visit_id, "该来访登记不存在")
-        _check_staff(session, staff_id)
+        staff_id = _acting(session, staff_id)
         room = session.get(Room, to_room_id)
         if room is None or not room.active:
             raise ValidationError({"to_room": "所选科室不存在或已停用"})
@@ -477,6 +491,75 @@ def room_queue(session: Session, room_id: int) -> list[QueueRow]:
         )
         for r in session.execute(stmt)
     ]
+
+
+# Called or being served: a ticket a desk has in hand until it is finished or marked 过号.
+IN_HAND = ("called", "serving")
+
+
+@dataclass(frozen=True)
+class OpenTicket:
+    """A ticket not finished yet, with whose it is and where."""
+
+    referral_id: int
+    ticket_no: str
+    room_name: str
+    person_name: str
+    status: str
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES.get(self.status, self.status)
+
+    @property
+    def closing_action(self) -> str:
+        """How a desk ends it: 办结 once serving, 过号 while only called."""
+        return "finish" if self.status == "serving" else "no_show"
+
+
+def open_tickets(session: Session, condition: ColumnElement[bool],
+                 *order: ColumnExpressionArgument[Any]) -> list[OpenTicket]:
+    """The tickets meeting ``condition`` in ``order`` (then in the order they were issued)."""
+    rows = session.execute(
+        select(Referral.id, Referral.ticket_no, Room.name, Person.name, Referral.status)
+        .join(Room, Room.id == Referral.room_id)
+        .join(Visit, Visit.id == Referral.visit_id)
+        .join(Person, Person.id == Visit.person_id)
+        .where(condition)
+        .order_by(*order, Referral.created_at, Referral.id)
+    )
+    return [OpenTicket(*row) for row in rows]
+
+
+def tickets_in_hand(session: Session, room_id: int, *,
+                    staff_id: int | None = None) -> list[OpenTicket]:
+    """The room's called or serving tickets of this desk, the ones being served first.
+
+    叫下一位 would leave these behind. With a 当班人员 chosen, the desk's tickets are
+    the ones that person handled and the ones nobody is recorded on; with nobody
+    chosen every ticket in hand in the room may be the desk's own.
+    """
+    if not validation.valid_id(room_id) or not (staff_id is None
+                                                or validation.valid_id(staff_id)):
+        return []
+    condition = and_(Referral.room_id == room_id, Referral.status.in_(IN_HAND))
+    if staff_id is not None:
+        condition = and_(condition, or_(Referral.handled_by_id == staff_id,
+                                        Referral.handled_by_id.is_(None)))
+    return open_tickets(session, condition,
+                        case({"serving": 0, "called": 1}, value=Referral.status),
+                        Referral.called_at)
+
+
+def left_behind_by_call_next(session: Session, room_id: int, *,
+                             staff_id: int | None = None) -> list[OpenTicket]:
+    """The desk's tickets in hand 叫下一位 would leave behind: none when nobody waits,
+    since then it calls nobody and the desk goes on with the ticket it has."""
+    if not validation.valid_id(room_id) or session.scalar(
+            select(Referral.id).where(Referral.room_id == room_id,
+                                      Referral.status == "waiting").limit(1)) is None:
+        return []
+    return tickets_in_hand(session, room_id, staff_id=staff_id)
 
 
 @dataclass(frozen=True)
@@ -770,7 +853,7 @@ def refer_to_department(
 def _add_escalation(database: Database, visit_id: int, now: datetime, **values: object) -> int:
     with database.write() as session:
         validation.existing(session, Visit, visit_id, "该来访登记不存在")
-        _check_staff(session, values.get("staff_id"))  # type: ignore[arg-type]
+        values["staff_id"] = _acting(session, values.get("staff_id"))  # type: ignore[arg-type]
         row = Escalation(visit_id=visit_id, status="open", raised_at=now, raised_by_id=values.pop(
             "staff_id"), created_at=now, updated_at=now, **values)
         session.add(row)
@@ -788,6 +871,7 @@ def close_escalation(
     if errors:
         raise ValidationError(errors)
     with database.write() as session:
+        auth.require(session, "queue.room")
         row = session.scalar(
             select(Escalation).where(Escalation.id == escalation_id).with_for_update()
         ) if validation.valid_id(escalation_id) else None

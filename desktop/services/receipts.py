@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from desktop.db import Database
 from desktop.models import Referral, Visit
-from desktop.services import validation
+from desktop.services import audit, auth, validation
 from desktop.services.errors import NotFoundError
-from desktop.services.settings import load_settings
+from desktop.services.settings import require
 from desktop.services.validation import mask_id_number
 
 
@@ -37,6 +38,7 @@ class ReceiptData:
     representative: str = ""
     # Settings the receipt needed but the centre has not filled in (e.g. 中心电话).
     missing: tuple[str, ...] = ()
+    visit_id: int | None = None
 
 
 # The phone shipped as a default before any centre set its own: never printed.
@@ -60,6 +62,7 @@ def next_steps_for(room_name: str, room_location: str, ticket_no: str, phone: st
 
 
 def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -> ReceiptData:
+    auth.require(session, "receipt.print")
     number = validation.clean_text(visit_no).upper()
     readable = validation.text_error(number, "受理编号", validation.column_limit(Visit.visit_no)
                                      or 32) is None
@@ -77,7 +80,7 @@ def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -
         .order_by(Referral.created_at.desc(), Referral.id.desc())
         .limit(1)
     )
-    settings = load_settings(session)
+    settings = require(session, ["centre_name"], "打印受理回执")
     phone = centre_phone(settings.centre_phone)
     ticket_no = referral.ticket_no if referral else ""
     room_name = referral.room.name if referral else ""
@@ -101,4 +104,15 @@ def receipt_data(session: Session, visit_no: str, *, paper: str | None = None) -
         visit_type=visit.visit_type, headcount=visit.headcount,
         representative=visit.representative_name or "",
         missing=() if phone else ("中心电话",),
+        visit_id=visit.id,
     )
+
+
+def receipt_for_print(database: Database, visit_no: str, *,
+                      paper: str | None = None) -> ReceiptData:
+    """The receipt's data for the printer, and the audit entry saying who printed it."""
+    with database.read() as session:
+        data = receipt_data(session, visit_no, paper=paper)
+    audit.log_event(database, "print", "visit", data.visit_id,
+                    {"文书": "受理回执", "受理编号": data.visit_no})
+    return data

@@ -8,20 +8,32 @@ written, or (on bad input or any failure) nothing is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import cast
+from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, func, select
+from sqlalchemy import ColumnElement, CursorResult, Select, Table, and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database, insert_on_conflict
-from desktop.models import Category, Community, Grid, Person, Room, Staff, Visit
-from desktop.services import numbering, validation
-from desktop.services.errors import ValidationError
-from desktop.services.queue import issue_ticket
+from desktop.models import (
+    Category,
+    Community,
+    Grid,
+    Person,
+    PersonFormerName,
+    Referral,
+    Room,
+    Staff,
+    Visit,
+)
+from desktop.models.base import DESK_KEY
+from desktop.services import audit, auth, numbering, validation
+from desktop.services.errors import NameConflictError, ValidationError
+from desktop.services.queue import OpenTicket, issue_ticket, open_tickets
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
-__all__ = ["Registration", "RegistrationInput", "issue_ticket", "register_visit", "validate"]
+__all__ = ["KEEP_KNOWN_NAME", "NAME_CHANGES", "RENAMED", "Registration", "RegistrationInput",
+           "issue_ticket", "register_visit", "tickets_held_today", "validate"]
 
 ID_TYPES = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照", "无证件"]
 GENDERS = ["男", "女"]
@@ -30,6 +42,11 @@ VISIT_TYPES = ["个人", "集体"]
 RISK_LEVELS = ["黄", "橙", "红"]
 RISK_DESCRIPTIONS = {"红": "红色：立即上报", "橙": "橙色：当日处置", "黄": "黄色：常规办理"}
 ANONYMOUS_NAME = "匿名"
+# How the receptionist resolved a typed name that differs from the known person's:
+# she changed her name (the former one is kept), or the typed name was a mistake.
+RENAMED = "renamed"
+KEEP_KNOWN_NAME = "keep"
+NAME_CHANGES = ("", RENAMED, KEEP_KNOWN_NAME)
 PERSON_LABELS = {"name": "姓名", "gender": "性别", "id_type": "证件类型", "id_number": "证件号码",
                  "no_id_reason": "无证件原因", "phone": "联系电话", "address": "住址"}
 
@@ -67,6 +84,10 @@ class RegistrationInput:
     # when another desk changed that person since, what the form would overwrite is
     # refused (``StaleEditError``). ``None`` skips the check (imports, scripts).
     person_version: int | None = None
+    # A known person (found by the document number or chosen) under another name:
+    # "" refuses the registration, ``RENAMED`` records a change of name, keeping the
+    # former one, ``KEEP_KNOWN_NAME`` registers her under the name already known.
+    name_change: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +142,8 @@ def _check(data: RegistrationInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.anonymous and not data.name:
         errors["name"] = "请填写姓名；来访人不愿透露时请勾选“匿名”"
+    elif message := validation.unprintable_error(data.name):
+        errors["name"] = message
     if data.id_type not in ID_TYPES:
         errors["id_type"] = "证件类型不正确"
     elif data.id_type == "居民身份证":
@@ -157,6 +180,8 @@ def _check(data: RegistrationInput) -> dict[str, str]:
     if data.visit_type == "集体":
         if not data.representative_name:
             errors["representative_name"] = "集体访请填写代表人姓名"
+        elif message := validation.unprintable_error(data.representative_name):
+            errors["representative_name"] = message
         if data.representative_phone:
             message = validation.phone_error(data.representative_phone)
             if message:
@@ -195,11 +220,14 @@ def _create_by_id_number(session: Session, id_number: str, values: dict[str, obj
     reads the first desk's row instead of failing on the unique number.
     """
     table = cast(Table, Person.__table__)
-    session.execute(
+    inserted = cast(CursorResult[Any], session.execute(
         insert_on_conflict(session, table).values(**values)
         .on_conflict_do_nothing(index_elements=[table.c.id_number])
-    )
-    return session.scalars(_locked_person(Person.id_number == id_number)).one()
+    )).rowcount
+    person = session.scalars(_locked_person(Person.id_number == id_number)).one()
+    if inserted:  # this desk made the row: a Core INSERT the flush hooks do not see
+        audit.record_created(session, person)
+    return person
 
 
 def _locked_person(condition: ColumnElement[bool]) -> Select[Person]:
@@ -209,17 +237,29 @@ def _locked_person(condition: ColumnElement[bool]) -> Select[Person]:
     return select(Person).where(condition).with_for_update(key_share=True)
 
 
-def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
-    id_number = (
-        validation.normalize_id_number(data.id_number) if data.id_type != "无证件" else ""
-    )
+def _document_number(data: RegistrationInput) -> str:
+    return validation.normalize_id_number(data.id_number) if data.id_type != "无证件" else ""
+
+
+def _known_person(session: Session, data: RegistrationInput, id_number: str, *,
+                  lock: bool) -> Person | None:
+    """The person the registration is for: by the document number, else the one chosen."""
+    def query(condition: ColumnElement[bool]) -> Select[Person]:
+        return _locked_person(condition) if lock else select(Person).where(condition)
+
     person: Person | None = None
     if id_number:
-        person = session.scalar(_locked_person(Person.id_number == id_number))
+        person = session.scalar(query(Person.id_number == id_number))
     if person is None and data.person_id is not None:
-        person = session.scalar(_locked_person(Person.id == data.person_id))
+        person = session.scalar(query(Person.id == data.person_id))
         if person is not None and id_number and person.id_number not in (None, id_number):
             person = None  # a different document: a different person
+    return person
+
+
+def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
+    id_number = _document_number(data)
+    person = _known_person(session, data, id_number, lock=True)
     name = ANONYMOUS_NAME if data.anonymous and not data.name.strip() else data.name.strip()
     fields = _person_fields(data, id_number)
     if person is None and id_number:
@@ -229,13 +269,60 @@ def _find_or_create_person(session: Session, data: RegistrationInput) -> Person:
         session.add(person)
         return person
     found, before = loaded(person), form_values(person, PERSON_LABELS)
-    person.name = name or person.name
+    _settle_name(session, person, name, data)
     for key, value in fields.items():
         setattr(person, key, value)
     if person.id == data.person_id and data.person_version is not None:
         refuse_stale("来访人信息", found, data.person_version, before,
                      form_values(person, PERSON_LABELS), PERSON_LABELS)
     return person
+
+
+def _settle_name(session: Session, person: Person, name: str, data: RegistrationInput) -> None:
+    """Give a known person the typed name only when the receptionist said she changed it.
+
+    Silently taking the typed name renamed the resident on every earlier visit
+    and in the queue; a typing error or another person's number must not do that.
+    """
+    if not name or name == person.name or data.anonymous:
+        return
+    if person.name == ANONYMOUS_NAME:
+        person.name = name
+        return
+    if data.name_change == KEEP_KNOWN_NAME:
+        return
+    if data.name_change != RENAMED:
+        raise NameConflictError(person.name, name)
+    session.add(PersonFormerName(
+        person=person, name=person.name, replaced_at=datetime.now().replace(microsecond=0),
+        replaced_by=session.info.get(DESK_KEY),
+    ))
+    person.name = name
+
+
+# A ticket that still stands in a queue: the resident has not been seen there yet.
+STILL_QUEUING = ("waiting", "called")
+
+
+def tickets_held_today(session: Session, data: RegistrationInput, *,
+                       today: date | None = None) -> list[OpenTicket]:
+    """The waiting or called tickets of today held by the resident the form is for.
+
+    A resident registered again while still queuing would stand twice in the
+    queues (a second visit counted, a second call). The desk asks before it
+    saves; a resident known by neither a document number nor a choice from the
+    matches has none.
+    """
+    data, errors = cleaned(data)
+    if "person" in errors:
+        data.person_id = None
+    id_number = "" if "id_number" in errors else _document_number(data)
+    person = _known_person(session, data, id_number, lock=False)
+    if person is None:
+        return []
+    return open_tickets(session, and_(
+        Visit.person_id == person.id, Referral.status.in_(STILL_QUEUING),
+        Referral.ticket_date == (today or date.today())))
 
 
 def _check_references(session: Session, data: RegistrationInput) -> Room:
@@ -264,6 +351,7 @@ def register_visit(
     database: Database, data: RegistrationInput, *, now: datetime | None = None
 ) -> Registration:
     """Register one visit and route it to a room, in one transaction."""
+    auth.require(database, "visit.register")
     data, errors = cleaned(data)
     if errors:
         raise ValidationError(errors)
@@ -303,11 +391,12 @@ def _register(session: Session, data: RegistrationInput, now: datetime) -> Regis
         risk_level=data.risk_level,
         repeat_of_id=repeat_of.id if repeat_of else None,
         is_repeat=repeat_of is not None,
-        received_by_id=data.received_by_id,
+        # The receptionist who registered it: the signed-in account unless the form names one.
+        received_by_id=auth.acting_staff_id(session, data.received_by_id),
         created_at=now,
     )
     session.add(visit)
-    referral = issue_ticket(session, visit, room, now, staff_id=data.received_by_id)
+    referral = issue_ticket(session, visit, room, now, staff_id=visit.received_by_id)
     session.flush()
     repeat_count = repeat_count_of(session, repeat_of.id) if repeat_of else 0
     return Registration(

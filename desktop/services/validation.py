@@ -36,7 +36,13 @@ LANDLINE_RE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
 
 
 def normalize_id_number(value: str) -> str:
-    return value.strip().replace(" ", "").upper()
+    """The number as stored: no white space anywhere, half-width digits, capital X.
+
+    Pasted numbers arrive with spaces (also the full-width 　), full-width digits
+    (１１０１…) or a lowercase x; all of them are the same number.
+    """
+    text = unicodedata.normalize("NFKC", value)
+    return re.sub(r"[\s\u200b-\u200d\ufeff]", "", text).upper()
 
 
 # GB/T 2260 province-level codes (the first two digits); 81/82/83 are the
@@ -80,6 +86,17 @@ def id_number_error(value: str) -> str | None:
     return None
 
 
+def unprintable_error(text: str) -> str | None:
+    """Refuse names the documents would print with gaps (emoji, 汉字 the fonts lack)."""
+    from desktop.printing.fonts import undrawable  # ReportLab loads only when a name is checked
+
+    missing = undrawable(text)
+    if not missing:
+        return None
+    shown = "、".join(f"“{ch}”" for ch in missing[:5])
+    return f"{shown} 无法在打印的文书中显示，请删去或换用常用字"
+
+
 def normalize_phone(value: str) -> str:
     return re.sub(r"[\s()（）]", "", value.strip()).replace("－", "-").replace("—", "-")
 
@@ -97,7 +114,7 @@ def phone_error(value: str) -> str | None:
         return None
     if number.isdigit() and number.startswith("1"):
         return "手机号码应为11位"
-    return "电话号码格式不正确（手机11位，座机如 010-12345678）"
+    return "电话号码格式不正确（手机11位，座机如 010-62345678）"
 
 
 def mask_id_number(value: str | None) -> str:

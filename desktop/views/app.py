@@ -1,23 +1,48 @@
-"""Starting the window: the application object, fonts, error hook, database."""
+"""Starting the window: the application object, fonts, error hook, database, backups.
+
+At start the SQLite file gets a quick integrity check; a damaged one is not
+opened: the user reads which backup is the last good one and may restore it
+there and then. While the window runs, :class:`BackupScheduler` takes the
+day's backup off the GUI thread (at start when there is none today, then
+whenever the date has moved on); when the window closes, one more backup is
+taken if anything was written since the last.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, APP_TITLE, paths
+from desktop.config import resolve_database_url
 from desktop.db import Database
+from desktop.services import backups
 from desktop.services.bootstrap import open_database
+from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
+from desktop.views import dialogs, tasks
 from desktop.views.errors import ExceptionHook
 from desktop.views.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 UI_FONT_FILE = "wqy-microhei.ttc"
+# The daily backup: looked for shortly after start, then every half hour.
+BACKUP_FIRST_MS = 3_000
+BACKUP_CHECK_MS = 30 * 60_000
 
 
 def register_ui_font(app: QApplication) -> str | None:
@@ -33,6 +58,27 @@ def register_ui_font(app: QApplication) -> str | None:
     return families[0]
 
 
+def install_chinese(app: QApplication) -> bool:
+    """Qt's own texts (OK/Cancel, Yes/No, the file dialog) and dates in Chinese.
+
+    The binding ships Qt's translations; without them every standard button and the
+    whole file dialog on Linux read English, and dates come out as "7 12 2026".
+    Returns whether the translation was found (a build without it still starts).
+    """
+    locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(locale)
+    if app.findChild(QTranslator, "qtbase_zh_CN") is not None:
+        return True
+    translator = QTranslator(app)
+    translator.setObjectName("qtbase_zh_CN")
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(locale, "qtbase", "_", folder):
+        log.warning("Qt's Chinese translation was not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    return True
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -41,6 +87,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_TITLE)
     app.setOrganizationName(APP_NAME)
     register_ui_font(app)
+    install_chinese(app)
     return app
 
 
@@ -59,16 +106,151 @@ def open_or_explain(db_url: str | None, *, show_dialogs: bool) -> Database:
         raise
 
 
+def sign_in_or_set_up(database: Database) -> bool:
+    """Every start signs in; a new centre first creates its administrator in the wizard.
+
+    False when the user closed the dialog (or the wizard) without signing in.
+    """
+    from desktop.services.auth import has_accounts
+    from desktop.views.setup_wizard import SetupWizard
+    from desktop.views.sign_in import ask_sign_in
+
+    with database.read() as session:
+        accounts = has_accounts(session)
+    if accounts:
+        return ask_sign_in(database)
+    wizard = SetupWizard(database=database)
+    log.info("first start: set-up wizard opened for the centre administrator")
+    # In the application's own loop (not a nested one), so quitting the program ends it.
+    wizard.finished.connect(lambda _result: QApplication.quit())
+    wizard.show()
+    QApplication.exec()
+    return database.actor is not None
+
+
+def check_at_start(db_url: str | None, *, show_dialogs: bool) -> None:
+    """The quick integrity check of the SQLite file before it is opened.
+
+    A damaged file: the message names the last good backup and how to restore it,
+    and offers to restore it now. Declined (or no backup): ``ValidationError`` with
+    that message, which the command line prints (exit code 2); the file is untouched.
+    """
+    url = resolve_database_url(db_url).url
+    problem = backups.quick_check(url)
+    if problem is None:
+        return
+    log.error("the database failed its start check")
+    backup = backups.last_good_backup()
+    message = backups.damaged_message(problem, backup, button=False)
+    if show_dialogs and backup is not None:
+        question = QApplication.translate(
+            "app", "{0}\n\n现在从该备份恢复吗？（选“否”则退出程序，数据库不作改动。）")
+        if dialogs.confirm(None, APP_TITLE, question.format(message)):
+            restored = backups.restore_backup(url, backup.path)
+            dialogs.inform(None, APP_TITLE, QApplication.translate(
+                "app", "已从 {0} 的备份恢复，程序将继续启动。损坏的数据库已另存为：{1}").format(
+                    backup.taken_text, restored.kept))
+            return
+    elif show_dialogs:
+        dialogs.warn(None, APP_TITLE, message)
+    raise ValidationError({"database": message})
+
+
+class BackupScheduler(QObject):
+    """The automatic backups of a SQLite database: daily while the window runs, and at exit."""
+
+    message = Signal(str)  # what the status bar says about the last automatic backup
+
+    def __init__(self, database: Database, *, check_ms: int = BACKUP_CHECK_MS,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.url = database.engine.url.render_as_string(hide_password=False)
+        self.timer = QTimer(self)
+        self.timer.setInterval(check_ms)
+        self.timer.timeout.connect(self.run_if_due)
+        self.task: tasks.Task | None = None
+
+    def start(self) -> None:
+        if not self.database.is_sqlite:
+            return
+        self.timer.start()
+        QTimer.singleShot(BACKUP_FIRST_MS, self.run_if_due)
+
+    def run_if_due(self) -> tasks.Task | None:
+        """Take today's backup in the background unless there is one (or one is running).
+
+        Even the look at the folder runs off the GUI thread: it may be a network share.
+        """
+        if self.task is not None or not self.database.is_sqlite:
+            return None
+        url = self.url
+
+        def work(_progress: tasks.Progress, _cancelled: object) -> backups.Backup | None:
+            return backups.create_backup(url) if backups.backup_due() else None
+
+        task = tasks.Task(work)
+        task.succeeded.connect(self._on_success, Qt.ConnectionType.QueuedConnection)
+        task.failed.connect(self._on_failure, Qt.ConnectionType.QueuedConnection)
+        task.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self.task = tasks.start(task)
+        return task
+
+    def _on_success(self, backup: backups.Backup | None) -> None:
+        if backup is not None:
+            self.message.emit(self.tr("已自动备份数据库：{0}").format(backup.path.name))
+
+    def _on_failure(self, exc: BaseException) -> None:
+        text = user_message(exc)
+        if text is None:
+            log.error("automatic backup failed", exc_info=exc)
+            text = self.tr("程序内部错误，详情见日志")
+        else:
+            log.warning("automatic backup refused: %s", text)
+        self.message.emit(self.tr("自动备份失败：{0}（请在“系统设置 → 备份”中检查）").format(text))
+
+    def _on_finished(self) -> None:
+        self.task = None
+
+    def stop(self) -> None:
+        """Stop the timer and wait for a backup under way (the window is closing)."""
+        self.timer.stop()
+        if self.task is not None:
+            QThreadPool.globalInstance().waitForDone()
+
+    def backup_on_exit(self) -> backups.Backup | None:
+        """After the window closed: one more backup if anything was written since the last."""
+        if not self.database.is_sqlite:
+            return None
+        try:
+            if not backups.changed_since_last_backup(self.url):
+                return None
+            return backups.create_backup(self.url)
+        except Exception as exc:  # the window is gone: the log is the place to say it
+            log.warning("backup at exit failed: %s", user_message(exc) or type(exc).__name__)
+            return None
+
+
 def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
     app = create_application()
     ExceptionHook(show_dialogs=not no_err_windows).install()
+    check_at_start(db_url, show_dialogs=not no_err_windows)
     database = open_or_explain(db_url, show_dialogs=not no_err_windows)
+    if not sign_in_or_set_up(database):
+        database.dispose()
+        return 0
     window = MainWindow(database=database)
+    scheduler = BackupScheduler(database, parent=window)
+    scheduler.message.connect(window.statusBar().showMessage)
     window.show()
     log.info("window opened")
+    scheduler.start()
+    window.open_setup_wizard_if_needed()
     try:
         return app.exec()
     finally:
+        scheduler.stop()
+        scheduler.backup_on_exit()
         database.dispose()
 
 

@@ -1014,7 +1014,10 @@ class CaseEditor(QWidget):
                 ref = mediation.accept_case(self.database, data, applicants)
             except ValidationError as exc:
                 self._show_info_errors(exc.errors)
-                self.status.setText(self.tr("未受理：请按提示修改标红的项目。"))
+                # A refusal with no field of its own (the centre is not set up) is said here.
+                unplaced = [m for k, m in exc.errors.items() if k not in self.info_errors]
+                self.status.setText(self.tr("未受理：") + ("；".join(unplaced) if unplaced
+                                                        else self.tr("请按提示修改标红的项目。")))
                 return
             log.info("accepted case %s", ref.case_no)
             self._show_info_errors({})
@@ -1224,7 +1227,7 @@ class CaseEditor(QWidget):
         oral = self.agreement_kind.currentData() == "oral"
         document = "oral" if oral else "agreement"
         title = self.tr("口头调解协议登记表") if oral else self.tr("人民调解协议书")
-        pdf = mediation_documents.render_detail(self.detail, document)
+        pdf = mediation_documents.print_detail(self.database, self.detail, document)
         return self.show_pdf(pdf, f"{title} {self.detail.case_no}", self._file_name(title))
 
     # ------------------------------------------------------------------ slots: outcome
@@ -1380,7 +1383,7 @@ class CaseEditor(QWidget):
                   "rights": "当事人权利义务告知书", "followups": "回访记录",
                   "judicial": "司法确认申请书"}
         try:
-            pdf = mediation_documents.render_detail(self.detail, document)
+            pdf = mediation_documents.print_detail(self.database, self.detail, document)
         except ValidationError as exc:
             dialogs.warn(self, self.tr("无法生成文书"), "；".join(exc.errors.values()))
             return None

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import mediation
+from desktop.services import audit, mediation
 from desktop.services.mediation import CaseInput
 from desktop.views.case_editor import CaseEditor
 from desktop.views.widgets import filling, named
@@ -212,6 +212,9 @@ class CasesPage(QWidget):
     def open_case(self, case_id: int) -> CaseEditor:
         self.editor.reload_choices()
         self.editor.load(case_id)
+        detail = self.editor.detail
+        audit.log_event(self.database, "open_record", "mediation_case", case_id,
+                        {"案号": detail.case_no if detail else ""})
         self.stack.setCurrentWidget(self.editor)
         return self.editor
 

@@ -5,8 +5,8 @@ Entries are edited or deactivated, never deleted, so old visits keep their names
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,15 +33,27 @@ from desktop.services.errors import NotFoundError, ValidationError
 from desktop.views.widgets import FieldError, named
 
 
+class EditableEntry(Protocol):
+    """What the editor needs of an entry: the rest is read by the names of the extra fields."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+
+
 class EntryEditor(QWidget):
     """A list of entries and a small form below it: pick one to edit, or start a new one."""
 
     changed = Signal()
 
     def __init__(self, *, key: str, database: Database, columns: list[str],
-                 load: Callable[[], list[Entry]], cells: Callable[[Entry], list[str]],
+                 load: Callable[[], Sequence[Any]], cells: Callable[[Any], list[str]],
                  save: Callable[[int | None, dict[str, Any]], int],
                  extra: list[tuple[str, str, QWidget]] | None = None,
+                 can_add: bool = True, name_label: str = "名称",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = key
@@ -49,7 +61,7 @@ class EntryEditor(QWidget):
         self.load = load
         self.cells = cells
         self.save = save
-        self.entries: list[Entry] = []
+        self.entries: list[EditableEntry] = []
         self.current_id: int | None = None
         self.table = named(QTableWidget(0, len(columns) + 1), f"{key}.table", key)
         self.table.setHorizontalHeaderLabels([*columns, self.tr("状态")])
@@ -58,7 +70,7 @@ class EntryEditor(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.name = named(QLineEdit(), f"{key}.name", self.tr("名称"))
+        self.name = named(QLineEdit(), f"{key}.name", self.tr(name_label))
         self.active = named(QCheckBox(self.tr("启用")), f"{key}.active", self.tr("启用"))
         self.active.setChecked(True)
         self.extra = {name: named(widget, f"{key}.{name}", label)
@@ -66,8 +78,9 @@ class EntryEditor(QWidget):
         self.error = FieldError(f"{key}.error")
         self.new_button = named(QPushButton(self.tr("新增")), f"{key}.new", self.tr("新增"))
         self.save_button = named(QPushButton(self.tr("保存")), f"{key}.save", self.tr("保存"))
+        self.new_button.setVisible(can_add)
         form = QFormLayout()
-        form.addRow(self.tr("名称"), self.name)
+        form.addRow(self.tr(name_label), self.name)
         for name, label, _widget in (extra or []):
             form.addRow(label, self.extra[name])
         form.addRow("", self.active)
@@ -87,7 +100,7 @@ class EntryEditor(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.entries = self.load()
+        self.entries = list(self.load())
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             texts = [*self.cells(entry), self.tr("启用") if entry.active else self.tr("已停用")]
@@ -97,7 +110,7 @@ class EntryEditor(QWidget):
                     item.setForeground(Qt.GlobalColor.gray)
                 self.table.setItem(row, column, item)
 
-    def selected(self) -> Entry | None:
+    def selected(self) -> EditableEntry | None:
         rows = {index.row() for index in self.table.selectedIndexes()}
         return self.entries[min(rows)] if rows else None
 
@@ -155,6 +168,59 @@ class EntryEditor(QWidget):
         self.changed.emit()
 
 
+def _reader(database: Database, function: Callable[[Any], Sequence[Any]]
+            ) -> Callable[[], Sequence[Any]]:
+    def load() -> Sequence[Any]:
+        with database.read() as session:
+            return function(session)
+    return load
+
+
+def _writer(database: Database, function: Callable[..., int]) -> Callable[..., int]:
+    def write(*args: Any) -> int:
+        with database.write() as session:
+            return function(session, *args)
+    return write
+
+
+class PlacesEditor(QWidget):
+    """Communities (社区/村) beside the grids of the one picked."""
+
+    changed = Signal()
+
+    def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.communities = EntryEditor(
+            key="dictionaries.community", database=database, columns=[self.tr("社区/村")],
+            load=_reader(database, dictionaries.communities), cells=lambda e: [e.name],
+            save=lambda i, v: _writer(database, dictionaries.save_community)(
+                i, v["name"], v["active"]),
+        )
+        self.grids = EntryEditor(
+            key="dictionaries.grid", database=database,
+            columns=[self.tr("网格"), self.tr("网格员")],
+            load=self._grid_entries, cells=lambda e: [e.name, e.members],
+            save=lambda i, v: _writer(database, dictionaries.save_grid)(
+                i, self.communities.current_id, v["name"], v["members"], v["active"]),
+            extra=[("members", self.tr("网格员"), QLineEdit())],
+        )
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.communities, 1)
+        row.addWidget(self.grids, 1)
+        self.communities.table.itemSelectionChanged.connect(self.grids.refresh)
+        for editor in (self.communities, self.grids):
+            editor.changed.connect(self.changed)
+
+    def _grid_entries(self) -> list[Entry]:
+        community = self.communities.selected() if hasattr(self, "communities") else None
+        if community is None:
+            return []
+        with self.database.read() as session:
+            return dictionaries.grids(session, community.id)
+
+
 class DictionaryDialog(QDialog):
     """Categories (with the room each is routed to first), communities and their grids."""
 
@@ -175,34 +241,17 @@ class DictionaryDialog(QDialog):
         self.categories = EntryEditor(
             key="dictionaries.category", database=database,
             columns=[self.tr("事项类别"), self.tr("建议分流去向")],
-            load=self._read(dictionaries.categories),
+            load=_reader(database, dictionaries.categories),
             cells=lambda e: [e.name, e.suggested_room],
-            save=lambda i, v: self._write(dictionaries.save_category, i, v["name"],
-                                          v["suggested_room_id"], v["active"]),
+            save=lambda i, v: _writer(database, dictionaries.save_category)(
+                i, v["name"], v["suggested_room_id"], v["active"]),
             extra=[("suggested_room_id", self.tr("建议分流去向"), room)],
         )
-        self.communities = EntryEditor(
-            key="dictionaries.community", database=database, columns=[self.tr("社区/村")],
-            load=self._read(dictionaries.communities), cells=lambda e: [e.name],
-            save=lambda i, v: self._write(dictionaries.save_community, i, v["name"],
-                                          v["active"]),
-        )
-        self.grids = EntryEditor(
-            key="dictionaries.grid", database=database,
-            columns=[self.tr("网格"), self.tr("网格员")],
-            load=self._grid_entries, cells=lambda e: [e.name, e.members],
-            save=lambda i, v: self._write(dictionaries.save_grid, i,
-                                          self.communities.current_id, v["name"],
-                                          v["members"], v["active"]),
-            extra=[("members", self.tr("网格员"), QLineEdit())],
-        )
-        places = QWidget()
-        row = QHBoxLayout(places)
-        row.addWidget(self.communities, 1)
-        row.addWidget(self.grids, 1)
+        self.places = PlacesEditor(database=database)
+        self.communities, self.grids = self.places.communities, self.places.grids
         self.tabs = named(QTabWidget(), "dictionaries.tabs", self.tr("字典"))
         self.tabs.addTab(self.categories, self.tr("事项类别"))
-        self.tabs.addTab(places, self.tr("社区与网格"))
+        self.tabs.addTab(self.places, self.tr("社区与网格"))
         close = named(QPushButton(self.tr("关闭")), "dictionaries.close", self.tr("关闭"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -211,23 +260,5 @@ class DictionaryDialog(QDialog):
         bottom.addWidget(close)
         layout.addLayout(bottom)
         close.clicked.connect(self.accept)
-        self.communities.table.itemSelectionChanged.connect(self.grids.refresh)
-        for editor in (self.categories, self.communities, self.grids):
-            editor.changed.connect(self.changed)
-
-    def _read(self, function: Callable[[Any], list[Entry]]) -> Callable[[], list[Entry]]:
-        def load() -> list[Entry]:
-            with self.database.read() as session:
-                return function(session)
-        return load
-
-    def _grid_entries(self) -> list[Entry]:
-        community = self.communities.selected() if hasattr(self, "communities") else None
-        if community is None:
-            return []
-        with self.database.read() as session:
-            return dictionaries.grids(session, community.id)
-
-    def _write(self, function: Callable[..., int], *args: Any) -> int:
-        with self.database.write() as session:
-            return function(session, *args)
+        self.categories.changed.connect(self.changed)
+        self.places.changed.connect(self.changed)

@@ -111,8 +111,8 @@ class HallDisplay(QWidget):
         self.setStyleSheet(style_for(720))
         with self.database.read() as session:
             centre = load_settings(session).centre_name
-        self.title = named(QLabel(self.tr("{0} · 叫号信息").format(centre)), "hall.title",
-                           self.tr("标题"))
+        title = self.tr("{0} · 叫号信息").format(centre) if centre else self.tr("叫号信息")
+        self.title = named(QLabel(title), "hall.title", self.tr("标题"))
         self.clock = named(QLabel(), "hall.clock", self.tr("时间"))
         self.announcement = named(QLabel(self.tr("欢迎来访，请留意叫号")), "hall.announcement",
                                   self.tr("最新叫号"))

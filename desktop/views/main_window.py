@@ -10,16 +10,19 @@ nor for the modules (QtCharts, openpyxl) only they need.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,8 +30,12 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_TITLE
 from desktop.db import Database
+from desktop.services import auth, setup
+from desktop.services.connection import describe_database, shown_url
+from desktop.services.settings import idle_minutes, load_settings
 from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.registration import RegistrationPage
+from desktop.views.sign_in import IdleWatcher, SignInDialog
 from desktop.views.widgets import named
 
 if TYPE_CHECKING:
@@ -36,6 +43,19 @@ if TYPE_CHECKING:
     from desktop.views.queue_page import QueuePage
     from desktop.views.reports_page import ReportsPage
     from desktop.views.settings_page import SettingsPage
+    from desktop.views.setup_wizard import SetupWizard
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    """``page`` in a frameless scroll area: a 1366x768 laptop with a taskbar leaves about
+    700 px of height, less than the case editor needs; the page scrolls instead of being
+    cut off."""
+    scroll = QScrollArea()
+    scroll.setObjectName(f"{page.objectName()}_scroll")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(page)
+    return scroll
 
 
 class MainWindow(QMainWindow):
@@ -45,12 +65,18 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         named(self, "main_window", APP_TITLE)
         self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 820)
+        self.resize(1280, 680)
         self._add_widgets()
         self._connect_signals()
         self.navigation.setCurrentRow(0)
         # The receptionist starts typing at once: the focus waits in 姓名.
         self.registration.name.setFocus()
+        self.lock_dialog: SignInDialog | None = None
+        with self.database.read() as session:
+            minutes = idle_minutes(load_settings(session))
+        self.idle = IdleWatcher(minutes, self)
+        self.idle.idle.connect(self.lock)
+        self.show_account()
 
     def _add_widgets(self) -> None:
         self.navigation = named(QListWidget(), "navigation", self.tr("功能导航"))
@@ -73,7 +99,8 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
             self.navigation.addItem(item)
-            self.pages.addWidget(self._built.get(key) or QWidget())
+            built = self._built.get(key)
+            self.pages.addWidget(_scrolled(built) if built is not None else QWidget())
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -87,8 +114,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         outer.addLayout(layout, 1)
         self.setCentralWidget(central)
-        self.database_label = named(QLabel(self.database.url), "status.database",
-                                    self.tr("当前数据库"))
+        with self.database.read() as session:
+            centre = load_settings(session).centre_name
+        self.database_label = named(
+            QLabel(f"{centre} · {describe_database(self.database.url)}"), "status.database",
+            self.tr("当前数据库"))
+        self.database_label.setToolTip(shown_url(self.database.url))
+        self.account_label = named(QLabel(), "status.account", self.tr("当前账号"))
+        self.switch_button = named(QPushButton(self.tr("切换用户")), "status.switch_user",
+                                   self.tr("切换用户"))
+        self.lock_button = named(QPushButton(self.tr("锁定")), "status.lock",
+                                 self.tr("锁定窗口"))
+        self.statusBar().addPermanentWidget(self.account_label)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        self.statusBar().addPermanentWidget(self.switch_button)
         self.statusBar().addPermanentWidget(self.database_label)
 
     def _connect_signals(self) -> None:
@@ -96,6 +135,87 @@ class MainWindow(QMainWindow):
         self.registration.registered.connect(lambda _r: self._refresh_queue_if_built())
         new = QShortcut(QKeySequence("Ctrl+N"), self)
         new.activated.connect(self.on_new_registration)
+        self.switch_button.clicked.connect(self.switch_user)
+        self.lock_button.clicked.connect(self.lock)
+
+    # -- the signed-in account ------------------------------------------------------------
+
+    # The permission a section needs; a section the account may not use is greyed out
+    # (the services refuse regardless).
+    SECTION_PERMISSIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "registration": ("visit.register",),
+        "queue": ("queue.room", "queue.hall"),
+        "cases": ("case.read",),
+        "reports": ("report.read", "register.export"),
+        "settings": ("settings.manage", "staff.manage"),
+    }
+
+    def _cover(self, shown: bool) -> None:
+        """Hide the pages (locked, or nobody signed in) without touching what they hold."""
+        central = self.centralWidget()
+        if central is not None:
+            central.setVisible(shown)
+
+    def show_account(self) -> None:
+        """The account in the status bar, and the sections it may open."""
+        actor = self.database.actor
+        self.account_label.setText(
+            self.tr("当前账号：{0}（{1}）").format(actor.name, auth.roles_label(actor.roles))
+            if actor is not None else self.tr("未登录"))
+        for row, (_title, key, _build) in enumerate(self.sections):
+            item = self.navigation.item(row)
+            allowed = any(auth.may(self.database, p) for p in self.SECTION_PERMISSIONS[key])
+            flags = item.flags()
+            item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if allowed
+                          else flags & ~Qt.ItemFlag.ItemIsEnabled)
+        self.registration.setEnabled(auth.may(self.database, "visit.register"))
+
+    def lock(self) -> SignInDialog | None:
+        """Nobody at the desk: cover the window until the same account's password is typed.
+
+        The pages are left as they are, so whatever was half-typed is there on unlock.
+        """
+        actor = self.database.actor
+        if actor is None or self.lock_dialog is not None:
+            return self.lock_dialog
+        self.lock_dialog = SignInDialog(database=self.database, parent=self,
+                                        login=actor.login, unlock=True)
+        self.lock_dialog.finished.connect(self._lock_finished)
+        self._cover(False)
+        self.lock_dialog.open()
+        return self.lock_dialog
+
+    def _lock_finished(self, result: int) -> None:
+        dialog, self.lock_dialog = self.lock_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+        if result != SignInDialog.DialogCode.Accepted:
+            # 切换用户 from the lock: the next account signs in (or the window stays covered).
+            self.switch_user()
+            return
+        self._cover(True)
+        self.idle.timer.start()
+
+    def switch_user(self) -> SignInDialog:
+        """Another account signs in without closing the program."""
+        self.registration.save_draft()
+        auth.sign_out(self.database)
+        self.show_account()
+        self._cover(False)
+        dialog = SignInDialog(database=self.database, parent=self)
+        dialog.finished.connect(lambda _r: self._switched(dialog))
+        dialog.open()
+        self.switch_dialog = dialog
+        return dialog
+
+    def _switched(self, dialog: SignInDialog) -> None:
+        dialog.deleteLater()
+        if self.database.actor is None:
+            self.close()
+            return
+        self.show_account()
+        self._cover(True)
+        self.idle.timer.start()
 
     # -- pages, built on demand -----------------------------------------------------------
 
@@ -110,13 +230,18 @@ class MainWindow(QMainWindow):
                 self._built[key] = page
                 placeholder = self.pages.widget(row)
                 current = self.pages.currentIndex()
-                self.pages.insertWidget(row, page)
+                self.pages.insertWidget(row, _scrolled(page))
                 if placeholder is not None:
                     self.pages.removeWidget(placeholder)
                     placeholder.deleteLater()
                 self.pages.setCurrentIndex(current)
                 return page
         raise KeyError(key)
+
+    def current_page(self) -> QWidget | None:
+        """The page shown (inside the scroll area that lets it fit a small screen)."""
+        shown = self.pages.currentWidget()
+        return shown.widget() if isinstance(shown, QScrollArea) else shown
 
     def is_built(self, key: str) -> bool:
         return key in self._built
@@ -193,7 +318,7 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.sections):
             self.page(self.sections[row][1])
         self.pages.setCurrentIndex(row)
-        if self.pages.currentWidget() is self.registration and not self.navigation.hasFocus():
+        if self.current_page() is self.registration and not self.navigation.hasFocus():
             self.registration.name.setFocus()
 
     def on_new_registration(self) -> None:
@@ -208,9 +333,22 @@ class MainWindow(QMainWindow):
                 return self.page(key)
         raise KeyError(title)
 
+    def open_setup_wizard(self) -> SetupWizard:
+        """The set-up wizard over 系统设置 (at the first start, or on the admin's request)."""
+        self.show_section(self.tr("系统设置"))
+        return self.settings.on_wizard()
+
+    def open_setup_wizard_if_needed(self) -> SetupWizard | None:
+        """At start: a centre that has not said who it is is set up first."""
+        with self.database.read() as session:
+            if not setup.needs_wizard(session):
+                return None
+        return self.open_setup_wizard()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         # Whatever is typed but not saved is kept as a draft and restored at the next start.
         self.registration.save_draft()
+        self.idle.stop()
         if self.is_built("queue"):
             self.queue.stop()
         status_for(self.database).stop()

@@ -109,7 +109,7 @@ class PartyDialog(QDialog):
         self.age.setRange(0, 130)
         self.age.setSpecialValueText(self.tr("未填写"))
         self.id_number = named(QLineEdit(), "party.id_number", self.tr("身份证号"))
-        self.id_number.setMaxLength(18)
+        self.id_number.setMaxLength(32)  # room for pasted spaces; the service trims them
         self.occupation = named(QLineEdit(), "party.occupation", self.tr("职业或工作单位"))
         # organisation
         self.credit_code = named(QLineEdit(), "party.credit_code", self.tr("统一社会信用代码"))
@@ -245,6 +245,11 @@ class PartyDialog(QDialog):
         self._conflict_timer.timeout.connect(self.on_check_conflicts)
         self.save_button.clicked.connect(self.on_save)
         self.cancel_button.clicked.connect(self.reject)
+        # A message beside a field goes once the field is edited, not only on the next save.
+        for key, label in self.errors.items():
+            widget = getattr(self, key, None)
+            if isinstance(widget, QLineEdit):
+                widget.textEdited.connect(lambda _text, label=label: label.show_message(None))
 
     # -- data -------------------------------------------------------------
 

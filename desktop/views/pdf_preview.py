@@ -88,7 +88,7 @@ class PdfPreviewDialog(QDialog):
         super().__init__(parent)
         named(self, "pdf_preview_dialog", title)
         self.setWindowTitle(title)
-        self.resize(720, 860)
+        self.resize(720, 680)
         self.suggested_name = suggested_name
         self.preview = PdfPreview(parent=self)
         self.preview.set_pdf(pdf)

@@ -1,10 +1,11 @@
 """分流队列: each room's queue, the centre board, escalations, and the hall display.
 
-Room staff pick their room and themselves, then call the next visitor (F5),
+Room staff pick their room, then call the next visitor (F5),
 call anyone out of order, recall, mark a no-show, put on hold, start, finish
 with a result, transfer to another room or send on to one more room. The
 queue, the board and the escalation list re-read the database every two
-seconds, so what other desks do shows up without a push channel.
+seconds, so what other desks do shows up without a push channel. Every step is
+recorded under the signed-in account (the services take it from the session).
 """
 
 from __future__ import annotations
@@ -179,10 +180,6 @@ class QueuePage(QWidget):
 
     def _add_widgets(self) -> None:
         self.room = named(QComboBox(), "queue.room", self.tr("科室"))
-        self.staff = named(QComboBox(), "queue.staff", self.tr("当班人员"),
-                           self.tr("记录在每次叫号、接待、办结和转办中"))
-        self.staff.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.staff.setMinimumContentsLength(6)
         self.hall_button = named(QPushButton(self.tr("打开叫号屏")), "queue.hall_display",
                                  self.tr("打开叫号屏"), self.tr("在大厅电视上显示叫号（F11 全屏）"))
         self.refreshed = named(QLabel(), "queue.refreshed", self.tr("刷新时间"))
@@ -192,8 +189,6 @@ class QueuePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(room_label)
         top.addWidget(self.room, 1)
-        top.addWidget(QLabel(self.tr("当班人员")))
-        top.addWidget(self.staff)
         top.addStretch(1)
         top.addWidget(self.refreshed)
         top.addWidget(self.hall_button)
@@ -352,8 +347,8 @@ class QueuePage(QWidget):
 
     @property
     def staff_id(self) -> int | None:
-        data = self.staff.currentData()
-        return int(data) if data is not None else None
+        """None: the services record the signed-in account on every step."""
+        return None
 
     def selected_row(self) -> QueueRow | None:
         items = self.table.selectedItems()
@@ -375,14 +370,6 @@ class QueuePage(QWidget):
         return item.data(ID_ROLE) if item is not None else None
 
     def on_room_changed(self, _index: int = 0) -> None:
-        with self.database.read() as session:
-            staff = reference.staff(session, room_id=self.room_id)
-        current = self.staff.currentData()
-        self.staff.clear()
-        self.staff.addItem(self.tr("（未选）"), None)
-        for person in staff:
-            self.staff.addItem(person.name, person.id)
-        self.staff.setCurrentIndex(max(self.staff.findData(current), 0))
         self.refresh_queue()
 
     def _reload_choices_quietly(self) -> None:
@@ -576,7 +563,7 @@ class QueuePage(QWidget):
         self.refresh_queue()
 
     def on_call_next(self) -> None:
-        if self.room_id is None:
+        if self.room_id is None or not self.settle_tickets_in_hand():
             return
         try:
             referral = queue.call_next(self.database, self.room_id, staff_id=self.staff_id)
@@ -588,17 +575,66 @@ class QueuePage(QWidget):
             return
         self._done(self.tr("已叫号 {0}").format(referral.ticket_no), referral.id)
 
-    def _simple(self, action: Callable[..., Any]) -> None:
+    def settle_tickets_in_hand(self) -> bool:
+        """Before 叫下一位: this desk's called or serving ticket is ended or kept on purpose.
+
+        True when the next one may be called now. 办结 opens its dialog and calls the
+        next one once it is saved; 过号 marks it and asks about the next in hand.
+        """
+        assert self.room_id is not None
+        with self.database.read() as session:
+            in_hand = queue.left_behind_by_call_next(session, self.room_id,
+                                                     staff_id=self.staff_id)
+        if not in_hand:
+            return True
+        first = in_hand[0]
+        listed = "、".join(self.tr("{0} {1}（{2}）").format(t.ticket_no, t.person_name,
+                                                         t.status_name) for t in in_hand)
+        close = (self.tr("先办结 {0}…") if first.closing_action == "finish"
+                 else self.tr("{0} 过号")).format(first.ticket_no)
+        answer = dialogs.choose(
+            self, self.tr("叫下一位"),
+            self.tr("本窗口还有未办结的号：{0}。\n叫下一位之前，要先处理 {1} 吗？").format(
+                listed, first.ticket_no),
+            [(close, first.closing_action), (self.tr("保留，叫下一位"), "keep")],
+            key="in_hand")
+        if answer == "keep":
+            return True
+        if answer is None:
+            self.message.setText(self.tr("未叫号：{0} 尚未办结。").format(first.ticket_no))
+            return False
+        self.refresh_queue()
+        if not self.select_referral(first.referral_id):
+            self.message.setText(self.tr("{0} 已不在本室队列中，请再按叫下一位。").format(
+                first.ticket_no))
+            return False
+        if answer == "finish":
+            dialog = self.on_finish()
+            if dialog is not None:
+                dialog.accepted.connect(self.on_finished_before_next)
+        elif self._simple(queue.no_show):
+            self.on_call_next()
+        return False
+
+    def on_finished_before_next(self) -> None:
+        """办结 asked for by 叫下一位 is saved: call the next one, unless the window went
+        on to accept a mediation case (the mediator is busy with it)."""
+        if self.isVisible():
+            self.on_call_next()
+
+    def _simple(self, action: Callable[..., Any]) -> bool:
+        """``action`` on the selected ticket; False when there is none or it was refused."""
         row = self.selected_row()
         if row is None:
-            return
+            return False
         try:
             referral = action(self.database, row.referral_id, staff_id=self.staff_id)
         except (ValidationError, NotFoundError) as exc:
             self._failed(exc)
-            return
+            return False
         self._done(self.tr("{0}：{1}").format(
             referral.ticket_no, STATUS_NAMES.get(referral.status, referral.status)), referral.id)
+        return True
 
     def _open(self, dialog: ActionDialog) -> ActionDialog:
         self.active_dialog = dialog
@@ -628,16 +664,17 @@ class QueuePage(QWidget):
                                 fields=[("reason", self.tr("暂缓原因"), QLineEdit())],
                                 submit=submit, parent=self))
 
-    def on_finish(self) -> None:
+    def on_finish(self) -> ActionDialog | None:
         row = self.selected_row()
         if row is None:
-            return
+            return None
         result = QComboBox()
         result.addItem(self.tr("（请选择）"), None)
         for key, text in RESULTS.items():
             result.addItem(text, key)
         department = QLineEdit()
         due = QDateEdit(QDate.currentDate().addDays(7))
+        due.setDisplayFormat("yyyy-MM-dd")
         due.setCalendarPopup(True)
         to_room = self._room_combo(self.room_id)
 
@@ -665,7 +702,7 @@ class QueuePage(QWidget):
             if v["result"] == "case_opened":
                 self.case_requested.emit(row.visit_id)
 
-        self._open(ActionDialog(
+        return self._open(ActionDialog(
             key="finish", title=self.tr("办结 {0}").format(row.ticket_no),
             fields=[("result", self.tr("办理结果"), result),
                     ("note", self.tr("办理情况"), QPlainTextEdit()),
@@ -721,6 +758,7 @@ class QueuePage(QWidget):
             level.addItem(text, key)
         department = QLineEdit()
         due = QDateEdit(QDate.currentDate().addDays(7))
+        due.setDisplayFormat("yyyy-MM-dd")
         due.setCalendarPopup(True)
 
         def on_kind(_i: int) -> None:
@@ -768,6 +806,9 @@ class QueuePage(QWidget):
             self.hall = HallDisplay(database=self.database)
             self.hall.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.hall.destroyed.connect(self.on_hall_closed)
+            # The hall screen is its own window: with it in front (on the same PC) the
+            # page's F5 would not reach the queue.
+            QShortcut(QKeySequence("F5"), self.hall).activated.connect(self.on_call_next)
         self.hall.show()
         self.hall.raise_()
         return self.hall

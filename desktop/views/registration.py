@@ -37,17 +37,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from stdnum.cn import ric
 
 from desktop import paths
 from desktop.db import Database
-from desktop.services import reference
-from desktop.services.errors import StaleEditError, ValidationError
+from desktop.services import audit, reference
+from desktop.services.errors import NameConflictError, StaleEditError, ValidationError
 from desktop.services.matching import EarlierVisit, PersonMatch, find_people, person_match
-from desktop.services.receipts import receipt_data
+from desktop.services.receipts import receipt_for_print
 from desktop.services.registration import (
     GENDERS,
     ID_TYPES,
+    KEEP_KNOWN_NAME,
+    RENAMED,
     RISK_DESCRIPTIONS,
     SOURCES,
     VISIT_TYPES,
@@ -55,8 +56,10 @@ from desktop.services.registration import (
     RegistrationInput,
     register_visit,
     repeat_count_of,
+    tickets_held_today,
+    validate,
 )
-from desktop.services.validation import id_number_error
+from desktop.services.validation import id_number_error, normalize_id_number
 from desktop.views import dialogs
 from desktop.views.db_status import status_for
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
@@ -90,6 +93,8 @@ class RegistrationPage(QWidget):
         self.last_preview: PdfPreviewDialog | None = None
         self.chosen: PersonMatch | None = None
         self.last_stale_dialog: StaleEditDialog | None = None
+        # The tickets of today the receptionist agreed to add to (asked once per form).
+        self.confirmed_tickets = ""
         self._filling = False
         named(self, "registration", self.tr("接待登记"))
         self._add_widgets()
@@ -113,6 +118,7 @@ class RegistrationPage(QWidget):
         for id_type in ID_TYPES:
             self.id_type.addItem(id_type, id_type)
         self.id_number = named(QLineEdit(), "registration.id_number", self.tr("证件号码"))
+        # Not 18 for a 身份证号: a pasted number with spaces around it would lose its end.
         self.id_number.setMaxLength(32)
         self.id_number.setPlaceholderText(self.tr("身份证18位，末位可为X"))
         self.no_id_reason = named(QLineEdit(), "registration.no_id_reason",
@@ -121,7 +127,7 @@ class RegistrationPage(QWidget):
         self.no_id_reason.setMaxLength(128)
         self.phone = named(QLineEdit(), "registration.phone", self.tr("联系电话"))
         self.phone.setMaxLength(32)
-        self.phone.setPlaceholderText(self.tr("手机或座机，如 13800138000 / 010-12345678"))
+        self.phone.setPlaceholderText(self.tr("手机或座机，如 13800138000 / 010-62345678"))
         self.address = named(QLineEdit(), "registration.address", self.tr("住址"))
         self.address.setMaxLength(200)
         self.community = named(QComboBox(), "registration.community", self.tr("所属社区"))
@@ -430,7 +436,6 @@ class RegistrationPage(QWidget):
         no_id = self.id_type.currentData() == "无证件"
         self.id_number.setEnabled(not no_id)
         self.no_id_reason.setEnabled(no_id)
-        self.id_number.setMaxLength(18 if self.id_type.currentData() == "居民身份证" else 32)
 
     def on_visit_type_changed(self, _index: int = 0) -> None:
         collective = self.visit_type.currentData() == "集体"
@@ -458,11 +463,39 @@ class RegistrationPage(QWidget):
 
     def on_id_number_edited(self, text: str) -> None:
         """A valid 身份证号 tells the gender; fill it when the receptionist has not."""
-        if self.id_type.currentData() != "居民身份证" or id_number_error(text):
+        if self.id_type.currentData() != "居民身份证":
             return
+        number = normalize_id_number(text)
+        if number != text:
+            self.id_number.setText(number)
+        error = id_number_error(number) if len(number) >= 18 else None
+        self.errors["id_number"].show_message(error)
+        if error or len(number) != 18:
+            return
+        if self.chosen is None:
+            self._note_known_number(number)
         if self.gender.currentData() is None:
-            male = int(ric.compact(text)[16]) % 2 == 1
+            male = int(number[16]) % 2 == 1
             self.gender.setCurrentIndex(self.gender.findData("男" if male else "女"))
+
+    def _note_known_number(self, number: str) -> None:
+        """Say at once that this 身份证号 is a known person's, and whether the name differs.
+
+        The form is not overwritten while the receptionist types; the person is in
+        the matches to choose, and saving under another name asks which is right.
+        """
+        with self.database.read() as session:
+            found = [m for m in find_people(session, number) if m.id_number == number]
+        if not found:
+            return
+        typed = self.name.text().strip()
+        if typed and typed != found[0].name:
+            self.status.setText(self.tr(
+                "该证件号码属于既往来访人“{0}”，与填写的姓名“{1}”不一致，保存时需确认"
+            ).format(found[0].name, typed))
+        else:
+            self.status.setText(self.tr("该证件号码属于既往来访人“{0}”，可在下方选用")
+                                .format(found[0].name))
 
     def on_repeat_changed(self, _index: int = 0) -> None:
         visit_id = self.repeat_of.currentData()
@@ -548,6 +581,8 @@ class RegistrationPage(QWidget):
         finally:
             self._filling = False
         self.chosen = match
+        audit.log_event(self.database, "open_record", "person", match.person_id,
+                        {"姓名": match.name, "来访次数": match.visit_count})
         if visit is not None:
             self.repeat_of.setCurrentIndex(self.repeat_of.findData(visit.visit_id))
             if visit.category_id is not None and self.category.currentData() is None:
@@ -629,8 +664,18 @@ class RegistrationPage(QWidget):
                 break
 
     def on_save(self) -> None:
+        data = self.form_input()
         try:
-            result = register_visit(self.database, self.form_input())
+            if not self.confirm_another_ticket(data):
+                return
+            try:
+                result = register_visit(self.database, data)
+            except NameConflictError as conflict:
+                change = self.ask_name_change(conflict)
+                if change is None:
+                    raise
+                data.name_change = change
+                result = register_visit(self.database, data)
         except StaleEditError as exc:
             self.status.setText(self.tr("登记未保存：") + str(exc))
             self.show_stale(exc)
@@ -663,18 +708,54 @@ class RegistrationPage(QWidget):
         self.status.setText(text)
         self.show_receipt(result.visit_no)
 
+    def confirm_another_ticket(self, data: RegistrationInput) -> bool:
+        """A resident still queuing today gets another ticket only when the desk says so."""
+        if validate(data):
+            return True  # the save shows what to correct first
+        with self.database.read() as session:
+            held = "、".join(self.tr("{0}（{1}，{2}）").format(t.ticket_no, t.room_name,
+                                                              t.status_name)
+                            for t in tickets_held_today(session, data))
+        if not held or held == self.confirmed_tickets:
+            return True  # none, or the receptionist already said so for this form
+        answer = dialogs.choose(
+            self, self.tr("今天已有排队号"),
+            self.tr("此人今天已有排队号 {0}，仍要再取号吗？").format(held),
+            [(self.tr("仍要取号"), "go_on")], key="second_ticket")
+        if answer is None:
+            self.status.setText(self.tr("登记未保存：此人今天已有排队号 {0}。").format(held))
+            return False
+        self.confirmed_tickets = held
+        return True
+
+    def ask_name_change(self, conflict: NameConflictError) -> str | None:
+        """A known 证件号码 with another name: the receptionist says which is right."""
+        return dialogs.choose(
+            self, self.tr("姓名与证件号码不一致"),
+            self.tr("证件号码属于既往来访人“{0}”，本次填写的姓名为“{1}”。\n"
+                    "请向来访人核实：").format(conflict.known_name, conflict.typed_name),
+            [(self.tr("本人已改名为“{0}”（保留原姓名记录）").format(conflict.typed_name), RENAMED),
+             (self.tr("姓名填写有误，按“{0}”登记").format(conflict.known_name),
+              KEEP_KNOWN_NAME)],
+        )
+
     def show_stale(self, error: StaleEditError) -> StaleEditDialog:
         """Another desk changed the chosen person: show what differs; reload on request."""
         self.last_stale_dialog = open_stale_dialog(self, error, self.reload_person)
         return self.last_stale_dialog
 
-    def show_receipt(self, visit_no: str) -> PdfPreviewDialog:
+    def show_receipt(self, visit_no: str) -> PdfPreviewDialog | None:
+        """Preview the 受理回执; ``None`` (and the reason in the status) when it cannot print."""
         # ReportLab loads with the first receipt, not with the window.
         from desktop.printing.receipt import render_receipt
         from desktop.views.pdf_preview import PdfPreviewDialog
 
-        with self.database.read() as session:
-            data = receipt_data(session, visit_no)
+        try:
+            data = receipt_for_print(self.database, visit_no)
+        except ValidationError as exc:
+            self.status.setText(self.status.text() + self.tr("　回执未打印：")
+                                + "；".join(exc.errors.values()))
+            return None
         dialog = PdfPreviewDialog(
             pdf=render_receipt(data), title=self.tr("受理回执 {0}").format(visit_no),
             suggested_name=f"受理回执_{visit_no}.pdf", parent=self,
@@ -686,6 +767,7 @@ class RegistrationPage(QWidget):
         return dialog
 
     def clear_form(self) -> None:
+        self.confirmed_tickets = ""
         self._filling = True
         try:
             for line in (self.name, self.id_number, self.no_id_reason, self.phone, self.address,

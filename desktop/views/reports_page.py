@@ -12,14 +12,14 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
-    QDateTimeAxis,
     QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -96,6 +96,14 @@ class Tile(QFrame):
         self.value.setText(value)
         self.note.setText(note)
         self.note.setVisible(bool(note))
+
+
+def day_label_positions(days: int, most: int = 8) -> list[int]:
+    """Which of ``days`` consecutive days get a date label: every k-th, ending on the last."""
+    if days <= 0:
+        return []
+    step = -(-days // most)  # ceiling: at most ``most`` labels
+    return list(range((days - 1) % step, days, step))
 
 
 class ReportsPage(QWidget):
@@ -371,13 +379,16 @@ class ReportsPage(QWidget):
         chart = self._reset(self.visits_chart)
         series = QLineSeries()
         series.setName(self.tr("来访（件）"))
-        for day, count in per_day:
-            moment = QDateTime(_qdate(day), QTime(12, 0))
-            series.append(float(moment.toMSecsSinceEpoch()), float(count))
+        for index, (_day, count) in enumerate(per_day):
+            series.append(float(index), float(count))
         chart.addSeries(series)
-        x_axis = QDateTimeAxis()
-        x_axis.setFormat("MM-dd")
-        x_axis.setTickCount(min(max(len(per_day), 2), 8))
+        # One x step per day and a label on a day every few days, evenly spaced: a
+        # date-time axis put its ticks at equal fractions of the range, between days.
+        x_axis = QCategoryAxis()
+        x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        for index in day_label_positions(len(per_day)):
+            x_axis.append(f"{per_day[index][0]:%m-%d}", float(index))
+        x_axis.setRange(0.0, float(max(len(per_day) - 1, 1)))
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(x_axis)
         y_axis = QValueAxis()
@@ -389,7 +400,7 @@ class ReportsPage(QWidget):
         chart.setTitle(self.tr(f"每日来访（{per_day[0][0]:%m-%d} 至 {per_day[-1][0]:%m-%d}）")
                        if per_day else self.tr("每日来访"))
 
-    def _show_categories(self, categories: list[tuple[str, int]], top: int = 10) -> None:
+    def _show_categories(self, categories: list[tuple[str, int]], top: int = 8) -> None:
         chart = self._reset(self.category_chart)
         shown = list(reversed(categories[:top]))  # the largest at the top
         bar_set = QBarSet(self.tr("来访（件）"))
@@ -404,6 +415,11 @@ class ReportsPage(QWidget):
         names = QBarCategoryAxis()
         names.append([name for name, _count in shown])
         names.setTruncateLabels(False)
+        # Ten names in a short chart: a smaller font, or Qt leaves every other one out.
+        small = names.labelsFont()
+        small.setPointSizeF(small.pointSizeF() * 0.8)
+        names.setLabelsFont(small)
+        bar_set.setLabelFont(small)
         chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(names)
         values = QValueAxis()
@@ -442,8 +458,11 @@ class ReportsPage(QWidget):
         chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(months)
         values = QValueAxis()
-        values.setRange(0, 120)  # room above a 100% bar for its label
-        values.setTickCount(7)
+        # Room above a 100% bar for its label, but the scale itself ends at 100%.
+        values.setRange(0, 116)
+        values.setTickType(QValueAxis.TickType.TicksDynamic)
+        values.setTickAnchor(0)
+        values.setTickInterval(20)
         values.setLabelFormat("%d")
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(values)

@@ -1,27 +1,58 @@
-"""系统设置: the centre's name and phone, the committee, the receipt paper, the database."""
+"""系统设置: the centre's identity, its staff, rooms and lists, the database of this PC,
+and its backups (folder, days kept, 立即备份, the list with 恢复…).
+
+Backing up, listing the backup folder (perhaps a network share) and restoring
+run off the GUI thread (:mod:`desktop.views.tasks`).
+"""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
+    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.config import resolve_database_url, save_database_url
+from desktop.config import (
+    backup_settings,
+    configured_database_url,
+    resolve_database_url,
+    save_backup_settings,
+    save_database_url,
+    with_stored_password,
+)
 from desktop.db import Database
-from desktop.services.connection import database_url_error
+from desktop.services import backups, setup
+from desktop.services.connection import database_url_error, shown_url
 from desktop.services.errors import ValidationError
-from desktop.services.settings import PAPER_SIZES, CentreSettings, load_settings, save_settings
-from desktop.views.dictionaries import DictionaryDialog
-from desktop.views.widgets import FieldError, named
+from desktop.services.failures import user_message
+from desktop.services.settings import load_settings, save_settings
+from desktop.views import dialogs, tasks
+from desktop.views.audit_dialog import AuditLogDialog
+from desktop.views.centre_form import CentreForm
+from desktop.views.dictionaries import DictionaryDialog, EntryEditor
+from desktop.views.setup_wizard import SetupWizard
+from desktop.views.staff_editor import IMPORT_HINT, ListDialog, RoomsEditor, StaffEditor
+from desktop.views.widgets import FieldError, filling, named
+
+log = logging.getLogger(__name__)
+
+CENTRE_KEYS = ["centre_name", "centre_address", "centre_phone", "service_hours",
+               "committee_name", "committee_short_name", "receipt_paper"]
 
 
 class SettingsPage(QWidget):
@@ -37,49 +68,32 @@ class SettingsPage(QWidget):
         self.load()
 
     def _add_widgets(self) -> None:
-        self.centre_name = named(QLineEdit(), "settings.centre_name", self.tr("中心名称"))
-        self.centre_phone = named(QLineEdit(), "settings.centre_phone", self.tr("中心电话"))
-        self.centre_address = named(QLineEdit(), "settings.centre_address", self.tr("中心地址"))
-        self.committee_name = named(QLineEdit(), "settings.committee_name",
-                                    self.tr("人民调解委员会名称"))
-        self.committee_short_name = named(QLineEdit(), "settings.committee_short_name",
-                                          self.tr("调委会简称（用于案号）"))
-        self.receipt_paper = named(QComboBox(), "settings.receipt_paper", self.tr("回执纸张"))
-        for key, text in PAPER_SIZES.items():
-            self.receipt_paper.addItem(text, key)
-        self.errors = {key: FieldError(f"settings.{key}_error")
-                       for key in ("centre_name", "committee_short_name", "receipt_paper")}
+        self.gaps = named(QLabel(), "settings.gaps", self.tr("尚未设置的项目"))
+        self.gaps.setWordWrap(True)
+        self.gaps.setStyleSheet("color: #8a5a00;")
+        self.centre_form = CentreForm(CENTRE_KEYS)
+        form = self.centre_form
+        self.centre_name, self.centre_phone = form.line("centre_name"), form.line("centre_phone")
+        self.centre_address, self.service_hours = (form.line("centre_address"),
+                                                   form.line("service_hours"))
+        self.committee_name = form.line("committee_name")
+        self.committee_short_name = form.line("committee_short_name")
+        self.receipt_paper = form.combo("receipt_paper")
+        self.errors: dict[str, FieldError] = dict(self.centre_form.errors)
         self.save_button = named(QPushButton(self.tr("保存设置")), "settings.save",
                                  self.tr("保存设置"))
         self.status = named(QLabel(), "settings.status", self.tr("保存结果"))
-
-        form = QFormLayout()
-        fields: list[tuple[str, QWidget, str | None]] = [
-            (self.tr("中心名称"), self.centre_name, "centre_name"),
-            (self.tr("中心电话"), self.centre_phone, None),
-            (self.tr("中心地址"), self.centre_address, None),
-            (self.tr("人民调解委员会"), self.committee_name, None),
-            (self.tr("调委会简称"), self.committee_short_name, "committee_short_name"),
-            (self.tr("回执纸张"), self.receipt_paper, "receipt_paper"),
-        ]
-        for label, widget, error_key in fields:
-            if error_key:
-                cell = QVBoxLayout()
-                cell.addWidget(widget)
-                cell.addWidget(self.errors[error_key])
-                form.addRow(label, cell)
-            else:
-                form.addRow(label, widget)
         centre = QGroupBox(self.tr("中心信息（所有窗口共用）"))
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.addWidget(self.centre_form)
         centre_buttons = QHBoxLayout()
         centre_buttons.addStretch(1)
         centre_buttons.addWidget(self.save_button)
-        form.addRow(centre_buttons)
-        centre.setLayout(form)
+        centre_layout.addLayout(centre_buttons)
 
         db_form = QFormLayout()
         choice = resolve_database_url()
-        self.database_url = named(QLabel(self.database.url), "settings.database_url",
+        self.database_url = named(QLabel(shown_url(self.database.url)), "settings.database_url",
                                   self.tr("当前数据库"))
         self.database_url.setWordWrap(True)
         self.database_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -90,7 +104,7 @@ class SettingsPage(QWidget):
             "postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
         )
         if choice.origin == "config":
-            self.new_database_url.setText(choice.url)
+            self.new_database_url.setText(configured_database_url() or "")
         self.errors["database_url"] = FieldError("settings.database_url_error")
         cell = QVBoxLayout()
         cell.addWidget(self.new_database_url)
@@ -113,6 +127,8 @@ class SettingsPage(QWidget):
         note = QLabel(self.tr(
             "单机使用时无需设置。多个窗口共用一台 PostgreSQL 服务器时，在每台电脑上填写同一个"
             "地址并保存，重启程序后生效；也可用环境变量 DESKTOP_DB_URL 或 --db 参数指定。"
+            "密码不写入配置文件：保存在 Windows 凭据管理器（没有系统凭据库的 Linux 上保存在"
+            "数据目录中仅本人可读的 pgpass 文件）。"
         ))
         note.setWordWrap(True)
         db_form.addRow(note)
@@ -126,26 +142,123 @@ class SettingsPage(QWidget):
         db_box.setLayout(db_form)
 
         self.dictionaries_button = named(
-            QPushButton(self.tr("维护事项类别、社区和网格…")), "settings.dictionaries",
+            QPushButton(self.tr("事项类别、社区和网格…")), "settings.dictionaries",
             self.tr("字典维护"), self.tr("登记表中的事项类别（含建议分流去向）、社区和网格"))
+        self.staff_button = named(QPushButton(self.tr("工作人员…")), "settings.staff",
+                                  self.tr("工作人员"), self.tr("姓名、角色、所在室、电话"))
+        self.rooms_button = named(QPushButton(self.tr("室和窗口…")), "settings.rooms",
+                                  self.tr("室和窗口"), self.tr("各室的名称、位置、是否在用"))
+        self.wizard_button = named(QPushButton(self.tr("设置向导…")), "settings.wizard",
+                                   self.tr("设置向导"), self.tr("按步骤检查中心的全部设置"))
+        self.audit_button = named(QPushButton(self.tr("审计日志…")), "settings.audit",
+                                  self.tr("审计日志"),
+                                  self.tr("谁在何时、在哪台电脑做了什么；可筛选、导出和校验"))
         lists_box = QGroupBox(self.tr("基础数据"))
         lists_layout = QHBoxLayout(lists_box)
-        lists_layout.addWidget(self.dictionaries_button)
-        lists_layout.addWidget(QLabel(self.tr(
-            "工作人员、室和窗口等名单也可在“台账统计 → 基础数据导入”中用 Excel 模板批量导入。")), 1)
+        for button in (self.staff_button, self.rooms_button, self.dictionaries_button,
+                       self.wizard_button, self.audit_button):
+            lists_layout.addWidget(button)
+        hint = QLabel(self.tr("名单也可在“台账统计 → 基础数据导入”中用 Excel 模板批量导入。"))
+        hint.setWordWrap(True)
+        lists_layout.addWidget(hint, 1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.gaps)
         layout.addWidget(centre)
         layout.addWidget(lists_box)
         layout.addWidget(db_box)
+        layout.addWidget(self._add_backup_box())
         layout.addWidget(self.status)
         layout.addStretch(1)
 
+    def _add_backup_box(self) -> QGroupBox:
+        current = backup_settings()
+        form = QFormLayout()
+        self.backup_folder = named(QLineEdit(str(current.folder)), "settings.backup_folder",
+                                   self.tr("备份文件夹"))
+        self.choose_backup_folder_button = named(QPushButton(self.tr("选择…")),
+                                                 "settings.choose_backup_folder",
+                                                 self.tr("选择备份文件夹"))
+        self.errors["backup_folder"] = FieldError("settings.backup_folder_error")
+        row = QHBoxLayout()
+        row.addWidget(self.backup_folder, 1)
+        row.addWidget(self.choose_backup_folder_button)
+        cell = QVBoxLayout()
+        cell.addLayout(row)
+        cell.addWidget(self.errors["backup_folder"])
+        form.addRow(self.tr("备份文件夹"), cell)
+        self.backup_days = named(QSpinBox(), "settings.backup_days", self.tr("备份保留天数"))
+        self.backup_days.setRange(1, backups.MAX_DAYS)
+        self.backup_days.setSuffix(self.tr(" 天"))
+        self.backup_days.setValue(current.days)
+        self.errors["backup_days"] = FieldError("settings.backup_days_error")
+        self.save_backup_button = named(QPushButton(self.tr("保存备份设置")),
+                                        "settings.save_backup", self.tr("保存备份设置"))
+        days_row = QHBoxLayout()
+        days_row.addWidget(self.backup_days)
+        days_row.addWidget(self.save_backup_button)
+        days_row.addWidget(self.errors["backup_days"])
+        days_row.addStretch(1)
+        form.addRow(self.tr("保留天数"), days_row)
+
+        self.backups_table = named(QTableWidget(0, 4), "settings.backups", self.tr("备份列表"))
+        self.backups_table.setHorizontalHeaderLabels(
+            [self.tr("备份时间"), self.tr("类型"), self.tr("大小"), self.tr("文件")])
+        self.backups_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.backups_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.backups_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.backups_table.verticalHeader().hide()
+        self.backups_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.backups_table.horizontalHeader().setStretchLastSection(True)
+        self.backups_table.setMinimumHeight(150)
+        form.addRow(self.backups_table)
+        self.backup_now_button = named(QPushButton(self.tr("立即备份")), "settings.backup_now",
+                                       self.tr("立即备份"))
+        self.refresh_backups_button = named(QPushButton(self.tr("刷新列表")),
+                                            "settings.refresh_backups", self.tr("刷新备份列表"))
+        self.restore_button = named(QPushButton(self.tr("恢复…")), "settings.restore_backup",
+                                    self.tr("从选中的备份恢复"))
+        buttons = QHBoxLayout()
+        for button in (self.backup_now_button, self.refresh_backups_button, self.restore_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        form.addRow(buttons)
+        self.backup_status = named(QLabel(), "settings.backup_status", self.tr("备份结果"))
+        self.backup_status.setWordWrap(True)
+        form.addRow(self.backup_status)
+        if self.database.is_sqlite:
+            text = self.tr("每天第一次启动时、程序运行中跨过零点时和退出时自动备份；每个备份写完后"
+                           "都做完整性检查。超过保留天数的备份自动删除（最新的一个总是保留）。"
+                           "建议把备份文件夹设在另一块硬盘或网络共享文件夹上。")
+        else:
+            text = self.tr(backups.PG_HOWTO)
+            self.restore_button.setEnabled(False)
+        self.backup_note = named(QLabel(text), "settings.backup_note", self.tr("备份说明"))
+        self.backup_note.setWordWrap(True)
+        self.backup_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.backup_note)
+        box = QGroupBox(self.tr("备份"))
+        box.setObjectName("settings.backup_box")
+        box.setLayout(form)
+        self.backup_task: tasks.Task | None = None
+        self.refresh_backups()
+        return box
+
     def _connect_signals(self) -> None:
+        self.choose_backup_folder_button.clicked.connect(self.on_choose_backup_folder)
+        self.save_backup_button.clicked.connect(self.on_save_backup_settings)
+        self.backup_now_button.clicked.connect(self.on_backup_now)
+        self.refresh_backups_button.clicked.connect(self.refresh_backups)
+        self.restore_button.clicked.connect(self.on_restore)
         self.save_button.clicked.connect(self.on_save)
         self.check_database_button.clicked.connect(self.on_check_database)
         self.save_database_button.clicked.connect(self.on_save_database)
         self.default_database_button.clicked.connect(self.on_default_database)
         self.dictionaries_button.clicked.connect(self.on_dictionaries)
+        self.staff_button.clicked.connect(self.on_staff)
+        self.rooms_button.clicked.connect(self.on_rooms)
+        self.wizard_button.clicked.connect(self.on_wizard)
+        self.audit_button.clicked.connect(self.on_audit_log)
 
     def on_dictionaries(self) -> DictionaryDialog:
         dialog = DictionaryDialog(database=self.database, parent=self)
@@ -155,47 +268,80 @@ class SettingsPage(QWidget):
         dialog.open()
         return dialog
 
+    def on_staff(self) -> ListDialog:
+        return self._open_list(StaffEditor(database=self.database), self.tr("工作人员"),
+                               IMPORT_HINT)
+
+    def on_rooms(self) -> ListDialog:
+        return self._open_list(RoomsEditor(database=self.database), self.tr("室和窗口"))
+
+    def _open_list(self, editor: EntryEditor, title: str, hint: str = "") -> ListDialog:
+        dialog = ListDialog(editor, title=title, hint=self.tr(hint) if hint else "",
+                            parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.dictionaries_changed)
+        dialog.changed.connect(self.show_gaps)
+        self.list_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def on_audit_log(self) -> AuditLogDialog:
+        dialog = AuditLogDialog(database=self.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.audit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def on_wizard(self) -> SetupWizard:
+        wizard = SetupWizard(database=self.database, parent=self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.changed.connect(self.dictionaries_changed)
+        wizard.finished.connect(lambda _result: self.load())
+        self.wizard = wizard
+        wizard.open()
+        return wizard
+
     def load(self) -> None:
         with self.database.read() as session:
             settings = load_settings(session)
-        self.centre_name.setText(settings.centre_name)
-        self.centre_phone.setText(settings.centre_phone)
-        self.centre_address.setText(settings.centre_address)
-        self.committee_name.setText(settings.committee_name)
-        self.committee_short_name.setText(settings.committee_short_name)
-        paper = self.receipt_paper.findData(settings.receipt_paper)
-        self.receipt_paper.setCurrentIndex(max(paper, 0))
+        self.centre_form.load(settings)
+        self.show_gaps()
+
+    def show_gaps(self) -> None:
+        with self.database.read() as session:
+            missing = setup.gaps(session)
+        self.gaps.setText(self.tr("尚未设置：") + "；".join(
+            f"{gap.text}（{gap.where}）" for gap in missing) if missing else "")
+        self.gaps.setVisible(bool(missing))
 
     def on_save(self) -> None:
-        settings = CentreSettings(
-            centre_name=self.centre_name.text(),
-            centre_phone=self.centre_phone.text(),
-            centre_address=self.centre_address.text(),
-            committee_name=self.committee_name.text(),
-            committee_short_name=self.committee_short_name.text(),
-            receipt_paper=self.receipt_paper.currentData(),
-        )
+        with self.database.read() as session:
+            current = load_settings(session)
+        settings = self.centre_form.values(current)
         try:
             with self.database.write() as session:
                 save_settings(session, settings)
         except ValidationError as exc:
-            for key in ("centre_name", "committee_short_name", "receipt_paper"):
-                self.errors[key].show_message(exc.errors.get(key))
+            self.centre_form.show_errors(exc.errors)
             self.status.setText(self.tr("设置未保存。"))
             return
-        for key in ("centre_name", "committee_short_name", "receipt_paper"):
-            self.errors[key].show_message(None)
+        self.centre_form.show_errors({})
         self.status.setText(self.tr("设置已保存。"))
+        self.show_gaps()
 
     def _checked_database_url(self) -> str | None:
         url = self.new_database_url.text().strip()
-        error = database_url_error(url)
+        error = database_url_error(with_stored_password(url) if url else url)
         self.errors["database_url"].show_message(error)
         return None if error else url
 
     def on_check_database(self) -> None:
+        # The status always answers the last button: "设置已保存。" must not stay
+        # beside a failed test.
         if self._checked_database_url():
             self.status.setText(self.tr("连接成功。"))
+        else:
+            self.status.setText(self.tr("连接失败，见数据库地址下的提示。"))
 
     def on_save_database(self) -> None:
         url = self._checked_database_url()
@@ -210,3 +356,134 @@ class SettingsPage(QWidget):
         self.new_database_url.clear()
         self.errors["database_url"].show_message(None)
         self.status.setText(self.tr("已恢复使用本机数据库，重启程序后生效。"))
+
+    # -- backups --------------------------------------------------------------------------
+
+    @property
+    def _url(self) -> str:
+        return self.database.engine.url.render_as_string(hide_password=False)
+
+    def _show_backup_errors(self, errors: dict[str, str]) -> None:
+        for key in ("backup_folder", "backup_days"):
+            self.errors[key].show_message(errors.get(key))
+
+    def on_choose_backup_folder(self) -> None:
+        folder = dialogs.ask_folder(self, self.tr("选择备份文件夹"), self.backup_folder.text())
+        if folder is not None:
+            self.backup_folder.setText(str(folder))
+
+    def on_save_backup_settings(self) -> bool:
+        """Check the folder (created when missing) and the days, then remember them."""
+        try:
+            folder = backups.prepare_folder(self.backup_folder.text())
+            days = backups.check_days(self.backup_days.value())
+        except ValidationError as exc:
+            self._show_backup_errors(exc.errors)
+            self.backup_status.setText(self.tr("备份设置未保存：请按提示修改。"))
+            return False
+        self._show_backup_errors({})
+        save_backup_settings(folder, days)
+        self.backup_status.setText(self.tr("备份设置已保存：{0}，保留 {1} 天。").format(
+            folder, days))
+        self.refresh_backups()
+        return True
+
+    def refresh_backups(self) -> tasks.Task:
+        """List the backup folder in the background (it may be a slow network share)."""
+        folder = backup_settings().folder
+        task = tasks.Task(lambda _progress, _cancelled: backups.list_backups(folder))
+        task.succeeded.connect(self._fill_backups, Qt.ConnectionType.QueuedConnection)
+        task.failed.connect(self._list_failed, Qt.ConnectionType.QueuedConnection)
+        return tasks.start(task)
+
+    def _list_failed(self, exc: BaseException) -> None:
+        """The folder cannot be read (a share that is down): said on the page, no dialog."""
+        message = user_message(exc)
+        if message is None:
+            log.error("listing the backups failed", exc_info=exc)
+            message = self.tr("程序内部错误，详情见日志。")
+        self.backups_table.setRowCount(0)
+        self.backup_status.setText(message)
+
+    def _fill_backups(self, found: list[backups.Backup]) -> None:
+        table = self.backups_table
+        with filling(table):
+            table.setRowCount(len(found))
+            for row, backup in enumerate(found):
+                cells = [backup.taken_text, backup.kind_text, backup.size_text, backup.path.name]
+                for column, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    item.setData(Qt.ItemDataRole.UserRole, str(backup.path))
+                    item.setToolTip(str(backup.path))
+                    table.setItem(row, column, item)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self._set_backup_busy(False)
+        message = user_message(exc)
+        if message is None:
+            log.error("backup action failed", exc_info=exc)
+            message = self.tr("程序内部错误，详情见日志。")
+        if isinstance(exc, ValidationError):
+            self._show_backup_errors(exc.errors)
+        self.backup_status.setText(message)
+        dialogs.warn(self, self.tr("备份"), message)
+
+    def _set_backup_busy(self, busy: bool) -> None:
+        for button in (self.backup_now_button, self.restore_button, self.save_backup_button):
+            button.setEnabled(not busy and (button is not self.restore_button
+                                            or self.database.is_sqlite))
+
+    def on_backup_now(self) -> tasks.Task:
+        url = self._url
+
+        def done(backup: backups.Backup) -> None:
+            self._set_backup_busy(False)
+            self.backup_status.setText(self.tr("已备份（{0}，已通过完整性检查）：{1}").format(
+                backup.size_text, backup.path))
+            self.refresh_backups()
+
+        self._set_backup_busy(True)
+        self.backup_status.setText(self.tr("正在备份…"))
+        self.backup_task = tasks.run_with_progress(
+            self, self.tr("备份"), self.tr("正在备份数据库…"),
+            lambda progress, _cancelled: backups.create_backup(url, progress=progress),
+            on_success=done, on_failure=self._backup_failed)
+        return self.backup_task
+
+    def selected_backup(self) -> Path | None:
+        items = self.backups_table.selectedItems()
+        return Path(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
+
+    def on_restore(self) -> tasks.Task | None:
+        """Ask, then give back the selected backup; the window must be restarted after."""
+        chosen = self.selected_backup()
+        if chosen is None:
+            self.backup_status.setText(self.tr("请先在列表中选择要恢复的备份。"))
+            return None
+        question = self.tr(
+            "把数据库恢复到备份 {0} 吗？\n\n备份之后录入和修改的内容都会回到备份时的样子。"
+            "恢复前会先检查该备份，并把当前数据库另存一份（“恢复前的数据库”）。"
+            "恢复后请关闭并重新启动程序，其他窗口也要重新启动。").format(chosen.name)
+        if not dialogs.confirm(self, self.tr("恢复备份"), question):
+            return None
+        url = self._url
+
+        def done(restored: backups.Restored) -> None:
+            self._set_backup_busy(False)
+            # Pooled connections may hold pages of the replaced file: start afresh.
+            self.database.dispose()
+            kept = self.tr("恢复前的数据库已另存为 {0}。").format(restored.kept) \
+                if restored.kept else ""
+            text = self.tr("已恢复备份 {0}。{1}请关闭并重新启动程序。").format(
+                restored.source.name, kept)
+            self.backup_status.setText(text)
+            self.refresh_backups()
+            dialogs.inform(self, self.tr("恢复备份"), text)
+
+        self._set_backup_busy(True)
+        self.backup_status.setText(self.tr("正在恢复…"))
+        self.backup_task = tasks.run_with_progress(
+            self, self.tr("恢复备份"), self.tr("正在检查并恢复备份…"),
+            lambda _progress, _cancelled: backups.restore_backup(url, chosen),
+            on_success=done, on_failure=self._backup_failed)
+        return self.backup_task

@@ -70,24 +70,35 @@ class Task(QObject):
         finally:
             self.finished.emit()
 
+    def _release(self) -> None:
+        """After ``finished``: drop the task and its connections (and what they hold)."""
+        _running.discard(self)
+        self.deleteLater()
+
 
 class _Runnable(QRunnable):
     def __init__(self, task: Task) -> None:
         super().__init__()
-        self.task = task
+        self.task: Task | None = task
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        self.task.run()
+        # The binding may keep this wrapper after Qt deleted the runnable: let the task go.
+        task, self.task = self.task, None
+        if task is not None:
+            task.run()
 
 
 _running: set[Task] = set()
 
 
 def start(task: Task, pool: QThreadPool | None = None) -> Task:
-    """Run ``task`` on the thread pool; keep it alive until it finishes."""
+    """Run ``task`` on the thread pool; keep it alive until it finishes, then let it go."""
     _running.add(task)
-    task.finished.connect(lambda: _running.discard(task), Qt.ConnectionType.QueuedConnection)
+    # A bound method, not a lambda over ``task``: the binding holds a connected callable
+    # strongly, out of the garbage collector's sight, so a lambda that named the task kept
+    # it (and its error, with every frame of the traceback) for the life of the process.
+    task.finished.connect(task._release, Qt.ConnectionType.QueuedConnection)
     (pool or QThreadPool.globalInstance()).start(_Runnable(task))
     return task
 
@@ -115,7 +126,7 @@ def run_with_progress(
             dialog.setValue(min(done, total))
 
     def close_dialog() -> None:
-        dialog.canceled.disconnect(task.cancel)
+        dialog.canceled.disconnect()  # not naming ``task``: see start()
         dialog.close()
         dialog.deleteLater()
 

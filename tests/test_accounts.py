@@ -1,0 +1,273 @@
+"""Accounts, sign-in and the role × action matrix, through the services and the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop.cli import main
+from desktop.db import Database
+from desktop.exports.registers import export_register
+from desktop.exports.templates import write_template
+from desktop.models import Staff
+from desktop.services import auth, dictionaries, mediation, mediation_documents, queue, staff
+from desktop.services.dashboard import today_overview
+from desktop.services.errors import PermissionDenied, ValidationError
+from desktop.services.failures import user_message
+from desktop.services.receipts import receipt_data
+from desktop.services.registers import Period
+from desktop.services.settings import load_settings, save_settings
+from tests.mediation_helpers import make_case
+from tests.reception_helpers import register, room_ids
+
+PASSWORD = "Secret2026ok"
+
+
+def _account(database: Database, login: str, roles: set[str], *,
+             room_id: int | None = None, password: str = PASSWORD) -> int:
+    with database.write() as session:
+        return auth.create_account(session, f"测试{login}", login, password, roles,
+                                   room_id=room_id, must_change=False)
+
+
+# -- sign-in -----------------------------------------------------------------------------
+
+def test_sign_in_records_who_and_never_stores_the_password(database: Database) -> None:
+    ident = _account(database, "jiedai", {"receptionist"})
+    database.actor = None
+    actor = auth.sign_in(database, "jiedai", PASSWORD)
+    assert (actor.staff_id, actor.roles) == (ident, frozenset({"receptionist"}))
+    assert database.actor == actor
+    with database.read() as session:
+        stored = session.get(Staff, ident)
+        assert stored is not None and stored.password_hash is not None
+        assert PASSWORD not in stored.password_hash and stored.password_hash.startswith("$argon2")
+        assert session.info["actor"] == actor
+    visit = register(database, 1)
+    with database.read() as session:
+        from desktop.models import Visit
+
+        assert session.get(Visit, visit.visit_id).received_by_id == ident  # type: ignore[union-attr]
+
+
+def test_wrong_passwords_lock_the_account_for_ten_minutes(database: Database) -> None:
+    _account(database, "jiedai", {"receptionist"})
+    now = datetime(2026, 12, 1, 9, 0)
+    messages = []
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(ValidationError) as refused:
+            auth.sign_in(database, "jiedai", "Wrong2026pw", now=now)
+        messages.append(refused.value.errors["password"])
+    assert "再输错 1 次" in messages[-2]
+    assert "已锁定 10 分钟" in messages[-1]
+    # Locked: even the right password is refused, with the time it unlocks.
+    with pytest.raises(ValidationError) as locked:
+        auth.sign_in(database, "jiedai", PASSWORD, now=now + timedelta(minutes=9))
+    assert "账号已锁定" in locked.value.errors["password"] and "09:10" in \
+        locked.value.errors["password"]
+    assert auth.sign_in(database, "jiedai", PASSWORD, now=now + timedelta(minutes=10))
+    # An unknown account gets the same words as a wrong password.
+    with pytest.raises(ValidationError) as unknown:
+        auth.sign_in(database, "nobody", PASSWORD)
+    assert unknown.value.errors["password"] == "账号或密码不正确"
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("abc123", "至少需要 8 个字符"), ("abcdefgh", "字母和数字"), ("12345678", "字母和数字"),
+])
+def test_the_complexity_rule(password: str, message: str) -> None:
+    problem = auth.password_problem(password)
+    assert problem is not None and message in problem
+    assert auth.password_problem("abcd1234") is None
+
+
+def test_a_new_account_changes_the_password_the_admin_gave(database: Database) -> None:
+    with database.write() as session:
+        auth.create_account(session, "周敏", "zhoumin", "Given2026pw", {"counsellor"})
+    admin = database.actor
+    assert auth.sign_in(database, "zhoumin", "Given2026pw").must_change_password
+    database.actor = None
+    with pytest.raises(PermissionDenied), database.write() as session:
+        auth.create_account(session, "某人", "mouren", "Given2026pw", {"admin"})
+    database.actor = admin
+
+
+def test_admin_reset_makes_the_user_change_the_password(database: Database) -> None:
+    ident = _account(database, "tiaojie", {"mediator"})
+    with database.write() as session:
+        auth.reset_password(session, ident, "Reset2026pw")
+    admin = database.actor
+    actor = auth.sign_in(database, "tiaojie", "Reset2026pw")
+    assert actor.must_change_password
+    with pytest.raises(ValidationError) as weak:
+        auth.change_password(database, "Reset2026pw", "short")
+    assert "new" in weak.value.errors
+    actor = auth.change_password(database, "Reset2026pw", "Mine2026pw", "Mine2026pw")
+    assert not actor.must_change_password
+    database.actor = actor
+    with pytest.raises(PermissionDenied), database.write() as session:
+        auth.reset_password(session, ident, "Other2026pw")  # only the admin resets
+    database.actor = admin
+
+
+def test_the_first_administrator_only_once(sqlite_db_url: str) -> None:
+    from desktop.services.bootstrap import open_database
+
+    database = open_database(sqlite_db_url)
+    try:
+        with pytest.raises(ValidationError) as weak:
+            auth.create_first_admin(database, "郑淑珍", "admin", "password", "password")
+        assert "password" in weak.value.errors
+        actor = auth.create_first_admin(database, "郑淑珍", "admin", "Admin2026pw",
+                                        "Admin2026pw")
+        assert actor.roles == frozenset({"admin"}) and database.actor == actor
+        with pytest.raises(PermissionDenied):
+            auth.create_first_admin(database, "某人", "admin2", "Admin2026pw", "Admin2026pw")
+    finally:
+        database.dispose()
+
+
+def test_nobody_signed_in_is_refused(database: Database) -> None:
+    database.actor = None
+    with pytest.raises(PermissionDenied) as refused:
+        register(database, 1)
+    assert user_message(refused.value) == "请先登录（登记来访需要登录后才能进行）"
+
+
+# -- the role × action matrix ------------------------------------------------------------
+
+Action = Callable[[Database, dict[str, object]], object]
+
+
+def _with_session(work: Callable[..., object], *args: object, write: bool = False) -> Action:
+    def run(database: Database, _known: dict[str, object]) -> object:
+        with (database.write() if write else database.read()) as session:
+            return work(session, *args)
+    return run
+
+
+def _period() -> Period:
+    return Period(date(2026, 11, 1), date(2026, 11, 30))
+
+
+def _actions(tmp: Path) -> dict[str, Action]:
+    """One service call for each permission of the matrix."""
+    return {
+        "visit.register": lambda db, _k: register(db, 9),
+        "receipt.print": lambda db, k: _with_session(receipt_data, k["visit_no"])(db, k),
+        "queue.hall": lambda db, k: queue.call_next(db, k["window"]),  # type: ignore[arg-type]
+        "queue.room": lambda db, k: queue.call_next(db, k["mediation"]),  # type: ignore[arg-type]
+        "case.read": _with_session(mediation.case_list),
+        "case.edit": lambda db, k: mediation.reopen_case(db, k["case_id"]),  # type: ignore[arg-type]
+        "case.print": lambda db, k: mediation_documents.render(
+            db, "application", str(k["case_no"])),
+        "register.export": lambda db, _k: export_register(db, "visits", _period(),
+                                                          tmp / "v.xlsx"),
+        "report.read": _with_session(today_overview, date(2026, 11, 26)),
+        "staff.manage": _with_session(staff.save_staff, None, "周敏", "counsellor", None,
+                                      write=True),
+        "settings.manage": lambda db, _k: _save_settings(db),
+        "dictionaries.manage": _with_session(dictionaries.save_community, None, "新社区",
+                                             write=True),
+        "imports.run": lambda db, _k: write_template(db, "staff", tmp / "t.xlsx"),
+    }
+
+
+def _save_settings(database: Database) -> None:
+    with database.write() as session:
+        save_settings(session, load_settings(session))
+
+
+def _known(database: Database) -> dict[str, object]:
+    rooms = room_ids(database)
+    visit = register(database, 1)
+    case = make_case(database)
+    return {"visit_no": visit.visit_no, "window": rooms["综合受理窗口"],
+            "mediation": rooms["矛盾纠纷调解室"], "case_id": case.case_id, "case_no": case.case_no}
+
+
+def test_every_permission_is_refused_to_every_role_without_it(
+    database: Database, tmp_path: Path
+) -> None:
+    known = _known(database)
+    care = room_ids(database)["关爱工作室"]
+    actions = _actions(tmp_path)
+    # Counselling content is shown elsewhere (its own change); every other permission here.
+    assert set(actions) == set(auth.MATRIX) - {"counselling.read"}
+    admin = database.actor
+    refused: list[tuple[str, str]] = []
+    for permission, action in actions.items():
+        for role in sorted(auth.ALL_ROLES - auth.MATRIX[permission]):
+            database.actor = auth.Actor(None, f"测试{role}", frozenset({role}),
+                                        room_id=care if role in auth.ROOM_ROLES else None)
+            with pytest.raises(PermissionDenied) as denied:
+                action(database, known)
+            assert "无权" in str(denied.value), (permission, role)
+            refused.append((permission, role))
+    database.actor = admin
+    assert len(refused) == sum(len(auth.ALL_ROLES - roles) for p, roles in auth.MATRIX.items()
+                               if p in actions)
+
+
+def test_room_staff_work_their_own_room_only(database: Database) -> None:
+    rooms = room_ids(database)
+    visit = register(database, 1)
+    database.actor = auth.Actor(None, "关爱室", frozenset({"room_staff"}),
+                                room_id=rooms["关爱工作室"])
+    assert queue.call_next(database, rooms["关爱工作室"]) is None
+    with pytest.raises(PermissionDenied):
+        queue.call(database, visit.referral_id)
+
+
+# -- the same through the command line ---------------------------------------------------
+
+def _cli_commands(known: dict[str, object], tmp: Path) -> dict[str, list[str]]:
+    return {
+        "receipt.print": ["print", "receipt", str(known["visit_no"]), "--out",
+                          str(tmp / "r.pdf")],
+        "case.print": ["print", "application", str(known["case_no"]), "--out",
+                       str(tmp / "a.pdf")],
+        "register.export": ["export", "visits", "--from", "2026-11-01", "--to", "2026-11-30",
+                            "--out", str(tmp / "v.xlsx")],
+        "report.read": ["export", "monthly", "--from", "2026-11-01", "--to", "2026-11-30",
+                        "--out", str(tmp / "m.xlsx")],
+        "imports.run": ["template", "staff", "--out", str(tmp / "t.xlsx")],
+    }
+
+
+def test_the_command_line_obeys_the_matrix(
+    sqlite_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    known = _known(sqlite_database)
+    logins = {}
+    for role in sorted(auth.ALL_ROLES):
+        logins[role] = f"cli_{role}"
+        _account(sqlite_database, logins[role], {role})
+    url = sqlite_database.engine.url.render_as_string(hide_password=False)
+    for permission, command in _cli_commands(known, tmp_path).items():
+        for role in sorted(auth.ALL_ROLES):
+            monkeypatch.setenv("DESKTOP_USER", logins[role])
+            monkeypatch.setenv("DESKTOP_PASSWORD", PASSWORD)
+            code = main(["--db", url, *command])
+            err = capsys.readouterr().err
+            if role in auth.MATRIX[permission]:
+                assert "无权" not in err, (permission, role, err)
+            else:
+                assert code == 2 and "当前账号无权" in err, (permission, role, err)
+    # Without an account in the environment (and no terminal), nothing is done.
+    monkeypatch.delenv("DESKTOP_USER")
+    monkeypatch.delenv("DESKTOP_PASSWORD")
+    assert main(["--db", url, "template", "staff", "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert "请先登录" in capsys.readouterr().err
+    monkeypatch.setenv("DESKTOP_USER", logins["admin"])
+    monkeypatch.setenv("DESKTOP_PASSWORD", "Wrong2026pw")
+    assert main(["--db", url, "template", "staff", "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert "账号或密码不正确" in capsys.readouterr().err
+    with sqlite_database.read() as session:
+        assert session.scalar(select(Staff.failed_attempts).where(
+            Staff.login == logins["admin"])) == 1

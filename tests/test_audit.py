@@ -1,0 +1,224 @@
+"""The audit log: an entry for each kind of action, masked numbers, the chain check.
+
+Tampering is done the way an intruder with the database's password would: raw
+SQL, after disabling the trigger that refuses UPDATE and DELETE of the log.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from desktop.db import Database
+from desktop.models import AuditEntry, Staff
+from desktop.services import audit, auth, mediation
+from desktop.services.audit import AuditFilter, AuditLogReadOnly, verify_chain
+from desktop.services.errors import ValidationError
+from desktop.services.staff import save_staff
+from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME, TEST_ADMIN_PASSWORD
+from tests.factories import id_number
+from tests.mediation_helpers import make_case, person
+from tests.reception_helpers import register
+
+
+def entries(database: Database, **where: Any) -> list[audit.AuditRow]:
+    with database.read() as session:
+        return audit.list_entries(session, AuditFilter(**where), limit=None, newest_first=False)
+
+
+def last_id(database: Database) -> int:
+    with database.read() as session:
+        return int(session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
+                   or 0)
+
+
+def check(database: Database) -> audit.ChainCheck:
+    with database.read() as session:
+        return verify_chain(session)
+
+
+def tamper(database: Database, statement: str, **params: object) -> None:
+    """Run ``statement`` on the log with its guard trigger out of the way."""
+    with database.engine.begin() as conn:
+        if database.is_sqlite:
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_entry_no_update"))
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_entry_no_delete"))
+        else:
+            conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_change"))
+        conn.execute(text(statement), params)
+        if not database.is_sqlite:
+            conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_no_change"))
+
+
+def test_a_registration_logs_each_new_record_with_numbers_masked(database: Database) -> None:
+    before = last_id(database)
+    visit = register(database, 7, summary="长期失眠，有自伤念头")
+    new = [e for e in entries(database) if e.id > before]
+    created = {(e.raw_detail and e.target.split()[0]) for e in new if e.action == "create"}
+    assert {"来访人", "来访登记", "分流"} <= created
+    person_entry = next(e for e in new if e.target.startswith("来访人"))
+    values = person_entry.raw_detail["values"]
+    assert values["id_number"] != id_number(7) and values["id_number"].endswith(id_number(7)[-4:])
+    assert "*" in values["phone"]
+    visit_entry = next(e for e in new if e.target == f"来访登记 {visit.visit_id}")
+    assert visit_entry.raw_detail["values"]["summary"] == audit.CONFIDENTIAL_TEXT
+    everything = json.dumps([e.raw_detail for e in entries(database)], ensure_ascii=False)
+    assert id_number(7) not in everything and "自伤" not in everything
+    # The test database works as the signed-in test administrator.
+    assert all(e.staff_name == TEST_ADMIN_NAME and e.desk == database.desk for e in new)
+    assert check(database).ok
+
+
+def test_a_change_logs_old_and_new_value_and_a_delete_logs_what_was_removed(
+        database: Database) -> None:
+    case = make_case(database)
+    with database.read() as session:
+        detail = mediation.case_detail(session, case.case_id)
+    party = detail.parties[0]
+    changed = person(1, name="当事人一号", phone="13800139999")
+    mediation.update_party(database, party.id, changed, version=party.version)
+    change = entries(database, action="change", target_type="case_party")[-1]
+    assert change.target == f"当事人 {party.id}"
+    assert change.raw_detail["changes"]["name"] == {"old": "当事人1", "new": "当事人一号"}
+    assert change.raw_detail["changes"]["phone"]["new"] == "138****9999"
+    assert "version" not in change.raw_detail["changes"]
+    assert "当事人1 → 当事人一号" in change.detail.replace("：", " ").replace("name ", "")
+
+    with database.read() as session:
+        party_now = next(p for p in mediation.case_detail(session, case.case_id).parties
+                         if p.id == party.id)
+    mediation.remove_party(database, party.id, version=party_now.version)
+    removed = entries(database, action="delete")[-1]
+    assert removed.target == f"当事人 {party.id}"
+    assert removed.raw_detail["values"]["name"] == "当事人一号"
+    assert check(database).ok
+
+
+def test_the_signed_in_account_and_explicit_events_are_recorded(database: Database) -> None:
+    with database.write() as session:
+        session.info[audit.ACTOR_KEY] = auth.Actor(3, "王芳", frozenset({"admin"}), "wangfang")
+        staff_id = save_staff(session, None, "李明", "receptionist", None, "13900001111")
+        audit.record(session, "sign_in", "staff", 3, {"结果": "成功"})
+    *written, signed_in = entries(database)
+    created = next(e for e in reversed(written) if e.target.startswith("工作人员 "))
+    assert (created.action, created.target, created.staff_name, created.staff_id) == (
+        "create", f"工作人员 {staff_id}", "王芳", 3)
+    assert created.raw_detail["values"]["phone"] == "139****1111"
+    assert (signed_in.action_label, signed_in.detail) == ("登录", "结果：成功")
+    audit.log_event(database, "print", "visit", 12, {"文书": "受理回执"})
+    assert entries(database)[-1].action_label == "打印"
+    assert entries(database, actor="王")[-1].id == signed_in.id
+    assert check(database).ok
+
+
+def test_a_rolled_back_change_leaves_no_entry(database: Database) -> None:
+    before = last_id(database)
+    with pytest.raises(RuntimeError), database.write() as session:
+        session.add(Staff(name="赵六", role="receptionist"))
+        session.flush()
+        audit.record(session, "export", "register", "visits")
+        raise RuntimeError("the unit of work fails")
+    assert last_id(database) == before
+    with database.write() as session:
+        session.add(Staff(name="赵六", role="receptionist"))
+    assert last_id(database) == before + 1
+
+
+def test_the_program_cannot_change_or_remove_an_entry(database: Database) -> None:
+    audit.log_event(database, "export", "register", "visits")
+    entry_id = last_id(database)
+    with pytest.raises(AuditLogReadOnly), database.write() as session:
+        session.get_one(AuditEntry, entry_id).staff_name = "别人"
+    with pytest.raises(AuditLogReadOnly), database.write() as session:
+        session.delete(session.get_one(AuditEntry, entry_id))
+    with pytest.raises(AuditLogReadOnly), database.write() as session:
+        session.execute(update(AuditEntry).values(action="print"))
+    with pytest.raises(AuditLogReadOnly), database.write() as session:
+        session.execute(delete(AuditEntry))
+    # Nor can plain SQL: the database refuses it.
+    for statement in ("UPDATE audit_entry SET staff_name = 'x'", "DELETE FROM audit_entry"):
+        with pytest.raises(DBAPIError), database.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert check(database).ok
+
+
+def _some_entries(database: Database) -> int:
+    for n in range(5):
+        audit.log_event(database, "export", "register", f"visits-{n}")
+    return last_id(database)
+
+
+def test_the_check_finds_an_edited_entry(database: Database) -> None:
+    last = _some_entries(database)
+    assert check(database).ok
+    tamper(database, "UPDATE audit_entry SET staff_name = '别人' WHERE id = :id", id=last - 2)
+    result = check(database)
+    assert not result.ok and result.entry_id == last - 2
+    assert f"第 {last - 2} 条" in result.message() and "改动" in result.message()
+
+
+def test_the_check_finds_an_edit_that_recomputed_the_hash(database: Database) -> None:
+    last = _some_entries(database)
+    with database.read() as session:
+        entry = session.get_one(AuditEntry, last - 2)
+        content = {c: getattr(entry, c) for c in ("id", "at", "staff_id", "desk", "action",
+                                                  "target_type", "target_id", "detail")}
+        forged = audit.entry_hash(entry.prev_hash, {**content, "staff_name": "别人"})
+    tamper(database, "UPDATE audit_entry SET staff_name = '别人', hash = :h WHERE id = :id",
+           h=forged, id=last - 2)
+    result = check(database)
+    assert not result.ok and result.entry_id == last - 1
+    assert "衔接不上" in result.message()
+
+
+def test_the_check_finds_a_deleted_entry(database: Database) -> None:
+    last = _some_entries(database)
+    tamper(database, "DELETE FROM audit_entry WHERE id = :id", id=last - 3)
+    result = check(database)
+    assert not result.ok and result.entry_id == last - 3
+    assert result.message() == f"审计日志被删改：第 {last - 3} 条记录缺失（已被删除）。"
+
+
+def test_the_check_finds_the_newest_entries_deleted(database: Database) -> None:
+    last = _some_entries(database)
+    tamper(database, "DELETE FROM audit_entry WHERE id >= :id", id=last - 1)
+    result = check(database)
+    assert not result.ok and result.entry_id == last - 1
+    assert f"应有 {last} 条记录" in result.message()
+
+
+def test_the_filter_takes_local_dates_actor_and_action(database: Database) -> None:
+    audit.log_event(database, "export", "register", "visits")
+    today = audit.local_time(audit.utc_now()).date()
+    assert entries(database, start=today, end=today)
+    assert not entries(database, end=date(2000, 1, 1))
+    assert {e.action for e in entries(database, action="export")} == {"export"}
+    assert not entries(database, actor="没有这个人")
+
+
+def test_sign_ins_and_their_failures_are_logged_and_no_password_hash_is_shown(
+    database: Database,
+) -> None:
+    with pytest.raises(ValidationError):
+        auth.sign_in(database, TEST_ADMIN_LOGIN, "wrong-password-1")
+    with pytest.raises(ValidationError):
+        auth.sign_in(database, "nobody", "whatever1")
+    auth.sign_in(database, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)
+    with database.write() as session:
+        staff = session.scalar(select(Staff).where(Staff.login == TEST_ADMIN_LOGIN))
+        assert staff is not None
+        staff.password_hash = auth.hash_password("Another2026pw")
+    with database.read() as session:
+        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        assert audit.verify_chain(session).ok
+    actions = [(e.action, json.loads(e.detail).get("reason")) for e in entries
+               if e.action.startswith("sign_in")]
+    assert actions == [("sign_in_failed", "密码不正确"), ("sign_in_failed", "账号不存在或已停用"),
+                       ("sign_in", None)]
+    text = " ".join(str(e.detail) for e in entries)
+    assert "argon2" not in text and "（已设置）" in text

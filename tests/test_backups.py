@@ -1,0 +1,295 @@
+"""Backups: taken through SQLite's backup API, checked, pruned, and given back exactly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from desktop.config import backup_settings, save_backup_settings
+from desktop.db import Database
+from desktop.models import Agreement
+from desktop.services import backups, mediation
+from desktop.services.bootstrap import open_database
+from desktop.services.demo_data import generate_demo_data
+from desktop.services.errors import FeatureUnavailableError, ValidationError
+from desktop.services.registration import RegistrationInput, register_visit
+from tests.conftest import set_up_centre
+from tests.factories import id_number
+
+Snapshot = dict[str, list[tuple[object, ...]]]
+
+
+def snapshot(path: Path) -> Snapshot:
+    """Every row of every table (the schema too), in a fixed order."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        data: Snapshot = {"~schema": conn.execute(
+            "SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()}
+        for table in tables:
+            data[table] = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+        return data
+    finally:
+        conn.close()
+
+
+def db_file(database: Database) -> Path:
+    path = backups.sqlite_file(database.engine.url.render_as_string(hide_password=False))
+    assert path is not None
+    return path
+
+
+def url_of(database: Database) -> str:
+    return database.engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def full_database(sqlite_database: Database) -> Database:
+    """A SQLite database with a record in every table (the demo data and a 司法确认)."""
+    generate_demo_data(sqlite_database, visits=60, seed=11)
+    with sqlite_database.read() as session:
+        agreement = session.scalars(select(Agreement).where(
+            Agreement.kind == "written", Agreement.effective_on.is_not(None))).first()
+        assert agreement is not None
+        case_id, effective = agreement.case_id, agreement.effective_on
+    mediation.save_judicial_confirmation(
+        sqlite_database, case_id,
+        mediation.JudicialInput(court="东林区人民法院", applied_on=effective), version=None)
+    return sqlite_database
+
+
+def change_everything(database: Database) -> None:
+    """Writes after the backup: a new visit, and changed and deleted rows."""
+    with database.read() as session:
+        from desktop.services import reference
+
+        room_id = reference.rooms(session)[1].id
+        category_id = reference.categories(session)[0].id
+    register_visit(database, RegistrationInput(
+        name="恢复测试", id_number=id_number(4242), phone="13500135042", summary="备份之后的来访",
+        room_id=room_id, category_id=category_id))
+    conn = sqlite3.connect(db_file(database))
+    with conn:
+        conn.execute("UPDATE person SET name = name || '改' WHERE id % 3 = 0")
+        conn.execute("DELETE FROM follow_up")
+    conn.close()
+
+
+def corrupt(path: Path) -> None:
+    """Overwrite a few pages in the second half of the file with garbage."""
+    page = 4096
+    pages = path.stat().st_size // page
+    garbage = bytes((i * 37 + 11) % 256 for i in range(page))
+    with path.open("r+b") as handle:
+        for number in range(pages // 2, pages, max(pages // 10, 1)):
+            handle.seek(number * page)
+            handle.write(garbage)
+
+
+def test_every_table_has_records(full_database: Database) -> None:
+    empty = [t for t, rows in snapshot(db_file(full_database)).items() if not rows]
+    assert empty == []
+
+
+def test_backup_then_restore_gives_back_exactly_what_was_backed_up(
+    full_database: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "backup-disk"
+    before = snapshot(db_file(full_database))
+    backup = backups.create_backup(url_of(full_database), folder=folder)
+    assert backup.path.parent == folder and backup.path.name.startswith("desk-")
+    assert backup.path.suffix == ".sqlite3"
+    assert snapshot(backup.path) == before
+    # One self-contained file, no journal beside it.
+    assert sorted(p.name for p in folder.iterdir()) == [backup.path.name]
+
+    change_everything(full_database)
+    changed = snapshot(db_file(full_database))
+    assert changed != before
+
+    # The window's database stays open (connections in its pool) during the restore.
+    restored = backups.restore_backup(url_of(full_database), backup.path, folder=folder)
+    assert snapshot(db_file(full_database)) == before
+    # The database it replaced is kept, whole.
+    assert restored.kept is not None and restored.kept.name.startswith("before-restore-")
+    assert snapshot(restored.kept) == changed
+    full_database.dispose()
+    with full_database.read() as session:
+        from desktop.models import Visit
+
+        names = session.scalars(select(Visit.id)).all()
+    assert len(names) == len(before["visit"])
+
+
+def test_restore_replaces_a_damaged_database(full_database: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    before = snapshot(db_file(full_database))
+    backup = backups.create_backup(url_of(full_database), folder=folder)
+    full_database.dispose()
+    path = db_file(full_database)
+    corrupt(path)
+    assert backups.quick_check(url_of(full_database)) is not None
+    restored = backups.restore_backup(url_of(full_database), backup.path, folder=folder)
+    assert backups.quick_check(url_of(full_database)) is None
+    assert snapshot(path) == before
+    assert restored.kept is not None and restored.kept.exists()
+
+
+def test_a_file_of_garbage_is_replaced_too(sqlite_database: Database, tmp_path: Path) -> None:
+    backup = backups.create_backup(url_of(sqlite_database), folder=tmp_path / "b")
+    before = snapshot(backup.path)
+    sqlite_database.dispose()
+    path = db_file(sqlite_database)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    path.write_bytes(b"this is no database" * 100)
+    assert backups.quick_check(url_of(sqlite_database)) == "数据库文件已损坏，无法读取"
+    backups.restore_backup(url_of(sqlite_database), backup.path, folder=tmp_path / "b")
+    assert snapshot(path) == before
+
+
+def test_damaged_or_foreign_backups_are_refused(sqlite_database: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    url = url_of(sqlite_database)
+    backup = backups.create_backup(url, folder=folder)
+    generate_demo_data(sqlite_database, visits=5, seed=3)
+    current = snapshot(db_file(sqlite_database))
+
+    damaged = tmp_path / "damaged.sqlite3"
+    shutil.copyfile(backup.path, damaged)
+    corrupt(damaged)
+    truncated = tmp_path / "truncated.sqlite3"
+    truncated.write_bytes(backup.path.read_bytes()[: backup.size // 2])
+    text = tmp_path / "notes.sqlite3"
+    text.write_text("not a database", encoding="utf-8")
+    foreign = tmp_path / "foreign.sqlite3"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    newer = tmp_path / "newer.sqlite3"
+    shutil.copyfile(backup.path, newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+
+    cases = {damaged: "损坏", truncated: "损坏", text: "不是有效的", foreign: "不是本程序",
+             newer: "更新版本", tmp_path / "missing.sqlite3": "找不到文件", tmp_path: "文件夹"}
+    for path, words in cases.items():
+        with pytest.raises(ValidationError) as refused:
+            backups.restore_backup(url, path, folder=folder)
+        assert words in refused.value.errors["file"], path
+    # Nothing was touched: the database is as it was and no copy of it was made.
+    assert snapshot(db_file(sqlite_database)) == current
+    assert [b.kind for b in backups.list_backups(folder)] == [backups.BACKUP]
+
+
+def test_a_damaged_database_gives_no_backup(sqlite_database: Database, tmp_path: Path) -> None:
+    generate_demo_data(sqlite_database, visits=200, seed=5)
+    sqlite_database.dispose()
+    corrupt(db_file(sqlite_database))
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup(url_of(sqlite_database), folder=tmp_path / "b")
+    assert "数据库本身已损坏" in refused.value.errors["database"]
+    assert backups.list_backups(tmp_path / "b") == []
+    assert list((tmp_path / "b").iterdir()) == []  # the temporary file is gone too
+
+
+def test_retention_deletes_only_old_backups(sqlite_database: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    url = url_of(sqlite_database)
+    now = datetime(2026, 11, 26, 9, 0, 0)
+    for days_ago in (45, 31, 29, 2):
+        backups.create_backup(url, folder=folder, days=3650, now=now - timedelta(days=days_ago))
+    kept_by_hand = [folder / "notes.txt", folder / "desk-old.sqlite3", folder / "other.dump"]
+    for path in kept_by_hand:
+        path.write_text("x", encoding="utf-8")
+    newest = backups.create_backup(url, folder=folder, days=30, now=now)
+    names = sorted(b.taken.date() for b in backups.list_backups(folder))
+    assert names == [date(2026, 10, 28), date(2026, 11, 24), date(2026, 11, 26)]
+    assert all(p.exists() for p in kept_by_hand)
+    assert newest.path.exists()
+
+
+def test_the_newest_backup_is_kept_however_old(sqlite_database: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    old = backups.create_backup(url_of(sqlite_database), folder=folder,
+                                now=datetime(2020, 1, 1, 8, 0, 0))
+    assert backups.prune(folder, 30, now=datetime(2026, 1, 1)) == []
+    assert old.path.exists()
+
+
+def test_two_backups_in_one_second_both_kept(sqlite_database: Database, tmp_path: Path) -> None:
+    now = datetime(2026, 11, 26, 9, 0, 0)
+    first = backups.create_backup(url_of(sqlite_database), folder=tmp_path, now=now)
+    second = backups.create_backup(url_of(sqlite_database), folder=tmp_path, now=now)
+    assert first.path != second.path and first.path.exists() and second.path.exists()
+
+
+def test_daily_backup_is_due_once_a_day(sqlite_database: Database) -> None:
+    url = url_of(sqlite_database)
+    assert backups.backup_due()
+    assert backups.changed_since_last_backup(url)
+    backup = backups.create_backup(url)
+    assert backup.path.parent == backup_settings().folder
+    assert not backups.backup_due()
+    assert backups.backup_due(today=date.today() + timedelta(days=1))
+    assert not backups.changed_since_last_backup(url)
+    generate_demo_data(sqlite_database, visits=3, seed=1)
+    os.utime(db_file(sqlite_database), (backup.path.stat().st_mtime + 5,) * 2)
+    assert backups.changed_since_last_backup(url)
+
+
+def test_backup_settings_are_checked(tmp_path: Path) -> None:
+    assert backup_settings().days == 30
+    assert backup_settings().folder.name == "backups"
+    save_backup_settings(tmp_path / "share", 90)
+    assert backup_settings().folder == tmp_path / "share" and backup_settings().days == 90
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        backups.prepare_folder(a_file)
+    assert "不是文件夹" in refused.value.errors["backup_folder"]
+    with pytest.raises(ValidationError):
+        backups.prepare_folder("  ")
+    for days in (0, -1, 3651, True, "30"):
+        with pytest.raises(ValidationError):
+            backups.check_days(days)
+
+
+def test_last_good_backup_skips_a_damaged_one(sqlite_database: Database) -> None:
+    url = url_of(sqlite_database)
+    good = backups.create_backup(url, now=datetime(2026, 11, 1, 8, 0, 0))
+    bad = backups.create_backup(url, now=datetime(2026, 11, 2, 8, 0, 0))
+    bad.path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 5000)
+    found = backups.last_good_backup()
+    assert found is not None and found.path == good.path
+    message = backups.damaged_message("数据库文件已损坏", found)
+    assert "2026-11-01 08:00:00" in message and "backup restore" in message
+    assert str(good.path) in message
+
+
+def test_postgres_backup_runs_pg_dump(postgres_url: str, tmp_path: Path) -> None:
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    database = set_up_centre(open_database(postgres_url))
+    try:
+        backup = backups.create_backup(postgres_url, folder=tmp_path / "b")
+    finally:
+        database.dispose()
+    assert backup.path.suffix == ".dump" and backup.path.read_bytes().startswith(b"PGDMP")
+    assert [b.path for b in backups.list_backups(tmp_path / "b")] == [backup.path]
+    with pytest.raises(FeatureUnavailableError, match="pg_restore"):
+        backups.restore_backup(postgres_url, backup.path)
+
+
+def test_postgres_without_pg_dump_says_how(postgres_url: str, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FeatureUnavailableError) as refused:
+        backups.create_backup(postgres_url, folder=tmp_path / "b")
+    assert "pg_dump" in str(refused.value) and "服务器" in str(refused.value)
