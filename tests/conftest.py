@@ -4,20 +4,31 @@ The ``database`` fixture runs each test on a new SQLite file, and again on a
 fresh database of the PostgreSQL server named by ``DESKTOP_TEST_PG_URL`` (the
 README's test command starts one). Without that variable the PostgreSQL half
 is skipped with a reason, so a run without a server says so plainly.
+
+No test reads the wall clock: every test starts at the same instant (the
+``clock`` fixture, with time-machine), on a fixed day and at the time of day
+``DESKTOP_TEST_CLOCK`` gives (``00:05``, ``23:55``, or a full
+``2026-12-31 23:55``), so a run at 00:03 behaves as a run at 10:30 unless the
+test asks for midnight. A test marked ``real_clock`` (the soak) keeps the wall clock.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import re
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 
 import pytest
+import time_machine
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
@@ -33,6 +44,57 @@ from desktop.views.app import install_chinese
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PG_ENV = "DESKTOP_TEST_PG_URL"
+CLOCK_ENV = "DESKTOP_TEST_CLOCK"
+# A Wednesday after every fixed date the tests use (sessions in November 2026,
+# follow-ups done on 2026-11-25, tickets of 2026-11-26).
+TEST_DAY = date(2026, 12, 2)
+TEST_TIME = time(10, 30)
+
+
+def test_clock_start() -> datetime:
+    """The local instant each test starts at (see the module docstring)."""
+    value = os.environ.get(CLOCK_ENV, "").strip()
+    if not value:
+        return datetime.combine(TEST_DAY, TEST_TIME)
+    if " " in value or "T" in value:
+        return datetime.fromisoformat(value)
+    return datetime.combine(TEST_DAY, time.fromisoformat(value))
+
+
+test_clock_start.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates | None]:
+    """Every test runs on the fixed test clock, which then ticks on as usual.
+
+    A test marked ``real_clock`` runs on the wall clock instead (None here): the soak
+    counts the interpreter's references over thousands of actions, and the clock's
+    patched ``datetime`` and ``time`` functions are no part of what it measures.
+    """
+    if request.node.get_closest_marker("real_clock") is not None:
+        yield None
+        return
+    start = test_clock_start().astimezone()  # the local time, whatever the zone
+    with time_machine.travel(start, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def clock(fixed_clock: time_machine.Coordinates | None) -> time_machine.Coordinates:
+    """The fixed test clock: ``clock.move_to(...)`` or ``clock.shift(...)`` moves it
+    (past midnight, say)."""
+    if fixed_clock is None:
+        raise pytest.UsageError("a test marked real_clock has no test clock to move")
+    return fixed_clock
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives a widget ``gui``, so quick runs can leave them out."""
+    for item in items:
+        if "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)
 
 
 @pytest.fixture(autouse=True)
@@ -222,6 +284,47 @@ def sqlite_db_url(tmp_path: Path) -> str:
     return sqlite_url(tmp_path / "test.sqlite3")
 
 
+# The template of this process; see sqlite_template.
+_TEMPLATE: list[Path] = []
+
+
+def _remove_template(owner: int = os.getpid()) -> None:
+    if os.getpid() == owner:  # not in a fork that happens to exit normally
+        for path in _TEMPLATE:
+            shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated and seeded once (by the code under test).
+
+    Kept for the whole process: mutmut runs one pytest session per mutant in a fork
+    of one process, and only a mutant of seed.py or bootstrap.py (which build the
+    template) needs a template of its own.
+    """
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    own = mutant.startswith(("desktop.services.seed.", "desktop.services.bootstrap."))
+    if _TEMPLATE and _TEMPLATE[0].exists() and not own:
+        return _TEMPLATE[0]
+    folder = tmp_path_factory.mktemp("template") if own else Path(tempfile.mkdtemp())
+    path = folder / "template.sqlite3"
+    open_database(sqlite_url(path)).dispose()
+    if not own:
+        if not _TEMPLATE:
+            atexit.register(_remove_template)
+        _TEMPLATE[:] = [path]
+    return path
+
+
+def _open_seeded(url: str, request: pytest.FixtureRequest) -> Database:
+    """Open a database through the app's own start-up; a SQLite file starts as a copy of
+    the template (half a second less per test), so start-up finds it migrated and seeded."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), parsed.database)
+    return open_database(url)
+
+
 # The invented centre of the test databases (a new database has none: the wizard asks).
 TEST_CENTRE = CentreSettings(
     centre_name="东林街道综治中心", centre_phone="010-62345678", centre_address="东林路18号",
@@ -240,17 +343,17 @@ def set_up_centre(database: Database) -> Database:
 
 
 @pytest.fixture
-def database(db_url: str) -> Iterator[Database]:
+def database(db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A migrated, seeded and set-up database, on SQLite and on PostgreSQL."""
-    db = set_up_centre(open_database(db_url))
+    db = set_up_centre(_open_seeded(db_url, request))
     yield db
     db.dispose()
 
 
 @pytest.fixture
-def sqlite_database(sqlite_db_url: str) -> Iterator[Database]:
+def sqlite_database(sqlite_db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A migrated, seeded and set-up SQLite database, for tests of the window."""
-    db = set_up_centre(open_database(sqlite_db_url))
+    db = set_up_centre(_open_seeded(sqlite_db_url, request))
     yield db
     db.dispose()
 

@@ -187,7 +187,7 @@ def test_board_and_hall_display(database: Database) -> None:
     queue.start(database, a.referral_id, now=now)
     with database.read() as session:
         board = {r.room_name: r for r in queue.centre_board(session, now=now)}
-        hall = {r.room_name: r for r in queue.hall_display(session, today=now.date())}
+        hall = {r.room_name: r for r in queue.hall_display(session, now=now)}
     assert board["矛盾纠纷调解室"].waiting == 1
     assert board["矛盾纠纷调解室"].longest_wait_minutes == 10
     # The signed-in account is the staff member serving.

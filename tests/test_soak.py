@@ -142,6 +142,7 @@ def _serve(qtbot: QtBot, page: QueuePage, n: int) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.real_clock
 def test_thousands_of_registrations_keep_the_interpreter_alive(
     qtbot: QtBot, sqlite_database: Database
 ) -> None:

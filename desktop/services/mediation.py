@@ -1146,7 +1146,7 @@ def validate_session(data: SessionInput) -> dict[str, str]:
         errors["attendees"] = "请填写参加人员"
     if not data.record.strip():
         errors["record"] = "请填写调解记录"
-    if data.held_at > datetime.now() + timedelta(days=1):
+    if data.held_at.date() > date.today():
         errors["held_at"] = "调解时间不能晚于今天"
     errors.update(_dates(data, "held_at"))
     return errors

@@ -21,7 +21,7 @@ Chinese message and changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, case, func, or_, select
@@ -742,14 +742,26 @@ class HallRow:
     room_id: int
     room_name: str
     location: str
-    calling: str  # the ticket called last ("" when none today)
+    calling: str  # the ticket called last ("" when no call is current)
     called_at: datetime | None
     waiting: int
 
 
-def hall_display(session: Session, *, today: date | None = None) -> list[HallRow]:
-    """What the hall screen shows: per room the ticket called last today and how many wait."""
-    today = today or date.today()
+# How long a call stays on the hall screen while its ticket is called or being served.
+HALL_CALL_HOURS = 12
+
+
+def hall_display(session: Session, *, now: datetime | None = None) -> list[HallRow]:
+    """What the hall screen shows: per room the ticket called last and how many wait.
+
+    A call shows whatever day its ticket was issued (a ticket of 23:50 called at 00:03,
+    or one left over from yesterday and called this morning), for as long as the ticket
+    is called or being served, but no longer than ``HALL_CALL_HOURS``: a ticket the room
+    forgot to close yesterday does not greet this morning's visitors. Waiting counts
+    every waiting ticket, as the room's queue does.
+    """
+    now = now or _now()
+    since = now - timedelta(hours=HALL_CALL_HOURS)
     rooms = session.execute(
         select(Room.id, Room.name, Room.location).where(Room.active)
         .order_by(Room.sort_order, Room.id)
@@ -762,9 +774,9 @@ def hall_display(session: Session, *, today: date | None = None) -> list[HallRow
     for room_id, name, location in rooms:
         last = session.execute(
             select(Referral.ticket_no, Referral.called_at)
-            .where(Referral.room_id == room_id, Referral.ticket_date == today,
-                   Referral.status.in_(("called", "serving")))
-            .order_by(Referral.called_at.desc()).limit(1)
+            .where(Referral.room_id == room_id, Referral.status.in_(("called", "serving")),
+                   Referral.called_at >= since)
+            .order_by(Referral.called_at.desc(), Referral.id.desc()).limit(1)
         ).first()
         rows.append(HallRow(room_id, name, location or "", last[0] if last else "",
                             last[1] if last else None, int(waiting.get(room_id, 0))))

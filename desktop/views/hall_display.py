@@ -137,13 +137,13 @@ class HallDisplay(QWidget):
         self.db_status.recovered.connect(self.refresh)
 
     def refresh(self) -> None:
-        now = datetime.now()
+        now = datetime.now().replace(microsecond=0)
         self.clock.setText(f"{now:%Y-%m-%d %H:%M}")
         if not self.db_status.ok:
             return  # the banner says so; the status checks the database and calls back
         try:
             with self.database.read() as session:
-                rows = hall_display(session)
+                rows = hall_display(session, now=now)
         except Exception as exc:  # the screen keeps showing the last state; try again later
             if not self.db_status.report(exc):
                 log.exception("hall display could not read the queue")

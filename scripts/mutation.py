@@ -1,0 +1,199 @@
+"""Mutation testing of the services and the printing code, with mutmut.
+
+    python scripts/mutation.py                      every module of services/ and printing/
+    python scripts/mutation.py services/queue       one module (or several)
+    python scripts/mutation.py validation registration --tests rules --children 2
+    python scripts/mutation.py queue --tests rules --keep-killed   (only the last survivors)
+
+mutmut changes the code one small step at a time (``>`` to ``>=``, a constant, a
+removed line) and runs the tests that reach the changed function; a change no test
+notices "survives". Each survivor is a rule no test proves: kill it with a test, or
+list it with the reason it is harmless in ``tests/mutation-survivors.md``.
+
+The run happens in a scratch copy (``.mutation/<tests>/``, ignored by git), so the
+working tree is never touched and two selections do not mix. ``--tests quick`` (the
+default) runs every quick test against each mutant: SQLite only, no widgets, linters,
+migrations, second processes or LibreOffice (see ``[tool.mutmut]`` in pyproject.toml).
+``--tests rules`` runs only the service and rule tests (``test_*service*``,
+``test_rules_*``, the ticket concurrency threads): much faster for the rule-heavy
+modules validation, registration, queue and mediation, useless for the others.
+
+Not part of CI: the whole of services/ and printing/ is about 13,000 mutants, hours on
+two cores. Needs Linux or macOS (mutmut forks) and ``pip install -e '.[test]'``.
+The score printed is killed / (all mutants that tests reach); "no tests" are mutants
+in code no quick test runs at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / ".mutation"
+COPIED = ["desktop", "resources", "tests", "pyproject.toml"]
+RULES_SELECTION = [
+    "tests/", "-m", "not gui",
+    "-k", "(service or rules_ or ticket_concurrency) and not postgresql"
+    " and not concurrent_processes",
+    "--ignore=tests/test_code_quality.py", "--ignore=tests/test_migrations.py",
+    "--ignore=tests/test_app_shell.py",
+]
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests",
+          36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout",
+          None: "not checked"}
+
+
+def module_name(text: str) -> str:
+    """``services/queue``, ``desktop/services/queue.py`` or ``queue`` -> desktop.services.queue."""
+    name = text.removesuffix(".py").replace("/", ".").replace("\\", ".")
+    name = name.removeprefix("desktop.")
+    if "." not in name:
+        for package in ("services", "printing"):
+            if (ROOT / "desktop" / package / f"{name}.py").exists():
+                name = f"{package}.{name}"
+                break
+    path = ROOT / "desktop" / Path(*name.split(".")).with_suffix(".py")
+    if not path.exists():
+        raise SystemExit(f"no module {text!r} in desktop/services or desktop/printing")
+    return f"desktop.{name}"
+
+
+def prepare(work: Path, tests: str, modules: list[str]) -> None:
+    """A fresh copy of the code and tests; mutmut keeps its own state in work/mutants."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, work / name, ignore=ignore)
+        else:
+            shutil.copy2(source, work / name)
+    pyproject = work / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    if modules:  # mutate only these files (generating all 13,000 mutants takes minutes)
+        files = [m.replace(".", "/") + ".py" for m in modules]
+        text, count = re.subn(r"only_mutate = \[.*?\]", "only_mutate = " + json.dumps(files),
+                              text)
+        assert count == 1, "pyproject.toml has no only_mutate to replace"
+    if tests == "rules":
+        selection = "pytest_add_cli_args_test_selection = " + json.dumps(
+            RULES_SELECTION, ensure_ascii=False)
+        text, count = re.subn(r"pytest_add_cli_args_test_selection = \[.*?\n\]", selection,
+                              text, flags=re.S)
+        assert count == 1, "pyproject.toml has no mutmut test selection to replace"
+    pyproject.write_text(text, encoding="utf-8")
+
+
+def killed_verdicts(work: Path) -> dict[Path, dict[str, object]]:
+    """The .meta files of the last run, with every verdict but "killed" cleared."""
+    kept: dict[Path, dict[str, object]] = {}
+    for meta in (work / "mutants" / "desktop").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data["exit_code_by_key"]
+        for key, code in codes.items():
+            if STATUS.get(code) != "killed":
+                codes[key] = None
+        kept[meta.relative_to(work)] = data
+    return kept
+
+
+def restore(work: Path, kept: dict[Path, dict[str, object]]) -> None:
+    """Put the kept verdicts back; mutmut regenerates the mutants and, for a function whose
+    code changed since, clears them itself."""
+    for relative, data in kept.items():
+        (work / relative).parent.mkdir(parents=True, exist_ok=True)
+        (work / relative).write_text(json.dumps(data), encoding="utf-8")
+
+
+def results(work: Path, modules: list[str]) -> dict[str, Counter[str]]:
+    """Per module, how many mutants ended in each state (from mutmut's .meta files)."""
+    found: dict[str, Counter[str]] = {}
+    for meta in sorted((work / "mutants" / "desktop").rglob("*.py.meta")):
+        relative = meta.relative_to(work / "mutants").with_suffix("").with_suffix("")
+        name = ".".join(relative.parts)
+        if modules and name not in modules:
+            continue
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        if codes:
+            found[name] = Counter(STATUS.get(code, "suspicious") for code in codes.values())
+    return found
+
+
+def survivors(work: Path, modules: list[str]) -> list[str]:
+    names = []
+    for meta in sorted((work / "mutants" / "desktop").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        names += [key for key, code in codes.items()
+                  if code == 0 and (not modules or any(key.startswith(m + ".")
+                                                         for m in modules))]
+    return sorted(names)
+
+
+def report(counts: dict[str, Counter[str]]) -> str:
+    lines = [f"{'module':40} {'killed':>7} {'survived':>9} {'timeout':>8} {'no tests':>9}"
+             f" {'score':>7}"]
+    total: Counter[str] = Counter()
+    for name, counter in counts.items():
+        total.update(counter)
+        lines.append(_line(name, counter))
+    lines.append(_line("all", total))
+    return "\n".join(lines)
+
+
+def _line(name: str, counter: Counter[str]) -> str:
+    killed = counter["killed"] + counter["timeout"]
+    reached = killed + counter["survived"] + counter["suspicious"]
+    score = f"{100 * killed / reached:.1f}%" if reached else "-"
+    return (f"{name:40} {counter['killed']:>7} {counter['survived']:>9} "
+            f"{counter['timeout']:>8} {counter['no tests']:>9} {score:>7}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="e.g. services/queue; default: all")
+    parser.add_argument("--tests", choices=["quick", "rules"], default="quick")
+    parser.add_argument("--children", type=int, default=2, help="parallel test runs")
+    parser.add_argument("--keep-killed", action="store_true",
+                        help="keep the mutants the last run of these modules killed and run "
+                             "only the others again (after adding tests: tests only add kills)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the score of the last run without running again")
+    args = parser.parse_args(argv)
+    modules = [module_name(m) for m in args.modules]
+    work = SCRATCH / args.tests
+    if not args.report_only:
+        killed = killed_verdicts(work) if args.keep_killed else {}
+        prepare(work, args.tests, modules)
+        patterns = [f"{m}.x*" for m in modules]
+        if killed:
+            restore(work, killed)
+            patterns = []  # mutmut then runs every mutant without a verdict
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        env.pop("DESKTOP_TEST_PG_URL", None)
+        mutmut = Path(sys.executable).with_name("mutmut")
+        command = [str(mutmut), "run", "--max-children", str(args.children), *patterns]
+        if hasattr(os, "nice"):
+            command = ["nice", "-n", "10", *command]
+        with (work / "mutmut.log").open("w", encoding="utf-8") as log:
+            subprocess.run(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
+                           check=False)
+    print(report(results(work, modules)))
+    left = survivors(work, modules)
+    (work / "survivors.txt").write_text("\n".join(left) + "\n", encoding="utf-8")
+    print(f"\n{len(left)} survivors listed in {work / 'survivors.txt'}; "
+          f"`cd {work} && mutmut show NAME` shows one")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
