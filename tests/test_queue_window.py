@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from desktop.db import Database
 from desktop.models import Escalation, Referral, ReferralEvent
 from desktop.services import queue
 from desktop.views import dialogs
+from desktop.views.form_widgets import to_qdate
 from desktop.views.hall_display import HallDisplay
 from desktop.views.main_window import MainWindow
 from desktop.views.queue_page import QueuePage
@@ -146,8 +147,9 @@ def test_escalation_and_overdue_list(qtbot: QtBot, sqlite_database: Database) ->
     level = dialog.findChild(QComboBox, "escalate.level")
     due = dialog.findChild(QDateEdit, "escalate.due_date")
     assert level is not None and due is not None
+    assert due.date().toPython() == date.today() + timedelta(days=7)  # the program's clock
     level.setCurrentIndex(level.findData("B"))
-    due.setDate(QDate.currentDate().addDays(3))
+    due.setDate(to_qdate(date.today() + timedelta(days=3)))
     reason = dialog.findChild(QLabel, "escalate.reason_error")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert reason is not None and reason.text() == "请填写上报理由"

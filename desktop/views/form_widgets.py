@@ -1,4 +1,8 @@
-"""Small form widgets the mediation forms share: optional dates, choice boxes."""
+"""Small form widgets the mediation forms share: optional dates, choice boxes.
+
+Today and now come from Python's clock, as in the services, never from Qt's: the
+services and the forms then agree on the day (and a test's fixed clock holds for both).
+"""
 
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ class DateEdit(QDateEdit):
         super().__init__(parent)
         self.setCalendarPopup(True)
         self.setDisplayFormat("yyyy-MM-dd")
-        self.setDate(QDate.currentDate())
+        self.set_value(date.today())
 
     def value(self) -> date:
         return from_qdate(self.date())
@@ -59,7 +63,7 @@ class OptionalDateEdit(DateEdit):
         self.setDate(EMPTY_DATE if value is None else to_qdate(value))
 
     def set_today(self) -> None:
-        self.setDate(QDate.currentDate())
+        self.setDate(to_qdate(date.today()))
 
 
 class DateTimeEdit(QDateTimeEdit):
@@ -67,7 +71,7 @@ class DateTimeEdit(QDateTimeEdit):
         super().__init__(parent)
         self.setCalendarPopup(True)
         self.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.setDateTime(QDateTime.currentDateTime())
+        self.set_value(datetime.now())
 
     def value(self) -> datetime:
         d, t = self.date(), self.time()

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,7 @@ from desktop.services.queue import (
 )
 from desktop.views import dialogs
 from desktop.views.db_status import report_anywhere, status_for
+from desktop.views.form_widgets import to_qdate
 from desktop.views.hall_display import HallDisplay
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, filling, named
 
@@ -675,7 +676,7 @@ class QueuePage(QWidget):
         for key, text in RESULTS.items():
             result.addItem(text, key)
         department = QLineEdit()
-        due = QDateEdit(QDate.currentDate().addDays(7))
+        due = QDateEdit(to_qdate(date.today() + timedelta(days=7)))
         due.setDisplayFormat("yyyy-MM-dd")
         due.setCalendarPopup(True)
         to_room = self._room_combo(self.room_id)
@@ -759,7 +760,7 @@ class QueuePage(QWidget):
         for key, text in LEVELS.items():
             level.addItem(text, key)
         department = QLineEdit()
-        due = QDateEdit(QDate.currentDate().addDays(7))
+        due = QDateEdit(to_qdate(date.today() + timedelta(days=7)))
         due.setDisplayFormat("yyyy-MM-dd")
         due.setCalendarPopup(True)
 
