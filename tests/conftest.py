@@ -15,6 +15,7 @@ test asks for midnight. A test marked ``real_clock`` (the soak) keeps the wall c
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import re
@@ -228,6 +229,19 @@ def no_leftover_threads() -> Iterator[None]:
         thread.join(timeout=5)
     still = [t.name for t in leftover if t.is_alive()]
     assert not still, f"threads left running: {still}"
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_database_checks() -> Iterator[None]:
+    """Stop the banner's database checks a test started: left running, a closed test
+    database was checked (and failed) every few seconds through later tests."""
+    yield
+    from desktop.views import db_status
+
+    for status in list(db_status._statuses.values()):
+        with contextlib.suppress(RuntimeError):
+            status.stop()
+    db_status._statuses.clear()
 
 
 @pytest.fixture(autouse=True)
