@@ -232,13 +232,17 @@ def record_bulk(session: Session, model: type[Base], action: str,
             {name: _shown(table, name, value) for name, value in row.items()} for row in rows]})
 
 
-def _on_insert(mapper: Mapper[Any], _connection: Connection, target: Any) -> None:
+def _record_row(action: str, mapper: Mapper[Any], target: Any) -> None:
+    """A row created or removed: the entry lists its values."""
     session = object_session(target)
     table = _audited(mapper)
-    if session is None or table is None:
-        return
-    record(session, "create", table, _target_id(mapper, target),
-           {"values": _values(mapper, target, table)})
+    if session is not None and table is not None:
+        record(session, action, table, _target_id(mapper, target),
+               {"values": _values(mapper, target, table)})
+
+
+def _on_insert(mapper: Mapper[Any], _connection: Connection, target: Any) -> None:
+    _record_row("create", mapper, target)
 
 
 def _on_update(mapper: Mapper[Any], _connection: Connection, target: Any) -> None:
@@ -271,12 +275,7 @@ def _on_update(mapper: Mapper[Any], _connection: Connection, target: Any) -> Non
 
 
 def _on_delete(mapper: Mapper[Any], _connection: Connection, target: Any) -> None:
-    session = object_session(target)
-    table = _audited(mapper)
-    if session is None or table is None:
-        return
-    record(session, "delete", table, _target_id(mapper, target),
-           {"values": _values(mapper, target, table)})
+    _record_row("delete", mapper, target)
 
 
 def _refuse_entry_change(_mapper: Mapper[Any], _connection: Connection, _target: Any) -> None:

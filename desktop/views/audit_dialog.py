@@ -68,7 +68,6 @@ class AuditLogDialog(QDialog):
         self.date_from = named(DateEdit(), "audit.from", self.tr("起始日期"))
         self.date_from.set_value(today - timedelta(days=DEFAULT_DAYS))
         self.date_to = named(DateEdit(), "audit.to", self.tr("截止日期"))
-        self.date_to.set_value(today)  # the program's clock, not Qt's own
         self.actor = named(QLineEdit(), "audit.actor", self.tr("操作人"),
                            self.tr("操作人姓名中的字，留空为全部"))
         self.actor.setPlaceholderText(self.tr("操作人姓名"))

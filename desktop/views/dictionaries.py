@@ -168,15 +168,17 @@ class EntryEditor(QWidget):
         self.changed.emit()
 
 
-def _reader(database: Database, function: Callable[[Any], Sequence[Any]]
-            ) -> Callable[[], Sequence[Any]]:
+def reader(database: Database, function: Callable[[Any], Sequence[Any]]
+           ) -> Callable[[], Sequence[Any]]:
+    """``function(session)`` in a read of its own, for an editor's list."""
     def load() -> Sequence[Any]:
         with database.read() as session:
             return function(session)
     return load
 
 
-def _writer(database: Database, function: Callable[..., int]) -> Callable[..., int]:
+def writer(database: Database, function: Callable[..., int]) -> Callable[..., int]:
+    """``function(session, *args)`` in one write, for an editor's 保存."""
     def write(*args: Any) -> int:
         with database.write() as session:
             return function(session, *args)
@@ -193,15 +195,15 @@ class PlacesEditor(QWidget):
         self.database = database
         self.communities = EntryEditor(
             key="dictionaries.community", database=database, columns=[self.tr("社区/村")],
-            load=_reader(database, dictionaries.communities), cells=lambda e: [e.name],
-            save=lambda i, v: _writer(database, dictionaries.save_community)(
+            load=reader(database, dictionaries.communities), cells=lambda e: [e.name],
+            save=lambda i, v: writer(database, dictionaries.save_community)(
                 i, v["name"], v["active"]),
         )
         self.grids = EntryEditor(
             key="dictionaries.grid", database=database,
             columns=[self.tr("网格"), self.tr("网格员")],
             load=self._grid_entries, cells=lambda e: [e.name, e.members],
-            save=lambda i, v: _writer(database, dictionaries.save_grid)(
+            save=lambda i, v: writer(database, dictionaries.save_grid)(
                 i, self.communities.current_id, v["name"], v["members"], v["active"]),
             extra=[("members", self.tr("网格员"), QLineEdit())],
         )
@@ -241,9 +243,9 @@ class DictionaryDialog(QDialog):
         self.categories = EntryEditor(
             key="dictionaries.category", database=database,
             columns=[self.tr("事项类别"), self.tr("建议分流去向")],
-            load=_reader(database, dictionaries.categories),
+            load=reader(database, dictionaries.categories),
             cells=lambda e: [e.name, e.suggested_room],
-            save=lambda i, v: _writer(database, dictionaries.save_category)(
+            save=lambda i, v: writer(database, dictionaries.save_category)(
                 i, v["name"], v["suggested_room_id"], v["active"]),
             extra=[("suggested_room_id", self.tr("建议分流去向"), room)],
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.services import reference, staff
-from desktop.views.dictionaries import EntryEditor
+from desktop.views.dictionaries import EntryEditor, reader, writer
 from desktop.views.widgets import named
 
 
@@ -29,10 +27,6 @@ def _tr(text: str) -> str:
 
 IMPORT_HINT = "人数多时，可用“台账统计 → 基础数据导入”的工作人员模板一次导入。"
 
-
-def _write(database: Database, function: Any, *args: Any) -> int:
-    with database.write() as session:
-        return int(function(session, *args))
 
 
 class StaffEditor(EntryEditor):
@@ -48,15 +42,12 @@ class StaffEditor(EntryEditor):
         self._database = database
         self.reload_rooms()
 
-        def load() -> list[staff.StaffEntry]:
-            with database.read() as session:
-                return staff.staff_entries(session)
-
         super().__init__(
             key="staff", database=database,
             columns=[_tr("姓名"), _tr("角色"), _tr("所在室"), _tr("电话")],
-            load=load, cells=lambda e: [e.name, e.role_label, e.room, e.phone],
-            save=lambda i, v: _write(database, staff.save_staff, i, v["name"], v["role"],
+            load=reader(database, staff.staff_entries),
+            cells=lambda e: [e.name, e.role_label, e.room, e.phone],
+            save=lambda i, v: writer(database, staff.save_staff)(i, v["name"], v["role"],
                                      v["room_id"], v["phone"], v["active"]),
             extra=[("role", _tr("角色"), self.role), ("room_id", _tr("所在室"), self.room),
                    ("phone", _tr("电话"), self.phone)],
@@ -81,17 +72,13 @@ class RoomsEditor(EntryEditor):
         self.location = QLineEdit()
         self.location.setPlaceholderText(_tr("例如：一楼东侧"))
 
-        def load() -> list[staff.RoomEntry]:
-            with database.read() as session:
-                return staff.room_entries(session)
-
         super().__init__(
             key="rooms", database=database,
             columns=[_tr("名称"), _tr("类型"), _tr("位置"), _tr("叫号前缀")],
-            load=load,
+            load=reader(database, staff.room_entries),
             cells=lambda e: [e.name, staff.ROOM_KIND_LABELS.get(e.kind, e.kind), e.location,
                              e.ticket_prefix],
-            save=lambda i, v: _write(database, staff.save_room, i, v["name"], v["location"],
+            save=lambda i, v: writer(database, staff.save_room)(i, v["name"], v["location"],
                                      v["active"]),
             extra=[("location", _tr("位置"), self.location)], can_add=False,
             parent=parent,
