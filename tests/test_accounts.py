@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.cli import main
 from desktop.db import Database
 from desktop.exports.registers import export_register
 from desktop.exports.templates import write_template
-from desktop.models import Staff
+from desktop.models import Person, Staff, Visit
 from desktop.services import (
     auth,
     deletion,
@@ -233,6 +234,69 @@ def test_room_staff_work_their_own_room_only(database: Database) -> None:
     assert queue.call_next(database, rooms["关爱工作室"]) is None
     with pytest.raises(PermissionDenied):
         queue.call(database, visit.referral_id)
+
+
+def test_room_staff_read_their_own_room_only(database: Database) -> None:
+    """The queue, the route, the board and the escalations of other rooms stay closed."""
+    rooms = room_ids(database)
+    ours = register(database, 1, room="关爱工作室")
+    theirs = register(database, 2)
+    for visit in (ours, theirs):
+        queue.escalate(database, visit.visit_id, "B", "情绪激动", due_date=date(2026, 12, 9))
+    with database.read() as session:
+        names = {ours.referral_id: _person_name(session, ours.visit_id),
+                 theirs.referral_id: _person_name(session, theirs.visit_id)}
+    database.actor = auth.Actor(None, "关爱室", frozenset({"room_staff"}),
+                                room_id=rooms["关爱工作室"])
+    with database.read() as session:
+        assert [r.id for r in queue.workable_rooms(session)] == [rooms["关爱工作室"]]
+        assert [r.referral_id for r in queue.room_queue(session, rooms["关爱工作室"])] == [
+            ours.referral_id]
+        with pytest.raises(PermissionDenied):
+            queue.room_queue(session, rooms["矛盾纠纷调解室"])
+        assert queue.visit_route(session, ours.visit_id).visit_no == ours.visit_no
+        with pytest.raises(PermissionDenied):
+            queue.visit_route(session, theirs.visit_id)
+        assert [e.visit_id for e in queue.open_escalations(session)] == [ours.visit_id]
+        board = {row.room_id: row for row in queue.centre_board(session)}
+    # A called ticket of another room shows its number, never the resident's name.
+    database.actor = auth.Actor(None, "接待", frozenset({"receptionist"}))
+    queue.call(database, theirs.referral_id)
+    queue.call(database, ours.referral_id)
+    database.actor = auth.Actor(None, "关爱室", frozenset({"room_staff"}),
+                                room_id=rooms["关爱工作室"])
+    with database.read() as session:
+        board = {row.room_id: row for row in queue.centre_board(session)}
+    assert names[ours.referral_id] in board[rooms["关爱工作室"]].called[0]
+    called = board[rooms["矛盾纠纷调解室"]].called[0]
+    assert called.startswith(theirs.ticket_no) and names[theirs.referral_id] not in called
+    # The receptionist sees every room, names included.
+    database.actor = auth.Actor(None, "接待", frozenset({"receptionist"}))
+    with database.read() as session:
+        board = {row.room_id: row for row in queue.centre_board(session)}
+        assert len(queue.open_escalations(session)) == 2
+        assert len(queue.workable_rooms(session)) == len(rooms)
+    assert names[theirs.referral_id] in board[rooms["矛盾纠纷调解室"]].called[0]
+
+
+def test_who_works_no_queue_reads_none(database: Database) -> None:
+    visit = register(database, 1)
+    database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
+    with database.read() as session:
+        for read in (queue.workable_rooms, queue.centre_board, queue.open_escalations,
+                     lambda s: queue.visit_route(s, visit.visit_id)):
+            with pytest.raises(PermissionDenied):
+                read(session)
+    # Room staff whose account names no room work no queue either.
+    database.actor = auth.Actor(None, "无室", frozenset({"room_staff"}))
+    with database.read() as session, pytest.raises(PermissionDenied):
+        queue.centre_board(session)
+
+
+def _person_name(session: Session, visit_id: int) -> str:
+    return str(session.scalar(
+        select(Person.name).join(Visit, Visit.person_id == Person.id)
+        .where(Visit.id == visit_id)))
 
 
 # -- the same through the command line ---------------------------------------------------

@@ -135,3 +135,42 @@ def test_the_wizard_creates_the_first_administrator(
     # The next start signs in with it; no other account exists.
     empty_centre.actor = None
     assert auth.sign_in(empty_centre, "admin", "Admin2026pw").name == "郑淑珍"
+
+
+def test_the_next_account_sees_its_own_room_only(qtbot: QtBot, receptionist: Database) -> None:
+    """Pages built for the account that left are dropped; the next one's are its own."""
+    from desktop.services import reference
+
+    receptionist.actor = auth.Actor(None, "管理员", frozenset({"admin"}))
+    with receptionist.write() as session:
+        rooms = {room.name: room.id for room in reference.rooms(session)}
+        auth.create_account(session, "赵丽", "guanai", PASSWORD, {"room_staff"},
+                            room_id=rooms["关爱工作室"], must_change=False)
+    auth.sign_in(receptionist, "jiedai", PASSWORD)
+    window = MainWindow(database=receptionist)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("分流队列")
+    assert window.queue.room.count() == len(rooms)
+    before = window.queue
+    dialog = window.switch_user()
+    assert not window.is_built("queue")
+    type_text(qtbot, dialog.login, "guanai")
+    type_text(qtbot, dialog.password, PASSWORD)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    # 接待登记 is not hers: the window moves on to the first section she may use.
+    assert window.current_page() is not window.registration
+    page = window.queue
+    assert page is not before
+    assert [page.room.itemText(i) for i in range(page.room.count())] == ["关爱工作室"]
+
+
+def test_room_staff_without_a_room_are_told_why(qtbot: QtBot, receptionist: Database) -> None:
+    auth.sign_in(receptionist, "tiaojie", PASSWORD)  # a mediator whose account names no room
+    window = MainWindow(database=receptionist)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.queue
+    page.on_poll(force=True)
+    assert page.room.count() == 0
+    assert "账号未设所在室" in page.message.text()

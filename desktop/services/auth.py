@@ -150,6 +150,20 @@ def require_room(source: Session | Database, room_id: int) -> Actor:
     return actor
 
 
+def own_room_only(source: Session | Database) -> int | None:
+    """The one room whose queue the account works, or None when it works every room.
+
+    Refuses an account that works no queue at all. Room staff see the residents of
+    their own room only; the hall's roles (the receptionist) see every room.
+    """
+    actor = require(source, "queue.room")
+    if actor.may("queue.hall"):
+        return None
+    if actor.room_id is None:
+        raise PermissionDenied("queue.room", "处理分流队列（账号未设所在室）")
+    return actor.room_id
+
+
 def acting_staff_id(source: Session | Database, staff_id: int | None = None) -> int | None:
     """The member of staff an action is recorded under: the signed-in account by default."""
     if staff_id is not None:

@@ -38,8 +38,8 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import auth, numbering, privacy, validation
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services import auth, numbering, privacy, reference, validation
+from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
 from desktop.services.validation import TextField, clean_argument
 
 ACTIVE = ("waiting", "called", "serving", "on_hold")
@@ -460,11 +460,19 @@ class QueueRow:
         return STATUS_NAMES.get(self.status, self.status)
 
 
+def workable_rooms(session: Session) -> list[reference.Choice]:
+    """The rooms whose queue the signed-in account works: every room for the hall, or its own."""
+    own_room = auth.own_room_only(session)
+    return [room for room in reference.rooms(session) if own_room in (None, room.id)]
+
+
 def room_queue(session: Session, room_id: int) -> list[QueueRow]:
     """Every active ticket of the room (of any day: nobody is lost overnight), in call order.
 
-    Served by the (room_id, status) index; only active rows are read.
+    Served by the (room_id, status) index; only active rows are read. Room staff read
+    their own room's queue only.
     """
+    auth.require_room(session, room_id)
     stmt = (
         select(
             Referral.id, Referral.visit_id, Visit.visit_no, Referral.ticket_no, Referral.status,
@@ -618,7 +626,16 @@ class VisitRoute:
 
 
 def visit_route(session: Session, visit_id: int) -> VisitRoute:
-    """The whole route of a visit (转办记录): its tickets and every action on them."""
+    """The whole route of a visit (转办记录): its tickets and every action on them.
+
+    Room staff read the route of a visit that came to their own room only.
+    """
+    room_id = auth.own_room_only(session)
+    if room_id is not None and session.scalar(
+        select(Referral.id).where(Referral.visit_id == visit_id, Referral.room_id == room_id)
+        .limit(1)
+    ) is None:
+        raise PermissionDenied("queue.room", "查看其他室来访的转办记录")
     visit = session.scalar(
         select(Visit).where(Visit.id == visit_id).options(joinedload(Visit.person))
     )
@@ -673,7 +690,11 @@ class BoardRow:
 
 
 def centre_board(session: Session, *, now: datetime | None = None) -> list[BoardRow]:
-    """Every room at a glance: queue length, longest wait, who is serving whom."""
+    """Every room at a glance: queue length, longest wait, who is serving whom.
+
+    Room staff see every room's counts, but the residents' names of their own room only.
+    """
+    own_room = auth.own_room_only(session)
     now = now or _now()
     rooms = session.execute(
         select(Room.id, Room.name, Room.ticket_prefix).where(Room.active)
@@ -695,7 +716,8 @@ def centre_board(session: Session, *, now: datetime | None = None) -> list[Board
         .where(Referral.status.in_(("serving", "called")))
         .order_by(Referral.called_at)
     ):
-        text = f"{ticket} {name}" + (f"（{staff}）" if staff else "")
+        shown = own_room is None or room_id == own_room
+        text = (f"{ticket} {name}" if shown else ticket) + (f"（{staff}）" if staff else "")
         active_people.setdefault(room_id, {}).setdefault(status, []).append(text)
     # Today's finished tickets, read through the (room, day, seq) index: one range per room.
     today_stats: dict[int, tuple[int, float | None]] = {}
@@ -927,9 +949,16 @@ def _escalation_rows(
 def open_escalations(
     session: Session, *, today: date | None = None, overdue_only: bool = False, limit: int = 500
 ) -> list[EscalationRow]:
-    """Open escalations and department referrals, the overdue ones first (by due date)."""
+    """Open escalations and department referrals, the overdue ones first (by due date).
+
+    Room staff see those of the visits that came to their own room only.
+    """
+    own_room = auth.own_room_only(session)
     today = today or date.today()
     condition = Escalation.status == "open"
+    if own_room is not None:
+        condition = and_(condition, Escalation.visit_id.in_(
+            select(Referral.visit_id).where(Referral.room_id == own_room)))
     if overdue_only:
         condition = and_(condition, Escalation.due_date < today)
     return _escalation_rows(session, condition, today=today, limit=limit)

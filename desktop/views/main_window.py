@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         """Another account signs in without closing the program."""
         self.registration.save_draft()
         auth.sign_out(self.database)
+        self._forget_pages()
         self.show_account()
         self._cover(False)
         dialog = SignInDialog(database=self.database, parent=self)
@@ -214,6 +215,12 @@ class MainWindow(QMainWindow):
             self.close()
             return
         self.show_account()
+        current = self.navigation.currentItem()
+        if current is not None and not current.flags() & Qt.ItemFlag.ItemIsEnabled:
+            allowed = [row for row in range(self.navigation.count())
+                       if self.navigation.item(row).flags() & Qt.ItemFlag.ItemIsEnabled]
+            if allowed:
+                self.navigation.setCurrentRow(allowed[0])
         self._cover(True)
         self.idle.timer.start()
 
@@ -237,6 +244,28 @@ class MainWindow(QMainWindow):
                 self.pages.setCurrentIndex(current)
                 return page
         raise KeyError(key)
+
+    def _forget_pages(self) -> None:
+        """Drop the pages built for the account that left (all but 接待登记).
+
+        What they show was read under that account's rights; the next account's pages
+        are built afresh, under its own, when it opens them.
+        """
+        for row, (_title, key, _build) in enumerate(self.sections):
+            page = self._built.get(key)
+            if page is None or page is self.registration:
+                continue
+            del self._built[key]
+            stop = getattr(page, "stop", None)
+            if callable(stop):
+                stop()
+            shown = self.pages.widget(row)
+            current = self.pages.currentIndex()
+            self.pages.insertWidget(row, QWidget())
+            if shown is not None:
+                self.pages.removeWidget(shown)
+                shown.deleteLater()
+            self.pages.setCurrentIndex(current)
 
     def current_page(self) -> QWidget | None:
         """The page shown (inside the scroll area that lets it fit a small screen)."""

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.services import queue, reference
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
 from desktop.services.queue import (
     LEVELS,
     RESULT_NAMES,
@@ -331,7 +331,7 @@ class QueuePage(QWidget):
 
     def reload_choices(self) -> None:
         with self.database.read() as session:
-            rooms = reference.rooms(session)
+            rooms = queue.workable_rooms(session)
         self.room.blockSignals(True)
         self.room.clear()
         for room in rooms:
@@ -376,6 +376,8 @@ class QueuePage(QWidget):
     def _reload_choices_quietly(self) -> None:
         try:
             self.reload_choices()
+        except PermissionDenied as exc:
+            self.message.setText(str(exc))
         except Exception as exc:
             if not self.db_status.report(exc):
                 raise
@@ -392,6 +394,9 @@ class QueuePage(QWidget):
             return
         try:
             self.refresh()
+        except PermissionDenied as exc:
+            # An account that may not read this tab: say so, and keep polling nothing else.
+            self.message.setText(str(exc))
         except Exception as exc:
             if not self.db_status.report(exc):
                 raise
