@@ -315,3 +315,46 @@ def test_demo_data_opens_cases_with_consistent_numbers(database: Database) -> No
     year = date.today().year
     ref = h.make_case(database, accepted_on=date.today())
     assert ref.case_no.endswith(f"第{len(by_year.get(year, [])) + 1:04d}号")
+
+
+def test_a_session_names_its_own_mediator_and_recorder(database: Database) -> None:
+    """Who wrote a 调解记录 comes from the account; its 调解员 is one of the case's."""
+    from dataclasses import replace
+
+    from desktop.services import auth
+    from tests import pdf_checks
+
+    ref = h.make_case(database)
+    m1, m2, other = h.staff(database)
+    admin = database.actor
+    assert admin is not None
+    # The test account mediates nothing here: it writes the record, nobody is named to lead.
+    first = mediation.add_session(database, ref.case_id, h.session_input(1))
+    database.actor = auth.Actor(m2, "陈秀兰", frozenset({"mediator"}))
+    second = mediation.add_session(database, ref.case_id, h.session_input(2))
+    with pytest.raises(ValidationError) as caught:
+        mediation.add_session(database, ref.case_id,
+                              replace(h.session_input(3), mediator_id=other))
+    assert caught.value.errors == {"mediator": "调解员应为本案的调解员之一"}
+    with pytest.raises(ValidationError) as caught:
+        mediation.add_session(database, ref.case_id,
+                              replace(h.session_input(3), recorder_id=987654))
+    assert caught.value.errors == {"recorder": "所选记录人不存在"}
+    with database.read() as session:
+        sessions = mediation.case_detail(session, ref.case_id).sessions
+    assert len(sessions) == 2  # the refused ones left nothing behind
+    assert [(s.id, s.mediator_id, s.recorder_id) for s in sessions] == [
+        (first, None, admin.staff_id), (second, m2, m2)]
+    assert (sessions[1].mediator, sessions[1].recorder) == ("陈秀兰", "陈秀兰")
+    # Chosen by hand, the choice is kept; the printed record names them.
+    mediation.update_session(database, second,
+                             replace(h.session_input(2), mediator_id=m1, recorder_id=other),
+                             version=sessions[1].version)
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+    assert (detail.sessions[1].mediator, detail.sessions[1].recorder) == ("王志刚", "李慧敏")
+    from desktop.services.mediation_documents import render_detail
+
+    text = pdf_checks.flat("".join(g.text for page in pdf_checks.read(
+        render_detail(detail, "sessions")) for g in page.glyphs))
+    assert "调解员王志刚记录人李慧敏" in text

@@ -306,3 +306,31 @@ def test_overdue_cases_stand_out_and_case_file_is_built(
     assert "人民调解卷宗" in text and "卷 内 目 录" in text and late.case_no in text
     assert "身份证明：身份证复印件" in text
     preview.close()
+
+
+def test_the_signed_in_mediator_leads_and_writes_a_new_session(
+    qtbot: QtBot, window: MainWindow, sqlite_database: Database,
+) -> None:
+    from desktop.services import auth
+
+    ref = h.make_case(sqlite_database)
+    _m1, m2, _other = h.staff(sqlite_database)
+    sqlite_database.actor = auth.Actor(m2, "陈秀兰", frozenset({"mediator"}))
+    page = window.show_section("调解案件")
+    assert isinstance(page, CasesPage)
+    page.table.selectRow(0)
+    click(qtbot, page.findChild(QPushButton, "case.open"))
+    editor = page.editor
+    editor.tabs.setCurrentIndex(2)
+    click(qtbot, editor.session_new)
+    # She writes it and, as one of the case's mediators, leads it: nobody picks a name.
+    assert editor.session_mediator.currentText() == "陈秀兰"
+    assert editor.session_recorder.currentText() == "陈秀兰"
+    mediators = [editor.session_mediator.itemText(i)
+                 for i in range(editor.session_mediator.count())]
+    assert mediators == ["（未指定）", "王志刚", "陈秀兰"]  # the case's mediators only
+    type_text(qtbot, editor.session_record, "双方同意下周再谈。")
+    click(qtbot, editor.session_save)
+    with sqlite_database.read() as session:
+        saved = mediation.case_detail(session, ref.case_id).sessions
+    assert [(s.mediator, s.recorder) for s in saved] == [("陈秀兰", "陈秀兰")]

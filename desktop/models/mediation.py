@@ -153,8 +153,13 @@ class MediationSession(VersionedMixin, Base):
     attendees: Mapped[str] = mapped_column(Text, default="")
     record: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str | None] = mapped_column(Text)
+    # Who led this session (one of the case's mediators) and who wrote it down.
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    recorder_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     case: Mapped[MediationCase] = relationship(back_populates="sessions")
+    mediator: Mapped[Staff | None] = relationship(foreign_keys=[mediator_id])
+    recorder: Mapped[Staff | None] = relationship(foreign_keys=[recorder_id])
 
 
 class Agreement(VersionedMixin, TimestampMixin, Base):

@@ -185,7 +185,10 @@ def session_story(detail: CaseDetail, item: SessionData, number: int,
         Pair("编号", detail.case_no, "次数", f"第{legal.chinese_number(number)}次"),
         Pair("时间", legal.cn_datetime(item.held_at), "地点", item.place),
         Row("参加人员", item.attendees, min_height=12 * mm),
-        Pair("调解员", "、".join(detail.mediators), "记录人", detail.recorder or ""),
+        # The session's own 调解员 and 记录人; records written before they were kept
+        # name the case's.
+        Pair("调解员", item.mediator or "、".join(detail.mediators),
+             "记录人", item.recorder or detail.recorder or ""),
     ]
     story: list[Flowable] = [
         Para("人民调解记录", styles.title),

@@ -267,6 +267,8 @@ def generate_cases(ctx: DemoContext) -> None:
                 "record": RECORDS[min(n, 3)]
                 + ("".join(rng.sample(MORE_FACTS, k=2)) if big else ""),
                 "next_steps": None if n else "约定下次调解时间",
+                "mediator_id": team[n % len(team)] if team else None,
+                "recorder_id": recorder,
             })
             ids[MediationSession] += 1
         if outcome != "调解成功" or closed is None:

@@ -113,7 +113,8 @@ PARTY_LABELS = {
     "agent_phone": "代理人电话",
 }
 SESSION_LABELS = {"held_at": "调解时间", "place": "调解地点", "attendees": "参加人员",
-                  "record": "调解记录", "next_steps": "下一步工作"}
+                  "record": "调解记录", "next_steps": "下一步工作", "mediator": "调解员",
+                  "recorder": "记录人"}
 AGREEMENT_LABELS = {
     "kind": "协议形式", "clauses": "协议条款", "performance_method": "履行方式",
     "performance_place": "履行地点", "performance_deadline": "履行期限", "copies": "协议份数",
@@ -184,6 +185,10 @@ class SessionInput:
     attendees: str
     record: str
     next_steps: str = ""
+    # One of the case's mediators; None: the signed-in account if it is one of them.
+    mediator_id: int | None = None
+    # Who wrote the record down; None: the signed-in account.
+    recorder_id: int | None = None
 
 
 @dataclass
@@ -364,6 +369,10 @@ class SessionData:
     record: str
     next_steps: str | None
     version: int = 0
+    mediator_id: int | None = None
+    mediator: str = ""
+    recorder_id: int | None = None
+    recorder: str = ""
 
 
 @dataclass(frozen=True)
@@ -1161,6 +1170,8 @@ def add_session(database: Database, case_id: int, data: SessionInput) -> int:
         case_ = _open_case(session, case_id)
         row = MediationSession(case=case_)
         _apply_session(row, data)
+        with session.no_autoflush:  # one INSERT, complete, at version 1
+            _apply_session_staff(session, case_, row, data)
         session.add(row)
         session.flush()
         return row.id
@@ -1176,10 +1187,10 @@ def update_session(database: Database, session_id: int, data: SessionInput, *,
 
     def work(session: Session) -> None:
         row = _lock_child(session, MediationSession, session_id, "调解记录")
-        found, before = loaded(row), form_values(row, SESSION_LABELS)
+        found, before = loaded(row), _session_values(row)
         _apply_session(row, data)
-        refuse_stale("调解记录", found, version, before, form_values(row, SESSION_LABELS),
-                     SESSION_LABELS)
+        _apply_session_staff(session, row.case, row, data)
+        refuse_stale("调解记录", found, version, before, _session_values(row), SESSION_LABELS)
 
     write_checked(database, "调解记录", work)
 
@@ -1192,6 +1203,37 @@ def delete_session(database: Database, session_id: int, *, version: int) -> None
         session.delete(row)
 
     write_checked(database, "调解记录", work)
+
+
+def _session_values(row: MediationSession) -> dict[str, str]:
+    return form_values(row, SESSION_LABELS,
+                       mediator=row.mediator.name if row.mediator else "",
+                       recorder=row.recorder.name if row.recorder else "")
+
+
+def _apply_session_staff(session: Session, case_: MediationCase, row: MediationSession,
+                         data: SessionInput) -> None:
+    """The session's 调解员 and 记录人: as chosen, or the signed-in account.
+
+    The 调解员 must be one of the case's mediators, so the record never names someone
+    the parties were not told would mediate.
+    """
+    errors: dict[str, str] = {}
+    mediators = {m.id for m in case_.mediators}
+    acting = auth.acting_staff_id(session)
+    mediator_id = data.mediator_id
+    if mediator_id is None and acting in mediators:
+        mediator_id = acting
+    if mediator_id is not None and mediator_id not in mediators:
+        errors["mediator"] = "调解员应为本案的调解员之一"
+    recorder_id = data.recorder_id if data.recorder_id is not None else acting
+    if validation.id_error(recorder_id, "x") or (
+            recorder_id is not None and session.get(Staff, recorder_id) is None):
+        errors["recorder"] = "所选记录人不存在"
+    if errors:
+        raise ValidationError(errors)
+    row.mediator = session.get(Staff, mediator_id) if mediator_id is not None else None
+    row.recorder = session.get(Staff, recorder_id) if recorder_id is not None else None
 
 
 def _apply_session(row: MediationSession, data: SessionInput) -> None:
@@ -1717,7 +1759,9 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
     auth.require(session, "case.read")
     case_ = session.scalar(
         select(MediationCase).where(MediationCase.id == case_id).options(
-            selectinload(MediationCase.parties), selectinload(MediationCase.sessions),
+            selectinload(MediationCase.parties),
+            selectinload(MediationCase.sessions).selectinload(MediationSession.mediator),
+            selectinload(MediationCase.sessions).selectinload(MediationSession.recorder),
             selectinload(MediationCase.mediators), selectinload(MediationCase.follow_ups),
             selectinload(MediationCase.attachments),
         )
@@ -1762,7 +1806,9 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
             agent_phone=p.agent_phone, agent_relation=p.agent_relation, version=p.version,
         ) for p in sorted(case_.parties, key=lambda p: (SIDES.index(p.side), p.position, p.id))],
         sessions=[SessionData(s.id, s.held_at, s.place, s.attendees, s.record, s.next_steps,
-                              s.version) for s in case_.sessions],
+                              s.version, s.mediator_id, s.mediator.name if s.mediator else "",
+                              s.recorder_id, s.recorder.name if s.recorder else "")
+                  for s in case_.sessions],
         agreement=agreement,
         follow_ups=[FollowUpData(f.id, f.planned_on, f.done_on, f.method,
                                  f.visitor.name if f.visitor else None, f.visitor_id,

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import mediation, mediation_documents, reference
+from desktop.services import auth, mediation, mediation_documents, reference
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.failures import user_message
 from desktop.services.mediation import (
@@ -307,6 +307,10 @@ class CaseEditor(QWidget):
         self.session_attendees = named(QLineEdit(), "case.sessions.attendees",
                                        self.tr("参加人员"))
         self.session_record = _text_edit("case.sessions.record", self.tr("调解记录内容"), 200)
+        self.session_mediator = named(QComboBox(), "case.sessions.mediator",
+                                      self.tr("主持本次调解的调解员"))
+        self.session_recorder = named(QComboBox(), "case.sessions.recorder",
+                                      self.tr("本次调解的记录人"))
         self.session_next = _text_edit("case.sessions.next_steps", self.tr("下一步工作"), 50)
         self.session_new = named(QPushButton(self.tr("新记录")), "case.sessions.new",
                                  self.tr("新的调解记录"))
@@ -317,12 +321,17 @@ class CaseEditor(QWidget):
         self.session_print = named(QPushButton(self.tr("预览/打印")), "case.sessions.print",
                                    self.tr("预览并打印调解记录"))
         self.session_errors = {k: FieldError(f"case.sessions.{k}_error")
-                               for k in ("held_at", "place", "attendees", "record")}
+                               for k in ("held_at", "place", "attendees", "record",
+                                         "mediator", "recorder")}
         form = QFormLayout()
         form.addRow(self.tr("时间"), _cell(self.session_held_at, self.session_errors["held_at"]))
         form.addRow(self.tr("地点"), _cell(self.session_place, self.session_errors["place"]))
         form.addRow(self.tr("参加人员"), _cell(self.session_attendees,
                                            self.session_errors["attendees"]))
+        form.addRow(self.tr("调解员"), _cell(self.session_mediator,
+                                          self.session_errors["mediator"]))
+        form.addRow(self.tr("记录人"), _cell(self.session_recorder,
+                                          self.session_errors["recorder"]))
         form.addRow(self.tr("记录"), _cell(self.session_record, self.session_errors["record"]))
         form.addRow(self.tr("下一步"), self.session_next)
         buttons = QHBoxLayout()
@@ -602,6 +611,7 @@ class CaseEditor(QWidget):
             self.mediators.addItem(item)
         people = [(p.name, p.id) for p in staff]
         fill_combo(self.recorder, people, empty=self.tr("（未指定）"))
+        fill_combo(self.session_recorder, people, empty=self.tr("（未指定）"))
         fill_combo(self.filed_by, people, empty=self.tr("（未指定）"))
         fill_combo(self.fu_visitor, people, empty=self.tr("（请选择）"))
 
@@ -733,7 +743,8 @@ class CaseEditor(QWidget):
         for widget in (self.source, self.source_detail, self.category, self.accepted_on,
                        self.mediators, self.recorder, self.facts, self.matters,
                        self.session_held_at, self.session_place, self.session_attendees,
-                       self.session_record, self.session_next, self.agreement_kind,
+                       self.session_record, self.session_next, self.session_mediator,
+                       self.session_recorder, self.agreement_kind,
                        self.clauses, self.method, self.place, self.deadline_text, self.copies,
                        self.amount, self.signed_on, self.effective_on):
             set_read_only(widget, closed)
@@ -788,6 +799,9 @@ class CaseEditor(QWidget):
         self.party_conflicts.show()
 
     def _fill_sessions(self, detail: CaseDetail, *, keep_form: bool = False) -> None:
+        fill_combo(self.session_mediator, list(zip(detail.mediators, detail.mediator_ids,
+                                                   strict=True)),
+                   empty=self.tr("（未指定）"))
         self.sessions_list.blockSignals(True)
         self.sessions_list.clear()
         for number, item in enumerate(detail.sessions, 1):
@@ -1114,6 +1128,8 @@ class CaseEditor(QWidget):
         self.session_attendees.setText(item.attendees)
         self.session_record.setPlainText(item.record)
         self.session_next.setPlainText(item.next_steps or "")
+        select_data(self.session_mediator, item.mediator_id)
+        select_data(self.session_recorder, item.recorder_id)
         self.session_delete.setEnabled(not self.detail.is_closed)
         self.session_print.setEnabled(True)
         self._remember("session")
@@ -1130,6 +1146,12 @@ class CaseEditor(QWidget):
         names = [f"{p.side}{p.name}" for p in (self.detail.parties if self.detail else [])]
         names += [f"调解员{n}" for n in (self.detail.mediators if self.detail else [])]
         self.session_attendees.setText("、".join(names))
+        # Whoever is signed in writes the record, and leads it when they mediate the case.
+        me = auth.acting_staff_id(self.database)
+        mediator_ids = self.detail.mediator_ids if self.detail else []
+        select_data(self.session_mediator,
+                    me if me in mediator_ids else (mediator_ids[0] if mediator_ids else None))
+        select_data(self.session_recorder, me)
         self.session_record.clear()
         self.session_next.clear()
         self.session_delete.setEnabled(False)
@@ -1143,6 +1165,8 @@ class CaseEditor(QWidget):
             held_at=self.session_held_at.value(), place=self.session_place.text(),
             attendees=self.session_attendees.text(), record=self.session_record.toPlainText(),
             next_steps=self.session_next.toPlainText(),
+            mediator_id=self.session_mediator.currentData(),
+            recorder_id=self.session_recorder.currentData(),
         )
 
     def on_save_session(self) -> None:
