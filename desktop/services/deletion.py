@@ -28,7 +28,8 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _reason(reason: str) -> str:
+def checked_reason(reason: str) -> str:
+    """The reason a removal is recorded with; refused when empty or too long."""
     return privacy.checked_reason(reason, missing="请填写删除理由")
 
 
@@ -47,7 +48,7 @@ def delete_person(database: Database, person_id: int, reason: str, *, version: i
                   now: datetime | None = None) -> int:
     """Remove a person and their visits; the number of visits removed with them."""
     actor = auth.require(database, "records.delete")
-    text, now = _reason(reason), now or _now()
+    text, now = checked_reason(reason), now or _now()
     with database.write() as session:
         person = validation.existing(session, Person, person_id, "该来访人不存在")
         _not_deleted(person, "来访人")
@@ -66,7 +67,7 @@ def delete_visit(database: Database, visit_id: int, reason: str, *,
                  now: datetime | None = None) -> None:
     """Remove one visit (a visit has no version: nobody edits it after registration)."""
     actor = auth.require(database, "records.delete")
-    text, now = _reason(reason), now or _now()
+    text, now = checked_reason(reason), now or _now()
     with database.write() as session:
         visit = validation.existing(session, Visit, visit_id, "该来访登记不存在")
         _not_deleted(visit, "来访登记")
@@ -78,7 +79,7 @@ def delete_visit(database: Database, visit_id: int, reason: str, *,
 def delete_case(database: Database, case_id: int, reason: str, *, version: int,
                 now: datetime | None = None) -> None:
     actor = auth.require(database, "records.delete")
-    text, now = _reason(reason), now or _now()
+    text, now = checked_reason(reason), now or _now()
     with database.write() as session:
         case_ = validation.existing(session, MediationCase, case_id, "该调解案件不存在")
         _not_deleted(case_, "调解案件")

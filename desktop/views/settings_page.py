@@ -46,6 +46,7 @@ from desktop.views.audit_dialog import AuditLogDialog
 from desktop.views.centre_form import CentreForm
 from desktop.views.deleted_dialog import DeletedRecordsDialog
 from desktop.views.dictionaries import DictionaryDialog, EntryEditor
+from desktop.views.record_dialog import RecordsDialog
 from desktop.views.setup_wizard import SetupWizard
 from desktop.views.staff_editor import IMPORT_HINT, ListDialog, RoomsEditor, StaffEditor
 from desktop.views.widgets import FieldError, filling, named
@@ -158,10 +159,16 @@ class SettingsPage(QWidget):
                                     self.tr("已删除的记录"),
                                     self.tr("已删除的来访人、来访登记和调解案件，及删除人和理由"))
         self.deleted_button.setVisible(auth.may(self.database, "records.delete"))
+        self.records_button = named(QPushButton(self.tr("查找记录…")), "settings.records",
+                                    self.tr("查找记录"),
+                                    self.tr("按身份证号、受理编号或案号查找记录，删除或查看完整号码"))
+        self.records_button.setVisible(auth.may(self.database, "records.delete")
+                                       or auth.may(self.database, "personal.reveal"))
         lists_box = QGroupBox(self.tr("基础数据"))
         lists_layout = QHBoxLayout(lists_box)
         for button in (self.staff_button, self.rooms_button, self.dictionaries_button,
-                       self.wizard_button, self.audit_button, self.deleted_button):
+                       self.wizard_button, self.audit_button, self.records_button,
+                       self.deleted_button):
             lists_layout.addWidget(button)
         hint = QLabel(self.tr("名单也可在“台账统计 → 基础数据导入”中用 Excel 模板批量导入。"))
         hint.setWordWrap(True)
@@ -265,6 +272,7 @@ class SettingsPage(QWidget):
         self.wizard_button.clicked.connect(self.on_wizard)
         self.audit_button.clicked.connect(self.on_audit_log)
         self.deleted_button.clicked.connect(self.on_deleted_records)
+        self.records_button.clicked.connect(self.on_records)
 
     def on_dictionaries(self) -> DictionaryDialog:
         dialog = DictionaryDialog(database=self.database, parent=self)
@@ -300,6 +308,12 @@ class SettingsPage(QWidget):
 
     def on_deleted_records(self) -> DeletedRecordsDialog:
         dialog = DeletedRecordsDialog(database=self.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def on_records(self) -> RecordsDialog:
+        dialog = RecordsDialog(database=self.database, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
