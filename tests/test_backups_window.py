@@ -270,3 +270,102 @@ def test_the_window_takes_the_days_backup_without_waiting_for_it(
     assert run_gui(no_err_windows=True) == 0
     # Nothing was written after it: the exit adds no second backup.
     assert len(backups.list_backups()) == 1
+
+
+def _default_database_damaged_inside() -> tuple[str, backups.Backup]:
+    """A file that still opens, but whose visit pages are garbage: only the check sees it."""
+    url = sqlite_url(config.paths.default_database_path())
+    database = set_up_centre(open_database(url))
+    generate_demo_data(database, visits=60, seed=5)
+    backup = backups.create_backup(url)
+    database.dispose()
+    _damage_leaf_pages(config.paths.default_database_path(), "visit", 2)
+    open_database(url).dispose()  # it opens: nothing at open time says it is damaged
+    return url, backup
+
+
+def _damage_leaf_pages(path: Path, table: str, count: int) -> None:
+    """Garbage over the cell pointers of ``count`` leaf pages of ``table`` (headers intact)."""
+    with sqlite3.connect(path) as conn:
+        size, pages = conn.execute(
+            "SELECT max(pgsize), group_concat(pageno) FROM dbstat "
+            "WHERE name = ? AND pagetype = 'leaf'", (table,)).fetchone()
+    conn.close()
+    numbers = [int(n) for n in pages.split(",")]
+    with path.open("r+b") as handle:
+        for number in numbers[:count]:  # the check walks the tree last page first
+            handle.seek((number - 1) * size + 8)
+            handle.write(bytes((i * 37 + 11) % 256 for i in range(size - 8)))
+
+
+def test_the_start_check_can_be_stopped(tmp_path: Path) -> None:
+    """A check still running when the window closes is stopped, not waited for."""
+    path = tmp_path / "big.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
+        conn.execute("CREATE INDEX ix_t_b ON t (b)")
+        conn.executemany("INSERT INTO t (b) VALUES (?)",
+                         ((f"第{i}条记录" * 4,) for i in range(400_000)))
+    conn.close()
+    _damage_leaf_pages(path, "t", 3)
+    url = sqlite_url(path)
+    assert backups.quick_check(url, lambda: False) is not None
+    # Stopped: the damage it may have found is not claimed.
+    assert backups.quick_check(url, lambda: True) is None
+
+
+def test_damage_found_beside_the_sign_in_closes_it_and_offers_the_backup(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sign-in does not wait for the check; the check, finding damage, ends the start."""
+    from PySide6.QtWidgets import QDialog
+
+    answers = Answers(monkeypatch, answer=True)
+    url, backup = _default_database_damaged_inside()
+    shown: list[QDialog] = []
+
+    def sign_in_waiting(_database: Database) -> bool:
+        dialog = QDialog()
+        dialog.setObjectName("sign_in_stand_in")
+        shown.append(dialog)
+        return dialog.exec() == QDialog.DialogCode.Accepted  # closed by the check
+
+    monkeypatch.setattr(app_module, "sign_in_or_set_up", sign_in_waiting)
+    assert run_gui(no_err_windows=False) == 0
+    assert len(shown) == 1 and not shown[0].isVisible()
+    assert backup.path.name in answers.asked[0]
+    assert "请重新启动程序" in answers.told[0]
+    assert backups.quick_check(url) is None
+    database = open_database(url)
+    try:
+        assert visits(database) == 60
+    finally:
+        database.dispose()
+
+
+def test_a_sound_file_s_check_lets_the_window_run(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = sqlite_url(config.paths.default_database_path())
+    set_up_centre(open_database(url)).dispose()
+    checked: list[str | None] = []
+    real_check = app_module.StartCheck._checked
+
+    def spy(self: app_module.StartCheck, problem: object) -> None:
+        checked.append(problem if isinstance(problem, str) else None)
+        real_check(self, problem)
+
+    monkeypatch.setattr(app_module.StartCheck, "_checked", spy)
+    monkeypatch.setattr(app_module, "sign_in_or_set_up", lambda database: bool(
+        auth.sign_in(database, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD)))
+
+    def close_when_checked() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if windows and checked:
+            windows[0].close()
+        else:
+            QTimer.singleShot(50, close_when_checked)
+
+    QTimer.singleShot(0, close_when_checked)
+    assert run_gui(no_err_windows=True) == 0
+    assert checked == [None]

@@ -28,6 +28,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -315,24 +316,57 @@ def check_backup_file(path: Path | str, *, field: str = "file") -> str:
     return revision
 
 
-def quick_check(url: str) -> str | None:
+@contextlib.contextmanager
+def _interrupted_when(conn: sqlite3.Connection,
+                      cancelled: Callable[[], bool] | None) -> Iterator[None]:
+    """Interrupt what ``conn`` runs once ``cancelled()`` says so (asked every 10 ms).
+
+    The integrity check is one long statement: SQLite's progress handler is not called
+    inside it, but ``interrupt()`` from another thread stops it.
+    """
+    if cancelled is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.01):
+            if cancelled():
+                conn.interrupt()
+                return
+
+    watcher = threading.Thread(target=watch, name="quick-check-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+
+
+def quick_check(url: str, cancelled: Callable[[], bool] | None = None) -> str | None:
     """At start: what is wrong with the SQLite file (``PRAGMA quick_check``), or ``None``.
 
-    PostgreSQL checks its own pages; a SQLite file not yet created is fine.
+    PostgreSQL checks its own pages; a SQLite file not yet created is fine. The check
+    reads the whole file; ``cancelled`` (asked now and then) stops it, with ``None``.
     """
     path = sqlite_file(url)
     if path is None or not path.exists():
         return None
     try:
-        with _connection(lambda: sqlite3.connect(str(path), timeout=30)) as conn:
+        with _connection(lambda: sqlite3.connect(str(path), timeout=30,
+                                                 check_same_thread=False)) as conn, \
+                _interrupted_when(conn, cancelled):
             result = [row[0] for row in conn.execute("PRAGMA quick_check(20)")]
     except sqlite3.DatabaseError as exc:
+        if cancelled is not None and cancelled():
+            return None  # interrupted: nothing is claimed
         name = getattr(exc, "sqlite_errorname", "") or ""
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN")):
             return None  # in use or unreachable: the start reports that as it always did
         return "数据库文件已损坏，无法读取"
-    if result == ["ok"]:
-        return None
+    if result == ["ok"] or (cancelled is not None and cancelled()):
+        return None  # sound, or stopped: nothing is claimed
     log.info("quick_check found %d problems", len(result))
     return "数据库文件已损坏（完整性检查未通过）"
 

@@ -1,11 +1,13 @@
 """Starting the window: the application object, fonts, error hook, database, backups.
 
-At start the SQLite file gets a quick integrity check; a damaged one is not
-opened: the user reads which backup is the last good one and may restore it
-there and then. While the window runs, :class:`BackupScheduler` takes the
-day's backup off the GUI thread (at start when there is none today, then
-whenever the date has moved on); when the window closes, one more backup is
-taken if anything was written since the last.
+At start the SQLite file gets a quick integrity check, beside the sign-in rather
+than before it (it reads the whole file: seconds on a few years of visits). A
+damaged file closes every window; the user reads which backup is the last good
+one and may restore it there and then. A file too damaged to open at all is
+checked, and explained, before anything else. While the window runs,
+:class:`BackupScheduler` takes the day's backup off the GUI thread (at start
+when there is none today, then whenever the date has moved on); when the window
+closes, one more backup is taken if anything was written since the last.
 """
 
 from __future__ import annotations
@@ -129,16 +131,23 @@ def sign_in_or_set_up(database: Database) -> bool:
 
 
 def check_at_start(db_url: str | None, *, show_dialogs: bool) -> None:
-    """The quick integrity check of the SQLite file before it is opened.
+    """The quick integrity check of the SQLite file, waited for (the file cannot be opened).
 
-    A damaged file: the message names the last good backup and how to restore it,
-    and offers to restore it now. Declined (or no backup): ``ValidationError`` with
-    that message, which the command line prints (exit code 2); the file is untouched.
+    A damaged file: see :func:`offer_backup`.
     """
     url = resolve_database_url(db_url).url
     problem = backups.quick_check(url)
-    if problem is None:
-        return
+    if problem is not None:
+        offer_backup(url, problem, show_dialogs=show_dialogs)
+
+
+def offer_backup(url: str, problem: str, *, show_dialogs: bool,
+                 then: str = "程序将继续启动") -> None:
+    """A damaged file: name the last good backup and offer to restore it now.
+
+    Declined (or no backup): ``ValidationError`` with that message, which the command
+    line prints (exit code 2); the file is untouched.
+    """
     log.error("the database failed its start check")
     backup = backups.last_good_backup()
     message = backups.damaged_message(problem, backup, button=False)
@@ -148,12 +157,45 @@ def check_at_start(db_url: str | None, *, show_dialogs: bool) -> None:
         if dialogs.confirm(None, APP_TITLE, question.format(message)):
             restored = backups.restore_backup(url, backup.path)
             dialogs.inform(None, APP_TITLE, QApplication.translate(
-                "app", "已从 {0} 的备份恢复，程序将继续启动。损坏的数据库已另存为：{1}").format(
-                    backup.taken_text, restored.kept))
+                "app", "已从 {0} 的备份恢复，{1}。损坏的数据库已另存为：{2}").format(
+                    backup.taken_text, QApplication.translate("app", then), restored.kept))
             return
     elif show_dialogs:
         dialogs.warn(None, APP_TITLE, message)
     raise ValidationError({"database": message})
+
+
+class StartCheck(QObject):
+    """The quick integrity check of the SQLite file, run beside the sign-in, not before it.
+
+    Nothing waits for it. Damage found closes every window (``damaged``); the start
+    then explains it and offers the last good backup. Stopped at exit if still running.
+    """
+
+    damaged = Signal(str)
+
+    def __init__(self, url: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.url = url
+        self.problem: str | None = None
+        self.task: tasks.Task | None = None
+
+    def start(self) -> tasks.Task:
+        url = self.url
+        task = tasks.Task(lambda _progress, cancelled: backups.quick_check(url, cancelled))
+        task.succeeded.connect(self._checked)
+        task.failed.connect(lambda exc: log.warning("start check could not run: %s", exc))
+        self.task = task
+        return tasks.start(task)
+
+    def _checked(self, problem: object) -> None:
+        if isinstance(problem, str):
+            self.problem = problem
+            self.damaged.emit(problem)
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
 
 
 class BackupScheduler(QObject):
@@ -231,13 +273,36 @@ class BackupScheduler(QObject):
             return None
 
 
+def open_at_start(db_url: str | None, *, show_dialogs: bool) -> Database:
+    """The database, opened; a file too damaged to open is checked and explained first."""
+    try:
+        return open_database(db_url)
+    except Exception:
+        check_at_start(db_url, show_dialogs=show_dialogs)  # damaged: explained, restored
+    return open_or_explain(db_url, show_dialogs=show_dialogs)
+
+
 def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
     app = create_application()
-    ExceptionHook(show_dialogs=not no_err_windows).install()
-    check_at_start(db_url, show_dialogs=not no_err_windows)
-    database = open_or_explain(db_url, show_dialogs=not no_err_windows)
-    if not sign_in_or_set_up(database):
+    show_dialogs = not no_err_windows
+    ExceptionHook(show_dialogs=show_dialogs).install()
+    database = open_at_start(db_url, show_dialogs=show_dialogs)
+    check = StartCheck(resolve_database_url(db_url).url)
+    check.damaged.connect(lambda _problem: QApplication.closeAllWindows())
+    check.start()
+    try:
+        code = _run_window(app, database, check) if sign_in_or_set_up(database) else 0
+    finally:
+        check.stop()
         database.dispose()
+    if check.problem is not None:
+        offer_backup(check.url, check.problem, show_dialogs=show_dialogs,
+                     then="请重新启动程序")
+    return code
+
+
+def _run_window(app: QApplication, database: Database, check: StartCheck) -> int:
+    if check.problem is not None:  # found while the sign-in was open
         return 0
     window = MainWindow(database=database)
     scheduler = BackupScheduler(database, parent=window)
@@ -250,8 +315,8 @@ def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
         return app.exec()
     finally:
         scheduler.stop()
-        scheduler.backup_on_exit()
-        database.dispose()
+        if check.problem is None:  # a damaged file is not backed up over the good ones
+            scheduler.backup_on_exit()
 
 
 def run_hall_display(*, db_url: str | None = None, windowed: bool = False,
