@@ -398,7 +398,8 @@ def keeping_an_administrator(session: Session, field: str = "roles") -> Iterator
     Otherwise nobody could manage the staff or the settings any more; the whole
     unit of work is then rolled back by the caller's ``database.write()``.
     """
-    before = _administrators(session)
+    with session.no_autoflush:  # a new row is flushed once, whole (one audit entry)
+        before = _administrators(session)
     yield
     session.flush()
     if before and not _administrators(session):
