@@ -12,7 +12,6 @@ from desktop.db import Database
 from desktop.exports.templates import write_template
 from desktop.models import Category, Community, Grid, Room, Staff
 from desktop.services import auth, dictionaries, mediation
-from desktop.services.errors import ValidationError
 from desktop.services.imports import IMPORTS, ImportRejected, check_file, import_file
 from desktop.services.staff import save_staff
 from tests.conftest import TEST_ADMIN_NAME
@@ -256,9 +255,10 @@ def test_an_import_cannot_take_the_last_administrator_away(
 ) -> None:
     path = _workbook(tmp_path / "s.xlsx", "staff", [[TEST_ADMIN_NAME, "调解员", "", ""],
                                                     ["赵国庆", "调解员", "", ""]])
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ImportRejected) as refused:
         import_file(database, "staff", path)
-    assert "唯一可以登录的中心管理员" in refused.value.errors["role"]
+    assert [(p.row, p.column, p.value) for p in refused.value.problems] == [(2, "角色", "调解员")]
+    assert "唯一可以登录的中心管理员" in refused.value.problems[0].message
     assert _held(database, TEST_ADMIN_NAME) == ("admin", sorted(auth.ALL_ROLES))
     with database.read() as session:
         assert session.scalar(select(Staff.id).where(Staff.name == "赵国庆")) is None

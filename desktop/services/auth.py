@@ -384,7 +384,7 @@ LAST_ADMIN = ("{name}是唯一可以登录的中心管理员，不能取消其�
               "（请先给另一名工作人员设置中心管理员账号）")
 
 
-def _administrators(session: Session) -> list[tuple[int, str]]:
+def administrators(session: Session) -> list[tuple[int, str]]:
     """(id, name) of the active accounts that hold the administrator's role."""
     rows = session.execute(select(Staff.id, Staff.name).where(
         Staff.active, Staff.login.is_not(None), holding("admin")))
@@ -399,10 +399,10 @@ def keeping_an_administrator(session: Session, field: str = "roles") -> Iterator
     unit of work is then rolled back by the caller's ``database.write()``.
     """
     with session.no_autoflush:  # a new row is flushed once, whole (one audit entry)
-        before = _administrators(session)
+        before = administrators(session)
     yield
     session.flush()
-    if before and not _administrators(session):
+    if before and not administrators(session):
         names = "、".join(n for _i, n in before)
         raise ValidationError({field: LAST_ADMIN.format(name=names)})
 

@@ -289,9 +289,16 @@ def _staff(session: Session, data: _Rows, result: ImportResult, apply: bool) -> 
             new.append({"name": cells["姓名"], **values})
     was = dict(session.execute(select(Staff.id, Staff.role)
                                .where(Staff.id.in_([row["id"] for row in known]))).all())
-    with auth.keeping_an_administrator(session, "role"):
-        dictionaries.bulk_save(session, Staff, new, known)
-        _hold_main_roles(session, was, [str(row["name"]) for row in new])
+    admins = {name for _id, name in auth.administrators(session)}
+    try:
+        with auth.keeping_an_administrator(session, "role"):
+            dictionaries.bulk_save(session, Staff, new, known)
+            _hold_main_roles(session, was, [str(row["name"]) for row in new])
+    except ValidationError as exc:  # the caller refuses the file and rolls the writes back
+        for number, cells in data.rows:
+            if cells["姓名"] in admins:
+                data.problem(number, "角色", exc.errors["role"])
+        return
     result.created += len(new)
     result.updated += len(known)
 
