@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import FollowUp, Staff
-from desktop.services import mediation
+from desktop.services import auth, mediation
 from desktop.services.validation import make_id_number
 
 CREDIT_CODE = "91110108551385082Q"  # a valid-checksum invented 统一社会信用代码
@@ -19,12 +19,13 @@ def staff(database: Database) -> tuple[int, int, int]:
     with database.write() as session:
         # Mediators only (any other member of staff is refused as 调解员); the test
         # account (every role, signed in) is not one of them.
-        ids = list(session.scalars(select(Staff.id).where(Staff.role == "mediator",
+        ids = list(session.scalars(select(Staff.id).where(auth.holding("mediator"),
                                                           Staff.login.is_(None))
                                    .order_by(Staff.id)))
         while len(ids) < 3:
             row = Staff(name=["王志刚", "陈秀兰", "李慧敏"][len(ids)], role="mediator",
                         active=True)
+            auth.set_roles(row, ["mediator"])
             session.add(row)
             session.flush()
             ids.append(row.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from desktop.cli import main
 from desktop.db import Database
 from desktop.exports.registers import export_register
 from desktop.exports.templates import write_template
-from desktop.models import Person, Staff, Visit
+from desktop.models import AuditEntry, Person, Staff, Visit
 from desktop.services import (
     auth,
     deletion,
@@ -30,6 +31,7 @@ from desktop.services.failures import user_message
 from desktop.services.receipts import receipt_data
 from desktop.services.registers import Period
 from desktop.services.settings import load_settings, save_settings
+from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME
 from tests.mediation_helpers import make_case
 from tests.reception_helpers import register, room_ids
 
@@ -347,3 +349,116 @@ def test_the_command_line_obeys_the_matrix(
     with sqlite_database.read() as session:
         assert session.scalar(select(Staff.failed_attempts).where(
             Staff.login == logins["admin"])) == 1
+
+
+# -- the accounts the administrator keeps ------------------------------------------------
+
+def _person(database: Database, name: str = "周敏", role: str = "receptionist") -> int:
+    """A member of staff without an account, as the staff list adds one."""
+    with database.write() as session:
+        return staff.save_staff(session, None, name, role, None)
+
+
+def _roles(database: Database, staff_id: int) -> tuple[str | None, str, list[str]]:
+    with database.read() as session:
+        row = session.get_one(Staff, staff_id)
+        return row.login, row.role, sorted(r.role for r in row.roles)
+
+
+def test_an_account_needs_a_free_login_and_a_role(database: Database) -> None:
+    ident = _person(database)
+    _account(database, "taken", {"receptionist"})
+    cases = [
+        ("", ["receptionist"], "login", "请填写登录账号"),
+        ("  ", ["receptionist"], "login", "请填写登录账号"),
+        ("周敏", ["receptionist"], "login", "字母、数字"),
+        ("taken", ["receptionist"], "login", "账号“taken”已被使用"),
+        ("zhoumin", [], "roles", "请至少选择一个角色"),
+        ("zhoumin", ["receptionist", "boss"], "roles", "请至少选择一个角色"),
+    ]
+    for login, roles, field, message in cases:
+        with pytest.raises(ValidationError) as refused, database.write() as session:
+            auth.set_account(session, ident, login, roles)
+        assert message in refused.value.errors[field], (login, roles)
+    assert _roles(database, ident) == (None, "receptionist", ["receptionist"])
+    with database.write() as session:
+        auth.set_account(session, ident, " zhoumin ", ["mediator", "receptionist"])
+    assert _roles(database, ident) == ("zhoumin", "receptionist", ["mediator", "receptionist"])
+    with database.write() as session:  # the main role goes: the first one left becomes it
+        auth.set_account(session, ident, "zhoumin", ["mediator", "counsellor"])
+    assert _roles(database, ident) == ("zhoumin", "mediator", ["counsellor", "mediator"])
+
+
+def test_the_last_administrator_cannot_step_down(database: Database) -> None:
+    admin = database.actor
+    assert admin is not None and admin.staff_id is not None
+    me = admin.staff_id
+    # Holding the role without a login, or on an account that is off, is no administrator.
+    _person(database, "无账号者", "admin")
+    off = _account(database, "tingyong", {"admin"})
+    with database.write() as session:
+        staff.save_staff(session, off, "测试tingyong", "admin", None, active=False)
+    with pytest.raises(ValidationError) as roles, database.write() as session:
+        auth.set_account(session, me, TEST_ADMIN_LOGIN, auth.ALL_ROLES - {"admin"})
+    assert roles.value.errors == {"roles": auth.LAST_ADMIN.format(name=TEST_ADMIN_NAME)}
+    assert "唯一可以登录的中心管理员" in roles.value.errors["roles"]
+    with pytest.raises(ValidationError) as main, database.write() as session:
+        staff.save_staff(session, me, TEST_ADMIN_NAME, "mediator", None)
+    assert "唯一可以登录的中心管理员" in main.value.errors["role"]
+    with pytest.raises(ValidationError) as leaves, database.write() as session:
+        staff.save_staff(session, me, TEST_ADMIN_NAME, "admin", None, active=False)
+    assert "唯一可以登录的中心管理员" in leaves.value.errors["active"]
+    login, role, held = _roles(database, me)
+    assert (login, role, set(held)) == (TEST_ADMIN_LOGIN, "admin", auth.ALL_ROLES)
+    # Once another administrator can sign in, the first may hand over.
+    _account(database, "zhuren", {"admin"})
+    with database.write() as session:
+        auth.set_account(session, me, TEST_ADMIN_LOGIN, ["mediator"])
+    assert _roles(database, me) == (TEST_ADMIN_LOGIN, "mediator", ["mediator"])
+
+
+def test_the_administrator_lifts_a_lockout(database: Database) -> None:
+    ident = _account(database, "jiedai", {"receptionist"})
+    admin = database.actor
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(ValidationError):
+            auth.sign_in(database, "jiedai", "Wrong2026pw")
+    with database.read() as session:
+        until = auth.account(session, ident).locked_until
+    assert until is not None and until > datetime.now()
+    with pytest.raises(ValidationError, match="账号已锁定"):
+        auth.sign_in(database, "jiedai", PASSWORD)
+    # Only the administrator sees the account or lifts the lock.
+    database.actor = auth.Actor(None, "测试接待", frozenset({"receptionist"}))
+    with pytest.raises(PermissionDenied), database.write() as session:
+        auth.unlock_account(session, ident)
+    with pytest.raises(PermissionDenied), database.read() as session:
+        auth.account(session, ident)
+    database.actor = admin
+    with database.write() as session:
+        auth.unlock_account(session, ident)
+    with database.read() as session:
+        assert auth.account(session, ident).locked_until is None
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "change", AuditEntry.target_type == "staff",
+            AuditEntry.target_id == str(ident)).order_by(AuditEntry.id.desc())).first()
+    assert entry is not None and entry.staff_name == TEST_ADMIN_NAME
+    assert json.loads(entry.detail)["changes"]["locked_until"]["new"] is None
+    assert auth.sign_in(database, "jiedai", PASSWORD).staff_id == ident
+    database.actor = admin
+
+
+def test_the_account_as_the_administrator_sees_it(database: Database) -> None:
+    ident = _person(database)
+    with database.read() as session:
+        before = auth.account(session, ident)
+    assert before == auth.Account(ident, "周敏", True, "", frozenset({"receptionist"}),
+                                  has_password=False, must_change_password=False,
+                                  locked_until=None)
+    with database.write() as session:
+        auth.set_account(session, ident, "zhoumin", ["receptionist", "leader"])
+        auth.reset_password(session, ident, "Temp2026pw", "Temp2026pw")
+    with database.read() as session:
+        after = auth.account(session, ident)
+    assert (after.login, after.roles, after.has_password, after.must_change_password) == (
+        "zhoumin", frozenset({"receptionist", "leader"}), True, True)

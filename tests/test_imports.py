@@ -11,8 +11,10 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.exports.templates import write_template
 from desktop.models import Category, Community, Grid, Room, Staff
-from desktop.services import dictionaries
+from desktop.services import auth, dictionaries, mediation
 from desktop.services.imports import IMPORTS, ImportRejected, check_file, import_file
+from desktop.services.staff import save_staff
+from tests.conftest import TEST_ADMIN_NAME
 
 
 def _snapshot(database: Database) -> dict[str, list[tuple]]:
@@ -225,3 +227,38 @@ def test_problems_quote_the_bad_value(database: Database, tmp_path: Path) -> Non
         "第3行「所在室」“档案室”：系统中没有“档案室”，请先导入或添加该室",
         "第3行「角色」“保安”：角色只能是：接待员、工作室人员、调解员、心理咨询师、驻点民警、中心管理员、领导、管理员",
     ]
+
+
+def _held(database: Database, name: str) -> tuple[str, list[str]]:
+    with database.read() as session:
+        person = session.scalars(select(Staff).where(Staff.name == name)).one()
+        return person.role, sorted(r.role for r in person.roles)
+
+
+def test_imported_staff_hold_the_role_the_file_gives(database: Database, tmp_path: Path) -> None:
+    with database.write() as session:
+        both = save_staff(session, None, "李慧敏", "receptionist", None)
+        auth.set_account(session, both, "lihuimin", ["receptionist", "mediator"])
+    import_file(database, "staff", _workbook(tmp_path / "s.xlsx", "staff", [
+        ["赵国庆", "调解员", "", ""], ["李慧敏", "工作室人员", "", ""]]))
+    # New: the role of the file is one they hold, so a mediator is offered as one.
+    assert _held(database, "赵国庆") == ("mediator", ["mediator"])
+    with database.read() as session:
+        offered = {c.name: c.mediator for c in mediation.staff_choices(session)}
+    assert offered["赵国庆"] and offered["李慧敏"]
+    # Known: the main role changes, the other roles she holds stay (as in the window).
+    assert _held(database, "李慧敏") == ("room_staff", ["mediator", "room_staff"])
+
+
+def test_an_import_cannot_take_the_last_administrator_away(
+    database: Database, tmp_path: Path
+) -> None:
+    path = _workbook(tmp_path / "s.xlsx", "staff", [[TEST_ADMIN_NAME, "调解员", "", ""],
+                                                    ["赵国庆", "调解员", "", ""]])
+    with pytest.raises(ImportRejected) as refused:
+        import_file(database, "staff", path)
+    assert [(p.row, p.column, p.value) for p in refused.value.problems] == [(2, "角色", "调解员")]
+    assert "唯一可以登录的中心管理员" in refused.value.problems[0].message
+    assert _held(database, TEST_ADMIN_NAME) == ("admin", sorted(auth.ALL_ROLES))
+    with database.read() as session:
+        assert session.scalar(select(Staff.id).where(Staff.name == "赵国庆")) is None

@@ -24,7 +24,7 @@ from desktop.models import (
     MediationSession,
     SequenceCounter,
 )
-from desktop.services import mediation
+from desktop.services import auth, mediation
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from tests import mediation_helpers as h
 from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME, TEST_CENTRE
@@ -292,14 +292,19 @@ def test_staff_choices_list_mediators_first(database: Database) -> None:
     from desktop.models import Staff
 
     with database.write() as session:
-        session.add(Staff(name="前台甲", role="reception", active=True))
+        clerk = Staff(name="前台甲", role="receptionist", active=True)
+        auth.set_roles(clerk, ["receptionist"])
+        session.add(clerk)
     h.staff(database)
     with database.write() as session:
-        session.add(Staff(name="离职者", role="mediator", active=False))
+        gone = Staff(name="离职者", role="mediator", active=False)
+        auth.set_roles(gone, ["mediator"])
+        session.add(gone)
     with database.read() as session:
-        names = [(c.name, c.role) for c in mediation.staff_choices(session)]
-    assert names == [("王志刚", "mediator"), ("陈秀兰", "mediator"), ("李慧敏", "mediator"),
-                     (TEST_ADMIN_NAME, "admin"), ("前台甲", "reception")]
+        names = [(c.name, c.mediator) for c in mediation.staff_choices(session)]
+    # The test account holds every role, the mediator's among them.
+    assert names == [(TEST_ADMIN_NAME, True), ("王志刚", True), ("陈秀兰", True),
+                     ("李慧敏", True), ("前台甲", False)]
 
 
 # ---------------------------------------------------------------------------
@@ -778,7 +783,9 @@ def test_a_draft_from_a_visit_offers_its_mediator_ticket_and_birth_date(
     reg = register(database, 1, id_number=PUBLISHED_ID, now=now)
     with database.write() as session:
         mediator = Staff(name="王志刚", role="mediator", active=True)
-        clerk = Staff(name="前台甲", role="reception", active=True)
+        clerk = Staff(name="前台甲", role="receptionist", active=True)
+        auth.set_roles(mediator, ["mediator"])
+        auth.set_roles(clerk, ["receptionist"])
         session.add_all([mediator, clerk])
         session.flush()
         mediator_id, clerk_id = mediator.id, clerk.id
@@ -1025,7 +1032,9 @@ def test_staff_are_offered_mediators_first_then_by_id(database: Database) -> Non
 
     with database.write() as session:
         rows = [Staff(name=n, role=r, active=True) for n, r in (
-            ("甲", "reception"), ("乙", "mediator"), ("丙", "admin"), ("丁", "mediator"))]
+            ("甲", "receptionist"), ("乙", "mediator"), ("丙", "admin"), ("丁", "mediator"))]
+        for row in rows:
+            auth.set_roles(row, [row.role])
         session.add_all(rows)
         session.flush()
         ids = [r.id for r in rows]
@@ -1033,11 +1042,12 @@ def test_staff_are_offered_mediators_first_then_by_id(database: Database) -> Non
         choices = mediation.staff_choices(session)
         admin = session.scalar(select(Staff.id).where(Staff.login == TEST_ADMIN_LOGIN))
     assert admin is not None and admin < ids[0]  # the test account, made with the database
-    assert choices == [mediation.StaffChoice(ids[1], "乙", "mediator"),
-                       mediation.StaffChoice(ids[3], "丁", "mediator"),
-                       mediation.StaffChoice(admin, TEST_ADMIN_NAME, "admin"),
-                       mediation.StaffChoice(ids[0], "甲", "reception"),
-                       mediation.StaffChoice(ids[2], "丙", "admin")]
+    # The test account holds every role, the mediator's among them.
+    assert choices == [mediation.StaffChoice(admin, TEST_ADMIN_NAME, True),
+                       mediation.StaffChoice(ids[1], "乙", True),
+                       mediation.StaffChoice(ids[3], "丁", True),
+                       mediation.StaffChoice(ids[0], "甲", False),
+                       mediation.StaffChoice(ids[2], "丙", False)]
 
 
 def test_due_follow_ups_oldest_first_with_their_case(database: Database) -> None:

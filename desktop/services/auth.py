@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import ACTOR_KEY, Database
@@ -114,6 +115,16 @@ def roles_label(roles: Iterable[str]) -> str:
 
 def _role_order(role: str) -> int:
     return list(ROLE_LABELS).index(role) if role in ROLE_LABELS else len(ROLE_LABELS)
+
+
+def holds(staff: Staff, role: str) -> bool:
+    """Whether ``staff`` holds ``role`` (among the several a person may hold)."""
+    return any(r.role == role for r in staff.roles)
+
+
+def holding(role: str) -> ColumnElement[bool]:
+    """The same in a query: the member of staff has a ``staff_role`` row for ``role``."""
+    return Staff.roles.any(StaffRole.role == role)
 
 
 def actor_of(source: Session | Database) -> Actor | None:
@@ -383,26 +394,54 @@ def create_first_admin(database: Database, name: str, login: str, password: str,
     return sign_in(database, login, password)
 
 
+LAST_ADMIN = ("{name}是唯一可以登录的中心管理员，不能取消其管理员角色、账号或启用状态"
+              "（请先给另一名工作人员设置中心管理员账号）")
+
+
+def administrators(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of the active accounts that hold the administrator's role."""
+    rows = session.execute(select(Staff.id, Staff.name).where(
+        Staff.active, Staff.login.is_not(None), holding("admin")))
+    return [(i, n) for i, n in rows]
+
+
+@contextmanager
+def keeping_an_administrator(session: Session, field: str = "roles") -> Iterator[None]:
+    """Refuse a change (of roles, login or 启用) that leaves no administrator who can sign in.
+
+    Otherwise nobody could manage the staff or the settings any more; the whole
+    unit of work is then rolled back by the caller's ``database.write()``.
+    """
+    with session.no_autoflush:  # a new row is flushed once, whole (one audit entry)
+        before = administrators(session)
+    yield
+    session.flush()
+    if before and not administrators(session):
+        names = "、".join(n for _i, n in before)
+        raise ValidationError({field: LAST_ADMIN.format(name=names)})
+
+
 def set_account(session: Session, staff_id: int, login: str, roles: Iterable[str]) -> None:
     """The administrator gives a member of staff a login and their roles."""
     require(session, "staff.manage")
     roles = sorted(set(roles), key=_role_order)
+    login = (login or "").strip()
     errors: dict[str, str] = {}
-    problem = login_problem(login) if login else None
+    problem = login_problem(login) if login else "请填写登录账号"
     if problem:
         errors["login"] = problem
-    elif login:
+    else:
         clash = session.scalar(select(Staff.id).where(Staff.login == login))
         if clash is not None and clash != staff_id:
             errors["login"] = f"账号“{login}”已被使用"
     if not roles or any(r not in ROLE_LABELS for r in roles):
-        errors["roles"] = "请选择角色"
+        errors["roles"] = "请至少选择一个角色"
     if errors:
         raise ValidationError(errors)
     staff = validation.existing(session, Staff, staff_id, "该工作人员不存在")
-    staff.login = login or None
-    set_roles(staff, roles)
-    session.flush()
+    with keeping_an_administrator(session):
+        staff.login = login
+        set_roles(staff, roles)
 
 
 def set_roles(staff: Staff, roles: Iterable[str]) -> None:
@@ -413,6 +452,14 @@ def set_roles(staff: Staff, roles: Iterable[str]) -> None:
     staff.roles = kept + [StaffRole(role=r) for r in wanted if r not in have]
     if wanted and staff.role not in wanted:
         staff.role = wanted[0]
+
+
+def change_main_role(staff: Staff, role: str, *, was: str | None = None) -> None:
+    """``role`` becomes the main role of ``staff``: the former main one (``was``, by
+    default the current one) goes, the other roles they hold stay."""
+    was = staff.role if was is None else was
+    set_roles(staff, [role, *(r.role for r in staff.roles if r.role != was)])
+    staff.role = role
 
 
 def reset_password(session: Session, staff_id: int, password: str,
@@ -428,3 +475,36 @@ def reset_password(session: Session, staff_id: int, password: str,
     staff.failed_attempts = 0
     staff.locked_until = None
     session.flush()
+
+
+def unlock_account(session: Session, staff_id: int) -> None:
+    """The administrator lifts a lockout before its ten minutes are over (the password stays)."""
+    require(session, "staff.manage")
+    staff = validation.existing(session, Staff, staff_id, "该工作人员不存在")
+    staff.failed_attempts = 0
+    staff.locked_until = None
+    session.flush()  # the change of locked_until is the audit entry
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the administrator sees of one member of staff's account."""
+
+    staff_id: int
+    name: str
+    active: bool
+    login: str
+    roles: frozenset[str]
+    has_password: bool
+    must_change_password: bool
+    locked_until: datetime | None  # only while the lockout lasts
+
+
+def account(session: Session, staff_id: int, *, now: datetime | None = None) -> Account:
+    require(session, "staff.manage")
+    staff = validation.existing(session, Staff, staff_id, "该工作人员不存在")
+    now = now or _now()
+    locked = staff.locked_until if staff.locked_until and staff.locked_until > now else None
+    return Account(staff.id, staff.name, staff.active, staff.login or "",
+                   frozenset(r.role for r in staff.roles), bool(staff.password_hash),
+                   staff.must_change_password, locked)

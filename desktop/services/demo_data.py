@@ -220,6 +220,7 @@ def _reference(ctx: DemoContext) -> None:
             if staff is None:
                 staff = Staff(name=name, role=role, active=True, phone=random_mobile(ctx.rng),
                               room_id=ctx.rooms.get(room_code) if room_code else None)
+                auth.set_roles(staff, [role])
                 session.add(staff)
                 session.flush()
                 ctx.summary.add("工作人员", 1)

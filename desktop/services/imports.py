@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
 from desktop.models import Category, Community, Grid, Room, Staff
@@ -287,9 +287,30 @@ def _staff(session: Session, data: _Rows, result: ImportResult, apply: bool) -> 
             known.append({"id": existing[cells["姓名"]][0], **values})
         else:
             new.append({"name": cells["姓名"], **values})
-    dictionaries.bulk_save(session, Staff, new, known)
+    was = dict(session.execute(select(Staff.id, Staff.role)
+                               .where(Staff.id.in_([row["id"] for row in known]))).all())
+    admins = {name for _id, name in auth.administrators(session)}
+    try:
+        with auth.keeping_an_administrator(session, "role"):
+            dictionaries.bulk_save(session, Staff, new, known)
+            _hold_main_roles(session, was, [str(row["name"]) for row in new])
+    except ValidationError as exc:  # the caller refuses the file and rolls the writes back
+        for number, cells in data.rows:
+            if cells["姓名"] in admins:
+                data.problem(number, "角色", exc.errors["role"])
+        return
     result.created += len(new)
     result.updated += len(known)
+
+
+def _hold_main_roles(session: Session, was: dict[int, str], new_names: list[str]) -> None:
+    """Each imported person holds the main role the file gives (a row of ``staff_role``,
+    which the bulk statements do not write), as :func:`staff.save_staff` does it."""
+    changed = select(Staff).where(or_(Staff.id.in_(list(was)), Staff.name.in_(new_names)))
+    for person in session.scalars(changed.options(selectinload(Staff.roles))
+                                  .execution_options(populate_existing=True)):
+        if was.get(person.id) != person.role or not auth.holds(person, person.role):
+            auth.change_main_role(person, person.role, was=was.get(person.id))
 
 
 def _rooms(session: Session, data: _Rows, result: ImportResult, apply: bool) -> None:

@@ -296,7 +296,7 @@ class PersonChoice:
 class StaffChoice:
     id: int
     name: str
-    role: str
+    mediator: bool  # holds the mediator's role (among others, maybe)
 
 
 @dataclass(frozen=True)
@@ -679,12 +679,16 @@ def parse_amount(text: str) -> Decimal | None:
 
 
 def staff_choices(session: Session) -> list[StaffChoice]:
-    """Active staff, mediators first (the mediator and recorder lists)."""
-    order = case((Staff.role == "mediator", 0), else_=1)
+    """Active staff, mediators first (the mediator and recorder lists).
+
+    A mediator is whoever holds the role, as their main one or beside others.
+    """
+    mediator = auth.holding("mediator")
+    order = case((mediator, 0), else_=1)
     rows = session.execute(
-        select(Staff.id, Staff.name, Staff.role).where(Staff.active).order_by(order, Staff.id)
+        select(Staff.id, Staff.name, mediator).where(Staff.active).order_by(order, Staff.id)
     )
-    return [StaffChoice(i, n, r) for i, n, r in rows]
+    return [StaffChoice(i, n, bool(m)) for i, n, m in rows]
 
 
 def routed_visits(session: Session, *, limit: int = 200,
@@ -739,7 +743,7 @@ def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyI
         source="当事人申请",
         source_detail=detail, category_id=visit.category_id, visit_id=visit.id,
         referral_id=referral.id if referral else None,
-        mediator_ids=[handler.id] if handler and handler.role == "mediator" else [],
+        mediator_ids=[handler.id] if handler and auth.holds(handler, "mediator") else [],
     )
     applicant = PartyInput(
         name=person.name, side="申请人", kind="person", person_id=person.id,
@@ -815,11 +819,12 @@ def _apply_case(session: Session, case_: MediationCase, data: CaseInput) -> None
     if data.category_id is not None and session.get(Category, data.category_id) is None:
         raise ValidationError({"category": "所选纠纷类别不存在"})
     staff_ids = {*data.mediator_ids, *([data.recorder_id] if data.recorder_id else [])}
-    staff = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(staff_ids)))}
+    staff = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(staff_ids))
+                                              .options(selectinload(Staff.roles)))}
     if set(staff) != staff_ids:
         raise ValidationError({"mediators": "所选调解员或记录人不存在"})
     not_mediators = [staff[i].name for i in dict.fromkeys(data.mediator_ids)
-                     if staff[i].role != "mediator"]
+                     if not auth.holds(staff[i], "mediator")]
     if not_mediators:
         # A receptionist or a police officer signs no 调解协议书 as 调解员.
         raise ValidationError({"mediators": "、".join(not_mediators)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Community, Staff
+from desktop.services import auth
 from desktop.services.settings import WHERE, load_settings, missing
 
 
@@ -39,7 +40,7 @@ def gaps(session: Session) -> list[Gap]:
     if committee:
         found.append(Gap("committee", "、".join(committee), WHERE))
     mediators = session.scalar(select(func.count()).select_from(Staff)
-                               .where(Staff.active, Staff.role == "mediator"))
+                               .where(Staff.active, auth.holding("mediator")))
     if not mediators:
         found.append(Gap("staff", "调解员（受理调解案件至少要选一名）", "系统设置 → 工作人员"))
     communities = session.scalar(select(func.count()).select_from(Community)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.models import Room, Staff
+from desktop.models import Room, Staff, StaffRole
 from desktop.services import auth, validation
 from desktop.services.dictionaries import checked_name
 from desktop.services.errors import ValidationError
@@ -31,8 +31,8 @@ class StaffEntry:
     id: int
     name: str
     active: bool
-    role: str
-    role_label: str
+    role: str  # the main role
+    role_label: str  # every role the person holds
     room_id: int | None
     room: str
     phone: str
@@ -55,7 +55,10 @@ def staff_entries(session: Session) -> list[StaffEntry]:
         .outerjoin(Room, Room.id == Staff.room_id)
         .order_by(Staff.active.desc(), Staff.id)
     )
-    return [StaffEntry(i, n, a, r, ROLE_LABELS.get(r, r), ri, rn or "", p or "")
+    held: dict[int, set[str]] = {}
+    for staff_id, role in session.execute(select(StaffRole.staff_id, StaffRole.role)):
+        held.setdefault(staff_id, set()).add(role)
+    return [StaffEntry(i, n, a, r, auth.roles_label(held.get(i) or {r}), ri, rn or "", p or "")
             for i, n, a, r, ri, rn, p in rows]
 
 
@@ -91,13 +94,12 @@ def save_staff(session: Session, entry_id: int | None, name: str, role: str,
         session.add(staff)
     else:
         staff = existing(session, Staff, entry_id, "该工作人员不存在")
-    if staff.role != role or not staff.roles:
-        # The main role changes; the other roles the person holds stay.
-        others = [r.role for r in staff.roles if r.role != staff.role]
-        auth.set_roles(staff, [role, *others])
-    staff.name, staff.role, staff.room_id = name, role, room_id
-    staff.phone, staff.active = phone or None, active
-    session.flush()
+    with auth.keeping_an_administrator(session, "role" if active else "active"):
+        if staff.role != role or not staff.roles:
+            # The main role changes; the other roles the person holds stay.
+            auth.change_main_role(staff, role)
+        staff.name, staff.room_id = name, room_id
+        staff.phone, staff.active = phone or None, active
     return staff.id
 
 

@@ -603,7 +603,7 @@ class CaseEditor(QWidget):
         self.mediators.clear()
         for person in staff:
             item = QListWidgetItem(person.name + (self.tr("（调解员）")
-                                                  if person.role == "mediator" else ""))
+                                                  if person.mediator else ""))
             item.setData(Qt.ItemDataRole.UserRole, person.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if person.id in checked

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop.db import Database
 from desktop.services import dictionaries, reference
 from desktop.services.dictionaries import Entry
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
 from desktop.views.widgets import FieldError, named
 
 
@@ -157,7 +157,7 @@ class EntryEditor(QWidget):
         except ValidationError as exc:
             self.error.show_message("；".join(exc.errors.values()))
             return
-        except NotFoundError as exc:
+        except (NotFoundError, PermissionDenied) as exc:
             self.error.show_message(str(exc))
             return
         self.error.show_message(None)

@@ -45,10 +45,10 @@ from desktop.views import dialogs, tasks
 from desktop.views.audit_dialog import AuditLogDialog
 from desktop.views.centre_form import CentreForm
 from desktop.views.deleted_dialog import DeletedRecordsDialog
-from desktop.views.dictionaries import DictionaryDialog, EntryEditor
+from desktop.views.dictionaries import DictionaryDialog
 from desktop.views.record_dialog import RecordsDialog
 from desktop.views.setup_wizard import SetupWizard
-from desktop.views.staff_editor import IMPORT_HINT, ListDialog, RoomsEditor, StaffEditor
+from desktop.views.staff_editor import IMPORT_HINT, ListDialog, RoomsEditor, StaffDialog
 from desktop.views.widgets import FieldError, filling, named
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,8 @@ class SettingsPage(QWidget):
             QPushButton(self.tr("事项类别、社区和网格…")), "settings.dictionaries",
             self.tr("字典维护"), self.tr("登记表中的事项类别（含建议分流去向）、社区和网格"))
         self.staff_button = named(QPushButton(self.tr("工作人员…")), "settings.staff",
-                                  self.tr("工作人员"), self.tr("姓名、角色、所在室、电话"))
+                                  self.tr("工作人员"),
+                                  self.tr("姓名、角色、所在室、电话，登录账号和密码"))
         self.rooms_button = named(QPushButton(self.tr("室和窗口…")), "settings.rooms",
                                   self.tr("室和窗口"), self.tr("各室的名称、位置、是否在用"))
         self.wizard_button = named(QPushButton(self.tr("设置向导…")), "settings.wizard",
@@ -282,16 +283,16 @@ class SettingsPage(QWidget):
         dialog.open()
         return dialog
 
-    def on_staff(self) -> ListDialog:
-        return self._open_list(StaffEditor(database=self.database), self.tr("工作人员"),
-                               IMPORT_HINT)
+    def on_staff(self) -> StaffDialog:
+        dialog = StaffDialog(database=self.database, hint=self.tr(IMPORT_HINT), parent=self)
+        self._open_list(dialog)
+        return dialog
 
     def on_rooms(self) -> ListDialog:
-        return self._open_list(RoomsEditor(database=self.database), self.tr("室和窗口"))
+        return self._open_list(ListDialog(RoomsEditor(database=self.database),
+                                          title=self.tr("室和窗口"), parent=self))
 
-    def _open_list(self, editor: EntryEditor, title: str, hint: str = "") -> ListDialog:
-        dialog = ListDialog(editor, title=title, hint=self.tr(hint) if hint else "",
-                            parent=self)
+    def _open_list(self, dialog: ListDialog) -> ListDialog:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.dictionaries_changed)
         dialog.changed.connect(self.show_gaps)

@@ -28,7 +28,7 @@ from desktop.views.widgets import FieldError, named
 DEFAULT_IDLE_MINUTES = 10
 
 
-def _password_field(object_name: str, label: str) -> QLineEdit:
+def password_field(object_name: str, label: str) -> QLineEdit:
     field = named(QLineEdit(), object_name, label)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setMaxLength(128)
@@ -55,9 +55,9 @@ class SignInDialog(QDialog):
         self.login = named(QLineEdit(login), "sign_in.login", self.tr("账号"))
         self.login.setMaxLength(32)
         self.login.setReadOnly(unlock)
-        self.password = _password_field("sign_in.password", self.tr("密码"))
-        self.new_password = _password_field("sign_in.new_password", self.tr("新密码"))
-        self.repeat = _password_field("sign_in.repeat", self.tr("再次输入新密码"))
+        self.password = password_field("sign_in.password", self.tr("密码"))
+        self.new_password = password_field("sign_in.new_password", self.tr("新密码"))
+        self.repeat = password_field("sign_in.repeat", self.tr("再次输入新密码"))
         self.error = FieldError("sign_in.error")
         form = QFormLayout()
         form.addRow(self.tr("账号"), self.login)

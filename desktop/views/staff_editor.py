@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.services import reference, staff
+from desktop.views.account_panel import AccountPanel
 from desktop.views.dictionaries import EntryEditor, reader, writer
 from desktop.views.widgets import named
 
@@ -28,9 +29,9 @@ def _tr(text: str) -> str:
 IMPORT_HINT = "人数多时，可用“台账统计 → 基础数据导入”的工作人员模板一次导入。"
 
 
-
 class StaffEditor(EntryEditor):
-    """Name, role, room and phone of each member of staff."""
+    """Name, main role, room and phone of each member of staff (every role they hold shows
+    in the list; :class:`StaffDialog` sets them)."""
 
     def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
         self.role = QComboBox()
@@ -49,7 +50,7 @@ class StaffEditor(EntryEditor):
             cells=lambda e: [e.name, e.role_label, e.room, e.phone],
             save=lambda i, v: writer(database, staff.save_staff)(i, v["name"], v["role"],
                                      v["room_id"], v["phone"], v["active"]),
-            extra=[("role", _tr("角色"), self.role), ("room_id", _tr("所在室"), self.room),
+            extra=[("role", _tr("主要角色"), self.role), ("room_id", _tr("所在室"), self.room),
                    ("phone", _tr("电话"), self.phone)],
             name_label="姓名", parent=parent,
         )
@@ -86,20 +87,26 @@ class RoomsEditor(EntryEditor):
 
 
 class ListDialog(QDialog):
-    """One editor in a dialog of its own, opened from 系统设置."""
+    """One editor in a dialog of its own, opened from 系统设置 (``side``: a panel beside it)."""
 
     changed = Signal()
 
     def __init__(self, editor: EntryEditor, *, title: str, hint: str = "",
-                 parent: QWidget | None = None) -> None:
+                 side: QWidget | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         named(self, f"{editor.key}_dialog", title)
         self.setWindowTitle(title)
-        self.resize(820, 560)
+        self.resize(1100 if side else 820, 600 if side else 560)
         self.editor = editor
         close = named(QPushButton(_tr("关闭")), f"{editor.key}.close", _tr("关闭"))
         layout = QVBoxLayout(self)
-        layout.addWidget(editor, 1)
+        if side is None:
+            layout.addWidget(editor, 1)
+        else:
+            row = QHBoxLayout()
+            row.addWidget(editor, 3)
+            row.addWidget(side, 2)
+            layout.addLayout(row, 1)
         bottom = QHBoxLayout()
         if hint:
             bottom.addWidget(QLabel(hint), 1)
@@ -109,3 +116,30 @@ class ListDialog(QDialog):
         layout.addLayout(bottom)
         close.clicked.connect(self.accept)
         editor.changed.connect(self.changed)
+
+
+class StaffDialog(ListDialog):
+    """工作人员 beside the login and roles of the one picked (系统设置 → 工作人员)."""
+
+    def __init__(self, *, database: Database, hint: str = "",
+                 parent: QWidget | None = None) -> None:
+        self.accounts = AccountPanel(database=database)
+        super().__init__(StaffEditor(database=database), title=_tr("工作人员和账号"),
+                         hint=hint, side=self.accounts, parent=parent)
+        self.editor.table.itemSelectionChanged.connect(self.on_staff_selected)
+        # The main role or 启用 changed: the account shows it.
+        self.editor.changed.connect(self.on_staff_selected)
+        self.accounts.saved.connect(self.on_account_saved)
+        self.accounts.saved.connect(self.changed)
+
+    def on_staff_selected(self) -> None:
+        entry = self.editor.selected()
+        self.accounts.show_staff(entry.id if entry is not None else None)
+
+    def on_account_saved(self, staff_id: int) -> None:
+        """The roles column, and the main role in the form (it may have changed with them)."""
+        self.editor.refresh()
+        for row, entry in enumerate(self.editor.entries):
+            if entry.id == staff_id:
+                self.editor.table.selectRow(row)
+                self.editor.on_selected()
