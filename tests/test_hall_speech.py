@@ -242,3 +242,16 @@ def test_qt_engine_voices_and_settings(qtbot: QtBot) -> None:
     assert (round(engine.tts.volume(), 2), round(engine.tts.rate(), 2)) == (0.4, -0.5)
     note = engine.apply(SpeechSettings(voice="Huihui"))
     assert note is not None and "Huihui" in note and "没有中文语音" in note
+
+
+def test_calls_that_waited_too_long_to_be_said_are_skipped(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="desktop.views.hall_speech")
+    engine = RecordingEngine(duration_ms=400)
+    speaker = HallSpeaker(engine=engine, gap_ms=0, longest_wait_s=0.2)
+    assert speaker.announce("请 调零零一号 到 矛盾纠纷调解室")
+    assert speaker.announce("请 心零零一号 到 心理咨询室")
+    qtbot.waitUntil(lambda: not speaker.busy, timeout=5000)
+    assert engine.said == ["请 调零零一号 到 矛盾纠纷调解室"]
+    assert _warnings(caplog) == ["spoken calls: 叫号比播报快，等待过久的播报已跳过"]

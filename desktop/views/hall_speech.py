@@ -14,6 +14,7 @@ hall display works as before and the speaker says why in the log, once.
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 GAP_MS = 700
 # An engine that never reports the end of an utterance does not hold the queue forever.
 LONGEST_MS = 20_000
+# Calls coming faster than they can be said: one that waited this long is skipped (the
+# screen shows it; said minutes late it would only mislead).
+LONGEST_WAIT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -175,10 +179,12 @@ class HallSpeaker(QObject):
     speaking = Signal(str)
 
     def __init__(self, *, engine: SpeechEngine | None = None, gap_ms: int = GAP_MS,
-                 longest_ms: int = LONGEST_MS, parent: QObject | None = None) -> None:
+                 longest_ms: int = LONGEST_MS, longest_wait_s: float = LONGEST_WAIT_S,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._engine = engine
-        self._queue: deque[str] = deque()
+        self.longest_wait_s = longest_wait_s
+        self._queue: deque[tuple[str, float]] = deque()  # (text, when it was queued)
         self._busy = False
         self._broken: str | None = None
         self._told: set[str] = set()
@@ -238,12 +244,16 @@ class HallSpeaker(QObject):
             self.tell(problem)
             return False
         count = self.settings.repetitions if repetitions is None else repetitions
-        self._queue.extend([text] * max(count, 0))
+        self._queue.extend([(text, time.monotonic())] * max(count, 0))
         if not self._busy and not self.gap.isActive():
             self._next()
         return True
 
     def _next(self) -> None:
+        too_old = time.monotonic() - self.longest_wait_s
+        while self._queue and self._queue[0][1] < too_old:
+            self._queue.popleft()
+            self.tell("叫号比播报快，等待过久的播报已跳过")
         if self._busy or not self._queue or self._broken:
             return
         engine = self.engine
@@ -252,7 +262,7 @@ class HallSpeaker(QObject):
             self._applied = self.settings
             if note:
                 self.tell(note)
-        text = self._queue.popleft()
+        text, _queued = self._queue.popleft()
         self._busy = True
         self.watchdog.start()
         self.speaking.emit(text)
