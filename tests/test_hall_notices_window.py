@@ -76,8 +76,9 @@ def test_the_display_shows_the_notices_of_the_day_only(
 
 
 def test_notices_rotate_and_follow_the_admins_changes(
-    qtbot: QtBot, sqlite_database: Database
+    qtbot: QtBot, sqlite_database: Database, clock: time_machine.Coordinates
 ) -> None:
+    _at(clock, TODAY)
     first = _add(sqlite_database, "调解不收费", TODAY)
     _add(sqlite_database, "依法反映诉求", TODAY - DAY)
     hall = _hall(qtbot, sqlite_database, rotate_ms=200)
@@ -99,7 +100,10 @@ def test_notices_rotate_and_follow_the_admins_changes(
     hall.close()
 
 
-def test_a_long_notice_is_set_smaller(qtbot: QtBot, sqlite_database: Database) -> None:
+def test_a_long_notice_is_set_smaller(
+    qtbot: QtBot, sqlite_database: Database, clock: time_machine.Coordinates
+) -> None:
+    _at(clock, TODAY)
     _add(sqlite_database, "短", TODAY, body="字" * 20)
     hall = _hall(qtbot, sqlite_database)
     assert hall.notices.body.property("length") == "short"
@@ -125,8 +129,10 @@ def _count(database: Database) -> int:
 
 
 def test_the_admin_writes_a_notice_and_bad_input_is_refused_beside_the_field(
-    qtbot: QtBot, sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, sqlite_database: Database, monkeypatch: pytest.MonkeyPatch,
+    clock: time_machine.Coordinates,
 ) -> None:
+    _at(clock, TODAY)
     page = _settings(qtbot, sqlite_database)
     click_named(qtbot, page, "settings.notices")
     dialog = page.hall_box.notices_dialog

@@ -14,7 +14,7 @@ from desktop.services.audit import AuditFilter
 from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
 from desktop.services.notices import NoticeInput
 
-TODAY = date(2026, 12, 2)  # the test clock's day
+TODAY = date(2026, 12, 2)
 
 
 def _save(database: Database, data: NoticeInput, notice_id: int | None = None) -> int:
@@ -39,7 +39,7 @@ def test_only_the_notices_whose_dates_include_the_day_are_current(database: Data
                                             TODAY - day)),
     }
     with database.read() as session:
-        shown = [n.id for n in notices.current_notices(session)]
+        shown = [n.id for n in notices.current_notices(session, TODAY)]
         tomorrow = [n.id for n in notices.current_notices(session, TODAY + day)]
         listed = notices.all_notices(session)
     # In the order they started showing.
