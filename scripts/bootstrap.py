@@ -60,6 +60,8 @@ QT_RUNTIME: list[tuple[str, ...]] = [
     ("libxcb-image0",), ("libxcb-randr0",), ("libxcb-render-util0",), ("libxcb-shape0",),
     ("libxcb-sync1",), ("libxcb-xfixes0",), ("libxcb-xkb1",), ("libxcb-util1",),
     ("libxkbcommon-x11-0",), ("libx11-xcb1",),
+    # QtTextToSpeech (the hall's spoken calls) links against PulseAudio's client library.
+    ("libpulse0",),
 ]
 APP_PACKAGES: list[tuple[str, ...]] = [("python3-venv",), *QT_RUNTIME]
 TEST_PACKAGES: list[tuple[str, ...]] = [

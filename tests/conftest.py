@@ -203,6 +203,16 @@ def test_account_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def silent_speech(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test speaks aloud: the hall's speaker gets a recording engine unless a test gives
+    its own (Qt's mock engine, say)."""
+    from desktop.views import hall_speech
+    from tests.speech_helpers import RecordingEngine
+
+    monkeypatch.setattr(hall_speech, "make_engine", RecordingEngine)
+
+
+@pytest.fixture(autouse=True)
 def no_real_keyring() -> None:
     """No test reads or writes the real user's credential store.
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import Person, Referral, Visit
-from desktop.services import reference
+from desktop.services import notices, reference
 from desktop.services.demo_data import generate_demo_data
 from desktop.services.registration import RegistrationInput, register_visit
 from desktop.services.validation import id_number_error, phone_error
@@ -16,6 +16,7 @@ from tests.factories import id_number
 def test_demo_data_is_valid_and_new_registrations_follow_it(database: Database) -> None:
     summary = generate_demo_data(database, visits=400, seed=7)
     assert summary.counts["来访登记"] == 400
+    assert summary.counts["政策宣传"] == 6
     with database.read() as session:
         assert session.scalar(select(func.count()).select_from(Visit)) == 400
         # Every visit has its first ticket; transfers add more.
@@ -27,8 +28,11 @@ def test_demo_data_is_valid_and_new_registrations_follow_it(database: Database) 
         assert all(phone_error(p) is None for p in phones if p)
         room_id = reference.rooms(session)[1].id
         category_id = reference.categories(session)[0].id
-    # A second run adds to the first without clashing numbers.
-    generate_demo_data(database, visits=50, seed=8)
+    # A second run adds to the first without clashing numbers (and keeps the notices).
+    assert "政策宣传" not in generate_demo_data(database, visits=50, seed=8).counts
+    with database.read() as session:
+        assert len(notices.all_notices(session)) == 6
+        assert 2 <= len(notices.current_notices(session)) < 6
     # The counters were raised past the generated numbers: a real registration
     # today gets the next free visit and ticket numbers, not a duplicate.
     result = register_visit(database, RegistrationInput(

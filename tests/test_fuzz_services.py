@@ -45,13 +45,15 @@ from desktop.models import (
     JudicialConfirmation,
     MediationCase,
     MediationSession,
+    Notice,
     Person,
     Referral,
     Room,
     Staff,
     Visit,
 )
-from desktop.services import dictionaries, imports, mediation, queue
+from desktop.services import dictionaries, imports, mediation, notices, queue
+from desktop.services.notices import NoticeInput
 from desktop.services.registration import RegistrationInput, register_visit
 from desktop.services.settings import CentreSettings, save_settings
 from tests import hostile
@@ -567,6 +569,25 @@ def dictionary_probes(database: Database) -> Iterator[Probe]:
                                                     f"网格{next(_serial)}"), community)
     yield from text_probes("settings", SETTINGS_TEXT, lambda f, v, c: written(
         database, save_settings, CentreSettings(**{f: v})))
+    yield from notice_probes(database)
+
+
+def notice_probes(database: Database) -> Iterator[Probe]:
+    def notice(**changes: Any) -> NoticeInput:
+        values: dict[str, Any] = dict(title="调解不收费", body="人民调解不收费。",
+                                      shown_from=date(2026, 12, 2), shown_until=None)
+        return NoticeInput(**(values | changes))
+
+    yield from text_probes("notice", {"title": Notice.title, "body": None},
+                           lambda f, v, c: written(database, notices.save_notice, None,
+                                                   notice(**{f: v})))
+    yield from value_probes("notice", ["shown_from", "shown_until"], HOSTILE_DATES,
+                            lambda f, v, c: written(database, notices.save_notice, None,
+                                                    notice(**{f: v})))
+    yield from value_probes("notice", ["notice_id"], HOSTILE_IDS,
+                            lambda f, v, c: written(database, notices.save_notice, v, notice()))
+    yield from value_probes("notice.delete", ["notice_id"], HOSTILE_IDS,
+                            lambda f, v, c: written(database, notices.delete_notice, v))
 
 
 def test_dictionaries_and_settings_refuse_hostile_input(database: Database) -> None:

@@ -16,7 +16,7 @@ from desktop.models.mediation import (
 from desktop.models.person import Person, PersonFormerName
 from desktop.models.reference import Category, Community, Grid, Room, Staff, StaffRole
 from desktop.models.routing import Escalation, ReferralEvent
-from desktop.models.system import CentreSetting, SequenceCounter
+from desktop.models.system import CentreSetting, Notice, SequenceCounter
 from desktop.models.visit import Referral, Visit
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "JudicialConfirmation",
     "MediationCase",
     "MediationSession",
+    "Notice",
     "Person",
     "PersonFormerName",
     "Referral",

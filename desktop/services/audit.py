@@ -92,6 +92,7 @@ TARGETS: dict[str, str] = {
     "community": "社区",
     "grid": "网格",
     "centre_setting": "系统设置",
+    "notice": "政策宣传",
     "audit_entry": "审计日志",
     "register": "台账",
     "report": "月报",

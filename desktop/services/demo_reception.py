@@ -13,7 +13,8 @@ just written (those with an id above the last one that has events):
 * tickets closed as "referred to a department" get their 吹哨报到 record, and
   red-risk visits are escalated (B/C/D); old items are mostly closed, some
   remain open past their due date so the overdue list has something to show;
-* a few of today's waiting tickets are put on hold.
+* a few of today's waiting tickets are put on hold;
+* the hall display gets a few notices (政策宣传): some shown now, one over, one to come.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import case, func, insert, literal, select, update
 
 from desktop.models import (
     Escalation,
+    Notice,
     Person,
     Referral,
     ReferralEvent,
@@ -32,6 +34,7 @@ from desktop.models import (
     SequenceCounter,
     Visit,
 )
+from desktop.services.notices import NoticeInput, save_notice
 from desktop.services.queue import RESULTS
 
 if TYPE_CHECKING:
@@ -45,6 +48,23 @@ TRANSFER_REASONS = ["当事人情绪激动，需先进行心理疏导", "涉及�
 LEVEL_REASONS = {"B": "涉及多户群众，需街道统筹协调", "C": "涉及多个部门职责，需区级协调",
                  "D": "群体性诉求，可能引发极端事件，需市级关注"}
 HOLD_NOTES = ["等待补充材料", "等待另一方当事人到场", "来访人暂时离开"]
+# title, text, first day and last day shown (days from today; None: until ended)
+NOTICES: list[tuple[str, str, int, int | None]] = [
+    ("有矛盾找调解，调解不收费",
+     "人民调解委员会调解民间纠纷不收取任何费用。调解达成的协议具有法律约束力，"
+     "双方可在协议生效后30日内共同向人民法院申请司法确认。", -30, None),
+    ("依法有序反映诉求",
+     "来访请携带本人身份证件和相关材料，先到综合受理窗口登记取号，"
+     "工作人员将按事项分流到相应科室办理。集体反映同一诉求的，请推选不超过5名代表。", -10, None),
+    ("防范电信网络诈骗",
+     "不听、不信、不转账。凡自称公检法要求把钱转到“安全账户”的都是诈骗。"
+     "遇到可疑情况请拨打110，或到警民联络室咨询。", -3, 25),
+    ("心理咨询免费预约",
+     "心理咨询室每周二、周四下午开放，提供免费心理疏导，谈话内容严格保密。"
+     "需要时请到综合受理窗口取号。", -1, 60),
+    ("国庆假期值班安排", "假期中心照常值班，请从东门进入。", -70, -60),
+    ("元旦假期服务安排", "元旦当天休息，次日起照常办公。", 20, 31),
+]
 
 
 def reception_demo(ctx: DemoContext) -> None:
@@ -56,6 +76,7 @@ def reception_demo(ctx: DemoContext) -> None:
     _transfers(ctx, low)
     _escalations(ctx, low)
     _holds(ctx, low)
+    _notices(ctx)
 
 
 def _representatives(ctx: DemoContext) -> None:
@@ -257,3 +278,16 @@ def _holds(ctx: DemoContext, low: int) -> None:
                 referral_id=referral_id, visit_id=visit_id, action="hold",
                 from_status="waiting", to_status="on_hold", at=at, reason=note))
     ctx.summary.add("暂缓", len(chosen))
+
+
+def _notices(ctx: DemoContext) -> None:
+    """The hall display's 政策宣传, once (a second run keeps what the centre has)."""
+    today = date.today()
+    with ctx.database.write() as session:
+        if session.scalar(select(func.count()).select_from(Notice)):
+            return
+        for title, body, first, last in NOTICES:
+            save_notice(session, None, NoticeInput(
+                title, body, today + timedelta(days=first),
+                None if last is None else today + timedelta(days=last)))
+    ctx.summary.add("政策宣传", len(NOTICES))

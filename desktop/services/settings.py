@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import CentreSetting, MediationCase
-from desktop.services import auth, validation
+from desktop.services import auth, speech, validation
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField
 
@@ -31,7 +31,15 @@ FIELDS = {
     "receipt_paper": TextField(label="回执纸张", limit=16),
     "service_hours": TextField(label="服务时间", limit=64),
     "idle_lock_minutes": TextField(label="无操作锁定（分钟）", limit=3),
+    "speech_enabled": TextField(label="语音叫号", limit=1),
+    "speech_repetitions": TextField(label="每个号播报次数", limit=2),
+    "speech_volume": TextField(label="音量", limit=4),
+    "speech_rate": TextField(label="语速", limit=4),
+    "speech_voice": TextField(label="声音", limit=128),
 }
+# The hall's spoken calls (系统设置 → 语音叫号), saved on their own.
+SPEECH_KEYS = ["speech_enabled", "speech_repetitions", "speech_volume", "speech_rate",
+               "speech_voice"]
 # Where the admin fills the settings in, for the messages of :func:`require`.
 WHERE = "系统设置 → 中心信息"
 
@@ -48,6 +56,13 @@ class CentreSettings:
     service_hours: str = ""
     # Minutes without a key press or click before a window locks (1 to 240).
     idle_lock_minutes: str = "10"
+    # Spoken calls in the hall (see desktop.services.speech): on, twice each, 80 % volume,
+    # the normal rate, a Chinese voice of the PC driving the hall display.
+    speech_enabled: str = speech.DEFAULTS["speech_enabled"]
+    speech_repetitions: str = speech.DEFAULTS["speech_repetitions"]
+    speech_volume: str = speech.DEFAULTS["speech_volume"]
+    speech_rate: str = speech.DEFAULTS["speech_rate"]
+    speech_voice: str = speech.DEFAULTS["speech_voice"]
 
 
 def idle_minutes(settings: CentreSettings) -> int:
@@ -116,6 +131,7 @@ def _check(settings: CentreSettings) -> dict[str, str]:
     minutes = settings.idle_lock_minutes.strip()
     if not (minutes.isdigit() and 1 <= int(minutes) <= 240):
         errors["idle_lock_minutes"] = "无操作锁定时间应为 1 到 240 分钟"
+    errors.update(speech.settings_errors(settings))
     return errors
 
 

@@ -3,7 +3,10 @@
 It reads the database on a timer (every two seconds), so a call made on any
 PC of the centre appears within a few seconds; no push channel is needed. A
 room whose ticket changed flashes for a moment and the line at the bottom
-announces the latest call. F11 toggles full screen, Esc leaves it.
+announces the latest call. Every call and recall made since the display opened,
+on whichever desk, is also spoken (:mod:`desktop.views.hall_speech`), once per
+repetition. Beside the rooms, the 政策宣传 panel rotates today's notices and
+shows the service hours and phone. F11 toggles full screen, Esc leaves it.
 """
 
 from __future__ import annotations
@@ -13,12 +16,16 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.db import Database
+from desktop.services import speech
+from desktop.services.notices import current_notices
 from desktop.services.queue import HallRow, hall_display
-from desktop.services.settings import load_settings
+from desktop.services.settings import CentreSettings, load_settings
 from desktop.views.db_status import DatabaseBanner, status_for
+from desktop.views.hall_notices import ROTATE_MS, NoticePanel
+from desktop.views.hall_speech import HallSpeaker
 from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
@@ -39,9 +46,20 @@ QLabel[role="room"] {{ font-size: {room}px; font-weight: bold; }}
 QLabel[role="where"] {{ font-size: {where}px; color: #d0e1f9; }}
 QLabel[role="ticket"] {{ font-size: {ticket}px; font-weight: bold; color: #ffd166; }}
 QLabel[role="waiting"] {{ font-size: {waiting}px; color: #d0e1f9; }}
+QFrame[panel="true"] {{ background: #f4f1e8; border-radius: 12px; }}
+QFrame[panel="true"] QLabel {{ color: #1d2d44; }}
+QLabel[role="notice_head"] {{ font-size: {notice_head}px; font-weight: bold; color: #c1121f; }}
+QLabel[role="notice_title"] {{ font-size: {notice_title}px; font-weight: bold; }}
+QLabel[role="notice_body"] {{ font-size: {notice_body}px; }}
+QLabel[role="notice_body"][length="medium"] {{ font-size: {notice_body_medium}px; }}
+QLabel[role="notice_body"][length="long"] {{ font-size: {notice_body_long}px; }}
+QLabel[role="notice_page"] {{ font-size: {notice_page}px; color: #5c677d; }}
+QLabel[role="info"] {{ font-size: {info}px; }}
+QFrame[role="rule"] {{ color: #c9c2ae; }}
 """
 SIZES = {"title": 40, "clock": 28, "announce": 36, "room": 30, "where": 18, "ticket": 72,
-         "waiting": 24}
+         "waiting": 24, "notice_head": 22, "notice_title": 28, "notice_body": 26,
+         "notice_body_medium": 22, "notice_body_long": 18, "notice_page": 14, "info": 19}
 
 
 def style_for(height: int) -> str:
@@ -85,9 +103,15 @@ class HallDisplay(QWidget):
     """The hall screen: for each room the ticket being called and how many wait."""
 
     def __init__(self, *, database: Database, refresh_ms: int = REFRESH_MS,
+                 rotate_ms: int = ROTATE_MS, speaker: HallSpeaker | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.rotate_ms = rotate_ms
+        # This PC speaks the calls of every desk; the tracker knows which were said.
+        self.speaker = speaker or HallSpeaker()
+        self.speaker.setParent(self)
+        self.calls = speech.CallTracker()
         self.db_status = status_for(database)
         self.setWindowFlag(Qt.WindowType.Window, True)
         named(self, "hall", self.tr("叫号屏"))
@@ -119,6 +143,7 @@ class HallDisplay(QWidget):
         self.announcement.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.grid = QGridLayout()
         self.grid.setSpacing(18)
+        self.notices = NoticePanel(rotate_ms=self.rotate_ms)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         self.banner = DatabaseBanner(self.db_status)
@@ -127,7 +152,11 @@ class HallDisplay(QWidget):
         header.addWidget(self.title, 0, 0, Qt.AlignmentFlag.AlignLeft)
         header.addWidget(self.clock, 0, 1, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(header)
-        layout.addLayout(self.grid, 1)
+        body = QHBoxLayout()
+        body.setSpacing(24)
+        body.addLayout(self.grid, 13)
+        body.addWidget(self.notices, 7)
+        layout.addLayout(body, 1)
         layout.addWidget(self.announcement)
         self.resize(1280, 720)
 
@@ -144,11 +173,17 @@ class HallDisplay(QWidget):
         try:
             with self.database.read() as session:
                 rows = hall_display(session, now=now)
+                settings = load_settings(session)
+                notices = current_notices(session, now.date())
+                calls = speech.recent_calls(session)
         except Exception as exc:  # the screen keeps showing the last state; try again later
             if not self.db_status.report(exc):
                 log.exception("hall display could not read the queue")
             return
         self.rows = rows
+        self.notices.show_notices(notices)
+        self.notices.show_centre(settings, now)
+        self.speak(calls, settings, now)
         newest: HallRow | None = None
         for position, row in enumerate(rows):
             card = self.cards.get(row.room_id)
@@ -168,6 +203,12 @@ class HallDisplay(QWidget):
             where = f"（{newest.location}）" if newest.location else ""
             self.announcement.setText(self.tr("请 {0} 号到 {1}{2}").format(
                 newest.calling, newest.room_name, where))
+
+    def speak(self, calls: list[speech.Call], settings: CentreSettings, now: datetime) -> None:
+        """Queue each call not spoken yet (made on any desk since the display opened)."""
+        self.speaker.configure(speech.speech_settings(settings))
+        for call in self.calls.fresh(calls, now=now):
+            self.speaker.announce(call.text)
 
     def on_flash_over(self) -> None:
         for card in self.cards.values():
@@ -198,4 +239,6 @@ class HallDisplay(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.timer.stop()
         self.flash_timer.stop()
+        self.notices.stop()
+        self.speaker.stop()
         super().closeEvent(event)

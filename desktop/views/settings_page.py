@@ -1,5 +1,6 @@
-"""系统设置: the centre's identity, its staff, rooms and lists, the database of this PC,
-and its backups (folder, days kept, 立即备份, the list with 恢复…).
+"""系统设置: the centre's identity, its staff, rooms and lists, the hall display (spoken
+calls, 政策宣传), the database of this PC, and its backups (folder, days kept, 立即备份,
+the list with 恢复…).
 
 Backing up, listing the backup folder (perhaps a network share) and restoring
 run off the GUI thread (:mod:`desktop.views.tasks`).
@@ -48,6 +49,7 @@ from desktop.views.deleted_dialog import DeletedRecordsDialog
 from desktop.views.dictionaries import DictionaryDialog
 from desktop.views.record_dialog import RecordsDialog
 from desktop.views.setup_wizard import SetupWizard
+from desktop.views.speech_settings import HallSettingsBox
 from desktop.views.staff_editor import IMPORT_HINT, ListDialog, RoomsEditor, StaffDialog
 from desktop.views.widgets import FieldError, filling, named
 
@@ -178,6 +180,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.gaps)
         layout.addWidget(centre)
         layout.addWidget(lists_box)
+        self.hall_box = HallSettingsBox(database=self.database)
+        layout.addWidget(self.hall_box)
         layout.addWidget(db_box)
         layout.addWidget(self._add_backup_box())
         layout.addWidget(self.status)
