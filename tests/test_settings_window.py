@@ -117,3 +117,24 @@ def test_the_database_password_is_not_shown(
     assert config.configured_database_url() == postgres_url
     stored = config.with_stored_password(postgres_url)
     assert "Secret-42" in stored or "passfile" in stored
+
+
+def test_the_idle_lock_minutes_are_set_in_the_window(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    window, page = _settings_page(qtbot, sqlite_database)
+    field = page.centre_form.line("idle_lock_minutes")
+    assert field.text() == "10" and window.idle.timer.interval() == 10 * 60_000
+    field.clear()
+    type_text(qtbot, field, "0")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.errors["idle_lock_minutes"].text() == "无操作锁定时间应为 1 到 240 分钟"
+    assert window.idle.timer.interval() == 10 * 60_000
+    field.clear()
+    type_text(qtbot, field, "3")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.status.text() == "设置已保存。"
+    # This window locks after the new time at once; others when next started.
+    assert window.idle.timer.interval() == 3 * 60_000
+    with sqlite_database.read() as session:
+        assert load_settings(session).idle_lock_minutes == "3"

@@ -20,6 +20,7 @@ LABELS = {
     "receipt_paper": ("回执纸张", ""),
     "committee_name": ("人民调解委员会", "例如：东林街道人民调解委员会"),
     "committee_short_name": ("调委会简称（用于案号）", "例如：东林"),
+    "idle_lock_minutes": ("无操作锁定（分钟）", "1 到 240，默认 10"),
 }
 
 

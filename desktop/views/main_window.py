@@ -329,6 +329,7 @@ class MainWindow(QMainWindow):
 
         settings = SettingsPage(database=self.database)
         settings.dictionaries_changed.connect(self.registration.reload_choices)
+        settings.idle_minutes_changed.connect(self.idle.set_minutes)
         return settings
 
     def _refresh_queue_if_built(self) -> None:

@@ -41,7 +41,7 @@ from desktop.services import auth, backups, setup
 from desktop.services.connection import database_url_error, shown_url
 from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
-from desktop.services.settings import load_settings, save_settings
+from desktop.services.settings import idle_minutes, load_settings, save_settings
 from desktop.views import dialogs, tasks
 from desktop.views.audit_dialog import AuditLogDialog
 from desktop.views.centre_form import CentreForm
@@ -56,12 +56,14 @@ from desktop.views.widgets import FieldError, filling, named
 log = logging.getLogger(__name__)
 
 CENTRE_KEYS = ["centre_name", "centre_address", "centre_phone", "service_hours",
-               "committee_name", "committee_short_name", "receipt_paper"]
+               "committee_name", "committee_short_name", "receipt_paper", "idle_lock_minutes"]
 
 
 class SettingsPage(QWidget):
     # The admin changed categories, communities or grids: the forms reload their lists.
     dictionaries_changed = Signal()
+    # The minutes without a key press before the window locks, as just saved.
+    idle_minutes_changed = Signal(int)
 
     def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -358,6 +360,7 @@ class SettingsPage(QWidget):
             return
         self.centre_form.show_errors({})
         self.status.setText(self.tr("设置已保存。"))
+        self.idle_minutes_changed.emit(idle_minutes(settings))
         self.show_gaps()
 
     def _checked_database_url(self) -> str | None:
