@@ -2,7 +2,10 @@
 
 SQLite (the one-PC default) runs in WAL mode with foreign keys on; a unit of
 work that writes takes the write lock at its start (``BEGIN IMMEDIATE``), so
-two desks on one file queue up instead of failing half-way. Every commit is
+the programs of one PC sharing its file (the window, the hall display, the
+command line) queue up instead of failing half-way. The file must stay on that
+PC's own disk: on a network share SQLite's locks do not hold and two desks
+would corrupt it, so such a path is refused (several desks share PostgreSQL). Every commit is
 flushed to disk before it returns (``synchronous=FULL``): with ``NORMAL`` a
 power cut can undo the last commits in WAL mode, and a receipt printed after
 a commit must mean the visit is on disk. The cost is one fsync per commit, a

@@ -20,6 +20,7 @@ import logging
 import os
 import stat
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -139,3 +140,59 @@ def resource_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resource_dir().joinpath(*parts)
+
+
+# -- network shares ------------------------------------------------------------------------------
+
+# File systems that reach another machine: SQLite's locks (and WAL's shared memory)
+# do not hold across them, so two desks on one file there corrupt it.
+NETWORK_FILE_SYSTEMS = frozenset({
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "9p", "fuse.sshfs",
+    "fuse.gvfsd-fuse", "fuse.rclone", "davfs", "glusterfs", "ceph", "fuse.ceph",
+})
+DRIVE_REMOTE = 4  # GetDriveTypeW: a mapped network drive
+
+
+def _windows_drive_type(root: str) -> int:
+    import ctypes
+
+    return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+
+
+def _mount_type(path: str, mounts: str) -> str | None:
+    """The file system type of the longest mount point holding ``path`` (/proc/mounts)."""
+    best, kind = "", None
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = path == point or path.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
+def on_network_share(path: Path | str, *, windows: bool | None = None,
+                     drive_type: Callable[[str], int] | None = None,
+                     mounts: str | None = None) -> bool:
+    """Whether ``path`` lies on another machine: a UNC path or mapped drive on Windows,
+    an NFS/SMB/... mount elsewhere. (The keyword arguments let tests play each system.)
+    """
+    text = str(path)
+    windows = os.name == "nt" if windows is None else windows
+    if windows:
+        if text.startswith(("\\\\", "//")):
+            return True
+        if len(text) >= 2 and text[1] == ":":
+            return (drive_type or _windows_drive_type)(text[:2].upper() + "\\") == DRIVE_REMOTE
+        return False
+    if text.startswith("//"):  # smb://-style paths some file managers hand over
+        return True
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    absolute = os.path.abspath(text)
+    return _mount_type(absolute, mounts) in NETWORK_FILE_SYSTEMS

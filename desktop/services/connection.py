@@ -8,6 +8,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from desktop import paths
+
 log = logging.getLogger(__name__)
 
 SUPPORTED = ("sqlite", "postgresql")
@@ -35,6 +37,7 @@ def describe_database(url: str) -> str:
     return f"数据保存在 {where} 的共享数据库（{parsed.database or ''}）"
 
 
+NETWORK_SHARE = "SQLite 数据库不能放在网络共享文件夹上；多台电脑共用请使用 PostgreSQL"
 FORMAT_HINT = "数据库地址格式不正确，例如 postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
 DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",)}
 
@@ -54,6 +57,9 @@ def url_problem(url: str) -> str | None:
         return "只支持 SQLite 和 PostgreSQL 数据库"
     if driver not in DRIVERS[backend]:
         return "不支持的数据库驱动，PostgreSQL 请使用 postgresql+psycopg://"
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and paths.on_network_share(parsed.database):
+        return NETWORK_SHARE
     return None
 
 
