@@ -51,10 +51,41 @@ def check_output_path(path: str | os.PathLike[str], *, field: str = "out") -> Pa
     return target
 
 
+class FileInUseError(ValidationError):
+    """``target`` is open in another program, which on Windows forbids replacing it.
+
+    Excel, WPS and PDF readers hold the file they show (WinError 5 or 32). The
+    message says so in Chinese; ``suggested`` is a free name beside it to save under.
+    """
+
+    def __init__(self, target: Path, field: str = "out") -> None:
+        self.target = target
+        self.suggested = free_name(target)
+        super().__init__({field: (
+            f"文件正被其他程序打开（如 Excel、WPS 或 PDF 阅读器），无法覆盖：{target}。"
+            f"请关闭该文件后重试，或另存为“{self.suggested.name}”")})
+
+
+def free_name(target: Path) -> Path:
+    """``name (2).xlsx``, ``name (3).xlsx``, ...: the first that does not exist yet."""
+    number = 2
+    while True:
+        candidate = target.with_name(f"{target.stem} ({number}){target.suffix}")
+        if not candidate.exists():
+            return candidate
+        number += 1
+
+
 def replace_into(tmp: Path, target: Path) -> None:
     """Rename the finished temporary file over ``target`` (checked again just before)."""
     check_output_path(target)
-    os.replace(tmp, target)
+    try:
+        os.replace(tmp, target)
+    except PermissionError as exc:
+        # The folder takes new files (the temporary one is in it) but this one is held.
+        if target.exists() and os.access(target.parent, os.W_OK):
+            raise FileInUseError(target) from exc
+        raise
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from desktop.services.files import FileInUseError
 from desktop.views.widgets import named
 
 
@@ -100,3 +101,9 @@ def ask_folder(parent: QWidget | None, title: str, start: str) -> Path | None:
     dialog.setOption(QFileDialog.Option.ShowDirsOnly)
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, "选择")
     return _chosen_path(dialog)
+
+
+def save_elsewhere(parent: QWidget | None, exc: FileInUseError) -> bool:
+    """The file is open in another program: save under the free name beside it instead?"""
+    return confirm(parent, "文件正被使用",
+                   f"{'；'.join(exc.errors.values())}\n\n现在另存为“{exc.suggested.name}”吗？")

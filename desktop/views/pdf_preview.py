@@ -134,9 +134,15 @@ class PdfPreviewDialog(QDialog):
             return
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
-        try:
-            files.write_bytes(path, self.preview.pdf_bytes)
-        except (OSError, ValidationError) as exc:
-            dialogs.warn(self, self.tr("保存失败"), user_message(exc) or str(exc))
-            return
+        while True:
+            try:
+                files.write_bytes(path, self.preview.pdf_bytes)
+                break
+            except files.FileInUseError as exc:
+                if not dialogs.save_elsewhere(self, exc):
+                    return
+                path = exc.suggested
+            except (OSError, ValidationError) as exc:
+                dialogs.warn(self, self.tr("保存失败"), user_message(exc) or str(exc))
+                return
         dialogs.inform(self, self.tr("已保存"), self.tr("已保存到 {0}").format(path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from desktop.db import Database
 from desktop.exports.monthly import export_monthly
 from desktop.exports.registers import REGISTERS, checked_reveal_reason, export_register
 from desktop.exports.templates import write_template
-from desktop.services import auth, dashboard, reference
+from desktop.services import auth, dashboard, files, reference
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.failures import user_message
 from desktop.services.imports import IMPORTS, ImportRejected, import_file
@@ -509,14 +510,15 @@ class ReportsPage(QWidget):
                                      definition.file_name(period), XLSX_FILTER)
         if path is None:
             return
-        path = _xlsx(path)
         database = self.database
 
-        def work(progress: Any, cancelled: Any) -> Any:
-            return export_register(database, key, period, path, progress=progress,
-                                   cancelled=cancelled, reveal_reason=reveal_reason)
+        def work_for(path: Path) -> Any:
+            def work(progress: Any, cancelled: Any) -> Any:
+                return export_register(database, key, period, path, progress=progress,
+                                       cancelled=cancelled, reveal_reason=reveal_reason)
+            return work
 
-        self._run_export(definition.title, path, work)
+        self._run_export(definition.title, _xlsx(path), work_for)
 
     def on_export_monthly(self) -> None:
         month = self.month.date()
@@ -525,16 +527,19 @@ class ReportsPage(QWidget):
                                      f"月报_{period.start:%Y年%m月}.xlsx", XLSX_FILTER)
         if path is None:
             return
-        path = _xlsx(path)
         database = self.database
 
-        def work(progress: Any, cancelled: Any) -> Any:
-            return export_monthly(database, period, path, progress=progress,
-                                  cancelled=cancelled)
+        def work_for(path: Path) -> Any:
+            def work(progress: Any, cancelled: Any) -> Any:
+                return export_monthly(database, period, path, progress=progress,
+                                      cancelled=cancelled)
+            return work
 
-        self._run_export(self.tr(f"{period.label()}月报"), path, work)
+        self._run_export(self.tr(f"{period.label()}月报"), _xlsx(path), work_for)
 
-    def _run_export(self, what: str, path: Path, work: Any) -> None:
+    def _run_export(self, what: str, path: Path, work_for: Callable[[Path], Any]) -> None:
+        """Export to ``path`` off the GUI thread; held open elsewhere, offer another name."""
+        work = work_for(path)
         self.export_status.setText(self.tr(f"正在导出{what}…"))
         self._set_exporting(True)
 
@@ -546,6 +551,9 @@ class ReportsPage(QWidget):
 
         def on_failure(exc: BaseException) -> None:
             self._set_exporting(False)
+            if isinstance(exc, files.FileInUseError) and dialogs.save_elsewhere(self, exc):
+                self._run_export(what, exc.suggested, work_for)
+                return
             report_anywhere(exc)
             message = user_message(exc)
             if message is None:
@@ -578,7 +586,19 @@ class ReportsPage(QWidget):
                                      f"{spec.title}导入模板.xlsx", XLSX_FILTER)
         if path is None:
             return
-        path = write_template(self.database, key, _xlsx(path))
+        path = _xlsx(path)
+        while True:
+            try:
+                path = write_template(self.database, key, path)
+                break
+            except files.FileInUseError as exc:
+                if not dialogs.save_elsewhere(self, exc):
+                    self.import_status.setText(self.tr("模板未导出：文件正被其他程序打开。"))
+                    return
+                path = exc.suggested
+            except ValidationError as exc:
+                self.import_status.setText(self.tr("模板未导出：") + (user_message(exc) or ""))
+                return
         self.import_status.setText(self.tr(f"已导出模板：{path}"))
 
     def on_import(self) -> None:
