@@ -43,7 +43,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from desktop import APP_TITLE, __version__, paths
 from desktop.logging_setup import log_file, setup_logging
@@ -429,7 +429,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def speak_chinese(*streams: Any) -> None:
+    """Let the console streams write any Chinese text without raising.
+
+    A Windows console or pipe may be in the locale's code page (cp936) or plain
+    ASCII: a name or path it cannot encode (a rare character outside GBK, a stray
+    surrogate) would crash a command after its work is done. Streams that cannot
+    encode Chinese at all are switched to UTF-8; every stream replaces what it
+    still cannot write instead of raising.
+    """
+    for stream in streams or (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            "综治中心".encode(stream.encoding or "ascii")
+            reconfigure(errors="replace")
+        except (UnicodeEncodeError, LookupError):
+            reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):  # a closed or detached stream: nothing to do
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    speak_chinese()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if any(_UNREADABLE.search(a) for a in arguments):
         print("错误：命令行参数中含有无法识别的字符（请使用 UTF-8 编码输入）。", file=sys.stderr)
