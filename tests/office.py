@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import poppler
+
 
 def require_soffice() -> str:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -30,5 +32,4 @@ def workbook_as_pdf_text(soffice: str, workbook: Path, work: Path) -> str:
     assert proc.returncode == 0, proc.stderr
     pdf = work / f"{workbook.stem}.pdf"
     assert pdf.exists() and pdf.stat().st_size > 1000, proc.stdout + proc.stderr
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return poppler.text_of(pdf)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from sqlalchemy.engine import Engine
 from desktop.cli import main
 from desktop.db import MIGRATIONS_DIR, Database
 from desktop.models import Staff, Visit
+from tests import poppler
 
 ROOT = Path(__file__).resolve().parent.parent
 HANZI = re.compile(r"[\u4e00-\u9fff]")
@@ -221,16 +221,12 @@ def test_demo_data_then_receipt_with_pdftotext(
     demo_sqlite: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The font is embedded so that a plain PDF reader extracts the Chinese text too."""
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    poppler.tool("pdftotext")
     visit_no = first_visit_no(demo_sqlite)
     out = tmp_path / "receipt.pdf"
     assert main(["--db", demo_sqlite, "print", "receipt", visit_no, "--out", str(out)]) == 0
     capsys.readouterr()
-    result = subprocess.run([pdftotext, "-enc", "UTF-8", str(out), "-"],
-                            capture_output=True, check=True, timeout=60)
-    text = re.sub(r"\s+", "", result.stdout.decode("utf-8"))
+    text = re.sub(r"\s+", "", poppler.text_of(out))
     assert "受理回执" in text
     assert visit_no in text
 
@@ -251,7 +247,6 @@ def test_receipt_lines_never_start_with_chinese_punctuation(
         out = tmp_path / f"{visit_no}.pdf"
         assert main(["--db", sqlite_db_url, "print", "receipt", visit_no, "--out", str(out),
                      "--paper", "80mm"]) == 0
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"],
-                              capture_output=True, text=True, check=True).stdout
+        text = poppler.text_of(out)
         starts = [line for line in text.splitlines() if line and line[0] in "，。；：！？）》”"]
         assert not starts, starts

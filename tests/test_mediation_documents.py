@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -20,11 +19,11 @@ from desktop.printing.casefile import render_casefile
 from desktop.services import mediation
 from desktop.services.mediation import CaseDetail
 from tests import mediation_helpers as h
+from tests import poppler
 
 
 def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
-    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), "-", "-"]
-    return subprocess.run(args, input=pdf, capture_output=True, check=True).stdout.decode()
+    return poppler.text_of(pdf, *(["-layout"] if layout else []))
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -37,8 +36,7 @@ def flat(text: str) -> str:
 
 def words_with_boxes(pdf: bytes) -> list[tuple[int, float, float, float, float, float, str]]:
     """(page, page width, page height, xMin, yMin, xMax, yMax, word) from pdftotext -bbox."""
-    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-", "-"], input=pdf,
-                          capture_output=True, check=True).stdout.decode()
+    html = poppler.text_of(pdf, "-bbox")
     words = []
     page, width, height = 0, 0.0, 0.0
     for line in html.splitlines():
@@ -160,8 +158,7 @@ def test_fonts_are_embedded(database: Database, tmp_path: Path) -> None:
     mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
     out = tmp_path / "agreement.pdf"
     out.write_bytes(render_agreement(_detail(database, ref)))
-    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
-                           check=True).stdout.splitlines()[2:]
+    fonts = poppler.run("pdffonts", out).splitlines()[2:]
     assert fonts
     assert all(" yes yes " in line for line in fonts), fonts
     assert not any("Helvetica" in line for line in fonts)

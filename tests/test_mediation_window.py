@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -23,14 +22,14 @@ from desktop.views.cases import CasesPage
 from desktop.views.main_window import MainWindow
 from desktop.views.pdf_preview import PdfPreviewDialog
 from tests import mediation_helpers as h
+from tests import poppler
 from tests.conftest import signed_in_like
 from tests.factories import id_number
 from tests.qt_helpers import show_active, type_text
 
 
 def pdf_text(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data,
-                          capture_output=True, check=True).stdout.decode()
+    return poppler.text_of(data)
 
 
 def click(qtbot: QtBot, button: QPushButton) -> None:
@@ -189,7 +188,7 @@ def test_case_from_routed_visit_to_printed_agreement(
         assert expected in text, expected
     click(qtbot, preview.print_button)
     assert out.exists()
-    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    info = poppler.run("pdfinfo", out)
     assert f"Pages:           {preview.preview.page_count()}" in info
     preview.close()
 

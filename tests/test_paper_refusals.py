@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -13,11 +12,11 @@ from desktop.cli import main
 from desktop.db import Database
 from desktop.services import mediation
 from tests import mediation_helpers as h
+from tests import poppler
 
 
 def _text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return poppler.text_of(path)
 
 
 def _print(database: Database, document: str, case_no: str, out: Path, *extra: str) -> int:

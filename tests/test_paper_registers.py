@@ -8,7 +8,6 @@ continuation rows), no glyph overprints another, and each 月报 sheet is one pa
 from __future__ import annotations
 
 import random
-import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from desktop.exports.registers import export_register
 from desktop.services import mediation
 from desktop.services.registers import Period
 from tests import mediation_helpers as h
+from tests import poppler
 from tests.case_shapes import text_of
 from tests.office import require_soffice, workbook_as_pdf_text
 from tests.pdf_checks import missing_texts, overlaps, read
@@ -33,8 +33,7 @@ def _pdf(soffice: str, workbook: Path, work: Path) -> bytes:
 def _raw_pages(pdf: bytes) -> list[str]:
     """The text of each page in drawing order (LibreOffice's CJK glyphs are mapped right
     by pdftotext; pdfplumber is used for their boxes only)."""
-    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf,
-                          capture_output=True, check=True).stdout.decode()
+    text = poppler.text_of(pdf, "-raw")
     return text.split("\f")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,13 @@ from PIL import Image
 
 from desktop.cli import main
 from desktop.db import Database
+from tests import poppler
 from tests.factories import id_number
 from tests.reception_helpers import register
 
 
 def _pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return poppler.text_of(path)
 
 
 @pytest.mark.parametrize(("paper", "width_mm"), [("a5", 148), ("80mm", 80)])
@@ -37,19 +36,16 @@ def test_print_receipt_command(
                      "中心电话", id_number(9)[:6] + "********" + id_number(9)[-4:]):
         assert expected in text, expected
     assert id_number(9) not in text
-    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True,
-                          check=True).stdout
+    info = poppler.run("pdfinfo", out)
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     assert size is not None
     assert abs(float(size.group(1)) / 72 * 25.4 - width_mm) < 1
     assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
-    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
-                           check=True).stdout
+    fonts = poppler.run("pdffonts", out)
     assert "Helvetica" not in fonts
     assert all(" yes yes " in line for line in fonts.splitlines()[2:])
     # Rendered with pdftoppm: a real page with the QR code's dark modules on it.
-    subprocess.run(["pdftoppm", "-png", "-r", "70", str(out), str(tmp_path / "page")],
-                   check=True)
+    poppler.run("pdftoppm", "-png", "-r", "70", out, tmp_path / "page")
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) == 1
     with Image.open(pages[0]) as image:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -15,6 +14,7 @@ from desktop.models import Visit
 from desktop.views import dialogs
 from desktop.views.main_window import MainWindow
 from desktop.views.pdf_preview import PdfPreviewDialog
+from tests import poppler
 from tests.factories import id_number
 from tests.qt_helpers import show_active, type_text
 
@@ -66,8 +66,7 @@ def test_register_visitor_and_see_receipt(
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
     monkeypatch.setattr(dialogs, "inform", lambda *a: None)
     qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = poppler.text_of(out)
     for expected in ("受理回执", visit_no, ticket, "王秀英", "矛盾纠纷调解室",
                      number[:6] + "********" + number[-4:]):
         assert expected in text
