@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -20,29 +20,65 @@ from desktop.views.widgets import named
 log = logging.getLogger(__name__)
 
 
-def print_pdf(document: QPdfDocument, printer: QPrinter, max_dpi: int = 300) -> int:
-    """Paint every page of ``document`` on ``printer``.
+def pages_to_print(printer: QPrinter, count: int) -> range:
+    """The pages (0-based) the user picked in the print dialog: a range, or all."""
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first = max(printer.fromPage(), 1)
+        last = min(printer.toPage() or count, count)
+        return range(first - 1, last)
+    return range(count)
 
-    Pages are rendered at the printer's resolution up to ``max_dpi`` (300 dpi is
-    sharper than any desk laser needs, and a 1200 dpi A4 bitmap would cost
-    hundreds of megabytes), then scaled into the printable area.
+
+def _match_paper(printer: QPrinter, size_pt: QSizeF) -> None:
+    """Ask for paper of the page's own size and orientation (the driver may not have it)."""
+    portrait = QSizeF(min(size_pt.width(), size_pt.height()),
+                      max(size_pt.width(), size_pt.height()))
+    printer.setPageSize(QPageSize(portrait, QPageSize.Unit.Point, "",
+                                  QPageSize.SizeMatchPolicy.FuzzyMatch))
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape
+                               if size_pt.width() > size_pt.height()
+                               else QPageLayout.Orientation.Portrait)
+
+
+def print_pdf(document: QPdfDocument, printer: QPrinter, max_dpi: int = 300, *,
+              match_paper: bool = True) -> int:
+    """Print the pages of ``document`` the user picked, each at its own physical size.
+
+    With ``match_paper`` each page asks for paper of its own size and orientation
+    (an A5 回执 on A5, an 80 mm receipt on the roll), so a page is never blown up to
+    fill a larger sheet; on paper that is smaller than the page (the driver had no
+    match, or the paper is fixed) the page is shrunk to fit, never enlarged. Pages are
+    rendered at the printer's resolution up to ``max_dpi`` (300 dpi is sharper than
+    any desk laser needs; a 1200 dpi A4 bitmap would cost hundreds of megabytes).
+    The number of pages printed.
     """
+    wanted = pages_to_print(printer, document.pageCount())
+    if not wanted:
+        return 0
+    printer.setFullPage(True)  # the PDF page carries its own margins
+    if match_paper:
+        _match_paper(printer, document.pagePointSize(wanted[0]))
     painter = QPainter()
     if not painter.begin(printer):
         raise RuntimeError("printer could not be opened")
     try:
-        dpi = min(printer.resolution(), max_dpi)
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
+        resolution = printer.resolution()
+        dpi = min(resolution, max_dpi)
+        for n, page in enumerate(wanted):
             size_pt = document.pagePointSize(page)
+            if n:
+                if match_paper:
+                    _match_paper(printer, size_pt)
+                printer.newPage()
             image = document.render(
                 page, QSize(round(size_pt.width() / 72 * dpi), round(size_pt.height() / 72 * dpi))
             )
-            target = painter.viewport()
-            fitted = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QRect(target.topLeft(), fitted), image)
-        return document.pageCount()
+            paper = printer.pageLayout().fullRectPixels(resolution)
+            actual = QSizeF(size_pt.width() / 72 * resolution, size_pt.height() / 72 * resolution)
+            if actual.width() > paper.width() or actual.height() > paper.height():
+                actual = actual.scaled(QSizeF(paper.size()), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRectF(QPointF(0, 0), actual), image)
+        return len(wanted)
     finally:
         painter.end()
 
@@ -110,7 +146,10 @@ class PdfPreviewDialog(QDialog):
         self.print_button.setDefault(True)
 
     def make_print_dialog(self, printer: QPrinter) -> QPrintDialog:
-        return QPrintDialog(printer, self)
+        dialog = QPrintDialog(printer, self)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
+        dialog.setMinMax(1, max(self.preview.document.pageCount(), 1))
+        return dialog
 
     def on_print(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
