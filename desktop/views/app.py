@@ -27,12 +27,14 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, APP_TITLE, paths
-from desktop.config import resolve_database_url
+from desktop.config import id_reader_settings, resolve_database_url
 from desktop.db import Database
 from desktop.services import backups
 from desktop.services.bootstrap import open_database
 from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
+from desktop.services.idcard import CardReader
+from desktop.services.idcard.locate import open_reader
 from desktop.views import dialogs, tasks
 from desktop.views.errors import ExceptionHook
 from desktop.views.main_window import MainWindow
@@ -231,7 +233,16 @@ class BackupScheduler(QObject):
             return None
 
 
-def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
+def open_id_reader(option: str | None) -> CardReader | None:
+    """This PC's 身份证阅读器 (``--id-reader`` over config.json), or ``None`` for none."""
+    settings = id_reader_settings(option)
+    reader = open_reader(settings.mode, dll=settings.dll, helper_python=settings.helper_python)
+    log.info("ID card reader: %s", reader.label if reader is not None else "none")
+    return reader
+
+
+def run_gui(*, db_url: str | None = None, no_err_windows: bool = False,
+            id_reader: str | None = None) -> int:
     app = create_application()
     ExceptionHook(show_dialogs=not no_err_windows).install()
     check_at_start(db_url, show_dialogs=not no_err_windows)
@@ -239,7 +250,7 @@ def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
     if not sign_in_or_set_up(database):
         database.dispose()
         return 0
-    window = MainWindow(database=database)
+    window = MainWindow(database=database, reader=open_id_reader(id_reader))
     scheduler = BackupScheduler(database, parent=window)
     scheduler.message.connect(window.statusBar().showMessage)
     window.show()
@@ -250,6 +261,7 @@ def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
         return app.exec()
     finally:
         scheduler.stop()
+        window.registration.stop_card_reader()
         scheduler.backup_on_exit()
         database.dispose()
 
