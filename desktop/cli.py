@@ -17,6 +17,10 @@
     python -m desktop audit export --out F.xlsx [--from YYYY-MM-DD] [--to YYYY-MM-DD]
     python -m desktop backup create|list [--folder DIR]
     python -m desktop backup restore FILE
+    python -m desktop --id-reader demo     the window with the simulated ID card reader
+    python -m desktop idcard-helper --driver huashi|shensi|sdtapi --dll DLL
+                                           the reader helper process (JSON lines; see
+                                           desktop/services/idcard/helper.py)
 
 Every command that reads or writes the centre's records signs in first: with the
 account and password in DESKTOP_USER / DESKTOP_PASSWORD (for scripts), or asked
@@ -110,7 +114,14 @@ def sign_in_from_environment(database) -> None:  # type: ignore[no-untyped-def]
 def cmd_gui(args: argparse.Namespace) -> int:
     from desktop.views.app import run_gui
 
-    return run_gui(db_url=args.db, no_err_windows=args.no_err_windows)
+    return run_gui(db_url=args.db, no_err_windows=args.no_err_windows,
+                   id_reader=args.id_reader)
+
+
+def cmd_idcard_helper(args: argparse.Namespace) -> int:
+    from desktop.services.idcard import helper
+
+    return helper.main(["--driver", args.driver, *(["--dll", str(args.dll)] if args.dll else [])])
 
 
 def cmd_hall_display(args: argparse.Namespace) -> int:
@@ -341,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-err-windows", action="store_true",
         help="出现意外错误时只写日志、不弹出对话框（用于无人值守运行）",
     )
+    parser.add_argument(
+        "--id-reader", dest="id_reader", choices=["auto", "demo", "off"],
+        help="身份证阅读器：auto 自动识别本机安装的华视/神思/sdtapi 驱动（默认）；"
+        "demo 模拟阅读器（演示、无读卡器的电脑）；off 不使用",
+    )
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(title="子命令", metavar="COMMAND")
 
@@ -426,6 +442,13 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--folder", type=Path,
                          help="恢复前的数据库另存到此文件夹（默认为备份文件夹）")
     restore.set_defaults(handler=cmd_backup_restore)
+
+    helper = sub.add_parser("idcard-helper",
+                            help="读卡助手进程（32 位阅读器驱动用；由程序自动启动）")
+    helper.add_argument("--driver", required=True, choices=["huashi", "shensi", "sdtapi", "demo"],
+                        help="阅读器接口：华视、神思、sdtapi；demo 为模拟阅读器")
+    helper.add_argument("--dll", type=Path, help="阅读器驱动 DLL 的路径")
+    helper.set_defaults(handler=cmd_idcard_helper)
     return parser
 
 

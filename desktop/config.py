@@ -286,3 +286,47 @@ def save_backup_settings(folder: Path | None, days: int) -> None:
         data["backup_folder"] = str(folder)
     data["backup_days"] = days
     _write_config(data)
+
+
+# -- the ID card reader ----------------------------------------------------------------------
+
+ID_READER_MODES = ("auto", "demo", "off")
+
+
+@dataclass(frozen=True)
+class IdReaderSettings:
+    """This PC's 身份证阅读器 (kept in config.json: a reader is plugged into one PC).
+
+    ``mode``: ``auto`` (the vendor DLL installed on this Windows PC, none elsewhere),
+    ``demo`` (the simulated reader) or ``off``. ``dll``: a DLL or folder to use
+    instead of searching. ``helper_python``: a 32-bit ``python.exe`` for a vendor's
+    32-bit DLL (see desktop.services.idcard.helper).
+    """
+
+    mode: str = "auto"
+    dll: Path | None = None
+    helper_python: Path | None = None
+
+
+def id_reader_settings(option: str | None = None) -> IdReaderSettings:
+    """The reader settings; ``option`` (``--id-reader``) overrides the mode in config.json."""
+    data = _read_config()
+    mode = option or data.get("id_reader")
+    dll, python = data.get("id_reader_dll"), data.get("id_reader_python")
+    return IdReaderSettings(
+        mode=mode if isinstance(mode, str) and mode in ID_READER_MODES else "auto",
+        dll=Path(dll) if isinstance(dll, str) and dll else None,
+        helper_python=Path(python) if isinstance(python, str) and python else None,
+    )
+
+
+def save_id_reader_settings(settings: IdReaderSettings) -> None:
+    data = _read_config()
+    data["id_reader"] = settings.mode
+    for key, value in (("id_reader_dll", settings.dll),
+                       ("id_reader_python", settings.helper_python)):
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = str(value)
+    _write_config(data)

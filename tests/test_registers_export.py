@@ -105,8 +105,9 @@ def _expected(database: Database, period: Period) -> list[list[object]]:
             if latest is not None:
                 key = (latest.status, latest.result if latest.status == "done" else None)
                 result = EXPECTED_RESULT[key]
+            check = "读卡" if visit.id_card_read else ("手工" if number else None)
             rows.append([
-                n, visit.visited_at, visit.visit_no, visit.person.name, masked,
+                n, visit.visited_at, visit.visit_no, visit.person.name, masked, check,
                 mask_phone(visit.person.phone) or None, place,
                 visit.category.name if visit.category else None,
                 visit.source, visit.headcount, visit.summary,
@@ -140,13 +141,13 @@ def test_visit_register_matches_database(database: Database, tmp_path: Path) -> 
     totals = [c.value for c in ws[4 + len(expected)]]
     assert totals[0] == "合计"
     assert totals[2] == len(expected)
-    assert totals[9] == sum(row[9] for row in expected)  # type: ignore[misc]
-    assert ws.auto_filter.ref == f"A3:N{3 + len(expected)}"
+    assert totals[10] == sum(row[10] for row in expected)  # type: ignore[misc]
+    assert ws.auto_filter.ref == f"A3:O{3 + len(expected)}"
     # The full ID number never appears; the control character was dropped.
     flat = {str(v) for row in data for v in row}
     assert id_number(1) not in flat
-    assert any(row[12] == "移交部门" and row[11] == "综合受理窗口" for row in data)
-    assert any(row[13] == "王调解" for row in data)
+    assert any(row[13] == "移交部门" and row[12] == "综合受理窗口" for row in data)
+    assert any(row[14] == "王调解" for row in data)
 
 
 def test_libreoffice_converts_the_register(sqlite_database: Database, tmp_path: Path) -> None:

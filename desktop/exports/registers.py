@@ -38,6 +38,7 @@ VISIT_COLUMNS: Sequence[Column] = (
            total_format='"共"0"件"'),
     Column("姓名", 9, "name", align="center"),
     Column("身份证号（脱敏）", 20, "id_number_masked", align="center"),
+    Column("核验方式", 9, "id_check", align="center"),
     Column("联系电话（脱敏）", 13, "phone", align="center"),
     Column("社区／网格", 19, "community_grid", wrap=True),
     Column("事项类别", 11, "category", wrap=True),
@@ -96,6 +97,7 @@ REGISTERS: dict[str, RegisterDefinition] = {
         lambda session, period, reveal: registers.visit_register_rows(
             session, period, reveal=reveal),
         notes=("注：身份证号仅显示前6位和后4位，联系电话隐去中间4位；"
+               "核验方式：读卡为身份证阅读器读取的号码，手工为人工录入；"
                "办理结果为该来访最近一次分流的办理状态；心理咨询的来访事项保密。",),
         revealed_columns=VISIT_COLUMNS_REVEALED,
     ),

@@ -53,6 +53,9 @@ class Visit(SoftDeleteMixin, TimestampMixin, Base):
     # indexed lookup.
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
     is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 读卡核验: the 身份证号 was read off the card by the reader and not edited afterwards
+    # (the registers print 读卡 / 手工).
+    id_card_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     person: Mapped[Person] = relationship(back_populates="visits")

@@ -64,6 +64,18 @@ REFERRAL_RESULT_TEXT = {
     "referred_out": "移交部门",
     "left": "来访人离开",
 }
+# 核验方式 of a visit's 证件号码: read off the card by the desk's reader, or typed.
+ID_CHECK_CARD = "读卡"
+ID_CHECK_TYPED = "手工"
+
+
+def id_check_text(card_read: bool, id_number: str | None) -> str:
+    """How the visit's number was taken: 读卡 or 手工 (nothing for a visit without one)."""
+    if card_read:
+        return ID_CHECK_CARD
+    return ID_CHECK_TYPED if id_number else ""
+
+
 # Statuses after which the room has nothing more to do with the referral.
 FINISHED_STATUSES = ("done", "transferred", "no_show")
 
@@ -159,6 +171,7 @@ class VisitRegisterRow(NamedTuple):
     visit_no: str
     name: str
     id_number_masked: str  # masked unless the export was revealed (see ``reveal``)
+    id_check: str  # 核验方式: 读卡 (read off the card), 手工 (typed), "" (no number)
     phone: str  # masked the same way
     community_grid: str
     category: str
@@ -206,8 +219,9 @@ def visit_register_rows(
     handler = aliased(Staff)
     stmt = (
         select(
-            Visit.visited_at, Visit.visit_no, Person.name, Person.id_number, Person.phone,
-            Community.name, Grid.name, Category.name, Visit.source, Visit.headcount,
+            Visit.visited_at, Visit.visit_no, Person.name, Person.id_number,
+            Visit.id_card_read, Person.phone, Community.name, Grid.name, Category.name,
+            Visit.source, Visit.headcount,
             Visit.summary, Room.name, Referral.status, Referral.result, handler.name,
             privacy.went_to_counselling(),
         )
@@ -224,12 +238,13 @@ def visit_register_rows(
     )
     stmt = _visit_filter(stmt, period, community_id)
     for seq, row in enumerate(session.execute(stmt), 1):
-        (visited_at, visit_no, name, id_number, phone, community, grid, category, source,
-         headcount, summary, room, status, result, handler_name,
+        (visited_at, visit_no, name, id_number, card_read, phone, community, grid, category,
+         source, headcount, summary, room, status, result, handler_name,
          counselling) = tuple[Any, ...](row)
         yield VisitRegisterRow(
             seq, visited_at, visit_no, name,
             (id_number or "") if reveal else mask_id_number(id_number),
+            id_check_text(bool(card_read), id_number),
             (phone or "") if reveal else mask_phone(phone),
             f"{community}／{grid}" if community and grid else (community or ""),
             category or "", source or "", headcount or 1,

@@ -33,7 +33,7 @@ from desktop.services.queue import OpenTicket, issue_ticket, open_tickets
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
 __all__ = ["KEEP_KNOWN_NAME", "NAME_CHANGES", "RENAMED", "Registration", "RegistrationInput",
-           "issue_ticket", "register_visit", "tickets_held_today", "validate"]
+           "issue_ticket", "read_from_card", "register_visit", "tickets_held_today", "validate"]
 
 ID_TYPES = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照", "无证件"]
 GENDERS = ["男", "女"]
@@ -88,6 +88,9 @@ class RegistrationInput:
     # "" refuses the registration, ``RENAMED`` records a change of name, keeping the
     # former one, ``KEEP_KNOWN_NAME`` registers her under the name already known.
     name_change: str = ""
+    # The 身份证号 the desk's reader read off the card (see ``read_from_card``); "" when the
+    # number was typed, or the form's number was edited after the card was read.
+    card_id_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ FIELDS = {
     "phone": validation.TextField(Person.phone, "联系电话"),
     "id_type": validation.TextField(Person.id_type, "证件类型"),
     "id_number": validation.TextField(Person.id_number, "证件号码"),
+    "card_id_number": validation.TextField(Person.id_number, "读卡所得证件号码"),
     "no_id_reason": validation.TextField(Person.no_id_reason, "未提供证件的原因"),
     "address": validation.TextField(Person.address, "住址", limit=200, multiline=False),
     "source": validation.TextField(Visit.source, "来源"),
@@ -239,6 +243,15 @@ def _locked_person(condition: ColumnElement[bool]) -> Select[Person]:
 
 def _document_number(data: RegistrationInput) -> str:
     return validation.normalize_id_number(data.id_number) if data.id_type != "无证件" else ""
+
+
+def read_from_card(data: RegistrationInput) -> bool:
+    """读卡核验: the 居民身份证 number registered is exactly the one read off the card.
+
+    A number typed, edited after the card was read, or of another document is 手工.
+    """
+    card = validation.normalize_id_number(data.card_id_number)
+    return bool(card) and data.id_type == "居民身份证" and card == _document_number(data)
 
 
 def _known_person(session: Session, data: RegistrationInput, id_number: str, *,
@@ -391,6 +404,7 @@ def _register(session: Session, data: RegistrationInput, now: datetime) -> Regis
         risk_level=data.risk_level,
         repeat_of_id=repeat_of.id if repeat_of else None,
         is_repeat=repeat_of is not None,
+        id_card_read=read_from_card(data),
         # The receptionist who registered it: the signed-in account unless the form names one.
         received_by_id=auth.acting_staff_id(session, data.received_by_id),
         created_at=now,

@@ -29,12 +29,14 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, APP_TITLE, paths
-from desktop.config import resolve_database_url
+from desktop.config import id_reader_settings, resolve_database_url
 from desktop.db import Database
 from desktop.services import backups
 from desktop.services.bootstrap import open_database
 from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
+from desktop.services.idcard import CardReader
+from desktop.services.idcard.locate import open_reader
 from desktop.views import dialogs, tasks
 from desktop.views.errors import ExceptionHook
 from desktop.views.main_window import MainWindow
@@ -282,7 +284,16 @@ def open_at_start(db_url: str | None, *, show_dialogs: bool) -> Database:
     return open_or_explain(db_url, show_dialogs=show_dialogs)
 
 
-def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
+def open_id_reader(option: str | None) -> CardReader | None:
+    """This PC's 身份证阅读器 (``--id-reader`` over config.json), or ``None`` for none."""
+    settings = id_reader_settings(option)
+    reader = open_reader(settings.mode, dll=settings.dll, helper_python=settings.helper_python)
+    log.info("ID card reader: %s", reader.label if reader is not None else "none")
+    return reader
+
+
+def run_gui(*, db_url: str | None = None, no_err_windows: bool = False,
+            id_reader: str | None = None) -> int:
     app = create_application()
     show_dialogs = not no_err_windows
     ExceptionHook(show_dialogs=show_dialogs).install()
@@ -291,7 +302,8 @@ def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
     check.damaged.connect(lambda _problem: QApplication.closeAllWindows())
     check.start()
     try:
-        code = _run_window(app, database, check) if sign_in_or_set_up(database) else 0
+        code = (_run_window(app, database, check, id_reader)
+                if sign_in_or_set_up(database) else 0)
     finally:
         check.stop()
         database.dispose()
@@ -301,10 +313,11 @@ def run_gui(*, db_url: str | None = None, no_err_windows: bool = False) -> int:
     return code
 
 
-def _run_window(app: QApplication, database: Database, check: StartCheck) -> int:
+def _run_window(app: QApplication, database: Database, check: StartCheck,
+                id_reader: str | None) -> int:
     if check.problem is not None:  # found while the sign-in was open
         return 0
-    window = MainWindow(database=database)
+    window = MainWindow(database=database, reader=open_id_reader(id_reader))
     scheduler = BackupScheduler(database, parent=window)
     scheduler.message.connect(window.statusBar().showMessage)
     window.show()
@@ -315,6 +328,7 @@ def _run_window(app: QApplication, database: Database, check: StartCheck) -> int
         return app.exec()
     finally:
         scheduler.stop()
+        window.registration.stop_card_reader()
         if check.problem is None:  # a damaged file is not backed up over the good ones
             scheduler.backup_on_exit()
 

@@ -32,6 +32,7 @@ from desktop import APP_TITLE
 from desktop.db import Database
 from desktop.services import auth, setup
 from desktop.services.connection import describe_database, shown_url
+from desktop.services.idcard import CardReader
 from desktop.services.settings import idle_minutes, load_settings
 from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.registration import RegistrationPage
@@ -59,9 +60,11 @@ def _scrolled(page: QWidget) -> QScrollArea:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, *, database: Database, reader: CardReader | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.reader = reader
         self._built: dict[str, QWidget] = {}
         named(self, "main_window", APP_TITLE)
         self.setWindowTitle(APP_TITLE)
@@ -85,7 +88,7 @@ class MainWindow(QMainWindow):
             "QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 8px; }"
         )
         self.pages = named(QStackedWidget(), "pages", self.tr("功能页面"))
-        self.registration = RegistrationPage(database=self.database)
+        self.registration = RegistrationPage(database=self.database, reader=self.reader)
         self._built["registration"] = self.registration
         # (title, key, builder): a page is built by its builder when first needed.
         self.sections: list[tuple[str, str, Callable[[], QWidget]]] = [
@@ -379,6 +382,7 @@ class MainWindow(QMainWindow):
         # Whatever is typed but not saved is kept as a draft and restored at the next start.
         self.registration.save_draft()
         self.idle.stop()
+        self.registration.stop_card_reader()
         if self.is_built("queue"):
             self.queue.stop()
         status_for(self.database).stop()

@@ -7,6 +7,11 @@ typed, earlier visitors appear below (↓ moves into the list, Enter picks);
 picking one of their earlier visits marks the new one as a repeat visit.
 The form is autosaved as a draft in the data folder and restored at the next
 start, so a window closed by accident loses nothing.
+
+With a 身份证阅读器 (``reader``), a card laid on it fills 姓名, 性别, 证件号码 and
+住址, finds the person if known, shows the photo and what else the card says,
+and flags a card past its validity. A number read off the card and not edited
+afterwards marks the visit 读卡核验.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from desktop import paths
 from desktop.db import Database
 from desktop.services import audit, reference
 from desktop.services.errors import NameConflictError, StaleEditError, ValidationError
+from desktop.services.idcard import CardData, CardReader
 from desktop.services.matching import EarlierVisit, PersonMatch, find_people, person_match
 from desktop.services.receipts import receipt_for_print
 from desktop.services.registration import (
@@ -61,6 +67,7 @@ from desktop.services.registration import (
 )
 from desktop.services.validation import id_number_error, normalize_id_number
 from desktop.views import dialogs, tasks
+from desktop.views.card_reader import CardPanel, CardPoller
 from desktop.views.db_status import status_for
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
@@ -86,9 +93,14 @@ class RegistrationPage(QWidget):
 
     registered = Signal(object)  # Registration
 
-    def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, *, database: Database, reader: CardReader | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.reader = reader
+        # The card last read into the form, while its number stands unedited in 证件号码.
+        self.card: CardData | None = None
+        self.card_number = ""
         self.last_registration: Registration | None = None
         self.last_preview: PdfPreviewDialog | None = None
         self.chosen: PersonMatch | None = None
@@ -101,6 +113,13 @@ class RegistrationPage(QWidget):
         self._connect_signals()
         self.reload_choices()
         self.restore_draft()
+        self.poller: CardPoller | None = None
+        if reader is not None:
+            self.poller = CardPoller(reader, parent=self)
+            self.poller.card_read.connect(self.on_card_read)
+            assert self.card_panel is not None
+            self.poller.state_changed.connect(self.card_panel.show_state)
+            self.poller.start()
 
     # -- building -----------------------------------------------------------------------
 
@@ -121,6 +140,9 @@ class RegistrationPage(QWidget):
         # Not 18 for a 身份证号: a pasted number with spaces around it would lose its end.
         self.id_number.setMaxLength(32)
         self.id_number.setPlaceholderText(self.tr("身份证18位，末位可为X"))
+        self.card_note = named(QLabel(), "registration.card_note", self.tr("读卡核验"))
+        self.card_note.setWordWrap(True)
+        self.card_note.hide()
         self.no_id_reason = named(QLineEdit(), "registration.no_id_reason",
                                   self.tr("无证件原因"))
         self.no_id_reason.setPlaceholderText(self.tr("如：未随身携带、拒绝提供"))
@@ -263,6 +285,8 @@ class RegistrationPage(QWidget):
                     cell.addWidget(self.errors["headcount"])
                 if key == "repeat_of":
                     cell.addWidget(self.repeat_info)
+                if key == "id_number":
+                    cell.addWidget(self.card_note)
                 form.addRow(label, cell)
             box = QGroupBox(title)
             box.setLayout(form)
@@ -277,6 +301,10 @@ class RegistrationPage(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
+        self.card_panel: CardPanel | None = None
+        if self.reader is not None:
+            self.card_panel = CardPanel(reader=self.reader)
+            layout.addWidget(self.card_panel)
         layout.addLayout(columns)
         layout.addLayout(buttons)
         layout.addWidget(matches_box, 1)
@@ -464,6 +492,10 @@ class RegistrationPage(QWidget):
 
     def on_id_number_edited(self, text: str) -> None:
         """A valid 身份证号 tells the gender; fill it when the receptionist has not."""
+        if self.card_number:
+            # Edited after the card was read: the number is now the receptionist's (手工).
+            self.card_number = ""
+            self._show_card_note()
         if self.id_type.currentData() != "居民身份证":
             return
         number = normalize_id_number(text)
@@ -656,6 +688,121 @@ class RegistrationPage(QWidget):
         self._fill_repeat_choices(None)
         self.repeat_info.clear()
 
+    # -- the ID card reader ---------------------------------------------------------------
+
+    def on_card_read(self, card: CardData) -> tasks.Task | None:
+        """A card laid on the reader: fill the person in from it, then find them if known.
+
+        The matter typed so far stays; a person chosen before is let go (the card may
+        be someone else's). The lookup runs off the GUI thread, as typing's does.
+        """
+        self.lookup_timer.stop()
+        self._lookup_seq += 1  # a lookup of what was typed must not answer over the card
+        self._filling = True
+        try:
+            self.forget_person()
+            self.anonymous.setChecked(False)
+            self.id_type.setCurrentIndex(self.id_type.findData("居民身份证"))
+            self.on_id_type_changed()
+            self.no_id_reason.clear()
+            self._fill_from_card(card)
+        finally:
+            self._filling = False
+        self.card, self.card_number = card, card.id_number
+        for key in ("name", "gender", "id_type", "id_number", "address"):
+            self.errors[key].show_message(None)
+        if self.card_panel is not None:
+            self.card_panel.show_card(card, today=date.today())
+        self._show_card_note()
+        self.status.setText(self.tr("已读取身份证：{0}，正在查找既往来访……").format(card.name))
+        self.on_form_changed()
+        return self._look_up_card(card)
+
+    def _fill_from_card(self, card: CardData) -> None:
+        self.name.setText(card.name)
+        self.id_number.setText(card.id_number)
+        if card.gender:
+            self.gender.setCurrentIndex(max(self.gender.findData(card.gender), 0))
+        if card.address:
+            self.address.setText(card.address)
+
+    def _look_up_card(self, card: CardData) -> tasks.Task | None:
+        if not status_for(self.database).ok:
+            self.phone.setFocus()
+            return None
+        self._lookup_seq += 1
+        seq, database = self._lookup_seq, self.database
+
+        def look_up(_progress: tasks.Progress, _cancelled: object
+                    ) -> tuple[int, CardData, list[PersonMatch]]:
+            with database.read() as session:
+                return seq, card, find_people(session, card.id_number)
+
+        task = tasks.Task(look_up)
+        queued = Qt.ConnectionType.QueuedConnection
+        task.succeeded.connect(self._on_card_found, queued)
+        task.failed.connect(self._on_lookup_failed, queued)
+        return tasks.start(task)
+
+    def _on_card_found(self, answer: tuple[int, CardData, list[PersonMatch]]) -> None:
+        seq, card, found = answer
+        if seq != self._lookup_seq or card is not self.card:
+            return  # another card, or typing, came since
+        self._show_found(found)
+        known = next((m for m in found if m.id_number == card.id_number), None)
+        if known is None:
+            self.status.setText(self.tr("已读取身份证：{0}（首次来访），请填写联系电话和来访事项。")
+                                .format(card.name))
+            self.phone.setFocus()
+            return
+        self.choose_person(known)
+        # What the card says wins over what was saved before (a new address, a new name:
+        # saving under a new name asks first, as for a typed one).
+        self._filling = True
+        try:
+            self._fill_from_card(card)
+        finally:
+            self._filling = False
+        text = self.tr("已读取身份证，既往来访人：{0}").format(known.summary_line)
+        if known.name != card.name:
+            text += self.tr("（证件姓名与既往登记的“{0}”不一致，保存时需确认）").format(known.name)
+        self.status.setText(text)
+        self.on_form_changed()
+
+    def _show_card_note(self) -> None:
+        """Beside 证件号码: read off the card (and until when it is valid), or edited since."""
+        card = self.card
+        if card is None:
+            self.card_note.clear()
+            self.card_note.hide()
+            return
+        if not self.card_number:
+            self.card_note.setText(self.tr("证件号码已在读卡后修改，本次按手工录入登记"))
+            self.card_note.setStyleSheet("color: #555;")
+        elif card.expired(date.today()):
+            assert card.valid_to is not None
+            self.card_note.setText(self.tr(
+                "身份证已过期（有效期至 {0:%Y-%m-%d}），请提醒来访人换领").format(card.valid_to))
+            self.card_note.setStyleSheet("color: #c5221f; font-weight: bold;")
+        else:
+            until = self.tr("长期") if card.long_term else (
+                f"{card.valid_to:%Y-%m-%d}" if card.valid_to else "—")
+            self.card_note.setText(self.tr("读卡核验：号码由身份证阅读器读取（有效期至 {0}）")
+                                   .format(until))
+            self.card_note.setStyleSheet("color: #188038;")
+        self.card_note.show()
+
+    def forget_card(self) -> None:
+        self.card, self.card_number = None, ""
+        self._show_card_note()
+        if self.card_panel is not None:
+            self.card_panel.clear_card()
+
+    def stop_card_reader(self) -> None:
+        """Stop polling and release the reader (the window is closing)."""
+        if self.poller is not None:
+            self.poller.stop()
+
     # -- saving ---------------------------------------------------------------------------
 
     def form_input(self) -> RegistrationInput:
@@ -683,6 +830,7 @@ class RegistrationPage(QWidget):
             person_id=self.chosen.person_id if self.chosen else None,
             person_version=self.chosen.version if self.chosen else None,
             repeat_of_visit_id=self.repeat_of.currentData(),
+            card_id_number=self.card_number,
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
@@ -798,6 +946,7 @@ class RegistrationPage(QWidget):
 
     def clear_form(self) -> None:
         self.confirmed_tickets = ""
+        self.forget_card()
         self._filling = True
         try:
             for line in (self.name, self.id_number, self.no_id_reason, self.phone, self.address,

@@ -1,7 +1,7 @@
 """who mediated and who wrote each mediation session
 
 Revision ID: 0013_session_staff
-Revises: 0011_notices
+Revises: 0012_card_read
 Create Date: 2026-12-01 10:30:00
 
 A 调解记录 names its own 调解员 (one of the case's mediators) and 记录人 (the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0013_session_staff'
-down_revision: str | None = '0011_notices'
+down_revision: str | None = '0012_card_read'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
