@@ -54,7 +54,8 @@ def kiosk_db(database: Database) -> Iterator[Database]:
 def test_kiosk_numbers_come_from_the_rooms_counter(database: Database,
                                                    kiosk_db: Database) -> None:
     first = _take(kiosk_db)
-    assert (first.ticket_no, first.room_name, first.waiting_before) == ("调-001", "矛盾纠纷调解室", 0)
+    assert (first.ticket_no, first.room_name, first.waiting_before) == (
+        "调-001", "矛盾纠纷调解室", 0)
     assert first.centre_phone == "010-62345678" and first.centre_name == "东林街道综治中心"
     desk = register(database, 1)  # the desk's next number of the room follows the kiosk's
     assert desk.ticket_no == "调-002"
