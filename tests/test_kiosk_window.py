@@ -166,7 +166,8 @@ def test_the_desk_registers_the_kiosk_number(
         box = page.kiosk_tickets
         box.refresh()
         assert box.list.count() == 1
-        assert box.list.item(0).text().startswith(f"自助　{number}　邻里 → 矛盾纠纷调解室")
+        first, second = box.list.item(0).text().split("\n")
+        assert first.startswith(f"自助　{number}　") and second == "邻里 → 矛盾纠纷调解室"
         qtbot.mouseClick(box.list.viewport(), Qt.MouseButton.LeftButton,
                          pos=box.list.visualItemRect(box.list.item(0)).center())
         qtbot.mouseClick(box.use_button, Qt.MouseButton.LeftButton)

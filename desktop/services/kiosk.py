@@ -176,8 +176,9 @@ class WaitingKioskTicket:
     taken_at: datetime
 
     def label(self) -> str:
+        """Two lines for the desk's list: the number and time, then what and where."""
         what = f"{self.category} → " if self.category else ""
-        return f"{self.ticket_no}　{what}{self.room_name}　{self.taken_at:%H:%M}"
+        return f"{SELF_SERVICE}　{self.ticket_no}　{self.taken_at:%H:%M}\n{what}{self.room_name}"
 
 
 def waiting_tickets(session: Session, *, today: date | None = None) -> list[WaitingKioskTicket]:

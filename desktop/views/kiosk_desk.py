@@ -100,7 +100,7 @@ class KioskTicketsBox(QGroupBox):
         self.tickets = tickets
         self.list.clear()
         for ticket in tickets:
-            item = QListWidgetItem(f"{kiosk.SELF_SERVICE}　{ticket.label()}")
+            item = QListWidgetItem(ticket.label())
             item.setData(TICKET_ROLE, ticket.id)
             self.list.addItem(item)
             if current is not None and ticket.id == current.id:

@@ -187,7 +187,6 @@ class RegistrationPage(QWidget):
         self.status = named(QLabel(), "registration.status", self.tr("登记结果"))
         self.kiosk_info = named(QLabel(), "registration.kiosk_ticket", self.tr("自助取号"))
         self.kiosk_info.setStyleSheet("color: #0b57d0; font-weight: bold;")
-        self.kiosk_info.setWordWrap(True)
         self.kiosk_drop = named(QPushButton(self.tr("不用此号")), "registration.kiosk_drop",
                                 self.tr("不用此自助号"))
         self.kiosk_tickets = KioskTicketsBox(database=self.database)
