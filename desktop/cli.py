@@ -4,6 +4,7 @@
     python -m desktop db upgrade           create or migrate the database
     python -m desktop demo-data --visits N fill the database with invented data
     python -m desktop hall-display         the full-screen hall display (叫号屏)
+    python -m desktop kiosk [--printer NAME] the self-service ticket kiosk (自助取号)
     python -m desktop print receipt J202611260001 --out receipt.pdf [--paper a5|80mm]
     python -m desktop print agreement "（2026）东人调字第0001号" --out agreement.pdf
     python -m desktop print casefile "（2026）东人调字第0001号" --out casefile.pdf [--draft]
@@ -129,6 +130,13 @@ def cmd_hall_display(args: argparse.Namespace) -> int:
 
     return run_hall_display(db_url=args.db, windowed=args.windowed,
                             no_err_windows=args.no_err_windows)
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from desktop.views.app import run_kiosk
+
+    return run_kiosk(db_url=args.db, windowed=args.windowed, printer=args.printer,
+                     no_err_windows=args.no_err_windows)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -375,6 +383,12 @@ def build_parser() -> argparse.ArgumentParser:
     hall.add_argument("--windowed", action="store_true", help="以普通窗口显示（默认全屏）")
     hall.set_defaults(handler=cmd_hall_display)
 
+    kiosk = sub.add_parser("kiosk", help="全屏自助取号机（触摸屏，无需登录）")
+    kiosk.add_argument("--windowed", action="store_true", help="以普通窗口显示（默认全屏）")
+    kiosk.add_argument("--printer", metavar="NAME",
+                       help="打印排队号的打印机名称（默认为系统默认打印机）")
+    kiosk.set_defaults(handler=cmd_kiosk)
+
     prt = sub.add_parser("print", help="生成 PDF 文书")
     prt_sub = prt.add_subparsers(title="文书", metavar="DOCUMENT", required=True)
     receipt = prt_sub.add_parser("receipt", help="受理回执")
@@ -490,7 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    is_gui = args.handler in (cmd_gui, cmd_hall_display)
+    is_gui = args.handler in (cmd_gui, cmd_hall_display, cmd_kiosk)
     try:
         corrected = paths.secure_data_folder()
         setup_logging(verbose=args.verbose, to_stderr=not is_gui)

@@ -20,6 +20,7 @@ from desktop.services import (
     auth,
     deletion,
     dictionaries,
+    kiosk,
     mediation,
     mediation_documents,
     queue,
@@ -33,7 +34,7 @@ from desktop.services.registers import Period
 from desktop.services.settings import load_settings, save_settings
 from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME
 from tests.mediation_helpers import make_case
-from tests.reception_helpers import register, room_ids
+from tests.reception_helpers import category_ids, register, room_ids
 
 PASSWORD = "Secret2026ok"
 
@@ -189,6 +190,8 @@ def _actions(tmp: Path) -> dict[str, Action]:
         "dictionaries.manage": _with_session(dictionaries.save_community, None, "新社区",
                                              write=True),
         "imports.run": lambda db, _k: write_template(db, "staff", tmp / "t.xlsx"),
+        # No member of staff takes a kiosk ticket: only the kiosk holds the permission.
+        "kiosk.ticket": lambda db, k: kiosk.take_ticket(db, k["category"]),  # type: ignore[arg-type]
     }
 
 
@@ -202,6 +205,7 @@ def _known(database: Database) -> dict[str, object]:
     visit = register(database, 1)
     case = make_case(database)
     return {"visit_no": visit.visit_no, "window": rooms["综合受理窗口"],
+            "category": category_ids(database)["邻里"],
             "mediation": rooms["矛盾纠纷调解室"], "case_id": case.case_id, "case_no": case.case_no}
 
 

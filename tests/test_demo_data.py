@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from desktop.db import Database
-from desktop.models import Person, Referral, Visit
+from desktop.models import KioskTicket, Person, Referral, Visit
 from desktop.services import notices, reference
 from desktop.services.demo_data import generate_demo_data
 from desktop.services.registration import RegistrationInput, register_visit
@@ -17,6 +17,7 @@ def test_demo_data_is_valid_and_new_registrations_follow_it(database: Database) 
     summary = generate_demo_data(database, visits=400, seed=7)
     assert summary.counts["来访登记"] == 400
     assert summary.counts["政策宣传"] == 6
+    assert summary.counts["自助取号"] == 5
     with database.read() as session:
         assert session.scalar(select(func.count()).select_from(Visit)) == 400
         # Every visit has its first ticket; transfers add more.
@@ -26,6 +27,15 @@ def test_demo_data_is_valid_and_new_registrations_follow_it(database: Database) 
         assert all(id_number_error(n) is None for n in numbers)
         phones = session.scalars(select(Person.phone))
         assert all(phone_error(p) is None for p in phones if p)
+        # The kiosk's numbers of today: two wait for the desk, two were registered there
+        # and kept their number, one was cancelled.
+        kiosk_rows = session.execute(select(KioskTicket.status, KioskTicket.ticket_no,
+                                            Referral.ticket_no)
+                                     .outerjoin(Referral, Referral.id == KioskTicket.referral_id)
+                                     ).all()
+        assert sorted(r[0] for r in kiosk_rows) == [
+            "cancelled", "registered", "registered", "waiting", "waiting"]
+        assert all(r[1] == r[2] for r in kiosk_rows if r[0] == "registered")
         room_id = reference.rooms(session)[1].id
         category_id = reference.categories(session)[0].id
     # A second run adds to the first without clashing numbers (and keeps the notices).

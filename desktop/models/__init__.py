@@ -2,6 +2,7 @@
 
 from desktop.models.audit import AuditEntry, AuditHead
 from desktop.models.base import Base
+from desktop.models.kiosk import KioskTicket
 from desktop.models.mediation import (
     Agreement,
     AgreementClause,
@@ -34,6 +35,7 @@ __all__ = [
     "FollowUp",
     "Grid",
     "JudicialConfirmation",
+    "KioskTicket",
     "MediationCase",
     "MediationSession",
     "Notice",

@@ -76,6 +76,7 @@ TARGETS: dict[str, str] = {
     "person": "来访人",
     "visit": "来访登记",
     "referral": "分流",
+    "kiosk_ticket": "自助取号",
     "escalation": "上报",
     "mediation_case": "调解案件",
     "case_party": "当事人",

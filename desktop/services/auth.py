@@ -49,6 +49,9 @@ ROLE_LABELS: dict[str, str] = {
 ALL_ROLES = frozenset(ROLE_LABELS)
 # Roles that work the queue of their own room only (Staff.room_id).
 ROOM_ROLES = frozenset({"room_staff", "police", "mediator", "counsellor"})
+# The self-service kiosk (自助取号机): no person and no account, so never a role a member
+# of staff can be given (it is not in ROLE_LABELS); only the kiosk process acts as it.
+KIOSK_ROLE = "kiosk"
 
 # What a permission lets one do, in Chinese: the refusal names it.
 PERMISSIONS: dict[str, str] = {
@@ -68,6 +71,7 @@ PERMISSIONS: dict[str, str] = {
     "settings.manage": "修改系统设置",
     "dictionaries.manage": "维护事项类别、社区和网格",
     "imports.run": "导入基础数据",
+    "kiosk.ticket": "自助取号",
 }
 
 # The permission matrix: permission → the roles that hold it.
@@ -89,6 +93,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "settings.manage": frozenset({"admin"}),
     "dictionaries.manage": frozenset({"admin"}),
     "imports.run": frozenset({"admin"}),
+    # Only the kiosk: it takes tickets and reads queue lengths, nothing else of the matrix.
+    "kiosk.ticket": frozenset({KIOSK_ROLE}),
 }
 
 _hasher = PasswordHasher()
@@ -107,6 +113,11 @@ class Actor:
 
     def may(self, permission: str) -> bool:
         return bool(self.roles & MATRIX[permission])
+
+
+# What the unattended kiosk acts as: it signs in with no password, holds no staff
+# record, and what it writes is recorded under this name.
+KIOSK_ACTOR = Actor(None, "自助取号机", frozenset({KIOSK_ROLE}))
 
 
 def roles_label(roles: Iterable[str]) -> str:
@@ -148,6 +159,14 @@ def require(source: Session | Database, permission: str) -> Actor:
     if not actor.may(permission):
         raise PermissionDenied(permission, PERMISSIONS[permission])
     return actor
+
+
+def require_any(source: Session | Database, *permissions: str) -> Actor:
+    """The signed-in account, if it holds one of ``permissions`` (refused as the first)."""
+    actor = actor_of(source)
+    if actor is not None and any(actor.may(p) for p in permissions):
+        return actor
+    return require(source, permissions[0])
 
 
 def require_room(source: Session | Database, room_id: int) -> Actor:

@@ -14,7 +14,10 @@ just written (those with an id above the last one that has events):
   red-risk visits are escalated (B/C/D); old items are mostly closed, some
   remain open past their due date so the overdue list has something to show;
 * a few of today's waiting tickets are put on hold;
-* the hall display gets a few notices (政策宣传): some shown now, one over, one to come.
+* the hall display gets a few notices (政策宣传): some shown now, one over, one to come;
+* the self-service kiosk (自助取号): two of today's tickets were taken there (and
+  registered at the desk under the same number); the kiosk takes three more, two of them
+  still waiting for the desk and one cancelled.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import case, func, insert, literal, select, update
 
 from desktop.models import (
+    Category,
     Escalation,
+    KioskTicket,
     Notice,
     Person,
     Referral,
@@ -34,6 +39,7 @@ from desktop.models import (
     SequenceCounter,
     Visit,
 )
+from desktop.services import auth, kiosk
 from desktop.services.notices import NoticeInput, save_notice
 from desktop.services.queue import RESULTS
 
@@ -77,6 +83,7 @@ def reception_demo(ctx: DemoContext) -> None:
     _escalations(ctx, low)
     _holds(ctx, low)
     _notices(ctx)
+    _kiosk_tickets(ctx)
 
 
 def _representatives(ctx: DemoContext) -> None:
@@ -291,3 +298,52 @@ def _notices(ctx: DemoContext) -> None:
                 title, body, today + timedelta(days=first),
                 None if last is None else today + timedelta(days=last)))
     ctx.summary.add("政策宣传", len(NOTICES))
+
+
+# Minutes before now each kiosk number still at the kiosk was taken, and its fate.
+KIOSK_TICKETS: list[tuple[int, str]] = [(31, "cancelled"), (9, "waiting"), (3, "waiting")]
+KIOSK_CATEGORIES = ["物业", "劳动争议/欠薪", "其他"]
+# How many of today's tickets came from the kiosk (registered at the desk since).
+KIOSK_REGISTERED = 2
+
+
+def _kiosk_tickets(ctx: DemoContext) -> None:
+    """Numbers taken at the kiosk today: registered at the desk, waiting, cancelled."""
+    now = datetime.now().replace(microsecond=0)
+    start = datetime.combine(now.date(), datetime.min.time())
+    with ctx.database.write() as session:
+        # Two of today's visitors took their number at the kiosk: the ticket the desk gave
+        # them is the kiosk's (same room, day and number), taken when it was issued.
+        rows = session.execute(
+            select(Referral.id, Referral.visit_id, Referral.room_id, Referral.ticket_date,
+                   Referral.ticket_seq, Referral.ticket_no, Referral.created_at,
+                   Visit.category_id, Visit.received_by_id)
+            .join(Visit, Visit.id == Referral.visit_id)
+            .where(Referral.ticket_date == now.date(),
+                   Referral.transferred_from_id.is_(None),
+                   ~select(KioskTicket.id).where(KioskTicket.referral_id == Referral.id)
+                   .exists())
+            .order_by(Referral.ticket_seq).limit(KIOSK_REGISTERED)).all()
+        for rid, vid, room, day, seq, no, at, category, staff in rows:
+            session.add(KioskTicket(
+                room_id=room, category_id=category, ticket_date=day, ticket_seq=seq,
+                ticket_no=no, taken_at=at, status="registered", visit_id=vid, referral_id=rid,
+                closed_at=at, closed_by_id=staff))
+        categories = dict(session.execute(
+            select(Category.name, Category.id).where(Category.name.in_(KIOSK_CATEGORIES),
+                                                     Category.active)).all())
+    desk_actor = ctx.database.actor
+    taken: list[tuple[int, str]] = []
+    ctx.database.actor = auth.KIOSK_ACTOR
+    try:
+        for (minutes, fate), name in zip(KIOSK_TICKETS, KIOSK_CATEGORIES, strict=True):
+            if name in categories:
+                at = max(now - timedelta(minutes=minutes), start)
+                ticket = kiosk.take_ticket(ctx.database, categories[name], now=at)
+                taken.append((ticket.ticket_id, fate))
+    finally:
+        ctx.database.actor = desk_actor
+    for ticket_id, fate in taken:
+        if fate == "cancelled":
+            kiosk.cancel_ticket(ctx.database, ticket_id, now=now)
+    ctx.summary.add("自助取号", len(rows) + len(taken))

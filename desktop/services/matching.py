@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop.models import Category, Escalation, Person, Referral, Room, Visit
-from desktop.services import privacy
+from desktop.services import auth, privacy
 from desktop.services.queue import ACTIVE, RESULT_NAMES, STATUS_NAMES
 from desktop.services.validation import (
     mask_id_number,
@@ -105,8 +105,13 @@ def _starting_with(
     return found
 
 
+# Who may look residents up: the desk registering them, and a mediator adding a party.
+LOOKUP = ("visit.register", "case.edit")
+
+
 def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMatch]:
     """People whose 身份证号, phone or name starts with ``text``; newest visitors first."""
+    auth.require_any(session, *LOOKUP)
     query = text.strip()
     if not query:
         return []
@@ -156,6 +161,7 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
     Read in a fixed handful of queries for all of them together (not five per
     person): the lookup shows up to eight people on every pause in typing.
     """
+    auth.require_any(session, *LOOKUP)
     if not person_ids:
         return []
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}

@@ -764,6 +764,7 @@ def _birth_from_id(number: str) -> date | None:
 
 def search_persons(session: Session, text: str, *, limit: int = 20) -> list[PersonChoice]:
     """Residents known from reception, by name, 身份证号 or phone."""
+    auth.require(session, "case.edit")
     text = text.strip()
     if not text:
         return []
@@ -779,6 +780,7 @@ def search_persons(session: Session, text: str, *, limit: int = 20) -> list[Pers
 
 
 def person_as_party(session: Session, person_id: int, side: str) -> PartyInput:
+    auth.require(session, "case.edit")
     person = existing(session, Person, person_id, "没有找到该来访人")
     party = PartyInput(
         name=person.name, side=side, person_id=person.id, gender=person.gender,

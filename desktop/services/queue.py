@@ -31,6 +31,7 @@ from desktop.db import Database
 from desktop.models import (
     Category,
     Escalation,
+    KioskTicket,
     Person,
     Referral,
     ReferralEvent,
@@ -162,23 +163,40 @@ def record(
     return event
 
 
+def ticket_number(session: Session, room: Room, now: datetime) -> tuple[int, str]:
+    """The next number of ``room`` for the day of ``now`` (its sequence and 调-007 text).
+
+    One counter per room and day, shared by the desks and the kiosk.
+    """
+    seq = numbering.next_value(session, f"ticket:{room.id}:{now:%Y%m%d}")
+    return seq, f"{room.ticket_prefix}-{seq:03d}"
+
+
 def issue_ticket(
     session: Session, visit: Visit, room: Room, now: datetime, *,
     staff_id: int | None = None, transferred_from: Referral | None = None,
     reason: str | None = None, action: str = "issued",
+    number: tuple[date, int, str] | None = None, issued_at: datetime | None = None,
 ) -> Referral:
-    """A ticket of ``room`` for today, numbered from the room's daily counter."""
-    seq = numbering.next_value(session, f"ticket:{room.id}:{now:%Y%m%d}")
+    """A ticket of ``room`` for today, numbered from the room's daily counter.
+
+    ``number`` (day, sequence, text) is one the counter already gave out, e.g. at the
+    kiosk: the ticket keeps it instead of taking a new one, and its waiting time counts
+    from ``issued_at`` (when the number was taken), not from now.
+    """
+    if number is None:
+        seq, ticket_no = ticket_number(session, room, now)
+        number = (now.date(), seq, ticket_no)
     referral = Referral(
         visit=visit,
         room=room,
-        ticket_date=now.date(),
-        ticket_seq=seq,
-        ticket_no=f"{room.ticket_prefix}-{seq:03d}",
+        ticket_date=number[0],
+        ticket_seq=number[1],
+        ticket_no=number[2],
         status="waiting",
         call_count=0,
         transferred_from_id=transferred_from.id if transferred_from else None,
-        created_at=now,
+        created_at=issued_at or now,
         updated_at=now,
     )
     session.add(referral)
@@ -444,6 +462,8 @@ class QueueRow:
     is_repeat: bool
     transferred: bool
     note: str
+    # Taken at the self-service kiosk (自助取号) and registered at the desk.
+    self_service: bool = False
 
     def waiting_minutes(self, now: datetime) -> int:
         """Minutes since the ticket was issued until it was started (or until now)."""
@@ -480,6 +500,7 @@ def room_queue(session: Session, room_id: int) -> list[QueueRow]:
             Referral.called_at, Referral.started_at, Referral.call_count, Visit.visit_type,
             Visit.headcount, Visit.is_repeat, Referral.transferred_from_id, Referral.note,
             privacy.went_to_counselling(),
+            select(KioskTicket.id).where(KioskTicket.referral_id == Referral.id).exists(),
         )
         .join(Visit, Visit.id == Referral.visit_id)
         .join(Person, Person.id == Visit.person_id)
@@ -498,7 +519,7 @@ def room_queue(session: Session, room_id: int) -> list[QueueRow]:
             person_name=r[5], category=r[6] or "", risk_level=r[7], created_at=r[8],
             called_at=r[9], started_at=r[10], call_count=r[11] or 0, visit_type=r[12],
             headcount=r[13], is_repeat=bool(r[14]), transferred=r[15] is not None,
-            note=privacy.shown(r[16], bool(r[17]), readable),
+            note=privacy.shown(r[16], bool(r[17]), readable), self_service=bool(r[18]),
         )
         for r in session.execute(stmt)
     ]
@@ -550,6 +571,7 @@ def tickets_in_hand(session: Session, room_id: int, *,
     desk's tickets are the ones that person handled and the ones nobody is recorded
     on; without it every ticket in hand in the room may be the desk's own.
     """
+    auth.require(session, "queue.room")
     if not validation.valid_id(room_id) or not (staff_id is None
                                                 or validation.valid_id(staff_id)):
         return []

@@ -27,7 +27,7 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import DESK_KEY
-from desktop.services import audit, auth, numbering, validation
+from desktop.services import audit, auth, kiosk, numbering, validation
 from desktop.services.errors import NameConflictError, ValidationError
 from desktop.services.queue import OpenTicket, issue_ticket, open_tickets
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
@@ -91,6 +91,9 @@ class RegistrationInput:
     # The 身份证号 the desk's reader read off the card (see ``read_from_card``); "" when the
     # number was typed, or the form's number was edited after the card was read.
     card_id_number: str = ""
+    # The self-service ticket (自助取号) the resident brought to the desk: the visit's
+    # ticket keeps its number (see desktop.services.kiosk).
+    kiosk_ticket_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class Registration:
     person_name: str
     # For a repeat visit (重复访): how many times the matter has now been brought, else 0.
     repeat_count: int = 0
+    # The self-service number the resident brought (自助取号), registered with this visit.
+    kiosk_ticket_no: str = ""
 
 
 FIELDS = {
@@ -129,6 +134,7 @@ ID_FIELDS = {
     "person_id": ("person", "所选来访人不存在"),
     "repeat_of_visit_id": ("repeat_of", "所选的既往来访不存在"),
     "received_by_id": ("received_by", "所选接待人员不存在"),
+    "kiosk_ticket_id": ("kiosk_ticket", "所选自助号不存在"),
 }
 
 
@@ -326,6 +332,7 @@ def tickets_held_today(session: Session, data: RegistrationInput, *,
     saves; a resident known by neither a document number nor a choice from the
     matches has none.
     """
+    auth.require(session, "visit.register")
     data, errors = cleaned(data)
     if "person" in errors:
         data.person_id = None
@@ -375,6 +382,8 @@ def register_visit(
 def _register(session: Session, data: RegistrationInput, now: datetime) -> Registration:
     """The visit, its ticket and the person, written in ``session``."""
     room = _check_references(session, data)
+    kiosk_ticket = (kiosk.claim(session, data.kiosk_ticket_id)
+                    if data.kiosk_ticket_id is not None else None)
     person = _find_or_create_person(session, data)
     session.flush()
     repeat_of: Visit | None = None
@@ -410,7 +419,13 @@ def _register(session: Session, data: RegistrationInput, now: datetime) -> Regis
         created_at=now,
     )
     session.add(visit)
-    referral = issue_ticket(session, visit, room, now, staff_id=visit.received_by_id)
+    number = kiosk.kept_number(kiosk_ticket, room.id) if kiosk_ticket is not None else None
+    referral = issue_ticket(
+        session, visit, room, now, staff_id=visit.received_by_id, number=number,
+        issued_at=kiosk_ticket.taken_at if number and kiosk_ticket else None,
+        reason=f"{kiosk.SELF_SERVICE}取号 {kiosk_ticket.ticket_no}" if kiosk_ticket else None)
+    if kiosk_ticket is not None:
+        kiosk.complete(kiosk_ticket, visit, referral, now, visit.received_by_id)
     session.flush()
     repeat_count = repeat_count_of(session, repeat_of.id) if repeat_of else 0
     return Registration(
@@ -421,6 +436,7 @@ def _register(session: Session, data: RegistrationInput, now: datetime) -> Regis
         room_name=room.name,
         person_name=person.name,
         repeat_count=repeat_count,
+        kiosk_ticket_no=kiosk_ticket.ticket_no if kiosk_ticket is not None else "",
     )
 
 

@@ -351,3 +351,31 @@ def run_hall_display(*, db_url: str | None = None, windowed: bool = False,
         return app.exec()
     finally:
         database.dispose()
+
+
+def run_kiosk(*, db_url: str | None = None, windowed: bool = False, printer: str | None = None,
+              no_err_windows: bool = False) -> int:
+    """The self-service kiosk (自助取号) on its own PC: nobody signs in.
+
+    It acts as the kiosk, which may take tickets and read queue lengths, nothing else.
+    """
+    from desktop.services.auth import KIOSK_ACTOR
+    from desktop.views.kiosk import KioskWindow, SystemPrinter
+
+    app = create_application()
+    ExceptionHook(show_dialogs=not no_err_windows).install()
+    database = open_or_explain(db_url, show_dialogs=not no_err_windows)
+    database.actor = KIOSK_ACTOR
+    window = KioskWindow(database=database, printer=SystemPrinter(printer))
+    if windowed:
+        window.show()
+    else:
+        screen = app.primaryScreen()
+        if screen is not None:  # the whole screen even where no window manager runs
+            window.setGeometry(screen.geometry())
+        window.showFullScreen()
+    log.info("kiosk opened")
+    try:
+        return app.exec()
+    finally:
+        database.dispose()

@@ -434,6 +434,8 @@ class QueuePage(QWidget):
                 note = self.tr("重复访") + ("；" + note if note else "")
             if row.transferred:
                 note = self.tr("转入") + ("；" + note if note else "")
+            if row.self_service:
+                note = self.tr("自助取号") + ("；" + note if note else "")
             cells = [
                 _item(row.ticket_no, row.referral_id), _item(name), _item(row.category),
                 _risk_item(row.risk_level), _item(row.status_name),

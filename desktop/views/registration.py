@@ -48,6 +48,7 @@ from desktop.db import Database
 from desktop.services import audit, reference
 from desktop.services.errors import NameConflictError, StaleEditError, ValidationError
 from desktop.services.idcard import CardData, CardReader
+from desktop.services.kiosk import WaitingKioskTicket
 from desktop.services.matching import EarlierVisit, PersonMatch, find_people, person_match
 from desktop.services.receipts import receipt_for_print
 from desktop.services.registration import (
@@ -69,6 +70,7 @@ from desktop.services.validation import id_number_error, normalize_id_number
 from desktop.views import dialogs, tasks
 from desktop.views.card_reader import CardPanel, CardPoller
 from desktop.views.db_status import status_for
+from desktop.views.kiosk_desk import KioskTicketsBox
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
@@ -104,6 +106,8 @@ class RegistrationPage(QWidget):
         self.last_registration: Registration | None = None
         self.last_preview: PdfPreviewDialog | None = None
         self.chosen: PersonMatch | None = None
+        # The kiosk number (自助取号) the resident brought; the registration keeps it.
+        self.kiosk_ticket: WaitingKioskTicket | None = None
         self.last_stale_dialog: StaleEditDialog | None = None
         # The tickets of today the receptionist agreed to add to (asked once per form).
         self.confirmed_tickets = ""
@@ -203,6 +207,11 @@ class RegistrationPage(QWidget):
             self.tr("清空表单，开始新的登记（Ctrl+N）"),
         )
         self.status = named(QLabel(), "registration.status", self.tr("登记结果"))
+        self.kiosk_info = named(QLabel(), "registration.kiosk_ticket", self.tr("自助取号"))
+        self.kiosk_info.setStyleSheet("color: #0b57d0; font-weight: bold;")
+        self.kiosk_drop = named(QPushButton(self.tr("不用此号")), "registration.kiosk_drop",
+                                self.tr("不用此自助号"))
+        self.kiosk_tickets = KioskTicketsBox(database=self.database)
         self.status.setWordWrap(True)
         self.matches = named(QTreeWidget(), "registration.matches", self.tr("既往来访人"))
         self.matches.setHeaderLabels([self.tr("既往来访人 / 来访记录"), self.tr("风险"),
@@ -297,6 +306,8 @@ class RegistrationPage(QWidget):
         matches_layout.addWidget(self.match_hint)
         matches_layout.addWidget(self.matches)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.kiosk_info)
+        buttons.addWidget(self.kiosk_drop)
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.save_button)
@@ -307,7 +318,10 @@ class RegistrationPage(QWidget):
             layout.addWidget(self.card_panel)
         layout.addLayout(columns)
         layout.addLayout(buttons)
-        layout.addWidget(matches_box, 1)
+        lower = QHBoxLayout()
+        lower.addWidget(matches_box, 3)
+        lower.addWidget(self.kiosk_tickets, 1)
+        layout.addLayout(lower, 1)
 
         order = [self.name, self.anonymous, self.gender, self.id_type, self.id_number,
                  self.no_id_reason, self.phone, self.address, self.community, self.grid,
@@ -331,10 +345,14 @@ class RegistrationPage(QWidget):
         self.on_id_type_changed()
         self.on_visit_type_changed()
         self.on_risk_changed()
+        self.show_kiosk_ticket()
 
     def _connect_signals(self) -> None:
         self.save_button.clicked.connect(self.on_save)
         self.new_button.clicked.connect(self.on_new)
+        self.kiosk_tickets.chosen.connect(self.use_kiosk_ticket)
+        self.kiosk_drop.clicked.connect(self.drop_kiosk_ticket)
+        self.room.currentIndexChanged.connect(self.show_kiosk_ticket)
         self.category.currentIndexChanged.connect(self.on_category_changed)
         self.community.currentIndexChanged.connect(self.on_community_changed)
         self.id_type.currentIndexChanged.connect(self.on_id_type_changed)
@@ -803,6 +821,36 @@ class RegistrationPage(QWidget):
         if self.poller is not None:
             self.poller.stop()
 
+    # -- 自助取号 ----------------------------------------------------------------------------
+
+    def use_kiosk_ticket(self, ticket: WaitingKioskTicket) -> None:
+        """Register the resident under the kiosk number: its category and room on the form."""
+        self.kiosk_ticket = ticket
+        if ticket.category_id is not None and self.category.findData(ticket.category_id) >= 0:
+            self.category.setCurrentIndex(self.category.findData(ticket.category_id))
+        position = self.room.findData(ticket.room_id)
+        if position >= 0:
+            self.room.setCurrentIndex(position)
+        self.show_kiosk_ticket()
+        self.name.setFocus()
+
+    def drop_kiosk_ticket(self) -> None:
+        self.kiosk_ticket = None
+        self.show_kiosk_ticket()
+
+    def show_kiosk_ticket(self, *_args: object) -> None:
+        ticket = self.kiosk_ticket
+        self.kiosk_info.setVisible(ticket is not None)
+        self.kiosk_drop.setVisible(ticket is not None)
+        if ticket is None:
+            self.kiosk_info.clear()
+        elif self.room.currentData() in (None, ticket.room_id):
+            self.kiosk_info.setText(self.tr("自助取号 {0}：保存后沿用此号").format(
+                ticket.ticket_no))
+        else:
+            self.kiosk_info.setText(self.tr(
+                "自助取号 {0}：去向已改，保存时在所选去向另发新号").format(ticket.ticket_no))
+
     # -- saving ---------------------------------------------------------------------------
 
     def form_input(self) -> RegistrationInput:
@@ -831,6 +879,7 @@ class RegistrationPage(QWidget):
             person_version=self.chosen.version if self.chosen else None,
             repeat_of_visit_id=self.repeat_of.currentData(),
             card_id_number=self.card_number,
+            kiosk_ticket_id=self.kiosk_ticket.id if self.kiosk_ticket else None,
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
@@ -865,6 +914,9 @@ class RegistrationPage(QWidget):
             if unknown:
                 text += "　" + "；".join(unknown.values())
             self.status.setText(text)
+            if "kiosk_ticket" in exc.errors:  # another desk registered or cancelled it
+                self.drop_kiosk_ticket()
+                self.kiosk_tickets.refresh()
             return
         except Exception as exc:
             if not status_for(self.database).report(exc):
@@ -880,7 +932,13 @@ class RegistrationPage(QWidget):
             result.visit_no, result.ticket_no, result.room_name)
         if result.repeat_count:
             text += self.tr("（重复访，该事项第 {0} 次来访）").format(result.repeat_count)
+        if result.kiosk_ticket_no and result.kiosk_ticket_no != result.ticket_no:
+            text += self.tr("（自助号 {0} 已登记，去向不同，另发新号）").format(
+                result.kiosk_ticket_no)
+        elif result.kiosk_ticket_no:
+            text += self.tr("（自助取号）")
         self.registered.emit(result)
+        self.kiosk_tickets.refresh()
         self.clear_form()
         self.discard_draft()
         self.status.setText(text)
@@ -965,6 +1023,7 @@ class RegistrationPage(QWidget):
         self.on_id_type_changed()
         self.on_visit_type_changed()
         self.forget_person()
+        self.drop_kiosk_ticket()
         self.matches.clear()
         self.lookup_timer.stop()
         self.name.setFocus()
