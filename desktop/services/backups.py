@@ -428,7 +428,13 @@ def _sqlite_backup(url: str, folder: Path, now: datetime, kind: str,
     target = _new_name(folder, kind, now, SQLITE_SUFFIX)
     tmp = folder / f".~{target.stem}.part"
     try:
-        _copy_database(source, tmp, progress)
+        try:
+            _copy_database(source, tmp, progress)
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):
+                raise
+            # The copy itself ran into a damaged page.
+            raise ValidationError({"file": "数据库文件已损坏，无法读取"}) from exc
         check_backup_file(tmp)
         os.replace(tmp, target)
     except ValidationError as exc:
@@ -442,6 +448,12 @@ def _sqlite_backup(url: str, folder: Path, now: datetime, kind: str,
     paths.make_private(target)
     log.info("backup written: %s", target.name)
     return Backup(target, now.replace(microsecond=0), kind, target.stat().st_size)
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """A damaged file (not one that is busy, locked or out of reach)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc)
 
 
 def _copy_database(source: Path, target: Path, progress: Progress | None = None) -> None:
