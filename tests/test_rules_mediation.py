@@ -863,6 +863,36 @@ def test_visits_waiting_for_a_case(database: Database) -> None:
     assert replace_category(row).label().startswith("12-01 09:00 调-002 测试1号（未分类）")
 
 
+def test_visits_waiting_for_a_case_are_read_through_indexes(sqlite_database: Database) -> None:
+    """The 待立案 list reads tickets by index, never every ticket the mediation room ever had
+    (at a million visits that read took 1.7 s)."""
+    from sqlalchemy import event
+
+    statements: list[tuple[str, object]] = []
+
+    def grab(_conn: object, _cursor: object, statement: str, parameters: object,
+             _context: object, _many: bool) -> None:
+        if "UNION ALL" in statement:
+            statements.append((statement, parameters))
+
+    engine = sqlite_database.engine
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        with sqlite_database.read() as session:
+            mediation.routed_visits(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
+    [(statement, parameters)] = statements
+    with engine.connect() as conn:
+        plan = [str(row[3]) for row in
+                conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+    assert any("ix_referral_room_status" in step for step in plan), plan
+    assert any("ix_referral_room_result_day" in step for step in plan), plan
+    assert any("ix_referral_visit_room" in step for step in plan), plan
+    assert not any(step.startswith("SCAN referral") for step in plan), plan
+    assert not any("ix_referral_room_id " in step for step in plan), plan
+
+
 def replace_category(row: mediation.RoutedVisit) -> mediation.RoutedVisit:
     return replace(row, category="")
 

@@ -82,6 +82,10 @@ class Referral(TimestampMixin, Base):
         Index("ix_referral_room_status", "room_id", "status"),
         # The dashboard's 今日 figures: the tickets of one day among a million.
         Index("ix_referral_created_at", "created_at"),
+        # Which rooms one visit's tickets went to (went_to_counselling, for every row shown).
+        Index("ix_referral_visit_room", "visit_id", "room_id"),
+        # The mediation room's recent tickets finished as 立案调解 (routed_visits).
+        Index("ix_referral_room_result_day", "room_id", "result", "ticket_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,8 +2,9 @@
 
 Every document of the case goes into one ReportLab story on one canvas, so each
 font is embedded once (one subset for the whole file, not one per document). The
-story is laid out twice: the first pass finds the page where each document starts,
-the second prints the 卷内目录 with those numbers. The canvas draws each
+story is laid out once: the 卷内目录's page numbers are form XObjects that the canvas
+fills in at the end, when it knows where each document starts, and the 备考表 (the
+last part) is made when the layout reaches it. The canvas draws each
 document's own "第 X 页 共 Y 页", its header, and the 卷内页号 at the top right of
 every page between the 卷内目录 and the 备考表. Scanned PDFs are laid onto reserved
 pages afterwards (pypdf); scanned images are placed directly.
@@ -73,6 +74,43 @@ class Mark(Flowable):
         canvas._starts.setdefault(self.key, canvas.getPageNumber())  # type: ignore[attr-defined]
 
 
+class Later(Flowable):
+    """Flowables made when the layout reaches this point (the pages before it are known)."""
+
+    def __init__(self, make: Callable[[], list[Flowable]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._doctemplateAttr("frame").add_generated_content(*self.make())
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def _form_name(key: str) -> str:
+    return f"pages_{key.replace(':', '_')}"
+
+
+class PageRef(Flowable):
+    """A 页号 of the 卷内目录: one line of ``style``, filled in by the canvas at the end."""
+
+    def __init__(self, key: str, style: Any) -> None:
+        super().__init__()
+        self.key = key
+        self.style = style
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # As tall as the number printed in it: one line.
+        self.width, self.height = Para("0", self.style).wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv._refs[self.key] = (self.width, self.height, self.style)  # type: ignore[attr-defined]
+        self.canv.doForm(_form_name(self.key))
+
+
 class FileCanvas(Canvas):
     """Draws, once the layout is known, each part's page numbers, header and 卷内页号."""
 
@@ -84,6 +122,7 @@ class FileCanvas(Canvas):
         self._draft = draft
         self._part: tuple[str, str, bool] = ("cover", "", False)
         self._pages: list[dict[str, Any]] = []
+        self._refs: dict[str, tuple[float, float, Any]] = {}
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -103,7 +142,24 @@ class FileCanvas(Canvas):
                            self._pageNumber - first_body + 1
                            if first_body and first_body <= self._pageNumber < back else 0)
             super().showPage()
+        self._fill_page_refs(len(self._pages))
         super().save()
+
+    def _fill_page_refs(self, total: int) -> None:
+        """Each 页号 of the 卷内目录: the first page of its part and its last, in 卷内页号."""
+        keys = [key for key in self._refs]
+        first = self._starts.get(self._body[0], 0)
+        back = self._starts.get(self._body[1], total + 1)
+        for index, key in enumerate(keys):
+            width, height, style = self._refs[key]
+            start = self._starts.get(key, 0)
+            end = self._starts.get(keys[index + 1], back) if index + 1 < len(keys) else back
+            text = _page_range(start - first + 1, end - start) if start else ""
+            self.beginForm(_form_name(key), -width, -height, 2 * width, 2 * height)
+            number = Para(esc(text), style)
+            number.wrapOn(self, width, height * 2)
+            number.drawOn(self, 0, 0)
+            self.endForm()
 
     def _decorate(self, page: int, total: int, header: str, numbered: bool, stamp: int) -> None:
         width, height = legal.PAGE
@@ -321,17 +377,17 @@ def _page_range(start: int, count: int) -> str:
     return str(start) if count <= 1 else f"{start}—{start + count - 1}"
 
 
-def _contents(detail: CaseDetail, parts: Sequence[FilePart], pages: dict[str, tuple[int, int]],
-              missing: Sequence[FileItem], styles: Styles) -> list[Flowable]:
+def _contents(detail: CaseDetail, parts: Sequence[FilePart], missing: Sequence[FileItem],
+              styles: Styles) -> list[Flowable]:
     rows: list[list[object]] = [["序号", "文件题名", "日期", "页号", "备注"]]
     for number, part in enumerate(parts, 1):
-        start, count = pages.get(part.key, (0, 0))
         rows.append([str(number), part.title, f"{part.when:%Y.%m.%d}" if part.when else "",
-                     _page_range(start, count) if start else "", part.note])
+                     PageRef(part.key, styles.cell_label), part.note])
     for item in missing:
         rows.append(["", item.title, "", "", "缺"])
     rows.append(["", "卷内备考表", "", "", "备考"])
-    cells = [[Para(esc(str(c)), styles.cell_label if i != 1 else styles.cell)
+    cells = [[c if isinstance(c, Flowable) else
+              Para(esc(str(c)), styles.cell_label if i != 1 else styles.cell)
               for i, c in enumerate(row)] for row in rows]
     w = legal.WIDTH
     table = Table(cells, colWidths=[w * 0.09, w * 0.45, w * 0.2, w * 0.13, w * 0.13],
@@ -363,7 +419,7 @@ def _back(detail: CaseDetail, parts: Sequence[FilePart], body_pages: int,
         Row("检查人", "", min_height=8 * mm),
         Row("立卷日期", [legal.date_line(detail.filed_on, styles.cell, align="left")]),
     ]
-    return [Mark("back", numbered=False), Para("卷 内 备 考 表", styles.title),
+    return [Para("卷 内 备 考 表", styles.title),
             Para(esc(detail.case_no), styles.number), *legal.form(rows, styles)]
 
 
@@ -371,30 +427,33 @@ def _back(detail: CaseDetail, parts: Sequence[FilePart], body_pages: int,
 # The whole file
 
 
-def _layout(detail: CaseDetail, parts: Sequence[FilePart], pages: dict[str, tuple[int, int]],
-            checklist: Sequence[FileItem], draft: bool, styles: Styles
-            ) -> tuple[bytes, dict[str, int], int]:
-    """One pass: the PDF, the page each part starts on, and the page count."""
+def _layout(detail: CaseDetail, parts: Sequence[FilePart], checklist: Sequence[FileItem],
+            draft: bool, styles: Styles) -> tuple[bytes, dict[str, int]]:
+    """The PDF, and the page each part starts on."""
     missing = [item for item in checklist if not item.present and item.required]
-    body_pages = sum(count for _start, count in pages.values())
+    starts: dict[str, int] = {}
+    first = parts[0].key if parts else "back"
+
+    def back() -> list[Flowable]:  # made once every document before it is laid out
+        body_pages = starts["back"] - starts.get(first, starts["back"])
+        return _back(detail, parts, body_pages, checklist, styles)
+
     story: list[Flowable] = [*_cover(detail, draft), PageBreak(),
-                             *_contents(detail, parts, pages, missing, styles)]
+                             *_contents(detail, parts, missing, styles)]
     for part in parts:
         story += [PageBreak(), Mark(part.key, part.header, numbered=not part.scan_pages),
                   *part.story]
-    story += [PageBreak(), *_back(detail, parts, body_pages, checklist, styles)]
+    story += [PageBreak(), Mark("back", numbered=False), Later(back)]
     buffer = io.BytesIO()
-    starts: dict[str, int] = {}
     doc = legal.document(buffer, title=f"人民调解卷宗 {detail.case_no}",
                          author=detail.committee_name)
-    first = parts[0].key if parts else "back"
 
     def canvasmaker(*args: Any, **kwargs: Any) -> FileCanvas:
         kwargs["initialFontName"] = fonts.serif()
         return FileCanvas(*args, starts=starts, body=(first, "back"), draft=draft, **kwargs)
 
     doc.build(story, canvasmaker=canvasmaker)
-    return buffer.getvalue(), starts, doc.page
+    return buffer.getvalue(), starts
 
 
 def _place_scans(pdf: bytes, parts: Sequence[FilePart], starts: dict[str, int]) -> bytes:
@@ -423,19 +482,7 @@ def render_casefile(detail: CaseDetail, contents: dict[int, bytes], *,
     styles = Styles()
     checklist = casefile_checklist(detail)
     parts = casefile_parts(detail, contents, styles, progress=progress)
-    pages: dict[str, tuple[int, int]] = {p.key: (0, 1) for p in parts}
-    pdf = b""
-    for attempt in range(3):  # numbers in the 卷内目录 rarely change its length; then redo
-        if attempt:  # a laid-out story is not laid out again: build it anew
-            parts = casefile_parts(detail, contents, styles)
-        pdf, starts, total = _layout(detail, parts, pages, checklist, draft, styles)
-        first = starts.get(parts[0].key, 0) if parts else 0
-        ends = [starts[p.key] for p in parts[1:]] + [starts.get("back", total + 1)]
-        found = {p.key: (starts[p.key] - first + 1, end - starts[p.key])
-                 for p, end in zip(parts, ends, strict=True)}
-        if found == pages:
-            break
-        pages = found
+    pdf, starts = _layout(detail, parts, checklist, draft, styles)
     if progress:
         progress(1, 1)
     return _place_scans(pdf, parts, starts)

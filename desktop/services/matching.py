@@ -167,22 +167,36 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
     # Everything goes through the people's visit ids (person_id and visit_id indexes), so
     # the planner is never tempted to walk all open referrals or escalations instead.
+    # One query per table: each costs a round trip to a PostgreSQL server.
     by_person: dict[int, list[tuple[datetime, int, bool]]] = {pid: [] for pid in person_ids}
-    for visit_id, owner, at, is_repeat in session.execute(
-        select(Visit.id, Visit.person_id, Visit.visited_at, Visit.is_repeat)
+    details: dict[int, Any] = {}
+    for row in session.execute(
+        select(Visit.id, Visit.visit_no, Visit.visited_at, Visit.category_id, Category.name,
+               Visit.summary, Visit.risk_level, Visit.is_repeat, Visit.repeat_of_id,
+               Visit.community_id, Visit.grid_id, Visit.person_id)
+        .outerjoin(Category, Category.id == Visit.category_id)
         .where(Visit.person_id.in_(person_ids), Visit.deleted_at.is_(None))
     ):
-        by_person[owner].append((at, visit_id, bool(is_repeat)))
+        details[row[0]] = tuple(row[:11])
+        by_person[row[11]].append((row[2], row[0], bool(row[7])))
     ids = [visit_id for rows in by_person.values() for _, visit_id, _ in rows]
     open_visits: set[int] = set()
+    last_step: dict[int, tuple[str, str | None, str]] = {}
+    confidential: set[int] = set()  # went to the counselling room
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         # Status is filtered here, not in SQL: with it, SQLite may prefer the status index.
-        for visit_id, status in session.execute(
-            select(Referral.visit_id, Referral.status).where(Referral.visit_id.in_(chunk))
+        for visit_id, status, result, room, code in session.execute(
+            select(Referral.visit_id, Referral.status, Referral.result, Room.name, Room.code)
+            .join(Room, Room.id == Referral.room_id)
+            .where(Referral.visit_id.in_(chunk))
+            .order_by(Referral.created_at, Referral.id)
         ):
             if status in ACTIVE:
                 open_visits.add(visit_id)
+            last_step[visit_id] = (status, result, room)
+            if code == privacy.COUNSELLING_ROOM:
+                confidential.add(visit_id)
         for visit_id, status in session.execute(
             select(Escalation.visit_id, Escalation.status).where(Escalation.visit_id.in_(chunk))
         ):
@@ -192,28 +206,6 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
         pid: [visit_id for _, visit_id, _ in sorted(rows, reverse=True)[:RECENT_VISITS]]
         for pid, rows in by_person.items()
     }
-    wanted = [visit_id for chosen in recent_ids.values() for visit_id in chosen]
-    details: dict[int, Any] = {}
-    last_step: dict[int, tuple[str, str | None, str]] = {}
-    confidential: set[int] = set()  # went to the counselling room
-    if wanted:
-        for row in session.execute(
-            select(Visit.id, Visit.visit_no, Visit.visited_at, Visit.category_id, Category.name,
-                   Visit.summary, Visit.risk_level, Visit.is_repeat, Visit.repeat_of_id,
-                   Visit.community_id, Visit.grid_id)
-            .outerjoin(Category, Category.id == Visit.category_id)
-            .where(Visit.id.in_(wanted))
-        ):
-            details[row[0]] = row
-        for visit_id, status, result, room, code in session.execute(
-            select(Referral.visit_id, Referral.status, Referral.result, Room.name, Room.code)
-            .join(Room, Room.id == Referral.room_id)
-            .where(Referral.visit_id.in_(wanted))
-            .order_by(Referral.created_at, Referral.id)
-        ):
-            last_step[visit_id] = (status, result, room)
-            if code == privacy.COUNSELLING_ROOM:
-                confidential.add(visit_id)
     readable = privacy.may_read_counselling(session)
     out = []
     for pid in person_ids:

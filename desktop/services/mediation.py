@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, union_all, update
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
@@ -701,20 +701,31 @@ def routed_visits(session: Session, *, limit: int = 200,
     auth.require(session, "case.read")
     has_case = select(MediationCase.id).where(MediationCase.visit_id == Visit.id).exists()
     since = datetime.combine(_today(today) - timedelta(days=PENDING_DAYS), datetime.min.time())
-    stmt = (
-        select(Visit.id, Referral.id, Visit.visit_no, Referral.ticket_no, Visit.visited_at,
-               Person.name, Category.name, Visit.summary, privacy.went_to_counselling())
-        .join(Referral, Referral.visit_id == Visit.id)
-        .join(Room, Room.id == Referral.room_id)
-        .join(Person, Person.id == Visit.person_id)
-        .outerjoin(Category, Category.id == Visit.category_id)
-        .where(Room.code == MEDIATION_ROOM, ~has_case, Visit.deleted_at.is_(None),
-               or_(Referral.status.in_(OPEN_REFERRAL_STATES),
-                   and_(Referral.status == "done", Referral.result == "case_opened",
-                        Visit.visited_at >= since)))
-        .order_by(Visit.visited_at.desc(), Visit.id.desc())
-        .limit(limit)
-    )
+
+    def routed(*conditions: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+        return (
+            select(Visit.id.label("visit_id"), Referral.id.label("referral_id"), Visit.visit_no,
+                   Referral.ticket_no, Visit.visited_at, Person.name.label("person_name"),
+                   Category.name.label("category_name"), Visit.summary,
+                   privacy.went_to_counselling().label("hidden"))
+            .join(Referral, Referral.visit_id == Visit.id)
+            .join(Room, Room.id == Referral.room_id)
+            .join(Person, Person.id == Visit.person_id)
+            .outerjoin(Category, Category.id == Visit.category_id)
+            .where(Room.code == MEDIATION_ROOM, ~has_case, Visit.deleted_at.is_(None),
+                   *conditions)
+        )
+
+    # Two queries, each walking its own index (one OR made SQLite read every ticket the
+    # room ever had). A ticket is issued on or after its visit's day, so the ticket_date
+    # bound leaves the answer as it is and lets the (room, result, day) index find them.
+    both = union_all(
+        routed(Referral.status.in_(OPEN_REFERRAL_STATES)),
+        routed(Referral.status == "done", Referral.result == "case_opened",
+               Visit.visited_at >= since, Referral.ticket_date >= since.date()),
+    ).subquery()
+    stmt = (select(both).order_by(both.c.visited_at.desc(), both.c.visit_id.desc())
+            .limit(limit))
     readable = privacy.may_read_counselling(session)
     return [RoutedVisit(v, r, no, t, at, name, cat or "", privacy.shown(summary, hidden, readable))
             for v, r, no, t, at, name, cat, summary, hidden in session.execute(stmt)]

@@ -52,6 +52,13 @@ class CasesPage(QWidget):
         self._add_widgets()
         self._connect_signals()
         self.refresh()
+        # Read just now: the show that follows in the same turn of the event loop (the
+        # window builds a page when it opens it) need not read it all again.
+        self._fresh = True
+        QTimer.singleShot(0, self, self._went_stale)
+
+    def _went_stale(self) -> None:
+        self._fresh = False
 
     def _add_widgets(self) -> None:
         self.filter = named(QComboBox(), "case.filter", self.tr("案件筛选"))
@@ -139,6 +146,9 @@ class CasesPage(QWidget):
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
+        if self._fresh:
+            self._fresh = False
+            return
         self.refresh()
 
     def refresh(self) -> None:

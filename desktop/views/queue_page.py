@@ -65,9 +65,14 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 OVERDUE = QColor("#fde0dc")
 
 
+# A new item's flags less ItemIsEditable, worked out once: the 上报与移送 list makes
+# thousands of items at each refresh.
+_READ_ONLY = QTableWidgetItem().flags() & ~Qt.ItemFlag.ItemIsEditable
+
+
 def _item(text: str, data: Any = None) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    item.setFlags(_READ_ONLY)
     if data is not None:
         item.setData(ID_ROLE, data)
     return item
@@ -538,6 +543,7 @@ class QueuePage(QWidget):
             self.tr("未办结 {0} 件，其中逾期 {1} 件（红底）").format(
                 len(self.escalation_rows) if not self.overdue_only.isChecked() else "—",
                 overdue))
+        overdue_brush = QBrush(OVERDUE)
         with filling(self.escalations):
             self.escalations.setRowCount(len(self.escalation_rows))
             for i, esc in enumerate(self.escalation_rows):
@@ -551,7 +557,7 @@ class QueuePage(QWidget):
                 cells[5].setToolTip(esc.reason)
                 for column, cell in enumerate(cells):
                     if esc.overdue and column != 2:
-                        cell.setBackground(QBrush(OVERDUE))
+                        cell.setBackground(overdue_brush)
                     self.escalations.setItem(i, column, cell)
 
     # -- actions --------------------------------------------------------------------------
