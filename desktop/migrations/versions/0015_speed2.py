@@ -1,7 +1,7 @@
 """indexes for the mediation room's list of routed visits at a million visits
 
 Revision ID: 0015_speed2
-Revises: 0013_session_staff
+Revises: 0014_kiosk
 Create Date: 2026-12-01 11:30:00
 
 ``routed_visits`` (the 调解案件 page's 待立案 list) asks, for each visit it shows,
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0015_speed2'
-down_revision: str | None = '0013_session_staff'
+down_revision: str | None = '0014_kiosk'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
