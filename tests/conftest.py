@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import logging
 import os
 import re
@@ -193,6 +194,14 @@ def signed_in_like(other: Database, database: Database) -> Database:
     """``other`` (another PC on the same database) signed in as ``database`` is."""
     other.actor = database.actor
     return other
+
+
+@pytest.fixture(autouse=True)
+def nothing_frozen() -> Iterator[None]:
+    """A test that ran the whole start (which freezes its objects) leaves none frozen."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)

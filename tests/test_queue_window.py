@@ -160,14 +160,24 @@ def test_escalation_and_overdue_list(qtbot: QtBot, sqlite_database: Database) ->
         assert row is not None and (row.level, row.status) == ("B", "open")
     assert any("上报：B级（街道）" in t for t in _history_texts(page))
     page.tabs.setCurrentIndex(2)
-    table = page.escalations
+    table = page.escalations.model()
     assert table.rowCount() == 2
-    overdue_row = next(r for r in range(2) if table.item(r, 0).text() == old.visit_no)
-    assert table.item(overdue_row, 8).text() == "已逾期"
-    assert table.item(overdue_row, 0).background().color().name() == "#fde0dc"
+    overdue_row = next(r for r in range(2) if table.index(r, 0).data() == old.visit_no)
+    assert table.index(overdue_row, 8).data() == "已逾期"
+    background = table.index(overdue_row, 0).data(Qt.ItemDataRole.BackgroundRole)
+    assert background.color().name() == "#fde0dc"
+    assert table.index(1 - overdue_row, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert table.index(overdue_row, 5).data(Qt.ItemDataRole.ToolTipRole) == "欠薪线索移送"
     assert "逾期 1 件" in page.escalation_summary.text()
+    # 办结 the overdue one through the table's selection.
+    page.escalations.selectRow(overdue_row)
+    click_named(qtbot, page, "escalations.close")
+    dialog = queue_dialog(page)
+    dialog.widgets["outcome"].setPlainText("已转区人社局立案")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert table.rowCount() == 1 and table.index(0, 0).data() == reg.visit_no
     page.overdue_only.setChecked(True)
-    assert table.rowCount() == 1
+    assert table.rowCount() == 0
 
 
 def test_board_shows_every_room(qtbot: QtBot, sqlite_database: Database) -> None:

@@ -12,6 +12,7 @@ closes, one more backup is taken if anything was written since the last.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -275,6 +276,17 @@ class BackupScheduler(QObject):
             return None
 
 
+def freeze_startup_objects() -> None:
+    """Keep what the start built out of the garbage collector's full passes.
+
+    Modules, mappers and the window's own objects live as long as the program; a
+    full pass walks them all and paused a refresh of 上报与移送 from 18 ms to about
+    100 ms every few hundred refreshes. Frozen, the passes walk only newer objects.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def open_at_start(db_url: str | None, *, show_dialogs: bool) -> Database:
     """The database, opened; a file too damaged to open is checked and explained first."""
     try:
@@ -324,6 +336,7 @@ def _run_window(app: QApplication, database: Database, check: StartCheck,
     log.info("window opened")
     scheduler.start()
     window.open_setup_wizard_if_needed()
+    freeze_startup_objects()
     try:
         return app.exec()
     finally:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -54,9 +55,10 @@ from desktop.services.queue import (
 )
 from desktop.views import dialogs
 from desktop.views.db_status import report_anywhere, status_for
+from desktop.views.escalation_table import EscalationModel
 from desktop.views.form_widgets import to_qdate
 from desktop.views.hall_display import HallDisplay
-from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, filling, named
+from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +67,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 OVERDUE = QColor("#fde0dc")
 
 
-# A new item's flags less ItemIsEditable, worked out once: the 上报与移送 list makes
-# thousands of items at each refresh.
+# A new item's flags less ItemIsEditable, worked out once: the queue and the board
+# make many items at each refresh.
 _READ_ONLY = QTableWidgetItem().flags() & ~Qt.ItemFlag.ItemIsEditable
 
 
@@ -283,20 +285,17 @@ class QueuePage(QWidget):
         self.close_escalation_button = named(QPushButton(self.tr("办结…")),
                                              "escalations.close", self.tr("办结上报/移送事项"))
         self.escalation_summary = named(QLabel(), "escalations.summary", self.tr("逾期情况"))
-        self.escalations = named(QTableWidget(0, 9), "escalations.table",
-                                 self.tr("上报与移送"))
-        self.escalations.setHorizontalHeaderLabels([
-            self.tr("受理编号"), self.tr("来访人"), self.tr("风险"), self.tr("类型"),
-            self.tr("上报层级/承办部门"), self.tr("事由"), self.tr("发起时间"), self.tr("办理期限"),
-            self.tr("状态"),
-        ])
+        self.escalation_model = EscalationModel(self)
+        self.escalations = named(QTableView(), "escalations.table", self.tr("上报与移送"))
+        self.escalations.setModel(self.escalation_model)
         self.escalations.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.escalations.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.escalations.verticalHeader().setVisible(False)
-        self.escalations.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.escalations.horizontalHeader().setSectionResizeMode(
-            5, QHeaderView.ResizeMode.Stretch)
+        header = self.escalations.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        # Columns fit the first rows, not all 500 measured at every refresh.
+        header.setResizeContentsPrecision(50)
         escalation_tab = QWidget()
         esc_layout = QVBoxLayout(escalation_tab)
         esc_top = QHBoxLayout()
@@ -543,22 +542,7 @@ class QueuePage(QWidget):
             self.tr("未办结 {0} 件，其中逾期 {1} 件（红底）").format(
                 len(self.escalation_rows) if not self.overdue_only.isChecked() else "—",
                 overdue))
-        overdue_brush = QBrush(OVERDUE)
-        with filling(self.escalations):
-            self.escalations.setRowCount(len(self.escalation_rows))
-            for i, esc in enumerate(self.escalation_rows):
-                due = f"{esc.due_date:%Y-%m-%d}" if esc.due_date else ""
-                state = self.tr("已逾期") if esc.overdue else self.tr("办理中")
-                cells = [
-                    _item(esc.visit_no, esc.id), _item(esc.person_name), _risk_item(esc.risk_level),
-                    _item(esc.kind_name), _item(esc.target), _item(esc.reason),
-                    _item(f"{esc.raised_at:%Y-%m-%d %H:%M}"), _item(due), _item(state),
-                ]
-                cells[5].setToolTip(esc.reason)
-                for column, cell in enumerate(cells):
-                    if esc.overdue and column != 2:
-                        cell.setBackground(overdue_brush)
-                    self.escalations.setItem(i, column, cell)
+        self.escalation_model.set_rows(self.escalation_rows)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -804,10 +788,10 @@ class QueuePage(QWidget):
             submit=submit, parent=self))
 
     def on_close_escalation(self) -> None:
-        items = self.escalations.selectedItems()
-        if not items:
+        chosen = self.escalations.selectionModel().selectedRows()
+        if not chosen:
             return
-        escalation_id = self._id_at(self.escalations, items[0].row())
+        escalation_id = self.escalation_model.rows[chosen[0].row()].id
 
         def submit(v: dict[str, Any]) -> None:
             queue.close_escalation(self.database, escalation_id, v["outcome"])
