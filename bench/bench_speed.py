@@ -253,9 +253,23 @@ def pages(database: Database, small: Database) -> None:
     figure = statistics.median(times_ms(big_reports.refresh, 5))
     baseline = statistics.median(times_ms(small_reports.refresh, 5))
     row("台账统计 dashboard refresh", figure, baseline, "<= 100 ms")
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.views.app import freeze_startup_objects
+
     queue_page = QueuePage(database=database)
     queue_page.stop()
-    escalations = times_ms(queue_page.refresh_escalations, 15)
+    queue_page.resize(1300, 700)
+    queue_page.show()
+    queue_page.tabs.setCurrentIndex(2)
+    QApplication.processEvents()
+    freeze_startup_objects()  # as the window does once it has started
+
+    def refresh_and_paint() -> None:
+        queue_page.refresh_escalations()
+        QApplication.processEvents()
+
+    escalations = times_ms(refresh_and_paint, 15)
     row("上报与移送 tab, median", statistics.median(escalations), None, "")
     row("上报与移送 tab, max", escalations[-1], None, "<= 50 ms")
 
