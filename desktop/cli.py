@@ -176,11 +176,13 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_print_receipt(args: argparse.Namespace) -> int:
+    from desktop.config import printer_settings
     from desktop.printing.receipt import render_receipt
     from desktop.services.receipts import receipt_for_print
 
     files.check_output_path(args.out)
-    data = receipt_for_print(_database(args), args.visit_no, paper=args.paper)
+    data = receipt_for_print(_database(args), args.visit_no,
+                             paper=args.paper or printer_settings().receipt_paper)
     out = files.write_bytes(args.out, render_receipt(data))
     print(f"已生成受理回执：{out}")
     if data.missing:
@@ -394,7 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
     receipt = prt_sub.add_parser("receipt", help="受理回执")
     receipt.add_argument("visit_no", metavar="VISIT_NO", help="受理编号，如 J202611260001")
     receipt.add_argument("--out", required=True, help="输出的 PDF 文件")
-    receipt.add_argument("--paper", choices=["a5", "80mm"], help="纸张（默认按系统设置）")
+    receipt.add_argument("--paper", choices=["a5", "80mm"],
+                         help="纸张（默认按本机打印设置，未设置时按中心设置）")
     receipt.set_defaults(handler=cmd_print_receipt)
     for document, help_text in CASE_DOCUMENTS.items():
         doc = prt_sub.add_parser(document, help=help_text)
