@@ -383,3 +383,27 @@ def save_printer_settings(settings: PrinterSettings) -> None:
             data[key] = value
     data["print_without_dialog"] = settings.direct
     _write_config(data)
+
+
+# -- the folders last used in file dialogs ------------------------------------------------------
+
+
+def last_folder(kind: str) -> Path | None:
+    """The folder this user last saved or opened a file of ``kind`` in (if it still exists)."""
+    folders = _read_config().get("last_folders")
+    folder = folders.get(kind) if isinstance(folders, dict) else None
+    if not isinstance(folder, str) or not folder:
+        return None
+    path = Path(folder)
+    return path if path.is_dir() else None
+
+
+def remember_folder(kind: str, folder: Path) -> None:
+    data = _read_config()
+    folders = data.get("last_folders")
+    folders = dict(folders) if isinstance(folders, dict) else {}
+    if folders.get(kind) == str(folder):
+        return
+    folders[kind] = str(folder)
+    data["last_folders"] = folders
+    _write_config(data)
