@@ -507,10 +507,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    is_gui = args.handler in (cmd_gui, cmd_hall_display, cmd_kiosk)
+    kind = {cmd_gui: "window", cmd_hall_display: "hall-display",
+            cmd_kiosk: "kiosk"}.get(args.handler, "cli")
     try:
         corrected = paths.secure_data_folder()
-        setup_logging(verbose=args.verbose, to_stderr=not is_gui)
+        setup_logging(verbose=args.verbose, to_stderr=kind == "cli", kind=kind)
     except OSError as exc:
         print(f"错误：无法写入日志文件：{exc.strerror}", file=sys.stderr)
         return 2
