@@ -3,7 +3,7 @@
     python -m desktop                      start the window
     python -m desktop db upgrade           create or migrate the database
     python -m desktop demo-data --visits N fill the database with invented data
-    python -m desktop hall-display         the full-screen hall display (叫号屏)
+    python -m desktop hall-display [--screen N]  the full-screen hall display (叫号屏)
     python -m desktop kiosk [--printer NAME] the self-service ticket kiosk (自助取号)
     python -m desktop print receipt J202611260001 --out receipt.pdf [--paper a5|80mm]
     python -m desktop print agreement "（2026）东人调字第0001号" --out agreement.pdf
@@ -125,10 +125,20 @@ def cmd_idcard_helper(args: argparse.Namespace) -> int:
     return helper.main(["--driver", args.driver, *(["--dll", str(args.dll)] if args.dll else [])])
 
 
+def _screen_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError("屏幕编号应为从 1 开始的整数")
+    return number
+
+
 def cmd_hall_display(args: argparse.Namespace) -> int:
     from desktop.views.app import run_hall_display
 
-    return run_hall_display(db_url=args.db, windowed=args.windowed,
+    return run_hall_display(db_url=args.db, windowed=args.windowed, screen=args.screen,
                             no_err_windows=args.no_err_windows)
 
 
@@ -383,6 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     hall = sub.add_parser("hall-display", help="全屏叫号屏（大厅电视）")
     hall.add_argument("--windowed", action="store_true", help="以普通窗口显示（默认全屏）")
+    hall.add_argument("--screen", type=_screen_number, metavar="N",
+                      help="显示在第 N 个屏幕（1 为第一个；默认按本机系统设置，未设置时为主屏幕）")
     hall.set_defaults(handler=cmd_hall_display)
 
     kiosk = sub.add_parser("kiosk", help="全屏自助取号机（触摸屏，无需登录）")

@@ -407,3 +407,22 @@ def remember_folder(kind: str, folder: Path) -> None:
     folders[kind] = str(folder)
     data["last_folders"] = folders
     _write_config(data)
+
+
+# -- the hall display's screen -------------------------------------------------------------------
+
+
+def hall_screen() -> int | None:
+    """The screen (1 = the first) this PC's 叫号屏 fills; ``None``: the primary screen."""
+    value = _read_config().get("hall_screen")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 \
+        else None
+
+
+def save_hall_screen(number: int | None) -> None:
+    data = _read_config()
+    if number is None:
+        data.pop("hall_screen", None)
+    else:
+        data["hall_screen"] = number
+    _write_config(data)

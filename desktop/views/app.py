@@ -344,14 +344,20 @@ def _run_window(app: QApplication, database: Database, check: StartCheck,
 
 
 def run_hall_display(*, db_url: str | None = None, windowed: bool = False,
-                     no_err_windows: bool = False) -> int:
-    """The hall screen on its own (a PC driving the TV in the hall)."""
+                     no_err_windows: bool = False, screen: int | None = None) -> int:
+    """The hall screen on its own (a PC driving the TV in the hall), on screen ``screen``
+    (1 = the first; default: this PC's 系统设置, else the primary screen)."""
+    from desktop.config import hall_screen
     from desktop.views.hall_display import HallDisplay
+    from desktop.views.hall_screen import choose_screen, place_on_screen
 
     app = create_application()
     ExceptionHook(show_dialogs=not no_err_windows).install()
     database = open_or_explain(db_url, show_dialogs=not no_err_windows)
     display = HallDisplay(database=database)
+    target = choose_screen(app.screens(), screen or hall_screen(), app.primaryScreen())
+    place_on_screen(display, target)
+    log.info("hall display on screen %s", target.name() if target is not None else "?")
     if windowed:
         display.show()
     else:

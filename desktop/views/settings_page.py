@@ -47,6 +47,7 @@ from desktop.views.audit_dialog import AuditLogDialog
 from desktop.views.centre_form import CentreForm
 from desktop.views.deleted_dialog import DeletedRecordsDialog
 from desktop.views.dictionaries import DictionaryDialog
+from desktop.views.hall_screen import HallScreenBox
 from desktop.views.printers import PrinterSettingsBox
 from desktop.views.record_dialog import RecordsDialog
 from desktop.views.setup_wizard import SetupWizard
@@ -187,6 +188,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.hall_box)
         self.printer_box = PrinterSettingsBox()
         layout.addWidget(self.printer_box)
+        self.hall_screen_box = HallScreenBox()
+        layout.addWidget(self.hall_screen_box)
         layout.addWidget(db_box)
         layout.addWidget(self._add_backup_box())
         layout.addWidget(self.status)
