@@ -127,3 +127,12 @@ def test_the_bootstraps_start_call_passes_no_pipe(
     assert kwargs.get("stderr") == subprocess.STDOUT
     assert kwargs.get("stdin") == subprocess.DEVNULL
     assert "-l" in cmd  # the server's own log
+
+
+def test_the_windows_workflow_runs_the_readmes_commands() -> None:
+    """It cannot run here; at least it runs what the README tells a Windows user to run."""
+    workflow = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+    assert "runs-on: windows-latest" in workflow
+    assert r"scripts\bootstrap.py test" in workflow and r"installer\build.py" in workflow
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ".github/workflows/windows.yml" in readme
