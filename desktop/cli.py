@@ -3,7 +3,7 @@
     python -m desktop                      start the window
     python -m desktop db upgrade           create or migrate the database
     python -m desktop demo-data --visits N fill the database with invented data
-    python -m desktop hall-display         the full-screen hall display (叫号屏)
+    python -m desktop hall-display [--screen N]  the full-screen hall display (叫号屏)
     python -m desktop kiosk [--printer NAME] the self-service ticket kiosk (自助取号)
     python -m desktop print receipt J202611260001 --out receipt.pdf [--paper a5|80mm]
     python -m desktop print agreement "（2026）东人调字第0001号" --out agreement.pdf
@@ -125,10 +125,20 @@ def cmd_idcard_helper(args: argparse.Namespace) -> int:
     return helper.main(["--driver", args.driver, *(["--dll", str(args.dll)] if args.dll else [])])
 
 
+def _screen_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError("屏幕编号应为从 1 开始的整数")
+    return number
+
+
 def cmd_hall_display(args: argparse.Namespace) -> int:
     from desktop.views.app import run_hall_display
 
-    return run_hall_display(db_url=args.db, windowed=args.windowed,
+    return run_hall_display(db_url=args.db, windowed=args.windowed, screen=args.screen,
                             no_err_windows=args.no_err_windows)
 
 
@@ -176,11 +186,13 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_print_receipt(args: argparse.Namespace) -> int:
+    from desktop.config import printer_settings
     from desktop.printing.receipt import render_receipt
     from desktop.services.receipts import receipt_for_print
 
     files.check_output_path(args.out)
-    data = receipt_for_print(_database(args), args.visit_no, paper=args.paper)
+    data = receipt_for_print(_database(args), args.visit_no,
+                             paper=args.paper or printer_settings().receipt_paper)
     out = files.write_bytes(args.out, render_receipt(data))
     print(f"已生成受理回执：{out}")
     if data.missing:
@@ -381,6 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     hall = sub.add_parser("hall-display", help="全屏叫号屏（大厅电视）")
     hall.add_argument("--windowed", action="store_true", help="以普通窗口显示（默认全屏）")
+    hall.add_argument("--screen", type=_screen_number, metavar="N",
+                      help="显示在第 N 个屏幕（1 为第一个；默认按本机系统设置，未设置时为主屏幕）")
     hall.set_defaults(handler=cmd_hall_display)
 
     kiosk = sub.add_parser("kiosk", help="全屏自助取号机（触摸屏，无需登录）")
@@ -394,7 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
     receipt = prt_sub.add_parser("receipt", help="受理回执")
     receipt.add_argument("visit_no", metavar="VISIT_NO", help="受理编号，如 J202611260001")
     receipt.add_argument("--out", required=True, help="输出的 PDF 文件")
-    receipt.add_argument("--paper", choices=["a5", "80mm"], help="纸张（默认按系统设置）")
+    receipt.add_argument("--paper", choices=["a5", "80mm"],
+                         help="纸张（默认按本机打印设置，未设置时按中心设置）")
     receipt.set_defaults(handler=cmd_print_receipt)
     for document, help_text in CASE_DOCUMENTS.items():
         doc = prt_sub.add_parser(document, help=help_text)
@@ -504,10 +519,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    is_gui = args.handler in (cmd_gui, cmd_hall_display, cmd_kiosk)
+    kind = {cmd_gui: "window", cmd_hall_display: "hall-display",
+            cmd_kiosk: "kiosk"}.get(args.handler, "cli")
     try:
         corrected = paths.secure_data_folder()
-        setup_logging(verbose=args.verbose, to_stderr=not is_gui)
+        setup_logging(verbose=args.verbose, to_stderr=kind == "cli", kind=kind)
     except OSError as exc:
         print(f"错误：无法写入日志文件：{exc.strerror}", file=sys.stderr)
         return 2

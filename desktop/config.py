@@ -2,8 +2,9 @@
 
 Centre-wide settings (name, phone, paper size, ...) live in the database so
 that every desk shares them; see :mod:`desktop.services.settings`. What is kept
-here is only what a single PC must know before it can reach that database:
-which database to open, and where this PC keeps its backups.
+here is only what a single PC must know for itself: which database to open,
+where this PC keeps its backups, its ID card reader, and its printers (the
+receipt printer and paper, the document printer, printing without a dialog).
 
 Order of precedence for the database URL: the ``--db`` option, then the
 ``DESKTOP_DB_URL`` environment variable, then ``database_url`` in
@@ -329,4 +330,99 @@ def save_id_reader_settings(settings: IdReaderSettings) -> None:
             data.pop(key, None)
         else:
             data[key] = str(value)
+    _write_config(data)
+
+
+# -- this PC's printers ------------------------------------------------------------------------
+
+RECEIPT_PAPERS = ("a5", "80mm")  # the keys of desktop.services.settings.PAPER_SIZES
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    """The printers of this PC (kept in config.json: one desk has a thermal printer,
+    another only an A4 laser).
+
+    ``receipt_printer`` / ``document_printer``: a printer's name as the system lists
+    it, ``None`` for the system's default printer. ``receipt_paper``: ``a5`` or
+    ``80mm`` for this PC, ``None`` to follow the centre's 回执纸张. ``direct``: saving a
+    registration prints its 受理回执 at once on the receipt printer, without a dialog.
+    """
+
+    receipt_printer: str | None = None
+    receipt_paper: str | None = None
+    document_printer: str | None = None
+    direct: bool = False
+
+
+def _name(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def printer_settings() -> PrinterSettings:
+    data = _read_config()
+    paper = data.get("receipt_paper")
+    return PrinterSettings(
+        receipt_printer=_name(data.get("receipt_printer")),
+        receipt_paper=paper if isinstance(paper, str) and paper in RECEIPT_PAPERS else None,
+        document_printer=_name(data.get("document_printer")),
+        direct=data.get("print_without_dialog") is True,
+    )
+
+
+def save_printer_settings(settings: PrinterSettings) -> None:
+    if settings.receipt_paper is not None and settings.receipt_paper not in RECEIPT_PAPERS:
+        raise ValueError(f"unknown receipt paper: {settings.receipt_paper}")
+    data = _read_config()
+    for key, value in (("receipt_printer", settings.receipt_printer),
+                       ("receipt_paper", settings.receipt_paper),
+                       ("document_printer", settings.document_printer)):
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    data["print_without_dialog"] = settings.direct
+    _write_config(data)
+
+
+# -- the folders last used in file dialogs ------------------------------------------------------
+
+
+def last_folder(kind: str) -> Path | None:
+    """The folder this user last saved or opened a file of ``kind`` in (if it still exists)."""
+    folders = _read_config().get("last_folders")
+    folder = folders.get(kind) if isinstance(folders, dict) else None
+    if not isinstance(folder, str) or not folder:
+        return None
+    path = Path(folder)
+    return path if path.is_dir() else None
+
+
+def remember_folder(kind: str, folder: Path) -> None:
+    data = _read_config()
+    folders = data.get("last_folders")
+    folders = dict(folders) if isinstance(folders, dict) else {}
+    if folders.get(kind) == str(folder):
+        return
+    folders[kind] = str(folder)
+    data["last_folders"] = folders
+    _write_config(data)
+
+
+# -- the hall display's screen -------------------------------------------------------------------
+
+
+def hall_screen() -> int | None:
+    """The screen (1 = the first) this PC's 叫号屏 fills; ``None``: the primary screen."""
+    value = _read_config().get("hall_screen")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 \
+        else None
+
+
+def save_hall_screen(number: int | None) -> None:
+    data = _read_config()
+    if number is None:
+        data.pop("hall_screen", None)
+    else:
+        data["hall_screen"] = number
     _write_config(data)

@@ -15,8 +15,10 @@ also starts a throwaway PostgreSQL server on 127.0.0.1 for the duration of the
 run, unless ``DESKTOP_TEST_PG_URL`` already names one.
 
 On Windows (``py scripts\\bootstrap.py app``) there is no apt-get: install
-Python 3.11+ from python.org; for the PostgreSQL tests put PostgreSQL's
-``bin`` folder (initdb, pg_ctl) on PATH, or they are skipped.
+Python 3.11+ from python.org. For the PostgreSQL tests, PostgreSQL's ``bin``
+folder (initdb, pg_ctl) is looked for in ``C:\\Program Files\\PostgreSQL\\<version>\\bin``
+(the newest version; where the EDB installer puts it), else on PATH; without
+it they are skipped.
 
 Standard library only; safe to run again (a second run installs nothing).
 """
@@ -238,23 +240,54 @@ def ensure_binding(python: Path) -> None:
 # --- throwaway PostgreSQL ----------------------------------------------------------------------
 
 
-def find_postgres_bin() -> Path | None:
-    """The folder with initdb and pg_ctl: the newest Debian one, else PATH."""
+def _by_version(path: str) -> list[int]:
+    return [int(x) for x in re.findall(r"\d+", Path(path).parent.parent.name)]
+
+
+def program_files(environ: dict[str, str] | os._Environ[str] | None = None) -> list[str]:
+    """Windows' program folders (64-bit first), from the environment, else the usual one."""
+    environ = os.environ if environ is None else environ
+    found = [environ[k] for k in ("ProgramW6432", "ProgramFiles", "ProgramFiles(x86)")
+             if environ.get(k)]
+    return list(dict.fromkeys(found)) or [r"C:\Program Files"]
+
+
+def find_postgres_bin(*, windows: bool = IS_WINDOWS, linux: bool = IS_LINUX,
+                      environ: dict[str, str] | None = None) -> Path | None:
+    """The folder with initdb and pg_ctl: the newest version installed in the usual place
+    (Debian: /usr/lib/postgresql/N/bin; Windows: the EDB installer's
+    C:\\Program Files\\PostgreSQL\\N\\bin), else the one on PATH."""
     candidates: list[str] = []
-    if IS_LINUX:
+    if linux:
+        candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_by_version)
+    elif windows:
         candidates = sorted(
-            glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-            key=lambda p: [int(x) for x in re.findall(r"\d+", Path(p).parent.parent.name)],
-        )
-    elif IS_WINDOWS:
-        candidates = sorted(
-            glob.glob(r"C:\Program Files\PostgreSQL\*\bin\initdb.exe"),
-            key=lambda p: [int(x) for x in re.findall(r"\d+", Path(p).parent.parent.name)],
+            (found for folder in program_files(environ)
+             for found in glob.glob(os.path.join(glob.escape(folder), "PostgreSQL", "*", "bin",
+                                                 "initdb.exe"))),
+            key=_by_version,
         )
     on_path = shutil.which("initdb")
     if on_path and shutil.which("pg_ctl"):
         candidates.insert(0, on_path)  # tried last
     return Path(candidates[-1]).resolve().parent if candidates else None
+
+
+def run_pg(cmd: Sequence[str], *, cwd: Path,
+           output: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a PostgreSQL tool and wait for it.
+
+    With ``output`` its stdout and stderr go to that file and the result carries the
+    file's text: ``pg_ctl start`` must not be given a pipe, since the server it starts
+    inherits it and on Windows keeps it open, so waiting for the pipe's end never ends.
+    """
+    if output is None:
+        return subprocess.run(list(cmd), cwd=cwd, capture_output=True, text=True, check=False)
+    with open(output, "ab") as out:
+        result = subprocess.run(list(cmd), cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, check=False)
+    text = output.read_text(encoding="utf-8", errors="replace")
+    return subprocess.CompletedProcess(result.args, result.returncode, text, "")
 
 
 def free_port() -> int:
@@ -281,13 +314,14 @@ def throwaway_postgres() -> Iterator[str | None]:
     as_root = not IS_WINDOWS and os.geteuid() == 0
     tmp = Path(tempfile.mkdtemp(prefix="desk-pg-", dir="/tmp" if as_root else None))
 
-    def pg(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def pg(*args: str, check: bool = True,
+           output: Path | None = None) -> subprocess.CompletedProcess[str]:
         cmd = [str(bindir / args[0]), *args[1:]]
         if as_root and shutil.which("runuser"):
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         elif as_root:
             cmd = ["su", "-s", "/bin/sh", "-c", shlex.join(cmd), "postgres"]
-        result = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, check=False)
+        result = run_pg(cmd, cwd=tmp, output=output)
         if check and result.returncode != 0:
             raise BootstrapError(
                 f"{args[0]} failed (exit {result.returncode}):\n{result.stdout}{result.stderr}"
@@ -309,12 +343,13 @@ def throwaway_postgres() -> Iterator[str | None]:
             if not IS_WINDOWS:
                 options += f" -k {shlex.quote(str(tmp))}"
             result = pg("pg_ctl", "-D", str(data), "-l", str(tmp / "server.log"),
-                        "-o", options, "-w", "-t", "60", "start", check=False)
+                        "-o", options, "-w", "-t", "60", "start", check=False,
+                        output=tmp / "pg_ctl.log")
             if result.returncode == 0:
                 started = True
                 break
             log = tmp / "server.log"
-            detail = log.read_text(errors="replace")[-2000:] if log.exists() else result.stderr
+            detail = log.read_text(errors="replace")[-2000:] if log.exists() else result.stdout
             if attempt == 2:
                 raise BootstrapError(f"PostgreSQL did not start:\n{detail}")
             time.sleep(1)

@@ -420,9 +420,11 @@ def fresh_logging() -> Iterator[None]:
     Handlers left by earlier tests are set aside and put back afterwards; those the
     test made are closed.
     """
+    from desktop import logging_setup
+
     root = logging.getLogger()
     earlier = [h for h in root.handlers if getattr(h, "_desk_handler", False)]
-    level = root.level
+    level, kind = root.level, logging_setup._kind
     for handler in earlier:
         root.removeHandler(handler)
     yield
@@ -432,3 +434,4 @@ def fresh_logging() -> Iterator[None]:
     for handler in earlier:
         root.addHandler(handler)
     root.setLevel(level)
+    logging_setup._kind = kind

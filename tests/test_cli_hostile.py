@@ -235,8 +235,8 @@ def test_a_defect_exits_1_with_the_log_path_and_no_personal_data(
     assert cli.main(["--db", place.db_url, "db", "upgrade"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and secret not in err
-    assert "命令执行失败" in err and "desk.log" in err
-    log_text = (paths.log_dir() / "desk.log").read_text(encoding="utf-8")
+    assert "命令执行失败" in err and "cli.log" in err
+    log_text = (paths.log_dir() / "cli.log").read_text(encoding="utf-8")
     assert "builtins.KeyError" in log_text and "test_cli_hostile.py" in log_text
     assert secret not in log_text and "11010519491231002X" not in log_text
 

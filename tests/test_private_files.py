@@ -57,7 +57,7 @@ def test_the_command_line_writes_private_files(
                  "--out", str(out / "visits.xlsx")]) == 0
     assert os.umask(0o022) == 0o022  # main() put the umask back
     names = {p.relative_to(isolated_data_dir).as_posix() for p in everything_in(isolated_data_dir)}
-    assert {"desk.sqlite3", "logs/desk.log", "backups"} <= names
+    assert {"desk.sqlite3", "logs/cli.log", "backups"} <= names
     for path in everything_in(isolated_data_dir):
         assert mode(path) == (0o700 if path.is_dir() else 0o600), path
     assert mode(out / "visits.xlsx") == 0o600

@@ -38,7 +38,7 @@ from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
 from desktop.services.idcard import CardReader
 from desktop.services.idcard.locate import open_reader
-from desktop.views import dialogs, tasks
+from desktop.views import dialogs, single_instance, tasks
 from desktop.views.errors import ExceptionHook
 from desktop.views.main_window import MainWindow
 
@@ -307,6 +307,10 @@ def open_id_reader(option: str | None) -> CardReader | None:
 def run_gui(*, db_url: str | None = None, no_err_windows: bool = False,
             id_reader: str | None = None) -> int:
     app = create_application()
+    instance = single_instance.claim()
+    if instance is None:  # the window is already open: it came forward instead
+        return 0
+    instance.raise_requested.connect(lambda: single_instance.bring_to_front(_main_window()))
     show_dialogs = not no_err_windows
     ExceptionHook(show_dialogs=show_dialogs).install()
     database = open_at_start(db_url, show_dialogs=show_dialogs)
@@ -319,10 +323,16 @@ def run_gui(*, db_url: str | None = None, no_err_windows: bool = False,
     finally:
         check.stop()
         database.dispose()
+        instance.close()
     if check.problem is not None:
         offer_backup(check.url, check.problem, show_dialogs=show_dialogs,
                      then="请重新启动程序")
     return code
+
+
+def _main_window() -> MainWindow | None:
+    return next((w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, MainWindow) and w.isVisible()), None)
 
 
 def _run_window(app: QApplication, database: Database, check: StartCheck,
@@ -347,14 +357,20 @@ def _run_window(app: QApplication, database: Database, check: StartCheck,
 
 
 def run_hall_display(*, db_url: str | None = None, windowed: bool = False,
-                     no_err_windows: bool = False) -> int:
-    """The hall screen on its own (a PC driving the TV in the hall)."""
+                     no_err_windows: bool = False, screen: int | None = None) -> int:
+    """The hall screen on its own (a PC driving the TV in the hall), on screen ``screen``
+    (1 = the first; default: this PC's 系统设置, else the primary screen)."""
+    from desktop.config import hall_screen
     from desktop.views.hall_display import HallDisplay
+    from desktop.views.hall_screen import choose_screen, place_on_screen
 
     app = create_application()
     ExceptionHook(show_dialogs=not no_err_windows).install()
     database = open_or_explain(db_url, show_dialogs=not no_err_windows)
     display = HallDisplay(database=database)
+    target = choose_screen(app.screens(), screen or hall_screen(), app.primaryScreen())
+    place_on_screen(display, target)
+    log.info("hall display on screen %s", target.name() if target is not None else "?")
     if windowed:
         display.show()
     else:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from desktop.config import last_folder, remember_folder
 from desktop.services.files import FileInUseError
 from desktop.views.widgets import named
+
+log = logging.getLogger(__name__)
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
@@ -59,13 +65,38 @@ def ask_text(parent: QWidget | None, title: str, label: str, *,
     return dialog.textValue()
 
 
+def documents_folder() -> Path:
+    """The user's Documents folder (C:\\Users\\NAME\\Documents), else the home folder."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if found and Path(found).is_dir():
+        return Path(found)
+    return Path.home()
+
+
+def kind_of(filter_: str) -> str:
+    """The kind of file a dialog is for, from its filter: "Excel 文件 (*.xlsx)" → "xlsx"."""
+    patterns = re.findall(r"\*\.(\w+)", filter_)
+    return ",".join(sorted({p.lower() for p in patterns})) or "files"
+
+
+def start_path(suggested: str, kind: str) -> str:
+    """Where a dialog opens: a bare suggested name goes into the folder last used for this
+    kind of file, else into Documents; never the working folder (on Windows the
+    program's own folder under C:\\Program Files, which the user cannot write)."""
+    path = Path(suggested) if suggested else None
+    if path is not None and path.is_absolute():
+        return suggested
+    folder = last_folder(kind) or documents_folder()
+    return str(folder / path) if path is not None else str(folder)
+
+
 def file_dialog(parent: QWidget | None, title: str, suggested: str, filter_: str, *,
-                save: bool) -> QFileDialog:
-    """Qt's own file dialog with every label in Chinese.
+                save: bool, kind: str | None = None) -> QFileDialog:
+    """Qt's own file dialog with every label in Chinese, opening where :func:`start_path` says.
 
     Qt's Chinese translation leaves "Look in" and "Files of type" in English.
     """
-    dialog = QFileDialog(parent, title, suggested, filter_)
+    dialog = QFileDialog(parent, title, start_path(suggested, kind or kind_of(filter_)), filter_)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save
                          else QFileDialog.AcceptMode.AcceptOpen)
@@ -81,26 +112,43 @@ def file_dialog(parent: QWidget | None, title: str, suggested: str, filter_: str
 
 
 def _chosen_path(dialog: QFileDialog) -> Path | None:
+    """Run the dialog; the path chosen, or ``None`` (tests replace this with a fake)."""
     if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return None
     return Path(dialog.selectedFiles()[0])
 
 
-def ask_save_path(parent: QWidget | None, title: str, suggested: str, filter_: str) -> Path | None:
-    return _chosen_path(file_dialog(parent, title, suggested, filter_, save=True))
+def _remembered(path: Path | None, kind: str, *, folder: bool = False) -> Path | None:
+    if path is not None:
+        try:
+            remember_folder(kind, path if folder else path.parent)
+        except OSError:
+            log.warning("could not remember the folder for %s", kind, exc_info=True)
+    return path
 
 
-def ask_open_path(parent: QWidget | None, title: str, filter_: str) -> Path | None:
-    return _chosen_path(file_dialog(parent, title, "", filter_, save=False))
+def ask_save_path(parent: QWidget | None, title: str, suggested: str, filter_: str, *,
+                  kind: str | None = None) -> Path | None:
+    kind = kind or kind_of(filter_)
+    dialog = file_dialog(parent, title, suggested, filter_, save=True, kind=kind)
+    return _remembered(_chosen_path(dialog), kind)
 
 
-def ask_folder(parent: QWidget | None, title: str, start: str) -> Path | None:
+def ask_open_path(parent: QWidget | None, title: str, filter_: str, *,
+                  kind: str | None = None) -> Path | None:
+    kind = kind or kind_of(filter_)
+    dialog = file_dialog(parent, title, "", filter_, save=False, kind=kind)
+    return _remembered(_chosen_path(dialog), kind)
+
+
+def ask_folder(parent: QWidget | None, title: str, start: str, *,
+               kind: str = "folder") -> Path | None:
     """A folder, chosen in Qt's own dialog with its labels in Chinese."""
-    dialog = file_dialog(parent, title, start, "", save=False)
+    dialog = file_dialog(parent, title, start, "", save=False, kind=kind)
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly)
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, "选择")
-    return _chosen_path(dialog)
+    return _remembered(_chosen_path(dialog), kind, folder=True)
 
 
 def save_elsewhere(parent: QWidget | None, exc: FileInUseError) -> bool:

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import __version__, paths
+from desktop import __version__
+from desktop.logging_setup import log_file
 from desktop.services.failures import database_trouble, safe_traceback
 from desktop.views.db_status import report_anywhere
 
@@ -47,7 +48,7 @@ def format_report(exc_type: type[BaseException], exc: BaseException,
         f"综治中心接待调解工作台 {__version__}",
         f"Python {platform.python_version()} / {platform.platform()}",
         f"PySide6 {PySide6.__version__} / SQLAlchemy {sqlalchemy.__version__}",
-        f"日志文件：{paths.log_dir() / 'desk.log'}",
+        f"日志文件：{log_file()}",
         "",
         safe_traceback(exc),
     ]

@@ -15,7 +15,7 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.db import Database
@@ -25,6 +25,7 @@ from desktop.services.queue import HallRow, hall_display
 from desktop.services.settings import CentreSettings, load_settings
 from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.hall_notices import ROTATE_MS, NoticePanel
+from desktop.views.hall_screen import KeepAwake
 from desktop.views.hall_speech import HallSpeaker
 from desktop.views.widgets import named
 
@@ -104,9 +105,11 @@ class HallDisplay(QWidget):
 
     def __init__(self, *, database: Database, refresh_ms: int = REFRESH_MS,
                  rotate_ms: int = ROTATE_MS, speaker: HallSpeaker | None = None,
-                 parent: QWidget | None = None) -> None:
+                 awake: KeepAwake | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        # The screen must not blank while the display is up (see hall_screen.KeepAwake).
+        self.awake = awake or KeepAwake()
         self.rotate_ms = rotate_ms
         # This PC speaks the calls of every desk; the tracker knows which were said.
         self.speaker = speaker or HallSpeaker()
@@ -236,7 +239,12 @@ class HallDisplay(QWidget):
             return
         super().keyPressEvent(event)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.awake.hold(int(self.winId()))
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.awake.release()
         self.timer.stop()
         self.flash_timer.stop()
         self.notices.stop()

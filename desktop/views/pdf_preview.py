@@ -11,6 +11,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from desktop.config import printer_settings
 from desktop.services import files
 from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
@@ -18,6 +19,13 @@ from desktop.views import dialogs
 from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
+
+
+class Default:
+    """The preview's printer when the caller names none: this PC's document printer."""
+
+
+DEFAULT_PRINTER = Default()
 
 
 def pages_to_print(printer: QPrinter, count: int) -> range:
@@ -120,8 +128,13 @@ class PdfPreviewDialog(QDialog):
     """Shows a generated document before it is printed or saved."""
 
     def __init__(self, *, pdf: bytes, title: str, suggested_name: str,
+                 printer_name: str | Default | None = DEFAULT_PRINTER,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The printer the print dialog starts on: this PC's document printer unless
+        # the caller names one (the receipt printer); None is the system's default.
+        self.printer_name = (printer_settings().document_printer
+                             if isinstance(printer_name, Default) else printer_name)
         named(self, "pdf_preview_dialog", title)
         self.setWindowTitle(title)
         self.resize(720, 680)
@@ -153,6 +166,8 @@ class PdfPreviewDialog(QDialog):
 
     def on_print(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if self.printer_name:
+            printer.setPrinterName(self.printer_name)
         printer.setDocName(self.suggested_name)
         dialog = self.make_print_dialog(printer)
         if dialog.exec() != QDialog.DialogCode.Accepted:

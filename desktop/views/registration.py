@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import paths
+from desktop.config import printer_settings
 from desktop.db import Database
 from desktop.services import audit, reference
 from desktop.services.errors import NameConflictError, StaleEditError, ValidationError
@@ -981,26 +982,53 @@ class RegistrationPage(QWidget):
         return self.last_stale_dialog
 
     def show_receipt(self, visit_no: str) -> PdfPreviewDialog | None:
-        """Preview the 受理回执; ``None`` (and the reason in the status) when it cannot print."""
+        """Preview the 受理回执; ``None`` (and the reason in the status) when it cannot print.
+
+        With 直接打印 on (系统设置 → 本机打印机) the receipt goes straight to this PC's
+        receipt printer instead, on this PC's paper; the preview opens only when that fails.
+        """
         # ReportLab loads with the first receipt, not with the window.
         from desktop.printing.receipt import render_receipt
         from desktop.views.pdf_preview import PdfPreviewDialog
 
+        choice = printer_settings()
         try:
-            data = receipt_for_print(self.database, visit_no)
+            data = receipt_for_print(self.database, visit_no, paper=choice.receipt_paper)
         except ValidationError as exc:
             self.status.setText(self.status.text() + self.tr("　回执未打印：")
                                 + "；".join(exc.errors.values()))
             return None
+        pdf = render_receipt(data)
+        if choice.direct and self.print_receipt(pdf, visit_no, choice.receipt_printer):
+            return None
         dialog = PdfPreviewDialog(
-            pdf=render_receipt(data), title=self.tr("受理回执 {0}").format(visit_no),
-            suggested_name=f"受理回执_{visit_no}.pdf", parent=self,
+            pdf=pdf, title=self.tr("受理回执 {0}").format(visit_no),
+            suggested_name=f"受理回执_{visit_no}.pdf", printer_name=choice.receipt_printer,
+            parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self.name.setFocus())
         self.last_preview = dialog
         dialog.open()
         return dialog
+
+    def print_receipt(self, pdf: bytes, visit_no: str, printer_name: str | None) -> bool:
+        """Print the receipt on this PC's receipt printer, without a dialog; False if not."""
+        from desktop.views import printers
+
+        shown = printer_name or self.tr("系统默认打印机")
+        try:
+            printers.check_installed(printer_name)
+            printers.print_bytes(pdf, printers.new_printer(printer_name),
+                                 doc_name=f"受理回执_{visit_no}")
+        except RuntimeError:
+            log.exception("printing receipt %s on %r failed", visit_no, printer_name)
+            self.status.setText(self.status.text() + self.tr(
+                "　回执未能直接打印（{0} 不可用），请在预览中打印。").format(shown))
+            return False
+        log.info("printed receipt %s on %r", visit_no, printer_name)
+        self.status.setText(self.status.text() + self.tr("　回执已在 {0} 打印。").format(shown))
+        return True
 
     def clear_form(self) -> None:
         self.confirmed_tickets = ""

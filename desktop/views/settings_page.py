@@ -1,6 +1,6 @@
 """系统设置: the centre's identity, its staff, rooms and lists, the hall display (spoken
-calls, 政策宣传), the database of this PC, and its backups (folder, days kept, 立即备份,
-the list with 恢复…).
+calls, 政策宣传), this PC's printers, the database of this PC, and its backups (folder,
+days kept, 立即备份, the list with 恢复…).
 
 Backing up, listing the backup folder (perhaps a network share) and restoring
 run off the GUI thread (:mod:`desktop.views.tasks`).
@@ -47,6 +47,8 @@ from desktop.views.audit_dialog import AuditLogDialog
 from desktop.views.centre_form import CentreForm
 from desktop.views.deleted_dialog import DeletedRecordsDialog
 from desktop.views.dictionaries import DictionaryDialog
+from desktop.views.hall_screen import HallScreenBox
+from desktop.views.printers import PrinterSettingsBox
 from desktop.views.record_dialog import RecordsDialog
 from desktop.views.setup_wizard import SetupWizard
 from desktop.views.speech_settings import HallSettingsBox
@@ -184,6 +186,10 @@ class SettingsPage(QWidget):
         layout.addWidget(lists_box)
         self.hall_box = HallSettingsBox(database=self.database)
         layout.addWidget(self.hall_box)
+        self.printer_box = PrinterSettingsBox()
+        layout.addWidget(self.printer_box)
+        self.hall_screen_box = HallScreenBox()
+        layout.addWidget(self.hall_screen_box)
         layout.addWidget(db_box)
         layout.addWidget(self._add_backup_box())
         layout.addWidget(self.status)
