@@ -38,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = ROOT / ".mutation"
-COPIED = ["desktop", "resources", "tests", "scripts", "installer", "pyproject.toml"]
+COPIED = ["desktop", "resources", "tests", "scripts", "installer", "pyproject.toml", "README.md"]
 RULES_SELECTION = [
     "tests/", "-m", "not gui",
     "-k", "(service or rules_ or ticket_concurrency) and not postgresql"
