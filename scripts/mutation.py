@@ -38,7 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = ROOT / ".mutation"
-COPIED = ["desktop", "resources", "tests", "scripts", "installer", "pyproject.toml", "README.md"]
+COPIED = ["desktop", "resources", "tests", "scripts", "installer", "pyproject.toml", "README.md",
+          ".github", ".ci"]
 RULES_SELECTION = [
     "tests/", "-m", "not gui",
     "-k", "(service or rules_ or ticket_concurrency) and not postgresql"
