@@ -122,6 +122,7 @@ def sign_in_or_set_up(database: Database) -> bool:
     with database.read() as session:
         accounts = has_accounts(session)
     if accounts:
+        log.info("sign-in dialog opened")
         return ask_sign_in(database)
     wizard = SetupWizard(database=database)
     log.info("first start: set-up wizard opened for the centre administrator")
