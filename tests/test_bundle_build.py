@@ -22,6 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
 
+# The Linux bundle measured 232 MB once desktop.spec left out what the program does not use
+# (309 MB before). Most of what remains is needed: ICU's data (32 MB, linked by Qt Core),
+# the two Chinese fonts (26 MB), Qt's own libraries, cryptography (pypdf's AES for
+# protected attachments, the keyring on Linux). A bundle past this has grown by something
+# new: look at what, before raising it.
+LINUX_BUNDLE_LIMIT_MB = 245
+
 
 def _needs_pyinstaller() -> None:
     if importlib.util.find_spec("PyInstaller") is not None:
@@ -49,6 +56,9 @@ def test_the_bundle_builds_and_passes_its_smoke_test(tmp_path: Path) -> None:
         assert "==> smoke test passed" in output
         built = re.search(r"==> built .* in (\d+) s, (\d+) MB", output)
         assert built is not None, output[-3000:]
-        print(f"bundle built in {built.group(1)} s, {built.group(2)} MB")
+        seconds, size = int(built.group(1)), int(built.group(2))
+        print(f"bundle built in {seconds} s, {size} MB")
+        if sys.platform.startswith("linux"):
+            assert size <= LINUX_BUNDLE_LIMIT_MB, f"the bundle is {size} MB"
     finally:
         shutil.rmtree(tmp_path, ignore_errors=True)  # about 300 MB: not kept by pytest
