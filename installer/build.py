@@ -18,7 +18,9 @@ as far as its sign-in dialog and still be running.
 
 On Windows the installer is then made with Inno Setup's ISCC from
 installer/zongzhi-desk.iss; without Inno Setup the build fails (exit code 1)
-unless ``--no-installer`` says the bundle is all that is wanted. On Linux and
+unless ``--no-installer`` says the bundle is all that is wanted. With
+``DESKTOP_SIGN_COMMAND`` set (a signtool command line that signs ``$f``) the
+programs, the setup program and its uninstaller are signed; without it nothing is. On Linux and
 macOS only the bundle is built and tested: there is no installer to make there.
 """
 
@@ -236,6 +238,11 @@ class InnoSetupMissing(Exception):
     pass
 
 
+# Optional code signing (see installer/zongzhi-desk.iss): the command that signs $f.
+SIGN_ENV = "DESKTOP_SIGN_COMMAND"
+SIGN_TOOL = "desksign"
+
+
 def build_installer(dist: Path) -> None:
     iscc = find_iscc()
     if iscc is None:
@@ -245,13 +252,21 @@ def build_installer(dist: Path) -> None:
             "build.py with --no-installer to build and test only the bundle.")
     say("running Inno Setup")
     sys.path.insert(0, str(ROOT))
-    from desktop import __version__
+    sys.path.insert(0, str(ROOT / "installer"))
+    from versioninfo import numeric_version
 
-    subprocess.run(
-        [iscc, f"/DAppVersion={__version__}", f"/DDistDir={dist / NAME}",
-         f"/O{dist}", str(ROOT / "installer" / "zongzhi-desk.iss")],
-        check=True,
-    )
+    from desktop import APP_PUBLISHER, __version__
+
+    command = [
+        iscc, f"/DAppVersion={__version__}",
+        f"/DAppNumericVersion={'.'.join(map(str, numeric_version(__version__)))}",
+        f"/DAppPublisher={APP_PUBLISHER}", f"/DDistDir={dist / NAME}", f"/O{dist}",
+    ]
+    sign = os.environ.get(SIGN_ENV, "").strip()
+    if sign:
+        say(f"signing with {SIGN_ENV}")
+        command += [f"/S{SIGN_TOOL}={sign}", f"/DSignToolName={SIGN_TOOL}"]
+    subprocess.run([*command, str(ROOT / "installer" / "zongzhi-desk.iss")], check=True)
     setup = dist / f"{NAME}-setup-{__version__}.exe"
     if not setup.exists():
         raise InnoSetupMissing(f"Inno Setup ran but {setup} is not there")

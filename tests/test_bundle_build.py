@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.installer_script import app_files, iss_text
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
@@ -60,5 +62,11 @@ def test_the_bundle_builds_and_passes_its_smoke_test(tmp_path: Path) -> None:
         print(f"bundle built in {seconds} s, {size} MB")
         if sys.platform.startswith("linux"):
             assert size <= LINUX_BUNDLE_LIMIT_MB, f"the bundle is {size} MB"
+        # What the setup program's shortcuts, uninstall entry and clean-up name is there
+        # (on Linux the programs have no .exe, and there is no -cli twin).
+        bundle = dist / "zongzhi-desk"
+        for name in app_files(iss_text()):
+            on_this_system = name if sys.platform == "win32" else name.removesuffix(".exe")
+            assert (bundle / on_this_system).exists(), name
     finally:
         shutil.rmtree(tmp_path, ignore_errors=True)  # about 300 MB: not kept by pytest
