@@ -428,7 +428,12 @@ def _sqlite_backup(url: str, folder: Path, now: datetime, kind: str,
     target = _new_name(folder, kind, now, SQLITE_SUFFIX)
     tmp = folder / f".~{target.stem}.part"
     try:
-        _copy_database(source, tmp, progress)
+        try:
+            _copy_database(source, tmp, progress)
+        except sqlite3.DatabaseError as exc:  # the damage met while copying, not after
+            if isinstance(exc, sqlite3.OperationalError):
+                raise  # locked, no space, cannot open: not damage
+            raise ValidationError({"file": "数据库文件已损坏"}) from exc
         check_backup_file(tmp)
         os.replace(tmp, target)
     except ValidationError as exc:

@@ -315,6 +315,12 @@ def run_gui(*, db_url: str | None = None, no_err_windows: bool = False,
     return code
 
 
+def show_start_notices(window: MainWindow, database: Database) -> None:
+    """What opening the database did (the backup before an upgrade) in the status bar."""
+    for notice in database.notices:
+        window.statusBar().showMessage(notice)
+
+
 def _run_window(app: QApplication, database: Database, check: StartCheck,
                 id_reader: str | None) -> int:
     if check.problem is not None:  # found while the sign-in was open
@@ -324,6 +330,7 @@ def _run_window(app: QApplication, database: Database, check: StartCheck,
     scheduler.message.connect(window.statusBar().showMessage)
     window.show()
     log.info("window opened")
+    show_start_notices(window, database)
     scheduler.start()
     window.open_setup_wizard_if_needed()
     try:
