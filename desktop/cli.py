@@ -76,7 +76,10 @@ PASSWORD_ENV = "DESKTOP_PASSWORD"
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from desktop.services.bootstrap import open_database
 
-    return open_database(args.db)
+    database = open_database(args.db)
+    for notice in database.notices:  # the backup before an upgrade, say
+        print(notice, file=sys.stderr)
+    return database
 
 
 def _database(args: argparse.Namespace):  # type: ignore[no-untyped-def]

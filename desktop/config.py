@@ -425,4 +425,35 @@ def save_hall_screen(number: int | None) -> None:
         data.pop("hall_screen", None)
     else:
         data["hall_screen"] = number
+
+# -- the window, per account ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowState:
+    """Where an account left the main window on this PC: its geometry (Qt's saveGeometry,
+    base64) and the key of the page it showed ("registration", "queue", ...)."""
+
+    geometry: str | None = None
+    page: str | None = None
+
+
+def window_state(login: str) -> WindowState:
+    """The window as ``login`` left it on this PC (nothing known: the defaults)."""
+    entry = _read_config().get("window", {})
+    state = entry.get(login) if isinstance(entry, dict) else None
+    if not isinstance(state, dict):
+        return WindowState()
+    geometry, page = state.get("geometry"), state.get("page")
+    return WindowState(geometry if isinstance(geometry, str) else None,
+                       page if isinstance(page, str) else None)
+
+
+def save_window_state(login: str, state: WindowState) -> None:
+    data = _read_config()
+    windows = data.get("window")
+    if not isinstance(windows, dict):
+        windows = {}
+    windows[login] = {"geometry": state.geometry, "page": state.page}
+    data["window"] = windows
     _write_config(data)

@@ -185,6 +185,9 @@ class Database:
     desk: str = field(default_factory=default_desk_name)
     # The signed-in account (an ``Actor``); None until someone signs in.
     actor: Any = None
+    # What opening the database did that the user is told (the window's status bar, the
+    # command line's stderr): the backup taken before an upgrade, say.
+    notices: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # The audit log's flush and commit hooks must be in place before the first write.

@@ -8,16 +8,28 @@ Run it with a Python that has the project and PyInstaller installed, e.g. a
 separate build venv: ``pip install -e . pyinstaller``. It refuses to build with
 another Python or Qt binding than pyproject.toml pins (scripts/qt_binding.py, the
 check the bootstrap makes too), so the bundle ships what the tests ran on. The smoke test runs the
-frozen program as a user would, in a temporary data folder: ``--help``,
-``db upgrade``, ``demo-data --visits 5``, ``print receipt`` of one of those
-visits, and a start of the window on the offscreen platform. On Windows the
-installer is then made with Inno Setup's ISCC from installer/zongzhi-desk.iss.
+frozen program as a user would, in a temporary data folder: ``--help``;
+``db upgrade``, after which the new database must stand at the head revision of
+the migration scripts (``desktop.db.script_heads()``); ``demo-data --visits 5``,
+which must write those visits; ``print receipt`` of one of them on both papers
+(a PDF that says 受理回执 and the visit number); an unknown number refused with
+exit code 2; and a start of the window on the offscreen platform, which must get
+as far as its sign-in dialog and still be running.
+
+On Windows the installer is then made with Inno Setup's ISCC from
+installer/zongzhi-desk.iss; without Inno Setup the build fails (exit code 1)
+unless ``--no-installer`` says the bundle is all that is wanted. With
+``DESKTOP_SIGN_COMMAND`` set (a signtool command line that signs ``$f``) the
+programs, the setup program and its uninstaller are signed; without it nothing is. On Linux and
+macOS only the bundle is built and tested: there is no installer to make there.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -74,7 +86,8 @@ def smoke_test(bundle: Path) -> None:
             "QT_QPA_PLATFORM": "offscreen",
             "PYTHONIOENCODING": "utf-8",
         }
-        env.pop("DESKTOP_DB_URL", None)
+        for inherited in ("DESKTOP_DB_URL", "DESKTOP_USER", "DESKTOP_PASSWORD"):
+            env.pop(inherited, None)
 
         def run(*args: str, expect: str = "") -> str:
             say(f"smoke test: {cli.name} {' '.join(args)}")
@@ -91,20 +104,52 @@ def smoke_test(bundle: Path) -> None:
             return output
 
         run("--help", expect="demo-data")
-        run("db", "upgrade", expect="0001")
-        run("demo-data", "--visits", "5")
         database = tmp / "data" / "desk.sqlite3"
-        with sqlite3.connect(database) as conn:
-            row = conn.execute("SELECT visit_no FROM visit ORDER BY id LIMIT 1").fetchone()
-        if row is None:
-            raise SmokeTestFailed("demo-data wrote no visit")
-        visit_no = str(row[0])
+        head = head_revision()
+        run("db", "upgrade", expect=head)
+        stored = query(database, "SELECT version_num FROM alembic_version")
+        if stored != [(head,)]:
+            raise SmokeTestFailed(f"after db upgrade the database stands at {stored}, "
+                                  f"not at the head revision {head}")
+        demo = run("demo-data", "--visits", "5", expect="接待员")
+        # Commands that read records sign in (README, 命令行): as the 接待员 demo-data made.
+        account = re.search(r"接待员：账号 (\S+)\s+密码 (\S+?)（", demo)
+        if account is None:
+            raise SmokeTestFailed(f"demo-data printed no 接待员 account:\n{demo}")
+        env["DESKTOP_USER"], env["DESKTOP_PASSWORD"] = account.groups()
+        visits = query(database, "SELECT visit_no FROM visit ORDER BY id")
+        if len(visits) < 5:
+            raise SmokeTestFailed(f"demo-data --visits 5 wrote {len(visits)} visits")
+        visit_no = str(visits[0][0])
         for paper in ("a5", "80mm"):
             pdf = tmp / f"receipt-{paper}.pdf"
             run("print", "receipt", visit_no, "--out", str(pdf), "--paper", paper)
             check_pdf(pdf, visit_no)
         expect_failure(cli, env, tmp)
         start_window(gui, env, tmp)
+
+
+def head_revision() -> str:
+    """The single head of the migration scripts the bundle was built from."""
+    sys.path.insert(0, str(ROOT))
+    from desktop.db import script_heads
+
+    heads = script_heads()
+    if len(heads) != 1:
+        raise SmokeTestFailed(f"the migration scripts have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
+
+
+def query(database: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of ``sql`` on the SQLite file, the connection closed again at once.
+
+    ``with sqlite3.connect()`` only commits: the file would stay open, and on
+    Windows the temporary folder could not be removed (WinError 32).
+    """
+    if not database.exists():
+        raise SmokeTestFailed(f"{database} does not exist")
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        return conn.execute(sql).fetchall()
 
 
 def expect_failure(cli: Path, env: dict[str, str], tmp: Path) -> None:
@@ -121,29 +166,45 @@ def expect_failure(cli: Path, env: dict[str, str], tmp: Path) -> None:
 
 
 def check_pdf(pdf: Path, visit_no: str) -> None:
-    data = pdf.read_bytes()
-    if not data.startswith(b"%PDF"):
+    """A PDF whose text says 受理回执 and the visit number (read with pypdf, a dependency)."""
+    from pypdf import PdfReader
+
+    if not pdf.exists() or not pdf.read_bytes().startswith(b"%PDF"):
         raise SmokeTestFailed(f"{pdf.name} is not a PDF")
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext:
-        text = subprocess.run([pdftotext, "-enc", "UTF-8", str(pdf), "-"],
-                              capture_output=True, check=True).stdout.decode("utf-8")
-        text = "".join(text.split())
-        if "受理回执" not in text or visit_no not in text:
-            raise SmokeTestFailed(f"{pdf.name} lacks 受理回执 or {visit_no}:\n{text}")
+    text = "".join("".join(page.extract_text() or "" for page in PdfReader(pdf).pages).split())
+    if "受理回执" not in text or visit_no not in text:
+        raise SmokeTestFailed(f"{pdf.name} lacks 受理回执 or {visit_no}:\n{text}")
 
 
-def start_window(gui: Path, env: dict[str, str], tmp: Path, seconds: float = 8) -> None:
-    """Start the window offscreen; it must still be running after a few seconds."""
-    say(f"smoke test: {gui.name} (window, offscreen, {seconds:.0f} s)")
-    log = tmp / "gui.log"
-    with log.open("wb") as out:
+WINDOW_STARTED = "sign-in dialog opened"  # desktop/views/app.py logs it
+
+
+def start_window(gui: Path, env: dict[str, str], tmp: Path, *, limit: float = 120,
+                 settle: float = 3) -> None:
+    """Start the window offscreen: it must reach its sign-in dialog (the demo data has
+    accounts) and still be running a few seconds later."""
+    say(f"smoke test: {gui.name} (window, offscreen)")
+    output = tmp / "gui.log"
+    desk_log = tmp / "data" / "logs" / "desk.log"
+    before = desk_log.read_text(encoding="utf-8", errors="replace") if desk_log.exists() else ""
+
+    def logged() -> str:
+        text = desk_log.read_text(encoding="utf-8", errors="replace") \
+            if desk_log.exists() else ""
+        return text[len(before):]
+
+    with output.open("wb") as out:
         proc = subprocess.Popen([str(gui), "--no-err-windows"], env=env, cwd=tmp,
                                 stdout=out, stderr=subprocess.STDOUT)
         try:
-            code = proc.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            code = None
+            deadline = time.monotonic() + limit
+            while WINDOW_STARTED not in logged() and proc.poll() is None \
+                    and time.monotonic() < deadline:
+                time.sleep(0.2)
+            started = WINDOW_STARTED in logged()
+            if started and proc.poll() is None:
+                time.sleep(settle)
+            code = proc.poll()
         finally:
             if proc.poll() is None:
                 proc.terminate()
@@ -152,13 +213,12 @@ def start_window(gui: Path, env: dict[str, str], tmp: Path, seconds: float = 8) 
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
-    if code is not None:
-        desk_log = tmp / "data" / "logs" / "desk.log"
-        detail = desk_log.read_text(encoding="utf-8", errors="replace")[-3000:] \
-            if desk_log.exists() else ""
+    if not started or code is not None:
+        what = (f"exited with code {code}" if code is not None
+                else f"did not reach its sign-in dialog within {limit:.0f} s")
         raise SmokeTestFailed(
-            f"the window exited with code {code} within {seconds:.0f} s:\n"
-            f"{log.read_text(encoding='utf-8', errors='replace')}\n{detail}"
+            f"the window {what}:\n{output.read_text(encoding='utf-8', errors='replace')}\n"
+            f"{logged()[-3000:]}"
         )
 
 
@@ -174,20 +234,43 @@ def find_iscc() -> str | None:
     return None
 
 
+class InnoSetupMissing(Exception):
+    pass
+
+
+# Optional code signing (see installer/zongzhi-desk.iss): the command that signs $f.
+SIGN_ENV = "DESKTOP_SIGN_COMMAND"
+SIGN_TOOL = "desksign"
+
+
 def build_installer(dist: Path) -> None:
     iscc = find_iscc()
     if iscc is None:
-        say("Inno Setup (ISCC.exe) not found: skipping the installer")
-        return
+        raise InnoSetupMissing(
+            "Inno Setup 6 (ISCC.exe) was not found on PATH nor under Program Files, so no "
+            "installer was made. Install Inno Setup 6.3 or newer from jrsoftware.org, or run "
+            "build.py with --no-installer to build and test only the bundle.")
     say("running Inno Setup")
     sys.path.insert(0, str(ROOT))
-    from desktop import __version__
+    sys.path.insert(0, str(ROOT / "installer"))
+    from versioninfo import numeric_version
 
-    subprocess.run(
-        [iscc, f"/DAppVersion={__version__}", f"/DDistDir={dist / NAME}",
-         f"/O{dist}", str(ROOT / "installer" / "zongzhi-desk.iss")],
-        check=True,
-    )
+    from desktop import APP_PUBLISHER, __version__
+
+    command = [
+        iscc, f"/DAppVersion={__version__}",
+        f"/DAppNumericVersion={'.'.join(map(str, numeric_version(__version__)))}",
+        f"/DAppPublisher={APP_PUBLISHER}", f"/DDistDir={dist / NAME}", f"/O{dist}",
+    ]
+    sign = os.environ.get(SIGN_ENV, "").strip()
+    if sign:
+        say(f"signing with {SIGN_ENV}")
+        command += [f"/S{SIGN_TOOL}={sign}", f"/DSignToolName={SIGN_TOOL}"]
+    subprocess.run([*command, str(ROOT / "installer" / "zongzhi-desk.iss")], check=True)
+    setup = dist / f"{NAME}-setup-{__version__}.exe"
+    if not setup.exists():
+        raise InnoSetupMissing(f"Inno Setup ran but {setup} is not there")
+    say(f"installer ready: {setup} ({setup.stat().st_size / 1e6:.0f} MB)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,8 +300,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"SMOKE TEST FAILED: {exc}", file=sys.stderr)
         return 1
     say("smoke test passed")
-    if WINDOWS and not args.no_installer:
+    if not WINDOWS:
+        say(f"bundle ready in {bundle}; the installer is made on Windows only")
+        return 0
+    if args.no_installer:
+        say(f"bundle ready in {bundle}; no installer (--no-installer)")
+        return 0
+    try:
         build_installer(dist)
+    except InnoSetupMissing as exc:
+        print(f"INSTALLER NOT BUILT: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

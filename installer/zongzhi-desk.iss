@@ -1,17 +1,36 @@
 ﻿; Inno Setup script (6.3 or newer) for 综治中心接待调解工作台.
 ;
 ; Packs the PyInstaller one-folder bundle (dist\zongzhi-desk, made by
-; installer\build.py) into a setup program that installs under Program Files
-; and adds Start-menu and desktop shortcuts. installer\build.py runs it as
-;     ISCC /DAppVersion=0.1.0 /DDistDir=<dist>\zongzhi-desk /O<dist> zongzhi-desk.iss
+; installer\build.py) into a setup program with Start-menu and desktop shortcuts.
+; installer\build.py runs it as
+;     ISCC /DAppVersion=0.1.0 /DAppNumericVersion=0.1.0.0 /DAppPublisher=...
+;          /DDistDir=<dist>\zongzhi-desk /O<dist> zongzhi-desk.iss
 ; Uninstalling leaves the data folder (%LOCALAPPDATA%\zongzhi-desk) alone.
+;
+; Who may install: an administrator installs for every user of the PC under
+; Program Files; a desk user without administrator rights installs for their own
+; account (under %LOCALAPPDATA%\Programs), as the dialog at the start offers.
+;
+; Signing (optional): with a code-signing certificate, set DESKTOP_SIGN_COMMAND
+; before installer\build.py to the command that signs the file $f, e.g.
+;     signtool sign /fd SHA256 /tr http://timestamp.example /td SHA256 /f desk.pfx /p PASSWORD $f
+; build.py then hands it to ISCC as the sign tool "desksign" (/Sdesksign=... and
+; /DSignToolName=desksign): the two programs, the setup program and the
+; uninstaller are signed. Without it nothing is signed, and the build still works.
 ;
 ; This file is UTF-8 with a byte-order mark, which every Inno Setup 6 reads.
 
 #define AppName "综治中心接待调解工作台"
 #define AppExe "zongzhi-desk.exe"
+#define CliExe "zongzhi-desk-cli.exe"
 #ifndef AppVersion
   #define AppVersion "0.1.0"
+#endif
+#ifndef AppNumericVersion
+  #define AppNumericVersion "0.1.0.0"
+#endif
+#ifndef AppPublisher
+  #define AppPublisher "综治中心接待调解工作台项目组"
 #endif
 #ifndef DistDir
   #define DistDir "..\dist\zongzhi-desk"
@@ -23,10 +42,17 @@ AppId={{C8146B49-19F0-41B5-BE54-AF0F7228077A}
 AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
+AppPublisher={#AppPublisher}
+VersionInfoVersion={#AppNumericVersion}
+VersionInfoProductVersion={#AppNumericVersion}
+VersionInfoCompany={#AppPublisher}
+VersionInfoDescription={#AppName} 安装程序
+VersionInfoProductName={#AppName}
 DefaultDirName={autopf}\ZongzhiDesk
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
-PrivilegesRequired=admin
+PrivilegesRequired=lowest
+PrivilegesRequiredOverridesAllowed=dialog
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 MinVersion=10.0
@@ -36,16 +62,22 @@ SolidCompression=yes
 WizardStyle=modern
 UninstallDisplayName={#AppName}
 UninstallDisplayIcon={app}\{#AppExe}
-#if FileExists(AddBackslash(SourcePath) + "..\resources\icons\app.ico")
 SetupIconFile=..\resources\icons\app.ico
+#ifdef SignToolName
+SignTool={#SignToolName}
+SignedUninstaller=yes
 #endif
 
 [Languages]
-; Simplified Chinese messages ship with Inno Setup in some versions only.
-#if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
+; Simplified Chinese first (the wizard follows the PC's language). The messages file
+; is carried in installer\ (Inno Setup ships it only from 6.5.0 on); without one the
+; setup would silently be English, so the build stops instead.
+#if FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
+Name: "chs"; MessagesFile: "ChineseSimplified.isl"
+#elif FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
 Name: "chs"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
-#elif FileExists(AddBackslash(CompilerPath) + "Languages\Unofficial\ChineseSimplified.isl")
-Name: "chs"; MessagesFile: "compiler:Languages\Unofficial\ChineseSimplified.isl"
+#else
+  #error installer\ChineseSimplified.isl is missing: add Inno Setup's Simplified Chinese translation there (or use Inno Setup 6.5 or newer)
 #endif
 Name: "en"; MessagesFile: "compiler:Default.isl"
 
@@ -53,7 +85,13 @@ Name: "en"; MessagesFile: "compiler:Default.isl"
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
 
 [Files]
+#ifdef SignToolName
+Source: "{#DistDir}\{#AppExe}"; DestDir: "{app}"; Flags: ignoreversion signonce
+Source: "{#DistDir}\{#CliExe}"; DestDir: "{app}"; Flags: ignoreversion signonce
+Source: "{#DistDir}\*"; Excludes: "\{#AppExe},\{#CliExe}"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+#else
 Source: "{#DistDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+#endif
 
 [InstallDelete]
 ; An upgrade replaces the whole bundle, so no stale library of an older version stays behind.

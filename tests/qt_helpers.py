@@ -80,3 +80,19 @@ def answering(qtbot: QtBot, key: str, choice: str) -> Iterator[list[str]]:
         yield asked
     finally:
         timer.stop()
+
+
+@contextmanager
+def loop_ends_within(seconds: float = 90) -> Iterator[None]:
+    """Whatever happens inside (a close that raised, a check that never came back), every
+    event loop running is ended after ``seconds`` with the code 99, so a test of a whole
+    start (``run_gui``) fails instead of hanging the test run.
+    """
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: QApplication.exit(99))
+    guard.start(int(seconds * 1000))
+    try:
+        yield
+    finally:
+        guard.stop()

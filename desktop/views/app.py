@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QTranslator,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, APP_TITLE, paths
@@ -91,6 +91,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setOrganizationName(APP_NAME)
+    app.setWindowIcon(QIcon(str(paths.resource("icons", "app.ico"))))
     register_ui_font(app)
     install_chinese(app)
     return app
@@ -123,6 +124,7 @@ def sign_in_or_set_up(database: Database) -> bool:
     with database.read() as session:
         accounts = has_accounts(session)
     if accounts:
+        log.info("sign-in dialog opened")
         return ask_sign_in(database)
     wizard = SetupWizard(database=database)
     log.info("first start: set-up wizard opened for the centre administrator")
@@ -335,6 +337,12 @@ def _main_window() -> MainWindow | None:
                  if isinstance(w, MainWindow) and w.isVisible()), None)
 
 
+def show_start_notices(window: MainWindow, database: Database) -> None:
+    """What opening the database did (the backup before an upgrade) in the status bar."""
+    for notice in database.notices:
+        window.statusBar().showMessage(notice)
+
+
 def _run_window(app: QApplication, database: Database, check: StartCheck,
                 id_reader: str | None) -> int:
     if check.problem is not None:  # found while the sign-in was open
@@ -344,6 +352,7 @@ def _run_window(app: QApplication, database: Database, check: StartCheck,
     scheduler.message.connect(window.statusBar().showMessage)
     window.show()
     log.info("window opened")
+    show_start_notices(window, database)
     scheduler.start()
     window.open_setup_wizard_if_needed()
     freeze_startup_objects()

@@ -9,10 +9,11 @@ nor for the modules (QtCharts, openpyxl) only they need.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_TITLE
+from desktop.config import WindowState, save_window_state, window_state
 from desktop.db import Database
 from desktop.services import auth, setup
 from desktop.services.connection import describe_database, shown_url
@@ -40,11 +42,14 @@ from desktop.views.sign_in import IdleWatcher, SignInDialog
 from desktop.views.widgets import named
 
 if TYPE_CHECKING:
+    from desktop.views.about_dialog import AboutDialog
     from desktop.views.cases import CasesPage
     from desktop.views.queue_page import QueuePage
     from desktop.views.reports_page import ReportsPage
     from desktop.views.settings_page import SettingsPage
     from desktop.views.setup_wizard import SetupWizard
+
+log = logging.getLogger(__name__)
 
 
 def _scrolled(page: QWidget) -> QScrollArea:
@@ -80,6 +85,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(minutes, self)
         self.idle.idle.connect(self.lock)
         self.show_account()
+        self.restore_state()
 
     def _add_widgets(self) -> None:
         self.navigation = named(QListWidget(), "navigation", self.tr("功能导航"))
@@ -128,13 +134,17 @@ class MainWindow(QMainWindow):
                                    self.tr("切换用户"))
         self.lock_button = named(QPushButton(self.tr("锁定")), "status.lock",
                                  self.tr("锁定窗口"))
+        self.about_button = named(QPushButton(self.tr("关于")), "status.about",
+                                  self.tr("关于本程序"))
         self.statusBar().addPermanentWidget(self.account_label)
         self.statusBar().addPermanentWidget(self.lock_button)
         self.statusBar().addPermanentWidget(self.switch_button)
         self.statusBar().addPermanentWidget(self.database_label)
+        self.statusBar().addPermanentWidget(self.about_button)
 
     def _connect_signals(self) -> None:
         self.navigation.currentRowChanged.connect(self.on_section_changed)
+        self.about_button.clicked.connect(self.on_about)
         self.registration.registered.connect(lambda _r: self._refresh_queue_if_built())
         new = QShortcut(QKeySequence("Ctrl+N"), self)
         new.activated.connect(self.on_new_registration)
@@ -202,6 +212,7 @@ class MainWindow(QMainWindow):
     def switch_user(self) -> SignInDialog:
         """Another account signs in without closing the program."""
         self.registration.save_draft()
+        self.save_state()
         auth.sign_out(self.database)
         self._forget_pages()
         self.show_account()
@@ -218,6 +229,7 @@ class MainWindow(QMainWindow):
             self.close()
             return
         self.show_account()
+        self.restore_state(geometry=False)  # the window stays where it is on the screen
         current = self.navigation.currentItem()
         if current is not None and not current.flags() & Qt.ItemFlag.ItemIsEnabled:
             allowed = [row for row in range(self.navigation.count())
@@ -378,9 +390,49 @@ class MainWindow(QMainWindow):
                 return None
         return self.open_setup_wizard()
 
+    # -- where each account left the window ---------------------------------------------
+
+    def _login(self) -> str | None:
+        actor = self.database.actor
+        return actor.login if actor is not None and actor.login else None
+
+    def restore_state(self, *, geometry: bool = True) -> None:
+        """The size, position and page the signed-in account left on this PC."""
+        login = self._login()
+        if login is None:
+            return
+        state = window_state(login)
+        if geometry and state.geometry:
+            self.restoreGeometry(QByteArray.fromBase64(state.geometry.encode("ascii")))
+        for row, (_title, key, _build) in enumerate(self.sections):
+            item = self.navigation.item(row)
+            if key == state.page and item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                self.navigation.setCurrentRow(row)
+
+    def save_state(self) -> None:
+        login = self._login()
+        if login is None:
+            return
+        row = self.navigation.currentRow()
+        page = self.sections[row][1] if 0 <= row < len(self.sections) else None
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        try:
+            save_window_state(login, WindowState(geometry, page))
+        except OSError as exc:  # a full or read-only data folder: the window closes anyway
+            log.warning("window state not saved: %s", exc)
+
+    def on_about(self) -> AboutDialog:
+        from desktop.views.about_dialog import AboutDialog
+
+        dialog = AboutDialog(database=self.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def closeEvent(self, event: QCloseEvent) -> None:
         # Whatever is typed but not saved is kept as a draft and restored at the next start.
         self.registration.save_draft()
+        self.save_state()
         self.idle.stop()
         self.registration.stop_card_reader()
         if self.is_built("queue"):
