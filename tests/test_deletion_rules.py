@@ -93,3 +93,21 @@ def test_what_is_refused(database: Database) -> None:
     with pytest.raises(ValidationError) as refused:
         deletion.delete_case(database, case.case_id, "误立案", version=1)
     assert refused.value.errors == {"record": "该调解案件已删除"}
+
+
+def test_a_person_s_removal_takes_the_visits_left_and_gives_them_its_reason(
+    database: Database,
+) -> None:
+    first = register(database, 1)
+    second = register(database, 1)
+    deletion.delete_visit(database, first.visit_id, "重复登记", now=AT)
+    with database.read() as session:
+        visit = session.get(Visit, second.visit_id)
+        assert visit is not None
+        person = session.get(Person, visit.person_id)
+        assert person is not None
+        person_id, version = person.id, person.version
+    assert deletion.delete_person(database, person_id, "本人申请", version=version) == 1
+    with database.read() as session:
+        reasons = {v.id: v.deleted_reason for v in session.scalars(select(Visit))}
+    assert reasons == {first.visit_id: "重复登记", second.visit_id: "本人申请"}

@@ -73,3 +73,15 @@ def test_what_is_searched_for_is_checked(database: Database) -> None:
         with pytest.raises(ValidationError) as refused:
             record_search.find_records(session, "people", "测试1号")
         assert refused.value.errors == {"kind": "请选择要查找的记录类别"}
+
+
+def test_only_the_case_with_that_number_and_not_a_removed_one(database: Database) -> None:
+    from desktop.services import mediation
+
+    first, second = make_case(database), make_case(database)
+    mediation.close_case(database, second.case_id, mediation.OutcomeInput(
+        "调解不成功", reason="双方分歧较大", guided_to="诉讼"))
+    (found,) = _find(database, "mediation_case", second.case_no)
+    assert found.record_id == second.case_id and found.details.endswith("调解不成功")
+    deletion.delete_case(database, first.case_id, "误立案", version=1)
+    assert _find(database, "mediation_case", first.case_no) == []
