@@ -425,6 +425,8 @@ def save_hall_screen(number: int | None) -> None:
         data.pop("hall_screen", None)
     else:
         data["hall_screen"] = number
+    _write_config(data)
+
 
 # -- the window, per account ------------------------------------------------------------------
 
