@@ -255,3 +255,10 @@ def test_calls_that_waited_too_long_to_be_said_are_skipped(
     qtbot.waitUntil(lambda: not speaker.busy, timeout=5000)
     assert engine.said == ["请 调零零一号 到 矛盾纠纷调解室"]
     assert _warnings(caplog) == ["spoken calls: 叫号比播报快，等待过久的播报已跳过"]
+
+
+def test_the_base_engine_says_nothing_and_is_ready_again_at_once(qtbot: QtBot) -> None:
+    engine = SpeechEngine()
+    with qtbot.waitSignal(engine.finished, timeout=1000):
+        engine.say("请 调零零一号 到 矛盾纠纷调解室")
+    assert engine.problem is None and engine.voices() == []

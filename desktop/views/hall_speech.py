@@ -57,7 +57,8 @@ class SpeechEngine(QObject):
         self.problem: str | None = None
 
     def say(self, text: str) -> None:
-        raise NotImplementedError
+        """This base engine has no voice: each text is done at once, unheard (subclasses speak)."""
+        QTimer.singleShot(0, self.finished.emit)
 
     def stop(self) -> None:
         """Stop what is being said (the hall display is closing)."""
