@@ -38,9 +38,9 @@ import openpyxl
 from desktop.config import sqlite_url
 from desktop.db import Database
 from desktop.services import reference
+from desktop.services.admin.imports import IMPORTS, check_file, import_file
 from desktop.services.bootstrap import open_database
-from desktop.services.imports import IMPORTS, check_file, import_file
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from desktop.services.validation import make_id_number
 
 

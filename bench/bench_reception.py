@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select
 
 from desktop.models import Person, Room, Visit
-from desktop.services import matching, queue
 from desktop.services.bootstrap import open_database
-from desktop.services.demo_data import generate_demo_data
+from desktop.services.demo.generate import generate_demo_data
+from desktop.services.reception import matching, queue
 
 
 def timed(label: str, fn: Callable[[], object], runs: int = 20) -> None:

@@ -59,7 +59,7 @@ def row(what: str, figure: float, baseline: float | None, goal: str, unit: str =
 def ensure_database(url: str, visits: int, stamp: Path) -> float | None:
     """Fill ``url`` up to ``visits`` visits; the seconds the build took (None if it was there)."""
     from desktop.services.bootstrap import open_database
-    from desktop.services.demo_data import generate_demo_data
+    from desktop.services.demo.generate import generate_demo_data
 
     database = open_database(url)
     try:
@@ -87,7 +87,7 @@ def sign_in_as_admin(database: Database) -> None:
     from dataclasses import replace
 
     from desktop.models import Staff
-    from desktop.services import auth
+    from desktop.services.admin import auth
 
     with database.read() as session:
         staff = session.scalar(select(Staff).where(Staff.login == "demo_admin"))
@@ -114,7 +114,7 @@ def child(mode: str, url: str) -> int:
         window = QMainWindow()
         window.show()
     else:
-        from desktop.services.auth import has_accounts
+        from desktop.services.admin.auth import has_accounts
         from desktop.views.app import StartCheck, create_application, open_at_start
 
         app = create_application()
@@ -167,7 +167,7 @@ def start_seconds(mode: str, url: str, runs: int) -> float:
 # -- the figures -------------------------------------------------------------------------------
 
 def lookup(database: Database) -> None:
-    from desktop.services.matching import find_people
+    from desktop.services.reception.matching import find_people
 
     typed: list[tuple[Any, str]] = []  # (the indexed column, what the receptionist typed)
     with database.read() as session:
@@ -200,8 +200,8 @@ def register_and_receipt(database: Database) -> None:
     from desktop.models import Category, Room
     from desktop.printing import fonts
     from desktop.printing.receipt import render_receipt
-    from desktop.services.receipts import receipt_data
-    from desktop.services.registration import RegistrationInput, register_visit
+    from desktop.services.reception.receipts import receipt_data
+    from desktop.services.reception.registration import RegistrationInput, register_visit
     from desktop.services.validation import make_id_number
 
     with database.read() as session:
@@ -244,8 +244,8 @@ def register_and_receipt(database: Database) -> None:
 
 def pages(database: Database, small: Database) -> None:
     from desktop.views.app import create_application
-    from desktop.views.queue_page import QueuePage
-    from desktop.views.reports_page import ReportsPage
+    from desktop.views.reception.queue_page import QueuePage
+    from desktop.views.registers.reports_page import ReportsPage
 
     create_application()
     big_reports = ReportsPage(database=database)

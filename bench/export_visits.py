@@ -40,7 +40,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def seeded_database(visits: int):  # type: ignore[no-untyped-def]
     from desktop.config import sqlite_url
     from desktop.services.bootstrap import open_database
-    from desktop.services.demo_data import generate_demo_data
+    from desktop.services.demo.generate import generate_demo_data
 
     cache = ROOT / ".bench"
     cache.mkdir(exist_ok=True)
@@ -63,7 +63,7 @@ def whole_period(database):  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
     from desktop.models import Visit
-    from desktop.services.registers import Period
+    from desktop.services.registers.rows import Period
 
     with database.read() as session:
         first, last = session.execute(
@@ -157,7 +157,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from desktop.services.registers import visit_register_rows
+    from desktop.services.registers.rows import visit_register_rows
 
     database = seeded_database(args.visits)
     period = whole_period(database)

@@ -21,7 +21,7 @@
     python -m desktop --id-reader demo     the window with the simulated ID card reader
     python -m desktop idcard-helper --driver huashi|shensi|sdtapi --dll DLL
                                            the reader helper process (JSON lines; see
-                                           desktop/services/idcard/helper.py)
+                                           desktop/services/reception/idcard/helper.py)
 
 Every command that reads or writes the centre's records signs in first: with the
 account and password in DESKTOP_USER / DESKTOP_PASSWORD (for scripts), or asked
@@ -98,7 +98,7 @@ def sign_in_from_environment(database) -> None:  # type: ignore[no-untyped-def]
     import getpass
     import os
 
-    from desktop.services import auth
+    from desktop.services.admin import auth
 
     login = os.environ.get(USER_ENV, "")
     password = os.environ.get(PASSWORD_ENV, "")
@@ -123,7 +123,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_idcard_helper(args: argparse.Namespace) -> int:
-    from desktop.services.idcard import helper
+    from desktop.services.reception.idcard import helper
 
     return helper.main(["--driver", args.driver, *(["--dll", str(args.dll)] if args.dll else [])])
 
@@ -161,8 +161,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from desktop.services import auth
-    from desktop.services.demo_data import generate_demo_data
+    from desktop.services.admin import auth
+    from desktop.services.demo.generate import generate_demo_data
 
     database = _open(args)
     with database.read() as session:
@@ -191,7 +191,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 def cmd_print_receipt(args: argparse.Namespace) -> int:
     from desktop.config import printer_settings
     from desktop.printing.receipt import render_receipt
-    from desktop.services.receipts import receipt_for_print
+    from desktop.services.reception.receipts import receipt_for_print
 
     files.check_output_path(args.out)
     data = receipt_for_print(_database(args), args.visit_no,
@@ -218,7 +218,7 @@ CASE_DOCUMENTS = {
 
 
 def cmd_print_case_document(args: argparse.Namespace) -> int:
-    from desktop.services import mediation_documents
+    from desktop.services.mediation import documents as mediation_documents
 
     database = _database(args)
     files.check_output_path(args.out)
@@ -238,7 +238,7 @@ def _stderr_progress(what: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.services.registers import Period
+    from desktop.services.registers.rows import Period
 
     period = Period.parse(args.date_from, args.date_to)
     out = files.check_output_path(args.out)
@@ -262,7 +262,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from desktop.exports.templates import write_template
-    from desktop.services.imports import IMPORTS
+    from desktop.services.admin.imports import IMPORTS
 
     files.check_output_path(args.out)
     path = write_template(_database(args), args.what, args.out)
@@ -271,7 +271,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop.services.imports import IMPORTS, ImportRejected, import_file
+    from desktop.services.admin.imports import IMPORTS, ImportRejected, import_file
 
     try:
         result = import_file(_database(args), args.what, args.file)
@@ -285,7 +285,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from desktop.services import audit
+    from desktop.services.admin import audit
 
     database = _database(args)
     with database.read() as session:
@@ -312,7 +312,7 @@ def _day(text: str | None) -> date | None:
 
 def cmd_audit_export(args: argparse.Namespace) -> int:
     from desktop.exports.audit import export_audit
-    from desktop.services.audit import AuditFilter
+    from desktop.services.admin.audit import AuditFilter
 
     where = AuditFilter(start=_day(args.date_from), end=_day(args.date_to))
     out = files.check_output_path(args.out)
@@ -324,7 +324,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
 
 def cmd_backup_create(args: argparse.Namespace) -> int:
     from desktop.config import resolve_database_url
-    from desktop.services.backups import create_backup
+    from desktop.services.admin.backups import create_backup
 
     backup = create_backup(resolve_database_url(args.db).url, folder=args.folder)
     print(f"已备份（{backup.size_text}，已通过完整性检查）：{backup.path}")
@@ -333,7 +333,7 @@ def cmd_backup_create(args: argparse.Namespace) -> int:
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
     from desktop.config import backup_settings
-    from desktop.services.backups import BACKUP, list_backups
+    from desktop.services.admin.backups import BACKUP, list_backups
 
     folder = args.folder or backup_settings().folder
     found = list_backups(folder)
@@ -349,7 +349,7 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
 
 def cmd_backup_restore(args: argparse.Namespace) -> int:
     from desktop.config import resolve_database_url
-    from desktop.services.backups import restore_backup
+    from desktop.services.admin.backups import restore_backup
 
     restored = restore_backup(resolve_database_url(args.db).url, args.file, folder=args.folder)
     print(f"已恢复备份：{restored.source}")
@@ -556,7 +556,7 @@ def _failed(exc: BaseException) -> int:
         log.info("command refused: %s", describe(exc))
         trouble = None if isinstance(exc, ValidationError) else database_trouble(exc)
         if trouble is not None and trouble.kind == NOT_A_DATABASE:
-            from desktop.services.backups import last_good_backup, restore_hint
+            from desktop.services.admin.backups import last_good_backup, restore_hint
 
             message += restore_hint(last_good_backup(), button=False)
         print(f"错误：{message}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """Settings of this PC, in one place.
 
 Centre-wide settings (name, phone, paper size, ...) live in the database so
-that every desk shares them; see :mod:`desktop.services.settings`. What is kept
+that every desk shares them; see :mod:`desktop.services.admin.settings`. What is kept
 here is only what a single PC must know for itself: which database to open,
 where this PC keeps its backups, its ID card reader, and its printers (the
 receipt printer and paper, the document printer, printing without a dialog).
@@ -301,7 +301,7 @@ class IdReaderSettings:
     ``mode``: ``auto`` (the vendor DLL installed on this Windows PC, none elsewhere),
     ``demo`` (the simulated reader) or ``off``. ``dll``: a DLL or folder to use
     instead of searching. ``helper_python``: a 32-bit ``python.exe`` for a vendor's
-    32-bit DLL (see desktop.services.idcard.helper).
+    32-bit DLL (see desktop.services.reception.idcard.helper).
     """
 
     mode: str = "auto"
@@ -335,7 +335,7 @@ def save_id_reader_settings(settings: IdReaderSettings) -> None:
 
 # -- this PC's printers ------------------------------------------------------------------------
 
-RECEIPT_PAPERS = ("a5", "80mm")  # the keys of desktop.services.settings.PAPER_SIZES
+RECEIPT_PAPERS = ("a5", "80mm")  # the keys of desktop.services.admin.settings.PAPER_SIZES
 
 
 @dataclass(frozen=True)

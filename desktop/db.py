@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _WRITE = "desk_write"
-# The signed-in account a session works for (desktop.services.auth.Actor, or None):
+# The signed-in account a session works for (desktop.services.admin.auth.Actor, or None):
 # what the session does is checked against its roles and recorded under its name.
 ACTOR_KEY = "actor"
 
@@ -191,7 +191,7 @@ class Database:
 
     def __post_init__(self) -> None:
         # The audit log's flush and commit hooks must be in place before the first write.
-        import desktop.services.audit  # noqa: F401
+        import desktop.services.admin.audit  # noqa: F401
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True, desk: str | None = None) -> Database:

@@ -325,7 +325,7 @@ def fuzz_worker(checkout: str, url: str, inputs_file: str) -> None:
     from desktop.services import reference
     from desktop.services.bootstrap import open_database
     from desktop.services.errors import ValidationError
-    from desktop.services.registration import RegistrationInput, register_visit
+    from desktop.services.reception.registration import RegistrationInput, register_visit
     from desktop.services.validation import make_id_number
 
     if not Path(desktop.__file__).resolve().is_relative_to(Path(checkout).resolve()):

@@ -53,13 +53,15 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
 
 
 def module_name(text: str) -> str:
-    """``services/queue``, ``desktop/services/queue.py`` or ``queue`` -> desktop.services.queue."""
+    """``services/reception/queue``, its path, or ``queue`` -> desktop.services.reception.queue."""
     name = text.removesuffix(".py").replace("/", ".").replace("\\", ".")
     name = name.removeprefix("desktop.")
     if "." not in name:
         for package in ("services", "printing"):
-            if (ROOT / "desktop" / package / f"{name}.py").exists():
-                name = f"{package}.{name}"
+            found = sorted((ROOT / "desktop" / package).rglob(f"{name}.py"))
+            if found:
+                relative = found[0].relative_to(ROOT / "desktop").with_suffix("")
+                name = ".".join(relative.parts)
                 break
     path = ROOT / "desktop" / Path(*name.split(".")).with_suffix(".py")
     if not path.exists():

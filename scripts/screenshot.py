@@ -33,7 +33,7 @@ def main() -> int:
     from PySide6.QtWidgets import QWidget
 
     from desktop.services.bootstrap import open_database
-    from desktop.services.demo_data import generate_demo_data
+    from desktop.services.demo.generate import generate_demo_data
     from desktop.views.app import create_application
     from desktop.views.main_window import MainWindow
 
@@ -44,7 +44,7 @@ def main() -> int:
     width, height = (int(v) for v in args.size.split("x"))
     window: QWidget
     if args.hall:
-        from desktop.views.hall_display import HallDisplay
+        from desktop.views.reception.hall_display import HallDisplay
 
         window = HallDisplay(database=database)
         window.resize(width, height)

@@ -38,9 +38,9 @@ from sqlalchemy.engine import make_url
 from desktop.config import sqlite_url
 from desktop.db import Database
 from desktop.models import Staff
-from desktop.services import auth
+from desktop.services.admin import auth
+from desktop.services.admin.settings import CentreSettings, save_settings
 from desktop.services.bootstrap import open_database
-from desktop.services.settings import CentreSettings, save_settings
 from desktop.views.app import install_chinese
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -215,7 +215,7 @@ def test_account_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def silent_speech(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test speaks aloud: the hall's speaker gets a recording engine unless a test gives
     its own (Qt's mock engine, say)."""
-    from desktop.views import hall_speech
+    from desktop.views.reception import hall_speech
     from tests.speech_helpers import RecordingEngine
 
     monkeypatch.setattr(hall_speech, "make_engine", RecordingEngine)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.services.idcard.pe import PE32, PE32_PLUS
+from desktop.services.reception.idcard.pe import PE32, PE32_PLUS
 
 
 def make_dll(exports: list[str], *, bits: int = 32) -> bytes:

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import FollowUp, Staff
-from desktop.services import auth, mediation
+from desktop.services import mediation
+from desktop.services.admin import auth
 from desktop.services.validation import make_id_number
 
 CREDIT_CODE = "91110108551385082Q"  # a valid-checksum invented 统一社会信用代码

@@ -8,8 +8,8 @@ from datetime import datetime
 from desktop.db import Database
 from desktop.models import Referral
 from desktop.services import reference
-from desktop.services.registration import Registration, RegistrationInput, register_visit
-from desktop.views.queue_page import ActionDialog, QueuePage
+from desktop.services.reception.registration import Registration, RegistrationInput, register_visit
+from desktop.views.reception.queue_page import ActionDialog, QueuePage
 from tests.factories import id_number
 
 

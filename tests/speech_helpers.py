@@ -6,8 +6,8 @@ import time
 
 from PySide6.QtCore import QObject, QTimer
 
-from desktop.services.speech import SpeechSettings
-from desktop.views.hall_speech import SpeechEngine, Voice
+from desktop.services.reception.speech import SpeechSettings
+from desktop.views.reception.hall_speech import SpeechEngine, Voice
 
 
 class RecordingEngine(SpeechEngine):

@@ -16,22 +16,16 @@ from desktop.db import Database
 from desktop.exports.registers import export_register
 from desktop.exports.templates import write_template
 from desktop.models import AuditEntry, Person, Staff, Visit
-from desktop.services import (
-    auth,
-    deletion,
-    dictionaries,
-    kiosk,
-    mediation,
-    mediation_documents,
-    queue,
-    staff,
-)
-from desktop.services.dashboard import today_overview
+from desktop.services import mediation
+from desktop.services.admin import auth, deletion, dictionaries, staff
+from desktop.services.admin.settings import load_settings, save_settings
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.failures import user_message
-from desktop.services.receipts import receipt_data
-from desktop.services.registers import Period
-from desktop.services.settings import load_settings, save_settings
+from desktop.services.mediation import documents as mediation_documents
+from desktop.services.reception import kiosk, queue
+from desktop.services.reception.receipts import receipt_data
+from desktop.services.registers.dashboard import today_overview
+from desktop.services.registers.rows import Period
 from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME
 from tests.mediation_helpers import make_case
 from tests.reception_helpers import category_ids, register, room_ids

@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import Staff
-from desktop.services import auth, staff
+from desktop.services.admin import auth, staff
 from desktop.services.errors import ValidationError
-from desktop.views.account_panel import AccountPanel, PasswordDialog
+from desktop.views.admin.account_panel import AccountPanel, PasswordDialog
+from desktop.views.admin.staff_editor import StaffDialog
 from desktop.views.main_window import MainWindow
-from desktop.views.staff_editor import StaffDialog
 from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME
 from tests.qt_helpers import type_text
 

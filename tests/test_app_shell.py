@@ -19,8 +19,8 @@ from desktop.db import Database
 from desktop.logging_setup import setup_logging
 from desktop.printing.receipt import render_receipt
 from desktop.services import reference
-from desktop.services.receipts import receipt_data
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.reception.receipts import receipt_data
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from desktop.views import errors
 from desktop.views.app import register_ui_font
 from desktop.views.pdf_preview import PdfPreviewDialog, print_pdf

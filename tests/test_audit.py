@@ -16,10 +16,11 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop.db import Database
 from desktop.models import AuditEntry, Staff
-from desktop.services import audit, auth, mediation
-from desktop.services.audit import AuditFilter, AuditLogReadOnly, verify_chain
+from desktop.services import mediation
+from desktop.services.admin import audit, auth
+from desktop.services.admin.audit import AuditFilter, AuditLogReadOnly, verify_chain
+from desktop.services.admin.staff import save_staff
 from desktop.services.errors import ValidationError
-from desktop.services.staff import save_staff
 from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME, TEST_ADMIN_PASSWORD
 from tests.factories import id_number
 from tests.mediation_helpers import make_case, person

@@ -12,8 +12,8 @@ import pytest
 from desktop.cli import main
 from desktop.db import Database
 from desktop.exports.audit import TITLE
-from desktop.services import audit
-from desktop.services.audit import AuditFilter
+from desktop.services.admin import audit
+from desktop.services.admin.audit import AuditFilter
 from tests.conftest import TEST_ADMIN_NAME
 from tests.mediation_helpers import make_case
 from tests.reception_helpers import register

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import AuditEntry
-from desktop.services import audit
+from desktop.services.admin import audit
+from desktop.services.admin.staff import save_staff
 from desktop.services.bootstrap import open_database
-from desktop.services.staff import save_staff
 from tests.conftest import set_up_centre
 from tests.test_multidesk import DESKS, Outcome, _burst, _errors, _press
 

@@ -18,11 +18,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
 from desktop.exports.audit import TITLE
-from desktop.services import audit, auth
+from desktop.services.admin import audit, auth
 from desktop.views import dialogs
-from desktop.views.audit_dialog import AuditLogDialog
+from desktop.views.admin.audit_dialog import AuditLogDialog
+from desktop.views.admin.settings_page import SettingsPage
 from desktop.views.main_window import MainWindow
-from desktop.views.settings_page import SettingsPage
 from tests.qt_helpers import click_named, type_text
 from tests.reception_helpers import register
 from tests.test_audit import last_id, tamper

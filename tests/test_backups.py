@@ -14,11 +14,12 @@ from sqlalchemy import select
 from desktop.config import backup_settings, save_backup_settings
 from desktop.db import Database
 from desktop.models import Agreement
-from desktop.services import backups, mediation
+from desktop.services import mediation
+from desktop.services.admin import backups
 from desktop.services.bootstrap import open_database
-from desktop.services.demo_data import generate_demo_data
+from desktop.services.demo.generate import generate_demo_data
 from desktop.services.errors import FeatureUnavailableError, ValidationError
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests.conftest import set_up_centre
 from tests.factories import id_number
 

@@ -16,15 +16,15 @@ from pytestqt.qtbot import QtBot
 from desktop import config
 from desktop.config import backup_settings, sqlite_url
 from desktop.db import Database
-from desktop.services import auth, backups
+from desktop.services.admin import auth, backups
 from desktop.services.bootstrap import open_database
-from desktop.services.demo_data import generate_demo_data
+from desktop.services.demo.generate import generate_demo_data
 from desktop.services.errors import ValidationError
 from desktop.views import app as app_module
 from desktop.views import dialogs
+from desktop.views.admin.settings_page import SettingsPage
 from desktop.views.app import BackupScheduler, check_at_start, run_gui
 from desktop.views.main_window import MainWindow
-from desktop.views.settings_page import SettingsPage
 from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, set_up_centre
 from tests.qt_helpers import loop_ends_within, type_text
 

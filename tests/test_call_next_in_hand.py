@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
-from desktop.services import queue
+from desktop.services.reception import queue
 from desktop.views.main_window import MainWindow
-from desktop.views.queue_page import QueuePage
+from desktop.views.reception.queue_page import QueuePage
 from tests.mediation_helpers import staff
 from tests.qt_helpers import answering, click_named, show_active
 from tests.reception_helpers import queue_dialog, register, room_ids, ticket_status

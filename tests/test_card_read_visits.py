@@ -15,9 +15,9 @@ from sqlalchemy import func, inspect, select
 from desktop.db import Database
 from desktop.exports.registers import VISIT_COLUMNS, export_register
 from desktop.models import Visit
-from desktop.services.idcard.simulated import invented_card
-from desktop.services.registers import Period, visit_register_rows
-from desktop.services.registration import read_from_card
+from desktop.services.reception.idcard.simulated import invented_card
+from desktop.services.reception.registration import read_from_card
+from desktop.services.registers.rows import Period, visit_register_rows
 from tests.reception_helpers import register
 
 
@@ -54,7 +54,7 @@ def test_anything_but_the_cards_own_number_is_typed(database: Database, form_num
 
 
 def test_read_from_card_is_the_services_rule() -> None:
-    from desktop.services.registration import RegistrationInput
+    from desktop.services.reception.registration import RegistrationInput
 
     card = invented_card(5)
     data = RegistrationInput(name="甲", phone="", summary="", room_id=None,

@@ -20,12 +20,12 @@ from sqlalchemy import func, select
 from desktop.config import IdReaderSettings, save_id_reader_settings
 from desktop.db import Database
 from desktop.models import Person, Visit
-from desktop.services.idcard import CardData
-from desktop.services.idcard.simulated import SimulatedReader, invented_card
-from desktop.views import card_reader
+from desktop.services.reception.idcard import CardData
+from desktop.services.reception.idcard.simulated import SimulatedReader, invented_card
 from desktop.views.app import open_id_reader
 from desktop.views.main_window import MainWindow
-from desktop.views.registration import RegistrationPage
+from desktop.views.reception import card_reader
+from desktop.views.reception.registration import RegistrationPage
 from tests.qt_helpers import click_named, show_active, type_text
 from tests.reception_helpers import register
 
@@ -195,7 +195,7 @@ def test_an_unplugged_reader_is_reported_once_and_found_again(
     qtbot.waitUntil(lambda: poller.state == card_reader.READY)
     states: list[str] = []
     poller.state_changed.connect(lambda state, _message: states.append(state))
-    with caplog.at_level(logging.INFO, logger="desktop.views.card_reader"):
+    with caplog.at_level(logging.INFO, logger="desktop.views.reception.card_reader"):
         reader.unplug()
         _wait_polls(qtbot, reader, 8)
         assert panel.state.text() == "身份证阅读器未连接（模拟阅读器已拔下）"

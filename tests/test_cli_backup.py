@@ -11,7 +11,7 @@ import pytest
 
 from desktop.cli import main
 from desktop.config import sqlite_url
-from desktop.services import backups
+from desktop.services.admin import backups
 from tests.conftest import add_test_admin_to
 from tests.test_backups import corrupt
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from desktop.cli import main
 from desktop.db import Database
 from desktop.models import MediationCase
-from desktop.services.demo_data import generate_demo_data
+from desktop.services.demo.generate import generate_demo_data
 
 
 def test_export_commands(sqlite_database: Database, sqlite_db_url: str, tmp_path: Path,

@@ -25,12 +25,13 @@ from desktop.config import sqlite_url
 from desktop.db import Database
 from desktop.logging_setup import setup_logging
 from desktop.models import Person, Visit
-from desktop.services import failures, queue
+from desktop.services import failures
 from desktop.services.bootstrap import open_database
+from desktop.services.reception import queue
 from desktop.views import errors
 from desktop.views.db_status import status_for
-from desktop.views.hall_display import HallDisplay
 from desktop.views.main_window import MainWindow
+from desktop.views.reception.hall_display import HallDisplay
 from tests.conftest import add_test_admin
 from tests.db_trouble import (
     disk_full,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import AuditEntry, MediationCase, Person, Visit
-from desktop.services import deletion
+from desktop.services.admin import deletion
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.failures import user_message
 from tests.mediation_helpers import make_case

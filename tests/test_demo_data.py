@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import KioskTicket, Person, Referral, Visit
-from desktop.services import notices, reference
-from desktop.services.demo_data import generate_demo_data
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services import reference
+from desktop.services.demo.generate import generate_demo_data
+from desktop.services.reception import notices
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from desktop.services.validation import id_number_error, phone_error
 from tests.factories import id_number
 

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import Escalation, Referral, ReferralEvent, Visit
-from desktop.services import queue
-from desktop.services.demo_data import generate_demo_data
+from desktop.services.demo.generate import generate_demo_data
+from desktop.services.reception import queue
 
 
 def test_demo_data_has_routes_transfers_and_escalations(database: Database) -> None:

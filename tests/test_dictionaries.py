@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
-from desktop.services import dictionaries, reference
+from desktop.services import reference
+from desktop.services.admin import dictionaries
 from desktop.services.errors import ValidationError
 from desktop.views.main_window import MainWindow
 from tests.qt_helpers import show_active, type_text

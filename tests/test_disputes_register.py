@@ -12,9 +12,9 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.exports.registers import DISPUTE_COLUMNS, export_register
 from desktop.models import MediationCase
-from desktop.services import registers
-from desktop.services.demo_data import generate_demo_data
-from desktop.services.registers import Period, count_disputes
+from desktop.services.demo.generate import generate_demo_data
+from desktop.services.registers import rows as registers
+from desktop.services.registers.rows import Period, count_disputes
 from tests.mediation_helpers import awkward_cases
 from tests.office import require_soffice, workbook_as_pdf_text
 

@@ -20,10 +20,10 @@ from desktop.cli import main
 from desktop.db import Database
 from desktop.exports.registers import export_register
 from desktop.services import files
-from desktop.services.registers import Period
+from desktop.services.registers.rows import Period
 from desktop.views import dialogs
 from desktop.views.main_window import MainWindow
-from desktop.views.reports_page import ReportsPage
+from desktop.views.registers.reports_page import ReportsPage
 from tests.qt_helpers import show_active
 from tests.reception_helpers import register
 

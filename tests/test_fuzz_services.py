@@ -52,10 +52,12 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import dictionaries, imports, mediation, notices, queue
-from desktop.services.notices import NoticeInput
-from desktop.services.registration import RegistrationInput, register_visit
-from desktop.services.settings import CentreSettings, save_settings
+from desktop.services import mediation
+from desktop.services.admin import dictionaries, imports
+from desktop.services.admin.settings import CentreSettings, save_settings
+from desktop.services.reception import notices, queue
+from desktop.services.reception.notices import NoticeInput
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests import hostile
 from tests.factories import id_number
 from tests.hostile import HOSTILE_DATES, HOSTILE_DATETIMES, HOSTILE_IDS, Probe, text_shapes

@@ -11,7 +11,7 @@ from desktop.cli import main
 from desktop.db import Database
 from desktop.views import app as app_module
 from desktop.views.errors import ExceptionHook
-from desktop.views.hall_display import HallDisplay
+from desktop.views.reception.hall_display import HallDisplay
 from tests.reception_helpers import register
 
 
@@ -20,7 +20,7 @@ def test_hall_display_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     reg = register(sqlite_database, 1)
-    from desktop.services import queue
+    from desktop.services.reception import queue
 
     queue.call(sqlite_database, reg.referral_id)
     shown: list[HallDisplay] = []

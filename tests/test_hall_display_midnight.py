@@ -8,8 +8,8 @@ import time_machine
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
-from desktop.services import queue
-from desktop.views.hall_display import HallDisplay
+from desktop.services.reception import queue
+from desktop.views.reception.hall_display import HallDisplay
 from tests.reception_helpers import register, room_ids
 
 

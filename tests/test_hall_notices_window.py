@@ -13,16 +13,17 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import Notice
-from desktop.services import notices
-from desktop.services.notices import NoticeInput
-from desktop.services.settings import SPEECH_KEYS, load_settings, save_settings
-from desktop.views import dialogs, hall_speech
-from desktop.views.hall_display import HallDisplay
-from desktop.views.hall_speech import Voice
+from desktop.services.admin.settings import SPEECH_KEYS, load_settings, save_settings
+from desktop.services.reception import notices
+from desktop.services.reception.notices import NoticeInput
+from desktop.views import dialogs
+from desktop.views.admin.notices_editor import NoticesDialog
+from desktop.views.admin.settings_page import SettingsPage
+from desktop.views.admin.speech_settings import HallSettingsBox
 from desktop.views.main_window import MainWindow
-from desktop.views.notices_editor import NoticesDialog
-from desktop.views.settings_page import SettingsPage
-from desktop.views.speech_settings import HallSettingsBox
+from desktop.views.reception import hall_speech
+from desktop.views.reception.hall_display import HallDisplay
+from desktop.views.reception.hall_speech import Voice
 from tests.qt_helpers import click_named, type_text
 from tests.speech_helpers import RecordingEngine
 

@@ -15,10 +15,10 @@ from pytestqt.qtbot import QtBot
 from desktop.cli import main
 from desktop.config import hall_screen, save_hall_screen
 from desktop.db import Database
-from desktop.views import hall_screen as hall_screen_module
 from desktop.views.errors import ExceptionHook
-from desktop.views.hall_display import HallDisplay
-from desktop.views.hall_screen import (
+from desktop.views.reception import hall_screen as hall_screen_module
+from desktop.views.reception.hall_display import HallDisplay
+from desktop.views.reception.hall_screen import (
     ES_CONTINUOUS,
     ES_DISPLAY_REQUIRED,
     HallScreenBox,

@@ -12,12 +12,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
-from desktop.services import queue, speech
-from desktop.services.registration import Registration
-from desktop.services.settings import SPEECH_KEYS, load_settings, save_settings
-from desktop.services.speech import SpeechSettings, spoken_ticket
-from desktop.views.hall_display import HallDisplay
-from desktop.views.hall_speech import HallSpeaker, QtSpeechEngine, SpeechEngine
+from desktop.services.admin.settings import SPEECH_KEYS, load_settings, save_settings
+from desktop.services.reception import queue, speech
+from desktop.services.reception.registration import Registration
+from desktop.services.reception.speech import SpeechSettings, spoken_ticket
+from desktop.views.reception.hall_display import HallDisplay
+from desktop.views.reception.hall_speech import HallSpeaker, QtSpeechEngine, SpeechEngine
 from tests.conftest import as_test_admin, signed_in_like
 from tests.reception_helpers import register, room_ids
 from tests.speech_helpers import RecordingEngine
@@ -149,13 +149,13 @@ def test_switched_off_nothing_is_said_and_switching_on_says_no_backlog(
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records
-            if r.name == "desktop.views.hall_speech" and r.levelno == logging.WARNING]
+            if r.name == "desktop.views.reception.hall_speech" and r.levelno == logging.WARNING]
 
 
 def test_without_an_engine_the_display_works_and_logs_why_once(
     qtbot: QtBot, sqlite_database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="desktop.views.hall_speech")
+    caplog.set_level(logging.WARNING, logger="desktop.views.reception.hall_speech")
     engine = QtSpeechEngine("no-such-engine")
     assert engine.problem  # whether Qt's module loads here or not
     hall = _display(qtbot, sqlite_database, engine)
@@ -173,7 +173,7 @@ def test_without_an_engine_the_display_works_and_logs_why_once(
 def test_an_engine_that_fails_stops_speaking_and_says_so_once(
     qtbot: QtBot, sqlite_database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="desktop.views.hall_speech")
+    caplog.set_level(logging.WARNING, logger="desktop.views.reception.hall_speech")
     engine = RecordingEngine(duration_ms=10_000)
     hall = _display(qtbot, sqlite_database, engine)
     room = room_ids(sqlite_database)[ROOM]
@@ -192,7 +192,7 @@ def test_an_engine_that_fails_stops_speaking_and_says_so_once(
 def test_an_engine_that_never_finishes_does_not_hold_the_queue(
     qtbot: QtBot, sqlite_database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="desktop.views.hall_speech")
+    caplog.set_level(logging.WARNING, logger="desktop.views.reception.hall_speech")
     engine = RecordingEngine(duration_ms=60_000)
     hall = _display(qtbot, sqlite_database, engine, longest_ms=150)
     reg = register(sqlite_database, 1)
@@ -247,7 +247,7 @@ def test_qt_engine_voices_and_settings(qtbot: QtBot) -> None:
 def test_calls_that_waited_too_long_to_be_said_are_skipped(
     qtbot: QtBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="desktop.views.hall_speech")
+    caplog.set_level(logging.WARNING, logger="desktop.views.reception.hall_speech")
     engine = RecordingEngine(duration_ms=400)
     speaker = HallSpeaker(engine=engine, gap_ms=0, longest_wait_s=0.2)
     assert speaker.announce("请 调零零一号 到 矛盾纠纷调解室")

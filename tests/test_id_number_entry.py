@@ -11,7 +11,7 @@ from desktop.db import Database
 from desktop.models import Person
 from desktop.services.validation import id_number_error, normalize_id_number
 from desktop.views.main_window import MainWindow
-from desktop.views.registration import RegistrationPage
+from desktop.views.reception.registration import RegistrationPage
 from tests.qt_helpers import show_active, type_text
 from tests.reception_helpers import register
 

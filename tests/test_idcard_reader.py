@@ -19,9 +19,9 @@ import pytest
 
 from desktop.cli import build_parser
 from desktop.config import IdReaderSettings, id_reader_settings, save_id_reader_settings
-from desktop.services.idcard import CardData, ReaderUnavailable, UnavailableReader
-from desktop.services.idcard.card import card_date, gender_name, nation_name
-from desktop.services.idcard.drivers import (
+from desktop.services.reception.idcard import CardData, ReaderUnavailable, UnavailableReader
+from desktop.services.reception.idcard.card import card_date, gender_name, nation_name
+from desktop.services.reception.idcard.drivers import (
     HUASHI,
     SDTAPI,
     SHENSI,
@@ -30,16 +30,16 @@ from desktop.services.idcard.drivers import (
     ShensiReader,
     identify,
 )
-from desktop.services.idcard.helper import HelperReader, helper_environment, serve
-from desktop.services.idcard.locate import PYTHON_BITS, find_driver, open_reader
-from desktop.services.idcard.parsing import (
+from desktop.services.reception.idcard.helper import HelperReader, helper_environment, serve
+from desktop.services.reception.idcard.locate import PYTHON_BITS, find_driver, open_reader
+from desktop.services.reception.idcard.parsing import (
     UCS2_BLOCK_BYTES,
     CardFormatError,
     decode_gbk,
     parse_ucs2_block,
 )
-from desktop.services.idcard.pe import NotADll, read_dll
-from desktop.services.idcard.simulated import SimulatedReader, invented_card
+from desktop.services.reception.idcard.pe import NotADll, read_dll
+from desktop.services.reception.idcard.simulated import SimulatedReader, invented_card
 from desktop.services.validation import id_number_error, make_id_number
 from tests.idcard_helpers import (
     HUASHI_EXPORTS,
@@ -218,7 +218,8 @@ def test_a_dll_of_the_other_bitness_needs_the_helper_python(tmp_path: Path) -> N
     helper = open_reader("auto", dll=folder, folders=[folder],
                          helper_python=Path(sys.executable))
     assert isinstance(helper, HelperReader)
-    assert helper.command[1:5] == ["-m", "desktop.services.idcard.helper", "--driver", HUASHI]
+    helper_module = "desktop.services.reception.idcard.helper"
+    assert helper.command[1:5] == ["-m", helper_module, "--driver", HUASHI]
 
 
 # -- the drivers, against stand-ins of the vendors' DLLs ----------------------------------------
@@ -406,7 +407,8 @@ def test_the_helper_runs_as_its_own_process(tmp_path: Path) -> None:
 
 def test_a_helper_that_cannot_load_its_dll_says_so_through_the_protocol(tmp_path: Path) -> None:
     dll = write_dll(tmp_path, "termb.dll", HUASHI_EXPORTS, bits=32)
-    client = HelperReader([sys.executable, "-m", "desktop.services.idcard.helper", "--driver",
+    client = HelperReader([sys.executable, "-m", "desktop.services.reception.idcard.helper",
+                           "--driver",
                            HUASHI, "--dll", str(dll)], label="华视", env=helper_environment(),
                           timeout=30)
     try:

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.exports.templates import write_template
 from desktop.models import Category, Community, Grid, Room, Staff
-from desktop.services import auth, dictionaries, mediation
-from desktop.services.imports import IMPORTS, ImportRejected, check_file, import_file
-from desktop.services.staff import save_staff
+from desktop.services import mediation
+from desktop.services.admin import auth, dictionaries
+from desktop.services.admin.imports import IMPORTS, ImportRejected, check_file, import_file
+from desktop.services.admin.staff import save_staff
 from tests.conftest import TEST_ADMIN_NAME
 
 

@@ -15,9 +15,15 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import AuditEntry, KioskTicket, Referral
 from desktop.printing.kiosk_ticket import render_kiosk_ticket
-from desktop.services import auth, kiosk, matching, mediation, queue
+from desktop.services import mediation
+from desktop.services.admin import auth
 from desktop.services.errors import PermissionDenied, ValidationError
-from desktop.services.registration import RegistrationInput, register_visit, tickets_held_today
+from desktop.services.reception import kiosk, matching, queue
+from desktop.services.reception.registration import (
+    RegistrationInput,
+    register_visit,
+    tickets_held_today,
+)
 from tests.conftest import as_test_admin
 from tests.factories import id_number
 from tests.reception_helpers import category_ids, register, room_ids

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from desktop.cli import main
 from desktop.db import Database
 from desktop.models import KioskTicket, Referral
-from desktop.services import auth
+from desktop.services.admin import auth
 from desktop.views import app as app_module
 from desktop.views.errors import ExceptionHook
-from desktop.views.kiosk import KioskWindow
 from desktop.views.main_window import MainWindow
 from desktop.views.pdf_preview import PdfPreviewDialog
+from desktop.views.reception.kiosk import KioskWindow
 from tests.factories import id_number
 from tests.qt_helpers import show_active, type_text
 from tests.reception_helpers import register

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from desktop.db import Database
 from desktop.models import CaseParty, MediationCase, Referral, SequenceCounter
 from desktop.services import mediation, reference
+from desktop.services.admin.settings import load_settings, save_settings
 from desktop.services.errors import NotFoundError, ValidationError
-from desktop.services.registration import RegistrationInput, register_visit
-from desktop.services.settings import load_settings, save_settings
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests import mediation_helpers as h
 from tests.conftest import as_test_admin
 from tests.factories import id_number
@@ -295,7 +295,7 @@ def test_unknown_case_number_is_reported(database: Database) -> None:
 
 
 def test_demo_data_opens_cases_with_consistent_numbers(database: Database) -> None:
-    from desktop.services.demo_data import generate_demo_data
+    from desktop.services.demo.generate import generate_demo_data
 
     summary = generate_demo_data(database, visits=400, seed=7)
     assert summary.counts["调解案件"] > 10
@@ -321,7 +321,7 @@ def test_a_session_names_its_own_mediator_and_recorder(database: Database) -> No
     """Who wrote a 调解记录 comes from the account; its 调解员 is one of the case's."""
     from dataclasses import replace
 
-    from desktop.services import auth
+    from desktop.services.admin import auth
     from tests import pdf_checks
 
     ref = h.make_case(database)
@@ -353,7 +353,7 @@ def test_a_session_names_its_own_mediator_and_recorder(database: Database) -> No
     with database.read() as session:
         detail = mediation.case_detail(session, ref.case_id)
     assert (detail.sessions[1].mediator, detail.sessions[1].recorder) == ("王志刚", "李慧敏")
-    from desktop.services.mediation_documents import render_detail
+    from desktop.services.mediation.documents import render_detail
 
     text = pdf_checks.flat("".join(g.text for page in pdf_checks.read(
         render_detail(detail, "sessions")) for g in page.glyphs))

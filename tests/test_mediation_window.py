@@ -16,10 +16,10 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import MediationCase
 from desktop.services import mediation, reference
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from desktop.views import dialogs
-from desktop.views.cases import CasesPage
 from desktop.views.main_window import MainWindow
+from desktop.views.mediation.cases import CasesPage
 from desktop.views.pdf_preview import PdfPreviewDialog
 from tests import mediation_helpers as h
 from tests import poppler
@@ -310,7 +310,7 @@ def test_overdue_cases_stand_out_and_case_file_is_built(
 def test_the_signed_in_mediator_leads_and_writes_a_new_session(
     qtbot: QtBot, window: MainWindow, sqlite_database: Database,
 ) -> None:
-    from desktop.services import auth
+    from desktop.services.admin import auth
 
     ref = h.make_case(sqlite_database)
     _m1, m2, _other = h.staff(sqlite_database)

@@ -15,10 +15,12 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import Staff
-from desktop.services import auth, mediation, queue, setup, staff
+from desktop.services import mediation
+from desktop.services.admin import auth, setup, staff
 from desktop.services.errors import ValidationError
-from desktop.views.cases import CasesPage
+from desktop.services.reception import queue
 from desktop.views.main_window import MainWindow
+from desktop.views.mediation.cases import CasesPage
 from tests.conftest import TEST_ADMIN_NAME
 from tests.qt_helpers import click_named, show_active
 from tests.reception_helpers import register

@@ -27,10 +27,11 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import queue, reference
-from desktop.services.monthly import change, mediation_success_by_month, monthly_report
-from desktop.services.registers import Period
-from desktop.services.registration import SOURCES, RegistrationInput, register_visit
+from desktop.services import reference
+from desktop.services.reception import queue
+from desktop.services.reception.registration import SOURCES, RegistrationInput, register_visit
+from desktop.services.registers.monthly import change, mediation_success_by_month, monthly_report
+from desktop.services.registers.rows import Period
 from tests.factories import id_number
 
 MONTHS = {"now": (2026, 10), "before": (2026, 9), "year_ago": (2025, 10)}

@@ -25,11 +25,12 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import MediationCase, Person, Referral, SequenceCounter, Visit
-from desktop.services import mediation, queue
+from desktop.services import mediation
+from desktop.services.admin.imports import IMPORTS, import_file
 from desktop.services.bootstrap import open_database
 from desktop.services.errors import ValidationError
-from desktop.services.imports import IMPORTS, import_file
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.reception import queue
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests.conftest import as_test_admin, set_up_centre
 from tests.factories import id_number
 from tests.mediation_helpers import staff

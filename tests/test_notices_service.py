@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import Notice
-from desktop.services import audit, auth, notices
-from desktop.services.audit import AuditFilter
+from desktop.services.admin import audit, auth
+from desktop.services.admin.audit import AuditFilter
 from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
-from desktop.services.notices import NoticeInput
+from desktop.services.reception import notices
+from desktop.services.reception.notices import NoticeInput
 
 TODAY = date(2026, 12, 2)
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.printing.receipt import ROLL_MARGIN, render_receipt
-from desktop.services.receipts import ReceiptData, centre_phone, next_steps_for
+from desktop.services.reception.receipts import ReceiptData, centre_phone, next_steps_for
 from tests.case_shapes import a_length, name_of, text_of
 from tests.pdf_checks import MM, Frame, all_problems, body_stream, flat, read
 

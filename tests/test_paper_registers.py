@@ -17,7 +17,7 @@ from desktop.db import Database
 from desktop.exports.monthly import export_monthly
 from desktop.exports.registers import export_register
 from desktop.services import mediation
-from desktop.services.registers import Period
+from desktop.services.registers.rows import Period
 from tests import mediation_helpers as h
 from tests import poppler
 from tests.case_shapes import text_of

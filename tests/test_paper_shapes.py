@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from desktop.printing import legal
 from desktop.printing.casefile import render_casefile
 from desktop.printing.linebreak import break_lines, can_break
-from desktop.services import mediation_documents
 from desktop.services.errors import ValidationError
 from desktop.services.mediation import CaseDetail
+from desktop.services.mediation import documents as mediation_documents
 from tests.case_shapes import REAL_SIZED, case_detail, shapes
 from tests.paper_rules import (
     DOCUMENTS,

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 from desktop.db import Database
 from desktop.services import mediation
 from desktop.services.errors import ValidationError
-from desktop.views.party_dialog import PartyDialog
+from desktop.views.mediation.party_dialog import PartyDialog
 from tests.qt_helpers import type_text
 
 

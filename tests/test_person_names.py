@@ -15,10 +15,10 @@ from desktop.models import Person, PersonFormerName, Visit
 from desktop.printing.agreement import render_agreement
 from desktop.services import mediation
 from desktop.services.errors import NameConflictError
-from desktop.services.registration import KEEP_KNOWN_NAME, RENAMED
+from desktop.services.reception.registration import KEEP_KNOWN_NAME, RENAMED
 from desktop.views import dialogs
 from desktop.views.main_window import MainWindow
-from desktop.views.registration import RegistrationPage
+from desktop.views.reception.registration import RegistrationPage
 from tests import mediation_helpers as h
 from tests.factories import id_number
 from tests.pdf_checks import body_stream, read

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
 from desktop.services.validation import phone_error
-from desktop.views.registration import RegistrationPage
+from desktop.views.reception.registration import RegistrationPage
 
 EXAMPLE = re.compile(r"[0-9][0-9-]{6,}[0-9]")
 

@@ -20,11 +20,11 @@ from pytestqt.qtbot import QtBot
 from desktop import config
 from desktop.config import PrinterSettings, printer_settings, save_printer_settings
 from desktop.db import Database
-from desktop.views import printers
+from desktop.views.admin import printers
+from desktop.views.admin.printers import PrinterSettingsBox
+from desktop.views.admin.settings_page import SettingsPage
 from desktop.views.pdf_preview import PdfPreviewDialog
-from desktop.views.printers import PrinterSettingsBox
-from desktop.views.registration import RegistrationPage
-from desktop.views.settings_page import SettingsPage
+from desktop.views.reception.registration import RegistrationPage
 from tests.factories import id_number
 from tests.qt_helpers import type_text
 

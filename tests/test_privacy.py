@@ -19,29 +19,31 @@ from pytestqt.qtbot import QtBot
 from desktop.cli import main
 from desktop.db import Database
 from desktop.exports.registers import export_register
-from desktop.services import auth, deletion, matching, mediation, privacy, queue
-from desktop.services.audit import AuditFilter, list_entries
-from desktop.services.dashboard import today_overview
+from desktop.services import mediation, privacy
+from desktop.services.admin import auth, deletion
+from desktop.services.admin.audit import AuditFilter, list_entries
 from desktop.services.errors import (
     NotFoundError,
     PermissionDenied,
     StaleEditError,
     ValidationError,
 )
-from desktop.services.monthly import centre_counts, mediation_accepted
-from desktop.services.receipts import receipt_data
-from desktop.services.registers import (
+from desktop.services.reception import matching, queue
+from desktop.services.reception.receipts import receipt_data
+from desktop.services.reception.registration import Registration
+from desktop.services.registers.dashboard import today_overview
+from desktop.services.registers.monthly import centre_counts, mediation_accepted
+from desktop.services.registers.rows import (
     Period,
     count_disputes,
     count_visits,
     dispute_register_rows,
     visit_register_rows,
 )
-from desktop.services.registration import Registration
-from desktop.views.case_editor import CaseEditor
-from desktop.views.deleted_dialog import DeletedRecordsDialog
+from desktop.views.admin.deleted_dialog import DeletedRecordsDialog
+from desktop.views.admin.settings_page import SettingsPage
 from desktop.views.main_window import MainWindow
-from desktop.views.settings_page import SettingsPage
+from desktop.views.mediation.case_editor import CaseEditor
 from tests.factories import id_number
 from tests.mediation_helpers import make_case
 from tests.reception_helpers import register, room_ids

@@ -88,7 +88,7 @@ def test_a_new_data_folder_and_backup_folder_are_private(tmp_path: Path,
     monkeypatch.setenv("DESKTOP_DATA_DIR", str(tmp_path / "new" / "data"))
     assert mode(paths.data_dir()) == 0o700
     assert mode(paths.log_dir()) == 0o700
-    from desktop.services.backups import prepare_folder
+    from desktop.services.admin.backups import prepare_folder
 
     assert mode(prepare_folder(tmp_path / "share" / "desk")) == 0o700
 
@@ -96,7 +96,7 @@ def test_a_new_data_folder_and_backup_folder_are_private(tmp_path: Path,
 @posix_only
 def test_backups_in_a_folder_the_admin_set_up_are_private(sqlite_database: Database,
                                                           tmp_path: Path) -> None:
-    from desktop.services.backups import create_backup
+    from desktop.services.admin.backups import create_backup
 
     share = tmp_path / "share"
     share.mkdir()

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import Escalation, Referral, ReferralEvent
-from desktop.services import queue
 from desktop.services.errors import ValidationError
+from desktop.services.reception import queue
 from tests.reception_helpers import register, room_ids
 
 T0 = datetime(2026, 11, 26, 9, 0)

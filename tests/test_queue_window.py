@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import Escalation, Referral, ReferralEvent
-from desktop.services import queue
+from desktop.services.reception import queue
 from desktop.views import dialogs
 from desktop.views.form_widgets import to_qdate
-from desktop.views.hall_display import HallDisplay
 from desktop.views.main_window import MainWindow
-from desktop.views.queue_page import QueuePage
+from desktop.views.reception.hall_display import HallDisplay
+from desktop.views.reception.queue_page import QueuePage
 from tests.conftest import signed_in_like
 from tests.qt_helpers import click_named, show_active, type_text
 from tests.reception_helpers import queue_dialog, register, room_ids, ticket_status

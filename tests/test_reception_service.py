@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import Person, Visit
-from desktop.services import queue
 from desktop.services.errors import ValidationError
-from desktop.services.matching import find_people
+from desktop.services.reception import queue
+from desktop.services.reception.matching import find_people
 from tests.factories import id_number
 from tests.reception_helpers import register
 

@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import AuditEntry
-from desktop.services import auth, deletion, record_search
+from desktop.services.admin import auth, deletion, record_search
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.validation import mask_id_number
 from desktop.views import dialogs
+from desktop.views.admin.record_dialog import RecordsDialog
+from desktop.views.admin.settings_page import SettingsPage
 from desktop.views.main_window import MainWindow
-from desktop.views.record_dialog import RecordsDialog
-from desktop.views.settings_page import SettingsPage
 from tests.factories import id_number
 from tests.mediation_helpers import make_case
 from tests.qt_helpers import click_named, type_text

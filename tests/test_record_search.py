@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from desktop.db import Database
-from desktop.services import deletion, record_search
+from desktop.services.admin import deletion, record_search
+from desktop.services.admin.record_search import FoundRecord
 from desktop.services.errors import ValidationError
-from desktop.services.record_search import FoundRecord
 from desktop.services.validation import mask_id_number, mask_phone
 from tests.factories import id_number
 from tests.mediation_helpers import make_case

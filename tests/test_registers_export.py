@@ -13,9 +13,9 @@ from desktop.db import Database
 from desktop.exports.registers import VISIT_COLUMNS, export_register
 from desktop.models import Referral, Room, Staff, Visit
 from desktop.services import reference
-from desktop.services.demo_data import generate_demo_data
-from desktop.services.registers import Period
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.demo.generate import generate_demo_data
+from desktop.services.reception.registration import RegistrationInput, register_visit
+from desktop.services.registers.rows import Period
 from desktop.services.validation import mask_phone
 from tests.factories import id_number
 from tests.office import require_soffice, workbook_as_pdf_text

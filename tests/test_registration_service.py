@@ -11,7 +11,7 @@ from desktop.db import Database
 from desktop.models import Person, Referral, Visit
 from desktop.services import reference
 from desktop.services.errors import ValidationError
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests.factories import id_number
 
 

@@ -25,14 +25,15 @@ from sqlalchemy import func, select
 from desktop.db import Database
 from desktop.exports import workbook
 from desktop.models import FollowUp, MediationCase, Person, Staff, Visit
-from desktop.services import auth
-from desktop.services.audit import AuditFilter, list_entries
-from desktop.services.demo_data import generate_demo_data
-from desktop.services.imports import IMPORTS
-from desktop.services.registers import Period, count_disputes, count_visits
-from desktop.views import dialogs, reports_page
+from desktop.services.admin import auth
+from desktop.services.admin.audit import AuditFilter, list_entries
+from desktop.services.admin.imports import IMPORTS
+from desktop.services.demo.generate import generate_demo_data
+from desktop.services.registers.rows import Period, count_disputes, count_visits
+from desktop.views import dialogs
 from desktop.views.main_window import MainWindow
-from desktop.views.reports_page import ReportsPage, day_label_positions
+from desktop.views.registers import reports_page
+from desktop.views.registers.reports_page import ReportsPage, day_label_positions
 from tests.mediation_helpers import awkward_cases
 from tests.qt_helpers import show_active
 

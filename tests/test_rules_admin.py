@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 
 from desktop.db import Database
-from desktop.services import dictionaries, mediation, mediation_documents
+from desktop.services import mediation
+from desktop.services.admin import dictionaries
+from desktop.services.admin.settings import load_settings, save_settings
 from desktop.services.errors import NotFoundError, ValidationError
-from desktop.services.registers import Period
-from desktop.services.settings import load_settings, save_settings
+from desktop.services.mediation import documents as mediation_documents
+from desktop.services.registers.rows import Period
 from tests import mediation_helpers as h
 from tests.conftest import TEST_CENTRE
 

@@ -24,7 +24,8 @@ from desktop.models import (
     MediationSession,
     SequenceCounter,
 )
-from desktop.services import auth, mediation
+from desktop.services import mediation
+from desktop.services.admin import auth
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from tests import mediation_helpers as h
 from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME, TEST_CENTRE
@@ -789,7 +790,7 @@ def test_a_draft_from_a_visit_offers_its_mediator_ticket_and_birth_date(
         session.add_all([mediator, clerk])
         session.flush()
         mediator_id, clerk_id = mediator.id, clerk.id
-    from desktop.services import queue
+    from desktop.services.reception import queue
 
     queue.start(database, reg.referral_id, staff_id=mediator_id, now=now)
     queue.transfer(database, reg.referral_id, _room(database, "心理咨询室"), "先疏导", now=now)
@@ -823,7 +824,7 @@ def _room(database: Database, name: str) -> int:
 
 
 def test_visits_waiting_for_a_case(database: Database) -> None:
-    from desktop.services import queue
+    from desktop.services.reception import queue
 
     today = date(2026, 12, 20)  # not the clock's day: the function must use the one given
     at = datetime(2026, 12, 1, 9, 0)

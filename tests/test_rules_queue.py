@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import Escalation, Referral, Room, Staff
-from desktop.services import queue
 from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.reception import queue
 from tests.conftest import TEST_ADMIN_NAME
 from tests.reception_helpers import register, room_ids
 from tests.rules_helpers import snapshot

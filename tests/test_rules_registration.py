@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import Person, Room
-from desktop.services import dictionaries, validation
+from desktop.services import validation
+from desktop.services.admin import dictionaries
 from desktop.services.errors import ValidationError
-from desktop.services.registration import RegistrationInput, validate
+from desktop.services.reception.registration import RegistrationInput, validate
 from tests.factories import id_number
 from tests.reception_helpers import category_ids, register, room_ids
 from tests.rules_helpers import PUBLISHED_ID, snapshot

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import Referral, Visit
-from desktop.services import queue
-from desktop.services.registration import RegistrationInput, tickets_held_today
+from desktop.services.reception import queue
+from desktop.services.reception.registration import RegistrationInput, tickets_held_today
 from desktop.views.main_window import MainWindow
-from desktop.views.registration import RegistrationPage
+from desktop.views.reception.registration import RegistrationPage
 from tests.factories import id_number
 from tests.qt_helpers import answering, click_named, show_active, type_text
 from tests.reception_helpers import category_ids, register, room_ids

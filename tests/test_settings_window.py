@@ -8,11 +8,11 @@ from pytestqt.qtbot import QtBot
 from desktop import config
 from desktop.db import Database
 from desktop.services import reference
-from desktop.services.receipts import receipt_data
-from desktop.services.registration import RegistrationInput, register_visit
-from desktop.services.settings import load_settings
+from desktop.services.admin.settings import load_settings
+from desktop.services.reception.receipts import receipt_data
+from desktop.services.reception.registration import RegistrationInput, register_visit
+from desktop.views.admin.settings_page import SettingsPage
 from desktop.views.main_window import MainWindow
-from desktop.views.settings_page import SettingsPage
 from tests.conftest import TEST_CENTRE
 from tests.factories import id_number
 from tests.qt_helpers import type_text

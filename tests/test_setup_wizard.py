@@ -19,17 +19,18 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import CentreSetting, Community, Grid, Room, Staff
-from desktop.services import auth, mediation, reference, setup, staff
+from desktop.services import mediation, reference
+from desktop.services.admin import auth, setup, staff
+from desktop.services.admin.settings import CentreSettings, load_settings, save_settings
 from desktop.services.bootstrap import open_database
 from desktop.services.errors import ValidationError
 from desktop.services.mediation import CaseInput
-from desktop.services.mediation_documents import render
-from desktop.services.receipts import receipt_data
-from desktop.services.registration import RegistrationInput, register_visit
-from desktop.services.settings import CentreSettings, load_settings, save_settings
-from desktop.views.hall_display import HallDisplay
+from desktop.services.mediation.documents import render
+from desktop.services.reception.receipts import receipt_data
+from desktop.services.reception.registration import RegistrationInput, register_visit
+from desktop.views.admin.setup_wizard import SetupWizard
 from desktop.views.main_window import MainWindow
-from desktop.views.setup_wizard import SetupWizard
+from desktop.views.reception.hall_display import HallDisplay
 from tests.conftest import TEST_ADMIN_NAME, add_test_admin
 from tests.factories import id_number
 from tests.qt_helpers import type_text

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
-from desktop.services import auth
+from desktop.services.admin import auth
 from desktop.services.bootstrap import open_database
+from desktop.views.admin.setup_wizard import SetupWizard
 from desktop.views.main_window import MainWindow
-from desktop.views.setup_wizard import SetupWizard
 from desktop.views.sign_in import SignInDialog
 from tests.qt_helpers import type_text
 

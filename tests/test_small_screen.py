@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import MediationCase, Visit
-from desktop.services.demo_data import generate_demo_data
+from desktop.services.demo.generate import generate_demo_data
 from desktop.views.main_window import MainWindow
 
 SCREEN_WIDTH, SCREEN_HEIGHT = 1366, 728

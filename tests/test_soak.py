@@ -29,8 +29,8 @@ from sqlalchemy import func, select
 from desktop.db import Database
 from desktop.models import Referral, Visit
 from desktop.views.main_window import MainWindow
-from desktop.views.queue_page import QueuePage
-from desktop.views.registration import RegistrationPage
+from desktop.views.reception.queue_page import QueuePage
+from desktop.views.reception.registration import RegistrationPage
 from tests.factories import id_number
 from tests.qt_helpers import click_named, show_active, type_text
 from tests.reception_helpers import queue_dialog

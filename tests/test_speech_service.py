@@ -11,10 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.db import Database
-from desktop.services import queue, speech
+from desktop.services.admin.settings import (
+    SPEECH_KEYS,
+    CentreSettings,
+    load_settings,
+    save_settings,
+)
 from desktop.services.errors import ValidationError
-from desktop.services.settings import SPEECH_KEYS, CentreSettings, load_settings, save_settings
-from desktop.services.speech import Call, CallTracker, call_text, spoken_ticket
+from desktop.services.reception import queue, speech
+from desktop.services.reception.speech import Call, CallTracker, call_text, spoken_ticket
 from tests.reception_helpers import register
 
 DIGIT_OF = {ch: str(n) for n, ch in enumerate(speech.DIGITS)}

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import Referral, Visit
-from desktop.services import queue
 from desktop.services.bootstrap import open_database
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.reception import queue
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests.conftest import as_test_admin, set_up_centre
 from tests.factories import id_number
 from tests.reception_helpers import category_ids, room_ids

@@ -19,9 +19,9 @@ from sqlalchemy import Engine
 
 from desktop import cli
 from desktop.db import Database, script_heads, stored_revision
-from desktop.services import backups
+from desktop.services.admin import backups
 from desktop.services.bootstrap import open_database
-from desktop.services.demo_data import generate_demo_data
+from desktop.services.demo.generate import generate_demo_data
 from desktop.services.errors import ValidationError
 from desktop.views.app import show_start_notices
 from desktop.views.main_window import MainWindow

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select, text
 
 from desktop.db import Database, script_heads, stored_revision
-from desktop.services.demo_data import generate_demo_data
+from desktop.services.demo.generate import generate_demo_data
 
 # The schema each earlier release shipped, newest first.
 EARLIER = ["0010_privacy", "0008_audit", "0006_speed"]

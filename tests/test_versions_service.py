@@ -29,8 +29,8 @@ from desktop.models import (
 )
 from desktop.services import mediation, reference
 from desktop.services.errors import StaleEditError, ValidationError
-from desktop.services.matching import PersonMatch, find_people
-from desktop.services.registration import RegistrationInput, register_visit
+from desktop.services.reception.matching import PersonMatch, find_people
+from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests import mediation_helpers as h
 from tests.factories import id_number
 

@@ -15,10 +15,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
 from desktop.services import mediation
-from desktop.services.matching import find_people
-from desktop.services.registration import RegistrationInput, register_visit
-from desktop.views.case_editor import CaseEditor
-from desktop.views.registration import RegistrationPage
+from desktop.services.reception.matching import find_people
+from desktop.services.reception.registration import RegistrationInput, register_visit
+from desktop.views.mediation.case_editor import CaseEditor
+from desktop.views.reception.registration import RegistrationPage
 from desktop.views.stale_dialog import StaleEditDialog
 from tests import mediation_helpers as h
 from tests.factories import id_number

@@ -15,9 +15,10 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import audit, files
-from desktop.services.audit import AuditFilter
-from desktop.services.settings import load_settings
+from desktop.services import files
+from desktop.services.admin import audit
+from desktop.services.admin.audit import AuditFilter
+from desktop.services.admin.settings import load_settings
 
 TITLE = "审计日志"
 AUDIT_COLUMNS = (

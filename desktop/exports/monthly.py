@@ -17,16 +17,17 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import audit, auth, files
+from desktop.services import files
+from desktop.services.admin import audit, auth
 from desktop.services.errors import ValidationError
-from desktop.services.monthly import (
+from desktop.services.registers.monthly import (
     TOTAL_LABEL,
     Breakdown,
     Figure,
     MonthlyReport,
     monthly_report,
 )
-from desktop.services.registers import Period
+from desktop.services.registers.rows import Period
 
 DASH = "—"
 

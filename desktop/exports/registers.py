@@ -1,7 +1,7 @@
 """The registers (台账) a centre prints and files, exported as .xlsx.
 
 A register is a :class:`RegisterDefinition`: its name, its column spec and the
-two query functions of :mod:`desktop.services.registers` (row count, rows).
+two query functions of :mod:`desktop.services.registers.rows` (row count, rows).
 ``export_register`` runs any of them the same way: one read snapshot, rows
 streamed into :func:`desktop.exports.workbook.write_register_workbook`.
 """
@@ -26,10 +26,12 @@ from desktop.exports.workbook import (
     WorkbookResult,
     write_register_workbook,
 )
-from desktop.services import audit, auth, files, privacy, registers
+from desktop.services import files, privacy
+from desktop.services.admin import audit, auth
+from desktop.services.admin.settings import load_settings
 from desktop.services.errors import FeatureUnavailableError
-from desktop.services.registers import Period
-from desktop.services.settings import load_settings
+from desktop.services.registers import rows as registers
+from desktop.services.registers.rows import Period
 
 VISIT_COLUMNS: Sequence[Column] = (
     Column("序号", 6, "seq", kind="int", align="center"),

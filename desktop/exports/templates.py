@@ -12,10 +12,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop.db import Database
 from desktop.exports.workbook import BORDER, FONT_NAME, HEADER_FILL
-from desktop.services import audit, auth, files
-from desktop.services.imports import current_rows, import_spec
+from desktop.services import files
+from desktop.services.admin import audit, auth
+from desktop.services.admin.imports import current_rows, import_spec
+from desktop.services.admin.staff import ROLE_CODES, ROOM_KIND_LABELS
 from desktop.services.reference import rooms as room_choices
-from desktop.services.staff import ROLE_CODES, ROOM_KIND_LABELS
 
 # How many rows the drop-down lists cover (the template's rows plus room to add).
 VALIDATION_ROWS = 500

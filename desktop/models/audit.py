@@ -15,7 +15,7 @@ class AuditEntry(Base):
 
     Each entry carries the hash of the entry before it (``prev_hash``) and its
     own hash over that and its content, so an edited or removed entry breaks
-    the chain (``desktop.services.audit.verify_chain``). Ids are handed out by
+    the chain (``desktop.services.admin.audit.verify_chain``). Ids are handed out by
     the append itself, one after the other, so a gap is visible too.
     """
 

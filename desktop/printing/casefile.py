@@ -35,7 +35,7 @@ from desktop.printing.agreement import agreement_story, oral_agreement_story
 from desktop.printing.legal import Pair, Row, Styles
 from desktop.printing.textflow import Para, esc
 from desktop.services.mediation import AttachmentData, CaseDetail
-from desktop.services.mediation_documents import FileItem, casefile_checklist
+from desktop.services.mediation.documents import FileItem, casefile_checklist
 
 log = logging.getLogger(__name__)
 

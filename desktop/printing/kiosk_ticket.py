@@ -20,7 +20,7 @@ from desktop.printing import fonts
 from desktop.printing.receipt import ROLL_MARGIN, ROLL_WIDTH
 from desktop.printing.receipt import _document as roll_document
 from desktop.printing.textflow import Para, esc
-from desktop.services.kiosk import KioskTicketData
+from desktop.services.reception.kiosk import KioskTicketData
 
 TITLE = "自助取号凭条"
 

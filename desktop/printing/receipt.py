@@ -27,7 +27,7 @@ from reportlab.platypus import (
 
 from desktop.printing import fonts
 from desktop.printing.textflow import Para as Paragraph
-from desktop.services.receipts import ReceiptData
+from desktop.services.reception.receipts import ReceiptData
 
 ROLL_WIDTH = 80 * mm
 ROLL_MARGIN = 5 * mm

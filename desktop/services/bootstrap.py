@@ -13,7 +13,7 @@ import logging
 
 from desktop.config import resolve_database_url
 from desktop.db import Database, make_engine, script_heads, stored_revision
-from desktop.services import backups
+from desktop.services.admin import backups
 from desktop.services.connection import url_problem
 from desktop.services.errors import ValidationError
 from desktop.services.seed import seed_reference_data

@@ -98,7 +98,7 @@ class PermissionDenied(Exception):
     """The signed-in account (or nobody) may not do this; nothing is done.
 
     The message is Chinese and names what was refused; ``permission`` is the key of the
-    permission matrix (desktop/services/auth.py).
+    permission matrix (desktop/services/admin/auth.py).
     """
 
     def __init__(self, permission: str, what: str, *, signed_in: bool = True) -> None:

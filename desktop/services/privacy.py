@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import Person, Referral, Room, Visit
-from desktop.services import audit, auth
+from desktop.services.admin import audit, auth
 from desktop.services.errors import NotFoundError, ValidationError
 
 COUNSELLING_ROOM = "counselling"

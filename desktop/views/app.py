@@ -32,12 +32,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import APP_NAME, APP_TITLE, paths
 from desktop.config import id_reader_settings, resolve_database_url
 from desktop.db import Database
-from desktop.services import backups
+from desktop.services.admin import backups
 from desktop.services.bootstrap import open_database
 from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
-from desktop.services.idcard import CardReader
-from desktop.services.idcard.locate import open_reader
+from desktop.services.reception.idcard import CardReader
+from desktop.services.reception.idcard.locate import open_reader
 from desktop.views import dialogs, single_instance, tasks
 from desktop.views.errors import ExceptionHook
 from desktop.views.main_window import MainWindow
@@ -117,8 +117,8 @@ def sign_in_or_set_up(database: Database) -> bool:
 
     False when the user closed the dialog (or the wizard) without signing in.
     """
-    from desktop.services.auth import has_accounts
-    from desktop.views.setup_wizard import SetupWizard
+    from desktop.services.admin.auth import has_accounts
+    from desktop.views.admin.setup_wizard import SetupWizard
     from desktop.views.sign_in import ask_sign_in
 
     with database.read() as session:
@@ -370,8 +370,8 @@ def run_hall_display(*, db_url: str | None = None, windowed: bool = False,
     """The hall screen on its own (a PC driving the TV in the hall), on screen ``screen``
     (1 = the first; default: this PC's 系统设置, else the primary screen)."""
     from desktop.config import hall_screen
-    from desktop.views.hall_display import HallDisplay
-    from desktop.views.hall_screen import choose_screen, place_on_screen
+    from desktop.views.reception.hall_display import HallDisplay
+    from desktop.views.reception.hall_screen import choose_screen, place_on_screen
 
     app = create_application()
     ExceptionHook(show_dialogs=not no_err_windows).install()
@@ -397,8 +397,8 @@ def run_kiosk(*, db_url: str | None = None, windowed: bool = False, printer: str
 
     It acts as the kiosk, which may take tickets and read queue lengths, nothing else.
     """
-    from desktop.services.auth import KIOSK_ACTOR
-    from desktop.views.kiosk import KioskWindow, SystemPrinter
+    from desktop.services.admin.auth import KIOSK_ACTOR
+    from desktop.views.reception.kiosk import KioskWindow, SystemPrinter
 
     app = create_application()
     ExceptionHook(show_dialogs=not no_err_windows).install()

@@ -32,22 +32,22 @@ from PySide6.QtWidgets import (
 from desktop import APP_TITLE
 from desktop.config import WindowState, save_window_state, window_state
 from desktop.db import Database
-from desktop.services import auth, setup
+from desktop.services.admin import auth, setup
+from desktop.services.admin.settings import idle_minutes, load_settings
 from desktop.services.connection import describe_database, shown_url
-from desktop.services.idcard import CardReader
-from desktop.services.settings import idle_minutes, load_settings
+from desktop.services.reception.idcard import CardReader
 from desktop.views.db_status import DatabaseBanner, status_for
-from desktop.views.registration import RegistrationPage
+from desktop.views.reception.registration import RegistrationPage
 from desktop.views.sign_in import IdleWatcher, SignInDialog
 from desktop.views.widgets import named
 
 if TYPE_CHECKING:
     from desktop.views.about_dialog import AboutDialog
-    from desktop.views.cases import CasesPage
-    from desktop.views.queue_page import QueuePage
-    from desktop.views.reports_page import ReportsPage
-    from desktop.views.settings_page import SettingsPage
-    from desktop.views.setup_wizard import SetupWizard
+    from desktop.views.admin.settings_page import SettingsPage
+    from desktop.views.admin.setup_wizard import SetupWizard
+    from desktop.views.mediation.cases import CasesPage
+    from desktop.views.reception.queue_page import QueuePage
+    from desktop.views.registers.reports_page import ReportsPage
 
 log = logging.getLogger(__name__)
 
@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
 
     @property
     def queue(self) -> QueuePage:
-        from desktop.views.queue_page import QueuePage
+        from desktop.views.reception.queue_page import QueuePage
 
         page = self.page("queue")
         assert isinstance(page, QueuePage)
@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
 
     @property
     def cases(self) -> CasesPage:
-        from desktop.views.cases import CasesPage
+        from desktop.views.mediation.cases import CasesPage
 
         page = self.page("cases")
         assert isinstance(page, CasesPage)
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
 
     @property
     def reports(self) -> ReportsPage:
-        from desktop.views.reports_page import ReportsPage
+        from desktop.views.registers.reports_page import ReportsPage
 
         page = self.page("reports")
         assert isinstance(page, ReportsPage)
@@ -316,31 +316,31 @@ class MainWindow(QMainWindow):
 
     @property
     def settings(self) -> SettingsPage:
-        from desktop.views.settings_page import SettingsPage
+        from desktop.views.admin.settings_page import SettingsPage
 
         page = self.page("settings")
         assert isinstance(page, SettingsPage)
         return page
 
     def _build_queue(self) -> QWidget:
-        from desktop.views.queue_page import QueuePage
+        from desktop.views.reception.queue_page import QueuePage
 
         queue = QueuePage(database=self.database)
         queue.case_requested.connect(self.on_case_requested)
         return queue
 
     def _build_cases(self) -> QWidget:
-        from desktop.views.cases import CasesPage
+        from desktop.views.mediation.cases import CasesPage
 
         return CasesPage(database=self.database)
 
     def _build_reports(self) -> QWidget:
-        from desktop.views.reports_page import ReportsPage
+        from desktop.views.registers.reports_page import ReportsPage
 
         return ReportsPage(database=self.database)
 
     def _build_settings(self) -> QWidget:
-        from desktop.views.settings_page import SettingsPage
+        from desktop.views.admin.settings_page import SettingsPage
 
         settings = SettingsPage(database=self.database)
         settings.dictionaries_changed.connect(self.registration.reload_choices)

@@ -1,7 +1,7 @@
 """Signing in, locking the window when nobody is at it, and switching user.
 
 The rules (password check, lockout, what each role may do) are the services'
-(desktop/services/auth.py); these dialogs only ask and show their answers.
+(desktop/services/admin/auth.py); these dialogs only ask and show their answers.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_TITLE
 from desktop.db import Database
-from desktop.services import auth
+from desktop.services.admin import auth
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.views.widgets import FieldError, named
 

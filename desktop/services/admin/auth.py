@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from desktop.db import ACTOR_KEY, Database
 from desktop.models import Staff, StaffRole
-from desktop.services import audit, validation
+from desktop.services import validation
+from desktop.services.admin import audit
 from desktop.services.errors import PermissionDenied, ValidationError
 
 log = logging.getLogger(__name__)

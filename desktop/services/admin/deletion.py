@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from desktop.db import Database
 from desktop.models import MediationCase, Person, Visit
 from desktop.models.base import SoftDeleteMixin
-from desktop.services import audit, auth, privacy, validation
+from desktop.services import privacy, validation
+from desktop.services.admin import audit, auth
 from desktop.services.errors import ValidationError
 from desktop.services.versions import refuse_stale_delete
 

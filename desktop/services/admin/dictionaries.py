@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Category, Community, Grid, Room
 from desktop.models.base import Base
-from desktop.services import audit, auth, validation
+from desktop.services import validation
+from desktop.services.admin import audit, auth
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField, existing
 

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from desktop.db import Database
 from desktop.models import Category, Community, Grid, Room, Staff
-from desktop.services import audit, auth, dictionaries, files, validation
+from desktop.services import files, validation
+from desktop.services.admin import audit, auth, dictionaries
+from desktop.services.admin.staff import ROLE_CODES, ROLE_LABELS, ROOM_KIND_LABELS
 from desktop.services.errors import ValidationError
-from desktop.services.staff import ROLE_CODES, ROLE_LABELS, ROOM_KIND_LABELS
 
 log = logging.getLogger(__name__)
 

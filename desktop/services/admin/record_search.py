@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import MediationCase, Person, Visit
-from desktop.services import auth, validation
+from desktop.services import validation
+from desktop.services.admin import auth
 from desktop.services.errors import ValidationError
 
 KINDS = {"person": "来访人（身份证号或姓名）", "visit": "来访登记（受理编号）",

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import CentreSetting, MediationCase
-from desktop.services import auth, speech, validation
+from desktop.services import validation
+from desktop.services.admin import auth
 from desktop.services.errors import ValidationError
+from desktop.services.reception import speech
 from desktop.services.validation import TextField
 
 PAPER_SIZES = {"a5": "A5", "80mm": "80 mm 热敏卷纸"}
@@ -56,7 +58,7 @@ class CentreSettings:
     service_hours: str = ""
     # Minutes without a key press or click before a window locks (1 to 240).
     idle_lock_minutes: str = "10"
-    # Spoken calls in the hall (see desktop.services.speech): on, twice each, 80 % volume,
+    # Spoken calls in the hall (see desktop.services.reception.speech): on, twice each, 80 % volume,
     # the normal rate, a Chinese voice of the PC driving the hall display.
     speech_enabled: str = speech.DEFAULTS["speech_enabled"]
     speech_repetitions: str = speech.DEFAULTS["speech_repetitions"]

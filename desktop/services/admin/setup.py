@@ -2,7 +2,7 @@
 
 The first start opens the set-up wizard while the centre has no name; 系统设置 shows
 what is still missing afterwards. Nothing is made up meanwhile: what would print a
-missing value refuses instead (:func:`desktop.services.settings.require`).
+missing value refuses instead (:func:`desktop.services.admin.settings.require`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Community, Staff
-from desktop.services import auth
-from desktop.services.settings import WHERE, load_settings, missing
+from desktop.services.admin import auth
+from desktop.services.admin.settings import WHERE, load_settings, missing
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Room, Staff, StaffRole
-from desktop.services import auth, validation
-from desktop.services.dictionaries import checked_name
+from desktop.services import validation
+from desktop.services.admin import auth
+from desktop.services.admin.dictionaries import checked_name
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField, existing
 

@@ -32,11 +32,12 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import auth, numbering
-from desktop.services.demo_reception import reception_demo
+from desktop.services import numbering
+from desktop.services.admin import auth
+from desktop.services.admin.settings import CentreSettings, save_settings
+from desktop.services.admin.setup import needs_wizard
+from desktop.services.demo.reception import reception_demo
 from desktop.services.errors import ValidationError
-from desktop.services.settings import CentreSettings, save_settings
-from desktop.services.setup import needs_wizard
 from desktop.services.validation import make_id_number
 
 Progress = Callable[[int, int], None]
@@ -435,7 +436,9 @@ def generate_demo_data(
         _reference(ctx)
         _visits(ctx, visits, progress)
         reception_demo(ctx)
-        from desktop.services import demo_mediation  # it uses this module's helpers
+        from desktop.services.demo import (
+            mediation as demo_mediation,  # it uses this module's helpers
+        )
 
         demo_mediation.generate_cases(ctx)
         _former_names(ctx)

@@ -35,7 +35,8 @@ from desktop.models import (
     Visit,
     case_mediator,
 )
-from desktop.services.demo_data import (
+from desktop.services.admin.settings import load_settings
+from desktop.services.demo.generate import (
     BATCH,
     REGIONS,
     STREETS,
@@ -47,7 +48,6 @@ from desktop.services.demo_data import (
     random_name,
 )
 from desktop.services.mediation import TIME_LIMIT_DAYS, format_case_no
-from desktop.services.settings import load_settings
 from desktop.services.validation import make_id_number
 
 ORGANISATION_CATEGORIES = {"物业", "劳动争议/欠薪", "消费", "医疗"}

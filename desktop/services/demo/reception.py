@@ -39,12 +39,13 @@ from desktop.models import (
     SequenceCounter,
     Visit,
 )
-from desktop.services import auth, kiosk
-from desktop.services.notices import NoticeInput, save_notice
-from desktop.services.queue import RESULTS
+from desktop.services.admin import auth
+from desktop.services.reception import kiosk
+from desktop.services.reception.notices import NoticeInput, save_notice
+from desktop.services.reception.queue import RESULTS
 
 if TYPE_CHECKING:
-    from desktop.services.demo_data import DemoContext
+    from desktop.services.demo.generate import DemoContext
 
 DEPARTMENTS = ["区住建局", "区人社局", "区市场监管局", "区生态环境局", "区城管执法局",
                "区自然资源局", "区卫健委", "派出所"]
@@ -135,7 +136,7 @@ def _events(ctx: DemoContext, low: int) -> None:
 
 
 def _transfers(ctx: DemoContext, low: int) -> None:
-    from desktop.services.demo_data import _fix_sequences, _next_id, bulk_insert
+    from desktop.services.demo.generate import _fix_sequences, _next_id, bulk_insert
 
     rng = ctx.rng
     now = datetime.now().replace(microsecond=0)
@@ -218,7 +219,7 @@ def _transfers(ctx: DemoContext, low: int) -> None:
 
 
 def _escalations(ctx: DemoContext, low: int) -> None:
-    from desktop.services.demo_data import bulk_insert
+    from desktop.services.demo.generate import bulk_insert
 
     rng = ctx.rng
     today = date.today()

@@ -53,9 +53,10 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import mark_changed
-from desktop.services import audit, auth, files, numbering, privacy, validation
+from desktop.services import files, numbering, privacy, validation
+from desktop.services.admin import audit, auth
+from desktop.services.admin.settings import load_settings, require
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
-from desktop.services.settings import load_settings, require
 from desktop.services.validation import TextField, checked, date_errors, existing, id_error
 from desktop.services.versions import (
     form_values,

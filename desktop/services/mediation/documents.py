@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.db import Database
-from desktop.services import audit, auth
+from desktop.services.admin import audit, auth
+from desktop.services.admin.settings import CentreSettings, missing_message
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.mediation import CaseDetail, attachment_contents, case_detail, case_id_for
-from desktop.services.settings import CentreSettings, missing_message
 
 Progress = Callable[[int, int], None]
 

@@ -1,13 +1,13 @@
 """自助取号: the self-service kiosk takes a number, the desk registers the resident under it.
 
 The kiosk runs unattended and nobody signs in there: it acts as
-:data:`desktop.services.auth.KIOSK_ACTOR`, whose one permission (``kiosk.ticket``)
+:data:`desktop.services.admin.auth.KIOSK_ACTOR`, whose one permission (``kiosk.ticket``)
 lets it read the kinds of matter with their rooms and queue lengths and take a
 ticket, and nothing else of the matrix. What it writes holds nothing personal: a
 number, a room, a category and a time.
 
 A ticket's number comes from the room's daily counter, the one the desks use
-(:func:`desktop.services.queue.ticket_number`), in the same transaction as the
+(:func:`desktop.services.reception.queue.ticket_number`), in the same transaction as the
 row, so the kiosk and every desk never hand out the same number. The desk lists
 the waiting kiosk tickets of the day (:func:`waiting_tickets`); when it registers
 the resident with one of them (``RegistrationInput.kiosk_ticket_id``), the visit's
@@ -25,11 +25,12 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import Category, KioskTicket, Referral, Room, Visit
-from desktop.services import auth, validation
+from desktop.services import validation
+from desktop.services.admin import auth
+from desktop.services.admin.settings import load_settings
 from desktop.services.errors import NotFoundError, ValidationError
-from desktop.services.queue import ticket_number
-from desktop.services.receipts import centre_phone
-from desktop.services.settings import load_settings
+from desktop.services.reception.queue import ticket_number
+from desktop.services.reception.receipts import centre_phone
 
 STATUS_NAMES = {"waiting": "待登记", "registered": "已登记", "cancelled": "已作废"}
 # The room of a category that suggests none (or an inactive one): the reception window.

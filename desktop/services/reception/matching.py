@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop.models import Category, Escalation, Person, Referral, Room, Visit
-from desktop.services import auth, privacy
-from desktop.services.queue import ACTIVE, RESULT_NAMES, STATUS_NAMES
+from desktop.services import privacy
+from desktop.services.admin import auth
+from desktop.services.reception.queue import ACTIVE, RESULT_NAMES, STATUS_NAMES
 from desktop.services.validation import (
     mask_id_number,
     mask_phone,

@@ -2,7 +2,7 @@
 
 The admin writes them in 系统设置 (title, text, shown from, shown until); the hall
 display rotates those whose dates include today. Every change is audited by the
-flush hooks of :mod:`desktop.services.audit`, like any other record.
+flush hooks of :mod:`desktop.services.admin.audit`, like any other record.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Notice
-from desktop.services import auth, validation
+from desktop.services import validation
+from desktop.services.admin import auth
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField, clean_argument, existing
 

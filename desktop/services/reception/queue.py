@@ -39,7 +39,8 @@ from desktop.models import (
     Staff,
     Visit,
 )
-from desktop.services import auth, numbering, privacy, reference, validation
+from desktop.services import numbering, privacy, reference, validation
+from desktop.services.admin import auth
 from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
 from desktop.services.validation import TextField, clean_argument
 

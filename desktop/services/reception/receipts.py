@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from desktop.db import Database
 from desktop.models import Referral, Visit
-from desktop.services import audit, auth, privacy, validation
+from desktop.services import privacy, validation
+from desktop.services.admin import audit, auth
+from desktop.services.admin.settings import require
 from desktop.services.errors import NotFoundError
-from desktop.services.settings import require
 from desktop.services.validation import mask_id_number
 
 

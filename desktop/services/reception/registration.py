@@ -27,9 +27,11 @@ from desktop.models import (
     Visit,
 )
 from desktop.models.base import DESK_KEY
-from desktop.services import audit, auth, kiosk, numbering, validation
+from desktop.services import numbering, validation
+from desktop.services.admin import audit, auth
 from desktop.services.errors import NameConflictError, ValidationError
-from desktop.services.queue import OpenTicket, issue_ticket, open_tickets
+from desktop.services.reception import kiosk
+from desktop.services.reception.queue import OpenTicket, issue_ticket, open_tickets
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
 __all__ = ["KEEP_KNOWN_NAME", "NAME_CHANGES", "RENAMED", "Registration", "RegistrationInput",
@@ -92,7 +94,7 @@ class RegistrationInput:
     # number was typed, or the form's number was edited after the card was read.
     card_id_number: str = ""
     # The self-service ticket (自助取号) the resident brought to the desk: the visit's
-    # ticket keeps its number (see desktop.services.kiosk).
+    # ticket keeps its number (see desktop.services.reception.kiosk).
     kiosk_ticket_id: int | None = None
 
 

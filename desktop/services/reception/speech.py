@@ -1,7 +1,7 @@
 """语音叫号: what the hall says for a call, which calls it has said, and how it says them.
 
 Nothing here speaks (no Qt): the hall display's speaker
-(:mod:`desktop.views.hall_speech`) reads :func:`recent_calls` on every refresh, keeps
+(:mod:`desktop.views.reception.hall_speech`) reads :func:`recent_calls` on every refresh, keeps
 a :class:`CallTracker` of the calls it has announced, and says :func:`call_text` for
 each new one.
 
@@ -26,7 +26,7 @@ from desktop.models import Referral, ReferralEvent, Room
 from desktop.services.validation import clean_text
 
 if TYPE_CHECKING:
-    from desktop.services.settings import CentreSettings
+    from desktop.services.admin.settings import CentreSettings
 
 DIGITS = "零一二三四五六七八九"
 CALL_ACTIONS = ("call", "recall")

@@ -15,9 +15,10 @@ from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Category, Referral, Room, Visit
-from desktop.services import auth, mediation
-from desktop.services.monthly import NO_CATEGORY, mediation_success_by_month
-from desktop.services.registers import Period
+from desktop.services import mediation
+from desktop.services.admin import auth
+from desktop.services.registers.monthly import NO_CATEGORY, mediation_success_by_month
+from desktop.services.registers.rows import Period
 
 
 @dataclass(frozen=True)

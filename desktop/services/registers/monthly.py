@@ -27,10 +27,10 @@ from desktop.models import (
     Room,
     Visit,
 )
-from desktop.services import auth
-from desktop.services.registers import FINISHED_STATUSES, Period
-from desktop.services.registration import SOURCES
-from desktop.services.settings import load_settings
+from desktop.services.admin import auth
+from desktop.services.admin.settings import load_settings
+from desktop.services.reception.registration import SOURCES
+from desktop.services.registers.rows import FINISHED_STATUSES, Period
 
 Number = int | float | Decimal
 

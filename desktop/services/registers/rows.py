@@ -36,7 +36,8 @@ from desktop.models import (
     Visit,
     case_mediator,
 )
-from desktop.services import auth, privacy
+from desktop.services import privacy
+from desktop.services.admin import auth
 from desktop.services.errors import ValidationError
 from desktop.services.validation import date_error, mask_id_number, mask_phone
 

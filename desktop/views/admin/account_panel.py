@@ -2,7 +2,7 @@
 password, lifts a lockout.
 
 The rules (login format, complexity rule, who may do it, the last administrator)
-are the services' (desktop/services/auth.py); the panel only asks and shows
+are the services' (desktop/services/admin/auth.py); the panel only asks and shows
 their answers beside the field they concern.
 """
 
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import auth
+from desktop.services.admin import auth
 from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
 from desktop.views.sign_in import password_field
 from desktop.views.widgets import FieldError, named

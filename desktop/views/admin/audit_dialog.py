@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.exports.audit import export_audit
-from desktop.services import audit
-from desktop.services.audit import ACTIONS, AuditFilter, ChainCheck
+from desktop.services.admin import audit
+from desktop.services.admin.audit import ACTIONS, AuditFilter, ChainCheck
 from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
 from desktop.views import dialogs

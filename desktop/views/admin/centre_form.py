@@ -7,8 +7,8 @@ from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from desktop.services.admin.settings import FIELDS, PAPER_SIZES, CentreSettings
 from desktop.services.mediation import format_case_no
-from desktop.services.settings import FIELDS, PAPER_SIZES, CentreSettings
 from desktop.views.widgets import FieldError, named
 
 # key: (label, example shown in the empty field)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import deletion
+from desktop.services.admin import deletion
 from desktop.views.widgets import named
 
 HEADERS = ("删除时间", "类别", "记录", "删除人", "理由")

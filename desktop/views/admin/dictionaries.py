@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import dictionaries, reference
-from desktop.services.dictionaries import Entry
+from desktop.services import reference
+from desktop.services.admin import dictionaries
+from desktop.services.admin.dictionaries import Entry
 from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
 from desktop.views.widgets import FieldError, named
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import notices
 from desktop.services.errors import NotFoundError, ValidationError
-from desktop.services.notices import NoticeEntry, NoticeInput
+from desktop.services.reception import notices
+from desktop.services.reception.notices import NoticeEntry, NoticeInput
 from desktop.views import dialogs
 from desktop.views.form_widgets import DateEdit, OptionalDateEdit
 from desktop.views.widgets import FieldError, filling, named

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.config import PrinterSettings, printer_settings, save_printer_settings
-from desktop.services.settings import PAPER_SIZES
+from desktop.services.admin.settings import PAPER_SIZES
 from desktop.views.pdf_preview import print_pdf
 from desktop.views.widgets import named
 

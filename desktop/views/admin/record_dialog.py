@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import auth, deletion, privacy, record_search
+from desktop.services import privacy
+from desktop.services.admin import auth, deletion, record_search
+from desktop.services.admin.record_search import FoundRecord
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.failures import user_message
-from desktop.services.record_search import FoundRecord
 from desktop.views import dialogs
 from desktop.views.widgets import FieldError, filling, named
 

@@ -37,22 +37,22 @@ from desktop.config import (
     with_stored_password,
 )
 from desktop.db import Database
-from desktop.services import auth, backups, setup
+from desktop.services.admin import auth, backups, setup
+from desktop.services.admin.settings import idle_minutes, load_settings, save_settings
 from desktop.services.connection import database_url_error, shown_url
 from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
-from desktop.services.settings import idle_minutes, load_settings, save_settings
 from desktop.views import dialogs, tasks
-from desktop.views.audit_dialog import AuditLogDialog
-from desktop.views.centre_form import CentreForm
-from desktop.views.deleted_dialog import DeletedRecordsDialog
-from desktop.views.dictionaries import DictionaryDialog
-from desktop.views.hall_screen import HallScreenBox
-from desktop.views.printers import PrinterSettingsBox
-from desktop.views.record_dialog import RecordsDialog
-from desktop.views.setup_wizard import SetupWizard
-from desktop.views.speech_settings import HallSettingsBox
-from desktop.views.staff_editor import IMPORT_HINT, ListDialog, RoomsEditor, StaffDialog
+from desktop.views.admin.audit_dialog import AuditLogDialog
+from desktop.views.admin.centre_form import CentreForm
+from desktop.views.admin.deleted_dialog import DeletedRecordsDialog
+from desktop.views.admin.dictionaries import DictionaryDialog
+from desktop.views.admin.printers import PrinterSettingsBox
+from desktop.views.admin.record_dialog import RecordsDialog
+from desktop.views.admin.setup_wizard import SetupWizard
+from desktop.views.admin.speech_settings import HallSettingsBox
+from desktop.views.admin.staff_editor import IMPORT_HINT, ListDialog, RoomsEditor, StaffDialog
+from desktop.views.reception.hall_screen import HallScreenBox
 from desktop.views.widgets import FieldError, filling, named
 
 log = logging.getLogger(__name__)

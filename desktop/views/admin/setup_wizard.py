@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import auth, setup
+from desktop.services.admin import auth, setup
+from desktop.services.admin.settings import load_settings, save_settings
 from desktop.services.errors import ValidationError
-from desktop.services.settings import load_settings, save_settings
-from desktop.views.centre_form import CentreForm
-from desktop.views.dictionaries import PlacesEditor
-from desktop.views.staff_editor import IMPORT_HINT, RoomsEditor, StaffEditor
+from desktop.views.admin.centre_form import CentreForm
+from desktop.views.admin.dictionaries import PlacesEditor
+from desktop.views.admin.staff_editor import IMPORT_HINT, RoomsEditor, StaffEditor
 from desktop.views.widgets import FieldError, named
 
 

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import speech, staff
+from desktop.services.admin import staff
+from desktop.services.admin.settings import SPEECH_KEYS, load_settings, save_settings
 from desktop.services.errors import ValidationError
-from desktop.services.settings import SPEECH_KEYS, load_settings, save_settings
-from desktop.views.hall_speech import HallSpeaker
-from desktop.views.notices_editor import NoticesDialog
+from desktop.services.reception import speech
+from desktop.views.admin.notices_editor import NoticesDialog
+from desktop.views.reception.hall_speech import HallSpeaker
 from desktop.views.widgets import FieldError, named
 
 SAMPLE_TICKET = "007"

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import reference, staff
-from desktop.views.account_panel import AccountPanel
-from desktop.views.dictionaries import EntryEditor, reader, writer
+from desktop.services import reference
+from desktop.services.admin import staff
+from desktop.views.admin.account_panel import AccountPanel
+from desktop.views.admin.dictionaries import EntryEditor, reader, writer
 from desktop.views.widgets import named
 
 

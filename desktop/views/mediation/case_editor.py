@@ -43,7 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import auth, mediation, mediation_documents, reference
+from desktop.services import mediation, reference
+from desktop.services.admin import auth
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.failures import user_message
 from desktop.services.mediation import (
@@ -56,6 +57,7 @@ from desktop.services.mediation import (
     PartyInput,
     SessionInput,
 )
+from desktop.services.mediation import documents as mediation_documents
 from desktop.services.validation import mask_id_number, mask_phone
 from desktop.views import dialogs, tasks
 from desktop.views.db_status import report_anywhere
@@ -68,7 +70,7 @@ from desktop.views.form_widgets import (
     select_text,
     set_read_only,
 )
-from desktop.views.party_dialog import PartyDialog
+from desktop.views.mediation.party_dialog import PartyDialog
 from desktop.views.pdf_preview import PdfPreview, PdfPreviewDialog
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import FieldError, named

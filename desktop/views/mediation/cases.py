@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import audit, mediation
+from desktop.services import mediation
+from desktop.services.admin import audit
 from desktop.services.mediation import CaseInput
-from desktop.views.case_editor import CaseEditor
+from desktop.views.mediation.case_editor import CaseEditor
 from desktop.views.widgets import filling, named
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services.idcard import CardData, CardReader, ReaderUnavailable
-from desktop.services.idcard.simulated import SimulatedReader
+from desktop.services.reception.idcard import CardData, CardReader, ReaderUnavailable
+from desktop.services.reception.idcard.simulated import SimulatedReader
 from desktop.views import tasks
 from desktop.views.widgets import named
 

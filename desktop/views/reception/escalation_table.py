@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.services.queue import EscalationRow
+from desktop.services.reception.queue import EscalationRow
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS
 
 OVERDUE = QColor("#fde0dc")

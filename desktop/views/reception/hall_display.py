@@ -4,7 +4,7 @@ It reads the database on a timer (every two seconds), so a call made on any
 PC of the centre appears within a few seconds; no push channel is needed. A
 room whose ticket changed flashes for a moment and the line at the bottom
 announces the latest call. Every call and recall made since the display opened,
-on whichever desk, is also spoken (:mod:`desktop.views.hall_speech`), once per
+on whichever desk, is also spoken (:mod:`desktop.views.reception.hall_speech`), once per
 repetition. Beside the rooms, the 政策宣传 panel rotates today's notices and
 shows the service hours and phone. F11 toggles full screen, Esc leaves it.
 """
@@ -19,14 +19,14 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.db import Database
-from desktop.services import speech
-from desktop.services.notices import current_notices
-from desktop.services.queue import HallRow, hall_display
-from desktop.services.settings import CentreSettings, load_settings
+from desktop.services.admin.settings import CentreSettings, load_settings
+from desktop.services.reception import speech
+from desktop.services.reception.notices import current_notices
+from desktop.services.reception.queue import HallRow, hall_display
 from desktop.views.db_status import DatabaseBanner, status_for
-from desktop.views.hall_notices import ROTATE_MS, NoticePanel
-from desktop.views.hall_screen import KeepAwake
-from desktop.views.hall_speech import HallSpeaker
+from desktop.views.reception.hall_notices import ROTATE_MS, NoticePanel
+from desktop.views.reception.hall_screen import KeepAwake
+from desktop.views.reception.hall_speech import HallSpeaker
 from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from desktop.services.notices import NoticeEntry
-from desktop.services.settings import CentreSettings
+from desktop.services.admin.settings import CentreSettings
+from desktop.services.reception.notices import NoticeEntry
 from desktop.views.widgets import named
 
 # How long each notice stays before the next one shows.

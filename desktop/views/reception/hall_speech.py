@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QLocale, QObject, QTimer, Signal
 
-from desktop.services.speech import SpeechSettings
+from desktop.services.reception.speech import SpeechSettings
 
 log = logging.getLogger(__name__)
 

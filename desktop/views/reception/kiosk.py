@@ -7,7 +7,7 @@ the number, then returns to the buttons. It takes no typing
 (a touch screen and no keyboard), and after ``idle_ms`` without a touch it
 returns to its first screen: nothing a resident did stays on it.
 
-Nobody signs in: the window acts as :data:`desktop.services.auth.KIOSK_ACTOR`,
+Nobody signs in: the window acts as :data:`desktop.services.admin.auth.KIOSK_ACTOR`,
 which may take tickets and read queue lengths, and nothing else.
 """
 
@@ -46,11 +46,11 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.printing.kiosk_ticket import render_kiosk_ticket
-from desktop.services import kiosk
+from desktop.services.admin.settings import load_settings
 from desktop.services.errors import ValidationError
-from desktop.services.kiosk import KioskChoice, KioskTicketData
-from desktop.services.receipts import centre_phone
-from desktop.services.settings import load_settings
+from desktop.services.reception import kiosk
+from desktop.services.reception.kiosk import KioskChoice, KioskTicketData
+from desktop.services.reception.receipts import centre_phone
 from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.pdf_preview import print_pdf
 from desktop.views.widgets import named

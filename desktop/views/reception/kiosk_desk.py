@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import auth, kiosk
+from desktop.services.admin import auth
 from desktop.services.errors import NotFoundError, ValidationError
-from desktop.services.kiosk import WaitingKioskTicket
+from desktop.services.reception import kiosk
+from desktop.services.reception.kiosk import WaitingKioskTicket
 from desktop.views import dialogs
 from desktop.views.db_status import status_for
 from desktop.views.widgets import named

@@ -43,9 +43,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services import queue, reference
+from desktop.services import reference
 from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
-from desktop.services.queue import (
+from desktop.services.reception import queue
+from desktop.services.reception.queue import (
     LEVELS,
     RESULT_NAMES,
     RESULTS,
@@ -55,9 +56,9 @@ from desktop.services.queue import (
 )
 from desktop.views import dialogs
 from desktop.views.db_status import report_anywhere, status_for
-from desktop.views.escalation_table import EscalationModel
 from desktop.views.form_widgets import to_qdate
-from desktop.views.hall_display import HallDisplay
+from desktop.views.reception.escalation_table import EscalationModel
+from desktop.views.reception.hall_display import HallDisplay
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
 log = logging.getLogger(__name__)

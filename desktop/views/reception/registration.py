@@ -46,13 +46,14 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.config import printer_settings
 from desktop.db import Database
-from desktop.services import audit, reference
+from desktop.services import reference
+from desktop.services.admin import audit
 from desktop.services.errors import NameConflictError, StaleEditError, ValidationError
-from desktop.services.idcard import CardData, CardReader
-from desktop.services.kiosk import WaitingKioskTicket
-from desktop.services.matching import EarlierVisit, PersonMatch, find_people, person_match
-from desktop.services.receipts import receipt_for_print
-from desktop.services.registration import (
+from desktop.services.reception.idcard import CardData, CardReader
+from desktop.services.reception.kiosk import WaitingKioskTicket
+from desktop.services.reception.matching import EarlierVisit, PersonMatch, find_people, person_match
+from desktop.services.reception.receipts import receipt_for_print
+from desktop.services.reception.registration import (
     GENDERS,
     ID_TYPES,
     KEEP_KNOWN_NAME,
@@ -69,9 +70,9 @@ from desktop.services.registration import (
 )
 from desktop.services.validation import id_number_error, normalize_id_number
 from desktop.views import dialogs, tasks
-from desktop.views.card_reader import CardPanel, CardPoller
 from desktop.views.db_status import status_for
-from desktop.views.kiosk_desk import KioskTicketsBox
+from desktop.views.reception.card_reader import CardPanel, CardPoller
+from desktop.views.reception.kiosk_desk import KioskTicketsBox
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
@@ -1014,7 +1015,7 @@ class RegistrationPage(QWidget):
 
     def print_receipt(self, pdf: bytes, visit_no: str, printer_name: str | None) -> bool:
         """Print the receipt on this PC's receipt printer, without a dialog; False if not."""
-        from desktop.views import printers
+        from desktop.views.admin import printers
 
         shown = printer_name or self.tr("系统默认打印机")
         try:

@@ -44,11 +44,13 @@ from desktop.db import Database
 from desktop.exports.monthly import export_monthly
 from desktop.exports.registers import REGISTERS, checked_reveal_reason, export_register
 from desktop.exports.templates import write_template
-from desktop.services import auth, dashboard, files, reference
+from desktop.services import files, reference
+from desktop.services.admin import auth
+from desktop.services.admin.imports import IMPORTS, ImportRejected, import_file
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.failures import user_message
-from desktop.services.imports import IMPORTS, ImportRejected, import_file
-from desktop.services.registers import Period
+from desktop.services.registers import dashboard
+from desktop.services.registers.rows import Period
 from desktop.views import dialogs
 from desktop.views.db_status import report_anywhere
 from desktop.views.tasks import Task, run_with_progress

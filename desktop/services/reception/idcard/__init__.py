@@ -10,7 +10,11 @@
 No Qt here: the window polls a :class:`CardReader` off its GUI thread.
 """
 
-from desktop.services.idcard.card import CardData
-from desktop.services.idcard.reader import CardReader, ReaderUnavailable, UnavailableReader
+from desktop.services.reception.idcard.card import CardData
+from desktop.services.reception.idcard.reader import (
+    CardReader,
+    ReaderUnavailable,
+    UnavailableReader,
+)
 
 __all__ = ["CardData", "CardReader", "ReaderUnavailable", "UnavailableReader"]

@@ -1,7 +1,7 @@
 """What a 第二代居民身份证 says, as every reader hands it over.
 
 Only the standard library is imported here (and in the rest of this package), so
-the 32-bit reader helper (see :mod:`desktop.services.idcard.helper`) runs on a
+the 32-bit reader helper (see :mod:`desktop.services.reception.idcard.helper`) runs on a
 bare 32-bit Python beside a vendor's 32-bit DLL.
 """
 

@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.services.idcard.card import CardData, card_from_texts
-from desktop.services.idcard.parsing import UCS2_BLOCK_BYTES, decode_gbk, parse_ucs2_block
-from desktop.services.idcard.reader import USB_PORTS, ReaderUnavailable
+from desktop.services.reception.idcard.card import CardData, card_from_texts
+from desktop.services.reception.idcard.parsing import UCS2_BLOCK_BYTES, decode_gbk, parse_ucs2_block
+from desktop.services.reception.idcard.reader import USB_PORTS, ReaderUnavailable
 
 HUASHI = "huashi"
 SHENSI = "shensi"

@@ -15,9 +15,9 @@ one JSON object per line (UTF-8):
 Before the first request the helper writes ``{"ok": true, "protocol": 1, "label": …}``.
 Nothing else is ever written to standard output; the helper's own log goes to
 standard error. It needs only the standard library and this package, so a bare
-32-bit embeddable Python with ``desktop/services/idcard`` beside it runs it:
+32-bit embeddable Python with ``desktop/services/reception/idcard`` beside it runs it:
 
-    python -m desktop.services.idcard.helper --driver huashi --dll C:\\CVR\\termb.dll
+    python -m desktop.services.reception.idcard.helper --driver huashi --dll C:\\CVR\\termb.dll
     python -m desktop idcard-helper --driver huashi --dll C:\\CVR\\termb.dll   (the same)
 
 ``--driver demo`` serves a simulated reader with one invented card on it (for tests).
@@ -38,8 +38,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from desktop.services.idcard.card import CardData
-from desktop.services.idcard.reader import CardReader, ReaderUnavailable, UnavailableReader
+from desktop.services.reception.idcard.card import CardData
+from desktop.services.reception.idcard.reader import (
+    CardReader,
+    ReaderUnavailable,
+    UnavailableReader,
+)
 
 PROTOCOL = 1
 ANSWER_TIMEOUT_S = 10.0  # a read with the photo takes about a second
@@ -83,13 +87,13 @@ def serve(reader: CardReader, requests: IO[str], answers: IO[str]) -> int:
 
 def _reader_for(driver: str, dll: Path | None) -> CardReader:
     if driver == "demo":
-        from desktop.services.idcard.simulated import SimulatedReader
+        from desktop.services.reception.idcard.simulated import SimulatedReader
 
         simulated = SimulatedReader()
         simulated.present()
         return simulated
-    from desktop.services.idcard.drivers import load_library, make_reader
-    from desktop.services.idcard.locate import photo_library
+    from desktop.services.reception.idcard.drivers import load_library, make_reader
+    from desktop.services.reception.idcard.locate import photo_library
 
     if dll is None:
         raise ReaderUnavailable("读卡助手需要 --dll")

@@ -5,7 +5,7 @@ folder, and Windows' system folders (where the vendors' installers put their
 DLLs). A DLL is recognised by its exports, not its name: 华视 and 神思 both ship
 ``termb.dll``. A DLL whose bitness differs from this Python's (a vendor's 32-bit
 DLL beside the 64-bit program) is run in the helper process
-(:mod:`desktop.services.idcard.helper`) under the 32-bit Python the settings name.
+(:mod:`desktop.services.reception.idcard.helper`) under the 32-bit Python the settings name.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.services.idcard.drivers import LABELS, identify, load_library, make_reader
-from desktop.services.idcard.helper import HelperReader, helper_environment
-from desktop.services.idcard.pe import NotADll, read_dll
-from desktop.services.idcard.reader import CardReader, UnavailableReader
-from desktop.services.idcard.simulated import SimulatedReader
+from desktop.services.reception.idcard.drivers import LABELS, identify, load_library, make_reader
+from desktop.services.reception.idcard.helper import HelperReader, helper_environment
+from desktop.services.reception.idcard.pe import NotADll, read_dll
+from desktop.services.reception.idcard.reader import CardReader, UnavailableReader
+from desktop.services.reception.idcard.simulated import SimulatedReader
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def photo_library(dll: Path) -> Any | None:
 
 
 def helper_command(found: FoundDriver, python: Path) -> list[str]:
-    return [str(python), "-m", "desktop.services.idcard.helper", "--driver", found.kind,
+    return [str(python), "-m", "desktop.services.reception.idcard.helper", "--driver", found.kind,
             "--dll", str(found.path)]
 
 

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from desktop.services.idcard.card import CardData, card_from_texts
+from desktop.services.reception.idcard.card import CardData, card_from_texts
 
 # (field, width in bytes) in the order of the block.
 UCS2_FIELDS: tuple[tuple[str, int], ...] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from desktop.services.idcard.card import CardData
+from desktop.services.reception.idcard.card import CardData
 
 # Where a USB reader answers: the SDKs number USB ports 1001-1016 (serial ports are 1-16).
 USB_PORTS = range(1001, 1017)

@@ -12,9 +12,9 @@ import struct
 import threading
 from datetime import date, timedelta
 
-from desktop.services.idcard.card import LONG_TERM, NATIONS, CardData
-from desktop.services.idcard.parsing import make_ucs2_block, parse_ucs2_block
-from desktop.services.idcard.reader import ReaderUnavailable
+from desktop.services.reception.idcard.card import LONG_TERM, NATIONS, CardData
+from desktop.services.reception.idcard.parsing import make_ucs2_block, parse_ucs2_block
+from desktop.services.reception.idcard.reader import ReaderUnavailable
 
 SIMULATED_LABEL = "模拟阅读器（演示）"
 

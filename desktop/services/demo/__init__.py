@@ -1,0 +1,1 @@
+"""Invented data for every screen (``demo-data``); the entry point is :mod:`.generate`."""

@@ -1,0 +1,1 @@
+"""系统设置 and the first-start wizard: the admin's dialogs."""

@@ -1,0 +1,1 @@
+"""台账统计 in the window."""
