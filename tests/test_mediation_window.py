@@ -104,12 +104,12 @@ def test_case_from_routed_visit_to_printed_agreement(
     click(qtbot, page.findChild(QPushButton, "case.accept_routed"))
     editor = page.editor
     assert page.stack.currentWidget() is editor
-    assert "楼上住户装修噪音扰民" in editor.facts.toPlainText()
-    assert editor.category.currentText() == "邻里"
+    assert "楼上住户装修噪音扰民" in editor.info.facts.toPlainText()
+    assert editor.info.category.currentText() == "邻里"
     assert "王秀英" in editor.findChild(QLabel, "case.pending_applicant").text()
-    check_item(qtbot, editor.mediators, "王志刚")
-    editor.recorder.setCurrentIndex(editor.recorder.findText("李慧敏"))
-    type_text(qtbot, editor.matters, "停止夜间施工并赔偿损失")
+    check_item(qtbot, editor.info.mediators, "王志刚")
+    editor.info.recorder.setCurrentIndex(editor.info.recorder.findText("李慧敏"))
+    type_text(qtbot, editor.info.matters, "停止夜间施工并赔偿损失")
     click(qtbot, editor.findChild(QPushButton, "case.save"))
 
     with database.read() as session:
@@ -127,7 +127,7 @@ def test_case_from_routed_visit_to_printed_agreement(
 
     # A respondent who already appears in another case: the dialog says so at once.
     click(qtbot, editor.findChild(QPushButton, "case.parties.add_respondent"))
-    dialog = editor.last_party_dialog
+    dialog = editor.parties.last_party_dialog
     assert dialog is not None
     type_text(qtbot, dialog.name, "李强")
     type_text(qtbot, dialog.id_number, h.person(9).id_number)
@@ -138,7 +138,7 @@ def test_case_from_routed_visit_to_printed_agreement(
     click(qtbot, dialog.save_button)
     # and an organisation respondent
     click(qtbot, editor.findChild(QPushButton, "case.parties.add_respondent"))
-    org = editor.last_party_dialog
+    org = editor.parties.last_party_dialog
     assert org is not None and org is not dialog
     qtbot.mouseClick(org.kind_org, Qt.MouseButton.LeftButton)
     type_text(qtbot, org.name, "某某物业服务有限公司")
@@ -147,7 +147,7 @@ def test_case_from_routed_visit_to_printed_agreement(
     click(qtbot, org.save_button)
     conflicts = editor.findChild(QLabel, "case.parties.conflicts")
     assert conflicts.isVisible() and earlier.case_no in conflicts.text()
-    assert editor.parties_table.rowCount() == 3
+    assert editor.parties.parties_table.rowCount() == 3
 
     # Two sessions.
     editor.tabs.setCurrentIndex(2)
@@ -155,23 +155,23 @@ def test_case_from_routed_visit_to_printed_agreement(
     for n, text in enumerate(records):
         if n:
             click(qtbot, editor.findChild(QPushButton, "case.sessions.new"))
-        type_text(qtbot, editor.session_record, text)
+        type_text(qtbot, editor.sessions.session_record, text)
         click(qtbot, editor.findChild(QPushButton, "case.sessions.save"))
-    assert editor.sessions_list.count() == 2
+    assert editor.sessions.sessions_list.count() == 2
 
     # The agreement, with the preview following the typing.
     editor.tabs.setCurrentIndex(3)
-    type_text(qtbot, editor.clauses, "被申请人于2026年12月10日前赔偿申请人损失3000元。")
-    qtbot.keyClick(editor.clauses, Qt.Key.Key_Return)
-    type_text(qtbot, editor.clauses, "被申请人今后不在夜间施工。")
-    type_text(qtbot, editor.method, "银行转账")
-    type_text(qtbot, editor.place, "综治中心")
-    type_text(qtbot, editor.deadline_text, "2026年12月10日前")
-    type_text(qtbot, editor.amount, "3000")
-    editor.signed_on.set_value(date.today())
-    qtbot.waitUntil(lambda: "今后不在夜间施工" in pdf_text(editor.preview.pdf_bytes),
+    type_text(qtbot, editor.agreement.clauses, "被申请人于2026年12月10日前赔偿申请人损失3000元。")
+    qtbot.keyClick(editor.agreement.clauses, Qt.Key.Key_Return)
+    type_text(qtbot, editor.agreement.clauses, "被申请人今后不在夜间施工。")
+    type_text(qtbot, editor.agreement.method, "银行转账")
+    type_text(qtbot, editor.agreement.place, "综治中心")
+    type_text(qtbot, editor.agreement.deadline_text, "2026年12月10日前")
+    type_text(qtbot, editor.agreement.amount, "3000")
+    editor.agreement.signed_on.set_value(date.today())
+    qtbot.waitUntil(lambda: "今后不在夜间施工" in pdf_text(editor.agreement.preview.pdf_bytes),
                     timeout=5000)
-    assert "本协议一式 4 份" in pdf_text(editor.preview.pdf_bytes)
+    assert "本协议一式 4 份" in pdf_text(editor.agreement.preview.pdf_bytes)
 
     out = tmp_path / "printed.pdf"
     monkeypatch.setattr(PdfPreviewDialog, "make_print_dialog",
@@ -224,7 +224,7 @@ def test_second_desk_accepting_the_same_visit_is_told_its_case_number(
             assert routed.count() == 1
             routed.setCurrentRow(0)
             click(qtbot, page.findChild(QPushButton, "case.accept_routed"))
-            check_item(qtbot, page.editor.mediators, "王志刚")
+            check_item(qtbot, page.editor.info.mediators, "王志刚")
             editors.append(page.editor)
         first, second = editors
         click(qtbot, first.findChild(QPushButton, "case.save"))
@@ -254,8 +254,8 @@ def test_direct_case_needs_facts_and_a_mediator(
     with sqlite_database.read() as session:
         assert session.scalar(select(MediationCase)) is None
     assert not editor.tabs.isTabEnabled(1)
-    type_text(qtbot, editor.facts, "双方因借款纠纷发生争执")
-    check_item(qtbot, editor.mediators, "陈秀兰")
+    type_text(qtbot, editor.info.facts, "双方因借款纠纷发生争执")
+    check_item(qtbot, editor.info.mediators, "陈秀兰")
     click(qtbot, editor.findChild(QPushButton, "case.save"))
     assert editor.number.text().endswith("第0001号")
     assert editor.tabs.isTabEnabled(1)
@@ -289,8 +289,8 @@ def test_overdue_cases_stand_out_and_case_file_is_built(
     monkeypatch.setattr(dialogs, "ask_open_path", lambda *a: scan)
     editor.tabs.setCurrentIndex(6)
     click(qtbot, editor.findChild(QPushButton, "case.attachments.add"))
-    assert editor.attachments_table.rowCount() == 1
-    editor.attachments_table.selectRow(0)
+    assert editor.attachments.attachments_table.rowCount() == 1
+    editor.attachments.attachments_table.selectRow(0)
     click(qtbot, editor.findChild(QPushButton, "case.attachments.view"))
     assert editor.last_preview is not None
     qtbot.waitUntil(lambda: editor.last_preview.preview.page_count() == 1)  # type: ignore[union-attr]
@@ -321,15 +321,15 @@ def test_the_signed_in_mediator_leads_and_writes_a_new_session(
     click(qtbot, page.findChild(QPushButton, "case.open"))
     editor = page.editor
     editor.tabs.setCurrentIndex(2)
-    click(qtbot, editor.session_new)
+    click(qtbot, editor.sessions.session_new)
     # She writes it and, as one of the case's mediators, leads it: nobody picks a name.
-    assert editor.session_mediator.currentText() == "陈秀兰"
-    assert editor.session_recorder.currentText() == "陈秀兰"
-    mediators = [editor.session_mediator.itemText(i)
-                 for i in range(editor.session_mediator.count())]
+    assert editor.sessions.session_mediator.currentText() == "陈秀兰"
+    assert editor.sessions.session_recorder.currentText() == "陈秀兰"
+    mediators = [editor.sessions.session_mediator.itemText(i)
+                 for i in range(editor.sessions.session_mediator.count())]
     assert mediators == ["（未指定）", "王志刚", "陈秀兰"]  # the case's mediators only
-    type_text(qtbot, editor.session_record, "双方同意下周再谈。")
-    click(qtbot, editor.session_save)
+    type_text(qtbot, editor.sessions.session_record, "双方同意下周再谈。")
+    click(qtbot, editor.sessions.session_save)
     with sqlite_database.read() as session:
         saved = mediation.case_detail(session, ref.case_id).sessions
     assert [(s.mediator, s.recorder) for s in saved] == [("陈秀兰", "陈秀兰")]

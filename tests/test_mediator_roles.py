@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Staff
+from desktop.models import MediationCase, Staff
 from desktop.services import mediation
 from desktop.services.admin import auth, setup, staff
 from desktop.services.errors import ValidationError
@@ -51,7 +51,7 @@ def test_a_case_takes_a_mediator_by_any_of_her_roles(database: Database) -> None
         facts="邻居在楼道堆放杂物，影响通行。", mediator_ids=[both],
         accepted_on=date(2026, 11, 20)))
     with database.read() as session:
-        row = session.get_one(mediation.MediationCase, case.case_id)
+        row = session.get_one(MediationCase, case.case_id)
         assert [m.id for m in row.mediators] == [both]
     with pytest.raises(ValidationError) as refused:
         mediation.accept_case(database, mediation.CaseInput(
@@ -97,7 +97,7 @@ def test_the_case_editor_marks_her_as_a_mediator(
     page = window.show_section("调解案件")
     assert isinstance(page, CasesPage)
     click_named(qtbot, page, "case.new")
-    mediators = page.editor.mediators
+    mediators = page.editor.info.mediators
     texts = [mediators.item(i).text() for i in range(mediators.count())]
     assert "李慧敏（调解员）" in texts and "周建华" in texts
     assert texts.index("李慧敏（调解员）") < texts.index("周建华")

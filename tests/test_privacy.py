@@ -266,7 +266,7 @@ def test_case_editor_lists_parties_with_masked_numbers(
     editor = CaseEditor(database=sqlite_database)
     qtbot.addWidget(editor)
     editor.load(case.case_id)
-    table = editor.parties_table
+    table = editor.parties.parties_table
     cells = [item.text() for r in range(table.rowCount())
              for c in range(table.columnCount()) if (item := table.item(r, c)) is not None]
     assert "138****0001" in cells and "138****0002" in cells

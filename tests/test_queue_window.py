@@ -289,7 +289,7 @@ def test_finishing_with_a_mediation_case_opens_the_case_pre_filled(
     assert window.current_page() is window.cases
     editor = window.cases.editor
     assert window.cases.stack.currentWidget() is editor
-    assert "邻居占用楼道堆放杂物" in editor.facts.toPlainText()
+    assert "邻居占用楼道堆放杂物" in editor.info.facts.toPlainText()
     assert "周桂英" in editor.findChild(QLabel, "case.pending_applicant").text()
 
 

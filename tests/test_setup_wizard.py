@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from desktop.db import Database
-from desktop.models import CentreSetting, Community, Grid, Room, Staff
+from desktop.models import CentreSetting, Community, Grid, MediationCase, Room, Staff
 from desktop.services import mediation, reference
 from desktop.services.admin import auth, setup, staff
 from desktop.services.admin.settings import CentreSettings, load_settings, save_settings
@@ -107,7 +107,7 @@ def test_a_new_centre_prints_nothing_with_a_made_up_identity(new_centre: Databas
         _accept(new_centre, mediator_id)
     assert "调委会简称" in case.value.errors["setup"]
     with new_centre.read() as session:
-        assert session.scalar(select(func.count()).select_from(mediation.MediationCase)) == 0
+        assert session.scalar(select(func.count()).select_from(MediationCase)) == 0
 
 
 def test_documents_wait_for_the_committee_name(new_centre: Database) -> None:

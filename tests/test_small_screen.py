@@ -51,7 +51,7 @@ def test_every_page_and_dialog_fits_the_laptop(qtbot: QtBot, sqlite_database: Da
         window.settings.on_wizard(),
     ]
     editor = window.cases.open_case(case_id)
-    opened.append(editor.on_add_party("申请人"))
+    opened.append(editor.parties.on_add_party("申请人"))
     QApplication.processEvents()
     for dialog in opened:
         assert isinstance(dialog, QDialog)

@@ -80,14 +80,14 @@ def test_the_second_desk_saving_the_case_is_shown_what_changed(
     one, two = sqlite_desks
     ref = h.make_case(one)
     first, second = open_editors(qtbot, sqlite_desks, ref.case_id)
-    original = first.facts.toPlainText()
+    original = first.info.facts.toPlainText()
 
-    append(qtbot, first.facts, "一号补充")
-    click(qtbot, first.save_button)
+    append(qtbot, first.info.facts, "一号补充")
+    click(qtbot, first.info.save_button)
     assert first.status.text() == "基本信息已保存。"
 
-    append(qtbot, second.facts, "二号补充")
-    click(qtbot, second.save_button)
+    append(qtbot, second.info.facts, "二号补充")
+    click(qtbot, second.info.save_button)
     dialog = stale_dialog(qtbot, second)
     message = dialog.findChild(QLabel, "stale_edit.message")
     assert message is not None and "该案件已被他人修改（一号窗口 于 " in message.text()
@@ -98,25 +98,25 @@ def test_the_second_desk_saving_the_case_is_shown_what_changed(
     # 取消: the user's text stays, nothing saved.
     click(qtbot, dialog.findChild(QPushButton, "stale_edit.cancel"))
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert second.facts.toPlainText() == original + "二号补充"
+    assert second.info.facts.toPlainText() == original + "二号补充"
 
     # Saving again is refused again; 重新载入 shows the other desk's text, the dialog
     # keeps the user's text to copy from.
     second.last_stale_dialog = None
-    click(qtbot, second.save_button)
+    click(qtbot, second.info.save_button)
     dialog = stale_dialog(qtbot, second)
     yours = dialog.findChild(QPlainTextEdit, "stale_edit.yours")
     assert yours is not None and "二号补充" in yours.toPlainText()
     click(qtbot, dialog.findChild(QPushButton, "stale_edit.reload"))
-    assert second.facts.toPlainText() == original + "一号补充"
+    assert second.info.facts.toPlainText() == original + "一号补充"
     assert dialog.isVisible() and "二号补充" in yours.toPlainText()
     cancel = dialog.findChild(QPushButton, "stale_edit.cancel")
     assert cancel is not None and cancel.text() == "关闭"
     click(qtbot, cancel)
 
     # Now on the current version, the second desk's edit is saved.
-    append(qtbot, second.facts, "二号补充")
-    click(qtbot, second.save_button)
+    append(qtbot, second.info.facts, "二号补充")
+    click(qtbot, second.info.save_button)
     assert second.status.text() == "基本信息已保存。"
     assert saved_case(two, ref.case_id).facts == original + "一号补充二号补充"
 
@@ -129,16 +129,16 @@ def test_a_stale_agreement_is_refused_and_reload_keeps_other_tabs(
     first, second = open_editors(qtbot, sqlite_desks, ref.case_id)
 
     first.tabs.setCurrentIndex(3)
-    append(qtbot, first.clauses, "一号窗口加的条款。", new_line=True)
-    click(qtbot, first.agreement_save)
+    append(qtbot, first.agreement.clauses, "一号窗口加的条款。", new_line=True)
+    click(qtbot, first.agreement.agreement_save)
     assert first.status.text() == "协议已保存。"
 
     # The second desk types a session record (not saved) and an agreement clause.
     second.tabs.setCurrentIndex(2)
-    type_text(qtbot, second.session_record, "二号窗口未保存的调解记录")
+    type_text(qtbot, second.sessions.session_record, "二号窗口未保存的调解记录")
     second.tabs.setCurrentIndex(3)
-    append(qtbot, second.clauses, "二号窗口加的条款。", new_line=True)
-    click(qtbot, second.agreement_save)
+    append(qtbot, second.agreement.clauses, "二号窗口加的条款。", new_line=True)
+    click(qtbot, second.agreement.agreement_save)
     dialog = stale_dialog(qtbot, second)
     assert rows(dialog) == {"协议条款": ("原协议条款。\n二号窗口加的条款。",
                                      "原协议条款。\n一号窗口加的条款。")}
@@ -146,16 +146,16 @@ def test_a_stale_agreement_is_refused_and_reload_keeps_other_tabs(
     assert agreement is not None and agreement.clauses == ["原协议条款。", "一号窗口加的条款。"]
 
     click(qtbot, dialog.findChild(QPushButton, "stale_edit.reload"))
-    assert second.clauses.toPlainText() == "原协议条款。\n一号窗口加的条款。"
+    assert second.agreement.clauses.toPlainText() == "原协议条款。\n一号窗口加的条款。"
     # Reloading the agreement did not throw away the unsaved session record.
-    assert second.session_record.toPlainText() == "二号窗口未保存的调解记录"
+    assert second.sessions.session_record.toPlainText() == "二号窗口未保存的调解记录"
     click(qtbot, dialog.findChild(QPushButton, "stale_edit.cancel"))
-    append(qtbot, second.clauses, "二号窗口加的条款。", new_line=True)
-    click(qtbot, second.agreement_save)
+    append(qtbot, second.agreement.clauses, "二号窗口加的条款。", new_line=True)
+    click(qtbot, second.agreement.agreement_save)
     agreement = saved_case(two, ref.case_id).agreement
     assert agreement is not None and agreement.clauses == [
         "原协议条款。", "一号窗口加的条款。", "二号窗口加的条款。"]
-    assert second.session_record.toPlainText() == "二号窗口未保存的调解记录"
+    assert second.sessions.session_record.toPlainText() == "二号窗口未保存的调解记录"
 
 
 def test_a_stale_party_dialog_reloads_the_party(
@@ -165,9 +165,9 @@ def test_a_stale_party_dialog_reloads_the_party(
     first, second = open_editors(qtbot, sqlite_desks, ref.case_id)
     for editor in (first, second):
         editor.tabs.setCurrentIndex(1)
-        editor.parties_table.selectRow(0)
-    mine = second.on_edit_party()  # the second desk opens the party first
-    theirs = first.on_edit_party()
+        editor.parties.parties_table.selectRow(0)
+    mine = second.parties.on_edit_party()  # the second desk opens the party first
+    theirs = first.parties.on_edit_party()
     assert mine is not None and theirs is not None
     theirs.phone.clear()
     type_text(qtbot, theirs.phone, "13911112222")
@@ -200,25 +200,25 @@ def test_a_stale_form_saved_after_closing_is_refused_and_the_case_shows_read_onl
 
     # The first desk closes the case.
     first.tabs.setCurrentIndex(3)
-    first.outcome.setCurrentIndex(first.outcome.findText("调解不成功"))
-    type_text(qtbot, first.outcome_reason, "双方分歧较大")
-    first.guided_to.setCurrentIndex(first.guided_to.findData("诉讼"))
-    click(qtbot, first.close_button)
+    first.agreement.outcome.setCurrentIndex(first.agreement.outcome.findText("调解不成功"))
+    type_text(qtbot, first.agreement.outcome_reason, "双方分歧较大")
+    first.agreement.guided_to.setCurrentIndex(first.agreement.guided_to.findData("诉讼"))
+    click(qtbot, first.agreement.close_button)
     assert saved_case(one, ref.case_id).outcome == "调解不成功"
     assert first.closed_banner.isVisible()
 
     # The second desk still shows the open case and saves old text over it: refused.
-    original = second.facts.toPlainText()
-    append(qtbot, second.facts, "结案后才保存的旧表单")
-    click(qtbot, second.save_button)
+    original = second.info.facts.toPlainText()
+    append(qtbot, second.info.facts, "结案后才保存的旧表单")
+    click(qtbot, second.info.save_button)
     assert "该案件已结案，如需修改请先“重新打开”" in second.status.text()
     assert saved_case(one, ref.case_id).facts == original
 
     # Reopened in the window, the case is read-only under the banner ...
     second.load(ref.case_id)
     assert banner.isVisible() and banner.text() == "已结案，如需修改请先“重新打开”"
-    assert second.facts.isReadOnly() and second.clauses.isReadOnly()
-    assert not second.mediators.isEnabled() and not second.category.isEnabled()
+    assert second.info.facts.isReadOnly() and second.agreement.clauses.isReadOnly()
+    assert not second.info.mediators.isEnabled() and not second.info.category.isEnabled()
     for name in ("case.parties.add_applicant", "case.parties.edit", "case.parties.remove",
                  "case.sessions.save", "case.sessions.new", "agreement.save"):
         button = second.findChild(QPushButton, name)
@@ -227,15 +227,15 @@ def test_a_stale_form_saved_after_closing_is_refused_and_the_case_shows_read_onl
     for name in ("case.followups.save", "case.attachments.add", "case.reopen"):
         button = second.findChild(QPushButton, name)
         assert button is not None and button.isEnabled(), name
-    assert not second.archive_no.isReadOnly()
-    type_text(qtbot, second.archive_no, "2026-卷-009")
-    click(qtbot, second.save_button)
+    assert not second.info.archive_no.isReadOnly()
+    type_text(qtbot, second.info.archive_no, "2026-卷-009")
+    click(qtbot, second.info.save_button)
     assert second.status.text() == "基本信息已保存。"
     assert saved_case(two, ref.case_id).archive_no == "2026-卷-009"
 
     # 重新打开 makes it editable again.
-    click(qtbot, second.reopen_button)
-    assert not banner.isVisible() and not second.facts.isReadOnly()
+    click(qtbot, second.agreement.reopen_button)
+    assert not banner.isVisible() and not second.info.facts.isReadOnly()
     assert second.findChild(QPushButton, "agreement.save").isEnabled()  # type: ignore[union-attr]
 
 
