@@ -6,10 +6,16 @@ by recorders; the screens by the offscreen platform's one screen, listed twice.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.cli import main
@@ -24,6 +30,7 @@ from desktop.views.reception.hall_screen import (
     HallScreenBox,
     KeepAwake,
     choose_screen,
+    show_from_desk,
 )
 
 
@@ -166,3 +173,51 @@ def test_the_settings_box_keeps_this_pcs_choice(qtbot: QtBot) -> None:
     again.screen_choice.setCurrentIndex(0)
     again.save_button.click()
     assert hall_screen() is None
+
+
+def test_a_display_opened_at_a_one_screen_desk_stays_a_window(qtbot: QtBot) -> None:
+    """The desk's own screen is the only one: full screen would hide the queue."""
+    display = QWidget()
+    qtbot.addWidget(display)
+    save_hall_screen(2)
+    desk = QGuiApplication.primaryScreen()
+    assert show_from_desk(display, desk) is False
+    assert display.isVisible() and not display.isFullScreen()
+
+
+# Two screens exist only in a process of their own (the offscreen platform reads them
+# from a file at start): the desk on the first, the hall's TV on the second.
+TWO_SCREENS = {"screens": [
+    {"name": "desk", "x": 0, "y": 0, "width": 1366, "height": 768,
+     "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+    {"name": "hall-tv", "x": 1366, "y": 0, "width": 1920, "height": 1080,
+     "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+]}
+DESK_SCRIPT = """
+import sys
+from PySide6.QtWidgets import QApplication, QWidget
+from desktop.config import save_hall_screen
+from desktop.views.reception.hall_screen import show_from_desk
+app = QApplication([])
+desk, tv = app.screens()
+save_hall_screen(int(sys.argv[1]))
+display = QWidget()
+full = show_from_desk(display, desk)
+app.processEvents()
+print(full, display.isFullScreen(), display.screen().name(), display.geometry().x())
+"""
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [
+    (2, "True True hall-tv 1366"),  # the TV: the display fills it
+    (1, "False False desk"),  # the desk's own screen: a window beside the queue
+])
+def test_a_display_opened_at_a_two_screen_desk_fills_the_chosen_screen(
+    tmp_path: Path, chosen: int, expected: str,
+) -> None:
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(TWO_SCREENS), encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    result = subprocess.run([sys.executable, "-c", DESK_SCRIPT, str(chosen)], env=env,
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip().startswith(expected), result.stdout + result.stderr

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desktop.cli import main
+from desktop.config import PrinterSettings, save_printer_settings
 from desktop.db import Database
 from desktop.models import KioskTicket, Referral
 from desktop.services.admin import auth
@@ -23,7 +24,7 @@ from desktop.views import app as app_module
 from desktop.views.errors import ExceptionHook
 from desktop.views.main_window import MainWindow
 from desktop.views.pdf_preview import PdfPreviewDialog
-from desktop.views.reception.kiosk import KioskWindow
+from desktop.views.reception.kiosk import KioskWindow, SystemPrinter
 from tests.factories import id_number
 from tests.qt_helpers import show_active, type_text
 from tests.reception_helpers import register
@@ -226,3 +227,24 @@ def test_the_kiosk_command(
     window.close()
     window.deleteLater()
     qtbot.wait(50)
+
+
+def test_the_kiosk_prints_on_this_pcs_receipt_printer(
+    sqlite_db_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without --printer the kiosk takes the receipt printer chosen in 系统设置."""
+    printers: list[str | None] = []
+
+    class Window:
+        def __init__(self, *, database: Database, printer: SystemPrinter) -> None:
+            printers.append(printer.name)
+
+        def show(self) -> None:
+            QTimer.singleShot(0, QApplication.quit)
+
+    monkeypatch.setattr("desktop.views.reception.kiosk.KioskWindow", Window)
+    monkeypatch.setattr(ExceptionHook, "install", lambda self: None)
+    save_printer_settings(PrinterSettings(receipt_printer="前台热敏打印机"))
+    assert app_module.run_kiosk(db_url=sqlite_db_url, windowed=True) == 0
+    assert app_module.run_kiosk(db_url=sqlite_db_url, windowed=True, printer="自助机打印机") == 0
+    assert printers == ["前台热敏打印机", "自助机打印机"]

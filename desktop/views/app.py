@@ -397,6 +397,7 @@ def run_kiosk(*, db_url: str | None = None, windowed: bool = False, printer: str
 
     It acts as the kiosk, which may take tickets and read queue lengths, nothing else.
     """
+    from desktop.config import printer_settings
     from desktop.services.admin.auth import KIOSK_ACTOR
     from desktop.views.reception.kiosk import KioskWindow, SystemPrinter
 
@@ -404,7 +405,10 @@ def run_kiosk(*, db_url: str | None = None, windowed: bool = False, printer: str
     ExceptionHook(show_dialogs=not no_err_windows).install()
     database = open_or_explain(db_url, show_dialogs=not no_err_windows)
     database.actor = KIOSK_ACTOR
-    window = KioskWindow(database=database, printer=SystemPrinter(printer))
+    # The ticket printer named on the command line, else this PC's receipt printer
+    # (系统设置 → 本机打印机), else the system's default printer.
+    window = KioskWindow(database=database,
+                         printer=SystemPrinter(printer or printer_settings().receipt_printer))
     if windowed:
         window.show()
     else:

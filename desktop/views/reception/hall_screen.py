@@ -130,6 +130,27 @@ def place_on_screen(window: QWidget, screen: QScreen | None) -> None:
         handle.setScreen(screen)
 
 
+def show_from_desk(display: QWidget, desk: QScreen | None, *,
+                   screens: Sequence[QScreen] | None = None, number: int | None = None) -> bool:
+    """Show a hall display opened at a desk (分流队列 → 打开叫号屏).
+
+    When the screen chosen for the hall (``number``, else this PC's 系统设置) is another
+    screen than the desk's own (a TV on the desk PC's second output), the display fills
+    it; otherwise it opens as a window beside the queue, so the desk stays usable.
+    True when it went full screen.
+    """
+    screens = list(QGuiApplication.screens() if screens is None else screens)
+    chosen = hall_screen() if number is None else number
+    target = choose_screen(screens, chosen, QGuiApplication.primaryScreen())
+    if target is None or target is desk or len(screens) < 2:
+        display.show()
+        return False
+    place_on_screen(display, target)
+    display.showFullScreen()
+    log.info("hall display opened at the desk on screen %s", target.name())
+    return True
+
+
 class HallScreenBox(QGroupBox):
     """系统设置 → 本机叫号屏: the screen this PC's hall display fills."""
 

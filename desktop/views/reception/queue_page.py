@@ -59,6 +59,7 @@ from desktop.views.db_status import report_anywhere, status_for
 from desktop.views.form_widgets import to_qdate
 from desktop.views.reception.escalation_table import EscalationModel
 from desktop.views.reception.hall_display import HallDisplay
+from desktop.views.reception.hall_screen import show_from_desk
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
 log = logging.getLogger(__name__)
@@ -810,7 +811,9 @@ class QueuePage(QWidget):
             # The hall screen is its own window: with it in front (on the same PC) the
             # page's F5 would not reach the queue.
             QShortcut(QKeySequence("F5"), self.hall).activated.connect(self.on_call_next)
-        self.hall.show()
+            show_from_desk(self.hall, self.window().screen())
+        else:
+            self.hall.show()
         self.hall.raise_()
         return self.hall
 
