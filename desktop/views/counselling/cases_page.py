@@ -4,6 +4,7 @@ routed to the room waiting to be taken up, and the case editor."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import ClassVar
 
 from PySide6.QtCore import Qt
@@ -29,6 +30,9 @@ from PySide6.QtWidgets import (
 from desktop.db import Database
 from desktop.services.counselling import LIST_FILTERS, cases
 from desktop.services.counselling.cases import CaseInput
+from desktop.services.errors import PermissionDenied, ValidationError
+from desktop.services.registers.rows import Period
+from desktop.views import dialogs
 from desktop.views.counselling.case_editor import CaseEditor
 from desktop.views.widgets import filling, named
 
@@ -59,6 +63,8 @@ class CounsellingPage(QWidget):
                                  self.tr("打开所选个案"))
         self.new_button = named(QPushButton(self.tr("直接接案")), "counselling.new",
                                 self.tr("不经分流直接接案"))
+        self.export_button = named(QPushButton(self.tr("导出本月台账…")), "counselling.export",
+                                   self.tr("导出心理咨询个案台账"))
         self.summary = named(QLabel(), "counselling.summary", self.tr("个案统计"))
         self.table = named(QTableWidget(0, len(self.COLUMNS)), "counselling.table",
                            self.tr("咨询个案列表"))
@@ -78,6 +84,7 @@ class CounsellingPage(QWidget):
         tools.addWidget(self.search, 1)
         tools.addWidget(self.open_button)
         tools.addWidget(self.new_button)
+        tools.addWidget(self.export_button)
         left = QVBoxLayout()
         left.addLayout(tools)
         left.addWidget(self.table, 1)
@@ -105,10 +112,28 @@ class CounsellingPage(QWidget):
         self.table.itemDoubleClicked.connect(lambda _item: self.on_open())
         self.open_button.clicked.connect(self.on_open)
         self.new_button.clicked.connect(self.on_new)
+        self.export_button.clicked.connect(self.on_export)
         self.take_up_button.clicked.connect(self.on_take_up)
         self.routed.itemDoubleClicked.connect(lambda _item: self.on_take_up())
         self.editor.back_requested.connect(self.show_list)
         self.editor.changed.connect(self.refresh)
+
+    def on_export(self) -> Path | None:
+        """The counsellors' register of this month (numbers and counts, no content)."""
+        from desktop.exports.registers import REGISTERS, export_register
+
+        today = date.today()
+        period = Period.month(today.year, today.month)
+        definition = REGISTERS["counselling"]
+        path = dialogs.ask_save_path(self, self.tr("导出心理咨询个案台账"),
+                                     definition.file_name(period), "Excel 文件 (*.xlsx)")
+        if path is None:
+            return None
+        try:
+            return export_register(self.database, "counselling", period, path).path
+        except (ValidationError, PermissionDenied, OSError) as exc:
+            dialogs.warn(self, self.tr("不能导出"), str(exc))
+            return None
 
     def refresh(self) -> None:
         self.refresh_cases()
