@@ -424,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
         doc.set_defaults(handler=cmd_print_case_document, document=document)
 
     export = sub.add_parser("export", help="导出台账或月报（.xlsx）")
-    export.add_argument("what", choices=["visits", "disputes", "monthly"],
+    export.add_argument("what", choices=["visits", "disputes", "counselling", "monthly"],
                         help="visits 来访登记台账；disputes 矛盾纠纷排查化解台账；monthly 月报")
     export.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD",
                         help="起始日期（含）")

@@ -29,6 +29,7 @@ from desktop.exports.workbook import (
 from desktop.services import files, privacy
 from desktop.services.admin import audit, auth
 from desktop.services.admin.settings import load_settings
+from desktop.services.counselling import register as counselling_register
 from desktop.services.errors import FeatureUnavailableError
 from desktop.services.registers import rows as registers
 from desktop.services.registers.rows import Period
@@ -77,6 +78,16 @@ DISPUTE_COLUMNS: Sequence[Column] = (
 )
 
 
+COUNSELLING_COLUMNS: Sequence[Column] = (
+    Column("序号", 6, "seq", kind="int", align="center"),
+    Column("个案编号", 16, "case_no", align="center", total="count", total_format='"共"0"件"'),
+    Column("接案日期", 12, "opened_on", kind="date", align="center"),
+    Column("咨询次数", 10, "sessions", kind="int", align="center", total="sum"),
+    Column("最高风险", 10, "highest_risk", align="center"),
+    Column("状态", 10, "status", align="center"),
+)
+
+
 @dataclass(frozen=True)
 class RegisterDefinition:
     key: str  # the command-line name: visits, disputes
@@ -88,6 +99,8 @@ class RegisterDefinition:
     notes: Sequence[str] = ()
     # A register with personal numbers: its columns when they are shown in full.
     revealed_columns: Sequence[Column] | None = None
+    # Who may export it: the admin's registers, or a room's own (心理咨询 for counsellors).
+    permission: str = "register.export"
 
     def file_name(self, period: Period) -> str:
         return f"{self.title}_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
@@ -108,6 +121,13 @@ REGISTERS: dict[str, RegisterDefinition] = {
         lambda session, period, _reveal: registers.dispute_register_rows(session, period),
         notes=("注：按受理日期列出本期受理的案件；协议金额仅列调解成功案件协议约定的金额；"
                "回访情况为最近一次回访的履行情况和满意度，尚未回访的列出计划回访日期。",),
+    ),
+    "counselling": RegisterDefinition(
+        "counselling", "心理咨询个案台账", COUNSELLING_COLUMNS, counselling_register.count_register,
+        lambda session, period, _reveal: counselling_register.register_rows(session, period),
+        notes=("注：按接案日期列出本期接案的个案；仅列编号、次数、风险等级和状态，"
+               "不含来访人身份和咨询内容；仅限心理咨询师导出。",),
+        permission="counselling.read",
     ),
 }
 
@@ -132,11 +152,10 @@ def export_register(
     身份证号 and phone numbers are masked. With ``reveal_reason`` they are written in
     full: that needs ``personal.reveal`` and a reason, and the audit entry keeps it.
     """
-    auth.require(database, "register.export")
-    try:
-        definition = REGISTERS[key]
-    except KeyError:
-        raise FeatureUnavailableError(f"没有名为“{key}”的台账") from None
+    definition = REGISTERS.get(key)
+    auth.require(database, definition.permission if definition else "register.export")
+    if definition is None:
+        raise FeatureUnavailableError(f"没有名为“{key}”的台账")
     reveal = reveal_reason is not None
     reason = checked_reveal_reason(database, reveal_reason) if reveal else ""
     files.check_output_path(out)  # before the work, not after it

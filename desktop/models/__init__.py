@@ -2,6 +2,12 @@
 
 from desktop.models.audit import AuditEntry, AuditHead
 from desktop.models.base import Base
+from desktop.models.counselling import (
+    CounsellingCase,
+    CounsellingSession,
+    RiskAssessment,
+    ScaleResult,
+)
 from desktop.models.kiosk import KioskTicket
 from desktop.models.mediation import (
     Agreement,
@@ -14,6 +20,7 @@ from desktop.models.mediation import (
     MediationSession,
     case_mediator,
 )
+from desktop.models.notification import Notification, NotificationRead
 from desktop.models.person import Person, PersonFormerName
 from desktop.models.reference import Category, Community, Grid, Room, Staff, StaffRole
 from desktop.models.routing import Escalation, ReferralEvent
@@ -31,6 +38,8 @@ __all__ = [
     "Category",
     "CentreSetting",
     "Community",
+    "CounsellingCase",
+    "CounsellingSession",
     "Escalation",
     "FollowUp",
     "Grid",
@@ -39,11 +48,15 @@ __all__ = [
     "MediationCase",
     "MediationSession",
     "Notice",
+    "Notification",
+    "NotificationRead",
     "Person",
     "PersonFormerName",
     "Referral",
     "ReferralEvent",
+    "RiskAssessment",
     "Room",
+    "ScaleResult",
     "SequenceCounter",
     "Staff",
     "StaffRole",

@@ -37,6 +37,7 @@ from desktop.services.admin.settings import idle_minutes, load_settings
 from desktop.services.connection import describe_database, shown_url
 from desktop.services.reception.idcard import CardReader
 from desktop.views.db_status import DatabaseBanner, status_for
+from desktop.views.notifications import NotificationIndicator
 from desktop.views.reception.registration import RegistrationPage
 from desktop.views.sign_in import IdleWatcher, SignInDialog
 from desktop.views.widgets import named
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from desktop.views.about_dialog import AboutDialog
     from desktop.views.admin.settings_page import SettingsPage
     from desktop.views.admin.setup_wizard import SetupWizard
+    from desktop.views.counselling.cases_page import CounsellingPage
     from desktop.views.mediation.cases import CasesPage
     from desktop.views.reception.queue_page import QueuePage
     from desktop.views.registers.reports_page import ReportsPage
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
             (self.tr("接待登记"), "registration", lambda: self.registration),
             (self.tr("分流队列"), "queue", self._build_queue),
             (self.tr("调解案件"), "cases", self._build_cases),
+            (self.tr("心理咨询"), "counselling", self._build_counselling),
             (self.tr("台账统计"), "reports", self._build_reports),
             (self.tr("系统设置"), "settings", self._build_settings),
         ]
@@ -136,6 +139,8 @@ class MainWindow(QMainWindow):
                                  self.tr("锁定窗口"))
         self.about_button = named(QPushButton(self.tr("关于")), "status.about",
                                   self.tr("关于本程序"))
+        self.notifications = NotificationIndicator(database=self.database)
+        self.statusBar().addPermanentWidget(self.notifications)
         self.statusBar().addPermanentWidget(self.account_label)
         self.statusBar().addPermanentWidget(self.lock_button)
         self.statusBar().addPermanentWidget(self.switch_button)
@@ -159,9 +164,13 @@ class MainWindow(QMainWindow):
         "registration": ("visit.register",),
         "queue": ("queue.room", "queue.hall"),
         "cases": ("case.read",),
+        "counselling": ("counselling.read",),
         "reports": ("report.read", "register.export"),
         "settings": ("settings.manage", "staff.manage"),
     }
+
+    # Sections not even listed for an account that may not open them (confidential rooms).
+    HIDDEN_UNLESS_ALLOWED: ClassVar[frozenset[str]] = frozenset({"counselling"})
 
     def _cover(self, shown: bool) -> None:
         """Hide the pages (locked, or nobody signed in) without touching what they hold."""
@@ -181,6 +190,8 @@ class MainWindow(QMainWindow):
             flags = item.flags()
             item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if allowed
                           else flags & ~Qt.ItemFlag.ItemIsEnabled)
+            if key in self.HIDDEN_UNLESS_ALLOWED:
+                item.setHidden(not allowed)
         self.registration.setEnabled(auth.may(self.database, "visit.register"))
 
     def lock(self) -> SignInDialog | None:
@@ -229,6 +240,7 @@ class MainWindow(QMainWindow):
             self.close()
             return
         self.show_account()
+        self.notifications.refresh()
         self.restore_state(geometry=False)  # the window stays where it is on the screen
         current = self.navigation.currentItem()
         if current is not None and not current.flags() & Qt.ItemFlag.ItemIsEnabled:
@@ -307,6 +319,14 @@ class MainWindow(QMainWindow):
         return page
 
     @property
+    def counselling(self) -> CounsellingPage:
+        from desktop.views.counselling.cases_page import CounsellingPage
+
+        page = self.page("counselling")
+        assert isinstance(page, CounsellingPage)
+        return page
+
+    @property
     def reports(self) -> ReportsPage:
         from desktop.views.registers.reports_page import ReportsPage
 
@@ -333,6 +353,11 @@ class MainWindow(QMainWindow):
         from desktop.views.mediation.cases import CasesPage
 
         return CasesPage(database=self.database)
+
+    def _build_counselling(self) -> QWidget:
+        from desktop.views.counselling.cases_page import CounsellingPage
+
+        return CounsellingPage(database=self.database)
 
     def _build_reports(self) -> QWidget:
         from desktop.views.registers.reports_page import ReportsPage
@@ -434,6 +459,7 @@ class MainWindow(QMainWindow):
         self.registration.save_draft()
         self.save_state()
         self.idle.stop()
+        self.notifications.stop()
         self.registration.stop_card_reader()
         if self.is_built("queue"):
             self.queue.stop()

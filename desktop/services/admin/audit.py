@@ -86,6 +86,12 @@ TARGETS: dict[str, str] = {
     "follow_up": "回访",
     "judicial_confirmation": "司法确认",
     "case_attachment": "案件附件",
+    "counselling_case": "心理咨询个案",
+    "counselling_session": "心理咨询记录",
+    "counselling_risk": "风险评估",
+    "counselling_scale": "心理量表",
+    "notification": "通知",
+    "notification_read": "通知已读",
     "staff": "工作人员",
     "staff_role": "工作人员角色",
     "room": "室和窗口",
@@ -106,6 +112,14 @@ NOT_AUDITED = frozenset({"audit_entry", "audit_head", "sequence_counter", "refer
 BOOKKEEPING = frozenset({"version", "changed_at", "changed_by", "created_at", "updated_at"})
 # What a resident told the centre: the log says it changed, never what it says.
 CONFIDENTIAL = frozenset({("visit", "summary"), ("visit", "request"), ("referral", "note")})
+# The counselling room's records: every word and every rating is for counsellors only.
+CONFIDENTIAL |= frozenset(
+    {("counselling_case", c) for c in ("intake_problem", "highest_risk", "referred_to",
+                                        "referred_kind", "referral_reason", "close_reason")}
+    | {("counselling_session", c) for c in ("problem", "intervention", "plan", "minutes")}
+    | {("counselling_risk", c) for c in ("self_harm", "suicide", "harm_others", "level",
+                                         "crisis_step", "crisis_note")}
+    | {("counselling_scale", c) for c in ("scale", "answers", "total", "band", "flagged")})
 CONFIDENTIAL_TEXT = "（内容保密）"
 # A password hash is a secret too: the log says it changed, never what it was or is.
 SECRET = frozenset({("staff", "password_hash")})

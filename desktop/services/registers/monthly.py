@@ -398,6 +398,21 @@ def _figure(label: str, values: Sequence[Number | None],
     return Figure(label, values[0], values[1], values[2], kind=kind, note=note)
 
 
+def counselling_breakdown(session: Session, periods: Sequence[Period]) -> Breakdown:
+    """心理咨询室: counts only (never what was said), for the report and its workbook."""
+    from desktop.services.counselling.register import counts as counselling_counts
+
+    found = [counselling_counts(session, p) for p in periods]
+    lines = [("接案（件）", [c.opened for c in found]),
+             ("咨询（次）", [c.sessions for c in found]),
+             *((f"风险评估为{level}（次）", [c.by_risk[level] for c in found])
+               for level in ("高", "中", "低")),
+             ("转介医疗机构（件）", [c.referred for c in found]),
+             ("结案（件）", [c.closed for c in found])]
+    return Breakdown("心理咨询室（仅计数）", [_figure(label, values) for label, values in lines],
+                     note="不含咨询内容")
+
+
 def monthly_report(session: Session, period: Period) -> MonthlyReport:
     """The report for ``period`` (usually a calendar month) with its 环比 and 同比."""
     auth.require(session, "report.read")
@@ -469,6 +484,7 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
         now, before, year_ago = (getattr(x, attr) for x in counts)
         labels = _ordered_labels(session, kind, [now, before, year_ago])
         centre_breakdowns.append(_breakdown(title, labels, now, before, year_ago))
+    centre_breakdowns.append(counselling_breakdown(session, periods))
 
     notes = [
         "环比：与上一期（上月）相比；同比：与上年同期相比。计数的变化为增减百分比，"

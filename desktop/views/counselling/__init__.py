@@ -1,0 +1,1 @@
+"""心理咨询室 pages: the case list and the case editor (one widget per tab)."""
