@@ -441,6 +441,9 @@ def generate_demo_data(
         )
 
         demo_mediation.generate_cases(ctx)
+        from desktop.services.demo import counselling as demo_counselling
+
+        demo_counselling.generate_cases(ctx)
         _former_names(ctx)
     finally:
         database.actor = signed_in
