@@ -2,6 +2,12 @@
 
 from desktop.models.audit import AuditEntry, AuditHead
 from desktop.models.base import Base
+from desktop.models.care import CareEntry, CareGroup, CareVisit
+from desktop.models.deliberation import (
+    DeliberationAction,
+    DeliberationMatter,
+    DeliberationMeeting,
+)
 from desktop.models.kiosk import KioskTicket
 from desktop.models.mediation import (
     Agreement,
@@ -26,11 +32,17 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "CareEntry",
+    "CareGroup",
+    "CareVisit",
     "CaseAttachment",
     "CaseParty",
     "Category",
     "CentreSetting",
     "Community",
+    "DeliberationAction",
+    "DeliberationMatter",
+    "DeliberationMeeting",
     "Escalation",
     "FollowUp",
     "Grid",
