@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
             (self.tr("接待登记"), "registration", lambda: self.registration),
             (self.tr("分流队列"), "queue", self._build_queue),
             (self.tr("调解案件"), "cases", self._build_cases),
+            (self.tr("关爱帮扶"), "care", self._build_care),
+            (self.tr("议事协商"), "deliberation", self._build_deliberation),
             (self.tr("台账统计"), "reports", self._build_reports),
             (self.tr("系统设置"), "settings", self._build_settings),
         ]
@@ -159,6 +161,8 @@ class MainWindow(QMainWindow):
         "registration": ("visit.register",),
         "queue": ("queue.room", "queue.hall"),
         "cases": ("case.read",),
+        "care": ("care.read",),
+        "deliberation": ("deliberation.read",),
         "reports": ("report.read", "register.export"),
         "settings": ("settings.manage", "staff.manage"),
     }
@@ -333,6 +337,16 @@ class MainWindow(QMainWindow):
         from desktop.views.mediation.cases import CasesPage
 
         return CasesPage(database=self.database)
+
+    def _build_care(self) -> QWidget:
+        from desktop.views.care.page import CarePage
+
+        return CarePage(database=self.database)
+
+    def _build_deliberation(self) -> QWidget:
+        from desktop.views.deliberation.page import DeliberationPage
+
+        return DeliberationPage(database=self.database)
 
     def _build_reports(self) -> QWidget:
         from desktop.views.registers.reports_page import ReportsPage
