@@ -19,6 +19,10 @@ from desktop.models import AuditEntry, Person, Staff, Visit
 from desktop.services import mediation
 from desktop.services.admin import auth, deletion, dictionaries, staff
 from desktop.services.admin.settings import load_settings, save_settings
+from desktop.services.care import listing as care_listing
+from desktop.services.care import visits as care_visits
+from desktop.services.deliberation import listing as deliberation_listing
+from desktop.services.deliberation import meetings as deliberation_meetings
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.failures import user_message
 from desktop.services.mediation import documents as mediation_documents
@@ -186,6 +190,12 @@ def _actions(tmp: Path) -> dict[str, Action]:
         "imports.run": lambda db, _k: write_template(db, "staff", tmp / "t.xlsx"),
         # No member of staff takes a kiosk ticket: only the kiosk holds the permission.
         "kiosk.ticket": lambda db, k: kiosk.take_ticket(db, k["category"]),  # type: ignore[arg-type]
+        "care.read": _with_session(care_listing.entry_list),
+        "care.edit": lambda db, _k: care_visits.add_visit(
+            db, 1, care_visits.VisitInput(date(2026, 11, 26), "走访")),
+        "deliberation.read": _with_session(deliberation_listing.meeting_list),
+        "deliberation.edit": lambda db, _k: deliberation_meetings.mark_action_done(
+            db, 1, date(2026, 11, 26)),
     }
 
 

@@ -2,11 +2,17 @@
 
 from desktop.models.audit import AuditEntry, AuditHead
 from desktop.models.base import Base
+from desktop.models.care import CareEntry, CareGroup, CareVisit
 from desktop.models.counselling import (
     CounsellingCase,
     CounsellingSession,
     RiskAssessment,
     ScaleResult,
+)
+from desktop.models.deliberation import (
+    DeliberationAction,
+    DeliberationMatter,
+    DeliberationMeeting,
 )
 from desktop.models.kiosk import KioskTicket
 from desktop.models.mediation import (
@@ -33,6 +39,9 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "CareEntry",
+    "CareGroup",
+    "CareVisit",
     "CaseAttachment",
     "CaseParty",
     "Category",
@@ -40,6 +49,9 @@ __all__ = [
     "Community",
     "CounsellingCase",
     "CounsellingSession",
+    "DeliberationAction",
+    "DeliberationMatter",
+    "DeliberationMeeting",
     "Escalation",
     "FollowUp",
     "Grid",

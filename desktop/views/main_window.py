@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
             (self.tr("分流队列"), "queue", self._build_queue),
             (self.tr("调解案件"), "cases", self._build_cases),
             (self.tr("心理咨询"), "counselling", self._build_counselling),
+            (self.tr("关爱帮扶"), "care", self._build_care),
+            (self.tr("议事协商"), "deliberation", self._build_deliberation),
             (self.tr("台账统计"), "reports", self._build_reports),
             (self.tr("系统设置"), "settings", self._build_settings),
         ]
@@ -165,6 +167,8 @@ class MainWindow(QMainWindow):
         "queue": ("queue.room", "queue.hall"),
         "cases": ("case.read",),
         "counselling": ("counselling.read",),
+        "care": ("care.read",),
+        "deliberation": ("deliberation.read",),
         "reports": ("report.read", "register.export"),
         "settings": ("settings.manage", "staff.manage"),
     }
@@ -358,6 +362,16 @@ class MainWindow(QMainWindow):
         from desktop.views.counselling.cases_page import CounsellingPage
 
         return CounsellingPage(database=self.database)
+
+    def _build_care(self) -> QWidget:
+        from desktop.views.care.page import CarePage
+
+        return CarePage(database=self.database)
+
+    def _build_deliberation(self) -> QWidget:
+        from desktop.views.deliberation.page import DeliberationPage
+
+        return DeliberationPage(database=self.database)
 
     def _build_reports(self) -> QWidget:
         from desktop.views.registers.reports_page import ReportsPage

@@ -75,6 +75,10 @@ PERMISSIONS: dict[str, str] = {
     "dictionaries.manage": "维护事项类别、社区和网格",
     "imports.run": "导入基础数据",
     "kiosk.ticket": "自助取号",
+    "care.read": "查看关爱对象名册和走访记录",
+    "care.edit": "登记关爱对象和走访帮扶",
+    "deliberation.read": "查看议事会议记录",
+    "deliberation.edit": "记录议事会议",
 }
 
 # The permission matrix: permission → the roles that hold it.
@@ -100,6 +104,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "imports.run": frozenset({"admin"}),
     # Only the kiosk: it takes tickets and reads queue lengths, nothing else of the matrix.
     "kiosk.ticket": frozenset({KIOSK_ROLE}),
+    # Room staff of the care room only (services/care/access.py checks the room).
+    "care.read": frozenset({"room_staff", "admin"}),
+    "care.edit": frozenset({"room_staff", "admin"}),
+    "deliberation.read": frozenset({"admin", "leader", "room_staff", "mediator"}),
+    "deliberation.edit": frozenset({"admin", "leader", "room_staff", "mediator"}),
 }
 
 _hasher = PasswordHasher()

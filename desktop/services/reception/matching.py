@@ -106,8 +106,9 @@ def _starting_with(
     return found
 
 
-# Who may look residents up: the desk registering them, and a mediator adding a party.
-LOOKUP = ("visit.register", "case.edit")
+# Who may look residents up: the desk registering them, a mediator adding a party, and
+# the care room putting a resident on its register.
+LOOKUP = ("visit.register", "case.edit", "care.edit")
 
 
 def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMatch]:

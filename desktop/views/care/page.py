@@ -1,0 +1,289 @@
+"""关爱帮扶: the care register, the visits due and overdue, and visits routed to the room."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.db import Database
+from desktop.services.care import entries, listing, routed
+from desktop.services.care.entries import EntryInput
+from desktop.services.errors import PermissionDenied
+from desktop.views.care.entry_dialog import EntryDialog
+from desktop.views.care.visit_dialog import EndDialog, VisitDialog
+from desktop.views.widgets import filling, named
+
+OVERDUE_BG = QColor("#fde7e7")
+OVERDUE_FG = QColor("#b3261e")
+SOON_FG = QColor("#8a4b00")
+
+
+def _table(name: str, label: str, columns: list[str]) -> QTableWidget:
+    table = named(QTableWidget(0, len(columns)), name, label)
+    table.setHorizontalHeaderLabels(columns)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class CarePage(QWidget):
+    COLUMNS: ClassVar[list[str]] = ["姓名", "身份证号", "关爱类别", "联系电话", "社区／网格",
+                                    "走访频次", "责任人", "最近走访", "下次走访", "状态"]
+    VISIT_COLUMNS: ClassVar[list[str]] = ["走访日期", "走访人", "走访情况", "帮扶类型", "帮扶内容"]
+
+    def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.dialog: EntryDialog | VisitDialog | EndDialog | None = None
+        named(self, "care", self.tr("关爱帮扶"))
+        self._add_widgets()
+        self._connect_signals()
+        self.refresh()
+
+    def _add_widgets(self) -> None:
+        self.filter = named(QComboBox(), "care.filter", self.tr("名册筛选"))
+        for key, text in listing.LIST_FILTERS.items():
+            self.filter.addItem(self.tr(text), key)
+        self.group = named(QComboBox(), "care.group", self.tr("关爱类别筛选"))
+        self.group.addItem(self.tr("全部类别"), "")
+        for group in entries.GROUPS:
+            self.group.addItem(group, group)
+        self.search = named(QLineEdit(), "care.search", self.tr("搜索关爱对象"))
+        self.search.setPlaceholderText(self.tr("姓名、身份证号或电话"))
+        self.search.setClearButtonEnabled(True)
+        self.new_button = named(QPushButton(self.tr("登记关爱对象")), "care.new",
+                                self.tr("登记关爱对象"))
+        self.edit_button = named(QPushButton(self.tr("编辑")), "care.edit", self.tr("编辑所选对象"))
+        self.visit_button = named(QPushButton(self.tr("登记走访")), "care.add_visit",
+                                  self.tr("为所选对象登记走访"))
+        self.end_button = named(QPushButton(self.tr("结束关爱")), "care.end",
+                                self.tr("结束所选对象的关爱"))
+        self.table = _table("care.table", self.tr("关爱对象名册"),
+                            [self.tr(c) for c in self.COLUMNS])
+        self.summary = named(QLabel(), "care.summary", self.tr("名册统计"))
+        self.visits = _table("care.visits", self.tr("所选对象的走访记录"),
+                             [self.tr(c) for c in self.VISIT_COLUMNS])
+        self.visits.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.due = named(QListWidget(), "care.due", self.tr("近期应走访和逾期"))
+        self.routed = named(QListWidget(), "care.routed", self.tr("分流到关爱工作室的来访"))
+        self.take_up = named(QPushButton(self.tr("登记所选来访人")), "care.take_up",
+                             self.tr("将所选来访人登记到关爱名册"))
+
+        tools = QHBoxLayout()
+        tools.addWidget(self.filter)
+        tools.addWidget(self.group)
+        tools.addWidget(self.search, 1)
+        for button in (self.new_button, self.edit_button, self.visit_button, self.end_button):
+            tools.addWidget(button)
+        left = QVBoxLayout()
+        left.addLayout(tools)
+        left.addWidget(self.table, 3)
+        left.addWidget(self.summary)
+        left.addWidget(QLabel(self.tr("走访记录")))
+        left.addWidget(self.visits, 2)
+        due_box = QGroupBox(self.tr("7天内应走访和已逾期"))
+        QVBoxLayout(due_box).addWidget(self.due)
+        routed_box = QGroupBox(self.tr("分流到关爱工作室、尚未登记的来访"))
+        routed_layout = QVBoxLayout(routed_box)
+        routed_layout.addWidget(self.routed)
+        routed_layout.addWidget(self.take_up)
+        right = QWidget()
+        right.setMaximumWidth(340)
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(due_box, 3)
+        right_layout.addWidget(routed_box, 2)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addWidget(right, 1)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(300)
+
+    def _connect_signals(self) -> None:
+        self.filter.currentIndexChanged.connect(self.refresh_entries)
+        self.group.currentIndexChanged.connect(self.refresh_entries)
+        self.search.textChanged.connect(self._search_timer.start)
+        self._search_timer.timeout.connect(self.refresh_entries)
+        self.table.itemSelectionChanged.connect(self.refresh_visits)
+        self.table.itemDoubleClicked.connect(lambda _item: self.on_edit())
+        self.new_button.clicked.connect(lambda: self.on_new())
+        self.edit_button.clicked.connect(lambda: self.on_edit())
+        self.visit_button.clicked.connect(lambda: self.on_add_visit())
+        self.end_button.clicked.connect(lambda: self.on_end())
+        self.due.itemDoubleClicked.connect(self.on_due_activated)
+        self.take_up.clicked.connect(lambda: self.on_take_up())
+        self.routed.itemDoubleClicked.connect(lambda _item: self.on_take_up())
+
+    # -- lists -----------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.refresh_entries()
+            self.refresh_due()
+            self.refresh_routed()
+        except PermissionDenied as exc:  # room staff of another room: nothing to show
+            self.summary.setText(str(exc))
+            for button in (self.new_button, self.edit_button, self.visit_button,
+                           self.end_button, self.take_up):
+                button.setEnabled(False)
+
+    def refresh_entries(self) -> None:
+        with self.database.read() as session:
+            rows = listing.entry_list(session, status=self.filter.currentData(),
+                                      group=self.group.currentData() or "",
+                                      search=self.search.text())
+            counts = listing.register_counts(session)
+        with filling(self.table):
+            self.table.setRowCount(len(rows))
+            for r, row in enumerate(rows):
+                last = f"{row.last_visit_on:%Y-%m-%d}" if row.last_visit_on else self.tr("未走访")
+                values = [row.name, row.masked_id, row.groups, row.masked_phone, row.community,
+                          row.frequency, row.staff, last, f"{row.next_due_on:%Y-%m-%d}",
+                          row.status]
+                for c, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    if c == 0:
+                        item.setData(Qt.ItemDataRole.UserRole, row.entry_id)
+                    if row.overdue:
+                        item.setBackground(OVERDUE_BG)
+                        item.setForeground(OVERDUE_FG)
+                    elif row.ended_on is None and row.days_left <= 7 and c == 9:
+                        item.setForeground(SOON_FG)
+                    self.table.setItem(r, c, item)
+        self.summary.setText(self.tr("在册 {0} 人，其中逾期未走访 {1} 人、7天内应走访 {2} 人；"
+                                     "已结束 {3} 人。").format(counts["active"], counts["overdue"],
+                                                          counts["soon"], counts["ended"]))
+        self.refresh_visits()
+
+    def refresh_visits(self) -> None:
+        entry_id = self.selected_entry_id()
+        found = []
+        if entry_id is not None:
+            with self.database.read() as session:
+                found = listing.entry_detail(session, entry_id).visits
+        with filling(self.visits):
+            self.visits.setRowCount(len(found))
+            for r, visit in enumerate(found):
+                for c, value in enumerate([f"{visit.visited_on:%Y-%m-%d}", visit.staff,
+                                           visit.findings, visit.help_kind or "",
+                                           visit.help_text]):
+                    self.visits.setItem(r, c, QTableWidgetItem(value))
+        for button in (self.edit_button, self.visit_button, self.end_button):
+            button.setEnabled(entry_id is not None)
+
+    def refresh_due(self) -> None:
+        with self.database.read() as session:
+            rows = listing.due_visits(session)
+        self.due.clear()
+        for row in rows:
+            item = QListWidgetItem(f"{row.next_due_on:%m-%d}（{row.status}）{row.name}\n"
+                                   f"{row.groups}")
+            item.setData(Qt.ItemDataRole.UserRole, row.entry_id)
+            if row.overdue:
+                item.setForeground(OVERDUE_FG)
+                item.setBackground(OVERDUE_BG)
+            self.due.addItem(item)
+
+    def refresh_routed(self) -> None:
+        with self.database.read() as session:
+            found = routed.routed_visits(session)
+        self.routed.clear()
+        for visit in found:
+            item = QListWidgetItem(visit.label())
+            item.setData(Qt.ItemDataRole.UserRole, visit.visit_id)
+            item.setToolTip(visit.summary)
+            self.routed.addItem(item)
+        self.take_up.setEnabled(bool(found))
+
+    def selected_entry_id(self) -> int | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def select_entry(self, entry_id: int) -> None:
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == entry_id:
+                self.table.selectRow(row)
+                return
+
+    # -- dialogs ---------------------------------------------------------------------------
+
+    def _open(self, dialog: EntryDialog | VisitDialog | EndDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+
+    def on_new(self, initial: EntryInput | None = None) -> EntryDialog:
+        dialog = EntryDialog(database=self.database, initial=initial, parent=self)
+        self._open(dialog)
+        return dialog
+
+    def on_edit(self) -> EntryDialog | None:
+        entry_id = self.selected_entry_id()
+        if entry_id is None:
+            return None
+        with self.database.read() as session:
+            detail = listing.entry_detail(session, entry_id)
+        dialog = EntryDialog(database=self.database, initial=detail.data, entry_id=entry_id,
+                             version=detail.version, parent=self)
+        self._open(dialog)
+        return dialog
+
+    def on_add_visit(self) -> VisitDialog | None:
+        entry_id = self.selected_entry_id()
+        if entry_id is None:
+            return None
+        item = self.table.item(self.table.currentRow(), 0)
+        name = item.text() if item is not None else ""
+        dialog = VisitDialog(database=self.database, entry_id=entry_id, name=name, parent=self)
+        self._open(dialog)
+        return dialog
+
+    def on_end(self) -> EndDialog | None:
+        entry_id = self.selected_entry_id()
+        if entry_id is None:
+            return None
+        with self.database.read() as session:
+            detail = listing.entry_detail(session, entry_id)
+        dialog = EndDialog(database=self.database, entry_id=entry_id, version=detail.version,
+                           name=detail.name, parent=self)
+        self._open(dialog)
+        return dialog
+
+    def on_due_activated(self, item: QListWidgetItem) -> None:
+        self.filter.setCurrentIndex(self.filter.findData("active"))
+        self.select_entry(item.data(Qt.ItemDataRole.UserRole))
+
+    def on_take_up(self) -> EntryDialog | None:
+        item = self.routed.currentItem()
+        if item is None:
+            return None
+        with self.database.read() as session:
+            draft = routed.draft_from_visit(session, item.data(Qt.ItemDataRole.UserRole))
+        return self.on_new(draft)

@@ -1,0 +1,1 @@
+"""议事协商: the deliberation meetings page and its editor."""

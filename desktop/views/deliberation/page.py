@@ -1,0 +1,199 @@
+"""议事协商: the meetings, the follow-up actions open and overdue, and the minutes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.db import Database
+from desktop.services.deliberation import listing, meetings, minutes
+from desktop.services.errors import ValidationError
+from desktop.views.deliberation.meeting_dialog import MeetingDialog
+from desktop.views.pdf_preview import PdfPreviewDialog
+from desktop.views.widgets import filling, named
+
+OVERDUE_BG = QColor("#fde7e7")
+OVERDUE_FG = QColor("#b3261e")
+
+
+class DeliberationPage(QWidget):
+    COLUMNS: ClassVar[list[str]] = ["会议日期", "会议主题", "地点", "主持人", "议题",
+                                    "落实事项", "未完成", "逾期"]
+
+    def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.dialog: MeetingDialog | None = None
+        self.last_preview: PdfPreviewDialog | None = None
+        named(self, "deliberation", self.tr("议事协商"))
+        self._add_widgets()
+        self._connect_signals()
+        self.refresh()
+
+    def _add_widgets(self) -> None:
+        self.search = named(QLineEdit(), "deliberation.search", self.tr("搜索议事会议"))
+        self.search.setPlaceholderText(self.tr("主题、地点、主持人或参会人员"))
+        self.search.setClearButtonEnabled(True)
+        self.new_button = named(QPushButton(self.tr("记录议事会议")), "deliberation.new",
+                                self.tr("记录议事会议"))
+        self.open_button = named(QPushButton(self.tr("打开")), "deliberation.open",
+                                 self.tr("打开所选会议"))
+        self.minutes_button = named(QPushButton(self.tr("打印会议纪要")),
+                                    "deliberation.minutes", self.tr("打印所选会议的纪要"))
+        self.table = named(QTableWidget(0, len(self.COLUMNS)), "deliberation.table",
+                           self.tr("议事会议列表"))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.message = named(QLabel(), "deliberation.message", self.tr("提示"))
+        self.message.setStyleSheet("color: #c5221f;")
+        self.action_list = named(QListWidget(), "deliberation.open_actions",
+                             self.tr("未完成的落实事项"))
+        self.action_list.setWordWrap(True)
+        self.done_button = named(QPushButton(self.tr("所选事项今日已完成")),
+                                 "deliberation.action_done", self.tr("将所选落实事项记为今日完成"))
+        tools = QHBoxLayout()
+        tools.addWidget(self.search, 1)
+        for button in (self.open_button, self.minutes_button, self.new_button):
+            tools.addWidget(button)
+        left = QVBoxLayout()
+        left.addLayout(tools)
+        left.addWidget(self.table, 1)
+        left.addWidget(self.message)
+        box = QGroupBox(self.tr("未完成的落实事项（逾期标红）"))
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.action_list)
+        box_layout.addWidget(self.done_button)
+        box.setMaximumWidth(340)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addWidget(box, 1)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(300)
+
+    def _connect_signals(self) -> None:
+        self.search.textChanged.connect(self._search_timer.start)
+        self._search_timer.timeout.connect(self.refresh_meetings)
+        self.table.itemDoubleClicked.connect(lambda _item: self.on_open())
+        self.open_button.clicked.connect(lambda: self.on_open())
+        self.new_button.clicked.connect(lambda: self.on_new())
+        self.minutes_button.clicked.connect(lambda: self.on_minutes())
+        self.done_button.clicked.connect(self.on_action_done)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.refresh_meetings()
+        self.refresh_actions()
+
+    def refresh_meetings(self) -> None:
+        with self.database.read() as session:
+            rows = listing.meeting_list(session, search=self.search.text())
+        with filling(self.table):
+            self.table.setRowCount(len(rows))
+            for r, row in enumerate(rows):
+                values = [f"{row.held_on:%Y-%m-%d}", row.topic, row.place, row.host,
+                          str(row.matters), str(row.actions), str(row.open_actions),
+                          str(row.overdue_actions)]
+                for c, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    if c == 0:
+                        item.setData(Qt.ItemDataRole.UserRole, row.meeting_id)
+                    if row.overdue:
+                        item.setBackground(OVERDUE_BG)
+                        item.setForeground(OVERDUE_FG)
+                    self.table.setItem(r, c, item)
+
+    def refresh_actions(self) -> None:
+        with self.database.read() as session:
+            found = listing.open_actions(session)
+        self.action_list.clear()
+        for action in found:
+            when = (self.tr("逾期 {0} 天").format(-action.days_left) if action.overdue
+                    else self.tr("{0} 天后到期").format(action.days_left))
+            item = QListWidgetItem(f"{action.due_on:%m-%d}（{when}）{action.owner}\n"
+                                   f"{action.task}")
+            item.setData(Qt.ItemDataRole.UserRole, action.action_id)
+            if action.overdue:
+                item.setForeground(OVERDUE_FG)
+                item.setBackground(OVERDUE_BG)
+            self.action_list.addItem(item)
+        self.done_button.setEnabled(bool(found))
+
+    def selected_meeting_id(self) -> int | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _open(self, dialog: MeetingDialog) -> MeetingDialog:
+        self.dialog = dialog
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def on_new(self) -> MeetingDialog:
+        dialog = MeetingDialog(database=self.database, parent=self)
+        dialog.add_matter_row()
+        dialog.add_action_row()
+        return self._open(dialog)
+
+    def on_open(self) -> MeetingDialog | None:
+        meeting_id = self.selected_meeting_id()
+        if meeting_id is None:
+            return None
+        with self.database.read() as session:
+            detail = listing.meeting_detail(session, meeting_id)
+        return self._open(MeetingDialog(database=self.database, detail=detail, parent=self))
+
+    def on_minutes(self) -> PdfPreviewDialog | None:
+        meeting_id = self.selected_meeting_id()
+        if meeting_id is None:
+            self.message.setText(self.tr("请先选择一次会议"))
+            return None
+        pdf, name = minutes.render_minutes(self.database, meeting_id)
+        dialog = PdfPreviewDialog(pdf=pdf, title=self.tr("议事会议纪要"), suggested_name=name,
+                                  parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_preview = dialog
+        dialog.open()
+        return dialog
+
+    def on_action_done(self) -> None:
+        item = self.action_list.currentItem()
+        if item is None:
+            self.message.setText(self.tr("请先选择一项落实事项"))
+            return
+        try:
+            meetings.mark_action_done(self.database, item.data(Qt.ItemDataRole.UserRole),
+                                      date.today())
+        except ValidationError as exc:
+            self.message.setText("；".join(exc.errors.values()))
+            return
+        self.message.setText("")
+        self.refresh()

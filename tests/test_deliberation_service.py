@@ -1,0 +1,125 @@
+"""Deliberation meetings through the service: matters linked to visits, actions, refusals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from desktop.db import Database
+from desktop.services import privacy, reference
+from desktop.services.admin import auth
+from desktop.services.deliberation import listing, meetings
+from desktop.services.deliberation.meetings import ActionInput, MatterInput, MeetingInput
+from desktop.services.errors import PermissionDenied, ValidationError
+from desktop.services.reception.registration import RegistrationInput, register_visit
+from tests.factories import id_number
+
+TODAY = date(2026, 12, 2)
+
+
+def _visit(database: Database, room: str, n: int, summary: str) -> str:
+    with database.read() as session:
+        room_id = next(r.id for r in reference.rooms(session) if r.name == room)
+        category = next(c.id for c in reference.categories(session) if c.name == "邻里")
+    return register_visit(database, RegistrationInput(
+        name="王建国", id_number=id_number(n), phone="13912345670", summary=summary,
+        room_id=room_id, category_id=category, gender="男")).visit_no
+
+
+def _meeting(visit_no: str = "", **changes: object) -> MeetingInput:
+    data = MeetingInput(
+        held_on=date(2026, 11, 25), place="东林社区议事厅", host="赵书记", topic="楼道堆物整治",
+        participants="赵书记（社区党委书记）\n钱卫东（居民代表）\n孙丽（物业经理）",
+        matters=[MatterInput("3号楼楼道堆放杂物", "物业一周内清理，居民自查", visit_no)],
+        actions=[ActionInput("清理3号楼楼道", "孙丽", date(2026, 11, 30)),
+                 ActionInput("张贴消防告知书", "钱卫东", date(2026, 12, 10))])
+    for key, value in changes.items():
+        setattr(data, key, value)
+    return data
+
+
+def test_a_meeting_with_matters_and_actions_overdue_in_red(database: Database) -> None:
+    visit_no = _visit(database, "矛盾纠纷调解室", 41, "楼道堆物影响通行")
+    meeting_id = meetings.save_meeting(database, _meeting(visit_no))
+    with database.read() as session:
+        row = listing.meeting_list(session)[0]
+        detail = listing.meeting_detail(session, meeting_id)
+        open_ = listing.open_actions(session)
+    assert (row.matters, row.actions, row.open_actions, row.overdue_actions) == (1, 2, 2, 1)
+    assert detail.matters[0].visit_no == visit_no
+    assert detail.matters[0].visit_summary == "楼道堆物影响通行"
+    assert [a.overdue for a in detail.actions] == [True, False]
+    assert open_[0].overdue and not open_[1].overdue
+    meetings.mark_action_done(database, detail.actions[0].action_id, date(2026, 12, 1))
+    with database.read() as session:
+        assert listing.meeting_list(session)[0].overdue_actions == 0
+        detail2 = listing.meeting_detail(session, meeting_id)
+    assert detail2.version > detail.version
+    with pytest.raises(Exception, match="已被他人修改"):
+        meetings.save_meeting(database, detail.as_input(), meeting_id=meeting_id,
+                              version=detail.version)
+    meetings.save_meeting(database, detail2.as_input(), meeting_id=meeting_id,
+                          version=detail2.version)
+
+
+def test_refusals_of_a_meeting(database: Database) -> None:
+    late = ActionInput("整改", "孙丽", date(2026, 11, 24))
+    done_early = ActionInput("整改", "孙丽", date(2026, 11, 30), date(2026, 11, 20))
+    done_future = ActionInput("整改", "孙丽", date(2026, 12, 30), TODAY + timedelta(days=1))
+    for changes, key in (
+        (dict(place=""), "place"), (dict(host=""), "host"), (dict(participants=" \n"),
+                                                            "participants"),
+        (dict(held_on=TODAY + timedelta(days=1)), "held_on"), (dict(matters=[]), "matters"),
+        (dict(matters=[MatterInput()]), "matters.0.subject"),
+        (dict(matters=[MatterInput("议题", visit_no="V-NONE")]), "matters.0.visit_no"),
+        (dict(actions=[late]), "actions.0.due_on"),
+        (dict(actions=[done_early]), "actions.0.done_on"),
+        (dict(actions=[done_future]), "actions.0.done_on"),
+        (dict(actions=[ActionInput("", "", date(2026, 12, 1))]), "actions.0.task"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            meetings.save_meeting(database, _meeting(**changes))
+        assert key in caught.value.errors, changes
+    meeting_id = meetings.save_meeting(database, _meeting())
+    with database.read() as session:
+        action_id = listing.meeting_detail(session, meeting_id).actions[0].action_id
+    with pytest.raises(ValidationError):
+        meetings.mark_action_done(database, action_id, date(2026, 11, 1))
+    with pytest.raises(ValidationError):
+        meetings.mark_action_done(database, action_id, TODAY + timedelta(days=1))
+
+
+def test_who_may_read_and_record_meetings(database: Database) -> None:
+    meetings.save_meeting(database, _meeting())
+    admin = database.actor
+    for role in ("leader", "room_staff", "mediator"):
+        database.actor = auth.Actor(None, role, frozenset({role}))
+        with database.read() as session:
+            assert listing.meeting_list(session)
+    for role in ("receptionist", "counsellor", "police"):
+        database.actor = auth.Actor(None, role, frozenset({role}))
+        with pytest.raises(PermissionDenied), database.read() as session:
+            listing.meeting_list(session)
+        with pytest.raises(PermissionDenied):
+            meetings.save_meeting(database, _meeting())
+    database.actor = admin
+
+
+def test_a_counselling_visit_stays_masked_and_its_text_is_kept(database: Database) -> None:
+    visit_no = _visit(database, "心理咨询室", 42, "因家庭变故情绪低落")
+    meeting_id = meetings.save_meeting(database, _meeting(
+        visit_no, matters=[MatterInput("情绪疏导需求", "转介心理咨询", visit_no)]))
+    admin = database.actor
+    database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
+    with database.read() as session:
+        detail = listing.meeting_detail(session, meeting_id)
+    matter = detail.matters[0]
+    assert matter.hidden
+    assert {matter.visit_summary, matter.subject, matter.decision} == {privacy.CONFIDENTIAL_TEXT}
+    meetings.save_meeting(database, detail.as_input(), meeting_id=meeting_id,
+                          version=detail.version)
+    database.actor = admin
+    with database.read() as session:
+        kept = listing.meeting_detail(session, meeting_id).matters[0]
+    assert (kept.subject, kept.decision) == ("情绪疏导需求", "转介心理咨询")
