@@ -21,6 +21,8 @@ from desktop.services.admin import auth, deletion, dictionaries, staff
 from desktop.services.admin.settings import load_settings, save_settings
 from desktop.services.care import listing as care_listing
 from desktop.services.care import visits as care_visits
+from desktop.services.counselling import cases as counselling_cases
+from desktop.services.counselling import referral_letter
 from desktop.services.deliberation import listing as deliberation_listing
 from desktop.services.deliberation import meetings as deliberation_meetings
 from desktop.services.errors import PermissionDenied, ValidationError
@@ -190,6 +192,9 @@ def _actions(tmp: Path) -> dict[str, Action]:
         "imports.run": lambda db, _k: write_template(db, "staff", tmp / "t.xlsx"),
         # No member of staff takes a kiosk ticket: only the kiosk holds the permission.
         "kiosk.ticket": lambda db, k: kiosk.take_ticket(db, k["category"]),  # type: ignore[arg-type]
+        "counselling.edit": lambda db, _k: counselling_cases.update_intake(
+            db, 1, "睡眠不好", version=1),
+        "counselling.print": _with_session(referral_letter.letter_data, 1),
         "care.read": _with_session(care_listing.entry_list),
         "care.edit": lambda db, _k: care_visits.add_visit(
             db, 1, care_visits.VisitInput(date(2026, 11, 26), "走访")),
