@@ -14,7 +14,13 @@ from desktop.models.mediation import (
     MediationSession,
     case_mediator,
 )
+from desktop.models.organisations import (
+    OrganisationActivity,
+    OrganisationReferral,
+    SocialOrganisation,
+)
 from desktop.models.person import Person, PersonFormerName
+from desktop.models.police import PoliceHandover
 from desktop.models.reference import Category, Community, Grid, Room, Staff, StaffRole
 from desktop.models.routing import Escalation, ReferralEvent
 from desktop.models.system import CentreSetting, Notice, SequenceCounter
@@ -39,12 +45,16 @@ __all__ = [
     "MediationCase",
     "MediationSession",
     "Notice",
+    "OrganisationActivity",
+    "OrganisationReferral",
     "Person",
     "PersonFormerName",
+    "PoliceHandover",
     "Referral",
     "ReferralEvent",
     "Room",
     "SequenceCounter",
+    "SocialOrganisation",
     "Staff",
     "StaffRole",
     "Visit",
