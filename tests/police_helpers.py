@@ -32,7 +32,8 @@ def handover(**changes: object) -> handovers.HandoverInput:
     return handovers.HandoverInput(**values)  # type: ignore[arg-type]
 
 
-def organisation(name: str = "东林社区志愿服务队", **changes: object) -> directory.OrganisationInput:
+def organisation(name: str = "东林社区志愿服务队",
+                 **changes: object) -> directory.OrganisationInput:
     values: dict[str, object] = dict(
         name=name, kind="志愿服务队", services="助老陪伴、代购代办", contact_person="周丽",
         phone="13900001111", capacity=20, active=True,
