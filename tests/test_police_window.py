@@ -31,7 +31,7 @@ def test_take_up_a_routed_visit_reply_link_and_print(qtbot: QtBot,
                                                      sqlite_database: Database) -> None:
     database = sqlite_database
     case = mh.make_case(database)
-    visit = police_visit(database)
+    police_visit(database)
     window = _window(qtbot, database)
     page = window.show_section("警民联络")
     assert isinstance(page, PolicePage)
