@@ -75,3 +75,31 @@ def test_social_register(database: Database, tmp_path: Path) -> None:
     assert rows[0][2] == "王秀英" and rows[0][3] == "139****5678"
     assert rows[0][10] == "超期未服务" and rows[1][10] == "已服务"
     assert rows[1][9] == "满意" and rows[1][4] == "东林社区志愿服务队"
+
+
+def test_monthly_report_has_the_rooms_figures(database: Database, tmp_path: Path) -> None:
+    from desktop.exports.monthly import export_monthly
+    from desktop.services.organisations import activities
+    from desktop.services.registers.monthly import monthly_report
+
+    handovers.record_handover(database, handover(reply_due=date(2026, 11, 25)))
+    handovers.record_handover(database, handover(
+        kind="110非警务警情", reply_on=date(2026, 11, 21), reply_content="已处理"))
+    org = directory.save_organisation(database, None, organisation())
+    referrals.record_referral(database, referrals.ReferralInput(
+        org, "李强", date(2026, 11, 12), "代购", delivered_on=date(2026, 11, 13),
+        delivered="代购生活用品"))
+    activities.add_activity(database, activities.ActivityInput(
+        org, date(2026, 11, 15), "义诊", 40))
+    with database.read() as session:
+        report = monthly_report(session, PERIOD)
+    police = {f.label: f.value for f in report.breakdown("警民联络室").figures}
+    social = {f.label: f.value for f in report.breakdown("社会组织工作室").figures}
+    assert police == {"移交公安（件）": 1, "公安移交（件）": 1, "收到回复（件）": 1,
+                      "超期未回复（件）": 1}
+    assert social == {"转介社会组织（人次）": 1, "服务完成（人次）": 1, "组织活动（场）": 1,
+                      "活动参加（人次）": 40}
+    out = tmp_path / "月报.xlsx"
+    export_monthly(database, PERIOD, out)
+    cells = {str(c.value) for ws in openpyxl.load_workbook(out) for row in ws for c in row}
+    assert "移交公安（件）" in cells and "转介社会组织（人次）" in cells
