@@ -441,6 +441,11 @@ def generate_demo_data(
         )
 
         demo_mediation.generate_cases(ctx)
+        from desktop.services.demo import organisations as demo_organisations
+        from desktop.services.demo import police as demo_police
+
+        demo_police.generate_handovers(ctx)
+        demo_organisations.generate_organisations(ctx)
         _former_names(ctx)
     finally:
         database.actor = signed_in
