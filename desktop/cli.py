@@ -424,8 +424,11 @@ def build_parser() -> argparse.ArgumentParser:
         doc.set_defaults(handler=cmd_print_case_document, document=document)
 
     export = sub.add_parser("export", help="导出台账或月报（.xlsx）")
-    export.add_argument("what", choices=["visits", "disputes", "counselling", "monthly"],
-                        help="visits 来访登记台账；disputes 矛盾纠纷排查化解台账；monthly 月报")
+    export.add_argument("what", choices=["visits", "disputes", "counselling", "police", "social",
+                                         "monthly"],
+                        help="visits 来访登记台账；disputes 矛盾纠纷排查化解台账；"
+                             "counselling 心理咨询个案台账；police 警民联络台账；"
+                             "social 社会组织转介台账；monthly 月报")
     export.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD",
                         help="起始日期（含）")
     export.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD",

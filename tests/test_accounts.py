@@ -28,12 +28,17 @@ from desktop.services.deliberation import meetings as deliberation_meetings
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.failures import user_message
 from desktop.services.mediation import documents as mediation_documents
+from desktop.services.organisations import directory as organisation_directory
+from desktop.services.police import documents as police_documents
+from desktop.services.police import handovers as police_handovers
 from desktop.services.reception import kiosk, queue
 from desktop.services.reception.receipts import receipt_data
 from desktop.services.registers.dashboard import today_overview
 from desktop.services.registers.rows import Period
 from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME
 from tests.mediation_helpers import make_case
+from tests.police_helpers import handover as police_handover
+from tests.police_helpers import organisation as organisation_input
 from tests.reception_helpers import category_ids, register, room_ids
 
 PASSWORD = "Secret2026ok"
@@ -190,6 +195,12 @@ def _actions(tmp: Path) -> dict[str, Action]:
         "dictionaries.manage": _with_session(dictionaries.save_community, None, "新社区",
                                              write=True),
         "imports.run": lambda db, _k: write_template(db, "staff", tmp / "t.xlsx"),
+        "police.read": _with_session(police_handovers.handover_list),
+        "police.edit": lambda db, _k: police_handovers.record_handover(db, police_handover()),
+        "police.print": lambda db, _k: police_documents.render(db, "handover", 1),
+        "organisations.read": _with_session(organisation_directory.organisation_list),
+        "organisations.edit": lambda db, _k: organisation_directory.save_organisation(
+            db, None, organisation_input()),
         # No member of staff takes a kiosk ticket: only the kiosk holds the permission.
         "kiosk.ticket": lambda db, k: kiosk.take_ticket(db, k["category"]),  # type: ignore[arg-type]
         "counselling.edit": lambda db, _k: counselling_cases.update_intake(

@@ -31,6 +31,8 @@ from desktop.services.admin import audit, auth
 from desktop.services.admin.settings import load_settings
 from desktop.services.counselling import register as counselling_register
 from desktop.services.errors import FeatureUnavailableError
+from desktop.services.organisations import register as organisation_register
+from desktop.services.police import register as police_register
 from desktop.services.registers import rows as registers
 from desktop.services.registers.rows import Period
 
@@ -75,6 +77,37 @@ DISPUTE_COLUMNS: Sequence[Column] = (
     Column("协议金额（元）", 13, "agreement_amount", kind="money", align="right",
            total="sum"),
     Column("回访情况", 21, "follow_up", wrap=True),
+)
+
+HANDOVER_COLUMNS: Sequence[Column] = (
+    Column("序号", 6, "seq", kind="int", align="center"),
+    Column("编号", 13, "handover_no", align="center", total="count", total_format='"共"0"件"'),
+    Column("移交时间", 16, "handed_at", kind="datetime", align="center"),
+    Column("方向", 9, "direction", align="center"),
+    Column("类型", 13, "kind", align="center", wrap=True),
+    Column("当事人（电话脱敏）", 20, "person", wrap=True),
+    Column("移交事项", 36, "matter", wrap=True),
+    Column("派出所", 14, "station", wrap=True),
+    Column("民警（警号）", 14, "officer", wrap=True),
+    Column("民警电话（脱敏）", 13, "officer_phone", align="center"),
+    Column("回复期限", 11, "reply_due", kind="date", align="center"),
+    Column("回复情况", 28, "reply", wrap=True),
+    Column("关联调解案号", 20, "case_no", wrap=True),
+)
+
+REFERRAL_COLUMNS: Sequence[Column] = (
+    Column("序号", 6, "seq", kind="int", align="center"),
+    Column("转介日期", 11, "referred_on", kind="date", align="center", total="count",
+           total_format='"共"0"人次"'),
+    Column("姓名", 9, "person", align="center"),
+    Column("联系电话（脱敏）", 13, "phone", align="center"),
+    Column("社会组织", 18, "organisation", wrap=True),
+    Column("服务需求", 30, "service_asked", wrap=True),
+    Column("办理期限", 11, "due_on", kind="date", align="center"),
+    Column("服务日期", 11, "delivered_on", kind="date", align="center"),
+    Column("服务内容", 28, "delivered", wrap=True),
+    Column("反馈", 20, "feedback", wrap=True),
+    Column("状态", 10, "status", align="center"),
 )
 
 
@@ -128,6 +161,19 @@ REGISTERS: dict[str, RegisterDefinition] = {
         notes=("注：按接案日期列出本期接案的个案；仅列编号、次数、风险等级和状态，"
                "不含来访人身份和咨询内容；仅限心理咨询师导出。",),
         permission="counselling.read",
+    ),
+    "police": RegisterDefinition(
+        "police", "警民联络台账", HANDOVER_COLUMNS, police_register.count_handovers,
+        lambda session, period, _reveal: police_register.handover_register_rows(session, period),
+        notes=("注：按移交时间列出本期移交公安和公安移交的事项；联系电话隐去中间4位；"
+               "回复期限已过仍未回复的列为“超期未回复”；心理咨询的来访事项保密。",),
+    ),
+    "social": RegisterDefinition(
+        "social", "社会组织转介台账", REFERRAL_COLUMNS, organisation_register.count_referrals,
+        lambda session, period, _reveal: organisation_register.referral_register_rows(
+            session, period),
+        notes=("注：按转介日期列出本期转介到社会组织和志愿服务队的来访人；联系电话隐去中间4位；"
+               "办理期限已过仍未服务的列为“超期未服务”；心理咨询的来访事项保密。",),
     ),
 }
 

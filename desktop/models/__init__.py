@@ -27,7 +27,13 @@ from desktop.models.mediation import (
     case_mediator,
 )
 from desktop.models.notification import Notification, NotificationRead
+from desktop.models.organisations import (
+    OrganisationActivity,
+    OrganisationReferral,
+    SocialOrganisation,
+)
 from desktop.models.person import Person, PersonFormerName
+from desktop.models.police import PoliceHandover
 from desktop.models.reference import Category, Community, Grid, Room, Staff, StaffRole
 from desktop.models.routing import Escalation, ReferralEvent
 from desktop.models.system import CentreSetting, Notice, SequenceCounter
@@ -62,14 +68,18 @@ __all__ = [
     "Notice",
     "Notification",
     "NotificationRead",
+    "OrganisationActivity",
+    "OrganisationReferral",
     "Person",
     "PersonFormerName",
+    "PoliceHandover",
     "Referral",
     "ReferralEvent",
     "RiskAssessment",
     "Room",
     "ScaleResult",
     "SequenceCounter",
+    "SocialOrganisation",
     "Staff",
     "StaffRole",
     "Visit",

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_TITLE
 from desktop.config import WindowState, save_window_state, window_state
 from desktop.db import Database
+from desktop.services import organisations
 from desktop.services.admin import auth, setup
 from desktop.services.admin.settings import idle_minutes, load_settings
 from desktop.services.connection import describe_database, shown_url
@@ -104,7 +105,9 @@ class MainWindow(QMainWindow):
             (self.tr("分流队列"), "queue", self._build_queue),
             (self.tr("调解案件"), "cases", self._build_cases),
             (self.tr("心理咨询"), "counselling", self._build_counselling),
+            (self.tr("警民联络"), "police", self._build_police),
             (self.tr("关爱帮扶"), "care", self._build_care),
+            (self.tr("社会组织"), "social", self._build_social),
             (self.tr("议事协商"), "deliberation", self._build_deliberation),
             (self.tr("台账统计"), "reports", self._build_reports),
             (self.tr("系统设置"), "settings", self._build_settings),
@@ -169,6 +172,8 @@ class MainWindow(QMainWindow):
         "counselling": ("counselling.read",),
         "care": ("care.read",),
         "deliberation": ("deliberation.read",),
+        "police": ("police.read",),
+        "social": ("organisations.read",),
         "reports": ("report.read", "register.export"),
         "settings": ("settings.manage", "staff.manage"),
     }
@@ -191,6 +196,9 @@ class MainWindow(QMainWindow):
         for row, (_title, key, _build) in enumerate(self.sections):
             item = self.navigation.item(row)
             allowed = any(auth.may(self.database, p) for p in self.SECTION_PERMISSIONS[key])
+            if allowed and key == "social":  # the room's own staff only, and the admin
+                with self.database.read() as session:
+                    allowed = organisations.may_read(session)
             flags = item.flags()
             item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if allowed
                           else flags & ~Qt.ItemFlag.ItemIsEnabled)
@@ -372,6 +380,16 @@ class MainWindow(QMainWindow):
         from desktop.views.deliberation.page import DeliberationPage
 
         return DeliberationPage(database=self.database)
+
+    def _build_police(self) -> QWidget:
+        from desktop.views.police.handovers_page import PolicePage
+
+        return PolicePage(database=self.database)
+
+    def _build_social(self) -> QWidget:
+        from desktop.views.organisations.organisations_page import OrganisationsPage
+
+        return OrganisationsPage(database=self.database)
 
     def _build_reports(self) -> QWidget:
         from desktop.views.registers.reports_page import ReportsPage

@@ -444,6 +444,11 @@ def generate_demo_data(
         from desktop.services.demo import counselling as demo_counselling
 
         demo_counselling.generate_cases(ctx)
+        from desktop.services.demo import organisations as demo_organisations
+        from desktop.services.demo import police as demo_police
+
+        demo_police.generate_handovers(ctx)
+        demo_organisations.generate_organisations(ctx)
         _former_names(ctx)
     finally:
         database.actor = signed_in

@@ -29,6 +29,8 @@ from desktop.models import (
 )
 from desktop.services.admin import auth
 from desktop.services.admin.settings import load_settings
+from desktop.services.organisations import figures as social_figures
+from desktop.services.police import figures as police_figures
 from desktop.services.reception.registration import SOURCES
 from desktop.services.registers.rows import FINISHED_STATUSES, Period
 
@@ -485,6 +487,11 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
         labels = _ordered_labels(session, kind, [now, before, year_ago])
         centre_breakdowns.append(_breakdown(title, labels, now, before, year_ago))
     centre_breakdowns.append(counselling_breakdown(session, periods))
+    for title, room in (("警民联络室", police_figures), ("社会组织工作室", social_figures)):
+        per_period = [room.monthly_counts(session, p) for p in periods]
+        centre_breakdowns.append(Breakdown(title, [
+            _figure(label, tuple(x[key] for x in per_period), note=note)
+            for label, key, note in room.LINES]))
 
     notes = [
         "环比：与上一期（上月）相比；同比：与上年同期相比。计数的变化为增减百分比，"

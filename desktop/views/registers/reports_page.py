@@ -228,6 +228,12 @@ class ReportsPage(QWidget):
         self.export_disputes_button = named(
             QPushButton(self.tr("导出矛盾纠纷排查化解台账…")), "reports.export_disputes",
             self.tr("导出矛盾纠纷排查化解台账"))
+        # The rooms' own registers (警民联络台账, 社会组织转介台账).
+        self.export_room_buttons = {
+            key: named(QPushButton(self.tr("导出{0}…").format(REGISTERS[key].title)),
+                       f"reports.export_{key}", self.tr("导出{0}").format(REGISTERS[key].title))
+            for key in ("police", "social")
+        }
         self.month = named(QDateEdit(_qdate(today.replace(day=1))), "reports.month",
                            self.tr("月报月份"))
         self.month.setDisplayFormat("yyyy年MM月")
@@ -244,6 +250,8 @@ class ReportsPage(QWidget):
         buttons.addWidget(self.export_visits_button)
         buttons.addWidget(self.export_visits_full_button)
         buttons.addWidget(self.export_disputes_button)
+        for button in self.export_room_buttons.values():
+            buttons.addWidget(button)
         buttons.addStretch(1)
         registers.addRow(buttons)
         self.disputes_note = QLabel(self.tr(
@@ -317,6 +325,8 @@ class ReportsPage(QWidget):
         self.export_visits_button.clicked.connect(self.on_export_visits)
         self.export_visits_full_button.clicked.connect(self.on_export_visits_full)
         self.export_disputes_button.clicked.connect(self.on_export_disputes)
+        for key, button in self.export_room_buttons.items():
+            button.clicked.connect(lambda _checked=False, key=key: self._export_register(key))
         self.export_monthly_button.clicked.connect(self.on_export_monthly)
         self.template_button.clicked.connect(self.on_template)
         self.import_button.clicked.connect(self.on_import)
