@@ -2,6 +2,13 @@
 
 from desktop.models.audit import AuditEntry, AuditHead
 from desktop.models.base import Base
+from desktop.models.closure import (
+    Rectification,
+    RectificationNote,
+    VisitRating,
+    VisitReply,
+    WorkdayException,
+)
 from desktop.models.kiosk import KioskTicket
 from desktop.models.mediation import (
     Agreement,
@@ -41,6 +48,8 @@ __all__ = [
     "Notice",
     "Person",
     "PersonFormerName",
+    "Rectification",
+    "RectificationNote",
     "Referral",
     "ReferralEvent",
     "Room",
@@ -48,5 +57,8 @@ __all__ = [
     "Staff",
     "StaffRole",
     "Visit",
+    "VisitRating",
+    "VisitReply",
+    "WorkdayException",
     "case_mediator",
 ]

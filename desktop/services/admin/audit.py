@@ -86,6 +86,11 @@ TARGETS: dict[str, str] = {
     "follow_up": "回访",
     "judicial_confirmation": "司法确认",
     "case_attachment": "案件附件",
+    "visit_reply": "回复",
+    "visit_rating": "评价",
+    "rectification": "整改",
+    "rectification_note": "整改记录",
+    "workday_exception": "工作日历",
     "staff": "工作人员",
     "staff_role": "工作人员角色",
     "room": "室和窗口",
@@ -105,7 +110,8 @@ NOT_AUDITED = frozenset({"audit_entry", "audit_head", "sequence_counter", "refer
 # Columns that only say when and by which desk a row was written: noise in a change.
 BOOKKEEPING = frozenset({"version", "changed_at", "changed_by", "created_at", "updated_at"})
 # What a resident told the centre: the log says it changed, never what it says.
-CONFIDENTIAL = frozenset({("visit", "summary"), ("visit", "request"), ("referral", "note")})
+CONFIDENTIAL = frozenset({("visit", "summary"), ("visit", "request"), ("referral", "note"),
+                          ("visit_reply", "content")})
 CONFIDENTIAL_TEXT = "（内容保密）"
 # A password hash is a secret too: the log says it changed, never what it was or is.
 SECRET = frozenset({("staff", "password_hash")})
