@@ -227,3 +227,26 @@ def test_the_calendar_admin_rules(database: Database) -> None:
     database.actor = auth.Actor(None, "接待员", frozenset({"receptionist"}))
     with pytest.raises(PermissionDenied):
         set_(date(2027, 2, 9), "休")
+
+
+def test_the_admin_sets_a_categorys_time_limit_in_working_days(database: Database) -> None:
+    from desktop.services.admin import dictionaries
+
+    with database.read() as session:
+        neighbours = next(e for e in dictionaries.categories(session) if e.name == "邻里")
+    for wrong in ("三天", "0", "251", "-2"):
+        with pytest.raises(ValidationError) as caught, database.write() as session:
+            dictionaries.save_category(session, neighbours.id, "邻里", None, True, wrong)
+        assert "服务时限" in caught.value.errors["time_limit_days"]
+    with database.write() as session:
+        dictionaries.save_category(session, neighbours.id, "邻里", None, True, " 15 ")
+    with database.write() as session:  # an edit that does not name the limit keeps it
+        dictionaries.save_category(session, neighbours.id, "邻里纠纷", None)
+    with database.read() as session:
+        kept = next(e for e in dictionaries.categories(session) if e.id == neighbours.id)
+        assert kept.time_limit_days == 15
+    with database.write() as session:
+        dictionaries.save_category(session, neighbours.id, "邻里纠纷", None, True, "")
+    with database.read() as session:
+        kept = next(e for e in dictionaries.categories(session) if e.id == neighbours.id)
+        assert kept.time_limit_days is None
