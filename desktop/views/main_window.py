@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from desktop.views.about_dialog import AboutDialog
     from desktop.views.admin.settings_page import SettingsPage
     from desktop.views.admin.setup_wizard import SetupWizard
+    from desktop.views.closure.page import ClosurePage
     from desktop.views.mediation.cases import CasesPage
     from desktop.views.reception.queue_page import QueuePage
     from desktop.views.registers.reports_page import ReportsPage
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
             (self.tr("接待登记"), "registration", lambda: self.registration),
             (self.tr("分流队列"), "queue", self._build_queue),
             (self.tr("调解案件"), "cases", self._build_cases),
+            (self.tr("回复评价"), "closure", self._build_closure),
             (self.tr("台账统计"), "reports", self._build_reports),
             (self.tr("系统设置"), "settings", self._build_settings),
         ]
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
         "registration": ("visit.register",),
         "queue": ("queue.room", "queue.hall"),
         "cases": ("case.read",),
+        "closure": ("closure.reply", "closure.rate"),
         "reports": ("report.read", "register.export"),
         "settings": ("settings.manage", "staff.manage"),
     }
@@ -307,6 +310,14 @@ class MainWindow(QMainWindow):
         return page
 
     @property
+    def closure(self) -> ClosurePage:
+        from desktop.views.closure.page import ClosurePage
+
+        page = self.page("closure")
+        assert isinstance(page, ClosurePage)
+        return page
+
+    @property
     def reports(self) -> ReportsPage:
         from desktop.views.registers.reports_page import ReportsPage
 
@@ -333,6 +344,11 @@ class MainWindow(QMainWindow):
         from desktop.views.mediation.cases import CasesPage
 
         return CasesPage(database=self.database)
+
+    def _build_closure(self) -> QWidget:
+        from desktop.views.closure.page import ClosurePage
+
+        return ClosurePage(database=self.database)
 
     def _build_reports(self) -> QWidget:
         from desktop.views.registers.reports_page import ReportsPage

@@ -1,0 +1,108 @@
+"""The 回复评价 page through the real window: reply, rate, an unsatisfied rating's 整改."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from desktop.db import Database
+from desktop.models import Category, Rectification, VisitRating, VisitReply
+from desktop.services.admin import auth
+from desktop.views.closure.dialogs import NoteDialog, RatingDialog, ReplyDialog
+from desktop.views.main_window import MainWindow
+from tests.closure_helpers import finished_matter
+from tests.qt_helpers import type_text
+
+
+def _window(qtbot: QtBot, database: Database) -> MainWindow:
+    window = MainWindow(database=database)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("回复评价")
+    return window
+
+
+def _pick(combo: object, text: str) -> None:
+    index = combo.findText(text)  # type: ignore[attr-defined]
+    assert index >= 0, text
+    combo.setCurrentIndex(index)  # type: ignore[attr-defined]
+
+
+def test_reply_then_an_unsatisfied_rating_opens_a_rectification(
+        qtbot: QtBot, sqlite_database: Database) -> None:
+    reg = finished_matter(sqlite_database)
+    window = _window(qtbot, sqlite_database)
+    page = window.closure
+    assert page.reply_table.rowCount() == 1
+    assert page.reply_table.item(0, 0).text() == reg.visit_no
+    page.reply_table.selectRow(0)
+    qtbot.mouseClick(page.reply_button, Qt.MouseButton.LeftButton)
+    dialog = page.active_dialog
+    assert isinstance(dialog, ReplyDialog) and dialog.isVisible()
+    # Nothing chosen, nothing said: refused beside the form, nothing saved.
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "回复方式" in dialog.error.text()
+    _pick(dialog.method, "电话")
+    type_text(qtbot, dialog.content, "已电话告知双方调解结果")
+    dialog.replied_at.set_value(datetime.now().replace(second=0, microsecond=0))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert page.reply_table.rowCount() == 0
+    assert page.rating_table.rowCount() == 1
+    with sqlite_database.read() as session:
+        reply = session.scalar(select(VisitReply))
+        assert reply is not None and reply.content == "已电话告知双方调解结果"
+
+    page.tabs.setCurrentIndex(1)
+    page.rating_table.selectRow(0)
+    qtbot.mouseClick(page.rate_button, Qt.MouseButton.LeftButton)
+    rating = page.active_dialog
+    assert isinstance(rating, RatingDialog)
+    _pick(rating.level, "不满意")
+    _pick(rating.channel, "电话回访")
+    type_text(qtbot, rating.comment, "等得太久")
+    qtbot.mouseClick(rating.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not rating.isVisible())
+    assert page.fix_table.rowCount() == 1
+    assert page.fix_table.item(0, 2).text() == "不满意"
+    # The re-rating waits in 待评价, marked as such.
+    assert page.rating_table.item(0, 5).text() == "整改后再次评价"
+
+    page.tabs.setCurrentIndex(2)
+    page.fix_table.selectRow(0)
+    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    note = page.active_dialog
+    assert isinstance(note, NoteDialog)
+    type_text(qtbot, note.text, "已约见当事人说明原因")
+    qtbot.mouseClick(note.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not note.isVisible())
+    assert page.fix_table.item(0, 5).text() == "1"
+    with sqlite_database.read() as session:
+        fix = session.scalar(select(Rectification))
+        assert fix is not None and fix.status == "open"
+        assert session.scalar(select(VisitRating.level)) == "不满意"
+    QApplication.processEvents()
+
+
+def test_a_matter_past_its_time_limit_is_red(qtbot: QtBot, sqlite_database: Database) -> None:
+    with sqlite_database.write() as session:
+        category = session.scalar(select(Category).where(Category.name == "邻里"))
+        assert category is not None
+        category.time_limit_days = 1
+    finished_matter(sqlite_database, 2, at=datetime(2026, 11, 23, 9, 0))
+    page = _window(qtbot, sqlite_database).closure
+    cell = page.reply_table.item(0, 5)
+    assert cell.text() == "2026-11-24（已超期）"
+    assert cell.foreground().color().name() == "#b3261e"
+
+
+def test_the_leader_sees_no_closure_section(qtbot: QtBot, sqlite_database: Database) -> None:
+    sqlite_database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
+    window = MainWindow(database=sqlite_database)
+    qtbot.addWidget(window)
+    row = [key for _t, key, _b in window.sections].index("closure")
+    assert not window.navigation.item(row).flags() & Qt.ItemFlag.ItemIsEnabled
