@@ -106,3 +106,40 @@ def test_the_leader_sees_no_closure_section(qtbot: QtBot, sqlite_database: Datab
     qtbot.addWidget(window)
     row = [key for _t, key, _b in window.sections].index("closure")
     assert not window.navigation.item(row).flags() & Qt.ItemFlag.ItemIsEnabled
+
+
+def test_the_admin_keeps_the_working_day_calendar(qtbot: QtBot, sqlite_database: Database
+                                                  ) -> None:
+    from datetime import date
+
+    from desktop.services.closure import workdays
+
+    window = MainWindow(database=sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    settings = window.show_section("系统设置")
+    qtbot.mouseClick(settings.calendar_button, Qt.MouseButton.LeftButton)
+    dialog = window.settings.calendar_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.year.setValue(2026)
+    assert dialog.table.rowCount() == 0 and dialog.shipped.isEnabled()
+    qtbot.mouseClick(dialog.shipped, Qt.MouseButton.LeftButton)
+    assert dialog.table.rowCount() == 25
+    assert dialog.table.item(2, 0).text() == "2026-01-04"
+    assert dialog.table.item(2, 2).text().startswith("班")
+    # A Saturday cannot be a holiday: it is not a working day anyway.
+    dialog.day.set_value(date(2027, 2, 6))
+    type_text(qtbot, dialog.name, "春节")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "周末" in dialog.error.text()
+    dialog.day.set_value(date(2027, 2, 8))
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.year.value() == 2027 and dialog.table.rowCount() == 1
+    with sqlite_database.read() as session:
+        assert not workdays.is_working_day(session, date(2027, 2, 8))
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert dialog.table.rowCount() == 0
+    with sqlite_database.read() as session:
+        assert workdays.is_working_day(session, date(2027, 2, 8))
+    dialog.close()
