@@ -250,3 +250,33 @@ def test_the_admin_sets_a_categorys_time_limit_in_working_days(database: Databas
     with database.read() as session:
         kept = next(e for e in dictionaries.categories(session) if e.id == neighbours.id)
         assert kept.time_limit_days is None
+
+
+def test_the_monthly_report_gives_reply_and_satisfaction_rates(database: Database) -> None:
+    from desktop.exports.monthly import report_sheets
+    from desktop.services.registers.monthly import monthly_report
+    from desktop.services.registers.rows import Period
+
+    with database.write() as session:
+        neighbours = session.scalar(select(Category).where(Category.name == "邻里"))
+        assert neighbours is not None
+        neighbours.time_limit_days = 1
+    matters = [finished_matter(database, n, at=datetime(2026, 11, 2 + n, 9, 0))
+               for n in range(1, 5)]
+    for reg in matters[:3]:
+        _reply(database, reg.visit_id)
+    for reg, level in zip(matters[:3], ("非常满意", "基本满意", "不满意"), strict=True):
+        _rate(database, reg.visit_id, level)
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 11))
+        december = monthly_report(session, Period.month(2026, 12))
+    assert report.figure("回复率（%）").value == 75.0
+    # Replied on 2 December: every November matter of a one-day limit is late.
+    assert report.figure("超过服务时限（件）").value == 4
+    # The ratings were given in December.
+    assert report.figure("群众满意率（%）").value is None
+    assert december.figure("群众满意率（%）").value == 66.7
+    rooms = december.breakdown("群众满意率按科室（%）")
+    assert [(f.label, f.value) for f in rooms.figures] == [("矛盾纠纷调解室", 66.7)]
+    labels = [getattr(row, "label", "") for sheet in report_sheets(december) for row in sheet.rows]
+    assert "群众满意率（%）" in labels and "矛盾纠纷调解室" in labels

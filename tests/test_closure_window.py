@@ -143,3 +143,28 @@ def test_the_admin_keeps_the_working_day_calendar(qtbot: QtBot, sqlite_database:
     with sqlite_database.read() as session:
         assert workdays.is_working_day(session, date(2027, 2, 8))
     dialog.close()
+
+
+def test_the_dashboard_shows_satisfaction_and_overdue_replies(
+        qtbot: QtBot, sqlite_database: Database) -> None:
+    from desktop.services.closure import replies
+
+    with sqlite_database.write() as session:
+        category = session.scalar(select(Category).where(Category.name == "邻里"))
+        assert category is not None
+        category.time_limit_days = 1
+    late = finished_matter(sqlite_database, 1, at=datetime(2026, 11, 23, 9, 0))
+    rated = finished_matter(sqlite_database, 2)
+    with sqlite_database.write() as session:
+        replies.record_reply(session, rated.visit_id, "当面", "已当面告知")
+        replies.record_rating(session, rated.visit_id, "满意", "当面")
+    window = MainWindow(database=sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.reports
+    page.refresh()
+    assert page.tiles["satisfaction"].value.text() == "100"
+    assert page.tiles["satisfaction"].note.text() == "评价 1 件"
+    assert page.tiles["overdue_replies"].value.text() == "1"
+    assert "#b3261e" in page.tiles["overdue_replies"].value.styleSheet()
+    assert late.visit_id

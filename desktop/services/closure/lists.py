@@ -105,10 +105,14 @@ def pending_replies(session: Session, *, today: date | None = None,
     return out
 
 
-def overdue_unreplied(session: Session, *, today: date | None = None) -> int:
-    """Matters past their time limit with no reply yet (finished or not): one query per
-    distinct limit, whatever the number of visits (see :meth:`Calendar.latest_start`)."""
+def overdue_unreplied(session: Session, *, today: date | None = None,
+                      since: date | None = None) -> int:
+    """Matters past their time limit with no reply yet (finished or not), registered on or
+    after ``since``: one query per distinct limit, whatever the number of visits (see
+    :meth:`Calendar.latest_start`)."""
     today = today or date.today()
+    after = [] if since is None else [Visit.visited_at >= datetime.combine(since,
+                                                                           datetime.min.time())]
     calendar = Calendar.load(session)
     limits = [d for d in session.scalars(
         select(Category.time_limit_days).where(Category.time_limit_days.is_not(None)).distinct())
@@ -121,7 +125,7 @@ def overdue_unreplied(session: Session, *, today: date | None = None) -> int:
             .where(Category.time_limit_days == days, Visit.deleted_at.is_(None),
                    Visit.visited_at < datetime.combine(cutoff + timedelta(days=1),
                                                        datetime.min.time()),
-                   unreplied())) or 0)
+                   unreplied(), *after)) or 0)
     return total
 
 
