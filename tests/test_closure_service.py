@@ -280,3 +280,23 @@ def test_the_monthly_report_gives_reply_and_satisfaction_rates(database: Databas
     assert [(f.label, f.value) for f in rooms.figures] == [("矛盾纠纷调解室", 66.7)]
     labels = [getattr(row, "label", "") for sheet in report_sheets(december) for row in sheet.rows]
     assert "群众满意率（%）" in labels and "矛盾纠纷调解室" in labels
+
+
+def test_demo_data_fills_replies_ratings_and_rectifications(database: Database) -> None:
+    from sqlalchemy import func
+
+    from desktop.models import WorkdayException
+    from desktop.services.demo.generate import generate_demo_data
+
+    summary = generate_demo_data(database, visits=400)
+    with database.read() as session:
+        replied = session.scalar(select(func.count(VisitReply.id))) or 0
+        ratings = session.scalars(select(VisitRating.level)).all()
+        assert replied > 200 and len(ratings) > 150
+        satisfied = sum(level in replies.SATISFIED for level in ratings)
+        assert satisfied / len(ratings) > 0.8
+        assert session.scalar(select(func.count(Rectification.id)))
+        assert session.scalar(select(func.count(WorkdayException.id))) == 25
+        assert lists.pending_replies(session, today=NOW.date())
+        assert lists.pending_ratings(session)
+    assert summary.counts["回复"] == replied

@@ -441,6 +441,9 @@ def generate_demo_data(
         )
 
         demo_mediation.generate_cases(ctx)
+        from desktop.services.demo.closure import generate_closure
+
+        generate_closure(ctx)
         _former_names(ctx)
     finally:
         database.actor = signed_in
