@@ -300,3 +300,24 @@ def test_demo_data_fills_replies_ratings_and_rectifications(database: Database) 
         assert lists.pending_replies(session, today=NOW.date())
         assert lists.pending_ratings(session)
     assert summary.counts["回复"] == replied
+
+
+def test_the_closure_migration_goes_down_and_up_again(db_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from desktop.db import alembic_config, make_engine, upgrade
+
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        assert "visit_reply" in inspect(engine).get_table_names()
+        command.downgrade(alembic_config(engine), "0015_speed2")
+        inspector = inspect(engine)
+        assert not {"visit_reply", "visit_rating", "rectification", "rectification_note",
+                    "workday_exception"} & set(inspector.get_table_names())
+        assert "time_limit_days" not in {c["name"] for c in inspector.get_columns("category")}
+        upgrade(engine)
+        assert "time_limit_days" in {c["name"] for c in inspect(engine).get_columns("category")}
+    finally:
+        engine.dispose()

@@ -58,8 +58,8 @@ def checked_time_limit(value: object) -> int | None:
     except ValueError:
         days = -1
     if not 1 <= days <= MAX_TIME_LIMIT:
-        raise ValidationError({"time_limit_days":
-                               f"服务时限请填写 1～{MAX_TIME_LIMIT} 之间的工作日数，不设时限请留空"})
+        raise ValidationError({"time_limit_days": f"服务时限请填写 1～{MAX_TIME_LIMIT} 之间的"
+                                                  "工作日数，不设时限请留空"})
     return days
 
 

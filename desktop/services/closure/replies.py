@@ -15,7 +15,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.models import Rectification, RectificationNote, Referral, Visit, VisitRating, VisitReply
+from desktop.models import (
+    Rectification,
+    RectificationNote,
+    Referral,
+    Visit,
+    VisitRating,
+    VisitReply,
+)
 from desktop.services import validation
 from desktop.services.admin import auth
 from desktop.services.closure.workdays import Calendar

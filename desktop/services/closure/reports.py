@@ -76,7 +76,7 @@ def closure_counts(session: Session, period: Period, *, today: date | None = Non
         .outerjoin(VisitReply, VisitReply.visit_id == Visit.id)
         .where(*in_period, Category.time_limit_days.is_not(None))
     ):
-        due = calendar.add_working_days(visited_at.date(), int(days))
+        due = calendar.add_working_days(visited_at.date(), int(days or 0))
         done: date = replied_at.date() if replied_at is not None else today
         overdue += done > due
     return ClosureCounts(int(visits), int(replied), rated, satisfied, overdue)

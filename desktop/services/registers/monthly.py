@@ -482,9 +482,9 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
                       ("群众满意率按工作人员（%）", closure_reports.satisfaction_by_staff)):
         values = [by(session, p) for p in periods]
         centre_breakdowns.append(Breakdown(title, [
-            Figure(name, *(closure_reports.satisfaction_rate(*v[name]) if name in v else None
-                           for v in values), kind="rate",
-                   note=f"本期评价 {values[0][name][0]} 件" if name in values[0] else "")
+            _figure(name, [closure_reports.satisfaction_rate(*v[name]) if name in v else None
+                           for v in values], kind="rate",
+                    note=f"本期评价 {values[0][name][0]} 件" if name in values[0] else "")
             for name in closure_reports.ordered(*(sorted(v) for v in values))]))
 
     notes = [
