@@ -19,6 +19,7 @@ from desktop.models import AuditEntry, Person, Staff, Visit
 from desktop.services import mediation
 from desktop.services.admin import auth, deletion, dictionaries, staff
 from desktop.services.admin.settings import load_settings, save_settings
+from desktop.services.closure import replies
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.failures import user_message
 from desktop.services.mediation import documents as mediation_documents
@@ -186,6 +187,13 @@ def _actions(tmp: Path) -> dict[str, Action]:
         "imports.run": lambda db, _k: write_template(db, "staff", tmp / "t.xlsx"),
         # No member of staff takes a kiosk ticket: only the kiosk holds the permission.
         "kiosk.ticket": lambda db, k: kiosk.take_ticket(db, k["category"]),  # type: ignore[arg-type]
+        "closure.reply": lambda db, k: _with_session(
+            replies.record_reply, k["visit_id"], "电话", "已告知", write=True)(db, k),
+        "closure.rate": lambda db, k: _with_session(
+            replies.record_rating, k["visit_id"], "满意", "电话回访", write=True)(db, k),
+        # Only the rating pad: no member of staff touches it for the resident.
+        "rating.pad": lambda db, k: _with_session(
+            replies.pad_rating, k["visit_id"], "满意", write=True)(db, k),
     }
 
 
@@ -198,7 +206,7 @@ def _known(database: Database) -> dict[str, object]:
     rooms = room_ids(database)
     visit = register(database, 1)
     case = make_case(database)
-    return {"visit_no": visit.visit_no, "window": rooms["综合受理窗口"],
+    return {"visit_no": visit.visit_no, "visit_id": visit.visit_id, "window": rooms["综合受理窗口"],
             "category": category_ids(database)["邻里"],
             "mediation": rooms["矛盾纠纷调解室"], "case_id": case.case_id, "case_no": case.case_no}
 

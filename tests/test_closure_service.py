@@ -143,8 +143,12 @@ def _note(database: Database, fix_id: int, text: str) -> int:
 def test_the_rating_pad_records_with_nobody_named_and_nothing_else(database: Database) -> None:
     reg = finished_matter(database)
     _reply(database, reg.visit_id)
+    # Staff may not use the pad's own function.
+    with pytest.raises(PermissionDenied), database.write() as session:
+        replies.pad_rating(session, reg.visit_id, "满意")
     database.actor = auth.RATING_PAD_ACTOR
-    _rate(database, reg.visit_id, "满意", channel="电话回访")
+    with database.write() as session:
+        replies.pad_rating(session, reg.visit_id, "满意")
     with database.read() as session:
         rating = session.scalar(select(VisitRating))
         assert rating is not None

@@ -156,6 +156,13 @@ def record_rating(session: Session, visit_id: int, level: str, channel: str, *,
     return rating.id
 
 
+def pad_rating(session: Session, visit_id: int, level: str, *, comment: str = "",
+               now: datetime | None = None) -> int:
+    """The rating pad at the window: the resident's own touch (only the pad may call it)."""
+    auth.require(session, "rating.pad")
+    return record_rating(session, visit_id, level, PAD_CHANNEL, comment=comment, now=now)
+
+
 def add_rectification_note(session: Session, rectification_id: int, text: str, *,
                            now: datetime | None = None) -> int:
     """One follow-up of an open 整改 (what was done about the resident's complaint)."""
