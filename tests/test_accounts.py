@@ -21,6 +21,7 @@ from desktop.services.admin import auth, deletion, dictionaries, staff
 from desktop.services.admin.settings import load_settings, save_settings
 from desktop.services.care import listing as care_listing
 from desktop.services.care import visits as care_visits
+from desktop.services.closure import replies
 from desktop.services.counselling import cases as counselling_cases
 from desktop.services.counselling import referral_letter
 from desktop.services.deliberation import listing as deliberation_listing
@@ -212,6 +213,13 @@ def _actions(tmp: Path) -> dict[str, Action]:
         "deliberation.read": _with_session(deliberation_listing.meeting_list),
         "deliberation.edit": lambda db, _k: deliberation_meetings.mark_action_done(
             db, 1, date(2026, 11, 26)),
+        "closure.reply": lambda db, k: _with_session(
+            replies.record_reply, k["visit_id"], "电话", "已告知", write=True)(db, k),
+        "closure.rate": lambda db, k: _with_session(
+            replies.record_rating, k["visit_id"], "满意", "电话回访", write=True)(db, k),
+        # Only the rating pad: no member of staff touches it for the resident.
+        "rating.pad": lambda db, k: _with_session(
+            replies.pad_rating, k["visit_id"], "满意", write=True)(db, k),
     }
 
 
@@ -224,7 +232,7 @@ def _known(database: Database) -> dict[str, object]:
     rooms = room_ids(database)
     visit = register(database, 1)
     case = make_case(database)
-    return {"visit_no": visit.visit_no, "window": rooms["综合受理窗口"],
+    return {"visit_no": visit.visit_no, "visit_id": visit.visit_id, "window": rooms["综合受理窗口"],
             "category": category_ids(database)["邻里"],
             "mediation": rooms["矛盾纠纷调解室"], "case_id": case.case_id, "case_no": case.case_no}
 

@@ -105,5 +105,5 @@ def test_the_five_sections_are_in_the_navigation(qtbot: QtBot, sqlite_database: 
     qtbot.addWidget(window)
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert titles == ["接待登记", "分流队列", "调解案件", "心理咨询", "警民联络", "关爱帮扶",
-                      "社会组织", "议事协商", "台账统计", "系统设置"]
+                      "社会组织", "议事协商", "回复评价", "台账统计", "系统设置"]
     assert window.windowTitle() == "综治中心接待调解工作台"

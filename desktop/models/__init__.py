@@ -3,6 +3,13 @@
 from desktop.models.audit import AuditEntry, AuditHead
 from desktop.models.base import Base
 from desktop.models.care import CareEntry, CareGroup, CareVisit
+from desktop.models.closure import (
+    Rectification,
+    RectificationNote,
+    VisitRating,
+    VisitReply,
+    WorkdayException,
+)
 from desktop.models.counselling import (
     CounsellingCase,
     CounsellingSession,
@@ -73,6 +80,8 @@ __all__ = [
     "Person",
     "PersonFormerName",
     "PoliceHandover",
+    "Rectification",
+    "RectificationNote",
     "Referral",
     "ReferralEvent",
     "RiskAssessment",
@@ -83,5 +92,8 @@ __all__ = [
     "Staff",
     "StaffRole",
     "Visit",
+    "VisitRating",
+    "VisitReply",
+    "WorkdayException",
     "case_mediator",
 ]

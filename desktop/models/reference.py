@@ -46,6 +46,9 @@ class Category(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     # The room the desk is offered first for this category; the receptionist decides.
     suggested_room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"))
+    # 服务时限: the working days within which a matter of this category is replied to
+    # (empty: no time limit).
+    time_limit_days: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

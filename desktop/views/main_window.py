@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from desktop.views.about_dialog import AboutDialog
     from desktop.views.admin.settings_page import SettingsPage
     from desktop.views.admin.setup_wizard import SetupWizard
+    from desktop.views.closure.page import ClosurePage
     from desktop.views.counselling.cases_page import CounsellingPage
     from desktop.views.mediation.cases import CasesPage
     from desktop.views.reception.queue_page import QueuePage
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
             (self.tr("关爱帮扶"), "care", self._build_care),
             (self.tr("社会组织"), "social", self._build_social),
             (self.tr("议事协商"), "deliberation", self._build_deliberation),
+            (self.tr("回复评价"), "closure", self._build_closure),
             (self.tr("台账统计"), "reports", self._build_reports),
             (self.tr("系统设置"), "settings", self._build_settings),
         ]
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
         "deliberation": ("deliberation.read",),
         "police": ("police.read",),
         "social": ("organisations.read",),
+        "closure": ("closure.reply", "closure.rate"),
         "reports": ("report.read", "register.export"),
         "settings": ("settings.manage", "staff.manage"),
     }
@@ -338,6 +341,13 @@ class MainWindow(QMainWindow):
         assert isinstance(page, CounsellingPage)
         return page
 
+    def closure(self) -> ClosurePage:
+        from desktop.views.closure.page import ClosurePage
+
+        page = self.page("closure")
+        assert isinstance(page, ClosurePage)
+        return page
+
     @property
     def reports(self) -> ReportsPage:
         from desktop.views.registers.reports_page import ReportsPage
@@ -390,6 +400,11 @@ class MainWindow(QMainWindow):
         from desktop.views.organisations.organisations_page import OrganisationsPage
 
         return OrganisationsPage(database=self.database)
+
+    def _build_closure(self) -> QWidget:
+        from desktop.views.closure.page import ClosurePage
+
+        return ClosurePage(database=self.database)
 
     def _build_reports(self) -> QWidget:
         from desktop.views.registers.reports_page import ReportsPage

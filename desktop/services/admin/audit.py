@@ -92,6 +92,11 @@ TARGETS: dict[str, str] = {
     "counselling_scale": "心理量表",
     "notification": "通知",
     "notification_read": "通知已读",
+    "visit_reply": "回复",
+    "visit_rating": "评价",
+    "rectification": "整改",
+    "rectification_note": "整改记录",
+    "workday_exception": "工作日历",
     "staff": "工作人员",
     "staff_role": "工作人员角色",
     "room": "室和窗口",
@@ -120,6 +125,8 @@ CONFIDENTIAL |= frozenset(
     | {("counselling_risk", c) for c in ("self_harm", "suicide", "harm_others", "level",
                                          "crisis_step", "crisis_note")}
     | {("counselling_scale", c) for c in ("scale", "answers", "total", "band", "flagged")})
+# What the resident was told in the 回复 is as confidential as what they said.
+CONFIDENTIAL |= frozenset({("visit_reply", "content")})
 CONFIDENTIAL_TEXT = "（内容保密）"
 # A password hash is a secret too: the log says it changed, never what it was or is.
 SECRET = frozenset({("staff", "password_hash")})

@@ -53,6 +53,8 @@ ROOM_ROLES = frozenset({"room_staff", "police", "mediator", "counsellor"})
 # The self-service kiosk (自助取号机): no person and no account, so never a role a member
 # of staff can be given (it is not in ROLE_LABELS); only the kiosk process acts as it.
 KIOSK_ROLE = "kiosk"
+# The resident-facing rating pad (评价器) at the window: no person either; it records ratings.
+RATING_PAD_ROLE = "rating_pad"
 
 # What a permission lets one do, in Chinese: the refusal names it.
 PERMISSIONS: dict[str, str] = {
@@ -84,6 +86,9 @@ PERMISSIONS: dict[str, str] = {
     "care.edit": "登记关爱对象和走访帮扶",
     "deliberation.read": "查看议事会议记录",
     "deliberation.edit": "记录议事会议",
+    "closure.reply": "登记办理结果的回复",
+    "closure.rate": "登记群众评价和整改",
+    "rating.pad": "在评价器上评价",
 }
 
 # The permission matrix: permission → the roles that hold it.
@@ -120,6 +125,12 @@ MATRIX: dict[str, frozenset[str]] = {
     "care.edit": frozenset({"room_staff", "admin"}),
     "deliberation.read": frozenset({"admin", "leader", "room_staff", "mediator"}),
     "deliberation.edit": frozenset({"admin", "leader", "room_staff", "mediator"}),
+    "closure.reply": frozenset({"receptionist", "room_staff", "mediator", "counsellor",
+                                "police", "admin"}),
+    "closure.rate": frozenset({"receptionist", "room_staff", "mediator", "counsellor",
+                               "police", "admin"}),
+    # Only the rating pad: it records the rating of the matter the window shows it.
+    "rating.pad": frozenset({RATING_PAD_ROLE}),
 }
 
 _hasher = PasswordHasher()
@@ -143,6 +154,7 @@ class Actor:
 # What the unattended kiosk acts as: it signs in with no password, holds no staff
 # record, and what it writes is recorded under this name.
 KIOSK_ACTOR = Actor(None, "自助取号机", frozenset({KIOSK_ROLE}))
+RATING_PAD_ACTOR = Actor(None, "评价器", frozenset({RATING_PAD_ROLE}))
 
 
 def roles_label(roles: Iterable[str]) -> str:

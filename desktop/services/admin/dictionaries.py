@@ -30,16 +30,37 @@ class Entry:
     suggested_room: str = ""
     community_id: int | None = None  # grids
     members: str = ""  # grids: 网格员
+    time_limit_days: int | None = None  # categories: 服务时限 in working days
 
 
 def categories(session: Session) -> list[Entry]:
     rows = session.execute(
         select(Category.id, Category.name, Category.active, Category.sort_order,
-               Category.suggested_room_id, Room.name)
+               Category.suggested_room_id, Room.name, Category.time_limit_days)
         .outerjoin(Room, Room.id == Category.suggested_room_id)
         .order_by(Category.sort_order, Category.id)
     )
-    return [Entry(i, n, a, o, r, rn or "") for i, n, a, o, r, rn in rows]
+    return [Entry(i, n, a, o, r, rn or "", time_limit_days=t)
+            for i, n, a, o, r, rn, t in rows]
+
+
+# 服务时限: at most a year of working days.
+MAX_TIME_LIMIT = 250
+_KEEP = object()
+
+
+def checked_time_limit(value: object) -> int | None:
+    """A category's 服务时限 as typed ("", "15", 15): working days, or None for none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        days = int(str(value).strip()) if not isinstance(value, bool) else -1
+    except ValueError:
+        days = -1
+    if not 1 <= days <= MAX_TIME_LIMIT:
+        raise ValidationError({"time_limit_days": f"服务时限请填写 1～{MAX_TIME_LIMIT} 之间的"
+                                                  "工作日数，不设时限请留空"})
+    return days
 
 
 def communities(session: Session) -> list[Entry]:
@@ -93,10 +114,12 @@ def _next_order(session: Session, column) -> int:  # type: ignore[no-untyped-def
 
 def save_category(
     session: Session, entry_id: int | None, name: str, suggested_room_id: int | None,
-    active: bool = True,
+    active: bool = True, time_limit_days: object = _KEEP,
 ) -> int:
+    """Add or change a category; ``time_limit_days`` left out keeps the one it has."""
     auth.require(session, "dictionaries.manage")
     name = checked_name(name, Category.name)
+    limit = None if time_limit_days is _KEEP else checked_time_limit(time_limit_days)
     _entry_id(entry_id)
     clash = session.scalar(select(Category.id).where(Category.name == name))
     if clash is not None and clash != entry_id:
@@ -111,6 +134,8 @@ def save_category(
         category.name = name
     category.suggested_room_id = suggested_room_id
     category.active = active
+    if time_limit_days is not _KEEP:
+        category.time_limit_days = limit
     session.flush()
     return category.id
 

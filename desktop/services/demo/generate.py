@@ -449,6 +449,9 @@ def generate_demo_data(
 
         demo_police.generate_handovers(ctx)
         demo_organisations.generate_organisations(ctx)
+        from desktop.services.demo.closure import generate_closure
+
+        generate_closure(ctx)
         _former_names(ctx)
     finally:
         database.actor = signed_in

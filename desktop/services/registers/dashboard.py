@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from desktop.models import Category, Referral, Room, Visit
 from desktop.services import mediation
 from desktop.services.admin import auth
+from desktop.services.closure import lists as closure_lists
+from desktop.services.closure import reports as closure_reports
 from desktop.services.registers.monthly import NO_CATEGORY, mediation_success_by_month
 from desktop.services.registers.rows import Period
 
@@ -40,6 +42,12 @@ class TodayOverview:
     cases_open: int
     cases_overdue: int
     follow_ups_due: int
+    # 回复 and 评价: this month's 群众满意率 (%), and the matters of the last year past their
+    # 服务时限 without a reply, with the 整改 past their due date.
+    satisfaction_rate: float | None = None
+    rated: int = 0
+    overdue_replies: int = 0
+    overdue_rectifications: int = 0
 
 
 # -- case figures: the mediation room's own definitions ------------------------------------------
@@ -120,11 +128,17 @@ def today_overview(session: Session, day: date, *, community_id: int | None = No
         for room_id, counts in per_room.items() if room_id in names or counts[0]
     ]
     cases = mediation.case_counts(session, today=day)
+    month = closure_reports.month_period(day)
+    closure = closure_reports.closure_counts(session, month, today=day)
     return TodayOverview(
         day=day, visits=int(visits), visitors=int(visitors), rooms=room_rows,
         waiting=sum(r.waiting for r in room_rows), average_wait_minutes=_mean(all_waits),
         cases_open=cases["open"], cases_overdue=cases["overdue"],
         follow_ups_due=follow_ups_due(session, day),
+        satisfaction_rate=closure.satisfaction_rate, rated=closure.rated,
+        overdue_replies=closure_lists.overdue_unreplied(
+            session, today=day, since=day - timedelta(days=365)),
+        overdue_rectifications=closure_lists.overdue_rectifications(session, today=day),
     )
 
 

@@ -29,6 +29,7 @@ from desktop.models import (
 )
 from desktop.services.admin import auth
 from desktop.services.admin.settings import load_settings
+from desktop.services.closure import reports as closure_reports
 from desktop.services.organisations import figures as social_figures
 from desktop.services.police import figures as police_figures
 from desktop.services.reception.registration import SOURCES
@@ -478,6 +479,14 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
                 note="本期上报（社区、街道、区、市）和移送职能部门的事项"),
         _figure("回访满意率（%）", satisfied, kind="rate"),
     ]
+    replies = [closure_reports.closure_counts(session, p) for p in periods]
+    centre += [
+        _figure("回复率（%）", tuple(x.reply_rate for x in replies), kind="rate"),
+        _figure("群众满意率（%）", tuple(x.satisfaction_rate for x in replies), kind="rate",
+                note="好差评：非常满意、满意、基本满意 ÷ 作出评价的事项"),
+        _figure("超过服务时限（件）", tuple(x.overdue for x in replies),
+                note="本期登记、设有服务时限的事项中，超过时限才回复或至今超期未回复的件数"),
+    ]
     centre_breakdowns = []
     for title, attr, kind in (("按分流去向（人次）", "by_room", "room"),
                               ("按社区（件）", "by_community", "community"),
@@ -492,6 +501,14 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
         centre_breakdowns.append(Breakdown(title, [
             _figure(label, tuple(x[key] for x in per_period), note=note)
             for label, key, note in room.LINES]))
+    for title, by in (("群众满意率按科室（%）", closure_reports.satisfaction_by_room),
+                      ("群众满意率按工作人员（%）", closure_reports.satisfaction_by_staff)):
+        values = [by(session, p) for p in periods]
+        centre_breakdowns.append(Breakdown(title, [
+            _figure(name, [closure_reports.satisfaction_rate(*v[name]) if name in v else None
+                           for v in values], kind="rate",
+                    note=f"本期评价 {values[0][name][0]} 件" if name in values[0] else "")
+            for name in closure_reports.ordered(*(sorted(v) for v in values))]))
 
     notes = [
         "环比：与上一期（上月）相比；同比：与上年同期相比。计数的变化为增减百分比，"
@@ -504,6 +521,9 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
         "回访满意率 = 本期回访中“满意”和“基本满意”的次数 ÷ 作出评价的回访次数。",
         "升级上报 = 本期上报和移送职能部门的事项；超时未办结 = 办理期限在本期内、"
         "到期当日未办结的上报和移送事项。",
+        "回复率 = 本期登记的事项中已回复群众的件数 ÷ 本期登记件数。群众满意率按好差评五级计："
+        "（非常满意 + 满意 + 基本满意）÷ 本期作出评价的件数，整改后的再次评价不重复计入；"
+        "按科室、按工作人员以事项分流到的科室和办理人计。服务时限按工作日计（含调休）。",
     ]
     return MonthlyReport(
         period=period, previous=periods[1], last_year=periods[2],

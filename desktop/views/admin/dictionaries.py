@@ -237,18 +237,23 @@ class DictionaryDialog(QDialog):
         self.resize(860, 620)
         with database.read() as session:
             rooms = reference.rooms(session)
+        time_limit = QLineEdit()
+        time_limit.setPlaceholderText(self.tr("留空为不设时限"))
         room = QComboBox()
         room.addItem(self.tr("（不建议）"), None)
         for choice in rooms:
             room.addItem(choice.name, choice.id)
         self.categories = EntryEditor(
             key="dictionaries.category", database=database,
-            columns=[self.tr("事项类别"), self.tr("建议分流去向")],
+            columns=[self.tr("事项类别"), self.tr("建议分流去向"), self.tr("服务时限")],
             load=reader(database, dictionaries.categories),
-            cells=lambda e: [e.name, e.suggested_room],
+            cells=lambda e: [e.name, e.suggested_room,
+                             self.tr("{0} 个工作日").format(e.time_limit_days)
+                             if e.time_limit_days else self.tr("不限")],
             save=lambda i, v: writer(database, dictionaries.save_category)(
-                i, v["name"], v["suggested_room_id"], v["active"]),
-            extra=[("suggested_room_id", self.tr("建议分流去向"), room)],
+                i, v["name"], v["suggested_room_id"], v["active"], v["time_limit_days"]),
+            extra=[("suggested_room_id", self.tr("建议分流去向"), room),
+                   ("time_limit_days", self.tr("服务时限（工作日）"), time_limit)],
         )
         self.places = PlacesEditor(database=database)
         self.communities, self.grids = self.places.communities, self.places.grids

@@ -44,6 +44,7 @@ from desktop.services.errors import ValidationError
 from desktop.services.failures import user_message
 from desktop.views import dialogs, tasks
 from desktop.views.admin.audit_dialog import AuditLogDialog
+from desktop.views.admin.calendar_dialog import CalendarDialog
 from desktop.views.admin.centre_form import CentreForm
 from desktop.views.admin.deleted_dialog import DeletedRecordsDialog
 from desktop.views.admin.dictionaries import DictionaryDialog
@@ -152,6 +153,9 @@ class SettingsPage(QWidget):
         self.dictionaries_button = named(
             QPushButton(self.tr("事项类别、社区和网格…")), "settings.dictionaries",
             self.tr("字典维护"), self.tr("登记表中的事项类别（含建议分流去向）、社区和网格"))
+        self.calendar_button = named(QPushButton(self.tr("工作日历…")), "settings.calendar",
+                                     self.tr("工作日历"),
+                                     self.tr("法定节假日和调休上班日，办理时限按工作日计算"))
         self.staff_button = named(QPushButton(self.tr("工作人员…")), "settings.staff",
                                   self.tr("工作人员"),
                                   self.tr("姓名、角色、所在室、电话，登录账号和密码"))
@@ -174,7 +178,8 @@ class SettingsPage(QWidget):
         lists_box = QGroupBox(self.tr("基础数据"))
         lists_layout = QHBoxLayout(lists_box)
         for button in (self.staff_button, self.rooms_button, self.dictionaries_button,
-                       self.wizard_button, self.audit_button, self.records_button,
+                       self.calendar_button, self.wizard_button, self.audit_button,
+                       self.records_button,
                        self.deleted_button):
             lists_layout.addWidget(button)
         hint = QLabel(self.tr("名单也可在“台账统计 → 基础数据导入”中用 Excel 模板批量导入。"))
@@ -280,6 +285,7 @@ class SettingsPage(QWidget):
         self.save_database_button.clicked.connect(self.on_save_database)
         self.default_database_button.clicked.connect(self.on_default_database)
         self.dictionaries_button.clicked.connect(self.on_dictionaries)
+        self.calendar_button.clicked.connect(self.on_calendar)
         self.staff_button.clicked.connect(self.on_staff)
         self.rooms_button.clicked.connect(self.on_rooms)
         self.wizard_button.clicked.connect(self.on_wizard)
@@ -292,6 +298,13 @@ class SettingsPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.dictionaries_changed)
         self.dictionary_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def on_calendar(self) -> CalendarDialog:
+        dialog = CalendarDialog(database=self.database, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.calendar_dialog = dialog
         dialog.open()
         return dialog
 

@@ -163,6 +163,8 @@ class ReportsPage(QWidget):
             "cases_open": Tile(key="cases_open", caption=self.tr("在办案件")),
             "cases_overdue": Tile(key="cases_overdue", caption=self.tr("超期案件")),
             "follow_ups": Tile(key="follow_ups", caption=self.tr("待回访")),
+            "satisfaction": Tile(key="satisfaction", caption=self.tr("本月满意率（%）")),
+            "overdue_replies": Tile(key="overdue_replies", caption=self.tr("超时限未回复")),
         }
         tiles = QHBoxLayout()
         for tile in self.tiles.values():
@@ -380,6 +382,16 @@ class ReportsPage(QWidget):
                                         self.tr("超过30日调解期限") if today.cases_overdue
                                         else "")
         self.tiles["follow_ups"].set(str(today.follow_ups_due))
+        self.tiles["satisfaction"].set(number(today.satisfaction_rate),
+                                       self.tr("评价 {0} 件").format(today.rated)
+                                       if today.rated else self.tr("本月尚无评价"))
+        self.tiles["overdue_replies"].set(
+            str(today.overdue_replies),
+            self.tr("整改超期 {0} 件").format(today.overdue_rectifications)
+            if today.overdue_rectifications else "")
+        late = today.overdue_replies or today.overdue_rectifications
+        self.tiles["overdue_replies"].value.setStyleSheet(
+            f"font-size: 26px; font-weight: bold; color: {'#b3261e' if late else '#1a4f8b'};")
         self.rooms_table.setRowCount(len(today.rooms))
         for row, room in enumerate(today.rooms):
             values = [room.room, str(room.visitors), str(room.waiting),
