@@ -1,4 +1,4 @@
-"""Migration 0019_care_deliberation goes down and up again on SQLite and PostgreSQL."""
+"""Migration 0017_care_deliberation goes down and up again on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

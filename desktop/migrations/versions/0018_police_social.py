@@ -1,7 +1,7 @@
 """police liaison and social organisations rooms
 
 Revision ID: 0018_police_social
-Revises: 0019_care_deliberation
+Revises: 0017_care_deliberation
 Create Date: 2026-12-01 13:15:00
 
 警民联络室: hand-overs to and from the police (移交), their replies and the link to a
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0018_police_social'
-down_revision: str | None = '0019_care_deliberation'
+down_revision: str | None = '0017_care_deliberation'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

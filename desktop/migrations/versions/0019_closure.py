@@ -1,6 +1,6 @@
 """回复 and 评价 for every matter, category time limits, the working-day calendar
 
-Revision ID: 0016_closure
+Revision ID: 0019_closure
 Revises: 0018_police_social
 Create Date: 2026-12-01 13:30:00
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0016_closure'
+revision: str = '0019_closure'
 down_revision: str | None = '0018_police_social'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

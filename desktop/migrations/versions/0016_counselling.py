@@ -1,6 +1,6 @@
 """the counselling room's records, and notifications for a role's desks
 
-Revision ID: 0017_counselling
+Revision ID: 0016_counselling
 Revises: 0015_speed2
 Create Date: 2026-12-02 11:00:00
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0017_counselling'
+revision: str = '0016_counselling'
 down_revision: str | None = '0015_speed2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

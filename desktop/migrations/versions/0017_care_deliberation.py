@@ -1,7 +1,7 @@
 """the care room's register and home visits; deliberation meetings, matters and actions
 
-Revision ID: 0019_care_deliberation
-Revises: 0017_counselling
+Revision ID: 0017_care_deliberation
+Revises: 0016_counselling
 Create Date: 2026-12-01 13:15:01.391454
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0019_care_deliberation'
-down_revision: str | None = '0017_counselling'
+revision: str = '0017_care_deliberation'
+down_revision: str | None = '0016_counselling'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
