@@ -25,6 +25,7 @@ def main() -> int:
     parser.add_argument("--size", default="1280x820")
     parser.add_argument("--wait", type=int, default=800, help="ms to let the window settle")
     parser.add_argument("--hall", action="store_true", help="the hall display (叫号屏) instead")
+    parser.add_argument("--login", help="act as this account (default: every role, nobody named)")
     args = parser.parse_args()
     if not args.db:
         os.environ["DESKTOP_DATA_DIR"] = tempfile.mkdtemp(prefix="desk-shot-")
@@ -41,6 +42,7 @@ def main() -> int:
     database = open_database(args.db)
     if args.demo:
         generate_demo_data(database, visits=args.demo)
+    database.actor = _actor(database, args.login)
     width, height = (int(v) for v in args.size.split("x"))
     window: QWidget
     if args.hall:
@@ -69,6 +71,22 @@ def main() -> int:
     app.exec()
     database.dispose()
     return 0
+
+
+def _actor(database: object, login: str | None) -> object:
+    """The account the window acts as: a login's own roles, or every role."""
+    from sqlalchemy import select
+
+    from desktop.models import Staff
+    from desktop.services.admin import auth
+
+    if login is None:
+        return auth.Actor(None, "截图", auth.ALL_ROLES)
+    with database.read() as session:  # type: ignore[attr-defined]
+        staff = session.scalar(select(Staff).where(Staff.login == login))
+        if staff is None:
+            raise SystemExit(f"no account {login!r}")
+        return auth.Actor(staff.id, staff.name, frozenset(r.role for r in staff.roles))
 
 
 if __name__ == "__main__":
