@@ -248,7 +248,7 @@ def build_installer(dist: Path) -> None:
     if iscc is None:
         raise InnoSetupMissing(
             "Inno Setup 6 (ISCC.exe) was not found on PATH nor under Program Files, so no "
-            "installer was made. Install Inno Setup 6.3 or newer from jrsoftware.org, or run "
+            "installer was made. Install Inno Setup 6.5 or newer from jrsoftware.org, or run "
             "build.py with --no-installer to build and test only the bundle.")
     say("running Inno Setup")
     sys.path.insert(0, str(ROOT))

@@ -69,15 +69,16 @@ SignedUninstaller=yes
 #endif
 
 [Languages]
-; Simplified Chinese first (the wizard follows the PC's language). The messages file
-; is carried in installer\ (Inno Setup ships it only from 6.5.0 on); without one the
-; setup would silently be English, so the build stops instead.
-#if FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
-Name: "chs"; MessagesFile: "ChineseSimplified.isl"
-#elif FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
+; Simplified Chinese first (the wizard follows the PC's language). Inno Setup ships its
+; Simplified Chinese messages from 6.5.0 on, which the build therefore needs; a messages
+; file put in installer\ serves an older Inno Setup. Without either the setup would
+; silently be English, so the build stops instead.
+#if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
 Name: "chs"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
+#elif FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
+Name: "chs"; MessagesFile: "ChineseSimplified.isl"
 #else
-  #error installer\ChineseSimplified.isl is missing: add Inno Setup's Simplified Chinese translation there (or use Inno Setup 6.5 or newer)
+  #error Inno Setup 6.5 or newer is needed: it carries the Simplified Chinese messages (Languages\ChineseSimplified.isl)
 #endif
 Name: "en"; MessagesFile: "compiler:Default.isl"
 

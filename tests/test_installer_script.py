@@ -60,13 +60,16 @@ def test_a_desk_without_administrator_rights_can_install() -> None:
 
 
 def test_the_setup_is_in_chinese_or_not_built() -> None:
-    """Inno Setup 6.3/6.4 ship no Chinese messages: the file carried in installer/ comes
-    first, and without any the compiler stops instead of making an English setup."""
+    """Inno Setup ships its Simplified Chinese messages from 6.5 on: the build takes them
+    from the compiler (or a file put beside the script for an older one), and without
+    either the compiler stops instead of making an English setup."""
     text = iss_text()
     languages = text[text.index("[Languages]"):text.index("[Tasks]")]
-    carried = languages.index('#if FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")')
-    assert languages.index('MessagesFile: "ChineseSimplified.isl"') > carried
-    assert re.search(r"#else\s+#error installer\\ChineseSimplified\.isl is missing", languages)
+    compiler = languages.index(
+        '#if FileExists(AddBackslash(CompilerPath) + "Languages\\ChineseSimplified.isl")')
+    assert languages.index('MessagesFile: "compiler:Languages\\ChineseSimplified.isl"') > compiler
+    assert languages.index('MessagesFile: "ChineseSimplified.isl"') > compiler
+    assert re.search(r"#else\s+#error Inno Setup 6\.5 or newer is needed", languages)
     assert languages.index('Name: "chs"') < languages.index('Name: "en"')
 
 
