@@ -228,6 +228,10 @@ class ReportsPage(QWidget):
         self.export_disputes_button = named(
             QPushButton(self.tr("导出矛盾纠纷排查化解台账…")), "reports.export_disputes",
             self.tr("导出矛盾纠纷排查化解台账"))
+        self.export_care_button = named(
+            QPushButton(self.tr("导出关爱对象名册…")), "reports.export_care",
+            self.tr("导出关爱对象名册"))
+        self.export_care_button.setVisible(REGISTERS["care"].available(self.database))
         self.month = named(QDateEdit(_qdate(today.replace(day=1))), "reports.month",
                            self.tr("月报月份"))
         self.month.setDisplayFormat("yyyy年MM月")
@@ -244,6 +248,7 @@ class ReportsPage(QWidget):
         buttons.addWidget(self.export_visits_button)
         buttons.addWidget(self.export_visits_full_button)
         buttons.addWidget(self.export_disputes_button)
+        buttons.addWidget(self.export_care_button)
         buttons.addStretch(1)
         registers.addRow(buttons)
         self.disputes_note = QLabel(self.tr(
@@ -317,6 +322,7 @@ class ReportsPage(QWidget):
         self.export_visits_button.clicked.connect(self.on_export_visits)
         self.export_visits_full_button.clicked.connect(self.on_export_visits_full)
         self.export_disputes_button.clicked.connect(self.on_export_disputes)
+        self.export_care_button.clicked.connect(self.on_export_care)
         self.export_monthly_button.clicked.connect(self.on_export_monthly)
         self.template_button.clicked.connect(self.on_template)
         self.import_button.clicked.connect(self.on_import)
@@ -491,6 +497,9 @@ class ReportsPage(QWidget):
     def on_export_disputes(self) -> None:
         self._export_register("disputes")
 
+    def on_export_care(self) -> None:
+        self._export_register("care")
+
     def on_export_visits_full(self) -> None:
         """The visits register with full numbers: asks for the reason the audit log keeps."""
         reason = dialogs.ask_text(self, self.tr("导出完整号码"), self.tr(
@@ -575,7 +584,8 @@ class ReportsPage(QWidget):
 
     def _set_exporting(self, busy: bool) -> None:
         for button in (self.export_visits_button, self.export_visits_full_button,
-                       self.export_disputes_button, self.export_monthly_button):
+                       self.export_disputes_button, self.export_care_button,
+                       self.export_monthly_button):
             button.setEnabled(not busy)
         if not busy:
             self.reload_choices()
