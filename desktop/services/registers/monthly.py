@@ -428,8 +428,8 @@ def care_breakdowns(session: Session, periods: Sequence[Period]) -> list[Breakdo
         *(_figure(name, [c.by_group[name] for c in found]) for name in found[0].by_group),
         _figure("在册人数", [c.on_register for c in found]),
     ], note="一人可属多个类别")
-    help_given = _breakdown("帮扶按类型（次）", list(found[0].help_by_kind),
-                            *(c.help_by_kind for c in found))
+    now, before, year_ago = (c.help_by_kind for c in found)
+    help_given = _breakdown("帮扶按类型（次）", list(now), now, before, year_ago)
     return [visits, groups, help_given]
 
 
