@@ -325,8 +325,9 @@ class CarePage(QWidget):
 
     def on_delete_visit(self) -> None:
         visit = self.selected_visit()
-        if visit is None:
+        if visit is None or self.detail is None:
             return
+        entry_id = self.detail.entry_id
         if not dialogs.confirm(self, self.tr("删除走访"), self.tr(
                 "删除 {0} 的走访记录？下次走访日期将按其余走访重新计算。").format(
                 f"{visit.visited_on:%Y-%m-%d}")):
@@ -336,7 +337,7 @@ class CarePage(QWidget):
         except StaleEditError as exc:
             dialogs.warn(self, self.tr("未删除"), str(exc))
         self.refresh()
-        self.select_entry(self.detail.entry_id if self.detail else -1)
+        self.select_entry(entry_id)
 
     def on_reopen(self) -> None:
         detail = self.detail
