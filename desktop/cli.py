@@ -10,7 +10,8 @@
     python -m desktop print casefile "（2026）东人调字第0001号" --out casefile.pdf [--draft]
     python -m desktop print application|acceptance|rights|sessions|oral|followups|judicial \
         CASE_NO --out F.pdf
-    python -m desktop export visits|disputes|monthly --from 2026-11-01 --to 2026-11-30 --out F.xlsx
+    python -m desktop export visits|disputes|counselling|care|monthly \
+        --from 2026-11-01 --to 2026-11-30 --out F.xlsx
         [--reveal-reason "理由"]   full 身份证号 and phones (personal.reveal; audited)
     python -m desktop template communities|staff|rooms|categories --out F.xlsx
     python -m desktop import communities|staff|rooms|categories F.xlsx
@@ -424,11 +425,11 @@ def build_parser() -> argparse.ArgumentParser:
         doc.set_defaults(handler=cmd_print_case_document, document=document)
 
     export = sub.add_parser("export", help="导出台账或月报（.xlsx）")
-    export.add_argument("what", choices=["visits", "disputes", "counselling", "police", "social",
-                                         "monthly"],
+    export.add_argument("what", choices=["visits", "disputes", "counselling", "police", "care",
+                                         "social", "monthly"],
                         help="visits 来访登记台账；disputes 矛盾纠纷排查化解台账；"
                              "counselling 心理咨询个案台账；police 警民联络台账；"
-                             "social 社会组织转介台账；monthly 月报")
+                             "care 关爱对象名册；social 社会组织转介台账；monthly 月报")
     export.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD",
                         help="起始日期（含）")
     export.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD",

@@ -315,3 +315,37 @@ def test_full_number_export_is_not_offered_without_the_right(
     shown = ReportsPage(database=sqlite_database)
     qtbot.addWidget(shown)
     assert shown.export_visits_full_button.isHidden()
+
+
+def test_export_care_register_from_the_page(qtbot: QtBot, page: ReportsPage,
+                                            sqlite_database: Database, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.services.care.rows import count_register
+
+    out = tmp_path / "关爱对象名册.xlsx"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
+    assert not page.export_care_button.isHidden()
+    qtbot.mouseClick(page.export_care_button, Qt.MouseButton.LeftButton)
+    _wait_for_task(qtbot, page)
+    with sqlite_database.read() as session:
+        total = count_register(session, page.export_period())
+    assert total > 0
+    assert page.export_status.text().startswith(f"已导出关爱对象名册（{total} 行）")
+    ws = openpyxl.load_workbook(out).active
+    assert ws.title == "关爱对象名册" and ws.max_row == 3 + total + 2
+    assert page.export_care_button.isEnabled()
+
+
+def test_the_care_register_is_offered_to_the_care_room_only(
+        qtbot: QtBot, sqlite_database: Database) -> None:
+    from desktop.services import reference
+
+    with sqlite_database.read() as session:
+        rooms = {r.name: r.id for r in reference.rooms(session)}
+    for room, shown in (("关爱工作室", True), ("警民联络室", False)):
+        sqlite_database.actor = auth.Actor(None, "室", frozenset({"room_staff", "leader"}),
+                                           room_id=rooms[room])
+        page = ReportsPage(database=sqlite_database)
+        qtbot.addWidget(page)
+        assert page.export_care_button.isHidden() is not shown
+        assert not page.export_disputes_button.isHidden()

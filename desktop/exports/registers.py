@@ -29,6 +29,8 @@ from desktop.exports.workbook import (
 from desktop.services import files, privacy
 from desktop.services.admin import audit, auth
 from desktop.services.admin.settings import load_settings
+from desktop.services.care import access as care_access
+from desktop.services.care import rows as care_register
 from desktop.services.counselling import register as counselling_register
 from desktop.services.errors import FeatureUnavailableError
 from desktop.services.organisations import register as organisation_register
@@ -121,6 +123,24 @@ COUNSELLING_COLUMNS: Sequence[Column] = (
 )
 
 
+CARE_COLUMNS: Sequence[Column] = (
+    Column("序号", 6, "seq", kind="int", align="center"),
+    Column("姓名", 9, "name", align="center", total="count", total_format='"共"0"人"'),
+    Column("身份证号（脱敏）", 20, "id_number_masked", align="center"),
+    Column("联系电话（脱敏）", 13, "phone", align="center"),
+    Column("关爱类别", 18, "groups", wrap=True),
+    Column("社区／网格", 19, "community_grid", wrap=True),
+    Column("走访频次", 9, "frequency", align="center"),
+    Column("责任人", 9, "staff", align="center"),
+    Column("登记日期", 11, "registered_on", kind="date", align="center"),
+    Column("本期走访（次）", 10, "visits", kind="int", align="center", total="sum"),
+    Column("本期帮扶", 18, "help", wrap=True),
+    Column("最近走访", 11, "last_visit_on", kind="date", align="center", missing="—"),
+    Column("下次走访", 11, "next_due_on", kind="date", align="center", missing="—"),
+    Column("状态", 14, "status", align="center", wrap=True),
+)
+
+
 @dataclass(frozen=True)
 class RegisterDefinition:
     key: str  # the command-line name: visits, disputes
@@ -134,6 +154,14 @@ class RegisterDefinition:
     revealed_columns: Sequence[Column] | None = None
     # Who may export it: the admin's registers, or a room's own (心理咨询 for counsellors).
     permission: str = "register.export"
+    # A finer check than the permission (the care register: the care room's staff only).
+    may_use: Callable[[Database], bool] | None = None
+
+    def available(self, database: Database) -> bool:
+        """Whether the signed-in account may export it (to offer the button at all)."""
+        if not auth.may(database, self.permission):
+            return False
+        return self.may_use is None or self.may_use(database)
 
     def file_name(self, period: Period) -> str:
         return f"{self.title}_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
@@ -174,6 +202,14 @@ REGISTERS: dict[str, RegisterDefinition] = {
             session, period),
         notes=("注：按转介日期列出本期转介到社会组织和志愿服务队的来访人；联系电话隐去中间4位；"
                "办理期限已过仍未服务的列为“超期未服务”；心理咨询的来访事项保密。",),
+    ),
+    "care": RegisterDefinition(
+        "care", "关爱对象名册", CARE_COLUMNS, care_register.count_register,
+        lambda session, period, _reveal: care_register.register_rows(session, period),
+        notes=("注：列出本期内在册的关爱对象（期末前登记、期初前未结束）；身份证号仅显示前6位"
+               "和后4位，联系电话隐去中间4位；本期走访和帮扶按走访日期统计；"
+               "仅限关爱工作室和管理员导出。",),
+        permission="care.read", may_use=care_access.may_use,
     ),
 }
 

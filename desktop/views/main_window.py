@@ -35,6 +35,7 @@ from desktop.db import Database
 from desktop.services import organisations
 from desktop.services.admin import auth, setup
 from desktop.services.admin.settings import idle_minutes, load_settings
+from desktop.services.care import access as care_access
 from desktop.services.connection import describe_database, shown_url
 from desktop.services.reception.idcard import CardReader
 from desktop.views.db_status import DatabaseBanner, status_for
@@ -181,6 +182,13 @@ class MainWindow(QMainWindow):
         "settings": ("settings.manage", "staff.manage"),
     }
 
+    # A finer check a section's own service makes after the role's permission (a room's
+    # page for the staff of that room only).
+    SECTION_CHECKS: ClassVar[dict[str, Callable[[Database], bool]]] = {
+        "care": care_access.may_use,
+        "social": organisations.may_use,
+    }
+
     # Sections not even listed for an account that may not open them (confidential rooms).
     HIDDEN_UNLESS_ALLOWED: ClassVar[frozenset[str]] = frozenset({"counselling"})
 
@@ -199,9 +207,9 @@ class MainWindow(QMainWindow):
         for row, (_title, key, _build) in enumerate(self.sections):
             item = self.navigation.item(row)
             allowed = any(auth.may(self.database, p) for p in self.SECTION_PERMISSIONS[key])
-            if allowed and key == "social":  # the room's own staff only, and the admin
-                with self.database.read() as session:
-                    allowed = organisations.may_read(session)
+            check = self.SECTION_CHECKS.get(key)
+            if allowed and check is not None:
+                allowed = check(self.database)
             flags = item.flags()
             item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if allowed
                           else flags & ~Qt.ItemFlag.ItemIsEnabled)

@@ -69,6 +69,7 @@ ACTIONS: dict[str, str] = {
     "open_record": "查阅档案",
     "reveal": "查看完整号码",
     "verify": "校验审计日志",
+    "reopen": "恢复在册",
 }
 
 # What each kind of record is called (the table name is the target type).
@@ -90,6 +91,8 @@ TARGETS: dict[str, str] = {
     "counselling_session": "心理咨询记录",
     "counselling_risk": "风险评估",
     "counselling_scale": "心理量表",
+    "care_entry": "关爱对象",
+    "care_visit": "关爱走访",
     "notification": "通知",
     "notification_read": "通知已读",
     "visit_reply": "回复",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.db import Database
 from desktop.models import Room
 from desktop.services.admin import auth
 from desktop.services.errors import PermissionDenied
@@ -29,3 +30,13 @@ def require_care(session: Session, permission: str) -> auth.Actor:
     if actor.room_id is None or actor.room_id != care_room_id(session):
         raise PermissionDenied(permission, auth.PERMISSIONS[permission] + "（仅限关爱工作室）")
     return actor
+
+
+def may_use(database: Database, permission: str = "care.read") -> bool:
+    """Whether the signed-in account may ``permission`` the care register (for greying out)."""
+    try:
+        with database.read() as session:
+            require_care(session, permission)
+    except PermissionDenied:
+        return False
+    return True

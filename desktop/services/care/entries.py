@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desktop.db import Database
 from desktop.models import CareEntry, CareGroup, CareVisit, Community, Grid, Person, Staff, Visit
 from desktop.services import validation
+from desktop.services.admin import audit
 from desktop.services.care.access import require_care
 from desktop.services.care.schedule import refresh_due
 from desktop.services.errors import NotFoundError, ValidationError
@@ -298,6 +299,29 @@ def end_entry(database: Database, entry_id: int, ended_on: date, reason: str, *,
             raise ValidationError({"ended_on": "结束日期不能早于登记日期"})
         entry.ended_on = ended_on
         entry.end_reason = text
+
+    write_checked(database, "关爱对象", work)
+
+
+def reopen_entry(database: Database, entry_id: int, *, version: int) -> None:
+    """Take an ended entry back on the register (ended by mistake, or the need came back).
+
+    The next visit falls due from the last visit (or registration) as before, so an entry
+    long ended comes back overdue. The audit log keeps the end date and reason it had.
+    """
+
+    def work(session: Session) -> None:
+        require_care(session, "care.edit")
+        entry = _locked(session, entry_id)
+        if entry.version != version:
+            raise stale("关爱对象", loaded(entry), [])
+        if entry.ended_on is None:
+            raise ValidationError({"ended_on": "该关爱对象仍在册，无需恢复"})
+        audit.record(session, "reopen", "care_entry", entry.id,
+                     {"原结束日期": entry.ended_on, "原结束原因": entry.end_reason or ""})
+        entry.ended_on = None
+        entry.end_reason = None
+        refresh_due(session, entry)
 
     write_checked(database, "关爱对象", work)
 

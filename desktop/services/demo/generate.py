@@ -452,6 +452,12 @@ def generate_demo_data(
         from desktop.services.demo.closure import generate_closure
 
         generate_closure(ctx)
+        from desktop.services.demo import care as demo_care
+
+        demo_care.generate_care(ctx)
+        from desktop.services.demo import deliberation as demo_deliberation
+
+        demo_deliberation.generate_meetings(ctx)
         _former_names(ctx)
     finally:
         database.actor = signed_in

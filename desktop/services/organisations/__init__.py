@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.db import Database
 from desktop.models import Room
 from desktop.services.admin import auth
 from desktop.services.errors import PermissionDenied
@@ -29,6 +30,12 @@ def require(session: Session, permission: str) -> auth.Actor:
     if room is None or actor.room_id != room:
         raise PermissionDenied(permission, f"{auth.PERMISSIONS[permission]}（仅限社会组织工作室）")
     return actor
+
+
+def may_use(database: Database) -> bool:
+    """Whether the signed-in account may open the room's page (for greying it out)."""
+    with database.read() as session:
+        return may_read(session)
 
 
 def may_read(session: Session) -> bool:

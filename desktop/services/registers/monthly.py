@@ -416,6 +416,39 @@ def counselling_breakdown(session: Session, periods: Sequence[Period]) -> Breakd
                      note="不含咨询内容")
 
 
+def care_breakdowns(session: Session, periods: Sequence[Period]) -> list[Breakdown]:
+    """关爱工作室: residents on the register by group, visits due and made, help by kind."""
+    from desktop.services.care.report import counts as care_counts
+
+    found = [care_counts(session, p) for p in periods]
+    visits = Breakdown("关爱帮扶", [
+        _figure("在册关爱对象（人）", [c.on_register for c in found]),
+        _figure("应走访（人次）", [c.due for c in found]),
+        _figure("已走访（次）", [c.visited for c in found]),
+        _figure("期末逾期未访（人）", [c.overdue_at_end for c in found]),
+    ], note="应走访：按走访频次在本期到期的次数")
+    groups = Breakdown("关爱对象按类别（人）", [
+        *(_figure(name, [c.by_group[name] for c in found]) for name in found[0].by_group),
+        _figure("在册人数", [c.on_register for c in found]),
+    ], note="一人可属多个类别")
+    now, before, year_ago = (c.help_by_kind for c in found)
+    help_given = _breakdown("帮扶按类型（次）", list(now), now, before, year_ago)
+    return [visits, groups, help_given]
+
+
+def deliberation_breakdown(session: Session, periods: Sequence[Period]) -> Breakdown:
+    """议事协商: meetings, matters, actions agreed, done and overdue."""
+    from desktop.services.deliberation.report import counts as deliberation_counts
+
+    found = [deliberation_counts(session, p) for p in periods]
+    lines = [("议事会议（次）", [c.meetings for c in found]),
+             ("议题（项）", [c.matters for c in found]),
+             ("议定落实事项（项）", [c.actions for c in found]),
+             ("已落实（项）", [c.done for c in found]),
+             ("期末逾期未落实（项）", [c.overdue_at_end for c in found])]
+    return Breakdown("议事协商", [_figure(label, values) for label, values in lines])
+
+
 def monthly_report(session: Session, period: Period) -> MonthlyReport:
     """The report for ``period`` (usually a calendar month) with its 环比 and 同比."""
     auth.require(session, "report.read")
@@ -509,6 +542,8 @@ def monthly_report(session: Session, period: Period) -> MonthlyReport:
                            for v in values], kind="rate",
                     note=f"本期评价 {values[0][name][0]} 件" if name in values[0] else "")
             for name in closure_reports.ordered(*(sorted(v) for v in values))]))
+    centre_breakdowns.extend(care_breakdowns(session, periods))
+    centre_breakdowns.append(deliberation_breakdown(session, periods))
 
     notes = [
         "环比：与上一期（上月）相比；同比：与上年同期相比。计数的变化为增减百分比，"

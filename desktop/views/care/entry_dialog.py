@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.services import reference
-from desktop.services.care import entries
+from desktop.services.care import entries, listing
 from desktop.services.care.entries import EntryInput
 from desktop.services.errors import StaleEditError, ValidationError
 from desktop.views.form_widgets import DateEdit, fill_combo, select_data, select_text
+from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import FieldError, named
 
 CUSTOM = -1
@@ -46,6 +47,7 @@ class EntryDialog(QDialog):
         self.entry_id = entry_id
         self.version = version
         self.saved_id: int | None = None
+        self.last_stale_dialog: StaleEditDialog | None = None
         self.errors: dict[str, FieldError] = {}
         title = self.tr("编辑关爱对象") if entry_id else self.tr("登记关爱对象")
         named(self, "care_entry", title)
@@ -265,5 +267,17 @@ class EntryDialog(QDialog):
         except StaleEditError as exc:
             self.show_errors({})
             self.message.show_message(str(exc))
+            self.last_stale_dialog = open_stale_dialog(self, exc, self.on_reload)
             return
         self.accept()
+
+    def on_reload(self) -> None:
+        """Show the entry as another desk saved it (the user chose 重新载入)."""
+        if self.entry_id is None:
+            return
+        with self.database.read() as session:
+            detail = listing.entry_detail(session, self.entry_id)
+        self.version = detail.version
+        self.set_input(detail.data)
+        self.show_errors({})
+        self.message.show_message(self.tr("已重新载入他人保存的内容。"))

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.db import Database
-from desktop.services.care import entries, listing, routed
+from desktop.services.care import entries, listing, routed, visits
 from desktop.services.care.entries import EntryInput
-from desktop.services.errors import PermissionDenied
+from desktop.services.errors import PermissionDenied, StaleEditError, ValidationError
+from desktop.services.failures import user_message
+from desktop.views import dialogs
 from desktop.views.care.entry_dialog import EntryDialog
 from desktop.views.care.visit_dialog import EndDialog, VisitDialog
 from desktop.views.widgets import filling, named
@@ -56,6 +58,7 @@ class CarePage(QWidget):
         super().__init__(parent)
         self.database = database
         self.dialog: EntryDialog | VisitDialog | EndDialog | None = None
+        self.detail: listing.EntryDetail | None = None
         named(self, "care", self.tr("关爱帮扶"))
         self._add_widgets()
         self._connect_signals()
@@ -79,6 +82,12 @@ class CarePage(QWidget):
                                   self.tr("为所选对象登记走访"))
         self.end_button = named(QPushButton(self.tr("结束关爱")), "care.end",
                                 self.tr("结束所选对象的关爱"))
+        self.reopen_button = named(QPushButton(self.tr("恢复在册")), "care.reopen",
+                                   self.tr("恢复所选对象的关爱"))
+        self.edit_visit_button = named(QPushButton(self.tr("修改走访")), "care.edit_visit",
+                                       self.tr("修改所选走访记录"))
+        self.delete_visit_button = named(QPushButton(self.tr("删除走访")), "care.delete_visit",
+                                         self.tr("删除所选走访记录"))
         self.table = _table("care.table", self.tr("关爱对象名册"),
                             [self.tr(c) for c in self.COLUMNS])
         self.summary = named(QLabel(), "care.summary", self.tr("名册统计"))
@@ -94,13 +103,19 @@ class CarePage(QWidget):
         tools.addWidget(self.filter)
         tools.addWidget(self.group)
         tools.addWidget(self.search, 1)
-        for button in (self.new_button, self.edit_button, self.visit_button, self.end_button):
+        for button in (self.new_button, self.edit_button, self.visit_button, self.end_button,
+                       self.reopen_button):
             tools.addWidget(button)
         left = QVBoxLayout()
         left.addLayout(tools)
         left.addWidget(self.table, 3)
         left.addWidget(self.summary)
-        left.addWidget(QLabel(self.tr("走访记录")))
+        visit_tools = QHBoxLayout()
+        visit_tools.addWidget(QLabel(self.tr("走访记录")))
+        visit_tools.addStretch(1)
+        visit_tools.addWidget(self.edit_visit_button)
+        visit_tools.addWidget(self.delete_visit_button)
+        left.addLayout(visit_tools)
         left.addWidget(self.visits, 2)
         due_box = QGroupBox(self.tr("7天内应走访和已逾期"))
         QVBoxLayout(due_box).addWidget(self.due)
@@ -131,6 +146,11 @@ class CarePage(QWidget):
         self.edit_button.clicked.connect(lambda: self.on_edit())
         self.visit_button.clicked.connect(lambda: self.on_add_visit())
         self.end_button.clicked.connect(lambda: self.on_end())
+        self.reopen_button.clicked.connect(lambda: self.on_reopen())
+        self.edit_visit_button.clicked.connect(lambda: self.on_edit_visit())
+        self.delete_visit_button.clicked.connect(lambda: self.on_delete_visit())
+        self.visits.itemDoubleClicked.connect(lambda _item: self.on_edit_visit())
+        self.visits.itemSelectionChanged.connect(self._enable_visit_buttons)
         self.due.itemDoubleClicked.connect(self.on_due_activated)
         self.take_up.clicked.connect(lambda: self.on_take_up())
         self.routed.itemDoubleClicked.connect(lambda _item: self.on_take_up())
@@ -149,7 +169,8 @@ class CarePage(QWidget):
         except PermissionDenied as exc:  # room staff of another room: nothing to show
             self.summary.setText(str(exc))
             for button in (self.new_button, self.edit_button, self.visit_button,
-                           self.end_button, self.take_up):
+                           self.end_button, self.reopen_button, self.edit_visit_button,
+                           self.delete_visit_button, self.take_up):
                 button.setEnabled(False)
 
     def refresh_entries(self) -> None:
@@ -182,10 +203,11 @@ class CarePage(QWidget):
 
     def refresh_visits(self) -> None:
         entry_id = self.selected_entry_id()
-        found = []
+        self.detail = None
         if entry_id is not None:
             with self.database.read() as session:
-                found = listing.entry_detail(session, entry_id).visits
+                self.detail = listing.entry_detail(session, entry_id)
+        found = self.detail.visits if self.detail else []
         with filling(self.visits):
             self.visits.setRowCount(len(found))
             for r, visit in enumerate(found):
@@ -193,8 +215,24 @@ class CarePage(QWidget):
                                            visit.findings, visit.help_kind or "",
                                            visit.help_text]):
                     self.visits.setItem(r, c, QTableWidgetItem(value))
-        for button in (self.edit_button, self.visit_button, self.end_button):
-            button.setEnabled(entry_id is not None)
+        ended = self.detail is not None and self.detail.ended_on is not None
+        self.edit_button.setEnabled(entry_id is not None)
+        for button in (self.visit_button, self.end_button):
+            button.setEnabled(entry_id is not None and not ended)
+        self.reopen_button.setEnabled(ended)
+        self._enable_visit_buttons()
+
+    def _enable_visit_buttons(self) -> None:
+        chosen = self.selected_visit() is not None
+        self.edit_visit_button.setEnabled(chosen)
+        self.delete_visit_button.setEnabled(chosen)
+
+    def selected_visit(self) -> listing.VisitData | None:
+        row = self.visits.currentRow()
+        if self.detail is None or not 0 <= row < len(self.detail.visits) \
+                or not self.visits.selectionModel().isRowSelected(row):
+            return None
+        return self.detail.visits[row]
 
     def refresh_due(self) -> None:
         with self.database.read() as session:
@@ -275,6 +313,45 @@ class CarePage(QWidget):
                            name=detail.name, parent=self)
         self._open(dialog)
         return dialog
+
+    def on_edit_visit(self) -> VisitDialog | None:
+        visit = self.selected_visit()
+        if visit is None or self.detail is None:
+            return None
+        dialog = VisitDialog(database=self.database, entry_id=self.detail.entry_id,
+                             name=self.detail.name, visit=visit, parent=self)
+        self._open(dialog)
+        return dialog
+
+    def on_delete_visit(self) -> None:
+        visit = self.selected_visit()
+        if visit is None or self.detail is None:
+            return
+        entry_id = self.detail.entry_id
+        if not dialogs.confirm(self, self.tr("删除走访"), self.tr(
+                "删除 {0} 的走访记录？下次走访日期将按其余走访重新计算。").format(
+                f"{visit.visited_on:%Y-%m-%d}")):
+            return
+        try:
+            visits.delete_visit(self.database, visit.visit_id, version=visit.version)
+        except StaleEditError as exc:
+            dialogs.warn(self, self.tr("未删除"), str(exc))
+        self.refresh()
+        self.select_entry(entry_id)
+
+    def on_reopen(self) -> None:
+        detail = self.detail
+        if detail is None or detail.ended_on is None:
+            return
+        if not dialogs.confirm(self, self.tr("恢复在册"), self.tr(
+                "恢复 {0} 的关爱？该对象于 {1} 因“{2}”结束关爱，恢复后重新计算下次走访日期。")
+                .format(detail.name, f"{detail.ended_on:%Y-%m-%d}", detail.end_reason)):
+            return
+        try:
+            entries.reopen_entry(self.database, detail.entry_id, version=detail.version)
+        except (StaleEditError, ValidationError) as exc:
+            dialogs.warn(self, self.tr("未恢复"), user_message(exc) or str(exc))
+        self.refresh()
 
     def on_due_activated(self, item: QListWidgetItem) -> None:
         self.filter.setCurrentIndex(self.filter.findData("active"))

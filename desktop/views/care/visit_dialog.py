@@ -1,4 +1,8 @@
-"""Recording a home visit (走访) and the help given (帮扶); ending a resident's care."""
+"""Recording or correcting a home visit (走访) and the help given (帮扶); ending a care.
+
+A save another desk overtook (the visit or the entry changed meanwhile) opens the
+:class:`desktop.views.stale_dialog.StaleEditDialog`; 重新载入 shows what is saved now.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +21,12 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.services import reference
-from desktop.services.care import entries, visits
+from desktop.services.care import entries, listing, visits
+from desktop.services.care.listing import VisitData
 from desktop.services.care.visits import VisitInput
-from desktop.services.errors import StaleEditError, ValidationError
-from desktop.views.form_widgets import DateEdit, fill_combo
+from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
+from desktop.views.form_widgets import DateEdit, fill_combo, select_data
+from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import FieldError, named
 
 
@@ -46,6 +52,7 @@ class _FormDialog(QDialog):
         named(self, owner, title)
         self.setWindowTitle(title)
         self.errors: dict[str, FieldError] = {}
+        self.last_stale_dialog: StaleEditDialog | None = None
         self.form = QFormLayout()
         self.message = FieldError(f"{owner}.message")
 
@@ -82,21 +89,29 @@ class _FormDialog(QDialog):
         except StaleEditError as exc:
             self.show_errors({})
             self.message.show_message(str(exc))
+            self.last_stale_dialog = open_stale_dialog(self, exc, self.on_reload)
             return
         self.accept()
 
     def on_save(self) -> None:
         raise NotImplementedError
 
+    def on_reload(self) -> None:
+        """Show the record as it is saved now (the user chose 重新载入)."""
+        raise NotImplementedError
+
 
 class VisitDialog(_FormDialog):
-    """One home visit of the entry ``entry_id``."""
+    """One home visit of the entry ``entry_id``: a new one, or ``visit`` corrected."""
 
     def __init__(self, *, database: Database, entry_id: int, name: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__("care_visit", self.tr("登记走访：{0}").format(name), parent)
+                 visit: VisitData | None = None, parent: QWidget | None = None) -> None:
+        title = self.tr("修改走访：{0}") if visit else self.tr("登记走访：{0}")
+        super().__init__("care_visit", title.format(name), parent)
         self.database = database
         self.entry_id = entry_id
+        self.visit_id = visit.visit_id if visit else None
+        self.version = visit.version if visit else 0
         self.visited_on = named(DateEdit(), "care_visit.visited_on", self.tr("走访日期"))
         self.staff = named(QComboBox(), "care_visit.staff", self.tr("走访人"))
         with database.read() as session:
@@ -116,6 +131,16 @@ class VisitDialog(_FormDialog):
         self.row(self.tr("帮扶内容"), self.help_text, "help_text")
         self.finish(self.tr("保存"))
         self.resize(520, 460)
+        if visit is not None:
+            self.set_visit(visit)
+
+    def set_visit(self, visit: VisitData) -> None:
+        self.version = visit.version
+        self.visited_on.set_value(visit.visited_on)
+        select_data(self.staff, visit.staff_id)
+        self.findings.setPlainText(visit.findings)
+        select_data(self.help_kind, visit.help_kind)
+        self.help_text.setPlainText(visit.help_text)
 
     def input(self) -> VisitInput:
         return VisitInput(self.visited_on.value(), self.findings.toPlainText(),
@@ -123,7 +148,26 @@ class VisitDialog(_FormDialog):
                           self.help_text.toPlainText())
 
     def on_save(self) -> None:
-        self.attempt(lambda: visits.add_visit(self.database, self.entry_id, self.input()))
+        if self.visit_id is None:
+            self.attempt(lambda: visits.add_visit(self.database, self.entry_id, self.input()))
+            return
+        visit_id = self.visit_id
+        self.attempt(lambda: visits.update_visit(self.database, visit_id, self.input(),
+                                                 version=self.version))
+
+    def on_reload(self) -> None:
+        try:
+            with self.database.read() as session:
+                found = listing.entry_detail(session, self.entry_id).visits
+        except NotFoundError:
+            found = []
+        visit = next((v for v in found if v.visit_id == self.visit_id), None)
+        if visit is None:  # deleted at another desk: nothing left to correct
+            self.reject()
+            return
+        self.set_visit(visit)
+        self.show_errors({})
+        self.message.show_message(self.tr("已重新载入他人保存的内容。"))
 
 
 class EndDialog(_FormDialog):
@@ -146,3 +190,15 @@ class EndDialog(_FormDialog):
         self.attempt(lambda: entries.end_entry(self.database, self.entry_id,
                                                self.ended_on.value(), self.reason.text(),
                                                version=self.version))
+
+    def on_reload(self) -> None:
+        with self.database.read() as session:
+            detail = listing.entry_detail(session, self.entry_id)
+        self.version = detail.version
+        self.show_errors({})
+        if detail.ended_on is not None:
+            self.message.show_message(self.tr("该对象已于 {0} 结束关爱（{1}）").format(
+                f"{detail.ended_on:%Y-%m-%d}", detail.end_reason))
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+        else:
+            self.message.show_message(self.tr("已重新载入他人保存的内容。"))

@@ -230,12 +230,16 @@ class ReportsPage(QWidget):
         self.export_disputes_button = named(
             QPushButton(self.tr("导出矛盾纠纷排查化解台账…")), "reports.export_disputes",
             self.tr("导出矛盾纠纷排查化解台账"))
-        # The rooms' own registers (警民联络台账, 社会组织转介台账).
+        # The rooms' own registers (警民联络台账, 关爱对象名册, 社会组织转介台账), offered
+        # to those who may export them.
         self.export_room_buttons = {
             key: named(QPushButton(self.tr("导出{0}…").format(REGISTERS[key].title)),
                        f"reports.export_{key}", self.tr("导出{0}").format(REGISTERS[key].title))
-            for key in ("police", "social")
+            for key in ("police", "care", "social")
         }
+        for key, button in self.export_room_buttons.items():
+            button.setVisible(REGISTERS[key].available(self.database))
+        self.export_care_button = self.export_room_buttons["care"]
         self.month = named(QDateEdit(_qdate(today.replace(day=1))), "reports.month",
                            self.tr("月报月份"))
         self.month.setDisplayFormat("yyyy年MM月")
@@ -597,7 +601,8 @@ class ReportsPage(QWidget):
 
     def _set_exporting(self, busy: bool) -> None:
         for button in (self.export_visits_button, self.export_visits_full_button,
-                       self.export_disputes_button, self.export_monthly_button):
+                       self.export_disputes_button, self.export_care_button,
+                       self.export_monthly_button):
             button.setEnabled(not busy)
         if not busy:
             self.reload_choices()
