@@ -2,7 +2,9 @@
 
 The data folder comes from platformdirs (``%LOCALAPPDATA%`` on Windows,
 ``~/.local/share`` on Linux) and can be moved with ``DESKTOP_DATA_DIR``, which
-the tests use to keep every run in a temporary folder.
+the tests use to keep every run in a temporary folder. A desk PC that several
+Windows accounts sign in to shares one folder under ProgramData when the
+installer says so (:func:`machine_data_dir`).
 
 What the program writes there (the database, drafts, logs, backups) and the
 exports it writes anywhere are readable by the user alone: on Linux and macOS
@@ -16,6 +18,7 @@ functions leave Windows alone.
 
 from __future__ import annotations
 
+import configparser
 import logging
 import os
 import stat
@@ -96,13 +99,54 @@ def _corrected(path: Path) -> list[Path]:
         return []
 
 
+# Written by the installer beside the program when the PC's Windows accounts share
+# one data folder (a desk PC several people sign in to): ``[data] folder=...``.
+DATA_LOCATION_FILE = "data-location.ini"
+
+
+def program_dir() -> Path | None:
+    """The folder of the installed (frozen) program; None when run from the source."""
+    if not getattr(sys, "frozen", False):
+        return None
+    return Path(sys.executable).resolve().parent
+
+
+def machine_data_dir(program: Path | None = None) -> Path | None:
+    """The data folder every Windows account of this PC shares, when the installer set one.
+
+    The installer asks (for an installation for every user of the PC) whether the
+    accounts share one data folder under ProgramData, and writes its choice to
+    :data:`DATA_LOCATION_FILE` beside the program. Without that file each Windows
+    account keeps its own data folder.
+    """
+    program = program_dir() if program is None else program
+    if program is None:
+        return None
+    location = program / DATA_LOCATION_FILE
+    if not location.is_file():
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(location, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        log.warning("%s cannot be read (%s): each account keeps its own data folder",
+                    location, type(exc).__name__)
+        return None
+    folder = parser.get("data", "folder", fallback="").strip()
+    return Path(folder) if folder else None
+
+
 def data_dir() -> Path:
-    """The user's data folder; created on first use."""
+    """The data folder; created on first use.
+
+    ``DESKTOP_DATA_DIR`` first, then the PC's shared folder if the installer set one
+    (:func:`machine_data_dir`), else the Windows account's own (``%LOCALAPPDATA%``).
+    """
     override = os.environ.get("DESKTOP_DATA_DIR")
     if override:
         path = Path(override)
     else:
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        path = machine_data_dir() or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     if not path.is_dir():
         private_dir(path)
     return path

@@ -1,11 +1,12 @@
-﻿; Inno Setup script (6.3 or newer) for 综治中心接待调解工作台.
+﻿; Inno Setup script (6.5 or newer) for 综治中心接待调解工作台.
 ;
 ; Packs the PyInstaller one-folder bundle (dist\zongzhi-desk, made by
 ; installer\build.py) into a setup program with Start-menu and desktop shortcuts.
 ; installer\build.py runs it as
 ;     ISCC /DAppVersion=0.1.0 /DAppNumericVersion=0.1.0.0 /DAppPublisher=...
 ;          /DDistDir=<dist>\zongzhi-desk /O<dist> zongzhi-desk.iss
-; Uninstalling leaves the data folder (%LOCALAPPDATA%\zongzhi-desk) alone.
+; Uninstalling leaves the data folder (%LOCALAPPDATA%\zongzhi-desk, or the shared one under
+; %ProgramData%\zongzhi-desk) alone.
 ;
 ; Who may install: an administrator installs for every user of the PC under
 ; Program Files; a desk user without administrator rights installs for their own
@@ -84,6 +85,17 @@ Name: "en"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
+; A desk PC that several Windows accounts sign in to: one database for all of them under
+; ProgramData (offered, and ticked, only when installing for every user of the PC).
+Name: "shareddata"; Description: "本机所有 Windows 账户共用一个数据文件夹（ProgramData 下）"; GroupDescription: "数据文件夹："; Check: IsAdminInstallMode
+
+[Dirs]
+; Every account of the PC may write there (the program's own accounts guard the data).
+Name: "{commonappdata}\zongzhi-desk"; Permissions: users-modify; Flags: uninsneveruninstall; Tasks: shareddata
+
+[INI]
+; The program reads it at start (desktop/paths.py, machine_data_dir).
+Filename: "{app}\data-location.ini"; Section: "data"; Key: "folder"; String: "{commonappdata}\zongzhi-desk"; Flags: uninsdeletesection; Tasks: shareddata
 
 [Files]
 #ifdef SignToolName

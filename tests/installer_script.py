@@ -29,6 +29,11 @@ def app_files(text: str) -> set[str]:
     """Every path under ``{app}`` that the shortcuts, the post-install run, the uninstall
     entry and the upgrade's clean-up name, relative to the installation folder."""
     names = defines(text)
+    # The [INI] section names files the setup writes itself (data-location.ini).
+    if "[INI]" in text:
+        start = text.index("[INI]")
+        end = text.index("\n[", start + 1)
+        text = text[:start] + text[end:]
     found = set()
     for value in re.findall(r'(?:Filename|Name):\s*"\{app\}\\([^"]+)"', text):
         found.add(expand(value, names))

@@ -18,7 +18,7 @@ from types import ModuleType
 import pytest
 from PIL import Image
 
-from desktop import APP_PUBLISHER, APP_TITLE, __version__
+from desktop import APP_PUBLISHER, APP_TITLE, __version__, paths
 from tests.installer_script import ISS, ROOT, app_files, defines, iss_text, setting
 
 SPEC = ROOT / "installer" / "desktop.spec"
@@ -185,3 +185,19 @@ def test_no_inno_setup_on_windows_fails_the_build(
     monkeypatch.setattr(build_module, "WINDOWS", False)
     assert build_module.main(["--skip-build", "--dist", str(dist)]) == 0
     assert "installer is made on Windows only" in capsys.readouterr().out
+
+
+def test_a_desk_pc_can_share_one_data_folder_between_its_windows_accounts() -> None:
+    """Installed for every user of the PC, the accounts may share one folder under
+    ProgramData: the setup creates it writable by all of them and tells the program
+    through the file the program reads at start."""
+    text = iss_text()
+    task = next(line for line in text.splitlines() if line.startswith('Name: "shareddata"'))
+    assert "Check: IsAdminInstallMode" in task  # a per-user install has no business there
+    folder = "{commonappdata}\\zongzhi-desk"
+    dirs = text[text.index("[Dirs]"):text.index("[INI]")]
+    assert f'Name: "{folder}"; Permissions: users-modify' in dirs and "Tasks: shareddata" in dirs
+    ini = text[text.index("[INI]"):text.index("[Files]")]
+    assert f'Filename: "{{app}}\\{paths.DATA_LOCATION_FILE}"' in ini
+    assert 'Section: "data"; Key: "folder"' in ini and f'String: "{folder}"' in ini
+    assert "Tasks: shareddata" in ini
