@@ -37,6 +37,7 @@ from desktop.services.counselling import (
     open_case,
 )
 from desktop.services.counselling import risk as risks
+from desktop.services.counselling import sessions as session_forms
 from desktop.services.counselling.scales import ScaleScore, parse_answers
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField, checked, date_error, existing
@@ -128,6 +129,8 @@ class SessionData:
     counsellor: str
     risk: risks.RiskData | None
     scales: list[ScaleScore]
+    # The version the session form loads it at (see sessions.version_of).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -361,6 +364,22 @@ def close_case(database: Database, case_id: int, closed_on: date | None, reason:
     write_checked(database, "咨询个案", work)
 
 
+def reopen_case(database: Database, case_id: int) -> None:
+    """撤销结案: the case takes sessions and changes again (an open case stays as it is).
+
+    The closing date and reason are cleared; the audit log keeps them, as it keeps
+    every change, with who reopened the case and when.
+    """
+    auth.require(database, "counselling.edit")
+    with database.write() as session:
+        case_ = lock_case(session, case_id)
+        if case_.status != "closed":
+            return
+        case_.status = "open"
+        case_.closed_on = None
+        case_.close_reason = None
+
+
 # ---------------------------------------------------------------------------
 # Lists and the whole case
 
@@ -429,17 +448,21 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
     counsellor = session.get(Staff, case_.counsellor_id) if case_.counsellor_id else None
     assessments = list(session.scalars(select(RiskAssessment)
                                        .where(RiskAssessment.case_id == case_.id)))
+    risk_rows = {a.session_id: a for a in assessments}
     by_session = {a.session_id: risks.risk_data(a) for a in assessments}
-    scales: dict[int, list[ScaleScore]] = {}
+    scale_rows: dict[int, list[ScaleResult]] = {}
     for row in session.scalars(select(ScaleResult).where(ScaleResult.case_id == case_.id)
                                .order_by(ScaleResult.id)):
-        scales.setdefault(row.session_id, []).append(
-            ScaleScore(row.scale, parse_answers(row.answers), row.total, row.band, row.flagged))
+        scale_rows.setdefault(row.session_id, []).append(row)
     staff = dict(session.execute(select(Staff.id, Staff.name)).all())
     sessions = [
         SessionData(s.id, s.held_on, s.minutes, s.problem, s.intervention, s.plan,
                     staff.get(s.counsellor_id, "") if s.counsellor_id else "",
-                    by_session.get(s.id), scales.get(s.id, []))
+                    by_session.get(s.id),
+                    [ScaleScore(r.scale, parse_answers(r.answers), r.total, r.band, r.flagged)
+                     for r in scale_rows.get(s.id, [])],
+                    session_forms.version_of(session_forms.session_values(
+                        s, risk_rows.get(s.id), scale_rows.get(s.id, []))))
         for s in case_.sessions
     ]
     return CaseDetail(
