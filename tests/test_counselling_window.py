@@ -124,8 +124,8 @@ def test_the_section_is_hidden_from_a_non_counsellor(
 
 
 def _open_with_session(qtbot: QtBot, database: Database, **changes: object):  # type: ignore[no-untyped-def]
-    from tests.counselling_helpers import session_input, take_up
     from desktop.services.counselling import sessions
+    from tests.counselling_helpers import session_input, take_up
 
     ref = take_up(database)
     sessions.add_session(database, ref.case_id, session_input(**changes))
