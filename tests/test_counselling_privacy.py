@@ -100,8 +100,9 @@ def test_the_counselling_register_is_for_counsellors_and_has_no_content(
         assert secret not in text
 
 
-def test_migration_goes_up_and_down(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+def test_migration_goes_up_and_down(db_url: str) -> None:
+    """From an empty database (a SQLite file, then PostgreSQL) up, down and up again."""
+    engine = make_engine(db_url)
     config = alembic_config(engine)
     command.upgrade(config, "0016_counselling")
     tables = set(inspect(engine).get_table_names())

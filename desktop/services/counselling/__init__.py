@@ -20,7 +20,7 @@ from desktop.services import validation
 from desktop.services.errors import NotFoundError, ValidationError
 
 COUNSELLING_ROOM = "counselling"
-CLOSED_MESSAGE = "该咨询个案已结案，不能再修改"
+CLOSED_MESSAGE = "该咨询个案已结案，不能再修改；如需修改，请先撤销结案"
 # A case without contact (session or intake) for this many days is overdue for follow-up.
 FOLLOW_UP_DAYS = 14
 MAX_SESSION_MINUTES = 480

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
@@ -36,6 +37,7 @@ from desktop.services.counselling import (
     open_case,
 )
 from desktop.services.counselling import risk as risks
+from desktop.services.counselling import sessions as session_forms
 from desktop.services.counselling.scales import ScaleScore, parse_answers
 from desktop.services.errors import ValidationError
 from desktop.services.validation import TextField, checked, date_error, existing
@@ -127,6 +129,8 @@ class SessionData:
     counsellor: str
     risk: risks.RiskData | None
     scales: list[ScaleScore]
+    # The version the session form loads it at (see sessions.version_of).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -175,17 +179,29 @@ def routed_visits(session: Session, *, limit: int = 200,
     auth.require(session, "counselling.read")
     has_case = select(CounsellingCase.id).where(CounsellingCase.visit_id == Visit.id).exists()
     since = _today(today) - timedelta(days=PENDING_DAYS)
-    stmt: Select = (
-        select(Visit.id, Referral.id, Referral.ticket_no, Visit.visited_at, Person.name,
-               Visit.summary)
-        .join(Referral, Referral.visit_id == Visit.id)
-        .join(Room, Room.id == Referral.room_id)
-        .join(Person, Person.id == Visit.person_id)
-        .where(Room.code == COUNSELLING_ROOM, ~has_case, Visit.deleted_at.is_(None),
-               or_(Referral.status.in_(OPEN_TICKETS),
-                   (Referral.status == "done") & (Referral.ticket_date >= since)))
-        .order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)
-    )
+
+    def routed(*conditions: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+        return (
+            select(Visit.id.label("visit_id"), Referral.id.label("referral_id"),
+                   Referral.ticket_no, Visit.visited_at, Person.name.label("person_name"),
+                   Visit.summary)
+            .join(Referral, Referral.visit_id == Visit.id)
+            .join(Room, Room.id == Referral.room_id)
+            .join(Person, Person.id == Visit.person_id)
+            .where(Room.code == COUNSELLING_ROOM, ~has_case, Visit.deleted_at.is_(None),
+                   *conditions)
+        )
+
+    # Two queries, each walking its own index: the open tickets by (room, status), the
+    # recently finished by (room, ticket day); one OR made the database read every ticket
+    # the room ever had (0.04 s against 0.01 s among a million visits, on SQLite).
+    both = union_all(
+        routed(Referral.status.in_(OPEN_TICKETS)),
+        routed(Referral.status == "done", Referral.ticket_date >= since),
+    ).subquery()
+    stmt = (select(both).order_by(both.c.visited_at.desc(), both.c.visit_id.desc(),
+                                  both.c.referral_id)
+            .limit(limit))
     seen: set[int] = set()
     out: list[RoutedVisit] = []
     for visit_id, referral_id, ticket, at, name, summary in session.execute(stmt):
@@ -348,6 +364,22 @@ def close_case(database: Database, case_id: int, closed_on: date | None, reason:
     write_checked(database, "咨询个案", work)
 
 
+def reopen_case(database: Database, case_id: int) -> None:
+    """撤销结案: the case takes sessions and changes again (an open case stays as it is).
+
+    The closing date and reason are cleared; the audit log keeps them, as it keeps
+    every change, with who reopened the case and when.
+    """
+    auth.require(database, "counselling.edit")
+    with database.write() as session:
+        case_ = lock_case(session, case_id)
+        if case_.status != "closed":
+            return
+        case_.status = "open"
+        case_.closed_on = None
+        case_.close_reason = None
+
+
 # ---------------------------------------------------------------------------
 # Lists and the whole case
 
@@ -416,17 +448,21 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
     counsellor = session.get(Staff, case_.counsellor_id) if case_.counsellor_id else None
     assessments = list(session.scalars(select(RiskAssessment)
                                        .where(RiskAssessment.case_id == case_.id)))
+    risk_rows = {a.session_id: a for a in assessments}
     by_session = {a.session_id: risks.risk_data(a) for a in assessments}
-    scales: dict[int, list[ScaleScore]] = {}
+    scale_rows: dict[int, list[ScaleResult]] = {}
     for row in session.scalars(select(ScaleResult).where(ScaleResult.case_id == case_.id)
                                .order_by(ScaleResult.id)):
-        scales.setdefault(row.session_id, []).append(
-            ScaleScore(row.scale, parse_answers(row.answers), row.total, row.band, row.flagged))
+        scale_rows.setdefault(row.session_id, []).append(row)
     staff = dict(session.execute(select(Staff.id, Staff.name)).all())
     sessions = [
         SessionData(s.id, s.held_on, s.minutes, s.problem, s.intervention, s.plan,
                     staff.get(s.counsellor_id, "") if s.counsellor_id else "",
-                    by_session.get(s.id), scales.get(s.id, []))
+                    by_session.get(s.id),
+                    [ScaleScore(r.scale, parse_answers(r.answers), r.total, r.band, r.flagged)
+                     for r in scale_rows.get(s.id, [])],
+                    session_forms.version_of(session_forms.session_values(
+                        s, risk_rows.get(s.id), scale_rows.get(s.id, []))))
         for s in case_.sessions
     ]
     return CaseDetail(

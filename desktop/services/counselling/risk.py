@@ -74,24 +74,48 @@ def leader_notice(case_no: str) -> str:
 def record(session: Session, case_: CounsellingCase, data: RiskInput, *,
            session_id: int | None = None, at: datetime | None = None) -> RiskAssessment:
     """Write a (validated) assessment and, for a 高, raise the matter and tell the leaders."""
-    level = data.level
-    row = RiskAssessment(
-        case_id=case_.id, session_id=session_id,
-        assessed_at=at or datetime.now().replace(microsecond=0),
-        self_harm=data.self_harm, suicide=data.suicide, harm_others=data.harm_others,
-        level=level, crisis_step=data.crisis_step or None,
-        crisis_note=data.crisis_note.strip() or None,
-    )
+    row = RiskAssessment(case_id=case_.id, session_id=session_id)
+    _apply(row, data, at)
     session.add(row)
-    case_.highest_risk = highest(case_.highest_risk, level)
-    if level == HIGH:
-        if case_.visit_id is not None:
-            visit = session.get(Visit, case_.visit_id, with_for_update=True)
-            if visit is not None:
-                visit.risk_level = "红"
-        notifications.create(session, LEADER_ROLE, NOTICE_KIND, leader_notice(case_.case_no))
+    _follow(session, case_, row.level, was=None)
     session.flush()
     return row
+
+
+def revise(session: Session, case_: CounsellingCase, row: RiskAssessment,
+           data: RiskInput, *, at: datetime | None = None) -> None:
+    """Change a (validated) assessment: one edited to 高 sets off what a new 高 does.
+
+    Lowering it leaves the visit red and the case's highest risk as they were: a 高
+    once found stays on the record the leaders were told about.
+    """
+    was = row.level
+    if (row.self_harm, row.suicide, row.harm_others, row.crisis_step or "",
+            row.crisis_note or "") != (data.self_harm, data.suicide, data.harm_others,
+                                       data.crisis_step, data.crisis_note.strip()):
+        _apply(row, data, at)
+    _follow(session, case_, row.level, was=was)
+    session.flush()
+
+
+def _apply(row: RiskAssessment, data: RiskInput, at: datetime | None) -> None:
+    row.assessed_at = at or datetime.now().replace(microsecond=0)
+    row.self_harm, row.suicide, row.harm_others = data.self_harm, data.suicide, data.harm_others
+    row.level = data.level
+    row.crisis_step = data.crisis_step or None
+    row.crisis_note = data.crisis_note.strip() or None
+
+
+def _follow(session: Session, case_: CounsellingCase, level: str, *, was: str | None) -> None:
+    """The case's highest risk; a new 高 turns the visit red and tells the leaders."""
+    case_.highest_risk = highest(case_.highest_risk, level)
+    if level != HIGH or was == HIGH:
+        return
+    if case_.visit_id is not None:
+        visit = session.get(Visit, case_.visit_id, with_for_update=True)
+        if visit is not None:
+            visit.risk_level = "红"
+    notifications.create(session, LEADER_ROLE, NOTICE_KIND, leader_notice(case_.case_no))
 
 
 @dataclass(frozen=True)

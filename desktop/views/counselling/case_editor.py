@@ -49,6 +49,7 @@ class CaseEditor(QWidget):
         self.back.clicked.connect(self.back_requested)
         for tab in (self.intake, self.sessions, self.referral):
             tab.saved.connect(self.on_saved)
+        self.sessions.reload_requested.connect(self.on_reload)
 
     def start_new(self, draft: CaseInput) -> None:
         self.detail = None
@@ -72,6 +73,11 @@ class CaseEditor(QWidget):
         for index in (1, 2):
             self.tabs.setTabEnabled(index, True)
         return detail
+
+    def on_reload(self, case_id: int) -> None:
+        """Show the case as saved now (after a save refused as stale)."""
+        self.load(case_id)
+        self.changed.emit()
 
     def on_saved(self, case_id: int) -> None:
         new = self.detail is None

@@ -22,6 +22,7 @@ from desktop.services.admin import auth
 from desktop.services.counselling import cases, referral_letter
 from desktop.services.counselling.cases import CaseDetail
 from desktop.services.errors import ValidationError
+from desktop.views import dialogs
 from desktop.views.form_widgets import DateEdit, OptionalDateEdit, select_text
 from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.widgets import FieldError, named
@@ -40,6 +41,7 @@ class ReferralTab(QWidget):
         self.save_referral.clicked.connect(self.on_save_referral)
         self.print_button.clicked.connect(self.on_print)
         self.close_button.clicked.connect(self.on_close_case)
+        self.reopen_button.clicked.connect(self.on_reopen)
 
     def _add_widgets(self) -> None:
         self.referred_to = named(QLineEdit(), "counselling.referred_to", self.tr("转介机构"))
@@ -60,6 +62,8 @@ class ReferralTab(QWidget):
         self.close_reason.addItems(cases.CLOSE_REASONS)
         self.close_button = named(QPushButton(self.tr("结案")), "counselling.close_case",
                                   self.tr("结案"))
+        self.reopen_button = named(QPushButton(self.tr("撤销结案")), "counselling.reopen_case",
+                                   self.tr("撤销结案，重新打开个案"))
         keys = ("referred_to", "referred_kind", "referred_on", "referral_reason",
                 "closed_on", "close_reason", "closed")
         self.errors = {k: FieldError(f"counselling.{k}_error") for k in keys}
@@ -87,6 +91,7 @@ class ReferralTab(QWidget):
         close_form.addRow("", self.errors["closed"])
         close_row = QHBoxLayout()
         close_row.addStretch(1)
+        close_row.addWidget(self.reopen_button)
         close_row.addWidget(self.close_button)
         close_form.addRow(close_row)
         layout = QVBoxLayout(self)
@@ -106,6 +111,8 @@ class ReferralTab(QWidget):
                        self.save_referral, self.closed_on, self.close_reason,
                        self.close_button):
             widget.setEnabled(not detail.closed)
+        self.close_button.setVisible(not detail.closed)
+        self.reopen_button.setVisible(detail.closed)
         self.print_button.setEnabled(bool(detail.referred_to)
                                      and auth.may(self.database, "counselling.print"))
         self.show_errors({})
@@ -150,6 +157,20 @@ class ReferralTab(QWidget):
         try:
             cases.close_case(self.database, self.detail.case_id, self.closed_on.value(),
                              self.close_reason.currentText(), version=self.detail.version)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        self.saved.emit(self.detail.case_id)
+
+    def on_reopen(self) -> None:
+        """撤销结案: the case takes sessions and changes again."""
+        if self.detail is None or not dialogs.confirm(
+                self, self.tr("撤销结案"),
+                self.tr("确定撤销 {0} 的结案吗？撤销后可继续记录和修改咨询。")
+                .format(self.detail.case_no)):
+            return
+        try:
+            cases.reopen_case(self.database, self.detail.case_id)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return

@@ -51,7 +51,8 @@ class RiskBox(QGroupBox):
         layout.addRow(self.warning)
         layout.addRow(self.crisis_label, self.crisis_step)
         layout.addRow("", self.errors["crisis_step"])
-        layout.addRow(self.tr("处置说明"), self.crisis_note)
+        self.note_label = QLabel(self.tr("处置说明"))
+        layout.addRow(self.note_label, self.crisis_note)
         layout.addRow("", self.errors["crisis_note"])
 
     def _connect_signals(self) -> None:
@@ -64,6 +65,7 @@ class RiskBox(QGroupBox):
         self.crisis_label.setVisible(high)
         self.crisis_step.setVisible(high)
         self.crisis_note.setVisible(high)
+        self.note_label.setVisible(high)
         if not high:
             self.crisis_step.setCurrentIndex(0)
             self.crisis_note.clear()
@@ -74,6 +76,17 @@ class RiskBox(QGroupBox):
             **{key: combo.currentText() for key, combo in self.levels.items()},
             crisis_step=self.crisis_step.currentData() or "",
             crisis_note=self.crisis_note.text().strip())
+
+    def set_value(self, data: risks.RiskData | None) -> None:
+        """Show a saved assessment (``None``: all 低)."""
+        if data is None:
+            self.clear()
+            return
+        for key, combo in self.levels.items():
+            combo.setCurrentText(getattr(data, key))
+        self.crisis_step.setCurrentIndex(max(self.crisis_step.findData(data.crisis_step), 0))
+        self.crisis_note.setText(data.crisis_note)
+        self.show_errors({})
 
     def clear(self) -> None:
         for combo in self.levels.values():

@@ -1,8 +1,14 @@
-"""One screening scale (PHQ-9 or GAD-7) as a checkable group: each item answered 0–3."""
+"""One screening scale (PHQ-9 or GAD-7) as a checkable group: each item answered 0–3.
+
+Each item's text takes the width the combo box leaves, wrapped (a grid, not a form
+layout: a form layout cut the wrapped lines short at 1366×768).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QSizePolicy, QWidget
 
 from desktop.services.counselling import scales
 from desktop.views.widgets import FieldError, named
@@ -17,10 +23,12 @@ class ScaleBox(QGroupBox):
         self.setTitle(self.tr("{0}（勾选后填写）").format(scale.title))
         self.setCheckable(True)
         self.setChecked(False)
-        layout = QFormLayout(self)
+        layout = QGridLayout(self)
+        layout.setColumnStretch(0, 1)
+        layout.setHorizontalSpacing(8)
         stem = QLabel(scales.STEM)
         stem.setWordWrap(True)
-        layout.addRow(stem)
+        layout.addWidget(stem, 0, 0, 1, 2)
         self.items: list[QComboBox] = []
         for number, text in enumerate(scale.items, 1):
             combo = named(QComboBox(), f"counselling.scale.{key}.{number}",
@@ -29,12 +37,18 @@ class ScaleBox(QGroupBox):
                 combo.addItem(f"{value} {answer}", value)
             label = QLabel(f"{number}. {text}")
             label.setWordWrap(True)
-            layout.addRow(label, combo)
+            label.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                QSizePolicy.Policy.MinimumExpanding)
+            label.setBuddy(combo)
+            layout.addWidget(label, number, 0)
+            layout.addWidget(combo, number, 1)
             self.items.append(combo)
+        row = len(scale.items) + 1
         self.total = named(QLabel(), f"counselling.scale.{key}.total", self.tr("总分"))
-        layout.addRow(self.tr("总分"), self.total)
+        self.total.setWordWrap(True)
+        layout.addWidget(self.total, row, 0, 1, 2)
         self.error = FieldError(f"counselling.scale.{key}_error")
-        layout.addRow(self.error)
+        layout.addWidget(self.error, row + 1, 0, 1, 2)
         for combo in self.items:
             combo.currentIndexChanged.connect(self.on_changed)
         self.on_changed()
@@ -42,12 +56,16 @@ class ScaleBox(QGroupBox):
     def answers(self) -> list[int] | None:
         return [int(c.currentData()) for c in self.items] if self.isChecked() else None
 
+    def set_answers(self, answers: Sequence[int] | None) -> None:
+        """Show a saved result (``None``: the scale was not taken)."""
+        for combo, value in zip(self.items, answers or [0] * len(self.items), strict=True):
+            combo.setCurrentIndex(combo.findData(value))
+        self.setChecked(answers is not None)
+        self.error.show_message(None)
+
     def on_changed(self) -> None:
         result = scales.score(self.scale.code, [int(c.currentData()) for c in self.items])
-        self.total.setText(result.label())
+        self.total.setText(self.tr("总分：") + result.label())
 
     def clear(self) -> None:
-        for combo in self.items:
-            combo.setCurrentIndex(0)
-        self.setChecked(False)
-        self.error.show_message(None)
+        self.set_answers(None)
