@@ -14,7 +14,7 @@ from sqlalchemy import select
 from desktop.config import backup_settings, save_backup_settings
 from desktop.db import Database
 from desktop.models import Agreement
-from desktop.services import mediation
+from desktop.services import mediation, notifications
 from desktop.services.admin import backups
 from desktop.services.bootstrap import open_database
 from desktop.services.demo.generate import generate_demo_data
@@ -63,6 +63,12 @@ def full_database(sqlite_database: Database) -> Database:
     mediation.save_judicial_confirmation(
         sqlite_database, case_id,
         mediation.JudicialInput(court="东林区人民法院", applied_on=effective), version=None)
+    # The demo leaves the newest notice unread on the leaders' desks; the admin (a leader
+    # too) reads it.
+    with sqlite_database.read() as session:
+        unread = [n.id for n in notifications.unread(session)]
+    assert unread
+    notifications.mark_read(sqlite_database, unread)
     return sqlite_database
 
 

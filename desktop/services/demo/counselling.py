@@ -21,6 +21,7 @@ from desktop.models import (
     CounsellingCase,
     CounsellingSession,
     Notification,
+    NotificationRead,
     Referral,
     RiskAssessment,
     Room,
@@ -123,7 +124,7 @@ def generate_cases(ctx: DemoContext) -> None:
         ids[CounsellingCase] += 1
         case_no = format_case_no(opened.year, counters[key])
         counsellor = rng.choice(counsellors)
-        high = number_of_case % HIGH_EVERY == HIGH_EVERY // 2
+        high = number_of_case % HIGH_EVERY == 0  # the first too, so a small demo has one
         intake = _assessment(rng, case_id, None, datetime.combine(opened, time(9, 30)),
                              high=False)
         add(RiskAssessment, {"id": ids[RiskAssessment], **intake})
@@ -188,6 +189,23 @@ def generate_cases(ctx: DemoContext) -> None:
         if len(rows[CounsellingCase]) >= BATCH:
             flush()
     flush()
+    _leaders_read_all_but_the_newest(ctx)
+
+
+def _leaders_read_all_but_the_newest(ctx: DemoContext) -> None:
+    """The leaders have read the older notices; the newest waits on their desks."""
+    with ctx.database.write() as session:
+        notices = list(session.scalars(select(Notification.id).where(
+            Notification.role == LEADER_ROLE, Notification.kind == NOTICE_KIND)
+            .order_by(Notification.id)))
+        leaders = list(session.scalars(select(Staff.id).where(
+            Staff.active, auth.holding(LEADER_ROLE))))
+        read = {(n, s) for n, s in session.execute(
+            select(NotificationRead.notification_id, NotificationRead.staff_id))}
+        rows = [{"notification_id": n, "staff_id": s, "read_at": datetime.now()}
+                for n in notices[:-1] for s in leaders if (n, s) not in read]
+        if rows:
+            bulk_insert(session, NotificationRead, rows)
 
 
 def _assessment(rng: random.Random, case_id: int, session_id: int | None, at: datetime, *,
