@@ -349,6 +349,7 @@ class MainWindow(QMainWindow):
         assert isinstance(page, CounsellingPage)
         return page
 
+    @property
     def closure(self) -> ClosurePage:
         from desktop.views.closure.page import ClosurePage
 
