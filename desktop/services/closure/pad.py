@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from desktop.models import Referral, Room, Staff, VisitRating
 from desktop.services import validation
 from desktop.services.admin import auth
+from desktop.services.admin.settings import load_settings
 from desktop.services.errors import NotFoundError
 
 # A ticket finished longer ago than this is no longer offered on the pad.
@@ -28,6 +29,7 @@ class PadRoom:
     code: str
     name: str
     location: str
+    centre: str  # the centre's name (系统设置), for the pad's title
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ def pad_room(session: Session, room: str | int) -> PadRoom:
         found = session.scalar(select(Room).where(Room.code == room.strip()))
     if found is None or not found.active:
         raise NotFoundError(f"科室“{room}”不存在或已停用")
-    return PadRoom(found.id, found.code, found.name, found.location or "")
+    return PadRoom(found.id, found.code, found.name, found.location or "",
+                   load_settings(session).centre_name)
 
 
 def ticket_to_rate(session: Session, room_id: int, *,
@@ -75,4 +78,5 @@ def ticket_to_rate(session: Session, room_id: int, *,
     if row is None:
         return None
     referral_id, ticket_no, room_name, staff_name, finished_at = row
+    assert finished_at is not None  # chosen by its finishing time
     return PadTicket(referral_id, ticket_no, room_name, staff_name or "", finished_at)
