@@ -81,12 +81,14 @@ QLabel#rating_pad\\.result\\.head {{ font-size: {welcome}px; font-weight: bold;
 QLabel#rating_pad\\.result\\.detail {{ font-size: {room}px; }}
 """
 SIZES = {"centre": 20, "welcome": 72, "room": 30, "hint": 20, "prompt": 44, "initial": 56,
-         "ring": 4, "radius": 60, "photo": 120, "staff": 36, "level": 28}
+         "ring": 4, "photo": 120, "staff": 36, "level": 34}
 
 
 def _sizes(height: int) -> dict[str, int]:
     scale = max(height / 720, 0.6)
-    return {key: round(px * scale) for key, px in SIZES.items()}
+    sizes = {key: round(px * scale) for key, px in SIZES.items()}
+    sizes["radius"] = sizes["photo"] // 2  # a circle (a larger radius draws a square)
+    return sizes
 
 
 def style_for(height: int) -> str:
