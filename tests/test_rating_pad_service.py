@@ -177,6 +177,7 @@ def test_the_pad_is_offered_its_rooms_latest_ticket_for_a_minute(database: Datab
         room = pad.pad_room(session, "mediation")
         assert (room.name, room.location) == ("矛盾纠纷调解室", "一楼东侧")
         assert pad.pad_room(session, room.id) == room
+        assert pad.pad_room(session, "矛盾纠纷调解室") == room
         ticket = pad.ticket_to_rate(session, room.id, now=NOW)
         assert ticket is not None
         assert (ticket.referral_id, ticket.ticket_no, ticket.room_name, ticket.staff_name) \

@@ -44,12 +44,13 @@ class PadTicket:
 
 
 def pad_room(session: Session, room: str | int) -> PadRoom:
-    """The room (or window) the pad stands beside, by its code or id."""
+    """The room (or window) the pad stands beside, by its code (编码), name or id."""
     auth.require(session, "rating.pad")
     if isinstance(room, int):
         found = session.get(Room, room) if validation.valid_id(room) else None
     else:
-        found = session.scalar(select(Room).where(Room.code == room.strip()))
+        found = session.scalar(select(Room).where(Room.code == room.strip())) \
+            or session.scalar(select(Room).where(Room.name == room.strip()))
     if found is None or not found.active:
         raise NotFoundError(f"科室“{room}”不存在或已停用")
     return PadRoom(found.id, found.code, found.name, found.location or "",
