@@ -5,6 +5,7 @@
     python -m desktop demo-data --visits N fill the database with invented data
     python -m desktop hall-display [--screen N]  the full-screen hall display (叫号屏)
     python -m desktop kiosk [--printer NAME] the self-service ticket kiosk (自助取号)
+    python -m desktop rating-pad --room CODE [--screen N]  the rating pad (评价器) of a room
     python -m desktop print receipt J202611260001 --out receipt.pdf [--paper a5|80mm]
     python -m desktop print agreement "（2026）东人调字第0001号" --out agreement.pdf
     python -m desktop print casefile "（2026）东人调字第0001号" --out casefile.pdf [--draft]
@@ -151,6 +152,13 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
 
     return run_kiosk(db_url=args.db, windowed=args.windowed, printer=args.printer,
                      no_err_windows=args.no_err_windows)
+
+
+def cmd_rating_pad(args: argparse.Namespace) -> int:
+    from desktop.views.app import run_rating_pad
+
+    return run_rating_pad(room=args.room, db_url=args.db, windowed=args.windowed,
+                          screen=args.screen, no_err_windows=args.no_err_windows)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -407,6 +415,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="打印排队号的打印机名称（默认为系统默认打印机）")
     kiosk.set_defaults(handler=cmd_kiosk)
 
+    pad = sub.add_parser("rating-pad", help="窗口评价器（面向群众的触摸屏，无需登录）")
+    pad.add_argument("--room", required=True, metavar="CODE",
+                     help="评价器所在的窗口或科室代码（如 mediation、window）")
+    pad.add_argument("--windowed", action="store_true", help="以普通窗口显示（默认全屏）")
+    pad.add_argument("--screen", type=_screen_number, metavar="N",
+                     help="显示在第 N 个屏幕（1 为第一个；默认为主屏幕）")
+    pad.set_defaults(handler=cmd_rating_pad)
+
     prt = sub.add_parser("print", help="生成 PDF 文书")
     prt_sub = prt.add_subparsers(title="文书", metavar="DOCUMENT", required=True)
     receipt = prt_sub.add_parser("receipt", help="受理回执")
@@ -527,7 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     kind = {cmd_gui: "window", cmd_hall_display: "hall-display",
-            cmd_kiosk: "kiosk"}.get(args.handler, "cli")
+            cmd_kiosk: "kiosk", cmd_rating_pad: "rating-pad"}.get(args.handler, "cli")
     try:
         corrected = paths.secure_data_folder()
         setup_logging(verbose=args.verbose, to_stderr=kind == "cli", kind=kind)

@@ -1,11 +1,11 @@
 """Logging to a rotating file in the data folder (and to stderr for the command line).
 
 Each kind of process has its own file (the window ``desk.log``, the hall display
-``hall-display.log``, the kiosk ``kiosk.log``, the command line ``cli.log``): on
-Windows a file another process holds open cannot be renamed, so two processes
-sharing one log broke its rotation. Two processes of one kind may still meet (two
-commands at once): a rotation that fails is put off and the log goes on in the
-same file (:class:`SharedRotatingFileHandler`), instead of losing every record.
+``hall-display.log``, the kiosk ``kiosk.log``, the rating pad ``rating-pad.log``, the
+command line ``cli.log``): on Windows a file another process holds open cannot be
+renamed, so two processes sharing one log broke its rotation. Two processes of one
+kind may still meet (two commands at once): a rotation that fails is put off and the
+log goes on in the same file (:class:`SharedRotatingFileHandler`), instead of losing every record.
 
 Tracebacks in the log show where an error happened and its type, never the
 exception's message (:func:`desktop.services.failures.safe_traceback`): a
@@ -60,7 +60,7 @@ def _not_file_only(record: logging.LogRecord) -> bool:
 
 
 LOG_FILES = {"window": "desk.log", "hall-display": "hall-display.log", "kiosk": "kiosk.log",
-             "cli": "cli.log"}
+             "rating-pad": "rating-pad.log", "cli": "cli.log"}
 MAX_BYTES = 2_000_000
 _kind = "window"  # this process's kind, as set_up by setup_logging
 

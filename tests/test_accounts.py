@@ -219,7 +219,7 @@ def _actions(tmp: Path) -> dict[str, Action]:
             replies.record_rating, k["visit_id"], "满意", "电话回访", write=True)(db, k),
         # Only the rating pad: no member of staff touches it for the resident.
         "rating.pad": lambda db, k: _with_session(
-            replies.pad_rating, k["visit_id"], "满意", write=True)(db, k),
+            replies.pad_rating, k["referral_id"], "满意", write=True)(db, k),
     }
 
 
@@ -232,7 +232,8 @@ def _known(database: Database) -> dict[str, object]:
     rooms = room_ids(database)
     visit = register(database, 1)
     case = make_case(database)
-    return {"visit_no": visit.visit_no, "visit_id": visit.visit_id, "window": rooms["综合受理窗口"],
+    return {"visit_no": visit.visit_no, "visit_id": visit.visit_id,
+            "referral_id": visit.referral_id, "window": rooms["综合受理窗口"],
             "category": category_ids(database)["邻里"],
             "mediation": rooms["矛盾纠纷调解室"], "case_id": case.case_id, "case_no": case.case_no}
 

@@ -12,6 +12,7 @@ from desktop.models import AuditEntry, Category, Rectification, VisitRating, Vis
 from desktop.services.admin import auth
 from desktop.services.closure import lists, replies, workdays
 from desktop.services.errors import PermissionDenied, ValidationError
+from desktop.services.reception import queue
 from tests.closure_helpers import VISITED, finished_matter
 from tests.reception_helpers import register
 
@@ -141,18 +142,21 @@ def _note(database: Database, fix_id: int, text: str) -> int:
 
 
 def test_the_rating_pad_records_with_nobody_named_and_nothing_else(database: Database) -> None:
-    reg = finished_matter(database)
-    _reply(database, reg.visit_id)
+    reg = register(database, 1, now=NOW - timedelta(minutes=30))
+    queue.start(database, reg.referral_id, now=NOW - timedelta(minutes=10))
+    queue.finish(database, reg.referral_id, "resolved", now=NOW - timedelta(minutes=1))
     # Staff may not use the pad's own function.
     with pytest.raises(PermissionDenied), database.write() as session:
-        replies.pad_rating(session, reg.visit_id, "满意")
+        replies.pad_rating(session, reg.referral_id, "满意", now=NOW)
+    admin = database.actor
     database.actor = auth.RATING_PAD_ACTOR
     with database.write() as session:
-        replies.pad_rating(session, reg.visit_id, "满意")
+        replies.pad_rating(session, reg.referral_id, "满意", now=NOW)
     with database.read() as session:
         rating = session.scalar(select(VisitRating))
         assert rating is not None
         assert (rating.channel, rating.recorded_by_id) == ("窗口评价器", None)
+        assert (rating.referral_id, rating.staff_id) == (reg.referral_id, admin.staff_id)
     with pytest.raises(PermissionDenied):
         _reply(database, reg.visit_id)
     assert [p for p, roles in auth.MATRIX.items() if auth.RATING_PAD_ROLE in roles] \

@@ -52,6 +52,12 @@ class VisitRating(TimestampMixin, Base):
 
     ``rerating`` marks the rating asked again after a 整改 (the one that closed it).
     ``recorded_by_id`` is empty for a rating the resident gave on the rating pad.
+
+    Two kinds share the table. A matter's rating (``referral_id`` empty): one per visit
+    after the reply, again only after a 整改. A pad rating (``referral_id`` set, channel
+    窗口评价器): the service of one ticket rated at the window as it was finished
+    (一次一评), at most one per ticket, with the member of staff who served it
+    (``staff_id``); it needs no reply and is not the matter's rating.
     """
 
     __tablename__ = "visit_rating"
@@ -64,8 +70,13 @@ class VisitRating(TimestampMixin, Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     comment: Mapped[str | None] = mapped_column(Text)
     rerating: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A pad rating: the ticket rated (one rating each) and who served it.
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), index=True,
+                                                    unique=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
-    recorded_by: Mapped[Staff | None] = relationship()
+    recorded_by: Mapped[Staff | None] = relationship(foreign_keys=[recorded_by_id])
+    staff: Mapped[Staff | None] = relationship(foreign_keys=[staff_id])
 
 
 class Rectification(TimestampMixin, Base):

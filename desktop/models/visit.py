@@ -86,6 +86,8 @@ class Referral(TimestampMixin, Base):
         Index("ix_referral_visit_room", "visit_id", "room_id"),
         # The mediation room's recent tickets finished as 立案调解 (routed_visits).
         Index("ix_referral_room_result_day", "room_id", "result", "ticket_date"),
+        # The rating pad beside a room: its ticket finished a moment ago (polled).
+        Index("ix_referral_room_finished_at", "room_id", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

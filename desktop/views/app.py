@@ -421,3 +421,35 @@ def run_kiosk(*, db_url: str | None = None, windowed: bool = False, printer: str
         return app.exec()
     finally:
         database.dispose()
+
+
+def run_rating_pad(*, room: str, db_url: str | None = None, windowed: bool = False,
+                   screen: int | None = None, no_err_windows: bool = False) -> int:
+    """The rating pad (评价器) beside the window or room ``room`` (its code), on screen
+    ``screen`` (1 = the first; default the primary): nobody signs in.
+
+    It acts as the rating pad, which may rate a ticket just finished there, nothing else.
+    """
+    from desktop.services.admin.auth import RATING_PAD_ACTOR
+    from desktop.services.closure.pad import pad_room
+    from desktop.views.closure.rating_pad import RatingPadWindow
+    from desktop.views.reception.hall_screen import choose_screen, place_on_screen
+
+    app = create_application()
+    ExceptionHook(show_dialogs=not no_err_windows).install()
+    database = open_or_explain(db_url, show_dialogs=not no_err_windows)
+    database.actor = RATING_PAD_ACTOR
+    try:
+        with database.read() as session:
+            where = pad_room(session, room)
+        window = RatingPadWindow(database=database, room=where)
+        target = choose_screen(app.screens(), screen, app.primaryScreen())
+        if windowed:
+            window.show()
+        else:
+            place_on_screen(window, target)  # the whole screen even where no WM runs
+            window.showFullScreen()
+        log.info("rating pad opened for %s", where.code)
+        return app.exec()
+    finally:
+        database.dispose()

@@ -147,7 +147,8 @@ def pending_ratings(session: Session, *, limit: int = LIMIT) -> list[PendingRati
     auth.require_any(session, "closure.reply", "closure.rate")
     open_fix = exists(select(Rectification.id).where(Rectification.visit_id == Visit.id,
                                                       Rectification.status == "open"))
-    rated = exists(select(VisitRating.id).where(VisitRating.visit_id == Visit.id))
+    rated = exists(select(VisitRating.id).where(VisitRating.visit_id == Visit.id,
+                                                VisitRating.referral_id.is_(None)))
     rows = session.execute(
         select(Visit.id, Visit.visit_no, Person.name, Visit.visited_at, VisitReply.replied_at,
                VisitReply.method, Staff.name, VisitReply.content, open_fix)

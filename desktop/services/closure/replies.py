@@ -4,13 +4,14 @@ A reply is refused while a referral of the visit is still open, with a date in t
 future or before the visit. A rating comes only after the reply; a 不满意 or
 非常不满意 opens a 整改 (rectification) due in 15 working days, followed up with notes
 and closed when the resident is asked again (the re-rating). The rating pad at the
-window (:data:`desktop.services.admin.auth.RATING_PAD_ACTOR`) records ratings as the
-resident gives them, with nobody from the staff named.
+window (:data:`desktop.services.admin.auth.RATING_PAD_ACTOR`) rates the service of one
+ticket as it is finished (一次一评), against that ticket and the member of staff who
+served it: no reply needed, and not the matter's own rating.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +37,8 @@ UNSATISFIED = frozenset(LEVELS[3:])
 PAD_CHANNEL = "窗口评价器"
 CHANNELS = (PAD_CHANNEL, "电话回访", "当面")
 RECTIFICATION_DAYS = 15
+# How long after its ticket was finished the pad may still rate it.
+PAD_WINDOW = timedelta(minutes=10)
 # The referral states of a matter still being handled (services/reception/queue.py ACTIVE).
 OPEN_STATES = ("waiting", "called", "serving", "on_hold")
 CONTENT = TextField(VisitReply.content, "回复内容")
@@ -102,13 +105,45 @@ def open_rectification(session: Session, visit_id: int) -> Rectification | None:
         Rectification.visit_id == visit_id, Rectification.status == "open"))
 
 
+def _rating_errors(errors: dict[str, str], level: str, rated_at: datetime,
+                   now: datetime) -> None:
+    if level not in LEVELS:
+        errors["level"] = "请选择评价等级"
+    problem = validation.date_error(rated_at, "评价时间")
+    if problem:
+        errors["rated_at"] = problem
+    elif rated_at > now:
+        errors["rated_at"] = "评价时间不能晚于现在"
+
+
+def _open_for(session: Session, rating: VisitRating) -> None:
+    """A 不满意 or 非常不满意 opens a 整改 due in 15 working days.
+
+    While one is open for the matter a second complaint (from the pad) is added to it
+    as a note instead: one 整改 per matter at a time, closed by the re-rating.
+    """
+    if rating.level not in UNSATISFIED:
+        return
+    current = open_rectification(session, rating.visit_id)
+    if current is not None:
+        session.add(RectificationNote(
+            rectification_id=current.id, at=rating.rated_at, staff_id=None,
+            text=f"窗口评价器又收到“{rating.level}”评价（{rating.rated_at:%Y-%m-%d %H:%M}）"))
+        return
+    due = Calendar.load(session).add_working_days(rating.rated_at.date(), RECTIFICATION_DAYS)
+    session.add(Rectification(visit_id=rating.visit_id, rating_id=rating.id,
+                              opened_at=rating.rated_at, due_date=due, status="open"))
+
+
 def record_rating(session: Session, visit_id: int, level: str, channel: str, *,
                   comment: str = "", rated_at: datetime | None = None,
                   now: datetime | None = None) -> int:
     """The resident's rating of the matter; a re-rating when a 整改 of it is open.
 
     Staff record it with ``closure.rate``; the rating pad (``rating.pad``) records the
-    resident's own touch, always as 窗口评价器 and with nobody named.
+    resident's own touch, always as 窗口评价器 and with nobody named. Only the matter's
+    ratings (without a ticket) count for "already rated": the pad's ratings of one
+    ticket's service (:func:`pad_rating`) do not.
     """
     actor = auth.require_any(session, "closure.rate", "rating.pad")
     pad = not actor.may("closure.rate")
@@ -118,15 +153,9 @@ def record_rating(session: Session, visit_id: int, level: str, channel: str, *,
     rated_at = (rated_at or now).replace(microsecond=0)
     errors: dict[str, str] = {}
     comment = clean_argument(errors, "comment", comment, COMMENT)
-    if level not in LEVELS:
-        errors["level"] = "请选择评价等级"
+    _rating_errors(errors, level, rated_at, now)
     if channel not in CHANNELS:
         errors["channel"] = "请选择评价方式（窗口评价器、电话回访或当面）"
-    problem = validation.date_error(rated_at, "评价时间")
-    if problem:
-        errors["rated_at"] = problem
-    elif rated_at > now:
-        errors["rated_at"] = "评价时间不能晚于现在"
     _visit(session, visit_id)
     reply = session.scalar(select(VisitReply).where(VisitReply.visit_id == visit_id))
     if reply is None:
@@ -134,33 +163,68 @@ def record_rating(session: Session, visit_id: int, level: str, channel: str, *,
     elif "rated_at" not in errors and rated_at < reply.replied_at:
         errors["rated_at"] = f"评价时间不能早于回复时间（{reply.replied_at:%Y-%m-%d %H:%M}）"
     rectification = open_rectification(session, visit_id)
-    if rectification is None and session.scalar(
-            select(VisitRating.id).where(VisitRating.visit_id == visit_id).limit(1)):
+    # The matter's own ratings: the pad's ratings of single tickets do not count here.
+    rated = session.scalar(select(VisitRating.id).where(
+        VisitRating.visit_id == visit_id, VisitRating.referral_id.is_(None)).limit(1))
+    if rectification is None and rated:
         errors["visit"] = "该事项已经评价过；只有整改后才能再次征求群众评价"
     if errors:
         raise ValidationError(errors)
     rating = VisitRating(visit_id=visit_id, level=level, channel=channel, rated_at=rated_at,
                          recorded_by_id=None if pad else actor.staff_id,
-                         comment=comment or None, rerating=rectification is not None)
+                         comment=comment or None,
+                         # After a 整改 the pad opened, the first rating is still the first.
+                         rerating=rectification is not None and rated is not None)
     session.add(rating)
     session.flush()
     if rectification is not None:
         rectification.status = "closed"
         rectification.closed_at = rated_at
         rectification.closing_rating_id = rating.id
-    if level in UNSATISFIED:
-        due = Calendar.load(session).add_working_days(rated_at.date(), RECTIFICATION_DAYS)
-        session.add(Rectification(visit_id=visit_id, rating_id=rating.id, opened_at=rated_at,
-                                  due_date=due, status="open"))
+    _open_for(session, rating)
     session.flush()
     return rating.id
 
 
-def pad_rating(session: Session, visit_id: int, level: str, *, comment: str = "",
+def pad_rating(session: Session, referral_id: int, level: str, *, comment: str = "",
                now: datetime | None = None) -> int:
-    """The rating pad at the window: the resident's own touch (only the pad may call it)."""
+    """The rating pad beside a window or room: the resident rates the service of the
+    ticket just finished there (一次一评), recorded against the ticket and the member of
+    staff who served it. Only the pad may call it.
+
+    Refused for a ticket not finished, finished more than
+    :data:`PAD_WINDOW` ago, or already rated on the pad. It needs no reply and is not
+    the matter's rating; a 不满意 or 非常不满意 opens a 整改 like any other.
+    """
     auth.require(session, "rating.pad")
-    return record_rating(session, visit_id, level, PAD_CHANNEL, comment=comment, now=now)
+    now = (now or _now()).replace(microsecond=0)
+    errors: dict[str, str] = {}
+    comment = clean_argument(errors, "comment", comment, COMMENT)
+    _rating_errors(errors, level, now, now)
+    referral = session.scalar(
+        select(Referral).where(Referral.id == referral_id).with_for_update()
+    ) if validation.valid_id(referral_id) else None
+    if referral is None:
+        raise NotFoundError("该排队号不存在")
+    visit = _visit(session, referral.visit_id)
+    if referral.status != "done" or referral.finished_at is None:
+        errors["referral"] = "该排队号尚未办结，办结后才能评价"
+    elif referral.finished_at < now - PAD_WINDOW:
+        errors["referral"] = (f"该排队号办结已超过 {PAD_WINDOW.seconds // 60} 分钟，"
+                              "不能再在评价器上评价")
+    elif session.scalar(select(VisitRating.id).where(
+            VisitRating.referral_id == referral.id).limit(1)):
+        errors["referral"] = "该排队号已经评价过"
+    if errors:
+        raise ValidationError(errors)
+    rating = VisitRating(visit_id=visit.id, level=level, channel=PAD_CHANNEL, rated_at=now,
+                         recorded_by_id=None, comment=comment or None, rerating=False,
+                         referral_id=referral.id, staff_id=referral.handled_by_id)
+    session.add(rating)
+    session.flush()
+    _open_for(session, rating)
+    session.flush()
+    return rating.id
 
 
 def add_rectification_note(session: Session, rectification_id: int, text: str, *,

@@ -3,8 +3,10 @@
 回复率 = visits registered in the period that were replied to ÷ visits registered in it.
 满意率 = (非常满意 + 满意 + 基本满意) ÷ ratings, of the first ratings given in the period
 (a re-rating after a 整改 is not counted again), per room and per member of staff who
-handled a ticket of the matter. Overdue: visits of the period with a 服务时限 replied
-after their due date, or not replied and past it.
+handled a ticket of the matter. The rating pad's ratings of single tickets (一次一评)
+count among them, for their own ticket's room and the member of staff they name.
+Overdue: visits of the period with a 服务时限 replied after their due date, or not
+replied and past it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Category, Referral, Room, Staff, Visit, VisitRating, VisitReply
@@ -83,12 +85,18 @@ def closure_counts(session: Session, period: Period, *, today: date | None = Non
 
 
 def _by(session: Session, period: Period, label, join_on) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
-    """(rated, satisfied) per ``label`` of the tickets of the rated matters."""
+    """(rated, satisfied) per ``label`` of the tickets of the rated matters.
+
+    A matter's rating counts for every ticket of the matter; a pad rating for its own
+    ticket only.
+    """
     rows = session.execute(
         select(label, VisitRating.level, func.count(func.distinct(VisitRating.id)))
         .select_from(VisitRating)
         .join(Visit, Visit.id == VisitRating.visit_id)
-        .join(Referral, Referral.visit_id == Visit.id)
+        .join(Referral, or_(Referral.id == VisitRating.referral_id,
+                            and_(VisitRating.referral_id.is_(None),
+                                 Referral.visit_id == Visit.id)))
         .join(*join_on)
         .where(*_first_ratings(period), Visit.deleted_at.is_(None))
         .group_by(label, VisitRating.level))
@@ -105,7 +113,9 @@ def satisfaction_by_room(session: Session, period: Period) -> dict[str, tuple[in
 
 
 def satisfaction_by_staff(session: Session, period: Period) -> dict[str, tuple[int, int]]:
-    return _by(session, period, Staff.name, (Staff, Staff.id == Referral.handled_by_id))
+    """Per member of staff: the one a pad rating names, else whoever handled the tickets."""
+    return _by(session, period, Staff.name,
+               (Staff, Staff.id == func.coalesce(VisitRating.staff_id, Referral.handled_by_id)))
 
 
 def month_period(day: date) -> Period:
