@@ -359,4 +359,4 @@ def test_the_list_marks_high_risk_and_overdue(database: Database, clock) -> None
         assert rows[quiet.case_no].overdue and rows[quiet.case_no].attention
         attention = cases.case_list(session, status="attention")
         assert [r.case_no for r in attention] == [high.case_no]
-        assert cases.case_counts(session) == {"open": 2, "high": 1, "closed": 0}
+        assert cases.case_counts(session) == {"open": 2, "high": 1, "overdue": 0, "closed": 0}

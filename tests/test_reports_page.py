@@ -79,8 +79,10 @@ def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Da
     assert page.tiles["follow_ups"].value.text() == str(len(due))
     for key in ("cases_open", "cases_overdue", "follow_ups"):
         assert "未启用" not in page.tiles[key].note.text()
-    assert page.rooms_table.rowCount() == 6
+    assert page.rooms_table.rowCount() == 6 + 1  # the rooms, then 议事's actions
     assert page.rooms_table.item(1, 0).text() == "矛盾纠纷调解室"
+    assert page.rooms_table.item(1, 4).text() == str(len(open_cases))  # 在办
+    assert page.rooms_table.item(1, 5).text() == str(len(overdue))  # 超期
 
     (line,) = page.visits_chart.chart().series()
     assert isinstance(line, QLineSeries)

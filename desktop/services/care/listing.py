@@ -126,6 +126,12 @@ def due_visits(session: Session, *, today: date | None = None,
 
 def register_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
     require_care(session, "care.read")
+    return open_counts(session, today=today)
+
+
+def open_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
+    """People on the register, their visits overdue or due soon, ended: counts only,
+    nothing personal, so the dashboard (统计) reads them without the room's permission."""
     day = today or date.today()
     active, overdue, soon, ended = session.execute(select(
         func.count().filter(CareEntry.ended_on.is_(None)),

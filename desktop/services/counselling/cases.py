@@ -428,15 +428,27 @@ def case_list(session: Session, *, status: str = "open", search: str = "",
     return rows
 
 
-def case_counts(session: Session) -> dict[str, int]:
+def case_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
     auth.require(session, "counselling.read")
-    open_, high, closed = session.execute(select(
-        func.count(case((CounsellingCase.status == "open", 1))),
-        func.count(case(((CounsellingCase.status == "open")
-                         & (CounsellingCase.highest_risk == risks.HIGH), 1))),
+    return open_counts(session, today=today)
+
+
+def open_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
+    """Cases open, at high risk, without contact for too long (``overdue``), closed.
+
+    Counts only, never who or what: the dashboard (统计) reads them without
+    ``counselling.read``, as the monthly report does.
+    """
+    is_open = CounsellingCase.status == "open"
+    overdue_before = _today(today) - timedelta(days=FOLLOW_UP_DAYS)
+    open_, high, overdue, closed = session.execute(select(
+        func.count(case((is_open, 1))),
+        func.count(case((is_open & (CounsellingCase.highest_risk == risks.HIGH), 1))),
+        func.count(case((is_open & (_last_contact() < overdue_before), 1))),
         func.count(case((CounsellingCase.status == "closed", 1))),
     )).one()
-    return {"open": int(open_), "high": int(high), "closed": int(closed)}
+    return {"open": int(open_), "high": int(high), "overdue": int(overdue),
+            "closed": int(closed)}
 
 
 def case_detail(session: Session, case_id: int) -> CaseDetail:

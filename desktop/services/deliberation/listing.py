@@ -123,6 +123,18 @@ def meeting_list(session: Session, *, search: str = "", today: date | None = Non
             for i, held, topic, place, host, m, a, o, late in session.execute(stmt.limit(limit))]
 
 
+def open_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
+    """Actions agreed and not done yet, and of those the overdue: counts only, nothing
+    personal, so the dashboard (统计) reads them without the room's permission."""
+    day = today or date.today()
+    pending = DeliberationAction.done_on.is_(None)
+    open_, overdue = session.execute(select(
+        func.count().filter(pending),
+        func.count().filter(pending, DeliberationAction.due_on < day),
+    ).select_from(DeliberationAction)).one()
+    return {"open": int(open_), "overdue": int(overdue)}
+
+
 def open_actions(session: Session, *, today: date | None = None) -> list[OpenAction]:
     """Actions not done yet, soonest due first (the overdue ones first of all)."""
     auth.require(session, "deliberation.read")

@@ -292,6 +292,12 @@ def referral_list(session: Session, *, status: str = "pending", search: str = ""
 
 def referral_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
     require(session, "organisations.read")
+    return open_counts(session, today=today)
+
+
+def open_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
+    """Referrals not served yet, overdue, served: counts only, nothing personal, so the
+    dashboard (统计) reads them without the room's own permission."""
     today = today or date.today()
     pending = OrganisationReferral.delivered_on.is_(None)
     open_, overdue, done = session.execute(select(

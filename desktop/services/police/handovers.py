@@ -378,6 +378,12 @@ def handover_list(session: Session, *, status: str = "open", search: str = "",
 
 def handover_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
     auth.require(session, "police.read")
+    return open_counts(session, today=today)
+
+
+def open_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
+    """Hand-overs waiting for the police's reply, overdue, replied: counts only, nothing
+    personal, so the dashboard (统计) reads them without the room's own permission."""
     today = today or date.today()
     pending = PoliceHandover.reply_on.is_(None)
     open_, overdue, replied = session.execute(select(

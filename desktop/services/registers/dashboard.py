@@ -17,8 +17,13 @@ from sqlalchemy.orm import Session
 from desktop.models import Category, Referral, Room, Visit
 from desktop.services import mediation
 from desktop.services.admin import auth
+from desktop.services.care import listing as care_listing
 from desktop.services.closure import lists as closure_lists
 from desktop.services.closure import reports as closure_reports
+from desktop.services.counselling import cases as counselling_cases
+from desktop.services.deliberation import listing as deliberation_listing
+from desktop.services.organisations import referrals as organisation_referrals
+from desktop.services.police import handovers as police_handovers
 from desktop.services.registers.monthly import NO_CATEGORY, mediation_success_by_month
 from desktop.services.registers.rows import Period
 
@@ -29,6 +34,19 @@ class RoomToday:
     visitors: int  # referrals to the room today
     waiting: int
     average_wait_minutes: float | None
+    # The room's own work, by its own rules (see :func:`room_work`): in hand and overdue.
+    open: int | None = None
+    overdue: int | None = None
+    # This month's 群众满意率 (%) of the matters the room handled.
+    satisfaction_rate: float | None = None
+    code: str = ""
+
+
+# Each room's work in hand and overdue, as the room counts it (its list's red rows):
+# mediation cases past their 30 days, counselling cases without contact for too long,
+# hand-overs past the police's reply date, care visits past due, referrals to
+# organisations past due. 议事 (no room of its own) has its actions agreed and not done.
+DELIBERATION = "议事协商（落实事项）"
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,9 @@ class TodayOverview:
     rated: int = 0
     overdue_replies: int = 0
     overdue_rectifications: int = 0
+    # 议事: actions agreed and not done, and of those the overdue.
+    actions_open: int = 0
+    actions_overdue: int = 0
 
 
 # -- case figures: the mediation room's own definitions ------------------------------------------
@@ -101,8 +122,10 @@ def today_overview(session: Session, day: date, *, community_id: int | None = No
     if community_id is not None:
         referral_filter.append(Visit.community_id == community_id)
     rooms = list(session.execute(
-        select(Room.id, Room.name).where(Room.active).order_by(Room.sort_order, Room.id)))
-    per_room: dict[int, list[int]] = {room_id: [0, 0] for room_id, _ in rooms}
+        select(Room.id, Room.name, Room.code).where(Room.active)
+        .order_by(Room.sort_order, Room.id)))
+    codes = {room_id: code for room_id, _name, code in rooms}
+    per_room: dict[int, list[int]] = {room_id: [0, 0] for room_id, _, _ in rooms}
     for room_id, status, n in session.execute(
         select(Referral.room_id, Referral.status, func.count(Referral.id))
         .join(Visit, Visit.id == Referral.visit_id)
@@ -121,14 +144,22 @@ def today_overview(session: Session, day: date, *, community_id: int | None = No
         if called is not None and created is not None:
             waits.setdefault(room_id, []).append((called - created).total_seconds() / 60)
     all_waits = [w for values in waits.values() for w in values]
-    names = dict(rooms)
-    room_rows = [
-        RoomToday(names.get(room_id, "?"), counts[0], counts[1],
-                  _mean(waits.get(room_id, [])))
-        for room_id, counts in per_room.items() if room_id in names or counts[0]
-    ]
-    cases = mediation.case_counts(session, today=day)
+    names = {room_id: name for room_id, name, _code in rooms}
     month = closure_reports.month_period(day)
+    work = room_work(session, day)
+    satisfaction = closure_reports.satisfaction_by_room(session, month)
+    room_rows = []
+    for room_id, counts in per_room.items():
+        if room_id not in names and not counts[0]:
+            continue
+        name, code = names.get(room_id, "?"), codes.get(room_id, "")
+        open_, overdue = work.get(code, (None, None))
+        rated = satisfaction.get(name)
+        room_rows.append(RoomToday(
+            name, counts[0], counts[1], _mean(waits.get(room_id, [])), open_, overdue,
+            closure_reports.satisfaction_rate(*rated) if rated else None, code))
+    cases = mediation.case_counts(session, today=day)
+    actions = deliberation_listing.open_counts(session, today=day)
     closure = closure_reports.closure_counts(session, month, today=day)
     return TodayOverview(
         day=day, visits=int(visits), visitors=int(visitors), rooms=room_rows,
@@ -139,7 +170,24 @@ def today_overview(session: Session, day: date, *, community_id: int | None = No
         overdue_replies=closure_lists.overdue_unreplied(
             session, today=day, since=day - timedelta(days=365)),
         overdue_rectifications=closure_lists.overdue_rectifications(session, today=day),
+        actions_open=actions["open"], actions_overdue=actions["overdue"],
     )
+
+
+def room_work(session: Session, day: date) -> dict[str, tuple[int, int]]:
+    """Room code → (in hand, overdue), each room by its own rules; counts only."""
+    cases = mediation.case_counts(session, today=day)
+    counselling = counselling_cases.open_counts(session, today=day)
+    police = police_handovers.open_counts(session, today=day)
+    care = care_listing.open_counts(session, today=day)
+    social = organisation_referrals.open_counts(session, today=day)
+    return {
+        "mediation": (cases["open"], cases["overdue"]),
+        "counselling": (counselling["open"], counselling["overdue"]),
+        "police": (police["open"], police["overdue"]),
+        "care": (care["active"], care["overdue"]),
+        "social": (social["pending"], social["overdue"]),
+    }
 
 
 def _mean(values: list[float]) -> float | None:

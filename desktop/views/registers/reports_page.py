@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -73,6 +73,13 @@ def _pydate(value: QDate) -> date:
 
 def _xlsx(path: Path) -> Path:
     return path if path.suffix.lower() == ".xlsx" else path.with_suffix(".xlsx")
+
+
+# The rooms' table: today's desk figures, then each room's own work (its list's red rows).
+ROOM_COLUMNS = ["室／窗口", "今日接待", "等候中", "平均等候（分钟）", "在办", "超期",
+                "本月满意率（%）"]
+OVERDUE_COLUMN = ROOM_COLUMNS.index("超期")
+OVERDUE_RED = QColor("#d93025")
 
 
 class Tile(QFrame):
@@ -170,16 +177,15 @@ class ReportsPage(QWidget):
         for tile in self.tiles.values():
             tiles.addWidget(tile)
 
-        self.rooms_table = named(QTableWidget(0, 4), "reports.rooms", self.tr("今日各室接待"))
-        self.rooms_table.setHorizontalHeaderLabels(
-            [self.tr("室／窗口"), self.tr("今日接待"), self.tr("等候中"),
-             self.tr("平均等候（分钟）")])
+        self.rooms_table = named(QTableWidget(0, len(ROOM_COLUMNS)), "reports.rooms",
+                                 self.tr("各室今日接待和在办事项"))
+        self.rooms_table.setHorizontalHeaderLabels([self.tr(c) for c in ROOM_COLUMNS])
         self.rooms_table.verticalHeader().setVisible(False)
         self.rooms_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.rooms_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.rooms_table.setFixedWidth(430)
+        self.rooms_table.setFixedWidth(560)
 
         self.visits_chart = self._chart_view("reports.chart.visits", self.tr("每日来访"))
         self.category_chart = self._chart_view("reports.chart.categories",
@@ -396,14 +402,19 @@ class ReportsPage(QWidget):
         late = today.overdue_replies or today.overdue_rectifications
         self.tiles["overdue_replies"].value.setStyleSheet(
             f"font-size: 26px; font-weight: bold; color: {'#b3261e' if late else '#1a4f8b'};")
-        self.rooms_table.setRowCount(len(today.rooms))
-        for row, room in enumerate(today.rooms):
-            values = [room.room, str(room.visitors), str(room.waiting),
-                      number(room.average_wait_minutes)]
+        rows = [[room.room, str(room.visitors), str(room.waiting),
+                 number(room.average_wait_minutes), number(room.open), number(room.overdue),
+                 number(room.satisfaction_rate)] for room in today.rooms]
+        rows.append([self.tr(dashboard.DELIBERATION), DASH, DASH, DASH,
+                     str(today.actions_open), str(today.actions_overdue), DASH])
+        self.rooms_table.setRowCount(len(rows))
+        for row, values in enumerate(rows):
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if column == OVERDUE_COLUMN and text not in (DASH, "0"):
+                    item.setForeground(OVERDUE_RED)
                 self.rooms_table.setItem(row, column, item)
 
     def _reset(self, view: QChartView) -> QChart:

@@ -1,0 +1,76 @@
+"""The dashboard's rooms table: each room's work in hand and overdue, by the room's rules.
+
+Counts only: the administrator and the leaders read them without the rooms' own
+permissions (a counselling count says nothing of anyone).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QTableWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.db import Database
+from desktop.services.care import entries
+from desktop.services.counselling import cases as counselling_cases
+from desktop.services.police import handovers
+from desktop.services.registers import dashboard
+from desktop.views.registers.reports_page import OVERDUE_COLUMN, OVERDUE_RED, ReportsPage
+from tests.care_helpers import care_entry
+from tests.counselling_helpers import as_role, take_up
+from tests.police_helpers import handover
+
+TODAY = date(2026, 12, 2)  # the tests' fixed clock
+
+
+def _work(database: Database) -> None:
+    """One overdue hand-over and one on time; a care visit overdue; a counselling case."""
+    handovers.record_handover(database, handover(reply_due=date(2026, 11, 25)))
+    handovers.record_handover(database, handover(reply_due=date(2026, 12, 10)))
+    entries.register_entry(database, care_entry("李桂芝", 41, date(2026, 10, 20)))
+    entries.register_entry(database, care_entry("王秀英", 42, date(2026, 11, 30)))
+    take_up(database, 7)
+
+
+def test_each_room_counts_its_work_by_its_own_rules(database: Database) -> None:
+    _work(database)
+    with database.read() as session:
+        work = dashboard.room_work(session, TODAY)
+    assert work["police"] == (2, 1)  # the reply due on 11-25 is late
+    assert work["care"] == (2, 1)  # registered 10-20, every 14 days, never visited
+    assert work["counselling"] == (1, 0)  # taken up today
+    assert work["mediation"] == (0, 0) and work["social"] == (0, 0)
+    with database.read() as session:  # a fortnight and more without contact: overdue
+        later = date(2026, 12, 2 + counselling_cases.FOLLOW_UP_DAYS + 1)
+        assert dashboard.room_work(session, later)["counselling"] == (1, 1)
+
+
+def test_the_leader_reads_the_counts_without_the_rooms_permissions(
+    database: Database
+) -> None:
+    _work(database)
+    as_role(database, {"leader"})
+    with database.read() as session:
+        overview = dashboard.today_overview(session, TODAY)
+    rooms = {room.code: room for room in overview.rooms}
+    assert (rooms["counselling"].open, rooms["counselling"].overdue) == (1, 0)
+    assert (rooms["care"].open, rooms["care"].overdue) == (2, 1)
+    assert rooms["window"].open is None  # the window keeps no work of its own
+
+
+def test_the_table_shows_each_rooms_overdue_in_red(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    _work(sqlite_database)
+    page = ReportsPage(database=sqlite_database)
+    qtbot.addWidget(page)
+    table = page.findChild(QTableWidget, "reports.rooms")
+    assert table is not None
+    names = [table.item(row, 0).text() for row in range(table.rowCount())]
+    police = names.index("警民联络室")
+    late = table.item(police, OVERDUE_COLUMN)
+    assert late.text() == "1" and late.foreground().color() == OVERDUE_RED
+    mediation = table.item(names.index("矛盾纠纷调解室"), OVERDUE_COLUMN)
+    assert mediation.text() == "0" and mediation.foreground().color() != OVERDUE_RED
+    assert names[-1] == dashboard.DELIBERATION
