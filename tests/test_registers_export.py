@@ -7,15 +7,18 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
+import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.exports.registers import VISIT_COLUMNS, export_register
-from desktop.models import Referral, Room, Staff, Visit
+from desktop.models import Referral, Room, Staff, Visit, VisitReply
 from desktop.services import reference
+from desktop.services.closure import workdays
 from desktop.services.demo.generate import generate_demo_data
 from desktop.services.reception.registration import RegistrationInput, register_visit
-from desktop.services.registers.rows import Period
+from desktop.services.registers.rows import Period, reply_text
 from desktop.services.validation import mask_phone
 from tests.factories import id_number
 from tests.office import require_soffice, workbook_as_pdf_text
@@ -113,8 +116,22 @@ def _expected(database: Database, period: Period) -> list[list[object]]:
                 visit.source, visit.headcount, visit.summary,
                 latest.room.name if latest else None, result,
                 latest.handled_by.name if latest and latest.handled_by else None,
+                *_time_limit_and_reply(session, visit),
             ])
     return rows
+
+
+def _time_limit_and_reply(session: Session, visit: Visit) -> list[object]:
+    """服务时限 (the category's working days from the visit day) and 回复, as exported."""
+    limit = visit.category.time_limit_days if visit.category else None
+    due = workdays.add_working_days(session, visit.visited_at.date(), limit) if limit else None
+    reply = session.scalar(select(VisitReply).where(VisitReply.visit_id == visit.id))
+    if reply is not None:
+        late = due is not None and reply.replied_at.date() > due
+        text = f"{reply.replied_at:%Y-%m-%d}{reply.method}" + ("（超时限）" if late else "")
+    else:
+        text = "未回复" + ("（超时限）" if due is not None and date.today() > due else "")
+    return [datetime.combine(due, datetime.min.time()) if due else None, text]
 
 
 def test_visit_register_matches_database(database: Database, tmp_path: Path) -> None:
@@ -142,7 +159,12 @@ def test_visit_register_matches_database(database: Database, tmp_path: Path) -> 
     assert totals[0] == "合计"
     assert totals[2] == len(expected)
     assert totals[10] == sum(row[10] for row in expected)  # type: ignore[misc]
-    assert ws.auto_filter.ref == f"A3:O{3 + len(expected)}"
+    assert ws.auto_filter.ref == f"A3:Q{3 + len(expected)}"
+    # Matters with their 服务时限; replied in time, and not (yet) replied.
+    replies = {row[16] for row in data}
+    assert any(r.startswith("未回复") for r in replies)
+    assert any(r[:4].isdigit() and not r.endswith("（超时限）") for r in replies)
+    assert any(row[15] is not None for row in data)
     # The full ID number never appears; the control character was dropped.
     flat = {str(v) for row in data for v in row}
     assert id_number(1) not in flat
@@ -160,3 +182,17 @@ def test_libreoffice_converts_the_register(sqlite_database: Database, tmp_path: 
     assert "来访登记台账" in text
     assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", text)  # the footer
     assert "###" not in text  # every number fits its column
+
+
+@pytest.mark.parametrize(("replied", "due", "text"), [
+    (datetime(2026, 11, 20, 15, 0), date(2026, 11, 20), "2026-11-20电话"),  # on the day
+    (datetime(2026, 11, 23, 9, 0), date(2026, 11, 20), "2026-11-23电话（超时限）"),
+    (datetime(2026, 11, 23, 9, 0), None, "2026-11-23电话"),  # no 服务时限, never late
+    (None, date(2026, 12, 2), "未回复"),  # due today: not late yet
+    (None, date(2026, 12, 1), "未回复（超时限）"),
+    (None, None, "未回复"),
+])
+def test_the_reply_column_marks_what_went_past_its_time_limit(
+    replied: datetime | None, due: date | None, text: str
+) -> None:
+    assert reply_text(replied, "电话" if replied else None, due, date(2026, 12, 2)) == text

@@ -56,6 +56,8 @@ VISIT_COLUMNS: Sequence[Column] = (
     Column("分流去向", 16, "room", wrap=True),
     Column("办理结果", 11, "result", align="center"),
     Column("经办人", 9, "handler", align="center"),
+    Column("服务时限", 11, "due_on", kind="date", align="center"),
+    Column("回复", 15, "reply", align="center", wrap=True),
 )
 
 # The same register exported with full numbers (personal.reveal, with a reason).

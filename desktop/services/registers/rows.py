@@ -34,10 +34,12 @@ from desktop.models import (
     Room,
     Staff,
     Visit,
+    VisitReply,
     case_mediator,
 )
 from desktop.services import privacy
 from desktop.services.admin import auth
+from desktop.services.closure.workdays import Calendar
 from desktop.services.errors import ValidationError
 from desktop.services.validation import date_error, mask_id_number, mask_phone
 
@@ -182,6 +184,20 @@ class VisitRegisterRow(NamedTuple):
     room: str
     result: str
     handler: str
+    due_on: date | None = None  # the category's 服务时限 from the visit day, in working days
+    reply: str = ""  # when and how the resident was told, or 未回复; past the limit marked
+
+
+REPLY_LATE = "（超时限）"
+
+
+def reply_text(replied_at: datetime | None, method: str | None, due: date | None,
+               today: date) -> str:
+    """The 回复 column: the reply's day and way, or 未回复; past the 服务时限 marked."""
+    if replied_at is not None:
+        late = due is not None and replied_at.date() > due
+        return f"{replied_at:%Y-%m-%d}{method or ''}" + (REPLY_LATE if late else "")
+    return "未回复" + (REPLY_LATE if due is not None and today > due else "")
 
 
 def _latest_referral_id():  # type: ignore[no-untyped-def]
@@ -224,7 +240,8 @@ def visit_register_rows(
             Visit.id_card_read, Person.phone, Community.name, Grid.name, Category.name,
             Visit.source, Visit.headcount,
             Visit.summary, Room.name, Referral.status, Referral.result, handler.name,
-            privacy.went_to_counselling(),
+            privacy.went_to_counselling(), Category.time_limit_days, VisitReply.replied_at,
+            VisitReply.method,
         )
         .select_from(Visit)
         .join(Person, Person.id == Visit.person_id)
@@ -234,14 +251,24 @@ def visit_register_rows(
         .outerjoin(Referral, Referral.id == _latest_referral_id())
         .outerjoin(Room, Room.id == Referral.room_id)
         .outerjoin(handler, handler.id == Referral.handled_by_id)
+        .outerjoin(VisitReply, VisitReply.visit_id == Visit.id)
         .order_by(Visit.visited_at, Visit.id)
         .execution_options(yield_per=STREAM_BATCH)
     )
     stmt = _visit_filter(stmt, period, community_id)
+    calendar = Calendar.load(session)
+    due_dates: dict[tuple[date, int], date] = {}  # a few hundred distinct sums in a year
+    today = date.today()
     for seq, row in enumerate(session.execute(stmt), 1):
         (visited_at, visit_no, name, id_number, card_read, phone, community, grid, category,
          source, headcount, summary, room, status, result, handler_name,
-         counselling) = tuple[Any, ...](row)
+         counselling, limit, replied_at, method) = tuple[Any, ...](row)
+        due = None
+        if limit is not None:
+            key = (visited_at.date(), limit)
+            due = due_dates.get(key)
+            if due is None:
+                due = due_dates[key] = calendar.add_working_days(*key)
         yield VisitRegisterRow(
             seq, visited_at, visit_no, name,
             (id_number or "") if reveal else mask_id_number(id_number),
@@ -251,6 +278,7 @@ def visit_register_rows(
             category or "", source or "", headcount or 1,
             privacy.shown(summary, bool(counselling), readable), room or "",
             referral_outcome(status, result), handler_name or "",
+            due, reply_text(replied_at, method, due, today),
         )
 
 
