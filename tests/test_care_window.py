@@ -109,7 +109,7 @@ def test_every_widget_of_the_page_and_dialogs_is_named(qtbot: QtBot,
     qtbot.addWidget(page)
     assert_all_named(page)
     assert_all_named(page.on_new())
-    page.dialog.reject()  # type: ignore[union-attr]
+    page.last_dialog.reject()  # type: ignore[union-attr]
 
 
 def test_the_main_window_offers_the_two_pages(qtbot: QtBot, sqlite_database: Database) -> None:

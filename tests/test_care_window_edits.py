@@ -46,7 +46,7 @@ def test_correct_then_delete_a_visit(qtbot: QtBot, sqlite_database: Database,
     page.visits.selectRow(0)
     assert page.edit_visit_button.isEnabled() and page.delete_visit_button.isEnabled()
     qtbot.mouseClick(page.edit_visit_button, Qt.MouseButton.LeftButton)
-    dialog = page.dialog
+    dialog = page.last_dialog
     assert isinstance(dialog, VisitDialog) and dialog.windowTitle() == "修改走访：李桂芝"
     assert dialog.visited_on.value() == date(2026, 11, 22)
     assert dialog.help_kind.currentData() == "物资"

@@ -57,7 +57,7 @@ class CarePage(QWidget):
     def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.dialog: EntryDialog | VisitDialog | EndDialog | None = None
+        self.last_dialog: EntryDialog | VisitDialog | EndDialog | None = None
         self.detail: listing.EntryDetail | None = None
         named(self, "care", self.tr("关爱帮扶"))
         self._add_widgets()
@@ -273,7 +273,7 @@ class CarePage(QWidget):
     # -- dialogs ---------------------------------------------------------------------------
 
     def _open(self, dialog: EntryDialog | VisitDialog | EndDialog) -> None:
-        self.dialog = dialog
+        self.last_dialog = dialog
         dialog.accepted.connect(self.refresh)
         dialog.open()
 
