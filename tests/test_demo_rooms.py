@@ -14,9 +14,11 @@ from desktop.models import (
     DeliberationMeeting,
     Notification,
     Person,
+    Referral,
     RiskAssessment,
     SequenceCounter,
     Visit,
+    VisitRating,
 )
 from desktop.services import privacy
 from desktop.services.care import entries as entries_service
@@ -142,3 +144,23 @@ def test_demo_meetings_follow_the_rooms_rules(database: Database) -> None:
         held_on=today, place="议事厅", host="王志刚", participants="王志刚（主持人）",
         matters=[MatterInput("路灯损坏")]))
     assert new_id > max(m.id for m in meetings)
+
+
+def test_demo_pad_ratings_rate_served_tickets_and_their_staff(database: Database) -> None:
+    summary = generate_demo_data(database, visits=600, seed=5)
+    assert summary.counts["评价器评价"] > 0
+    with database.read() as session:
+        rows = session.execute(
+            select(VisitRating, Referral)
+            .join(Referral, Referral.id == VisitRating.referral_id)).all()
+        assert len(rows) == summary.counts["评价器评价"]
+        referral_ids = [referral.id for _rating, referral in rows]
+        assert len(referral_ids) == len(set(referral_ids))  # one tap per ticket
+        for rating, referral in rows:
+            assert rating.channel == "窗口评价器" and rating.recorded_by_id is None
+            assert referral.status == "done" and rating.staff_id == referral.handled_by_id
+            assert rating.visit_id == referral.visit_id
+            assert referral.finished_at <= rating.rated_at
+        # The matters' own ratings come from the 回访 or in person, never the pad.
+        assert session.scalar(select(func.count(VisitRating.id)).where(
+            VisitRating.referral_id.is_(None), VisitRating.channel == "窗口评价器")) == 0
