@@ -176,7 +176,9 @@ def _pad_ratings(ctx: DemoContext, next_id: int, now: datetime) -> None:
                 .where(Referral.id >= start, Referral.id < start + SLICE,
                        Referral.status == "done", Referral.result != "left",
                        Referral.handled_by_id.is_not(None),
-                       Referral.finished_at.is_not(None))
+                       Referral.finished_at.is_not(None),
+                       ~exists(select(VisitRating.id)
+                               .where(VisitRating.referral_id == Referral.id)))
                 .order_by(Referral.id)).all()
         rows = []
         for number, (referral_id, visit_id, finished_at, staff_id) in enumerate(served):
