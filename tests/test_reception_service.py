@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from desktop.db import Database
 from desktop.models import Person, Visit
@@ -13,7 +13,7 @@ from desktop.services.errors import ValidationError
 from desktop.services.reception import queue
 from desktop.services.reception.matching import find_people
 from tests.factories import id_number
-from tests.reception_helpers import register
+from tests.reception_helpers import register, room_ids
 
 T0 = datetime(2026, 11, 20, 9, 0)
 
@@ -88,3 +88,31 @@ def test_other_documents_anonymous_and_no_id(database: Database) -> None:
     with pytest.raises(ValidationError) as caught:
         register(database, 4, id_type="无证件", id_number="")
     assert caught.value.errors == {"no_id_reason": "未提供证件时请说明原因"}
+
+
+@pytest.mark.parametrize("typed", [id_number(7)[:8], "13900000007", "测试7"])
+def test_a_lookup_is_three_statements_whatever_it_finds(database: Database,
+                                                        typed: str) -> None:
+    """Each statement is a round trip to a PostgreSQL server, and the desk looks up on
+    every pause in typing: the walks of the indexes in one, the people with their visits
+    in one, the tickets and escalations of those visits in one."""
+    for n in (7, 8):
+        first = register(database, n, phone=f"1390000000{n}")
+        queue.transfer(database, first.referral_id, room_ids(database)["综合受理窗口"], "换个室")
+        register(database, n, repeat_of_visit_id=first.visit_id)
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        with database.read() as session:
+            found = find_people(session, typed)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    assert [p.name for p in found][:1] == ["测试7号"]
+    assert found[0].visit_count == 2 and found[0].repeat_count == 1
+    data = [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "ROLLBACK",
+                                                                        "COMMIT", "SET"))]
+    assert len(data) <= 3, data

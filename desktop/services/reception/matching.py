@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, literal, null, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop.models import Category, Escalation, Person, Referral, Room, Visit
@@ -82,27 +82,34 @@ class PersonMatch:
         return "　".join(parts)
 
 
-def _starting_with(
-    session: Session, column: InstrumentedAttribute[str | None], prefix: str, limit: int
-) -> list[int]:
-    """Ids of people whose ``column`` starts with ``prefix``, walking that column's index.
+Walk = tuple[InstrumentedAttribute[str | None], str]  # an indexed column, a typed prefix
+
+
+def _starting_with(session: Session, walks: list[Walk], limit: int) -> list[int]:
+    """Ids of people whose column starts with its prefix, for each walk in turn.
 
     ``column >= prefix ORDER BY column`` is served by the index under any collation
     (SQLite's BINARY, PostgreSQL's C or a language locale), unlike LIKE, which SQLite
     and non-C PostgreSQL databases cannot answer from a plain index. The rows after
-    the prefix are checked here and the walk stops at the first that does not match.
+    the prefix are checked here and each walk stops at the first that does not match.
+    All the walks of one lookup (身份证号 and phone for digits) go in one statement:
+    on a PostgreSQL server each statement is a round trip.
     """
-    rows = session.execute(
-        select(Person.id, column).where(column >= prefix, Person.deleted_at.is_(None))
-        .order_by(column).limit(limit * 4)
-    )
+    if not walks:
+        return []
+    parts = [
+        select(literal(number).label("walk"), Person.id.label("id"), column.label("value"))
+        .where(column >= prefix, Person.deleted_at.is_(None))
+        .order_by(column).limit(limit * 4).subquery().select()
+        for number, (column, prefix) in enumerate(walks)
+    ]
+    rows = session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
     found: list[int] = []
-    for person_id, value in rows:
-        if not (value or "").startswith(prefix):
-            break
-        found.append(person_id)
-        if len(found) >= limit:
-            break
+    for number, (_column, prefix) in enumerate(walks):
+        # A UNION ALL keeps no order of its own: each walk's matches in their column's order.
+        matches = sorted((r for r in rows if r[0] == number and (r[2] or "").startswith(prefix)),
+                         key=lambda r: r[2])
+        found += [person_id for _walk, person_id, _value in matches[:limit]]
     return found
 
 
@@ -117,22 +124,23 @@ def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMa
     query = text.strip()
     if not query:
         return []
-    ids: list[int] = []
+    walks: list[Walk] = []
     digits = normalize_id_number(query)
     if re.fullmatch(r"\d[\dX]*", digits):
         if len(digits) < MIN_DIGITS:
             return []
-        ids += _starting_with(session, Person.id_number, digits, limit)
-        ids += _phone_matches(session, normalize_phone(query), limit)
+        walks.append((Person.id_number, digits))
+        walks += _phone_walks(normalize_phone(query))
     elif re.fullmatch(r"[0-9()（）\- ]+", query):
         phone = normalize_phone(query)
         if len(phone.replace("-", "")) >= MIN_DIGITS:
-            ids += _phone_matches(session, phone, limit)
+            walks += _phone_walks(phone)
     else:
         # One character (a surname) matches a good part of the population: wait for two.
         if len(query) < MIN_NAME_CHARS or query == "匿名":
             return []
-        ids += _starting_with(session, Person.name, query, limit)
+        walks.append((Person.name, query))
+    ids = _starting_with(session, walks, limit)
     seen: list[int] = []
     for person_id in ids:
         if person_id not in seen:
@@ -140,17 +148,14 @@ def find_people(session: Session, text: str, *, limit: int = 8) -> list[PersonMa
     return people_matches(session, seen[:limit])
 
 
-def _phone_matches(session: Session, phone: str, limit: int) -> list[int]:
+def _phone_walks(phone: str) -> list[Walk]:
     """Landlines are stored as 区号-号码; typed without the dash they must match too."""
     if not phone.replace("-", "").isdigit():
         return []
     variants = [phone]
     if phone.startswith("0") and "-" not in phone:
         variants += [f"{phone[:n]}-{phone[n:]}" for n in (3, 4) if len(phone) > n]
-    found: list[int] = []
-    for variant in variants:
-        found += _starting_with(session, Person.phone, variant, limit)
-    return found
+    return [(Person.phone, variant) for variant in variants]
 
 
 def person_match(session: Session, person_id: int) -> PersonMatch:
@@ -160,53 +165,60 @@ def person_match(session: Session, person_id: int) -> PersonMatch:
 def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]:
     """The people ``person_ids`` with their visit figures and recent visits, in that order.
 
-    Read in a fixed handful of queries for all of them together (not five per
-    person): the lookup shows up to eight people on every pause in typing.
+    Two statements for all of them together (the lookup shows up to eight people on
+    every pause in typing, and on a PostgreSQL server each statement is a round trip):
+    the people with their visits, then the tickets and escalations of those visits.
+    Everything goes through the people's visit ids (person_id and visit_id indexes), so
+    the planner is never tempted to walk all open referrals or escalations instead.
     """
     auth.require_any(session, *LOOKUP)
     if not person_ids:
         return []
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
-    # Everything goes through the people's visit ids (person_id and visit_id indexes), so
-    # the planner is never tempted to walk all open referrals or escalations instead.
-    # One query per table: each costs a round trip to a PostgreSQL server.
+    people: dict[int, Person] = {}
     by_person: dict[int, list[tuple[datetime, int, bool]]] = {pid: [] for pid in person_ids}
     details: dict[int, Any] = {}
-    for row in session.execute(
-        select(Visit.id, Visit.visit_no, Visit.visited_at, Visit.category_id, Category.name,
-               Visit.summary, Visit.risk_level, Visit.is_repeat, Visit.repeat_of_id,
-               Visit.community_id, Visit.grid_id, Visit.person_id)
+    for person, *visit in session.execute(
+        select(Person, Visit.id, Visit.visit_no, Visit.visited_at, Visit.category_id,
+               Category.name, Visit.summary, Visit.risk_level, Visit.is_repeat,
+               Visit.repeat_of_id, Visit.community_id, Visit.grid_id)
+        .outerjoin(Visit, and_(Visit.person_id == Person.id, Visit.deleted_at.is_(None)))
         .outerjoin(Category, Category.id == Visit.category_id)
-        .where(Visit.person_id.in_(person_ids), Visit.deleted_at.is_(None))
+        .where(Person.id.in_(person_ids))
     ):
-        details[row[0]] = tuple(row[:11])
-        by_person[row[11]].append((row[2], row[0], bool(row[7])))
-    ids = [visit_id for rows in by_person.values() for _, visit_id, _ in rows]
+        people[person.id] = person
+        if visit[0] is not None:  # a person without a visit (yet) has one row of NULLs
+            details[visit[0]] = tuple(visit)
+            by_person[person.id].append((visit[2], visit[0], bool(visit[7])))
+    ids = [visit_id for found in by_person.values() for _, visit_id, _ in found]
     open_visits: set[int] = set()
     last_step: dict[int, tuple[str, str | None, str]] = {}
     confidential: set[int] = set()  # went to the counselling room
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        # Status is filtered here, not in SQL: with it, SQLite may prefer the status index.
-        for visit_id, status, result, room, code in session.execute(
-            select(Referral.visit_id, Referral.status, Referral.result, Room.name, Room.code)
-            .join(Room, Room.id == Referral.room_id)
-            .where(Referral.visit_id.in_(chunk))
-            .order_by(Referral.created_at, Referral.id)
-        ):
+        # Tickets and escalations in one statement; status is filtered here, not in SQL
+        # (with it, SQLite may prefer the status index).
+        tickets = (select(literal("ticket"), Referral.visit_id, Referral.status,
+                          Referral.result, Room.name, Room.code, Referral.created_at,
+                          Referral.id)
+                   .join(Room, Room.id == Referral.room_id)
+                   .where(Referral.visit_id.in_(chunk)))
+        escalations = select(literal("escalation"), Escalation.visit_id, Escalation.status,
+                             null(), null(), null(), null(), null()
+                             ).where(Escalation.visit_id.in_(chunk))
+        steps: list[Any] = list(session.execute(union_all(tickets, escalations)))
+        for _kind, visit_id, status, result, room, code, _at, _id in sorted(
+                (row for row in steps if row[0] == "ticket"), key=lambda r: (r[6], r[7])):
             if status in ACTIVE:
                 open_visits.add(visit_id)
             last_step[visit_id] = (status, result, room)
             if code == privacy.COUNSELLING_ROOM:
                 confidential.add(visit_id)
-        for visit_id, status in session.execute(
-            select(Escalation.visit_id, Escalation.status).where(Escalation.visit_id.in_(chunk))
-        ):
-            if status == "open":
+        for kind, visit_id, status, *_rest in steps:
+            if kind == "escalation" and status == "open":
                 open_visits.add(visit_id)
     recent_ids = {
-        pid: [visit_id for _, visit_id, _ in sorted(rows, reverse=True)[:RECENT_VISITS]]
-        for pid, rows in by_person.items()
+        pid: [visit_id for _, visit_id, _ in sorted(found, reverse=True)[:RECENT_VISITS]]
+        for pid, found in by_person.items()
     }
     readable = privacy.may_read_counselling(session)
     out = []
