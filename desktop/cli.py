@@ -412,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk = sub.add_parser("kiosk", help="全屏自助取号机（触摸屏，无需登录）")
     kiosk.add_argument("--windowed", action="store_true", help="以普通窗口显示（默认全屏）")
     kiosk.add_argument("--printer", metavar="NAME",
-                       help="打印排队号的打印机名称（默认为系统默认打印机）")
+                       help="打印排队号的打印机名称（默认为本机设置的回执打印机，未设置则为系统默认打印机）")
     kiosk.set_defaults(handler=cmd_kiosk)
 
     pad = sub.add_parser("rating-pad", help="窗口评价器（面向群众的触摸屏，无需登录）")
