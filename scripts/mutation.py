@@ -3,6 +3,7 @@
     python scripts/mutation.py                      every module of services/ and printing/
     python scripts/mutation.py services/queue       one module (or several)
     python scripts/mutation.py validation registration --tests rules --children 2
+    python scripts/mutation.py counselling closure/replies --tests rules   (a room's package)
     python scripts/mutation.py queue --tests rules --keep-killed   (only the last survivors)
 
 mutmut changes the code one small step at a time (``>`` to ``>=``, a constant, a
@@ -27,6 +28,7 @@ in code no quick test runs at all.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import re
@@ -52,21 +54,41 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
           None: "not checked"}
 
 
-def module_name(text: str) -> str:
-    """``services/reception/queue``, its path, or ``queue`` -> desktop.services.reception.queue."""
+def module_names(text: str) -> list[str]:
+    """``services/reception/queue``, its path, or ``queue`` -> [desktop.services.reception.queue];
+    a package (``counselling``, ``services/mediation``) -> each of its modules."""
     name = text.removesuffix(".py").replace("/", ".").replace("\\", ".")
     name = name.removeprefix("desktop.")
     if "." not in name:
         for package in ("services", "printing"):
-            found = sorted((ROOT / "desktop" / package).rglob(f"{name}.py"))
+            base = ROOT / "desktop" / package
+            # A room's package before a same-named module elsewhere (demo/mediation.py).
+            found = sorted([*base.rglob(name), *base.rglob(f"{name}.py")],
+                           key=lambda f: ("demo" in f.parts, f.suffix == ".py", f))
+            found = [f for f in found if f.is_dir() or f.suffix == ".py"]
             if found:
                 relative = found[0].relative_to(ROOT / "desktop").with_suffix("")
                 name = ".".join(relative.parts)
                 break
-    path = ROOT / "desktop" / Path(*name.split(".")).with_suffix(".py")
-    if not path.exists():
+    elif not (ROOT / "desktop" / Path(*name.split("."))).exists() and not (
+            ROOT / "desktop" / Path(*name.split("."))).with_suffix(".py").exists():
+        for package in ("services", "printing"):  # closure/replies: services/closure/replies
+            if (ROOT / "desktop" / package / Path(*name.split("."))).with_suffix(".py").exists():
+                name = f"{package}.{name}"
+                break
+    folder = ROOT / "desktop" / Path(*name.split("."))
+    if folder.is_dir():
+        return [f"desktop.{name}.{f.stem}" for f in sorted(folder.glob("*.py"))
+                if f.stem != "__init__" or _has_code(f)]
+    if not folder.with_suffix(".py").exists():
         raise SystemExit(f"no module {text!r} in desktop/services or desktop/printing")
-    return f"desktop.{name}"
+    return [f"desktop.{name}"]
+
+
+def _has_code(path: Path) -> bool:
+    """Whether a package's ``__init__`` holds more than imports, names and constants."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(node, (ast.FunctionDef, ast.ClassDef)) for node in tree.body)
 
 
 def prepare(work: Path, tests: str, modules: list[str]) -> None:
@@ -172,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true",
                         help="print the score of the last run without running again")
     args = parser.parse_args(argv)
-    modules = [module_name(m) for m in args.modules]
+    modules = [name for m in args.modules for name in module_names(m)]
     work = SCRATCH / args.tests
     if not args.report_only:
         killed = killed_verdicts(work) if args.keep_killed else {}
