@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.services.admin import auth
-from desktop.services.police import documents, handovers
+from desktop.services.police import documents, handovers, routed
 from desktop.services.police.handovers import HandoverInput
 from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.police.handover_dialog import HandoverDialog
@@ -160,7 +160,7 @@ class PolicePage(QWidget):
 
     def refresh_routed(self) -> None:
         with self.database.read() as session:
-            visits = handovers.routed_visits(session, today=date.today())
+            visits = routed.routed_visits(session, today=date.today())
         self.routed.clear()
         for visit in visits:
             item = QListWidgetItem(visit.label())
@@ -193,7 +193,7 @@ class PolicePage(QWidget):
         if item is None:
             return None
         with self.database.read() as session:
-            data = handovers.draft_from_visit(session, item.data(Qt.ItemDataRole.UserRole))
+            data = routed.draft_from_visit(session, item.data(Qt.ItemDataRole.UserRole))
         return self._open_dialog(HandoverDialog(database=self.database, data=data,
                                                 parent=self))
 
