@@ -35,12 +35,13 @@ SEARCH_DELAY_MS = 300
 
 class Record(NamedTuple):
     """One row of a record table: its id (kept on the first cell), its cells, red when
-    overdue, and the one cell shown brown when it falls due soon."""
+    overdue, the one cell shown brown when it falls due soon, grey when out of use."""
 
     key: int | None
     cells: Sequence[str]
     overdue: bool = False
     soon_column: int | None = None
+    muted: bool = False
 
 
 class Routed(Protocol):
@@ -93,6 +94,8 @@ def fill_records(table: QTableWidget, rows: Iterable[Record]) -> None:
                     mark_overdue(item)
                 elif c == row.soon_column:
                     item.setForeground(SOON_FG)
+                elif row.muted:
+                    item.setForeground(Qt.GlobalColor.gray)
                 table.setItem(r, c, item)
 
 
@@ -101,6 +104,12 @@ def selected_key(table: QTableWidget) -> int | None:
     row = table.currentRow()
     item = table.item(row, 0) if row >= 0 else None
     return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+
+def selected_row(table: QTableWidget) -> int | None:
+    """The first selected row, if any."""
+    rows = {index.row() for index in table.selectedIndexes()}
+    return min(rows) if rows else None
 
 
 def fill_routed(widget: QListWidget, visits: Sequence[Routed]) -> bool:

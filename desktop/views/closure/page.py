@@ -25,7 +25,7 @@ from desktop.db import Database
 from desktop.services.admin import auth
 from desktop.services.closure import lists
 from desktop.views.closure.dialogs import NoteDialog, RatingDialog, ReplyDialog
-from desktop.views.record_list import Record, fill_records, record_table
+from desktop.views.record_list import Record, fill_records, record_table, selected_row
 from desktop.views.widgets import named
 
 
@@ -142,8 +142,7 @@ class ClosurePage(QWidget):
 
     @staticmethod
     def _selected(table: QTableWidget) -> int | None:
-        rows = {index.row() for index in table.selectedIndexes()}
-        return min(rows) if rows else None
+        return selected_row(table)
 
     def _open(self, dialog: ReplyDialog | RatingDialog | NoteDialog
               ) -> ReplyDialog | RatingDialog | NoteDialog:
