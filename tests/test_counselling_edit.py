@@ -18,7 +18,7 @@ from desktop.models import (
     ScaleResult,
     Visit,
 )
-from desktop.services.counselling import cases, sessions
+from desktop.services.counselling import cases, closing, sessions
 from desktop.services.counselling.risk import RiskInput
 from desktop.services.errors import PermissionDenied, StaleEditError, ValidationError
 from tests.counselling_helpers import (
@@ -239,7 +239,7 @@ def test_a_session_is_deleted_with_its_risk_and_scales_and_the_red_stays(
 def _close(database: Database, case_id: int) -> None:
     with database.read() as session:
         version = cases.case_detail(session, case_id).version
-    cases.close_case(database, case_id, date.today(), "咨询目标达成", version=version)
+    closing.close_case(database, case_id, date.today(), "咨询目标达成", version=version)
 
 
 def test_a_closed_case_refuses_session_changes_until_reopened(database: Database) -> None:
@@ -255,7 +255,7 @@ def test_a_closed_case_refuses_session_changes_until_reopened(database: Database
     assert "closed" in refused.value.errors
     assert _loaded(database, case_id, session_id).minutes == 50
 
-    cases.reopen_case(database, case_id)
+    closing.reopen_case(database, case_id)
     with database.read() as session:
         detail = cases.case_detail(session, case_id)
     assert not detail.closed and detail.closed_on is None and detail.close_reason == ""
@@ -267,7 +267,7 @@ def test_a_closed_case_refuses_session_changes_until_reopened(database: Database
     assert reopened[-1]["status"] == {"old": "closed", "new": "open"}
     assert "咨询目标达成" not in json.dumps(reopened, ensure_ascii=False)
     # Reopening an open case changes nothing.
-    cases.reopen_case(database, case_id)
+    closing.reopen_case(database, case_id)
     assert len([c for c in _audit(database, "change", "counselling_case")
                 if "status" in c["changes"]]) == 2  # type: ignore[operator]
 
@@ -280,7 +280,7 @@ def test_only_a_counsellor_changes_deletes_or_reopens(database: Database,
     _close(database, case_id)
     counsellor = database.actor
     as_role(database, roles)
-    for write in (lambda: cases.reopen_case(database, case_id),
+    for write in (lambda: closing.reopen_case(database, case_id),
                   lambda: sessions.update_session(database, session_id, session_input(minutes=9),
                                                   version=version),
                   lambda: sessions.delete_session(database, session_id, version=version)):

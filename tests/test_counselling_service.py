@@ -20,7 +20,7 @@ from desktop.models import (
 from desktop.printing.counselling_referral import render_referral
 from desktop.services import notifications
 from desktop.services.admin import auth
-from desktop.services.counselling import cases, referral_letter, risk, scales, sessions
+from desktop.services.counselling import cases, closing, referral_letter, risk, scales, sessions
 from desktop.services.counselling.risk import RiskInput
 from desktop.services.errors import PermissionDenied, ValidationError
 from tests.counselling_helpers import (
@@ -125,7 +125,7 @@ def test_every_read_and_write_needs_the_counsellors_role(database: Database,
         lambda: cases.take_up(database, cases.CaseInput(1, "失眠")),
         lambda: sessions.add_session(database, ref.case_id, session_input()),
         lambda: cases.update_intake(database, ref.case_id, "改", version=1),
-        lambda: cases.close_case(database, ref.case_id, date.today(), "目标达成", version=1),
+        lambda: closing.close_case(database, ref.case_id, date.today(), "目标达成", version=1),
         lambda: referral_letter.save_referral(database, ref.case_id, referral_letter.ReferralInput(
             "市精神卫生中心", "精神卫生中心", date.today(), "需要诊断")),
     ]
@@ -334,11 +334,11 @@ def test_closure_needs_date_and_reason_and_ends_the_case(database: Database) -> 
                                      (date.today() + timedelta(days=1), "目标达成", "closed_on"),
                                      (date.today() - timedelta(days=1), "目标达成", "closed_on")):
         with pytest.raises(ValidationError) as refused:
-            cases.close_case(database, ref.case_id, closed_on, reason, version=1)
+            closing.close_case(database, ref.case_id, closed_on, reason, version=1)
         assert field in refused.value.errors
     with database.read() as session:
         version = cases.case_detail(session, ref.case_id).version
-    cases.close_case(database, ref.case_id, date.today(), "咨询目标达成", version=version)
+    closing.close_case(database, ref.case_id, date.today(), "咨询目标达成", version=version)
     with database.read() as session:
         detail = cases.case_detail(session, ref.case_id)
         assert detail.closed and detail.close_reason == "咨询目标达成"

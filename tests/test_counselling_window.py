@@ -210,14 +210,14 @@ def test_a_stale_save_opens_the_conflict_dialog_and_reloads(
 
 def test_a_closed_case_is_read_only_until_reopened(
         qtbot: QtBot, sqlite_database: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from desktop.services.counselling import cases
+    from desktop.services.counselling import cases, closing
     from desktop.views import dialogs
 
     database = sqlite_database
     ref, editor = _open_with_session(qtbot, database)
     with database.read() as session:
         version = cases.case_detail(session, ref.case_id).version
-    cases.close_case(database, ref.case_id, date.today(), "咨询目标达成", version=version)
+    closing.close_case(database, ref.case_id, date.today(), "咨询目标达成", version=version)
     editor.load(ref.case_id)
     tab = editor.sessions
     tab.select_session(0)

@@ -9,7 +9,7 @@ import pytest
 from desktop.db import Database
 from desktop.services.admin import auth
 from desktop.services.errors import PermissionDenied, StaleEditError, ValidationError
-from desktop.services.police import handovers
+from desktop.services.police import handovers, routed
 from tests import mediation_helpers as mh
 from tests.police_helpers import handover, police_visit
 from tests.reception_helpers import room_ids
@@ -18,16 +18,16 @@ from tests.reception_helpers import room_ids
 def test_a_routed_visit_is_taken_up_and_leaves_the_waiting_list(database: Database) -> None:
     visit = police_visit(database)
     with database.read() as session:
-        waiting = handovers.routed_visits(session)
+        waiting = routed.routed_visits(session)
         assert [v.visit_id for v in waiting] == [visit.visit_id]
-        draft = handovers.draft_from_visit(session, visit.visit_id)
+        draft = routed.draft_from_visit(session, visit.visit_id)
     assert draft.person_name == "测试3号" and "饮酒滋事" in draft.matter
     assert draft.referral_id == visit.referral_id
     draft.station, draft.officer_name, draft.officer_phone = "东林派出所", "赵建国", "13811112222"
     ref = handovers.record_handover(database, draft)
     assert ref.handover_no == "2026警联0001"
     with database.read() as session:
-        assert handovers.routed_visits(session) == []
+        assert routed.routed_visits(session) == []
         detail = handovers.handover_detail(session, ref.handover_id)
     assert detail.visit_no == visit.visit_no and detail.direction == "移交公安"
     assert detail.data.reply_due == date(2026, 12, 2) + timedelta(days=handovers.REPLY_DAYS)
@@ -157,7 +157,7 @@ def test_counselling_visit_matter_stays_masked(database: Database) -> None:
         with database.read() as session:
             shown = repr(handovers.handover_list(session, status="all"))
             detail = handovers.handover_detail(session, ref.handover_id)
-            draft = handovers.draft_from_visit(session, visit.visit_id)
+            draft = routed.draft_from_visit(session, visit.visit_id)
         assert "内心秘密" not in shown and "内容保密" in shown
         assert detail.data.matter == "（心理咨询，内容保密）" and draft.matter == ""
         # Saving the form with the mark keeps what was written.

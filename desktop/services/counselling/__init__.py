@@ -5,7 +5,8 @@ writes ``counselling.edit`` (the counsellor's role); printing the 转介单 need
 ``counselling.print``. The general registers, exports and the dashboard never read
 these tables for content; :mod:`.register` gives them counts only.
 
-One module per concept: :mod:`.cases` (take up, list, detail, closure), :mod:`.sessions`,
+One module per concept: :mod:`.cases` (take up, list, detail), :mod:`.closing` (结案 and
+撤销结案), :mod:`.sessions`,
 :mod:`.risk` (assessments, raising a 高 to the leaders), :mod:`.scales` (PHQ-9, GAD-7),
 :mod:`.referral_letter` (转介 out and the letter's data), :mod:`.register` (counts and
 the counsellors' own register).

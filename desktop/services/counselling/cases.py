@@ -1,5 +1,6 @@
 """Counselling cases: taken up from a visit routed to the room or opened directly,
-listed (high risk and overdue first in mind), read whole, and closed.
+listed (high risk and overdue first in mind) and read whole; closing and reopening are
+in :mod:`.closing`.
 
 A visit becomes at most one case (a unique ``visit_id``); taking up locks the visit
 first, so a second desk taking up the same visit waits, then is refused with the
@@ -46,8 +47,6 @@ from desktop.services.versions import form_values, loaded, refuse_stale, write_c
 OPEN_TICKETS = ["waiting", "called", "serving", "on_hold"]
 PENDING_DAYS = 90
 INTAKE_LABELS = {"intake_problem": "主诉"}
-CLOSE_LABELS = {"closed_on": "结案日期", "close_reason": "结案原因"}
-CLOSE_REASONS = ["咨询目标达成", "来访人要求结束", "已转介至医疗机构", "失去联系", "其他"]
 
 
 def format_case_no(year: int, seq: int) -> str:
@@ -321,63 +320,6 @@ def update_intake(database: Database, case_id: int, intake_problem: str, *,
                      INTAKE_LABELS)
 
     write_checked(database, "咨询个案", work)
-
-
-def close_case(database: Database, case_id: int, closed_on: date | None, reason: str, *,
-               version: int, today: date | None = None) -> None:
-    """结案: the date and the reason; a closed case takes no more sessions."""
-    auth.require(database, "counselling.edit")
-    errors: dict[str, str] = {}
-    reason = validation.clean_text(reason or "", multiline=True)
-    if closed_on is None:
-        errors["closed_on"] = "请填写结案日期"
-    else:
-        message = date_error(closed_on, "结案日期")
-        if message:
-            errors["closed_on"] = message
-        elif closed_on > _today(today):
-            errors["closed_on"] = "结案日期不能晚于今天"
-    if not reason:
-        errors["close_reason"] = "请填写结案原因"
-    elif len(reason) > 500:
-        errors["close_reason"] = "结案原因不能超过 500 个字"
-    if errors:
-        raise ValidationError(errors)
-    assert closed_on is not None
-
-    def work(session: Session) -> None:
-        case_ = open_case(session, case_id)
-        if closed_on < case_.opened_on:
-            raise ValidationError({"closed_on": "结案日期不能早于接案日期"})
-        last = session.scalar(select(func.max(CounsellingSession.held_on))
-                              .where(CounsellingSession.case_id == case_.id))
-        if last is not None and closed_on < last:
-            raise ValidationError({"closed_on": "结案日期不能早于最后一次咨询"})
-        found = loaded(case_)
-        before = form_values(case_, CLOSE_LABELS)
-        case_.closed_on = closed_on
-        case_.close_reason = reason
-        case_.status = "closed"
-        refuse_stale("咨询个案", found, version, before, form_values(case_, CLOSE_LABELS),
-                     CLOSE_LABELS)
-
-    write_checked(database, "咨询个案", work)
-
-
-def reopen_case(database: Database, case_id: int) -> None:
-    """撤销结案: the case takes sessions and changes again (an open case stays as it is).
-
-    The closing date and reason are cleared; the audit log keeps them, as it keeps
-    every change, with who reopened the case and when.
-    """
-    auth.require(database, "counselling.edit")
-    with database.write() as session:
-        case_ = lock_case(session, case_id)
-        if case_.status != "closed":
-            return
-        case_.status = "open"
-        case_.closed_on = None
-        case_.close_reason = None
 
 
 # ---------------------------------------------------------------------------

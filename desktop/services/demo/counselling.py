@@ -31,7 +31,8 @@ from desktop.models import (
     Visit,
 )
 from desktop.services.admin import auth
-from desktop.services.counselling.cases import CLOSE_REASONS, format_case_no
+from desktop.services.counselling.cases import format_case_no
+from desktop.services.counselling.closing import CLOSE_REASONS
 from desktop.services.counselling.referral_letter import KINDS as REFERRAL_KINDS
 from desktop.services.counselling.risk import CRISIS_STEPS, LEADER_ROLE, NOTICE_KIND
 from desktop.services.counselling.scales import SCALES, score

@@ -111,7 +111,6 @@ from desktop.services.mediation.forms import (
     PartyInput,
     PartyResult,
     PersonChoice,
-    RoutedVisit,
     SessionData,
     SessionInput,
     StaffChoice,
@@ -151,6 +150,7 @@ from desktop.services.mediation.sessions import (
     update_session,
     validate_session,
 )
+from desktop.services.routing import RoutedVisit
 
 __all__ = [
     "AGENT_TYPES",

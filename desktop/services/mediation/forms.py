@@ -141,24 +141,6 @@ class PartyResult:
 
 
 @dataclass(frozen=True)
-class RoutedVisit:
-    """A visit routed to the mediation room that has no case yet."""
-
-    visit_id: int
-    referral_id: int
-    visit_no: str
-    ticket_no: str
-    visited_at: datetime
-    person_name: str
-    category: str
-    summary: str
-
-    def label(self) -> str:
-        return (f"{self.visited_at:%m-%d %H:%M} {self.ticket_no} {self.person_name}"
-                f"（{self.category or '未分类'}）{self.summary[:24]}")
-
-
-@dataclass(frozen=True)
 class PersonChoice:
     person_id: int
     name: str

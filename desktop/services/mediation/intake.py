@@ -9,15 +9,13 @@ from sqlalchemy import ColumnElement, Select, case, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from desktop.models import (
-    Category,
     MediationCase,
     Person,
     Referral,
-    Room,
     Staff,
     Visit,
 )
-from desktop.services import privacy, validation
+from desktop.services import routing, validation
 from desktop.services.admin import auth
 from desktop.services.mediation.common import day_or_today
 from desktop.services.mediation.constants import MEDIATION_ROOM, OPEN_REFERRAL_STATES, PENDING_DAYS
@@ -25,9 +23,9 @@ from desktop.services.mediation.forms import (
     CaseInput,
     PartyInput,
     PersonChoice,
-    RoutedVisit,
     StaffChoice,
 )
+from desktop.services.routing import RoutedVisit
 from desktop.services.validation import existing
 
 # ---------------------------------------------------------------------------
@@ -60,18 +58,7 @@ def routed_visits(session: Session, *, limit: int = 200,
     since = datetime.combine(oldest, datetime.min.time())
 
     def routed(*conditions: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
-        return (
-            select(Visit.id.label("visit_id"), Referral.id.label("referral_id"), Visit.visit_no,
-                   Referral.ticket_no, Visit.visited_at, Person.name.label("person_name"),
-                   Category.name.label("category_name"), Visit.summary,
-                   privacy.went_to_counselling().label("hidden"))
-            .join(Referral, Referral.visit_id == Visit.id)
-            .join(Room, Room.id == Referral.room_id)
-            .join(Person, Person.id == Visit.person_id)
-            .outerjoin(Category, Category.id == Visit.category_id)
-            .where(Room.code == MEDIATION_ROOM, ~has_case, Visit.deleted_at.is_(None),
-                   *conditions)
-        )
+        return routing.routed_select(MEDIATION_ROOM, ~has_case, *conditions)
 
     # Two queries, each walking its own index (one OR made SQLite read every ticket the
     # room ever had). A ticket is issued on or after its visit's day, so the ticket_date
@@ -83,20 +70,14 @@ def routed_visits(session: Session, *, limit: int = 200,
     ).subquery()
     stmt = (select(both).order_by(both.c.visited_at.desc(), both.c.visit_id.desc())
             .limit(limit))
-    readable = privacy.may_read_counselling(session)
-    return [RoutedVisit(v, r, no, t, at, name, cat or "", privacy.shown(summary, hidden, readable))
-            for v, r, no, t, at, name, cat, summary, hidden in session.execute(stmt)]
+    return routing.routed_list(session, stmt)
 
 
 def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyInput]:
     """The case and its applicant as the visit already tells them (for the mediator to check)."""
     auth.require(session, "case.read")
     visit = existing(session, Visit, visit_id, "没有找到该来访登记")
-    referral = session.scalar(
-        select(Referral).join(Room).where(Referral.visit_id == visit.id,
-                                          Room.code == MEDIATION_ROOM)
-        .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(1)
-    )
+    referral = routing.room_referral(session, visit.id, MEDIATION_ROOM)
     person = visit.person
     detail = f"综治中心接待分流（{visit.visit_no}"
     detail += f"，{referral.ticket_no}）" if referral else "）"
@@ -104,8 +85,7 @@ def draft_from_visit(session: Session, visit_id: int) -> tuple[CaseInput, PartyI
     handler = referral.handled_by if referral else None
     # A resident first heard in the counselling room: the mediator asks again, the draft
     # does not carry what was said there to someone who may not read it.
-    hidden = (bool(privacy.counselling_visit_ids(session, [visit.id]))
-              and not privacy.may_read_counselling(session))
+    hidden = routing.summary_hidden(session, visit.id)
     data = CaseInput(
         facts="" if hidden else visit.summary, matters="" if hidden else visit.request or "",
         source="当事人申请",

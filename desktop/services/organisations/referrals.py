@@ -9,26 +9,19 @@ delivered before the referral nor in the future, and feedback follows the servic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import (
-    Category,
-    OrganisationReferral,
-    Person,
-    Referral,
-    Room,
-    SocialOrganisation,
-    Visit,
-)
-from desktop.services import privacy, validation
+from desktop.models import OrganisationReferral, Referral, SocialOrganisation, Visit
+from desktop.services import privacy, routing, validation
 from desktop.services.admin import auth
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.organisations import SOCIAL_ROOM, require
+from desktop.services.routing import RoutedVisit
 from desktop.services.validation import TextField, checked, date_errors, existing
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
@@ -61,22 +54,6 @@ class ReferralInput:
     feedback: str = ""
     visit_id: int | None = None
     referral_id: int | None = None
-
-
-@dataclass(frozen=True)
-class RoutedVisit:
-    visit_id: int
-    referral_id: int
-    visit_no: str
-    ticket_no: str
-    visited_at: datetime
-    person_name: str
-    category: str
-    summary: str
-
-    def label(self) -> str:
-        return (f"{self.visited_at:%m-%d %H:%M} {self.ticket_no} {self.person_name}"
-                f"（{self.category or '未分类'}）{self.summary[:24]}")
 
 
 @dataclass(frozen=True)
@@ -211,23 +188,11 @@ def routed_visits(session: Session, *, limit: int = 200,
     since = (today or date.today()) - timedelta(days=PENDING_DAYS)
     taken = exists(select(OrganisationReferral.id)
                    .where(OrganisationReferral.referral_id == Referral.id))
-    stmt = (
-        select(Visit.id, Referral.id, Visit.visit_no, Referral.ticket_no, Visit.visited_at,
-               Person.name, Category.name, Visit.summary, privacy.went_to_counselling())
-        .join(Referral, Referral.visit_id == Visit.id)
-        .join(Room, Room.id == Referral.room_id)
-        .join(Person, Person.id == Visit.person_id)
-        .outerjoin(Category, Category.id == Visit.category_id)
-        .where(Room.code == SOCIAL_ROOM, Visit.deleted_at.is_(None), ~taken,
-               or_(Referral.status.in_(OPEN_REFERRAL_STATES),
-                   (Referral.status == "done") & (Referral.ticket_date >= since)))
-        .order_by(Visit.visited_at.desc(), Visit.id.desc())
-        .limit(limit)
-    )
-    readable = privacy.may_read_counselling(session)
-    return [RoutedVisit(v, r, no, t, at, name, cat or "",
-                        privacy.shown(summary, hidden, readable))
-            for v, r, no, t, at, name, cat, summary, hidden in session.execute(stmt)]
+    stmt = (routing.routed_select(SOCIAL_ROOM, ~taken,
+                                  routing.waiting_or_recent(OPEN_REFERRAL_STATES, since))
+            .order_by(Visit.visited_at.desc(), Visit.id.desc())
+            .limit(limit))
+    return routing.routed_list(session, stmt)
 
 
 def draft_from_visit(session: Session, visit_id: int, *,
@@ -235,12 +200,8 @@ def draft_from_visit(session: Session, visit_id: int, *,
     """A referral as the routed visit already tells it (the organisation is for staff)."""
     require(session, "organisations.read")
     visit = existing(session, Visit, visit_id, "没有找到该来访登记")
-    referral = session.scalar(
-        select(Referral).join(Room).where(Referral.visit_id == visit.id,
-                                          Room.code == SOCIAL_ROOM)
-        .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(1))
-    hidden = (bool(privacy.counselling_visit_ids(session, [visit.id]))
-              and not privacy.may_read_counselling(session))
+    referral = routing.room_referral(session, visit.id, SOCIAL_ROOM)
+    hidden = routing.summary_hidden(session, visit.id)
     day = today or date.today()
     return ReferralInput(
         organisation_id=None, person_name=visit.person.name, referred_on=day,

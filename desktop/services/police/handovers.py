@@ -2,7 +2,8 @@
 
 A hand-over is numbered ``2026警联0001`` from the counter ``police:{year}`` in the
 recording transaction. It is taken up from a visit routed to the 警民联络室 (the
-visit's resident and summary come with it) or typed in directly. The reply (回复) is
+visit's resident and summary come with it, :mod:`desktop.services.police.routed`) or
+typed in directly. The reply (回复) is
 due by ``reply_due``; one past it without a reply is overdue. A reply is never dated
 before the hand-over, nor in the future. 警调联动 links the hand-over to a mediation
 case by its 案号 (the case is only read).
@@ -15,16 +16,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import Category, MediationCase, Person, PoliceHandover, Referral, Room, Visit
+from desktop.models import MediationCase, PoliceHandover, Referral, Visit
 from desktop.services import numbering, privacy, validation
 from desktop.services.admin import auth
 from desktop.services.admin.settings import load_settings
 from desktop.services.errors import NotFoundError, ValidationError
-from desktop.services.police import POLICE_ROOM
 from desktop.services.validation import TextField, checked, date_errors, existing
 from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
 
@@ -34,8 +34,6 @@ DIRECTIONS = {TO_POLICE: "移交公安", FROM_POLICE: "公安移交"}
 # The kind of a hand-over, and the direction it goes.
 KINDS = {"移交派出所": TO_POLICE, "110非警务警情": FROM_POLICE, "公安移交调解": FROM_POLICE}
 REPLY_DAYS = 7  # a reply is asked for within a week unless the form says otherwise
-OPEN_REFERRAL_STATES = ["waiting", "called", "serving", "on_hold"]
-PENDING_DAYS = 30
 LIST_FILTERS = {"open": "待回复", "overdue": "已超期", "replied": "已回复", "all": "全部"}
 BADGE_RE = re.compile(r"^[0-9A-Za-z]{4,12}$")
 
@@ -84,24 +82,6 @@ class HandoverInput:
 class HandoverRef:
     handover_id: int
     handover_no: str
-
-
-@dataclass(frozen=True)
-class RoutedVisit:
-    """A visit routed to the 警民联络室 that no hand-over took up yet."""
-
-    visit_id: int
-    referral_id: int
-    visit_no: str
-    ticket_no: str
-    visited_at: datetime
-    person_name: str
-    category: str
-    summary: str
-
-    def label(self) -> str:
-        return (f"{self.visited_at:%m-%d %H:%M} {self.ticket_no} {self.person_name}"
-                f"（{self.category or '未分类'}）{self.summary[:24]}")
 
 
 @dataclass(frozen=True)
@@ -284,58 +264,6 @@ def update_handover(database: Database, handover_id: int, data: HandoverInput, *
 
 # ---------------------------------------------------------------------------
 # Reading
-
-
-def _taken_up() -> ColumnElement[bool]:
-    return exists(select(PoliceHandover.id).where(PoliceHandover.referral_id == Referral.id))
-
-
-def routed_visits(session: Session, *, limit: int = 200,
-                  today: date | None = None) -> list[RoutedVisit]:
-    """Visits routed to the 警民联络室 whose ticket no hand-over took up, newest first.
-
-    Open tickets always; tickets the room finished in the last ``PENDING_DAYS`` days too.
-    """
-    auth.require(session, "police.read")
-    since = (today or date.today()) - timedelta(days=PENDING_DAYS)
-    stmt = (
-        select(Visit.id, Referral.id, Visit.visit_no, Referral.ticket_no, Visit.visited_at,
-               Person.name, Category.name, Visit.summary, privacy.went_to_counselling())
-        .join(Referral, Referral.visit_id == Visit.id)
-        .join(Room, Room.id == Referral.room_id)
-        .join(Person, Person.id == Visit.person_id)
-        .outerjoin(Category, Category.id == Visit.category_id)
-        .where(Room.code == POLICE_ROOM, Visit.deleted_at.is_(None), ~_taken_up(),
-               or_(Referral.status.in_(OPEN_REFERRAL_STATES),
-                   (Referral.status == "done") & (Referral.ticket_date >= since)))
-        .order_by(Visit.visited_at.desc(), Visit.id.desc())
-        .limit(limit)
-    )
-    readable = privacy.may_read_counselling(session)
-    return [RoutedVisit(v, r, no, t, at, name, cat or "", privacy.shown(summary, hidden,
-                                                                        readable))
-            for v, r, no, t, at, name, cat, summary, hidden in session.execute(stmt)]
-
-
-def draft_from_visit(session: Session, visit_id: int, *,
-                     now: datetime | None = None) -> HandoverInput:
-    """A hand-over to the police as the routed visit already tells it."""
-    auth.require(session, "police.read")
-    visit = existing(session, Visit, visit_id, "没有找到该来访登记")
-    referral = session.scalar(
-        select(Referral).join(Room).where(Referral.visit_id == visit.id,
-                                          Room.code == POLICE_ROOM)
-        .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(1))
-    hidden = (bool(privacy.counselling_visit_ids(session, [visit.id]))
-              and not privacy.may_read_counselling(session))
-    handed = (now or datetime.now()).replace(second=0, microsecond=0)
-    return HandoverInput(
-        kind="移交派出所", matter="" if hidden else visit.summary, handed_at=handed,
-        station="", officer_name="", officer_phone="", person_name=visit.person.name,
-        person_phone=visit.person.phone or "",
-        reply_due=handed.date() + timedelta(days=REPLY_DAYS),
-        visit_id=visit.id, referral_id=referral.id if referral else None,
-    )
 
 
 def _list_filter(stmt: Any, status: str, today: date) -> Any:

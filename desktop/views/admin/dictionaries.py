@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from desktop.services import reference
 from desktop.services.admin import dictionaries
 from desktop.services.admin.dictionaries import Entry
 from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
+from desktop.views.record_list import Record, fill_records, selected_row
 from desktop.views.widgets import FieldError, named
 
 
@@ -102,18 +102,13 @@ class EntryEditor(QWidget):
 
     def refresh(self) -> None:
         self.entries = list(self.load())
-        self.table.setRowCount(len(self.entries))
-        for row, entry in enumerate(self.entries):
-            texts = [*self.cells(entry), self.tr("启用") if entry.active else self.tr("已停用")]
-            for column, text in enumerate(texts):
-                item = QTableWidgetItem(text)
-                if not entry.active:
-                    item.setForeground(Qt.GlobalColor.gray)
-                self.table.setItem(row, column, item)
+        fill_records(self.table, [Record(None, [
+            *self.cells(entry), self.tr("启用") if entry.active else self.tr("已停用")],
+            muted=not entry.active) for entry in self.entries])
 
     def selected(self) -> EditableEntry | None:
-        rows = {index.row() for index in self.table.selectedIndexes()}
-        return self.entries[min(rows)] if rows else None
+        row = selected_row(self.table)
+        return None if row is None else self.entries[row]
 
     def on_selected(self) -> None:
         entry = self.selected()

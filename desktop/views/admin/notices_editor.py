@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,8 @@ from desktop.services.reception import notices
 from desktop.services.reception.notices import NoticeEntry, NoticeInput
 from desktop.views import dialogs
 from desktop.views.form_widgets import DateEdit, OptionalDateEdit
-from desktop.views.widgets import FieldError, filling, named
+from desktop.views.record_list import Record, fill_records, selected_row
+from desktop.views.widgets import FieldError, named
 
 FIELDS = ("title", "body", "shown_from", "shown_until")
 
@@ -127,19 +127,16 @@ class NoticesDialog(QDialog):
         with self.database.read() as session:
             self.entries = notices.all_notices(session)
         today = date.today()
-        with filling(self.table):
-            self.table.setRowCount(len(self.entries))
-            for row, entry in enumerate(self.entries):
-                state = state_text(entry, today)
-                for column, text in enumerate((entry.title, entry.period_text, state)):
-                    item = QTableWidgetItem(text)
-                    if state != "展示中":
-                        item.setForeground(Qt.GlobalColor.gray)
-                    self.table.setItem(row, column, item)
+        records = []
+        for entry in self.entries:
+            state = state_text(entry, today)
+            records.append(Record(None, [entry.title, entry.period_text, state],
+                                  muted=state != "展示中"))
+        fill_records(self.table, records)
 
     def selected(self) -> NoticeEntry | None:
-        rows = {index.row() for index in self.table.selectedIndexes()}
-        return self.entries[min(rows)] if rows else None
+        row = selected_row(self.table)
+        return None if row is None else self.entries[row]
 
     def on_selected(self) -> None:
         entry = self.selected()

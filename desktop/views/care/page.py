@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,22 +25,21 @@ from desktop.services.failures import user_message
 from desktop.views import dialogs
 from desktop.views.care.entry_dialog import EntryDialog
 from desktop.views.care.visit_dialog import EndDialog, VisitDialog
-from desktop.views.widgets import filling, named
-
-OVERDUE_BG = QColor("#fde7e7")
-OVERDUE_FG = QColor("#b3261e")
-SOON_FG = QColor("#8a4b00")
-
-
-def _table(name: str, label: str, columns: list[str]) -> QTableWidget:
-    table = named(QTableWidget(0, len(columns)), name, label)
-    table.setHorizontalHeaderLabels(columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return table
+from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
+from desktop.views.record_list import (
+    Record,
+    fill_records,
+    fill_routed,
+    filter_box,
+    mark_overdue,
+    record_table,
+    routed_box,
+    search_box,
+    search_timer,
+    selected_key,
+    tool_row,
+)
+from desktop.views.widgets import named
 
 
 class CarePage(QWidget):
@@ -65,16 +58,14 @@ class CarePage(QWidget):
         self.refresh()
 
     def _add_widgets(self) -> None:
-        self.filter = named(QComboBox(), "care.filter", self.tr("名册筛选"))
-        for key, text in listing.LIST_FILTERS.items():
-            self.filter.addItem(self.tr(text), key)
+        self.filter = filter_box("care.filter", self.tr("名册筛选"), {
+            key: self.tr(text) for key, text in listing.LIST_FILTERS.items()})
         self.group = named(QComboBox(), "care.group", self.tr("关爱类别筛选"))
         self.group.addItem(self.tr("全部类别"), "")
         for group in entries.GROUPS:
             self.group.addItem(group, group)
-        self.search = named(QLineEdit(), "care.search", self.tr("搜索关爱对象"))
-        self.search.setPlaceholderText(self.tr("姓名、身份证号或电话"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("care.search", self.tr("搜索关爱对象"),
+                                 self.tr("姓名、身份证号或电话"))
         self.new_button = named(QPushButton(self.tr("登记关爱对象")), "care.new",
                                 self.tr("登记关爱对象"))
         self.edit_button = named(QPushButton(self.tr("编辑")), "care.edit", self.tr("编辑所选对象"))
@@ -88,26 +79,20 @@ class CarePage(QWidget):
                                        self.tr("修改所选走访记录"))
         self.delete_visit_button = named(QPushButton(self.tr("删除走访")), "care.delete_visit",
                                          self.tr("删除所选走访记录"))
-        self.table = _table("care.table", self.tr("关爱对象名册"),
-                            [self.tr(c) for c in self.COLUMNS])
+        self.table = record_table("care.table", self.tr("关爱对象名册"),
+                                  [self.tr(c) for c in self.COLUMNS])
         self.summary = named(QLabel(), "care.summary", self.tr("名册统计"))
-        self.visits = _table("care.visits", self.tr("所选对象的走访记录"),
-                             [self.tr(c) for c in self.VISIT_COLUMNS])
-        self.visits.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.visits = record_table("care.visits", self.tr("所选对象的走访记录"),
+                                   [self.tr(c) for c in self.VISIT_COLUMNS], stretch=2)
         self.due = named(QListWidget(), "care.due", self.tr("近期应走访和逾期"))
         self.routed = named(QListWidget(), "care.routed", self.tr("分流到关爱工作室的来访"))
         self.take_up = named(QPushButton(self.tr("登记所选来访人")), "care.take_up",
                              self.tr("将所选来访人登记到关爱名册"))
 
-        tools = QHBoxLayout()
-        tools.addWidget(self.filter)
-        tools.addWidget(self.group)
-        tools.addWidget(self.search, 1)
-        for button in (self.new_button, self.edit_button, self.visit_button, self.end_button,
-                       self.reopen_button):
-            tools.addWidget(button)
         left = QVBoxLayout()
-        left.addLayout(tools)
+        left.addLayout(tool_row([self.filter, self.group], self.search, [
+            self.new_button, self.edit_button, self.visit_button, self.end_button,
+            self.reopen_button]))
         left.addWidget(self.table, 3)
         left.addWidget(self.summary)
         visit_tools = QHBoxLayout()
@@ -119,21 +104,17 @@ class CarePage(QWidget):
         left.addWidget(self.visits, 2)
         due_box = QGroupBox(self.tr("7天内应走访和已逾期"))
         QVBoxLayout(due_box).addWidget(self.due)
-        routed_box = QGroupBox(self.tr("分流到关爱工作室、尚未登记的来访"))
-        routed_layout = QVBoxLayout(routed_box)
-        routed_layout.addWidget(self.routed)
-        routed_layout.addWidget(self.take_up)
+        routed = routed_box(self.tr("分流到关爱工作室、尚未登记的来访"), self.routed,
+                            self.take_up)
         right = QWidget()
         right.setMaximumWidth(340)
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(due_box, 3)
-        right_layout.addWidget(routed_box, 2)
+        right_layout.addWidget(routed, 2)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addWidget(right, 1)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(300)
+        self._search_timer = search_timer(self)
 
     def _connect_signals(self) -> None:
         self.filter.currentIndexChanged.connect(self.refresh_entries)
@@ -179,23 +160,15 @@ class CarePage(QWidget):
                                       group=self.group.currentData() or "",
                                       search=self.search.text())
             counts = listing.register_counts(session)
-        with filling(self.table):
-            self.table.setRowCount(len(rows))
-            for r, row in enumerate(rows):
-                last = f"{row.last_visit_on:%Y-%m-%d}" if row.last_visit_on else self.tr("未走访")
-                values = [row.name, row.masked_id, row.groups, row.masked_phone, row.community,
-                          row.frequency, row.staff, last, f"{row.next_due_on:%Y-%m-%d}",
-                          row.status]
-                for c, value in enumerate(values):
-                    item = QTableWidgetItem(value)
-                    if c == 0:
-                        item.setData(Qt.ItemDataRole.UserRole, row.entry_id)
-                    if row.overdue:
-                        item.setBackground(OVERDUE_BG)
-                        item.setForeground(OVERDUE_FG)
-                    elif row.ended_on is None and row.days_left <= 7 and c == 9:
-                        item.setForeground(SOON_FG)
-                    self.table.setItem(r, c, item)
+        records = []
+        for row in rows:
+            last = f"{row.last_visit_on:%Y-%m-%d}" if row.last_visit_on else self.tr("未走访")
+            soon = row.ended_on is None and row.days_left <= 7
+            records.append(Record(row.entry_id, [
+                row.name, row.masked_id, row.groups, row.masked_phone, row.community,
+                row.frequency, row.staff, last, f"{row.next_due_on:%Y-%m-%d}", row.status],
+                row.overdue, 9 if soon else None))
+        fill_records(self.table, records)
         self.summary.setText(self.tr("在册 {0} 人，其中逾期未走访 {1} 人、7天内应走访 {2} 人；"
                                      "已结束 {3} 人。").format(counts["active"], counts["overdue"],
                                                           counts["soon"], counts["ended"]))
@@ -208,13 +181,9 @@ class CarePage(QWidget):
             with self.database.read() as session:
                 self.detail = listing.entry_detail(session, entry_id)
         found = self.detail.visits if self.detail else []
-        with filling(self.visits):
-            self.visits.setRowCount(len(found))
-            for r, visit in enumerate(found):
-                for c, value in enumerate([f"{visit.visited_on:%Y-%m-%d}", visit.staff,
-                                           visit.findings, visit.help_kind or "",
-                                           visit.help_text]):
-                    self.visits.setItem(r, c, QTableWidgetItem(value))
+        fill_records(self.visits, [Record(None, [
+            f"{visit.visited_on:%Y-%m-%d}", visit.staff, visit.findings, visit.help_kind or "",
+            visit.help_text]) for visit in found])
         ended = self.detail is not None and self.detail.ended_on is not None
         self.edit_button.setEnabled(entry_id is not None)
         for button in (self.visit_button, self.end_button):
@@ -243,25 +212,16 @@ class CarePage(QWidget):
                                    f"{row.groups}")
             item.setData(Qt.ItemDataRole.UserRole, row.entry_id)
             if row.overdue:
-                item.setForeground(OVERDUE_FG)
-                item.setBackground(OVERDUE_BG)
+                mark_overdue(item)
             self.due.addItem(item)
 
     def refresh_routed(self) -> None:
         with self.database.read() as session:
             found = routed.routed_visits(session)
-        self.routed.clear()
-        for visit in found:
-            item = QListWidgetItem(visit.label())
-            item.setData(Qt.ItemDataRole.UserRole, visit.visit_id)
-            item.setToolTip(visit.summary)
-            self.routed.addItem(item)
-        self.take_up.setEnabled(bool(found))
+        self.take_up.setEnabled(fill_routed(self.routed, found))
 
     def selected_entry_id(self) -> int | None:
-        row = self.table.currentRow()
-        item = self.table.item(row, 0) if row >= 0 else None
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        return selected_key(self.table)
 
     def select_entry(self, entry_id: int) -> None:
         for row in range(self.table.rowCount()):

@@ -11,15 +11,11 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,35 +25,16 @@ from desktop.db import Database
 from desktop.services.admin import auth
 from desktop.services.closure import lists
 from desktop.views.closure.dialogs import NoteDialog, RatingDialog, ReplyDialog
-from desktop.views.widgets import filling, named
-
-OVERDUE_BG = QColor("#fde7e7")
-OVERDUE_FG = QColor("#b3261e")
+from desktop.views.record_list import Record, fill_records, record_table, selected_row
+from desktop.views.widgets import named
 
 
 def _table(key: str, label: str, columns: Sequence[str]) -> QTableWidget:
-    table = named(QTableWidget(0, len(columns)), key, label)
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
+    return record_table(key, label, columns, stretch_last=True)
 
 
 def _fill(table: QTableWidget, rows: Sequence[tuple[list[str], bool]]) -> None:
-    with filling(table):
-        table.setRowCount(len(rows))
-        for r, (cells, overdue) in enumerate(rows):
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if overdue:
-                    item.setBackground(OVERDUE_BG)
-                    item.setForeground(OVERDUE_FG)
-                table.setItem(r, c, item)
+    fill_records(table, [Record(None, cells, overdue) for cells, overdue in rows])
 
 
 class ClosurePage(QWidget):
@@ -165,8 +142,7 @@ class ClosurePage(QWidget):
 
     @staticmethod
     def _selected(table: QTableWidget) -> int | None:
-        rows = {index.row() for index in table.selectedIndexes()}
-        return min(rows) if rows else None
+        return selected_row(table)
 
     def _open(self, dialog: ReplyDialog | RatingDialog | NoteDialog
               ) -> ReplyDialog | RatingDialog | NoteDialog:

@@ -20,7 +20,7 @@ import logging
 from collections import deque
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -36,6 +36,7 @@ from desktop.services.closure import pad, replies
 from desktop.services.closure.pad import PadRoom, PadTicket
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.views.db_status import DatabaseBanner, status_for
+from desktop.views.full_screen import FullScreenWindow, scaled
 from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,7 @@ SIZES = {"centre": 20, "welcome": 72, "room": 30, "hint": 20, "prompt": 44, "ini
 
 
 def _sizes(height: int) -> dict[str, int]:
-    scale = max(height / 720, 0.6)
-    sizes = {key: round(px * scale) for key, px in SIZES.items()}
+    sizes = scaled(SIZES, height)
     sizes["radius"] = sizes["photo"] // 2  # a circle (a larger radius draws a square)
     return sizes
 
@@ -106,7 +106,7 @@ def initial(name: str) -> str:
     return name.strip()[:1] or "工"
 
 
-class RatingPadWindow(QWidget):
+class RatingPadWindow(FullScreenWindow):
     """The pad's three screens: 欢迎评价, the question with five buttons, the answer."""
 
     # The rating just stored (its id), or 0 when the resident did not rate in time.
@@ -115,7 +115,7 @@ class RatingPadWindow(QWidget):
     def __init__(self, *, database: Database, room: PadRoom, poll_ms: int = POLL_MS,
                  timeout_ms: int = TIMEOUT_MS, result_ms: int = RESULT_MS,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(style_for=style_for, parent=parent)
         self.database = database
         self.room = room
         self.timeout_ms = timeout_ms
@@ -126,8 +126,6 @@ class RatingPadWindow(QWidget):
         self.seen: deque[int] = deque(maxlen=50)
         self._remaining = 0  # seconds left to tap, shown under the buttons
         self.level_buttons: dict[str, QPushButton] = {}
-        self.setWindowFlag(Qt.WindowType.Window, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         named(self, "rating_pad", self.tr("评价器"))
         self.setWindowTitle(self.tr("评价器 · {0}").format(room.name))
@@ -147,8 +145,6 @@ class RatingPadWindow(QWidget):
     # -- building -----------------------------------------------------------------------
 
     def _add_widgets(self) -> None:
-        self._scaled_for = 720
-        self.setStyleSheet(style_for(720))
         self.centre = named(QLabel(self.room.centre), "rating_pad.centre", self.tr("中心名称"))
         self.banner = DatabaseBanner(self.db_status)
         self.pages = named(QStackedWidget(), "rating_pad.pages", self.tr("评价器页面"))
@@ -352,25 +348,9 @@ class RatingPadWindow(QWidget):
 
     # -- events -------------------------------------------------------------------------
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        height = event.size().height()
-        if abs(height - self._scaled_for) > 40:
-            self._scaled_for = height
-            self.setStyleSheet(style_for(height))
-            self._size_photo(height)
-        super().resizeEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_F11:
-            if self.isFullScreen():
-                self.showNormal()
-            else:
-                self.showFullScreen()
-            return
-        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
-            self.showNormal()
-            return
-        super().keyPressEvent(event)
+    def rescale(self, height: int) -> None:
+        super().rescale(height)
+        self._size_photo(height)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for timer in (self.poll_timer, self.timeout_timer, self.result_timer,

@@ -8,21 +8,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,10 +25,18 @@ from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.registers.rows import Period
 from desktop.views import dialogs
 from desktop.views.counselling.case_editor import CaseEditor
-from desktop.views.widgets import filling, named
-
-ATTENTION_BG = QColor("#fde7e7")
-ATTENTION_FG = QColor("#b3261e")
+from desktop.views.record_list import (
+    Record,
+    fill_records,
+    fill_routed,
+    filter_box,
+    record_table,
+    routed_box,
+    search_box,
+    selected_key,
+    tool_row,
+)
+from desktop.views.widgets import named
 
 
 class CounsellingPage(QWidget):
@@ -53,12 +52,10 @@ class CounsellingPage(QWidget):
         self.refresh()
 
     def _add_widgets(self) -> None:
-        self.filter = named(QComboBox(), "counselling.filter", self.tr("个案筛选"))
-        for key, text in LIST_FILTERS.items():
-            self.filter.addItem(self.tr(text), key)
-        self.search = named(QLineEdit(), "counselling.search", self.tr("搜索个案"))
-        self.search.setPlaceholderText(self.tr("编号、姓名或电话"))
-        self.search.setClearButtonEnabled(True)
+        self.filter = filter_box("counselling.filter", self.tr("个案筛选"), {
+            key: self.tr(text) for key, text in LIST_FILTERS.items()})
+        self.search = search_box("counselling.search", self.tr("搜索个案"),
+                                 self.tr("编号、姓名或电话"))
         self.open_button = named(QPushButton(self.tr("打开")), "counselling.open",
                                  self.tr("打开所选个案"))
         self.new_button = named(QPushButton(self.tr("直接接案")), "counselling.new",
@@ -66,38 +63,23 @@ class CounsellingPage(QWidget):
         self.export_button = named(QPushButton(self.tr("导出本月台账…")), "counselling.export",
                                    self.tr("导出心理咨询个案台账"))
         self.summary = named(QLabel(), "counselling.summary", self.tr("个案统计"))
-        self.table = named(QTableWidget(0, len(self.COLUMNS)), "counselling.table",
-                           self.tr("咨询个案列表"))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table("counselling.table", self.tr("咨询个案列表"),
+                                  [self.tr(c) for c in self.COLUMNS], stretch=1)
         self.routed = named(QListWidget(), "counselling.routed", self.tr("待接案的分流来访"))
         self.take_up_button = named(QPushButton(self.tr("接案所选来访")),
                                     "counselling.take_up", self.tr("接案所选来访"))
-        tools = QHBoxLayout()
-        tools.addWidget(self.filter)
-        tools.addWidget(self.search, 1)
-        tools.addWidget(self.open_button)
-        tools.addWidget(self.new_button)
-        tools.addWidget(self.export_button)
         left = QVBoxLayout()
-        left.addLayout(tools)
+        left.addLayout(tool_row([self.filter], self.search,
+                                [self.open_button, self.new_button, self.export_button]))
         left.addWidget(self.table, 1)
         left.addWidget(self.summary)
-        routed_box = QGroupBox(self.tr("分流到心理咨询室、尚未接案的来访"))
-        routed_layout = QVBoxLayout(routed_box)
-        routed_layout.addWidget(self.routed)
-        routed_layout.addWidget(self.take_up_button)
-        routed_box.setMaximumWidth(320)
+        routed = routed_box(self.tr("分流到心理咨询室、尚未接案的来访"), self.routed,
+                            self.take_up_button)
+        routed.setMaximumWidth(320)
         list_page = QWidget()
         list_layout = QHBoxLayout(list_page)
         list_layout.addLayout(left, 3)
-        list_layout.addWidget(routed_box, 1)
+        list_layout.addWidget(routed, 1)
         self.editor = CaseEditor(database=self.database)
         self.stack = named(QStackedWidget(), "counselling.stack", self.tr("心理咨询"))
         self.stack.addWidget(list_page)
@@ -144,43 +126,27 @@ class CounsellingPage(QWidget):
             rows = cases.case_list(session, status=self.filter.currentData(),
                                    search=self.search.text(), today=date.today())
             counts = cases.case_counts(session)
-        with filling(self.table):
-            self.table.setRowCount(len(rows))
-            for r, row in enumerate(rows):
-                last = f"{row.last_contact:%Y-%m-%d}" + (self.tr("（超期）") if row.overdue
-                                                          else "")
-                values = [row.case_no, row.person_name, f"{row.opened_on:%Y-%m-%d}",
-                          str(row.sessions), last, row.highest_risk, row.status]
-                for c, value in enumerate(values):
-                    item = QTableWidgetItem(value)
-                    if c == 0:
-                        item.setData(Qt.ItemDataRole.UserRole, row.case_id)
-                    if row.attention:
-                        item.setBackground(ATTENTION_BG)
-                        item.setForeground(ATTENTION_FG)
-                    self.table.setItem(r, c, item)
+        records = []
+        for row in rows:
+            last = f"{row.last_contact:%Y-%m-%d}" + (self.tr("（超期）") if row.overdue else "")
+            records.append(Record(row.case_id, [
+                row.case_no, row.person_name, f"{row.opened_on:%Y-%m-%d}", str(row.sessions),
+                last, row.highest_risk, row.status], row.attention))
+        fill_records(self.table, records)
         self.summary.setText(self.tr("咨询中 {0} 件，其中高风险 {1} 件；已结案 {2} 件。").format(
             counts["open"], counts["high"], counts["closed"]))
 
     def refresh_routed(self) -> None:
         with self.database.read() as session:
             visits = cases.routed_visits(session)
-        self.routed.clear()
-        for visit in visits:
-            item = QListWidgetItem(visit.label())
-            item.setData(Qt.ItemDataRole.UserRole, visit.visit_id)
-            item.setToolTip(visit.summary)
-            self.routed.addItem(item)
-        self.take_up_button.setEnabled(bool(visits))
+        self.take_up_button.setEnabled(fill_routed(self.routed, visits))
 
     def show_list(self) -> None:
         self.stack.setCurrentIndex(0)
         self.refresh()
 
     def selected_case_id(self) -> int | None:
-        row = self.table.currentRow()
-        item = self.table.item(row, 0) if row >= 0 else None
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        return selected_key(self.table)
 
     def open_case(self, case_id: int) -> CaseEditor:
         detail = self.editor.load(case_id)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.db import Database
 from desktop.services.admin import auth
-from desktop.services.counselling import cases, referral_letter
+from desktop.services.counselling import closing, referral_letter
 from desktop.services.counselling.cases import CaseDetail
 from desktop.services.errors import ValidationError
 from desktop.views import dialogs
@@ -59,7 +59,7 @@ class ReferralTab(QWidget):
         self.closed_on = named(OptionalDateEdit(), "counselling.closed_on", self.tr("结案日期"))
         self.close_reason = named(QComboBox(), "counselling.close_reason", self.tr("结案原因"))
         self.close_reason.setEditable(True)
-        self.close_reason.addItems(cases.CLOSE_REASONS)
+        self.close_reason.addItems(closing.CLOSE_REASONS)
         self.close_button = named(QPushButton(self.tr("结案")), "counselling.close_case",
                                   self.tr("结案"))
         self.reopen_button = named(QPushButton(self.tr("撤销结案")), "counselling.reopen_case",
@@ -155,7 +155,7 @@ class ReferralTab(QWidget):
         if self.detail is None:
             return
         try:
-            cases.close_case(self.database, self.detail.case_id, self.closed_on.value(),
+            closing.close_case(self.database, self.detail.case_id, self.closed_on.value(),
                              self.close_reason.currentText(), version=self.detail.version)
         except ValidationError as exc:
             self.show_errors(exc.errors)
@@ -170,7 +170,7 @@ class ReferralTab(QWidget):
                 .format(self.detail.case_no)):
             return
         try:
-            cases.reopen_case(self.database, self.detail.case_id)
+            closing.reopen_case(self.database, self.detail.case_id)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return

@@ -5,20 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,10 +22,18 @@ from desktop.services.deliberation import listing, meetings, minutes
 from desktop.services.errors import ValidationError
 from desktop.views.deliberation.meeting_dialog import MeetingDialog
 from desktop.views.pdf_preview import PdfPreviewDialog
-from desktop.views.widgets import filling, named
-
-OVERDUE_BG = QColor("#fde7e7")
-OVERDUE_FG = QColor("#b3261e")
+from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
+from desktop.views.record_list import (
+    Record,
+    fill_records,
+    mark_overdue,
+    record_table,
+    search_box,
+    search_timer,
+    selected_key,
+    tool_row,
+)
+from desktop.views.widgets import named
 
 
 class DeliberationPage(QWidget):
@@ -49,25 +51,16 @@ class DeliberationPage(QWidget):
         self.refresh()
 
     def _add_widgets(self) -> None:
-        self.search = named(QLineEdit(), "deliberation.search", self.tr("搜索议事会议"))
-        self.search.setPlaceholderText(self.tr("主题、地点、主持人或参会人员"))
-        self.search.setClearButtonEnabled(True)
+        self.search = search_box("deliberation.search", self.tr("搜索议事会议"),
+                                 self.tr("主题、地点、主持人或参会人员"))
         self.new_button = named(QPushButton(self.tr("记录议事会议")), "deliberation.new",
                                 self.tr("记录议事会议"))
         self.open_button = named(QPushButton(self.tr("打开")), "deliberation.open",
                                  self.tr("打开所选会议"))
         self.minutes_button = named(QPushButton(self.tr("打印会议纪要")),
                                     "deliberation.minutes", self.tr("打印所选会议的纪要"))
-        self.table = named(QTableWidget(0, len(self.COLUMNS)), "deliberation.table",
-                           self.tr("议事会议列表"))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table("deliberation.table", self.tr("议事会议列表"),
+                                  [self.tr(c) for c in self.COLUMNS], stretch=1)
         self.message = named(QLabel(), "deliberation.message", self.tr("提示"))
         self.message.setStyleSheet("color: #c5221f;")
         self.action_list = named(QListWidget(), "deliberation.open_actions",
@@ -75,12 +68,9 @@ class DeliberationPage(QWidget):
         self.action_list.setWordWrap(True)
         self.done_button = named(QPushButton(self.tr("所选事项今日已完成")),
                                  "deliberation.action_done", self.tr("将所选落实事项记为今日完成"))
-        tools = QHBoxLayout()
-        tools.addWidget(self.search, 1)
-        for button in (self.open_button, self.minutes_button, self.new_button):
-            tools.addWidget(button)
         left = QVBoxLayout()
-        left.addLayout(tools)
+        left.addLayout(tool_row([], self.search,
+                                [self.open_button, self.minutes_button, self.new_button]))
         left.addWidget(self.table, 1)
         left.addWidget(self.message)
         box = QGroupBox(self.tr("未完成的落实事项（逾期标红）"))
@@ -91,9 +81,7 @@ class DeliberationPage(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addWidget(box, 1)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(300)
+        self._search_timer = search_timer(self)
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(self._search_timer.start)
@@ -115,20 +103,10 @@ class DeliberationPage(QWidget):
     def refresh_meetings(self) -> None:
         with self.database.read() as session:
             rows = listing.meeting_list(session, search=self.search.text())
-        with filling(self.table):
-            self.table.setRowCount(len(rows))
-            for r, row in enumerate(rows):
-                values = [f"{row.held_on:%Y-%m-%d}", row.topic, row.place, row.host,
-                          str(row.matters), str(row.actions), str(row.open_actions),
-                          str(row.overdue_actions)]
-                for c, value in enumerate(values):
-                    item = QTableWidgetItem(value)
-                    if c == 0:
-                        item.setData(Qt.ItemDataRole.UserRole, row.meeting_id)
-                    if row.overdue:
-                        item.setBackground(OVERDUE_BG)
-                        item.setForeground(OVERDUE_FG)
-                    self.table.setItem(r, c, item)
+        fill_records(self.table, [Record(row.meeting_id, [
+            f"{row.held_on:%Y-%m-%d}", row.topic, row.place, row.host, str(row.matters),
+            str(row.actions), str(row.open_actions), str(row.overdue_actions)], row.overdue)
+            for row in rows])
 
     def refresh_actions(self) -> None:
         with self.database.read() as session:
@@ -141,15 +119,12 @@ class DeliberationPage(QWidget):
                                    f"{action.task}")
             item.setData(Qt.ItemDataRole.UserRole, action.action_id)
             if action.overdue:
-                item.setForeground(OVERDUE_FG)
-                item.setBackground(OVERDUE_BG)
+                mark_overdue(item)
             self.action_list.addItem(item)
         self.done_button.setEnabled(bool(found))
 
     def selected_meeting_id(self) -> int | None:
-        row = self.table.currentRow()
-        item = self.table.item(row, 0) if row >= 0 else None
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        return selected_key(self.table)
 
     def _open(self, dialog: MeetingDialog) -> MeetingDialog:
         self.dialog = dialog

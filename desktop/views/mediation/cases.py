@@ -7,21 +7,15 @@ from datetime import date
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,13 +25,22 @@ from desktop.services import mediation
 from desktop.services.admin import audit
 from desktop.services.mediation import CaseInput
 from desktop.views.mediation.case_editor import CaseEditor
-from desktop.views.widgets import filling, named
+from desktop.views.record_list import (
+    OVERDUE_FG,
+    Record,
+    fill_records,
+    fill_routed,
+    filter_box,
+    record_table,
+    routed_box,
+    search_box,
+    search_timer,
+    selected_key,
+    tool_row,
+)
+from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
-
-OVERDUE_BG = QColor("#fde7e7")
-OVERDUE_FG = QColor("#b3261e")
-SOON_FG = QColor("#8a4b00")
 
 
 class CasesPage(QWidget):
@@ -62,26 +65,17 @@ class CasesPage(QWidget):
         self._fresh = False
 
     def _add_widgets(self) -> None:
-        self.filter = named(QComboBox(), "case.filter", self.tr("案件筛选"))
-        for key, text in mediation.LIST_FILTERS.items():
-            self.filter.addItem(self.tr(text), key)
-        self.search = named(QLineEdit(), "case.search", self.tr("搜索案件"))
-        self.search.setPlaceholderText(self.tr("案号、当事人姓名、身份证号或电话"))
-        self.search.setClearButtonEnabled(True)
+        self.filter = filter_box("case.filter", self.tr("案件筛选"), {
+            key: self.tr(text) for key, text in mediation.LIST_FILTERS.items()})
+        self.search = search_box("case.search", self.tr("搜索案件"),
+                                 self.tr("案号、当事人姓名、身份证号或电话"))
         self.new_button = named(QPushButton(self.tr("直接受理新案件")), "case.new",
                                 self.tr("直接受理新案件"),
                                 self.tr("不经接待分流，直接受理（Ctrl+N）"))
         self.open_button = named(QPushButton(self.tr("打开")), "case.open", self.tr("打开所选案件"))
         self.summary = named(QLabel(), "case.summary", self.tr("案件统计"))
-        self.table = named(QTableWidget(0, len(self.COLUMNS)), "case.table", self.tr("案件列表"))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table("case.table", self.tr("案件列表"),
+                                  [self.tr(c) for c in self.COLUMNS], stretch=1)
 
         self.routed = named(QListWidget(), "case.routed", self.tr("待受理的分流来访"))
         self.routed.setWordWrap(True)
@@ -90,24 +84,17 @@ class CasesPage(QWidget):
         self.due = named(QListWidget(), "case.due_follow_ups", self.tr("到期回访"))
         self.due.setWordWrap(True)
 
-        tools = QHBoxLayout()
-        tools.addWidget(self.filter)
-        tools.addWidget(self.search, 1)
-        tools.addWidget(self.open_button)
-        tools.addWidget(self.new_button)
         left = QVBoxLayout()
-        left.addLayout(tools)
+        left.addLayout(tool_row([self.filter], self.search, [self.open_button, self.new_button]))
         left.addWidget(self.table, 1)
         left.addWidget(self.summary)
-        routed_box = QGroupBox(self.tr("分流到调解室、尚未受理的来访"))
-        routed_layout = QVBoxLayout(routed_box)
-        routed_layout.addWidget(self.routed)
-        routed_layout.addWidget(self.accept_routed)
+        routed = routed_box(self.tr("分流到调解室、尚未受理的来访"), self.routed,
+                            self.accept_routed)
         due_box = QGroupBox(self.tr("到期回访"))
         due_layout = QVBoxLayout(due_box)
         due_layout.addWidget(self.due)
         right = QVBoxLayout()
-        right.addWidget(routed_box, 3)
+        right.addWidget(routed, 3)
         right.addWidget(due_box, 2)
         list_page = QWidget()
         list_layout = QHBoxLayout(list_page)
@@ -124,9 +111,7 @@ class CasesPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(300)
+        self._search_timer = search_timer(self)
 
     def _connect_signals(self) -> None:
         self.filter.currentIndexChanged.connect(self.refresh_cases)
@@ -163,40 +148,27 @@ class CasesPage(QWidget):
             rows = mediation.case_list(session, status=self.filter.currentData(),
                                        search=self.search.text(), today=today)
             counts = mediation.case_counts(session, today=today)
-        with filling(self.table):
-            self.table.setRowCount(len(rows))
-            for r, row in enumerate(rows):
-                if row.days_left is None:
-                    limit = ""
-                elif row.overdue:
-                    limit = self.tr("超期 {0} 天").format(-row.days_left)
-                else:
-                    limit = self.tr("剩 {0} 天").format(row.days_left)
-                values = [row.case_no, row.title, row.category, row.mediators,
-                          f"{row.accepted_on:%Y-%m-%d}", limit, row.status]
-                for c, value in enumerate(values):
-                    item = QTableWidgetItem(value)
-                    if c == 0:
-                        item.setData(Qt.ItemDataRole.UserRole, row.case_id)
-                    if row.overdue:
-                        item.setBackground(OVERDUE_BG)
-                        item.setForeground(OVERDUE_FG)
-                    elif row.days_left is not None and row.days_left <= 5 and c == 5:
-                        item.setForeground(SOON_FG)
-                    self.table.setItem(r, c, item)
+        records = []
+        for row in rows:
+            if row.days_left is None:
+                limit = ""
+            elif row.overdue:
+                limit = self.tr("超期 {0} 天").format(-row.days_left)
+            else:
+                limit = self.tr("剩 {0} 天").format(row.days_left)
+            soon = row.days_left is not None and row.days_left <= 5
+            records.append(Record(row.case_id, [
+                row.case_no, row.title, row.category, row.mediators,
+                f"{row.accepted_on:%Y-%m-%d}", limit, row.status], row.overdue,
+                5 if soon else None))
+        fill_records(self.table, records)
         self.summary.setText(self.tr("办理中 {0} 件，其中超期 {1} 件；已结案 {2} 件。").format(
             counts["open"], counts["overdue"], counts["closed"]))
 
     def refresh_routed(self) -> None:
         with self.database.read() as session:
             visits = mediation.routed_visits(session)
-        self.routed.clear()
-        for visit in visits:
-            item = QListWidgetItem(visit.label())
-            item.setData(Qt.ItemDataRole.UserRole, visit.visit_id)
-            item.setToolTip(visit.summary)
-            self.routed.addItem(item)
-        self.accept_routed.setEnabled(bool(visits))
+        self.accept_routed.setEnabled(fill_routed(self.routed, visits))
 
     def refresh_due(self) -> None:
         with self.database.read() as session:
@@ -230,9 +202,7 @@ class CasesPage(QWidget):
         return self.editor
 
     def selected_case_id(self) -> int | None:
-        row = self.table.currentRow()
-        item = self.table.item(row, 0) if row >= 0 else None
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        return selected_key(self.table)
 
     def on_open(self) -> None:
         case_id = self.selected_case_id()

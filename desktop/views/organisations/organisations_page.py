@@ -6,19 +6,11 @@ from datetime import date
 from typing import ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,42 +21,18 @@ from desktop.services.organisations import activities, directory, referrals
 from desktop.services.organisations.referrals import ReferralInput, ReferralRow
 from desktop.views.organisations.dialogs import ActivityDialog, OrganisationDialog, ReferralDialog
 from desktop.views.record_form import RecordDialog
-from desktop.views.widgets import filling, named
-
-OVERDUE_BG = QColor("#fde7e7")
-OVERDUE_FG = QColor("#b3261e")
-
-
-def _table(name: str, label: str, columns: list[str], stretch: int) -> QTableWidget:
-    table = named(QTableWidget(0, len(columns)), name, label)
-    table.setHorizontalHeaderLabels(columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[int, list[str], bool]]) -> None:
-    with filling(table):
-        table.setRowCount(len(rows))
-        for r, (row_id, values, overdue) in enumerate(rows):
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if c == 0:
-                    item.setData(Qt.ItemDataRole.UserRole, row_id)
-                if overdue:
-                    item.setBackground(OVERDUE_BG)
-                    item.setForeground(OVERDUE_FG)
-                table.setItem(r, c, item)
-
-
-def _selected(table: QTableWidget) -> int | None:
-    item = table.item(table.currentRow(), 0) if table.currentRow() >= 0 else None
-    return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
+from desktop.views.record_list import (
+    Record,
+    fill_records,
+    fill_routed,
+    filter_box,
+    record_table,
+    routed_box,
+    selected_key,
+    tool_row,
+)
+from desktop.views.widgets import named
 
 
 def _day(value: date | None) -> str:
@@ -94,41 +62,34 @@ class OrganisationsPage(QWidget):
     def _add_widgets(self) -> None:
         self.tabs = named(QTabWidget(), "social.tabs", self.tr("社会组织工作室"))
         # 转介
-        self.filter = named(QComboBox(), "social.filter", self.tr("转介筛选"))
-        for key, text in referrals.LIST_FILTERS.items():
-            self.filter.addItem(self.tr(text), key)
+        self.filter = filter_box("social.filter", self.tr("转介筛选"), {
+            key: self.tr(text) for key, text in referrals.LIST_FILTERS.items()})
         self.new_referral = named(QPushButton(self.tr("新增转介")), "social.new_referral",
                                   self.tr("直接登记转介"))
         self.open_referral = named(QPushButton(self.tr("打开")), "social.open_referral",
                                    self.tr("打开所选转介"))
-        self.referral_table = _table("social.referrals", self.tr("转介列表"),
-                                     [self.tr(c) for c in self.REFERRAL_COLUMNS], 3)
+        self.referral_table = record_table("social.referrals", self.tr("转介列表"),
+                                           [self.tr(c) for c in self.REFERRAL_COLUMNS],
+                                           stretch=3)
         self.summary = named(QLabel(), "social.summary", self.tr("转介统计"))
         self.routed = named(QListWidget(), "social.routed", self.tr("待转介的分流来访"))
         self.routed.setWordWrap(True)
         self.take_up = named(QPushButton(self.tr("转介所选来访")), "social.take_up",
                              self.tr("转介所选来访"))
-        tools = QHBoxLayout()
-        tools.addWidget(self.filter)
-        tools.addStretch(1)
-        tools.addWidget(self.open_referral)
-        tools.addWidget(self.new_referral)
         left = QVBoxLayout()
-        left.addLayout(tools)
+        left.addLayout(tool_row([self.filter], None, [self.open_referral, self.new_referral]))
         left.addWidget(self.referral_table, 1)
         left.addWidget(self.summary)
-        routed_box = QGroupBox(self.tr("分流到社会组织工作室的来访"))
-        routed_box.setMaximumWidth(320)
-        routed_layout = QVBoxLayout(routed_box)
-        routed_layout.addWidget(self.routed)
-        routed_layout.addWidget(self.take_up)
+        routed = routed_box(self.tr("分流到社会组织工作室的来访"), self.routed, self.take_up)
+        routed.setMaximumWidth(320)
         referral_tab = QWidget()
         referral_layout = QHBoxLayout(referral_tab)
         referral_layout.addLayout(left, 3)
-        referral_layout.addWidget(routed_box, 1)
+        referral_layout.addWidget(routed, 1)
         # 社会组织
-        self.organisation_table = _table("social.organisations", self.tr("社会组织列表"),
-                                         [self.tr(c) for c in self.ORGANISATION_COLUMNS], 2)
+        self.organisation_table = record_table(
+            "social.organisations", self.tr("社会组织列表"),
+            [self.tr(c) for c in self.ORGANISATION_COLUMNS], stretch=2)
         self.new_organisation = named(QPushButton(self.tr("新增社会组织")),
                                       "social.new_organisation", self.tr("新增社会组织"))
         self.edit_organisation = named(QPushButton(self.tr("修改")), "social.edit_organisation",
@@ -142,8 +103,9 @@ class OrganisationsPage(QWidget):
         org_layout.addLayout(org_tools)
         org_layout.addWidget(self.organisation_table, 1)
         # 活动记录
-        self.activity_table = _table("social.activities", self.tr("活动记录"),
-                                     [self.tr(c) for c in self.ACTIVITY_COLUMNS], 4)
+        self.activity_table = record_table("social.activities", self.tr("活动记录"),
+                                           [self.tr(c) for c in self.ACTIVITY_COLUMNS],
+                                           stretch=4)
         self.new_activity = named(QPushButton(self.tr("登记活动")), "social.new_activity",
                                   self.tr("登记活动"))
         act_tools = QHBoxLayout()
@@ -185,11 +147,12 @@ class OrganisationsPage(QWidget):
             rows = referrals.referral_list(session, status=self.filter.currentData())
             counts = referrals.referral_counts(session)
         self._referrals = {r.referral_id: r for r in rows}
-        _fill(self.referral_table, [
-            (r.referral_id, [_day(r.data.referred_on), r.data.person_name, r.organisation,
-                             r.data.service_asked.replace("\n", " ")[:50], _day(r.data.due_on),
-                             _day(r.data.delivered_on), r.data.delivered[:40],
-                             r.data.feedback[:30]], r.overdue) for r in rows])
+        fill_records(self.referral_table, [
+            Record(r.referral_id, [
+                _day(r.data.referred_on), r.data.person_name, r.organisation,
+                r.data.service_asked.replace("\n", " ")[:50], _day(r.data.due_on),
+                _day(r.data.delivered_on), r.data.delivered[:40], r.data.feedback[:30]],
+                r.overdue) for r in rows])
         self.summary.setText(self.tr(
             "待服务 {0} 人次，其中超期 {1} 人次；已服务 {2} 人次。").format(
             counts["pending"], counts["overdue"], counts["delivered"]))
@@ -197,32 +160,27 @@ class OrganisationsPage(QWidget):
     def refresh_routed(self) -> None:
         with self.database.read() as session:
             visits = referrals.routed_visits(session)
-        self.routed.clear()
-        for visit in visits:
-            item = QListWidgetItem(visit.label())
-            item.setData(Qt.ItemDataRole.UserRole, visit.visit_id)
-            item.setToolTip(visit.summary)
-            self.routed.addItem(item)
-        self.take_up.setEnabled(bool(visits))
+        self.take_up.setEnabled(fill_routed(self.routed, visits))
 
     def refresh_organisations(self) -> None:
         with self.database.read() as session:
             rows = directory.organisation_list(session)
         self._organisations = {o.organisation_id: o for o in rows}
-        _fill(self.organisation_table, [
-            (o.organisation_id, [o.data.name, o.data.kind, o.data.services.replace("\n", " "),
-                                 o.data.contact_person, o.data.phone,
-                                 "" if o.data.capacity is None else str(o.data.capacity),
-                                 str(o.pending), str(o.activities),
-                                 self.tr("在用") if o.data.active else self.tr("停用")], False)
+        fill_records(self.organisation_table, [
+            Record(o.organisation_id, [
+                o.data.name, o.data.kind, o.data.services.replace("\n", " "),
+                o.data.contact_person, o.data.phone,
+                "" if o.data.capacity is None else str(o.data.capacity), str(o.pending),
+                str(o.activities), self.tr("在用") if o.data.active else self.tr("停用")])
             for o in rows])
 
     def refresh_activities(self) -> None:
         with self.database.read() as session:
             rows = activities.activity_list(session)
-        _fill(self.activity_table, [
-            (a.activity_id, [_day(a.held_on), a.organisation, a.title, str(a.participants),
-                             a.notes.replace("\n", " ")], False) for a in rows])
+        fill_records(self.activity_table, [
+            Record(a.activity_id, [_day(a.held_on), a.organisation, a.title,
+                                   str(a.participants), a.notes.replace("\n", " ")])
+            for a in rows])
 
     def organisation_choices(self) -> list[tuple[str, int]]:
         return [(f"{o.data.name}（{o.data.kind}）", o.organisation_id)
@@ -252,7 +210,7 @@ class OrganisationsPage(QWidget):
                                          choices=self.organisation_choices(), parent=self))
 
     def on_open_referral(self) -> RecordDialog | None:
-        row = self._referrals.get(_selected(self.referral_table) or 0)
+        row = self._referrals.get(selected_key(self.referral_table) or 0)
         if row is None:
             return None
         choices = self.organisation_choices()
@@ -266,7 +224,7 @@ class OrganisationsPage(QWidget):
         return self._open(OrganisationDialog(database=self.database, parent=self))
 
     def on_edit_organisation(self) -> RecordDialog | None:
-        row = self._organisations.get(_selected(self.organisation_table) or 0)
+        row = self._organisations.get(selected_key(self.organisation_table) or 0)
         if row is None:
             return None
         return self._open(OrganisationDialog(database=self.database, data=row.data,
@@ -276,5 +234,5 @@ class OrganisationsPage(QWidget):
     def on_new_activity(self) -> RecordDialog:
         return self._open(ActivityDialog(database=self.database,
                                          choices=self.organisation_choices(),
-                                         organisation_id=_selected(self.organisation_table),
+                                         organisation_id=selected_key(self.organisation_table),
                                          parent=self))

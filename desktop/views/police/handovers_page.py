@@ -5,35 +5,36 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import ClassVar
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.db import Database
 from desktop.services.admin import auth
-from desktop.services.police import documents, handovers
+from desktop.services.police import documents, handovers, routed
 from desktop.services.police.handovers import HandoverInput
 from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.police.handover_dialog import HandoverDialog
-from desktop.views.widgets import filling, named
-
-OVERDUE_BG = QColor("#fde7e7")
-OVERDUE_FG = QColor("#b3261e")
+from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
+from desktop.views.record_list import (
+    Record,
+    fill_records,
+    fill_routed,
+    filter_box,
+    record_table,
+    routed_box,
+    search_box,
+    search_timer,
+    selected_key,
+    tool_row,
+)
+from desktop.views.widgets import named
 
 
 class PolicePage(QWidget):
@@ -55,12 +56,10 @@ class PolicePage(QWidget):
         self.refresh()
 
     def _add_widgets(self) -> None:
-        self.filter = named(QComboBox(), "police.filter", self.tr("移交筛选"))
-        for key, text in handovers.LIST_FILTERS.items():
-            self.filter.addItem(self.tr(text), key)
-        self.search = named(QLineEdit(), "police.search", self.tr("搜索移交记录"))
-        self.search.setPlaceholderText(self.tr("编号、当事人、派出所或民警"))
-        self.search.setClearButtonEnabled(True)
+        self.filter = filter_box("police.filter", self.tr("移交筛选"), {
+            key: self.tr(text) for key, text in handovers.LIST_FILTERS.items()})
+        self.search = search_box("police.search", self.tr("搜索移交记录"),
+                                 self.tr("编号、当事人、派出所或民警"))
         self.new_button = named(QPushButton(self.tr("登记移交")), "police.new",
                                 self.tr("直接登记移交"))
         self.open_button = named(QPushButton(self.tr("打开")), "police.open",
@@ -70,45 +69,27 @@ class PolicePage(QWidget):
         self.print_reply = named(QPushButton(self.tr("打印回执")), "police.print_reply",
                                  self.tr("打印回执"))
         self.summary = named(QLabel(), "police.summary", self.tr("移交统计"))
-        self.table = named(QTableWidget(0, len(self.COLUMNS)), "police.table",
-                           self.tr("移交记录列表"))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table("police.table", self.tr("移交记录列表"),
+                                  [self.tr(c) for c in self.COLUMNS], stretch=5)
         self.routed = named(QListWidget(), "police.routed", self.tr("待处理的分流来访"))
         self.routed.setWordWrap(True)
         self.take_up = named(QPushButton(self.tr("移交所选来访")), "police.take_up",
                              self.tr("移交所选来访"))
 
-        tools = QHBoxLayout()
-        tools.addWidget(self.filter)
-        tools.addWidget(self.search, 1)
-        for button in (self.open_button, self.print_handover, self.print_reply,
-                       self.new_button):
-            tools.addWidget(button)
         left = QVBoxLayout()
-        left.addLayout(tools)
+        left.addLayout(tool_row([self.filter], self.search, [
+            self.open_button, self.print_handover, self.print_reply, self.new_button]))
         left.addWidget(self.table, 1)
         left.addWidget(self.summary)
-        routed_box = QGroupBox(self.tr("分流到警民联络室的来访"))
-        routed_layout = QVBoxLayout(routed_box)
-        routed_layout.addWidget(self.routed)
-        routed_layout.addWidget(self.take_up)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(routed_box)
+        right_layout.addWidget(routed_box(self.tr("分流到警民联络室的来访"), self.routed,
+                                          self.take_up))
         right.setMaximumWidth(320)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addWidget(right, 1)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(300)
+        self._search_timer = search_timer(self)
         may_edit = auth.may(self.database, "police.edit")
         may_print = auth.may(self.database, "police.print")
         self.new_button.setEnabled(may_edit)
@@ -139,40 +120,22 @@ class PolicePage(QWidget):
             rows = handovers.handover_list(session, status=self.filter.currentData(),
                                            search=self.search.text())
             counts = handovers.handover_counts(session)
-        with filling(self.table):
-            self.table.setRowCount(len(rows))
-            for r, row in enumerate(rows):
-                values = [row.handover_no, row.direction, row.kind,
-                          f"{row.handed_at:%Y-%m-%d %H:%M}", row.person_name,
-                          row.matter.replace("\n", " ")[:60], row.station, row.officer,
-                          f"{row.reply_due:%Y-%m-%d}" if row.reply_due else "",
-                          f"{row.reply_on:%Y-%m-%d}" if row.reply_on else "", row.case_no]
-                for c, value in enumerate(values):
-                    item = QTableWidgetItem(value)
-                    if c == 0:
-                        item.setData(Qt.ItemDataRole.UserRole, row.handover_id)
-                    if row.overdue:
-                        item.setBackground(OVERDUE_BG)
-                        item.setForeground(OVERDUE_FG)
-                    self.table.setItem(r, c, item)
+        fill_records(self.table, [Record(row.handover_id, [
+            row.handover_no, row.direction, row.kind, f"{row.handed_at:%Y-%m-%d %H:%M}",
+            row.person_name, row.matter.replace("\n", " ")[:60], row.station, row.officer,
+            f"{row.reply_due:%Y-%m-%d}" if row.reply_due else "",
+            f"{row.reply_on:%Y-%m-%d}" if row.reply_on else "", row.case_no], row.overdue)
+            for row in rows])
         self.summary.setText(self.tr("待回复 {0} 件，其中超期 {1} 件；已回复 {2} 件。").format(
             counts["open"], counts["overdue"], counts["replied"]))
 
     def refresh_routed(self) -> None:
         with self.database.read() as session:
-            visits = handovers.routed_visits(session, today=date.today())
-        self.routed.clear()
-        for visit in visits:
-            item = QListWidgetItem(visit.label())
-            item.setData(Qt.ItemDataRole.UserRole, visit.visit_id)
-            item.setToolTip(visit.summary)
-            self.routed.addItem(item)
-        self.take_up.setEnabled(bool(visits))
+            visits = routed.routed_visits(session, today=date.today())
+        self.take_up.setEnabled(fill_routed(self.routed, visits))
 
     def selected_id(self) -> int | None:
-        row = self.table.currentRow()
-        item = self.table.item(row, 0) if row >= 0 else None
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        return selected_key(self.table)
 
     # ------------------------------------------------------------------ editors
 
@@ -193,7 +156,7 @@ class PolicePage(QWidget):
         if item is None:
             return None
         with self.database.read() as session:
-            data = handovers.draft_from_visit(session, item.data(Qt.ItemDataRole.UserRole))
+            data = routed.draft_from_visit(session, item.data(Qt.ItemDataRole.UserRole))
         return self._open_dialog(HandoverDialog(database=self.database, data=data,
                                                 parent=self))
 

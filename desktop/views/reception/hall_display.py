@@ -15,7 +15,7 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.db import Database
@@ -24,6 +24,7 @@ from desktop.services.reception import speech
 from desktop.services.reception.notices import current_notices
 from desktop.services.reception.queue import HallRow, hall_display
 from desktop.views.db_status import DatabaseBanner, status_for
+from desktop.views.full_screen import FullScreenWindow, scaled
 from desktop.views.reception.hall_notices import ROTATE_MS, NoticePanel
 from desktop.views.reception.hall_screen import KeepAwake
 from desktop.views.reception.hall_speech import HallSpeaker
@@ -64,8 +65,7 @@ SIZES = {"title": 40, "clock": 28, "announce": 36, "room": 30, "where": 18, "tic
 
 
 def style_for(height: int) -> str:
-    scale = max(height / 720, 0.6)
-    return STYLE.format(**{key: round(px * scale) for key, px in SIZES.items()})
+    return STYLE.format(**scaled(SIZES, height))
 
 
 class RoomCard(QFrame):
@@ -100,13 +100,13 @@ class RoomCard(QFrame):
         self.style().polish(self)
 
 
-class HallDisplay(QWidget):
+class HallDisplay(FullScreenWindow):
     """The hall screen: for each room the ticket being called and how many wait."""
 
     def __init__(self, *, database: Database, refresh_ms: int = REFRESH_MS,
                  rotate_ms: int = ROTATE_MS, speaker: HallSpeaker | None = None,
                  awake: KeepAwake | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(style_for=style_for, parent=parent)
         self.database = database
         # The screen must not blank while the display is up (see hall_screen.KeepAwake).
         self.awake = awake or KeepAwake()
@@ -116,10 +116,8 @@ class HallDisplay(QWidget):
         self.speaker.setParent(self)
         self.calls = speech.CallTracker()
         self.db_status = status_for(database)
-        self.setWindowFlag(Qt.WindowType.Window, True)
         named(self, "hall", self.tr("叫号屏"))
         self.setWindowTitle(self.tr("叫号屏"))
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.cards: dict[int, RoomCard] = {}
         self.rows: list[HallRow] = []
         self._last_calls: dict[int, datetime | None] = {}
@@ -134,8 +132,6 @@ class HallDisplay(QWidget):
         self.timer.start()
 
     def _add_widgets(self) -> None:
-        self._scaled_for = 720
-        self.setStyleSheet(style_for(720))
         with self.database.read() as session:
             centre = load_settings(session).centre_name
         title = self.tr("{0} · 叫号信息").format(centre) if centre else self.tr("叫号信息")
@@ -219,25 +215,6 @@ class HallDisplay(QWidget):
 
     def ticket_text(self, room_id: int) -> str:
         return self.cards[room_id].ticket.text()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        height = event.size().height()
-        if abs(height - self._scaled_for) > 40:
-            self._scaled_for = height
-            self.setStyleSheet(style_for(height))
-        super().resizeEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_F11:
-            if self.isFullScreen():
-                self.showNormal()
-            else:
-                self.showFullScreen()
-            return
-        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
-            self.showNormal()
-            return
-        super().keyPressEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

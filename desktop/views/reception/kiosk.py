@@ -29,7 +29,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QPageLayout, QPageSize, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QPageLayout, QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -52,6 +52,7 @@ from desktop.services.reception import kiosk
 from desktop.services.reception.kiosk import KioskChoice, KioskTicketData
 from desktop.services.reception.receipts import centre_phone
 from desktop.views.db_status import DatabaseBanner, status_for
+from desktop.views.full_screen import FullScreenWindow, scaled
 from desktop.views.pdf_preview import print_pdf
 from desktop.views.widgets import named
 
@@ -93,8 +94,7 @@ SIZES = {"title": 36, "clock": 26, "prompt": 30, "footer": 18, "matter": 24, "he
 
 
 def style_for(height: int) -> str:
-    scale = max(height / 720, 0.6)
-    return STYLE.format(**{key: round(px * scale) for key, px in SIZES.items()})
+    return STYLE.format(**scaled(SIZES, height))
 
 
 class SystemPrinter:
@@ -126,13 +126,13 @@ class SystemPrinter:
         document.close()
 
 
-class KioskWindow(QWidget):
+class KioskWindow(FullScreenWindow):
     """The kiosk's screens: the kinds of matter, then the number just taken."""
 
     def __init__(self, *, database: Database, printer: TicketPrinter | None = None,
                  idle_ms: int = IDLE_MS, refresh_ms: int = REFRESH_MS,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(style_for=style_for, parent=parent)
         self.database = database
         self.printer: TicketPrinter = printer or SystemPrinter()
         self.idle_ms = idle_ms
@@ -142,8 +142,6 @@ class KioskWindow(QWidget):
         # The ticket on the screen (cleared on the way back to the first screen).
         self.last_ticket: KioskTicketData | None = None
         self.last_pdf: bytes = b""
-        self.setWindowFlag(Qt.WindowType.Window, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         named(self, "kiosk", self.tr("自助取号"))
         self.setWindowTitle(self.tr("自助取号"))
@@ -162,8 +160,6 @@ class KioskWindow(QWidget):
     # -- building -----------------------------------------------------------------------
 
     def _add_widgets(self) -> None:
-        self._scaled_for = 720
-        self.setStyleSheet(style_for(720))
         self.title = named(QLabel(), "kiosk.title", self.tr("标题"))
         self.clock = named(QLabel(), "kiosk.clock", self.tr("时间"))
         self.banner = DatabaseBanner(self.db_status)
@@ -368,25 +364,6 @@ class KioskWindow(QWidget):
                             QEvent.Type.KeyPress) and not self.at_home:
             self.idle_timer.start(self.idle_ms)  # someone is still there
         return super().eventFilter(watched, event)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        height = event.size().height()
-        if abs(height - self._scaled_for) > 40:
-            self._scaled_for = height
-            self.setStyleSheet(style_for(height))
-        super().resizeEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_F11:
-            if self.isFullScreen():
-                self.showNormal()
-            else:
-                self.showFullScreen()
-            return
-        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
-            self.showNormal()
-            return
-        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         app = QApplication.instance()
