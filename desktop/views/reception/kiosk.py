@@ -86,7 +86,7 @@ QLabel#kiosk\\.footer {{ font-size: {footer}px; color: #d0e1f9; }}
 QLabel#kiosk\\.card\\.hint {{ font-size: {footer}px; color: #d0e1f9; }}
 QLabel#kiosk\\.card\\.info {{ font-size: {prompt}px; font-weight: bold; color: #06d6a0; }}
 QPushButton[role="card"] {{ font-size: {footer}px; color: #0b2545; background: #d0e1f9;
-    border: none; border-radius: 12px; padding: 8px 24px; }}
+    border: none; border-radius: 12px; padding: 12px 32px; }}
 QPushButton[role="matter"] {{ font-size: {matter}px; color: #0b2545; background: #f4f1e8;
     border: none; border-radius: 16px; padding: 8px; text-align: center; }}
 QPushButton[role="matter"]:pressed {{ background: #ffd166; }}
