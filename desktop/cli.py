@@ -4,7 +4,7 @@
     python -m desktop db upgrade           create or migrate the database
     python -m desktop demo-data --visits N fill the database with invented data
     python -m desktop hall-display [--screen N]  the full-screen hall display (叫号屏)
-    python -m desktop kiosk [--printer NAME] the self-service ticket kiosk (自助取号)
+    python -m desktop kiosk [--printer NAME] [--id-reader demo]  the self-service kiosk (自助取号)
     python -m desktop rating-pad --room CODE [--screen N]  the rating pad (评价器) of a room
     python -m desktop print receipt J202611260001 --out receipt.pdf [--paper a5|80mm]
     python -m desktop print agreement "（2026）东人调字第0001号" --out agreement.pdf
@@ -151,7 +151,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     from desktop.views.app import run_kiosk
 
     return run_kiosk(db_url=args.db, windowed=args.windowed, printer=args.printer,
-                     no_err_windows=args.no_err_windows)
+                     no_err_windows=args.no_err_windows, id_reader=args.id_reader)
 
 
 def cmd_rating_pad(args: argparse.Namespace) -> int:
@@ -368,6 +368,14 @@ def cmd_backup_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_id_reader_option(parser: argparse.ArgumentParser, *, default: object = None) -> None:
+    parser.add_argument(
+        "--id-reader", dest="id_reader", choices=["auto", "demo", "off"], default=default,
+        help="身份证阅读器：auto 自动识别本机安装的华视/神思/sdtapi 驱动（默认）；"
+        "demo 模拟阅读器（演示、无读卡器的电脑）；off 不使用",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="python -m desktop",
@@ -384,11 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-err-windows", action="store_true",
         help="出现意外错误时只写日志、不弹出对话框（用于无人值守运行）",
     )
-    parser.add_argument(
-        "--id-reader", dest="id_reader", choices=["auto", "demo", "off"],
-        help="身份证阅读器：auto 自动识别本机安装的华视/神思/sdtapi 驱动（默认）；"
-        "demo 模拟阅读器（演示、无读卡器的电脑）；off 不使用",
-    )
+    _add_id_reader_option(parser)
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(title="子命令", metavar="COMMAND")
 
@@ -413,6 +417,9 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--windowed", action="store_true", help="以普通窗口显示（默认全屏）")
     kiosk.add_argument("--printer", metavar="NAME",
                        help="打印排队号的打印机名称（默认为本机设置的回执打印机，未设置则为系统默认打印机）")
+    # After the subcommand too (python -m desktop kiosk --id-reader demo); SUPPRESS keeps
+    # the one given before it.
+    _add_id_reader_option(kiosk, default=argparse.SUPPRESS)
     kiosk.set_defaults(handler=cmd_kiosk)
 
     pad = sub.add_parser("rating-pad", help="窗口评价器（面向群众的触摸屏，无需登录）")

@@ -236,11 +236,15 @@ def test_the_kiosk_prints_on_this_pcs_receipt_printer(
     printers: list[str | None] = []
 
     class Window:
-        def __init__(self, *, database: Database, printer: SystemPrinter) -> None:
+        def __init__(self, *, database: Database, printer: SystemPrinter,
+                     reader: object = None) -> None:
             printers.append(printer.name)
 
         def show(self) -> None:
             QTimer.singleShot(0, QApplication.quit)
+
+        def stop_card_reader(self) -> None:
+            pass
 
     monkeypatch.setattr("desktop.views.reception.kiosk.KioskWindow", Window)
     monkeypatch.setattr(ExceptionHook, "install", lambda self: None)

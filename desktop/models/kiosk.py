@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base
@@ -12,7 +21,12 @@ from desktop.models.reference import Category, Room
 
 
 class KioskTicket(Base):
-    """A number taken by touch at the kiosk: a pre-registration without anything personal.
+    """A number taken by touch at the kiosk: a pre-registration.
+
+    Nothing personal, unless the resident laid their 居民身份证 on the kiosk's reader:
+    then the ``card_*`` columns keep what the desk needs of it (name, number, gender,
+    birth date, address, 民族; never the photo), until the desk registers the
+    resident or cancels the number, when they are cleared.
 
     The number comes from the room's daily ticket counter (the one the desks use), so
     it never clashes with a ticket issued at a desk. The desk then registers the
@@ -42,6 +56,13 @@ class KioskTicket(Base):
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), index=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Read off the card at the kiosk (all empty when no card was laid).
+    card_name: Mapped[str | None] = mapped_column(String(64))
+    card_id_number: Mapped[str | None] = mapped_column(String(32))
+    card_gender: Mapped[str | None] = mapped_column(String(4))
+    card_birth_date: Mapped[date | None] = mapped_column(Date)
+    card_address: Mapped[str | None] = mapped_column(Text)
+    card_nation: Mapped[str | None] = mapped_column(String(16))
 
     room: Mapped[Room] = relationship()
     category: Mapped[Category | None] = relationship()

@@ -126,6 +126,19 @@ def mask_id_number(value: str | None) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
+def mask_name(value: str | None) -> str:
+    """A name as a public screen may show it: the first and last character only.
+
+    ``张建华`` → ``张*华``, ``李娜`` → ``李*``, ``欧阳建华`` → ``欧**华``.
+    """
+    name = (value or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def mask_phone(value: str | None) -> str:
     if not value:
         return ""

@@ -392,10 +392,11 @@ def run_hall_display(*, db_url: str | None = None, windowed: bool = False,
 
 
 def run_kiosk(*, db_url: str | None = None, windowed: bool = False, printer: str | None = None,
-              no_err_windows: bool = False) -> int:
+              no_err_windows: bool = False, id_reader: str | None = None) -> int:
     """The self-service kiosk (自助取号) on its own PC: nobody signs in.
 
     It acts as the kiosk, which may take tickets and read queue lengths, nothing else.
+    Its ID card reader is chosen as the desk's (``--id-reader`` over config.json).
     """
     from desktop.config import printer_settings
     from desktop.services.admin.auth import KIOSK_ACTOR
@@ -408,7 +409,8 @@ def run_kiosk(*, db_url: str | None = None, windowed: bool = False, printer: str
     # The ticket printer named on the command line, else this PC's receipt printer
     # (系统设置 → 本机打印机), else the system's default printer.
     window = KioskWindow(database=database,
-                         printer=SystemPrinter(printer or printer_settings().receipt_printer))
+                         printer=SystemPrinter(printer or printer_settings().receipt_printer),
+                         reader=open_id_reader(id_reader))
     if windowed:
         window.show()
     else:
@@ -420,6 +422,7 @@ def run_kiosk(*, db_url: str | None = None, windowed: bool = False, printer: str
     try:
         return app.exec()
     finally:
+        window.stop_card_reader()
         database.dispose()
 
 

@@ -13,6 +13,13 @@ the waiting kiosk tickets of the day (:func:`waiting_tickets`); when it register
 the resident with one of them (``RegistrationInput.kiosk_ticket_id``), the visit's
 ticket keeps the kiosk's number and place in the queue (:func:`claim`,
 :func:`complete`). A resident who never came to the desk is cancelled.
+
+A resident may lay their 居民身份证 on the kiosk's reader first: the ticket then
+keeps what the desk needs of the card (:func:`take_ticket` with ``card``), and the
+desk fills its form from it as from a card read there (``WaitingKioskTicket.card``).
+Nothing of it is shown on the kiosk beyond the masked name, nor printed on the
+ticket; it is cleared from the ticket once the desk registers or cancels it, and
+from tickets of earlier days nobody came for (the next ticket taken clears them).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from desktop.services import validation
 from desktop.services.admin import auth
 from desktop.services.admin.settings import load_settings
 from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.reception.idcard import CardData
 from desktop.services.reception.queue import ticket_number
 from desktop.services.reception.receipts import centre_phone
 
@@ -68,6 +76,7 @@ class KioskTicketData:
     centre_name: str
     centre_phone: str
     service_hours: str
+    card_read: bool = False  # the ticket carries an ID card read at the kiosk
 
 
 def _reception(session: Session) -> Room | None:
@@ -116,9 +125,46 @@ def kiosk_choices(session: Session, *, today: date | None = None) -> list[KioskC
     return choices
 
 
-def take_ticket(database: Database, category_id: int, *,
+def _keep_card(ticket: KioskTicket, card: CardData) -> None:
+    """What the desk needs of the card, and nothing more (no photo, no validity)."""
+    ticket.card_name = card.name[:64] or None
+    ticket.card_id_number = card.id_number[:32] or None
+    ticket.card_gender = card.gender[:4] or None
+    ticket.card_birth_date = card.birth_date
+    ticket.card_address = card.address or None
+    ticket.card_nation = card.nation[:16] or None
+
+
+def _forget_card(ticket: KioskTicket) -> None:
+    ticket.card_name = ticket.card_id_number = ticket.card_gender = None
+    ticket.card_birth_date = None
+    ticket.card_address = ticket.card_nation = None
+
+
+def card_of(ticket: KioskTicket) -> CardData | None:
+    """The card the resident laid at the kiosk, as a reader would hand it over."""
+    if not ticket.card_id_number:
+        return None
+    return CardData(name=ticket.card_name or "", gender=ticket.card_gender or "",
+                    nation=ticket.card_nation or "", birth_date=ticket.card_birth_date,
+                    address=ticket.card_address or "", id_number=ticket.card_id_number)
+
+
+def _forget_stale_cards(session: Session, today: date) -> None:
+    """Cards on tickets of earlier days nobody registered: nobody will come for them."""
+    for ticket in session.scalars(
+        select(KioskTicket).where(KioskTicket.ticket_date < today,
+                                  KioskTicket.card_id_number.is_not(None))
+    ):
+        _forget_card(ticket)
+
+
+def take_ticket(database: Database, category_id: int, *, card: CardData | None = None,
                 now: datetime | None = None) -> KioskTicketData:
-    """Take the next number of the room the category leads to; one transaction."""
+    """Take the next number of the room the category leads to; one transaction.
+
+    ``card``: the resident's ID card read at the kiosk, kept on the ticket for the desk.
+    """
     if validation.id_error(category_id, "所选事项不存在"):
         raise ValidationError({"category": "所选事项不存在"})
     now = now or _now()
@@ -135,6 +181,9 @@ def take_ticket(database: Database, category_id: int, *,
         ticket = KioskTicket(room_id=room.id, category_id=category.id, ticket_date=now.date(),
                              ticket_seq=seq, ticket_no=ticket_no, taken_at=now,
                              status="waiting")
+        if card is not None and card.id_number:
+            _keep_card(ticket, card)
+        _forget_stale_cards(session, now.date())
         session.add(ticket)
         session.flush()
         before = _waiting_before(session, ticket)
@@ -145,6 +194,7 @@ def take_ticket(database: Database, category_id: int, *,
             waiting_before=before, taken_at=now, centre_name=settings.centre_name,
             centre_phone=centre_phone(settings.centre_phone),
             service_hours=settings.service_hours,
+            card_read=ticket.card_id_number is not None,
         )
 
 
@@ -175,26 +225,30 @@ class WaitingKioskTicket:
     category_id: int | None
     category: str
     taken_at: datetime
+    card: CardData | None = None  # the ID card laid at the kiosk, if one was
 
     def label(self) -> str:
-        """Two lines for the desk's list: the number and time, then what and where."""
+        """Two lines for the desk's list: the number and time (and the card's name, read
+        at the kiosk), then what and where."""
         what = f"{self.category} → " if self.category else ""
-        return f"{SELF_SERVICE}　{self.ticket_no}　{self.taken_at:%H:%M}\n{what}{self.room_name}"
+        read = f"　已读卡 {self.card.name}" if self.card is not None else ""
+        return (f"{SELF_SERVICE}　{self.ticket_no}　{self.taken_at:%H:%M}{read}\n"
+                f"{what}{self.room_name}")
 
 
 def waiting_tickets(session: Session, *, today: date | None = None) -> list[WaitingKioskTicket]:
     """Today's kiosk tickets waiting to be registered at the desk, in the order taken."""
     auth.require(session, "visit.register")
     rows = session.execute(
-        select(KioskTicket.id, KioskTicket.ticket_no, Room.id, Room.name, Category.id,
-               Category.name, KioskTicket.taken_at)
+        select(KioskTicket, Room.name, Category.name)
         .join(Room, Room.id == KioskTicket.room_id)
         .outerjoin(Category, Category.id == KioskTicket.category_id)
         .where(KioskTicket.status == "waiting", KioskTicket.ticket_date == (today or date.today()))
         .order_by(KioskTicket.taken_at, KioskTicket.id)
     )
-    return [WaitingKioskTicket(i, no, rid, room, cid, cat or "", at)
-            for i, no, rid, room, cid, cat, at in rows]
+    return [WaitingKioskTicket(t.id, t.ticket_no, t.room_id, room, t.category_id, cat or "",
+                               t.taken_at, card_of(t))
+            for t, room, cat in rows]
 
 
 def _locked(session: Session, kiosk_ticket_id: int) -> KioskTicket:
@@ -238,6 +292,7 @@ def complete(ticket: KioskTicket, visit: Visit, referral: Referral, now: datetim
     ticket.referral_id = referral.id
     ticket.closed_at = now
     ticket.closed_by_id = staff_id
+    _forget_card(ticket)  # the visit and the person hold it now
 
 
 def cancel_ticket(database: Database, kiosk_ticket_id: int, *,
@@ -253,3 +308,4 @@ def cancel_ticket(database: Database, kiosk_ticket_id: int, *,
         ticket.status = "cancelled"
         ticket.closed_at = now
         ticket.closed_by_id = auth.acting_staff_id(session)
+        _forget_card(ticket)

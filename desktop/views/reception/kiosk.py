@@ -7,6 +7,11 @@ the number, then returns to the buttons. It takes no typing
 (a touch screen and no keyboard), and after ``idle_ms`` without a touch it
 returns to its first screen: nothing a resident did stays on it.
 
+With a 身份证阅读器 (optional), a resident may lay their card on it first: the
+screen shows the masked name, and the ticket taken next carries the card to the
+desk (:mod:`desktop.views.reception.kiosk_card`). A card left without a tap is
+dropped when the kiosk goes back to its first screen.
+
 Nobody signs in: the window acts as :data:`desktop.services.admin.auth.KIOSK_ACTOR`,
 which may take tickets and read queue lengths, and nothing else.
 """
@@ -49,11 +54,14 @@ from desktop.printing.kiosk_ticket import render_kiosk_ticket
 from desktop.services.admin.settings import load_settings
 from desktop.services.errors import ValidationError
 from desktop.services.reception import kiosk
+from desktop.services.reception.idcard import CardData, CardReader
 from desktop.services.reception.kiosk import KioskChoice, KioskTicketData
 from desktop.services.reception.receipts import centre_phone
 from desktop.views.db_status import DatabaseBanner, status_for
 from desktop.views.full_screen import FullScreenWindow, scaled
 from desktop.views.pdf_preview import print_pdf
+from desktop.views.reception.card_reader import POLL_MS
+from desktop.views.reception.kiosk_card import KioskCardBar
 from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
@@ -76,6 +84,10 @@ QLabel#kiosk\\.title {{ font-size: {title}px; font-weight: bold; color: #ffd166;
 QLabel#kiosk\\.clock {{ font-size: {clock}px; color: #d0e1f9; }}
 QLabel#kiosk\\.prompt {{ font-size: {prompt}px; }}
 QLabel#kiosk\\.footer {{ font-size: {footer}px; color: #d0e1f9; }}
+QLabel#kiosk\\.card\\.hint {{ font-size: {footer}px; color: #d0e1f9; }}
+QLabel#kiosk\\.card\\.info {{ font-size: {prompt}px; font-weight: bold; color: #06d6a0; }}
+QPushButton[role="card"] {{ font-size: {footer}px; color: #0b2545; background: #d0e1f9;
+    border: none; border-radius: 12px; padding: 12px 32px; }}
 QPushButton[role="matter"] {{ font-size: {matter}px; color: #0b2545; background: #f4f1e8;
     border: none; border-radius: 16px; padding: 8px; text-align: center; }}
 QPushButton[role="matter"]:pressed {{ background: #ffd166; }}
@@ -130,10 +142,13 @@ class KioskWindow(FullScreenWindow):
     """The kiosk's screens: the kinds of matter, then the number just taken."""
 
     def __init__(self, *, database: Database, printer: TicketPrinter | None = None,
-                 idle_ms: int = IDLE_MS, refresh_ms: int = REFRESH_MS,
+                 reader: CardReader | None = None, idle_ms: int = IDLE_MS,
+                 refresh_ms: int = REFRESH_MS, poll_ms: int = POLL_MS,
                  parent: QWidget | None = None) -> None:
         super().__init__(style_for=style_for, parent=parent)
         self.database = database
+        self.reader = reader
+        self.poll_ms = poll_ms
         self.printer: TicketPrinter = printer or SystemPrinter()
         self.idle_ms = idle_ms
         self.db_status = status_for(database)
@@ -169,12 +184,14 @@ class KioskWindow(FullScreenWindow):
         self.prompt = named(QLabel(self.tr("请选择您要办理的事项，点击即可取号")), "kiosk.prompt",
                             self.tr("提示"))
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.card_bar = KioskCardBar(reader=self.reader, poll_ms=self.poll_ms)
         self.grid = QGridLayout()
         self.grid.setSpacing(18)
         self.footer = named(QLabel(), "kiosk.footer", self.tr("帮助"))
         self.footer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         home = QVBoxLayout(self.home)
         home.addWidget(self.prompt)
+        home.addWidget(self.card_bar)
         home.addLayout(self.grid, 1)
         home.addWidget(self.footer)
 
@@ -220,6 +237,8 @@ class KioskWindow(FullScreenWindow):
         self.refresh_timer.timeout.connect(self.refresh)
         self.home_button.clicked.connect(self.go_home)
         self.db_status.recovered.connect(self.refresh)
+        self.card_bar.card_laid.connect(self.on_card_read)
+        self.card_bar.clear_button.clicked.connect(self.idle_timer.stop)
 
     # -- the first screen ---------------------------------------------------------------
 
@@ -290,6 +309,25 @@ class KioskWindow(FullScreenWindow):
                 return self.buttons[choice.category_id]
         raise KeyError(category)
 
+    # -- the ID card (optional) ---------------------------------------------------------
+
+    @property
+    def card(self) -> CardData | None:
+        """The card laid on the reader for the next ticket, if any."""
+        return self.card_bar.card
+
+    def on_card_read(self, card: CardData) -> None:
+        """A card laid on the reader: held for the next tap, dropped when the kiosk idles."""
+        if not self.at_home:
+            self.go_home()  # the last resident's number makes way for the next resident
+        self.card_bar.hold(card)
+        self.idle_timer.start(self.idle_ms)
+
+    def stop_card_reader(self) -> None:
+        """Stop polling and release the reader (the kiosk is closing)."""
+        self.card_bar.drop()
+        self.card_bar.stop()
+
     # -- taking a number ----------------------------------------------------------------
 
     def take(self, category_id: int) -> KioskTicketData | None:
@@ -297,7 +335,7 @@ class KioskWindow(FullScreenWindow):
         for button in self.buttons.values():
             button.setEnabled(False)  # a second tap while printing takes nothing more
         try:
-            data = kiosk.take_ticket(self.database, category_id)
+            data = kiosk.take_ticket(self.database, category_id, card=self.card_bar.take())
         except ValidationError as exc:
             self.show_failure("；".join(exc.errors.values()))
             return None
@@ -331,7 +369,9 @@ class KioskWindow(FullScreenWindow):
         self.done_number.setText(data.ticket_no)
         self.done_room.setText(self.tr("办理事项：{0}　前往：{1}").format(data.category, where))
         self.done_waiting.setText(self.tr("您前面还有 {0} 人等候").format(data.waiting_before))
-        self.done_hint.setText(self.tr("请先到接待窗口出示凭条，登记后按叫号前往办理"))
+        self.done_hint.setText(
+            self.tr("已读取您的身份证，请到接待窗口出示凭条，核对后按叫号前往办理")
+            if data.card_read else self.tr("请先到接待窗口出示凭条，登记后按叫号前往办理"))
         self.done_printing.clear()
         self.pages.setCurrentWidget(self.done)
         self.idle_timer.start(self.idle_ms)
@@ -349,6 +389,7 @@ class KioskWindow(FullScreenWindow):
         self.idle_timer.stop()
         self.last_ticket = None
         self.last_pdf = b""
+        self.card_bar.drop()
         for label in (self.done_head, self.done_number, self.done_room, self.done_waiting,
                       self.done_hint, self.done_printing):
             label.clear()
@@ -361,7 +402,8 @@ class KioskWindow(FullScreenWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
-                            QEvent.Type.KeyPress) and not self.at_home:
+                            QEvent.Type.KeyPress) and (not self.at_home
+                                                       or self.card is not None):
             self.idle_timer.start(self.idle_ms)  # someone is still there
         return super().eventFilter(watched, event)
 
@@ -371,4 +413,5 @@ class KioskWindow(FullScreenWindow):
             app.removeEventFilter(self)
         self.idle_timer.stop()
         self.refresh_timer.stop()
+        self.stop_card_reader()
         super().closeEvent(event)

@@ -804,11 +804,13 @@ class RegistrationPage(QWidget):
             self.card_note.setText(self.tr(
                 "身份证已过期（有效期至 {0:%Y-%m-%d}），请提醒来访人换领").format(card.valid_to))
             self.card_note.setStyleSheet("color: #c5221f; font-weight: bold;")
-        else:
-            until = self.tr("长期") if card.long_term else (
-                f"{card.valid_to:%Y-%m-%d}" if card.valid_to else "—")
+        elif card.long_term or card.valid_to:
+            until = self.tr("长期") if card.long_term else f"{card.valid_to:%Y-%m-%d}"
             self.card_note.setText(self.tr("读卡核验：号码由身份证阅读器读取（有效期至 {0}）")
                                    .format(until))
+            self.card_note.setStyleSheet("color: #188038;")
+        else:  # read at the kiosk, which keeps no validity
+            self.card_note.setText(self.tr("读卡核验：号码由身份证阅读器读取"))
             self.card_note.setStyleSheet("color: #188038;")
         self.card_note.show()
 
@@ -826,15 +828,22 @@ class RegistrationPage(QWidget):
     # -- 自助取号 ----------------------------------------------------------------------------
 
     def use_kiosk_ticket(self, ticket: WaitingKioskTicket) -> None:
-        """Register the resident under the kiosk number: its category and room on the form."""
+        """Register the resident under the kiosk number: its category and room on the form.
+
+        A card the resident laid on the kiosk's reader fills the form as one read here
+        does (and the visit is 读卡核验 while its number stands unedited).
+        """
         self.kiosk_ticket = ticket
+        if ticket.card is not None:
+            self.on_card_read(ticket.card)
         if ticket.category_id is not None and self.category.findData(ticket.category_id) >= 0:
             self.category.setCurrentIndex(self.category.findData(ticket.category_id))
         position = self.room.findData(ticket.room_id)
         if position >= 0:
             self.room.setCurrentIndex(position)
         self.show_kiosk_ticket()
-        self.name.setFocus()
+        if ticket.card is None:
+            self.name.setFocus()
 
     def drop_kiosk_ticket(self) -> None:
         self.kiosk_ticket = None
