@@ -168,3 +168,16 @@ def test_the_dashboard_shows_satisfaction_and_overdue_replies(
     assert page.tiles["overdue_replies"].value.text() == "1"
     assert "#b3261e" in page.tiles["overdue_replies"].value.styleSheet()
     assert late.visit_id
+
+
+def test_the_page_reads_its_lists_again_when_shown(
+        qtbot: QtBot, sqlite_database: Database) -> None:
+    """A matter finished at another desk meanwhile is on the page when the desk comes back."""
+    window = _window(qtbot, sqlite_database)
+    page = window.closure
+    assert page.reply_table.rowCount() == 0
+    window.show_section("接待登记")
+    reg = finished_matter(sqlite_database)
+    window.show_section("回复评价")
+    assert page.reply_table.rowCount() == 1
+    assert page.reply_table.item(0, 0).text() == reg.visit_no

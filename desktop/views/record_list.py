@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +31,23 @@ OVERDUE_BG = QColor("#fde7e7")
 OVERDUE_FG = QColor("#b3261e")
 SOON_FG = QColor("#8a4b00")  # due in a few days
 SEARCH_DELAY_MS = 300
+
+
+class LivePage(QWidget):
+    """A page of the main window that reads its lists again each time it is shown:
+    other desks write meanwhile (a ticket served at the queue, a reply at another desk).
+    The first showing follows the reading the page did when it was built."""
+
+    _shown = False
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._shown:
+            self.refresh()
+        self._shown = True
 
 
 class Record(NamedTuple):

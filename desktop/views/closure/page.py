@@ -25,7 +25,7 @@ from desktop.db import Database
 from desktop.services.admin import auth
 from desktop.services.closure import lists
 from desktop.views.closure.dialogs import NoteDialog, RatingDialog, ReplyDialog
-from desktop.views.record_list import Record, fill_records, record_table, selected_row
+from desktop.views.record_list import LivePage, Record, fill_records, record_table, selected_row
 from desktop.views.widgets import named
 
 
@@ -37,7 +37,7 @@ def _fill(table: QTableWidget, rows: Sequence[tuple[list[str], bool]]) -> None:
     fill_records(table, [Record(None, cells, overdue) for cells, overdue in rows])
 
 
-class ClosurePage(QWidget):
+class ClosurePage(LivePage):
     """The three lists and their buttons."""
 
     changed = Signal()

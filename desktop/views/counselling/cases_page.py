@@ -26,6 +26,7 @@ from desktop.services.registers.rows import Period
 from desktop.views import dialogs
 from desktop.views.counselling.case_editor import CaseEditor
 from desktop.views.record_list import (
+    LivePage,
     Record,
     fill_records,
     fill_routed,
@@ -39,7 +40,7 @@ from desktop.views.record_list import (
 from desktop.views.widgets import named
 
 
-class CounsellingPage(QWidget):
+class CounsellingPage(LivePage):
     COLUMNS: ClassVar[list[str]] = ["编号", "来访人", "接案日期", "咨询次数", "最近咨询",
                                     "最高风险", "状态"]
 

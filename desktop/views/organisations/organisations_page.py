@@ -23,6 +23,7 @@ from desktop.views.organisations.dialogs import ActivityDialog, OrganisationDial
 from desktop.views.record_form import RecordDialog
 from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
 from desktop.views.record_list import (
+    LivePage,
     Record,
     fill_records,
     fill_routed,
@@ -39,7 +40,7 @@ def _day(value: date | None) -> str:
     return f"{value:%Y-%m-%d}" if value else ""
 
 
-class OrganisationsPage(QWidget):
+class OrganisationsPage(LivePage):
     """The 社会组织工作室's section, in three tabs."""
 
     REFERRAL_COLUMNS: ClassVar[list[str]] = [

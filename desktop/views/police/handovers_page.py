@@ -23,6 +23,7 @@ from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.police.handover_dialog import HandoverDialog
 from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
 from desktop.views.record_list import (
+    LivePage,
     Record,
     fill_records,
     fill_routed,
@@ -37,7 +38,7 @@ from desktop.views.record_list import (
 from desktop.views.widgets import named
 
 
-class PolicePage(QWidget):
+class PolicePage(LivePage):
     """The 警民联络室's section: the hand-overs, with overdue replies in red."""
 
     COLUMNS: ClassVar[list[str]] = [

@@ -53,6 +53,7 @@ from desktop.services.registers import dashboard
 from desktop.services.registers.rows import Period
 from desktop.views import dialogs
 from desktop.views.db_status import report_anywhere
+from desktop.views.record_list import LivePage
 from desktop.views.tasks import Task, run_with_progress
 from desktop.views.widgets import named
 
@@ -117,7 +118,7 @@ def day_label_positions(days: int, most: int = 8) -> list[int]:
     return list(range((days - 1) % step, days, step))
 
 
-class ReportsPage(QWidget):
+class ReportsPage(LivePage):
     """The 台账统计 section."""
 
     def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
