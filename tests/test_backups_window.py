@@ -389,3 +389,16 @@ def test_a_sound_file_s_check_lets_the_window_run(
     assert checked == [None], "the start check never reported"
     # What the start built is kept out of the collector's full passes while it runs.
     assert frozen and frozen[0] > 0
+
+
+def test_a_stopped_scheduler_takes_no_backup_later(qtbot: QtBot,
+                                                   sqlite_database: Database) -> None:
+    """Stopped right after its start (the window closed at once), the first look is
+    cancelled too: it would otherwise back up whatever database was open seconds later."""
+    scheduler = BackupScheduler(sqlite_database)
+    scheduler.first.setInterval(50)
+    scheduler.start()
+    assert scheduler.first.isActive()
+    scheduler.stop()
+    qtbot.wait(300)
+    assert scheduler.task is None and backups.list_backups() == []

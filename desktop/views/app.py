@@ -216,13 +216,19 @@ class BackupScheduler(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(check_ms)
         self.timer.timeout.connect(self.run_if_due)
+        # The first look, soon after the start; a timer of its own so that stop() cancels it
+        # (a bare single shot fired after the window had closed, on whatever was then open).
+        self.first = QTimer(self)
+        self.first.setSingleShot(True)
+        self.first.setInterval(BACKUP_FIRST_MS)
+        self.first.timeout.connect(self.run_if_due)
         self.task: tasks.Task | None = None
 
     def start(self) -> None:
         if not self.database.is_sqlite:
             return
         self.timer.start()
-        QTimer.singleShot(BACKUP_FIRST_MS, self.run_if_due)
+        self.first.start()
 
     def run_if_due(self) -> tasks.Task | None:
         """Take today's backup in the background unless there is one (or one is running).
@@ -260,8 +266,9 @@ class BackupScheduler(QObject):
         self.task = None
 
     def stop(self) -> None:
-        """Stop the timer and wait for a backup under way (the window is closing)."""
+        """Stop the timers and wait for a backup under way (the window is closing)."""
         self.timer.stop()
+        self.first.stop()
         if self.task is not None:
             QThreadPool.globalInstance().waitForDone()
 
