@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, TimestampMixin
@@ -61,6 +61,12 @@ class VisitRating(TimestampMixin, Base):
     """
 
     __tablename__ = "visit_rating"
+    # One pad rating per ticket. Partial (the matters' ratings have no ticket): an index
+    # over a column that is mostly NULL drew "referral_id IS NULL" to itself and turned
+    # the look for a matter's own rating into a walk over every rating.
+    __table_args__ = (Index("uq_visit_rating_referral", "referral_id", unique=True,
+                            sqlite_where=text("referral_id IS NOT NULL"),
+                            postgresql_where=text("referral_id IS NOT NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
@@ -71,8 +77,7 @@ class VisitRating(TimestampMixin, Base):
     comment: Mapped[str | None] = mapped_column(Text)
     rerating: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # A pad rating: the ticket rated (one rating each) and who served it.
-    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), index=True,
-                                                    unique=True)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     recorded_by: Mapped[Staff | None] = relationship(foreign_keys=[recorded_by_id])

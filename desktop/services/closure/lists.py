@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import (
@@ -143,26 +143,38 @@ class PendingRating:
 
 
 def pending_ratings(session: Session, *, limit: int = LIMIT) -> list[PendingRating]:
-    """待评价: replied matters not rated yet, and those whose 整改 waits for the re-rating."""
+    """待评价: replied matters not rated yet, and those whose 整改 waits for the re-rating.
+
+    Two small reads instead of one condition over every reply: the newest replies
+    without a rating (walking the replies' time index), and the matters of the open
+    整改 (a handful); then their details. One OR over both kept a million replies
+    from any index and took minutes.
+    """
     auth.require_any(session, "closure.reply", "closure.rate")
-    open_fix = exists(select(Rectification.id).where(Rectification.visit_id == Visit.id,
-                                                      Rectification.status == "open"))
-    rated = exists(select(VisitRating.id).where(VisitRating.visit_id == Visit.id,
+    rated = exists(select(VisitRating.id).where(VisitRating.visit_id == VisitReply.visit_id,
                                                 VisitRating.referral_id.is_(None)))
+    unrated = list(session.scalars(
+        select(VisitReply.visit_id).where(~rated)
+        .order_by(VisitReply.replied_at.desc(), VisitReply.visit_id.desc()).limit(limit)))
+    to_fix = set(session.scalars(select(Rectification.visit_id)
+                                 .where(Rectification.status == "open")))
+    ids = list({*unrated, *to_fix})
+    if not ids:
+        return []
     rows = session.execute(
         select(Visit.id, Visit.visit_no, Person.name, Visit.visited_at, VisitReply.replied_at,
-               VisitReply.method, Staff.name, VisitReply.content, open_fix)
+               VisitReply.method, Staff.name, VisitReply.content)
         .join(VisitReply, VisitReply.visit_id == Visit.id)
         .join(Person, Person.id == Visit.person_id)
         .outerjoin(Staff, Staff.id == VisitReply.replied_by_id)
-        .where(Visit.deleted_at.is_(None), or_(~rated, open_fix))
-        .order_by(VisitReply.replied_at.desc(), Visit.id.desc()).limit(limit)
+        .where(Visit.id.in_(ids), Visit.deleted_at.is_(None))
     ).all()
+    rows = sorted(rows, key=lambda r: (r[4], r[0]), reverse=True)[:limit]
     confidential = privacy.counselling_visit_ids(session, [r[0] for r in rows])
     readable = privacy.may_read_counselling(session)
     return [PendingRating(i, no, person, at, replied, method, by or "",
-                          privacy.shown(text, i in confidential, readable), bool(fix))
-            for i, no, person, at, replied, method, by, text, fix in rows]
+                          privacy.shown(text, i in confidential, readable), i in to_fix)
+            for i, no, person, at, replied, method, by, text in rows]
 
 
 @dataclass(frozen=True)
