@@ -344,6 +344,25 @@ def test_a_note_names_its_author_and_time(database: Database) -> None:
         assert note.staff_id is not None
 
 
+def test_without_a_time_a_reply_rating_and_note_are_dated_now_to_the_second(
+        database: Database) -> None:
+    reg = finished_matter(database)
+    before = datetime.now().replace(microsecond=0)
+    with database.write() as session:
+        replies.record_reply(session, reg.visit_id, "当面", "当面告知")
+        rating_id = replies.record_rating(session, reg.visit_id, "不满意", "当面")
+        fix = replies.open_rectification(session, reg.visit_id)
+        assert fix is not None
+        note_id = replies.add_rectification_note(session, fix.id, "已再次上门")
+    after = datetime.now()
+    with database.read() as session:
+        note = session.get(RectificationNote, note_id)
+        assert note is not None
+        times = [_replied(database).replied_at, _rating(database, rating_id).rated_at, note.at]
+    for at in times:
+        assert before <= at <= after and at.microsecond == 0
+
+
 def test_a_note_is_refused_with_its_messages(database: Database) -> None:
     fix_id = _open_fix(database)
     assert _errors(lambda: _note(database, fix_id, " \n ")) == {"text": "请填写整改情况"}
