@@ -16,8 +16,9 @@ working tree is never touched and two selections do not mix. ``--tests quick`` (
 default) runs every quick test against each mutant: SQLite only, no widgets, linters,
 migrations, second processes or LibreOffice (see ``[tool.mutmut]`` in pyproject.toml).
 ``--tests rules`` runs only the service and rule tests (``test_*service*``,
-``test_rules_*``, the ticket concurrency threads): much faster for the rule-heavy
-modules validation, registration, queue and mediation, useless for the others.
+``test_rules_*``, ``test_*_rules``, the ticket concurrency threads): much faster for the
+rule-heavy modules validation, registration, queue, mediation and the rooms' services,
+useless for the others.
 
 Not part of CI: the whole of services/ and printing/ is about 13,000 mutants, hours on
 two cores. Needs Linux or macOS (mutmut forks) and ``pip install -e '.[test]'``.
@@ -44,7 +45,7 @@ COPIED = ["desktop", "resources", "tests", "scripts", "installer", "pyproject.to
           ".github", ".ci"]
 RULES_SELECTION = [
     "tests/", "-m", "not gui",
-    "-k", "(service or rules_ or ticket_concurrency) and not postgresql"
+    "-k", "(service or _rules or ticket_concurrency) and not postgresql"
     " and not concurrent_processes",
     "--ignore=tests/test_code_quality.py", "--ignore=tests/test_migrations.py",
     "--ignore=tests/test_app_shell.py",
