@@ -9,6 +9,7 @@ and leaves the dialog open with what was typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -26,12 +27,15 @@ from desktop.views.widgets import FieldError, named
 
 
 class RecordDialog(QDialog):
-    """The frame of a record's editor; ``saved`` carries what :meth:`save` returned."""
+    """The frame of a record's editor; ``save`` writes the record (each editor hands in
+    its own), and ``saved`` carries what it returned."""
 
     saved = Signal(object)
 
-    def __init__(self, *, key: str, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, *, key: str, title: str, save: Callable[[], Any],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.save = save
         self.key = key
         named(self, f"{key}_dialog", title)
         self.setWindowTitle(title)
@@ -80,9 +84,6 @@ class RecordDialog(QDialog):
         for label, messages in shown.items():
             label.show_message("；".join(messages) or None)
         self.message.show_message("；".join(unplaced) or None)
-
-    def save(self) -> Any:  # pragma: no cover - every dialog has its own
-        raise NotImplementedError
 
     def on_save(self) -> None:
         try:

@@ -4,11 +4,11 @@ buttons above the table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,21 +33,35 @@ SOON_FG = QColor("#8a4b00")  # due in a few days
 SEARCH_DELAY_MS = 300
 
 
-class LivePage(QWidget):
-    """A page of the main window that reads its lists again each time it is shown:
-    other desks write meanwhile (a ticket served at the queue, a reply at another desk).
-    The first showing follows the reading the page did when it was built."""
+class _RefreshWhenShown(QObject):
+    """Reads a page's lists again when it is shown (see :func:`refresh_when_shown`)."""
 
-    _shown = False
+    def __init__(self, page: QWidget, refresh: Callable[[], None]) -> None:
+        super().__init__(page)
+        self.refresh = refresh
+        # The page has just read its lists: the show that follows in the same turn of the
+        # event loop (the window builds a page when it opens it) need not read them again.
+        self.fresh = True
+        QTimer.singleShot(0, self, self._went_stale)
+        page.installEventFilter(self)
 
-    def refresh(self) -> None:
-        raise NotImplementedError
+    def _went_stale(self) -> None:
+        self.fresh = False
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._shown:
-            self.refresh()
-        self._shown = True
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            if self.fresh:
+                self.fresh = False
+            else:
+                self.refresh()
+        return False
+
+
+def refresh_when_shown(page: QWidget, refresh: Callable[[], None]) -> None:
+    """``page`` calls ``refresh`` each time it is shown: other desks write meanwhile (a
+    ticket served at the queue, a reply at another desk). Call it once the page has read
+    its lists; a show in the same turn of the event loop does not read them again."""
+    _RefreshWhenShown(page, refresh)
 
 
 class Record(NamedTuple):

@@ -33,6 +33,7 @@ from desktop.views.record_list import (
     filter_box,
     mark_overdue,
     record_table,
+    refresh_when_shown,
     routed_box,
     search_box,
     search_timer,
@@ -56,6 +57,7 @@ class CarePage(QWidget):
         self._add_widgets()
         self._connect_signals()
         self.refresh()
+        refresh_when_shown(self, self.refresh)
 
     def _add_widgets(self) -> None:
         self.filter = filter_box("care.filter", self.tr("名册筛选"), {
@@ -137,10 +139,6 @@ class CarePage(QWidget):
         self.routed.itemDoubleClicked.connect(lambda _item: self.on_take_up())
 
     # -- lists -----------------------------------------------------------------------------
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        super().showEvent(event)
-        self.refresh()
 
     def refresh(self) -> None:
         try:

@@ -46,8 +46,11 @@ def _buttons(owner: str, save_text: str) -> QDialogButtonBox:
 class _FormDialog(QDialog):
     """A small form whose fields show their errors beneath them."""
 
-    def __init__(self, owner: str, title: str, parent: QWidget | None) -> None:
+    def __init__(self, owner: str, title: str, parent: QWidget | None, *,
+                 save: Callable[[], None], reload: Callable[[], None]) -> None:
         super().__init__(parent)
+        self.save_record = save
+        self.reload = reload
         self.owner = owner
         named(self, owner, title)
         self.setWindowTitle(title)
@@ -71,7 +74,7 @@ class _FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.on_save)
+        self.buttons.accepted.connect(self.save_record)
         self.buttons.rejected.connect(self.reject)
 
     def show_errors(self, errors: dict[str, str]) -> None:
@@ -89,16 +92,9 @@ class _FormDialog(QDialog):
         except StaleEditError as exc:
             self.show_errors({})
             self.message.show_message(str(exc))
-            self.last_stale_dialog = open_stale_dialog(self, exc, self.on_reload)
+            self.last_stale_dialog = open_stale_dialog(self, exc, self.reload)
             return
         self.accept()
-
-    def on_save(self) -> None:
-        raise NotImplementedError
-
-    def on_reload(self) -> None:
-        """Show the record as it is saved now (the user chose 重新载入)."""
-        raise NotImplementedError
 
 
 class VisitDialog(_FormDialog):
@@ -107,7 +103,8 @@ class VisitDialog(_FormDialog):
     def __init__(self, *, database: Database, entry_id: int, name: str,
                  visit: VisitData | None = None, parent: QWidget | None = None) -> None:
         title = self.tr("修改走访：{0}") if visit else self.tr("登记走访：{0}")
-        super().__init__("care_visit", title.format(name), parent)
+        super().__init__("care_visit", title.format(name), parent, save=self.on_save,
+                         reload=self.on_reload)
         self.database = database
         self.entry_id = entry_id
         self.visit_id = visit.visit_id if visit else None
@@ -175,7 +172,8 @@ class EndDialog(_FormDialog):
 
     def __init__(self, *, database: Database, entry_id: int, version: int, name: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__("care_end", self.tr("结束关爱：{0}").format(name), parent)
+        super().__init__("care_end", self.tr("结束关爱：{0}").format(name), parent,
+                         save=self.on_save, reload=self.on_reload)
         self.database = database
         self.entry_id = entry_id
         self.version = version

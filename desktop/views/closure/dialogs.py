@@ -6,6 +6,8 @@ shows the service's Chinese message beside the form when it is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,9 +32,10 @@ class _WriteDialog(QDialog):
     """A form over one write: 保存 runs it; a refusal shows beside the form."""
 
     def __init__(self, *, key: str, title: str, database: Database,
-                 parent: QWidget | None = None) -> None:
+                 write: Callable[[Session], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.write = write
         named(self, key, title)
         self.setWindowTitle(title)
         self.form = QFormLayout()
@@ -52,9 +55,6 @@ class _WriteDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.on_save)
         self.buttons.rejected.connect(self.reject)
-
-    def write(self, session: Session) -> object:
-        raise NotImplementedError
 
     def on_save(self) -> None:
         try:
@@ -91,6 +91,7 @@ class ReplyDialog(_WriteDialog):
     def __init__(self, *, database: Database, visit_id: int, caption: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(key="closure.reply", title=self.tr("回复群众"), database=database,
+                         write=self.write_reply,
                          parent=parent)
         self.visit_id = visit_id
         self.caption = named(QLabel(caption), "closure.reply.caption", self.tr("事项"))
@@ -112,7 +113,7 @@ class ReplyDialog(_WriteDialog):
             if earlier["content"] != privacy.CONFIDENTIAL_TEXT:
                 self.content.setPlainText(earlier["content"])
 
-    def write(self, session: Session) -> object:
+    def write_reply(self, session: Session) -> object:
         return replies.record_reply(session, self.visit_id, self.method.currentData() or "",
                                     self.content.toPlainText(),
                                     replied_at=self.replied_at.value())
@@ -124,7 +125,8 @@ class RatingDialog(_WriteDialog):
     def __init__(self, *, database: Database, visit_id: int, caption: str,
                  rerating: bool = False, parent: QWidget | None = None) -> None:
         title = self.tr("整改后再次评价") if rerating else self.tr("记录群众评价")
-        super().__init__(key="closure.rating", title=title, database=database, parent=parent)
+        super().__init__(key="closure.rating", title=title, database=database,
+                         write=self.write_rating, parent=parent)
         self.visit_id = visit_id
         self.caption = named(QLabel(caption), "closure.rating.caption", self.tr("事项"))
         self.caption.setWordWrap(True)
@@ -141,7 +143,7 @@ class RatingDialog(_WriteDialog):
         self.form.addRow(self.tr("群众意见"), self.comment)
         self.form.addRow(self.hint)
 
-    def write(self, session: Session) -> object:
+    def write_rating(self, session: Session) -> object:
         return replies.record_rating(session, self.visit_id, self.level.currentData() or "",
                                      self.channel.currentData() or "",
                                      comment=self.comment.toPlainText(),
@@ -154,6 +156,7 @@ class NoteDialog(_WriteDialog):
     def __init__(self, *, database: Database, rectification_id: int, caption: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(key="closure.note", title=self.tr("整改记录"), database=database,
+                         write=self.write_note,
                          parent=parent)
         self.rectification_id = rectification_id
         self.caption = named(QLabel(caption), "closure.note.caption", self.tr("整改"))
@@ -162,7 +165,7 @@ class NoteDialog(_WriteDialog):
         self.form.addRow(self.tr("整改"), self.caption)
         self.form.addRow(self.tr("整改情况"), self.text)
 
-    def write(self, session: Session) -> object:
+    def write_note(self, session: Session) -> object:
         return replies.add_rectification_note(session, self.rectification_id,
                                               self.text.toPlainText())
 

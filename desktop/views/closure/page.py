@@ -25,7 +25,13 @@ from desktop.db import Database
 from desktop.services.admin import auth
 from desktop.services.closure import lists
 from desktop.views.closure.dialogs import NoteDialog, RatingDialog, ReplyDialog
-from desktop.views.record_list import LivePage, Record, fill_records, record_table, selected_row
+from desktop.views.record_list import (
+    Record,
+    fill_records,
+    record_table,
+    refresh_when_shown,
+    selected_row,
+)
 from desktop.views.widgets import named
 
 
@@ -37,7 +43,7 @@ def _fill(table: QTableWidget, rows: Sequence[tuple[list[str], bool]]) -> None:
     fill_records(table, [Record(None, cells, overdue) for cells, overdue in rows])
 
 
-class ClosurePage(LivePage):
+class ClosurePage(QWidget):
     """The three lists and their buttons."""
 
     changed = Signal()
@@ -53,6 +59,7 @@ class ClosurePage(LivePage):
         self._add_widgets()
         self._connect_signals()
         self.refresh()
+        refresh_when_shown(self, self.refresh)
 
     def _add_widgets(self) -> None:
         self.summary = named(QLabel(), "closure.summary", self.tr("概况"))

@@ -26,12 +26,12 @@ from desktop.services.registers.rows import Period
 from desktop.views import dialogs
 from desktop.views.counselling.case_editor import CaseEditor
 from desktop.views.record_list import (
-    LivePage,
     Record,
     fill_records,
     fill_routed,
     filter_box,
     record_table,
+    refresh_when_shown,
     routed_box,
     search_box,
     selected_key,
@@ -40,7 +40,7 @@ from desktop.views.record_list import (
 from desktop.views.widgets import named
 
 
-class CounsellingPage(LivePage):
+class CounsellingPage(QWidget):
     COLUMNS: ClassVar[list[str]] = ["编号", "来访人", "接案日期", "咨询次数", "最近咨询",
                                     "最高风险", "状态"]
 
@@ -51,6 +51,7 @@ class CounsellingPage(LivePage):
         self._add_widgets()
         self._connect_signals()
         self.refresh()
+        refresh_when_shown(self, self.refresh)
 
     def _add_widgets(self) -> None:
         self.filter = filter_box("counselling.filter", self.tr("个案筛选"), {

@@ -28,6 +28,7 @@ from desktop.views.record_list import (
     fill_records,
     mark_overdue,
     record_table,
+    refresh_when_shown,
     search_box,
     search_timer,
     selected_key,
@@ -49,6 +50,7 @@ class DeliberationPage(QWidget):
         self._add_widgets()
         self._connect_signals()
         self.refresh()
+        refresh_when_shown(self, self.refresh)
 
     def _add_widgets(self) -> None:
         self.search = search_box("deliberation.search", self.tr("搜索议事会议"),
@@ -91,10 +93,6 @@ class DeliberationPage(QWidget):
         self.new_button.clicked.connect(lambda: self.on_new())
         self.minutes_button.clicked.connect(lambda: self.on_minutes())
         self.done_button.clicked.connect(self.on_action_done)
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        super().showEvent(event)
-        self.refresh()
 
     def refresh(self) -> None:
         self.refresh_meetings()

@@ -53,13 +53,14 @@ class AgreementTab(CaseTab):
     """协议/结果 of the case editor."""
 
     def __init__(self, editor: CaseEditor) -> None:
+        super().__init__(editor)
         # The version of the agreement the form shows (None: no agreement saved yet).
         self.agreement_version: int | None = None
-        self.preview_timer = QTimer()
+        self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
         self.preview_timer.setInterval(PREVIEW_DELAY_MS)
-        super().__init__(editor)
-        self.preview_timer.setParent(self)
+        self._build()
+        self._connect_signals()
 
     def _build(self) -> None:
         self.agreement_kind = named(QComboBox(), "agreement.kind", self.tr("协议形式"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,9 +22,17 @@ from desktop.views.mediation.case_widgets import CaseTab, set_row, table_widget
 from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.widgets import named
 
+if TYPE_CHECKING:
+    from desktop.views.mediation.case_editor import CaseEditor
+
 
 class AttachmentsTab(CaseTab):
     """附件 of the case editor."""
+
+    def __init__(self, editor: CaseEditor) -> None:
+        super().__init__(editor)
+        self._build()
+        self._connect_signals()
 
     def _build(self) -> None:
         self.attachments_table = table_widget("case.attachments.table", self.tr("附件列表"),

@@ -40,6 +40,8 @@ class FollowUpsTab(CaseTab):
         self.follow_up_id: int | None = None
         self.follow_up_version: int | None = None
         super().__init__(editor)
+        self._build()
+        self._connect_signals()
 
     def _build(self) -> None:
         self.follow_ups_table = table_widget("case.followups.table", self.tr("回访列表"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -37,9 +38,17 @@ from desktop.views.widgets import FieldError, named
 
 log = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    from desktop.views.mediation.case_editor import CaseEditor
+
 
 class InfoTab(CaseTab):
     """基本信息 of the case editor."""
+
+    def __init__(self, editor: CaseEditor) -> None:
+        super().__init__(editor)
+        self._build()
+        self._connect_signals()
 
     def _build(self) -> None:
         self.source = named(QComboBox(), "case.source", self.tr("案件来源"))

@@ -38,6 +38,8 @@ class JudicialTab(CaseTab):
         # The version of the confirmation the form shows (None: none saved yet).
         self.judicial_version: int | None = None
         super().__init__(editor)
+        self._build()
+        self._connect_signals()
 
     def _build(self) -> None:
         self.judicial_deadline = named(QLabel(), "case.judicial.deadline",

@@ -36,6 +36,8 @@ class PartiesTab(CaseTab):
     def __init__(self, editor: CaseEditor) -> None:
         self.last_party_dialog: PartyDialog | None = None
         super().__init__(editor)
+        self._build()
+        self._connect_signals()
 
     def _build(self) -> None:
         self.parties_table = table_widget("case.parties.table", self.tr("当事人列表"),

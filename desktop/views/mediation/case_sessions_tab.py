@@ -46,6 +46,8 @@ class SessionsTab(CaseTab):
         self.session_id: int | None = None
         self.session_version: int | None = None
         super().__init__(editor)
+        self._build()
+        self._connect_signals()
 
     def _build(self) -> None:
         self.sessions_list = named(QListWidget(), "case.sessions.list", self.tr("调解记录列表"))

@@ -29,13 +29,12 @@ class CaseTab(QWidget):
 
     The case itself (its id, what was loaded, the status line, saving with the
     stale-edit check) stays with the editor, which every tab reaches as ``editor``.
+    Each tab builds its widgets and wires them in its own ``__init__``.
     """
 
     def __init__(self, editor: CaseEditor) -> None:
         super().__init__()
         self.editor = editor
-        self._build()
-        self._connect_signals()
 
     @property
     def database(self) -> Database:
@@ -55,12 +54,6 @@ class CaseTab(QWidget):
                  *, form: str | None = None) -> bool:
         """Save through the editor: field errors shown, a stale save answered, ``done`` said."""
         return self.editor.run_save(action, errors, done, form=form)
-
-    def _build(self) -> None:
-        raise NotImplementedError
-
-    def _connect_signals(self) -> None:
-        """Wire the tab's widgets to its slots (a tab without any has nothing to do)."""
 
 
 def text_edit(object_name: str, accessible: str, height: int | None = None) -> QPlainTextEdit:

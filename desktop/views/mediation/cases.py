@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from typing import ClassVar
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -32,6 +32,7 @@ from desktop.views.record_list import (
     fill_routed,
     filter_box,
     record_table,
+    refresh_when_shown,
     routed_box,
     search_box,
     search_timer,
@@ -56,13 +57,7 @@ class CasesPage(QWidget):
         self._add_widgets()
         self._connect_signals()
         self.refresh()
-        # Read just now: the show that follows in the same turn of the event loop (the
-        # window builds a page when it opens it) need not read it all again.
-        self._fresh = True
-        QTimer.singleShot(0, self, self._went_stale)
-
-    def _went_stale(self) -> None:
-        self._fresh = False
+        refresh_when_shown(self, self.refresh)
 
     def _add_widgets(self) -> None:
         self.filter = filter_box("case.filter", self.tr("案件筛选"), {
@@ -129,13 +124,6 @@ class CasesPage(QWidget):
         QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.on_new)
 
     # ------------------------------------------------------------------ lists
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        super().showEvent(event)
-        if self._fresh:
-            self._fresh = False
-            return
-        self.refresh()
 
     def refresh(self) -> None:
         self.refresh_cases()

@@ -25,7 +25,7 @@ class OrganisationDialog(RecordDialog):
     def __init__(self, *, database: Database, data: OrganisationInput | None = None,
                  organisation_id: int | None = None, version: int | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(key="organisation",
+        super().__init__(key="organisation", save=self.save_organisation,
                          title=self.tr("社会组织") if organisation_id else self.tr("新增社会组织"),
                          parent=parent)
         self.database, self.organisation_id, self.version = database, organisation_id, version
@@ -55,7 +55,7 @@ class OrganisationDialog(RecordDialog):
             self.capacity.setText("" if data.capacity is None else str(data.capacity))
             self.active.setChecked(data.active)
 
-    def save(self) -> int:
+    def save_organisation(self) -> int:
         try:
             capacity = directory.parse_capacity(self.capacity.text())
             typed_wrong: dict[str, str] = {}
@@ -74,7 +74,7 @@ class ReferralDialog(RecordDialog):
     def __init__(self, *, database: Database, data: ReferralInput,
                  choices: list[tuple[str, int]], referral_id: int | None = None,
                  version: int | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(key="referral",
+        super().__init__(key="referral", save=self.save_referral,
                          title=self.tr("转介记录") if referral_id else self.tr("转介到社会组织"),
                          parent=parent)
         self.database, self.referral_id, self.version, self.data = (database, referral_id,
@@ -123,7 +123,7 @@ class ReferralDialog(RecordDialog):
             referral_id=self.data.referral_id,
         )
 
-    def save(self) -> int:
+    def save_referral(self) -> int:
         data = self.form_input()
         if self.referral_id is None:
             return referrals.record_referral(self.database, data)
@@ -135,7 +135,8 @@ class ReferralDialog(RecordDialog):
 class ActivityDialog(RecordDialog):
     def __init__(self, *, database: Database, choices: list[tuple[str, int]],
                  organisation_id: int | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(key="activity", title=self.tr("登记活动"), parent=parent)
+        super().__init__(key="activity", title=self.tr("登记活动"),
+                         save=self.save_activity, parent=parent)
         self.database = database
         self.organisation = QComboBox()
         self.organisation.addItem(self.tr("请选择"), None)
@@ -152,7 +153,7 @@ class ActivityDialog(RecordDialog):
         self.notes = _text_box()
         self.add_field("notes", self.tr("活动情况"), self.notes)
 
-    def save(self) -> int:
+    def save_activity(self) -> int:
         participants = activities.parse_participants(self.participants.text())
         return activities.add_activity(self.database, ActivityInput(
             self.organisation.currentData(), self.held_on.value(), self.title_edit.text(),

@@ -23,12 +23,12 @@ from desktop.views.organisations.dialogs import ActivityDialog, OrganisationDial
 from desktop.views.record_form import RecordDialog
 from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
 from desktop.views.record_list import (
-    LivePage,
     Record,
     fill_records,
     fill_routed,
     filter_box,
     record_table,
+    refresh_when_shown,
     routed_box,
     selected_key,
     tool_row,
@@ -40,7 +40,7 @@ def _day(value: date | None) -> str:
     return f"{value:%Y-%m-%d}" if value else ""
 
 
-class OrganisationsPage(LivePage):
+class OrganisationsPage(QWidget):
     """The 社会组织工作室's section, in three tabs."""
 
     REFERRAL_COLUMNS: ClassVar[list[str]] = [
@@ -59,6 +59,7 @@ class OrganisationsPage(LivePage):
         self._add_widgets()
         self._connect_signals()
         self.refresh()
+        refresh_when_shown(self, self.refresh)
 
     def _add_widgets(self) -> None:
         self.tabs = named(QTabWidget(), "social.tabs", self.tr("社会组织工作室"))

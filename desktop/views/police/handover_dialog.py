@@ -19,7 +19,7 @@ class HandoverDialog(RecordDialog):
                  handover_no: str = "", parent: QWidget | None = None) -> None:
         title = (self.tr("移交记录 {0}").format(handover_no) if handover_id
                  else self.tr("登记移交"))
-        super().__init__(key="handover", title=title, parent=parent)
+        super().__init__(key="handover", title=title, save=self.save_handover, parent=parent)
         self.database = database
         self.handover_id = handover_id
         self.version = version
@@ -92,7 +92,7 @@ class HandoverDialog(RecordDialog):
             referral_id=self.data.referral_id,
         )
 
-    def save(self) -> int:
+    def save_handover(self) -> int:
         data = self.form_input()
         if self.handover_id is None:
             ref: HandoverRef = handovers.record_handover(self.database, data)

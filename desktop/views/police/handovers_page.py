@@ -23,12 +23,12 @@ from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.police.handover_dialog import HandoverDialog
 from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
 from desktop.views.record_list import (
-    LivePage,
     Record,
     fill_records,
     fill_routed,
     filter_box,
     record_table,
+    refresh_when_shown,
     routed_box,
     search_box,
     search_timer,
@@ -38,7 +38,7 @@ from desktop.views.record_list import (
 from desktop.views.widgets import named
 
 
-class PolicePage(LivePage):
+class PolicePage(QWidget):
     """The 警民联络室's section: the hand-overs, with overdue replies in red."""
 
     COLUMNS: ClassVar[list[str]] = [
@@ -55,6 +55,7 @@ class PolicePage(LivePage):
         self._add_widgets()
         self._connect_signals()
         self.refresh()
+        refresh_when_shown(self, self.refresh)
 
     def _add_widgets(self) -> None:
         self.filter = filter_box("police.filter", self.tr("移交筛选"), {

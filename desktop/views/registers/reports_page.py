@@ -53,7 +53,7 @@ from desktop.services.registers import dashboard
 from desktop.services.registers.rows import Period
 from desktop.views import dialogs
 from desktop.views.db_status import report_anywhere
-from desktop.views.record_list import LivePage
+from desktop.views.record_list import refresh_when_shown
 from desktop.views.tasks import Task, run_with_progress
 from desktop.views.widgets import named
 
@@ -118,7 +118,7 @@ def day_label_positions(days: int, most: int = 8) -> list[int]:
     return list(range((days - 1) % step, days, step))
 
 
-class ReportsPage(LivePage):
+class ReportsPage(QWidget):
     """The 台账统计 section."""
 
     def __init__(self, *, database: Database, parent: QWidget | None = None) -> None:
@@ -131,6 +131,7 @@ class ReportsPage(LivePage):
         self._connect_signals()
         self.reload_choices()
         self.refresh()
+        refresh_when_shown(self, self.refresh)
 
     # -- building ---------------------------------------------------------------------------
     def _add_widgets(self) -> None:
