@@ -247,13 +247,32 @@ def pages(database: Database, small: Database) -> None:
     from desktop.views.reception.queue_page import QueuePage
     from desktop.views.registers.reports_page import ReportsPage
 
+    from PySide6.QtWidgets import QApplication
+
     create_application()
+
+    def refreshed(page: ReportsPage) -> tuple[float, float]:
+        """(ms until the new figures are shown, longest ms the GUI thread was held)."""
+        start = time.perf_counter()
+        page.refresh()
+        held = time.perf_counter() - start
+        while page.refreshing:
+            turn = time.perf_counter()
+            QApplication.processEvents()
+            held = max(held, time.perf_counter() - turn)
+            time.sleep(0.001)
+        return (time.perf_counter() - start) * 1000, held * 1000
+
     big_reports = ReportsPage(database=database)
     small_reports = ReportsPage(database=small)
-    figure = statistics.median(times_ms(big_reports.refresh, 5))
-    baseline = statistics.median(times_ms(small_reports.refresh, 5))
-    row("台账统计 dashboard refresh", figure, baseline, "<= 100 ms")
-    from PySide6.QtWidgets import QApplication
+    refreshed(big_reports)
+    refreshed(small_reports)
+    big = [refreshed(big_reports) for _ in range(5)]
+    small_runs = [refreshed(small_reports) for _ in range(5)]
+    row("台账统计 dashboard: new figures shown", statistics.median(b[0] for b in big),
+        statistics.median(s[0] for s in small_runs), "<= 100 ms, or off the GUI thread")
+    row("台账统计 dashboard: GUI thread held, max", max(b[1] for b in big),
+        max(s[1] for s in small_runs), "< 16 ms (a frame)")
 
     from desktop.views.app import freeze_startup_objects
 

@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import uuid
@@ -380,6 +381,7 @@ def database(db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A migrated, seeded and set-up database, on SQLite and on PostgreSQL."""
     db = set_up_centre(_open_seeded(db_url, request))
     yield db
+    _finish_background_reads()
     db.dispose()
 
 
@@ -388,7 +390,17 @@ def sqlite_database(sqlite_db_url: str, request: pytest.FixtureRequest) -> Itera
     """A migrated, seeded and set-up SQLite database, for tests of the window."""
     db = set_up_centre(_open_seeded(sqlite_db_url, request))
     yield db
+    _finish_background_reads()
     db.dispose()
+
+
+def _finish_background_reads() -> None:
+    """Let reads a page started off the GUI thread (the dashboard's, a lookup) end before
+    their database is closed under them."""
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(60_000)
 
 
 def _two_desks(database: Database) -> Iterator[tuple[Database, Database]]:

@@ -65,6 +65,7 @@ def test_the_table_shows_each_rooms_overdue_in_red(
     _work(sqlite_database)
     page = ReportsPage(database=sqlite_database)
     qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: not page.refreshing, timeout=30000)
     table = page.findChild(QTableWidget, "reports.rooms")
     assert table is not None
     names = [table.item(row, 0).text() for row in range(table.rowCount())]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -29,8 +30,10 @@ from desktop.services.admin import auth
 from desktop.services.admin.audit import AuditFilter, list_entries
 from desktop.services.admin.imports import IMPORTS
 from desktop.services.demo.generate import generate_demo_data
+from desktop.services.registers import dashboard
 from desktop.services.registers.rows import Period, count_disputes, count_visits
 from desktop.views import dialogs
+from desktop.views.db_status import status_for
 from desktop.views.main_window import MainWindow
 from desktop.views.registers import reports_page
 from desktop.views.registers.reports_page import ReportsPage, day_label_positions
@@ -46,8 +49,15 @@ def page(qtbot: QtBot, sqlite_database: Database) -> Iterator[ReportsPage]:
     show_active(qtbot, window)
     shown = window.show_section("台账统计")
     assert isinstance(shown, ReportsPage)
+    _wait_for_figures(qtbot, shown)
     yield shown
     window.close()
+
+
+def _wait_for_figures(qtbot: QtBot, page: ReportsPage) -> None:
+    """The dashboard reads its figures off the GUI thread: wait for them to be shown."""
+    qtbot.waitUntil(lambda: not page.refreshing, timeout=30000)
+    assert page.dashboard_status.text().startswith("统计于")
 
 
 def _wait_for_task(qtbot: QtBot, page: ReportsPage) -> None:
@@ -56,7 +66,8 @@ def _wait_for_task(qtbot: QtBot, page: ReportsPage) -> None:
     qtbot.waitUntil(lambda: not page.export_status.text().startswith("正在导出"), timeout=60000)
 
 
-def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Database) -> None:
+def test_dashboard_shows_today_and_charts(qtbot: QtBot, page: ReportsPage,
+                                          sqlite_database: Database) -> None:
     today = date.today()
     with sqlite_database.read() as session:
         visits_today = count_visits(session, Period(today, today))
@@ -66,6 +77,7 @@ def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Da
     # An open case accepted 45 days ago is overdue; the tiles follow a refresh.
     awkward_cases(sqlite_database, today - timedelta(days=45))
     page.refresh()
+    _wait_for_figures(qtbot, page)
     with sqlite_database.read() as session:
         cases = list(session.scalars(select(MediationCase)))
         follow_ups = list(session.scalars(select(FollowUp)))
@@ -130,8 +142,64 @@ def test_dashboard_shows_today_and_charts(page: ReportsPage, sqlite_database: Da
 
     # Filtering by a community narrows the charts.
     page.community.setCurrentIndex(1)
+    _wait_for_figures(qtbot, page)
     (line,) = page.visits_chart.chart().series()
     assert 0 < sum(point.y() for point in line.points()) < last_30
+
+
+def test_the_figures_are_read_off_the_gui_thread_the_old_ones_shown_meanwhile(
+    qtbot: QtBot, page: ReportsPage, sqlite_database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_figures = dashboard.figures
+    gate = threading.Event()
+    reads: list[tuple[threading.Thread, int | None]] = []
+
+    def held_figures(session, day, period, *, community_id=None):  # type: ignore[no-untyped-def]
+        reads.append((threading.current_thread(), community_id))
+        assert gate.wait(30)
+        return real_figures(session, day, period, community_id=community_id)
+
+    monkeypatch.setattr(dashboard, "figures", held_figures)
+    before = page.tiles["cases_open"].value.text()
+    awkward_cases(sqlite_database, date.today() - timedelta(days=45))
+    qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(reads) == 1)
+    # The read runs on a worker; the window goes on taking events, the old figures shown.
+    assert reads[0][0] is not threading.main_thread()
+    qtbot.wait(50)
+    assert page.refreshing and page.dashboard_status.text() == "正在更新统计…"
+    assert page.tiles["cases_open"].value.text() == before
+    # Asked again meanwhile (刷新 twice, another community): one more read, with the
+    # filters as they are when it starts.
+    qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)
+    page.community.setCurrentIndex(1)
+    assert len(reads) == 1
+    gate.set()
+    _wait_for_figures(qtbot, page)
+    assert [community for _thread, community in reads] == [None, page.community.currentData()]
+    with sqlite_database.read() as session:
+        open_cases = session.scalar(select(func.count(MediationCase.id))
+                                    .where(MediationCase.outcome.is_(None)))
+    assert page.tiles["cases_open"].value.text() == str(open_cases) != before
+
+
+def test_a_failed_read_keeps_the_last_figures_and_says_so(
+    qtbot: QtBot, page: ReportsPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class ConnectionLost(Exception):
+        sqlstate = "08006"  # what psycopg says when the server went away
+
+    def lost(*_args: object, **_kwargs: object) -> dashboard.Figures:
+        raise ConnectionLost("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(dashboard, "figures", lost)
+    before = page.tiles["visits"].value.text()
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.refreshing)
+    assert page.dashboard_status.text() == "统计未能更新，显示的是上次的数字"
+    assert page.tiles["visits"].value.text() == before
+    assert not status_for(page.database).ok  # the window's banner says the database is away
 
 
 def test_export_visit_register_from_the_page(qtbot: QtBot, page: ReportsPage,

@@ -36,7 +36,7 @@ SEARCH_DELAY_MS = 300
 class _RefreshWhenShown(QObject):
     """Reads a page's lists again when it is shown (see :func:`refresh_when_shown`)."""
 
-    def __init__(self, page: QWidget, refresh: Callable[[], None]) -> None:
+    def __init__(self, page: QWidget, refresh: Callable[[], object]) -> None:
         super().__init__(page)
         self.refresh = refresh
         # The page has just read its lists: the show that follows in the same turn of the
@@ -57,7 +57,7 @@ class _RefreshWhenShown(QObject):
         return False
 
 
-def refresh_when_shown(page: QWidget, refresh: Callable[[], None]) -> None:
+def refresh_when_shown(page: QWidget, refresh: Callable[[], object]) -> None:
     """``page`` calls ``refresh`` each time it is shown: other desks write meanwhile (a
     ticket served at the queue, a reply at another desk). Call it once the page has read
     its lists; a show in the same turn of the event loop does not read them again."""

@@ -228,3 +228,24 @@ def success_rate_by_month(session: Session, period: Period, months: int = 12
     """调解成功率 (%) per month up to ``period``'s last month (``None`` for a month with no
     closed case)."""
     return mediation_success_by_month(session, period, months)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the dashboard shows, read in one go (off the GUI thread)."""
+
+    today: TodayOverview
+    per_day: list[tuple[date, int]]
+    categories: list[tuple[str, int]]
+    success: list[tuple[str, float | None]]
+
+
+def figures(session: Session, day: date, period: Period, *, community_id: int | None = None
+            ) -> Figures:
+    """Today's overview at ``day`` and the charts' series over ``period``."""
+    return Figures(
+        today=today_overview(session, day, community_id=community_id),
+        per_day=visits_per_day(session, period, community_id=community_id),
+        categories=visits_by_category(session, period, community_id=community_id),
+        success=success_rate_by_month(session, period),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +52,9 @@ from desktop.services.failures import user_message
 from desktop.services.registers import dashboard
 from desktop.services.registers.rows import Period
 from desktop.views import dialogs
-from desktop.views.db_status import report_anywhere
+from desktop.views.db_status import report_anywhere, status_for
 from desktop.views.record_list import refresh_when_shown
-from desktop.views.tasks import Task, run_with_progress
+from desktop.views.tasks import Progress, Task, run_with_progress, start
 from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,8 @@ class ReportsPage(QWidget):
         self.database = database
         self.last_task: Task | None = None
         self.last_export: Path | None = None
+        self._reading: Task | None = None
+        self._read_again = False
         named(self, "reports", self.tr("台账统计"))
         self._add_widgets()
         self._connect_signals()
@@ -163,6 +165,9 @@ class ReportsPage(QWidget):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.refresh_button)
+        self.dashboard_status = named(QLabel(), "reports.dashboard_status",
+                                      self.tr("统计更新状态"))
+        filters.addWidget(self.dashboard_status)
         filters.addStretch(1)
 
         self.tiles = {
@@ -365,19 +370,57 @@ class ReportsPage(QWidget):
             start, end = end, start
         return Period(start, end)
 
-    def refresh(self) -> None:
-        period = self.period()
+    @property
+    def refreshing(self) -> bool:
+        """Whether the figures are being read again (the last ones are shown meanwhile)."""
+        return self._reading is not None
+
+    def refresh(self) -> Task:
+        """Read the figures again off the GUI thread; the last ones stay on screen meanwhile.
+
+        At a million visits they take a good part of a second to read, and the window must
+        not freeze for it. A refresh asked for while one runs (刷新 pressed twice, the
+        community changed) runs once more after it, with the filters as they are then.
+        """
+        if self._reading is not None:
+            self._read_again = True
+            return self._reading
+        database, day, period = self.database, date.today(), self.period()
         community_id = self.community.currentData()
-        with self.database.read() as session:
-            today = dashboard.today_overview(session, date.today(), community_id=community_id)
-            per_day = dashboard.visits_per_day(session, period, community_id=community_id)
-            categories = dashboard.visits_by_category(session, period,
-                                                      community_id=community_id)
-            success = dashboard.success_rate_by_month(session, period)
-        self._show_today(today)
-        self._show_per_day(per_day)
-        self._show_categories(categories)
-        self._show_success(success)
+
+        def read(_progress: Progress, _cancelled: Callable[[], bool]) -> dashboard.Figures:
+            with database.read() as session:
+                return dashboard.figures(session, day, period, community_id=community_id)
+
+        task = Task(read)
+        # Bound methods of the page: an answer that comes back after the page is gone is
+        # dropped with the connection.
+        queued = Qt.ConnectionType.QueuedConnection
+        task.succeeded.connect(self._show_figures, queued)
+        task.failed.connect(self._on_read_failed, queued)
+        task.finished.connect(self._on_read_done, queued)
+        self._reading = task
+        self.dashboard_status.setText(self.tr("正在更新统计…"))
+        return start(task)
+
+    def _show_figures(self, figures: dashboard.Figures) -> None:
+        self._show_today(figures.today)
+        self._show_per_day(figures.per_day)
+        self._show_categories(figures.categories)
+        self._show_success(figures.success)
+        self.dashboard_status.setText(
+            self.tr("统计于 {0} 更新").format(datetime.now().strftime("%H:%M:%S")))
+
+    def _on_read_failed(self, exc: BaseException) -> None:
+        self.dashboard_status.setText(self.tr("统计未能更新，显示的是上次的数字"))
+        if not status_for(self.database).report(exc):
+            raise exc
+
+    def _on_read_done(self) -> None:
+        self._reading = None
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
 
     def _show_today(self, today: dashboard.TodayOverview) -> None:
         def number(value: int | float | None) -> str:
