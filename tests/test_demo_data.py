@@ -70,3 +70,56 @@ def test_same_seed_same_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
             names.append(list(session.scalars(select(Person.name).order_by(Person.id))))
         db.dispose()
     assert names[0] == names[1]
+
+
+def test_the_fast_insert_stores_what_sqlalchemys_own_insert_stores(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """demo-data hands SQLite its rows already converted; the stored text must be the same
+    as SQLAlchemy's executemany would have written, for every kind of column."""
+    from datetime import date, datetime
+
+    from sqlalchemy import (
+        JSON,
+        Boolean,
+        Column,
+        Date,
+        DateTime,
+        Integer,
+        MetaData,
+        Numeric,
+        String,
+        Table,
+        create_engine,
+    )
+    from sqlalchemy.orm import Session
+
+    from desktop.services.demo.generate import bulk_insert
+
+    def table(name: str, metadata: MetaData) -> Table:
+        return Table(name, metadata, Column("id", Integer, primary_key=True),
+                     Column("at", DateTime), Column("day", Date), Column("flag", Boolean),
+                     Column("data", JSON), Column("amount", Numeric(12, 2)),
+                     Column("kind", String(8), default="来访"),
+                     Column("version", Integer, nullable=False))
+
+    metadata = MetaData()
+    ours, theirs = table("ours", metadata), table("theirs", metadata)
+    engine = create_engine(f"sqlite:///{tmp_path / 'insert.sqlite3'}")
+    metadata.create_all(engine)
+    rows = [
+        {"id": 1, "at": datetime(2026, 12, 2, 10, 30), "day": date(2026, 12, 2),
+         "flag": True, "data": {"姓名": "张三", "n": [1, 2]}, "amount": 1234.5},
+        {"id": 2, "at": datetime(2026, 12, 2, 23, 59, 59, 999_999), "day": None,
+         "flag": False, "data": None, "amount": None},
+        {"id": 3, "at": None, "day": date(2024, 2, 29), "flag": None, "data": [],
+         "amount": 0},
+    ]
+    with Session(engine) as session, session.begin():
+        bulk_insert(session, ours, [dict(row) for row in rows])
+        session.execute(theirs.insert(), [{**row, "version": 1} for row in rows])
+    with engine.connect() as connection:
+        stored = [connection.exec_driver_sql(
+            f"SELECT id, at, day, flag, data, amount, kind, version FROM {name} ORDER BY id"
+        ).all() for name in ("ours", "theirs")]
+    engine.dispose()
+    assert stored[0] == stored[1]
+    assert stored[0][0][1] == "2026-12-02 10:30:00.000000" and stored[0][0][6] == "来访"
