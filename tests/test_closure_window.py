@@ -163,6 +163,7 @@ def test_the_dashboard_shows_satisfaction_and_overdue_replies(
     window.show()
     page = window.reports
     page.refresh()
+    qtbot.waitUntil(lambda: not page.refreshing)  # the figures are read off the GUI thread
     assert page.tiles["satisfaction"].value.text() == "100"
     assert page.tiles["satisfaction"].note.text() == "评价 1 件"
     assert page.tiles["overdue_replies"].value.text() == "1"
@@ -179,5 +180,8 @@ def test_the_page_reads_its_lists_again_when_shown(
     window.show_section("接待登记")
     reg = finished_matter(sqlite_database)
     window.show_section("回复评价")
+    # Read off the GUI thread: the list of before stays until the new one is there.
+    assert page.lists.busy and page.reply_table.rowCount() == 0
+    qtbot.waitUntil(lambda: not page.lists.busy)
     assert page.reply_table.rowCount() == 1
     assert page.reply_table.item(0, 0).text() == reg.visit_no

@@ -31,6 +31,7 @@ OVERDUE_BG = QColor("#fde7e7")
 OVERDUE_FG = QColor("#b3261e")
 SOON_FG = QColor("#8a4b00")  # due in a few days
 SEARCH_DELAY_MS = 300
+ROWS_MEASURED = 100  # rows a column's width is fitted to
 
 
 class _RefreshWhenShown(QObject):
@@ -99,6 +100,9 @@ def record_table(object_name: str, accessible_name: str, columns: Sequence[str],
     table.verticalHeader().hide()
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Columns fit the first rows, not all 500: measuring every row held the window for
+    # twice as long as filling the table (the rows below are alike: dates, numbers, names).
+    header.setResizeContentsPrecision(ROWS_MEASURED)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     if stretch_last:

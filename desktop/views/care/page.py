@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from PySide6.QtCore import Qt
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.services.care import entries, listing, routed, visits
@@ -25,6 +27,7 @@ from desktop.services.failures import user_message
 from desktop.views import dialogs
 from desktop.views.care.entry_dialog import EntryDialog
 from desktop.views.care.visit_dialog import EndDialog, VisitDialog
+from desktop.views.page_lists import Listed, PageLists
 from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
 from desktop.views.record_list import (
     Record,
@@ -56,8 +59,12 @@ class CarePage(QWidget):
         named(self, "care", self.tr("关爱帮扶"))
         self._add_widgets()
         self._connect_signals()
+        self.lists = PageLists(self, database, on_refused=self._refused)
+        self.lists.add("entries", self._entries_reading, self._show_entries)
+        self.lists.add("due", self._due_reading, self._show_due)
+        self.lists.add("routed", self._routed_reading, self._show_routed)
         self.refresh()
-        refresh_when_shown(self, self.refresh)
+        refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:
         self.filter = filter_box("care.filter", self.tr("名册筛选"), {
@@ -142,24 +149,37 @@ class CarePage(QWidget):
 
     def refresh(self) -> None:
         try:
-            self.refresh_entries()
-            self.refresh_due()
-            self.refresh_routed()
-        except PermissionDenied as exc:  # room staff of another room: nothing to show
-            self.summary.setText(str(exc))
-            for button in (self.new_button, self.edit_button, self.visit_button,
-                           self.end_button, self.reopen_button, self.edit_visit_button,
-                           self.delete_visit_button, self.take_up):
-                button.setEnabled(False)
+            self.lists.now()
+        except PermissionDenied as exc:
+            self._refused(exc)
+
+    def _refused(self, exc: PermissionDenied) -> None:
+        """Room staff of another room: nothing to show."""
+        self.summary.setText(str(exc))
+        for button in (self.new_button, self.edit_button, self.visit_button,
+                       self.end_button, self.reopen_button, self.edit_visit_button,
+                       self.delete_visit_button, self.take_up):
+            button.setEnabled(False)
 
     def refresh_entries(self) -> None:
-        with self.database.read() as session:
-            rows = listing.entry_list(session, status=self.filter.currentData(),
-                                      group=self.group.currentData() or "",
-                                      search=self.search.text())
-            counts = listing.register_counts(session)
+        self.lists.now("entries")
+
+    def refresh_due(self) -> None:
+        self.lists.now("due")
+
+    def refresh_routed(self) -> None:
+        self.lists.now("routed")
+
+    def _entries_reading(self) -> Callable[[Session], Listed[listing.EntryRow]]:
+        status, group = self.filter.currentData(), self.group.currentData() or ""
+        search = self.search.text()
+        return lambda session: Listed(
+            listing.entry_list(session, status=status, group=group, search=search),
+            listing.register_counts(session))
+
+    def _show_entries(self, found: Listed[listing.EntryRow]) -> None:
         records = []
-        for row in rows:
+        for row in found.rows:
             last = f"{row.last_visit_on:%Y-%m-%d}" if row.last_visit_on else self.tr("未走访")
             soon = row.ended_on is None and row.days_left <= 7
             records.append(Record(row.entry_id, [
@@ -167,6 +187,7 @@ class CarePage(QWidget):
                 row.frequency, row.staff, last, f"{row.next_due_on:%Y-%m-%d}", row.status],
                 row.overdue, 9 if soon else None))
         fill_records(self.table, records)
+        counts = found.counts
         self.summary.setText(self.tr("在册 {0} 人，其中逾期未走访 {1} 人、7天内应走访 {2} 人；"
                                      "已结束 {3} 人。").format(counts["active"], counts["overdue"],
                                                           counts["soon"], counts["ended"]))
@@ -201,9 +222,10 @@ class CarePage(QWidget):
             return None
         return self.detail.visits[row]
 
-    def refresh_due(self) -> None:
-        with self.database.read() as session:
-            rows = listing.due_visits(session)
+    def _due_reading(self) -> Callable[[Session], list[listing.EntryRow]]:
+        return listing.due_visits
+
+    def _show_due(self, rows: list[listing.EntryRow]) -> None:
         self.due.clear()
         for row in rows:
             item = QListWidgetItem(f"{row.next_due_on:%m-%d}（{row.status}）{row.name}\n"
@@ -213,9 +235,10 @@ class CarePage(QWidget):
                 mark_overdue(item)
             self.due.addItem(item)
 
-    def refresh_routed(self) -> None:
-        with self.database.read() as session:
-            found = routed.routed_visits(session)
+    def _routed_reading(self) -> Callable[[Session], list[routed.RoutedVisit]]:
+        return routed.routed_visits
+
+    def _show_routed(self, found: list[routed.RoutedVisit]) -> None:
         self.take_up.setEnabled(fill_routed(self.routed, found))
 
     def selected_entry_id(self) -> int | None:

@@ -7,8 +7,9 @@ A double-click or the button under a list opens the small dialog of the step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.services.admin import auth
 from desktop.services.closure import lists
 from desktop.views.closure.dialogs import NoteDialog, RatingDialog, ReplyDialog
+from desktop.views.page_lists import PageLists
 from desktop.views.record_list import (
     Record,
     fill_records,
@@ -43,6 +46,12 @@ def _fill(table: QTableWidget, rows: Sequence[tuple[list[str], bool]]) -> None:
     fill_records(table, [Record(None, cells, overdue) for cells, overdue in rows])
 
 
+class _Lists(NamedTuple):
+    replies: list[lists.PendingReply]
+    ratings: list[lists.PendingRating]
+    fixes: list[lists.RectificationRow]
+
+
 class ClosurePage(QWidget):
     """The three lists and their buttons."""
 
@@ -58,8 +67,10 @@ class ClosurePage(QWidget):
         self.active_dialog: ReplyDialog | RatingDialog | NoteDialog | None = None
         self._add_widgets()
         self._connect_signals()
+        self.lists = PageLists(self, database)
+        self.lists.add("closure", self._reading, self._show)
         self.refresh()
-        refresh_when_shown(self, self.refresh)
+        refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:
         self.summary = named(QLabel(), "closure.summary", self.tr("概况"))
@@ -115,11 +126,16 @@ class ClosurePage(QWidget):
         self.fix_table.cellDoubleClicked.connect(lambda _r, _c: self.on_note())
 
     def refresh(self) -> None:
+        self.lists.now()
+
+    def _reading(self) -> Callable[[Session], _Lists]:
         today = date.today()
-        with self.database.read() as session:
-            self.replies = lists.pending_replies(session, today=today)
-            self.ratings = lists.pending_ratings(session)
-            self.fixes = lists.open_rectifications(session, today=today)
+        return lambda session: _Lists(lists.pending_replies(session, today=today),
+                                      lists.pending_ratings(session),
+                                      lists.open_rectifications(session, today=today))
+
+    def _show(self, found: _Lists) -> None:
+        self.replies, self.ratings, self.fixes = found
         _fill(self.reply_table, [
             ([r.visit_no, r.person, f"{r.visited_at:%Y-%m-%d %H:%M}", r.category, r.rooms,
               (f"{r.due:%Y-%m-%d}" + (self.tr("（已超期）") if r.overdue else ""))

@@ -3,6 +3,7 @@ routed to the room waiting to be taken up, and the case editor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.services.counselling import LIST_FILTERS, cases
@@ -25,6 +27,7 @@ from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.registers.rows import Period
 from desktop.views import dialogs
 from desktop.views.counselling.case_editor import CaseEditor
+from desktop.views.page_lists import Listed, PageLists
 from desktop.views.record_list import (
     Record,
     fill_records,
@@ -50,8 +53,11 @@ class CounsellingPage(QWidget):
         named(self, "counselling", self.tr("心理咨询"))
         self._add_widgets()
         self._connect_signals()
+        self.lists = PageLists(self, database)
+        self.lists.add("cases", self._cases_reading, self._show_cases)
+        self.lists.add("routed", self._routed_reading, self._show_routed)
         self.refresh()
-        refresh_when_shown(self, self.refresh)
+        refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:
         self.filter = filter_box("counselling.filter", self.tr("个案筛选"), {
@@ -120,27 +126,37 @@ class CounsellingPage(QWidget):
             return None
 
     def refresh(self) -> None:
-        self.refresh_cases()
-        self.refresh_routed()
+        self.lists.now()
 
     def refresh_cases(self) -> None:
-        with self.database.read() as session:
-            rows = cases.case_list(session, status=self.filter.currentData(),
-                                   search=self.search.text(), today=date.today())
-            counts = cases.case_counts(session)
+        self.lists.now("cases")
+
+    def refresh_routed(self) -> None:
+        self.lists.now("routed")
+
+    def _cases_reading(self) -> Callable[[Session], Listed[cases.CaseRow]]:
+        status, search, today = self.filter.currentData(), self.search.text(), date.today()
+        return lambda session: Listed(
+            cases.case_list(session, status=status, search=search, today=today),
+            cases.case_counts(session))
+
+    def _show_cases(self, found: Listed[cases.CaseRow]) -> None:
         records = []
-        for row in rows:
+        for row in found.rows:
             last = f"{row.last_contact:%Y-%m-%d}" + (self.tr("（超期）") if row.overdue else "")
             records.append(Record(row.case_id, [
                 row.case_no, row.person_name, f"{row.opened_on:%Y-%m-%d}", str(row.sessions),
                 last, row.highest_risk, row.status], row.attention))
         fill_records(self.table, records)
+        counts = found.counts
         self.summary.setText(self.tr("咨询中 {0} 件，其中高风险 {1} 件；已结案 {2} 件。").format(
             counts["open"], counts["high"], counts["closed"]))
 
-    def refresh_routed(self) -> None:
-        with self.database.read() as session:
-            visits = cases.routed_visits(session)
+    def _routed_reading(self) -> Callable[[Session], list[cases.RoutedVisit]]:
+        today = date.today()
+        return lambda session: cases.routed_visits(session, today=today)
+
+    def _show_routed(self, visits: list[cases.RoutedVisit]) -> None:
         self.take_up_button.setEnabled(fill_routed(self.routed, visits))
 
     def show_list(self) -> None:

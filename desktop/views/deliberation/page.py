@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
@@ -16,11 +17,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.services.deliberation import listing, meetings, minutes
 from desktop.services.errors import ValidationError
 from desktop.views.deliberation.meeting_dialog import MeetingDialog
+from desktop.views.page_lists import PageLists
 from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
 from desktop.views.record_list import (
@@ -49,8 +52,11 @@ class DeliberationPage(QWidget):
         named(self, "deliberation", self.tr("议事协商"))
         self._add_widgets()
         self._connect_signals()
+        self.lists = PageLists(self, database)
+        self.lists.add("meetings", self._meetings_reading, self._show_meetings)
+        self.lists.add("actions", self._actions_reading, self._show_actions)
         self.refresh()
-        refresh_when_shown(self, self.refresh)
+        refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:
         self.search = search_box("deliberation.search", self.tr("搜索议事会议"),
@@ -95,20 +101,29 @@ class DeliberationPage(QWidget):
         self.done_button.clicked.connect(self.on_action_done)
 
     def refresh(self) -> None:
-        self.refresh_meetings()
-        self.refresh_actions()
+        self.lists.now()
 
     def refresh_meetings(self) -> None:
-        with self.database.read() as session:
-            rows = listing.meeting_list(session, search=self.search.text())
+        self.lists.now("meetings")
+
+    def refresh_actions(self) -> None:
+        self.lists.now("actions")
+
+    def _meetings_reading(self) -> Callable[[Session], list[listing.MeetingRow]]:
+        search, today = self.search.text(), date.today()
+        return lambda session: listing.meeting_list(session, search=search, today=today)
+
+    def _show_meetings(self, rows: list[listing.MeetingRow]) -> None:
         fill_records(self.table, [Record(row.meeting_id, [
             f"{row.held_on:%Y-%m-%d}", row.topic, row.place, row.host, str(row.matters),
             str(row.actions), str(row.open_actions), str(row.overdue_actions)], row.overdue)
             for row in rows])
 
-    def refresh_actions(self) -> None:
-        with self.database.read() as session:
-            found = listing.open_actions(session)
+    def _actions_reading(self) -> Callable[[Session], list[listing.OpenAction]]:
+        today = date.today()
+        return lambda session: listing.open_actions(session, today=today)
+
+    def _show_actions(self, found: list[listing.OpenAction]) -> None:
         self.action_list.clear()
         for action in found:
             when = (self.tr("逾期 {0} 天").format(-action.days_left) if action.overdue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
@@ -19,12 +20,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.services import mediation
 from desktop.services.admin import audit
 from desktop.services.mediation import CaseInput
 from desktop.views.mediation.case_editor import CaseEditor
+from desktop.views.page_lists import Listed, PageLists
 from desktop.views.record_list import (
     OVERDUE_FG,
     Record,
@@ -56,8 +59,12 @@ class CasesPage(QWidget):
         named(self, "case", self.tr("调解案件"))
         self._add_widgets()
         self._connect_signals()
+        self.lists = PageLists(self, database)
+        self.lists.add("cases", self._cases_reading, self._show_cases)
+        self.lists.add("routed", self._routed_reading, self._show_routed)
+        self.lists.add("due", self._due_reading, self._show_due)
         self.refresh()
-        refresh_when_shown(self, self.refresh)
+        refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:
         self.filter = filter_box("case.filter", self.tr("案件筛选"), {
@@ -126,18 +133,26 @@ class CasesPage(QWidget):
     # ------------------------------------------------------------------ lists
 
     def refresh(self) -> None:
-        self.refresh_cases()
-        self.refresh_routed()
-        self.refresh_due()
+        self.lists.now()
 
     def refresh_cases(self) -> None:
-        today = date.today()
-        with self.database.read() as session:
-            rows = mediation.case_list(session, status=self.filter.currentData(),
-                                       search=self.search.text(), today=today)
-            counts = mediation.case_counts(session, today=today)
+        self.lists.now("cases")
+
+    def refresh_routed(self) -> None:
+        self.lists.now("routed")
+
+    def refresh_due(self) -> None:
+        self.lists.now("due")
+
+    def _cases_reading(self) -> Callable[[Session], Listed[mediation.CaseRow]]:
+        status, search, today = self.filter.currentData(), self.search.text(), date.today()
+        return lambda session: Listed(
+            mediation.case_list(session, status=status, search=search, today=today),
+            mediation.case_counts(session, today=today))
+
+    def _show_cases(self, found: Listed[mediation.CaseRow]) -> None:
         records = []
-        for row in rows:
+        for row in found.rows:
             if row.days_left is None:
                 limit = ""
             elif row.overdue:
@@ -150,17 +165,22 @@ class CasesPage(QWidget):
                 f"{row.accepted_on:%Y-%m-%d}", limit, row.status], row.overdue,
                 5 if soon else None))
         fill_records(self.table, records)
+        counts = found.counts
         self.summary.setText(self.tr("办理中 {0} 件，其中超期 {1} 件；已结案 {2} 件。").format(
             counts["open"], counts["overdue"], counts["closed"]))
 
-    def refresh_routed(self) -> None:
-        with self.database.read() as session:
-            visits = mediation.routed_visits(session)
+    def _routed_reading(self) -> Callable[[Session], list[mediation.RoutedVisit]]:
+        today = date.today()
+        return lambda session: mediation.routed_visits(session, today=today)
+
+    def _show_routed(self, visits: list[mediation.RoutedVisit]) -> None:
         self.accept_routed.setEnabled(fill_routed(self.routed, visits))
 
-    def refresh_due(self) -> None:
-        with self.database.read() as session:
-            due = mediation.due_follow_ups(session, within_days=3)
+    def _due_reading(self) -> Callable[[Session], list[mediation.DueFollowUp]]:
+        today = date.today()
+        return lambda session: mediation.due_follow_ups(session, today=today, within_days=3)
+
+    def _show_due(self, due: list[mediation.DueFollowUp]) -> None:
         self.due.clear()
         for entry in due:
             late = (self.tr("逾期 {0} 天").format(entry.days_late) if entry.days_late > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
@@ -15,11 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.services.organisations import activities, directory, referrals
 from desktop.services.organisations.referrals import ReferralInput, ReferralRow
 from desktop.views.organisations.dialogs import ActivityDialog, OrganisationDialog, ReferralDialog
+from desktop.views.page_lists import Listed, PageLists
 from desktop.views.record_form import RecordDialog
 from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
 from desktop.views.record_list import (
@@ -58,8 +61,14 @@ class OrganisationsPage(QWidget):
         named(self, "social", self.tr("社会组织"))
         self._add_widgets()
         self._connect_signals()
+        self.lists = PageLists(self, database)
+        self.lists.add("referrals", self._referrals_reading, self._show_referrals)
+        self.lists.add("routed", self._routed_reading, self._show_routed)
+        self.lists.add("organisations", lambda: directory.organisation_list,
+                       self._show_organisations)
+        self.lists.add("activities", lambda: activities.activity_list, self._show_activities)
         self.refresh()
-        refresh_when_shown(self, self.refresh)
+        refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:
         self.tabs = named(QTabWidget(), "social.tabs", self.tr("社会组织工作室"))
@@ -139,15 +148,28 @@ class OrganisationsPage(QWidget):
     # ------------------------------------------------------------------ lists
 
     def refresh(self) -> None:
-        self.refresh_referrals()
-        self.refresh_routed()
-        self.refresh_organisations()
-        self.refresh_activities()
+        self.lists.now()
 
     def refresh_referrals(self) -> None:
-        with self.database.read() as session:
-            rows = referrals.referral_list(session, status=self.filter.currentData())
-            counts = referrals.referral_counts(session)
+        self.lists.now("referrals")
+
+    def refresh_routed(self) -> None:
+        self.lists.now("routed")
+
+    def refresh_organisations(self) -> None:
+        self.lists.now("organisations")
+
+    def refresh_activities(self) -> None:
+        self.lists.now("activities")
+
+    def _referrals_reading(self) -> Callable[[Session], Listed[ReferralRow]]:
+        status, today = self.filter.currentData(), date.today()
+        return lambda session: Listed(
+            referrals.referral_list(session, status=status, today=today),
+            referrals.referral_counts(session))
+
+    def _show_referrals(self, found: Listed[ReferralRow]) -> None:
+        rows, counts = found
         self._referrals = {r.referral_id: r for r in rows}
         fill_records(self.referral_table, [
             Record(r.referral_id, [
@@ -159,14 +181,14 @@ class OrganisationsPage(QWidget):
             "待服务 {0} 人次，其中超期 {1} 人次；已服务 {2} 人次。").format(
             counts["pending"], counts["overdue"], counts["delivered"]))
 
-    def refresh_routed(self) -> None:
-        with self.database.read() as session:
-            visits = referrals.routed_visits(session)
+    def _routed_reading(self) -> Callable[[Session], list[referrals.RoutedVisit]]:
+        today = date.today()
+        return lambda session: referrals.routed_visits(session, today=today)
+
+    def _show_routed(self, visits: list[referrals.RoutedVisit]) -> None:
         self.take_up.setEnabled(fill_routed(self.routed, visits))
 
-    def refresh_organisations(self) -> None:
-        with self.database.read() as session:
-            rows = directory.organisation_list(session)
+    def _show_organisations(self, rows: list[directory.OrganisationRow]) -> None:
         self._organisations = {o.organisation_id: o for o in rows}
         fill_records(self.organisation_table, [
             Record(o.organisation_id, [
@@ -176,9 +198,7 @@ class OrganisationsPage(QWidget):
                 str(o.activities), self.tr("在用") if o.data.active else self.tr("停用")])
             for o in rows])
 
-    def refresh_activities(self) -> None:
-        with self.database.read() as session:
-            rows = activities.activity_list(session)
+    def _show_activities(self, rows: list[activities.ActivityRow]) -> None:
         fill_records(self.activity_table, [
             Record(a.activity_id, [_day(a.held_on), a.organisation, a.title,
                                    str(a.participants), a.notes.replace("\n", " ")])

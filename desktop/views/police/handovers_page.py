@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -14,11 +15,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.services.admin import auth
 from desktop.services.police import documents, handovers, routed
 from desktop.services.police.handovers import HandoverInput
+from desktop.views.page_lists import Listed, PageLists
 from desktop.views.pdf_preview import PdfPreviewDialog
 from desktop.views.police.handover_dialog import HandoverDialog
 from desktop.views.record_list import OVERDUE_FG as OVERDUE_FG
@@ -54,8 +57,11 @@ class PolicePage(QWidget):
         named(self, "police", self.tr("警民联络"))
         self._add_widgets()
         self._connect_signals()
+        self.lists = PageLists(self, database)
+        self.lists.add("handovers", self._handovers_reading, self._show_handovers)
+        self.lists.add("routed", self._routed_reading, self._show_routed)
         self.refresh()
-        refresh_when_shown(self, self.refresh)
+        refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:
         self.filter = filter_box("police.filter", self.tr("移交筛选"), {
@@ -114,26 +120,36 @@ class PolicePage(QWidget):
     # ------------------------------------------------------------------ lists
 
     def refresh(self) -> None:
-        self.refresh_list()
-        self.refresh_routed()
+        self.lists.now()
 
     def refresh_list(self) -> None:
-        with self.database.read() as session:
-            rows = handovers.handover_list(session, status=self.filter.currentData(),
-                                           search=self.search.text())
-            counts = handovers.handover_counts(session)
+        self.lists.now("handovers")
+
+    def refresh_routed(self) -> None:
+        self.lists.now("routed")
+
+    def _handovers_reading(self) -> Callable[[Session], Listed[handovers.HandoverRow]]:
+        status, search = self.filter.currentData(), self.search.text()
+        return lambda session: Listed(
+            handovers.handover_list(session, status=status, search=search),
+            handovers.handover_counts(session))
+
+    def _show_handovers(self, found: Listed[handovers.HandoverRow]) -> None:
         fill_records(self.table, [Record(row.handover_id, [
             row.handover_no, row.direction, row.kind, f"{row.handed_at:%Y-%m-%d %H:%M}",
             row.person_name, row.matter.replace("\n", " ")[:60], row.station, row.officer,
             f"{row.reply_due:%Y-%m-%d}" if row.reply_due else "",
             f"{row.reply_on:%Y-%m-%d}" if row.reply_on else "", row.case_no], row.overdue)
-            for row in rows])
+            for row in found.rows])
+        counts = found.counts
         self.summary.setText(self.tr("待回复 {0} 件，其中超期 {1} 件；已回复 {2} 件。").format(
             counts["open"], counts["overdue"], counts["replied"]))
 
-    def refresh_routed(self) -> None:
-        with self.database.read() as session:
-            visits = routed.routed_visits(session, today=date.today())
+    def _routed_reading(self) -> Callable[[Session], list[routed.RoutedVisit]]:
+        today = date.today()
+        return lambda session: routed.routed_visits(session, today=today)
+
+    def _show_routed(self, visits: list[routed.RoutedVisit]) -> None:
         self.take_up.setEnabled(fill_routed(self.routed, visits))
 
     def selected_id(self) -> int | None:

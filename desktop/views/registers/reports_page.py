@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.exports.monthly import export_monthly
@@ -52,9 +53,10 @@ from desktop.services.failures import user_message
 from desktop.services.registers import dashboard
 from desktop.services.registers.rows import Period
 from desktop.views import dialogs
-from desktop.views.db_status import report_anywhere, status_for
+from desktop.views.db_status import report_anywhere
+from desktop.views.page_lists import PageLists
 from desktop.views.record_list import refresh_when_shown
-from desktop.views.tasks import Progress, Task, run_with_progress, start
+from desktop.views.tasks import Task, run_with_progress
 from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
@@ -126,12 +128,15 @@ class ReportsPage(QWidget):
         self.database = database
         self.last_task: Task | None = None
         self.last_export: Path | None = None
-        self._reading: Task | None = None
-        self._read_again = False
         named(self, "reports", self.tr("台账统计"))
         self._add_widgets()
         self._connect_signals()
         self.reload_choices()
+        self.lists = PageLists(self, database)
+        self.lists.add("figures", self._reading, self._show_figures)
+        self.lists.reading_started.connect(
+            lambda: self.dashboard_status.setText(self.tr("正在更新统计…")))
+        self.lists.reading_finished.connect(self._on_read_finished)
         self.refresh()
         refresh_when_shown(self, self.refresh)
 
@@ -373,54 +378,32 @@ class ReportsPage(QWidget):
     @property
     def refreshing(self) -> bool:
         """Whether the figures are being read again (the last ones are shown meanwhile)."""
-        return self._reading is not None
+        return self.lists.busy
 
     def refresh(self) -> Task:
         """Read the figures again off the GUI thread; the last ones stay on screen meanwhile.
 
-        At a million visits they take a good part of a second to read, and the window must
-        not freeze for it. A refresh asked for while one runs (刷新 pressed twice, the
-        community changed) runs once more after it, with the filters as they are then.
+        At a million visits they take a good part of a second to read. A refresh asked for
+        while one runs (刷新 pressed twice, the community changed) runs once more after it,
+        with the filters as they are then.
         """
-        if self._reading is not None:
-            self._read_again = True
-            return self._reading
-        database, day, period = self.database, date.today(), self.period()
-        community_id = self.community.currentData()
+        return self.lists.later()
 
-        def read(_progress: Progress, _cancelled: Callable[[], bool]) -> dashboard.Figures:
-            with database.read() as session:
-                return dashboard.figures(session, day, period, community_id=community_id)
-
-        task = Task(read)
-        # Bound methods of the page: an answer that comes back after the page is gone is
-        # dropped with the connection.
-        queued = Qt.ConnectionType.QueuedConnection
-        task.succeeded.connect(self._show_figures, queued)
-        task.failed.connect(self._on_read_failed, queued)
-        task.finished.connect(self._on_read_done, queued)
-        self._reading = task
-        self.dashboard_status.setText(self.tr("正在更新统计…"))
-        return start(task)
+    def _reading(self) -> Callable[[Session], dashboard.Figures]:
+        day, period, community_id = date.today(), self.period(), self.community.currentData()
+        return lambda session: dashboard.figures(session, day, period,
+                                                 community_id=community_id)
 
     def _show_figures(self, figures: dashboard.Figures) -> None:
         self._show_today(figures.today)
         self._show_per_day(figures.per_day)
         self._show_categories(figures.categories)
         self._show_success(figures.success)
+
+    def _on_read_finished(self, shown: bool) -> None:
         self.dashboard_status.setText(
-            self.tr("统计于 {0} 更新").format(datetime.now().strftime("%H:%M:%S")))
-
-    def _on_read_failed(self, exc: BaseException) -> None:
-        self.dashboard_status.setText(self.tr("统计未能更新，显示的是上次的数字"))
-        if not status_for(self.database).report(exc):
-            raise exc
-
-    def _on_read_done(self) -> None:
-        self._reading = None
-        if self._read_again:
-            self._read_again = False
-            self.refresh()
+            self.tr("统计于 {0} 更新").format(datetime.now().strftime("%H:%M:%S")) if shown
+            else self.tr("统计未能更新，显示的是上次的数字"))
 
     def _show_today(self, today: dashboard.TodayOverview) -> None:
         def number(value: int | float | None) -> str:
