@@ -9,16 +9,19 @@ None of them opens a break iterator, a transliterator, spelled-out numbers or a 
 name of a language, region, currency or unit, and the program runs in Chinese (its
 messages, ``QLocale.setDefault(zh_CN)``) with English as Qt's own language.
 
-So :func:`smaller_library` keeps every item of ICU's data package except the locale
-data of languages other than Chinese and English (in every tree: main, coll, zone,
-curr, lang, region, unit, rbnf), and the trees no call above reads (brkitr with its
-dictionaries, translit). Converters, the collation root (ucadata.icu), the time-zone
-database, likely subtags, supplemental data, normalisation and character names all stay.
-The items are copied byte for byte into a new package in ICU's common-data format (a
-header, a table of contents sorted by name, 16-byte aligned items), which the C
-compiler then wraps as a library exporting the same symbol (``icudt73_dat``) under the
-same soname. :func:`check` runs the same ICU-backed Qt calls once with PySide6's library
-and once with the new one (``LD_PRELOAD``) and compares what they return.
+So :func:`smaller_library` keeps of ICU's data package: the locale data of root, Chinese
+and English (in every tree it keeps), the converter tables of the encodings in
+:data:`ENCODINGS` (every Chinese one and those a browser decodes), and everything else
+that is not locale data (collation root ucadata.icu, the time-zone database, likely
+subtags, supplemental data, normalisation, character names, converter aliases). It
+leaves out the other languages, the other converter tables (EBCDIC, DOS and most Mac
+code pages) and the trees no call above reads (:data:`DROPPED_TREES`). The items are
+copied byte for byte into a new package in ICU's common-data format (a header, a table
+of contents sorted by name, 16-byte aligned items), which the C compiler then wraps as a
+library exporting the same symbol (``icudt73_dat``) under the same soname. :func:`check`
+runs the ICU-backed Qt calls (pinyin collation, upper-casing, opening every encoding of
+:data:`ENCODINGS`, time-zone names, a long date) once with PySide6's library and once
+with the new one (``LD_PRELOAD``) and compares what they return.
 """
 
 from __future__ import annotations
@@ -33,7 +36,34 @@ from pathlib import Path
 # Locales kept in every tree: root (the fallback of all), Chinese and English.
 KEPT_LOCALE = re.compile(r"(root|zh|en)(_\w+)?\.res")
 LOCALE = re.compile(r"[a-z]{2,3}(_\w+)?\.res")
-DROPPED_TREES = ("brkitr", "translit")
+# Trees none of Qt's ICU calls reads: break iterators and their dictionaries,
+# transliterators, spelled-out numbers, and the display names of currencies, languages,
+# regions and units.
+DROPPED_TREES = ("brkitr", "translit", "rbnf", "curr", "lang", "region", "unit")
+# The encodings a converter is kept for: those of the WHATWG Encoding Standard (what a
+# browser decodes, so what an HTML or XML file Qt reads may declare) and the other Chinese
+# ones (GB2312, Big5-HKSCS, EUC-TW, ISO-2022-CN); UTF-8/16/32, Latin-1 and US-ASCII need
+# no table. IBM's EBCDIC and PC code pages and the other Mac and DOS tables go.
+ENCODINGS = ("GBK", "gb18030", "GB2312", "Big5", "Big5-HKSCS", "EUC-TW", "ISO-2022-CN",
+             "ISO-2022-CN-EXT", "EUC-JP", "Shift_JIS", "ISO-2022-JP", "EUC-KR", "IBM866",
+             "KOI8-R", "KOI8-U", "macintosh", "x-mac-cyrillic", "windows-874",
+             *(f"windows-{n}" for n in range(1250, 1259)),
+             *(f"ISO-8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+             "ISO-8859-8-I")
+# The converter tables ICU 73 opens for ENCODINGS (found by leaving each table out in turn
+# and opening them all through Qt; check() opens them again at every build).
+CONVERTERS = frozenset((
+    "cns-11643-1992", "euc-jp-2007", "euc-tw-2014", "gb18030", "ibm-1089_P100-1995",
+    "ibm-1168_P100-2002", "ibm-1373_P100-2002", "ibm-1375_P100-2008", "ibm-1383_P110-1999",
+    "ibm-1386_P100-2001", "ibm-5012_P100-1999", "ibm-5346_P100-1998", "ibm-5347_P100-1998",
+    "ibm-5348_P100-1997", "ibm-5349_P100-1998", "ibm-5350_P100-1998", "ibm-5354_P100-1998",
+    "ibm-5478_P100-1995", "ibm-866_P100-1995", "ibm-878_P100-1996", "ibm-9005_X110-2007",
+    "ibm-912_P100-1995", "ibm-913_P100-2000", "ibm-914_P100-1995", "ibm-915_P100-1995",
+    "ibm-921_P100-1995", "ibm-923_P100-1998", "ibm-943_P15A-2003", "ibm-9447_P100-2002",
+    "ibm-9448_X100-2005", "ibm-9449_P100-2002", "ibm-970_P110_P110-2006_U2",
+    "iso-8859_10-1998", "iso-8859_14-1998", "iso-ir-165", "macos-0_2-10.2", "macos-7_3-10.2",
+    "windows-874-2000", "windows-936-2000", "windows-950-2000",
+))
 ALIGN = 16
 SHT_DYNSYM, SHT_NOBITS = 11, 8
 
@@ -109,6 +139,8 @@ def wanted(name: str) -> bool:
     tree, leaf = ("/".join(parts[:-1]), parts[-1])
     if tree in DROPPED_TREES:
         return False
+    if leaf.endswith(".cnv"):
+        return leaf.removesuffix(".cnv") in CONVERTERS
     if leaf in ("pool.res", "res_index.res") or not LOCALE.fullmatch(leaf):
         return True
     return bool(KEPT_LOCALE.fullmatch(leaf))
@@ -140,8 +172,9 @@ def smaller_library(original: Path, folder: Path) -> Path:
 # Each ICU-backed call Qt makes, on the program's locales: collation, legacy encodings,
 # time-zone names and ids, calendar-backed dates, locale case mapping.
 PROBE = r"""
-from PySide6.QtCore import (QCollator, QDate, QLocale, QStringConverter, QStringDecoder,
-                            QStringEncoder, QTimeZone)
+from PySide6.QtCore import (QCollator, QDate, QLocale, QStringDecoder, QStringEncoder,
+                            QTimeZone)
+ENCODINGS = %r
 out = []
 names = ["张三", "李四", "王五", "赵六", "欧阳娜娜", "钱七", "孙八", "周九", "吴十", "郑十一"]
 for locale in (QLocale("zh_CN"), QLocale("en_US"), QLocale.c()):
@@ -149,13 +182,11 @@ for locale in (QLocale("zh_CN"), QLocale("en_US"), QLocale.c()):
     out.append(sorted(names, key=collator.sortKey))
     out.append([collator.compare(a, b) for a, b in zip(names, names[1:])])
     out.append(locale.toUpper("straße ǆ i"))
-for codec in ("GB18030", "GBK", "GB2312", "Big5", "Big5-HKSCS", "Shift_JIS", "EUC-KR",
-              "windows-1252", "ISO-8859-15", "KOI8-R", "UTF-7"):
+for codec in ENCODINGS:
     encoder = QStringEncoder(codec)
     html = f'<meta charset="{codec}">'.encode()
     out.append((codec, encoder.isValid(), encoder.name(),
                 QStringDecoder.decoderForHtml(html).name()))
-out.append(len(QStringConverter.availableCodecs()))
 for zone in (b"Asia/Shanghai", b"Asia/Urumqi", b"Europe/London", b"America/New_York", b"UTC"):
     tz = QTimeZone(zone)
     for locale in (QLocale("zh_CN"), QLocale("en_US")):
@@ -177,7 +208,7 @@ def check(library: Path) -> None:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         if preload:
             env["LD_PRELOAD"] = preload
-        return subprocess.run([sys.executable, "-c", PROBE], env=env, check=True,
+        return subprocess.run([sys.executable, "-c", PROBE % (ENCODINGS,)], env=env, check=True,
                               capture_output=True, text=True, encoding="utf-8").stdout
 
     full, small = run(None), run(str(library))
