@@ -74,13 +74,18 @@ def needed(path: str | Path) -> list[str]:
             return [data[base + n:data.find(b"\0", base + n)].decode() for n in names]
 
 
+def is_elf(path: str | Path) -> bool:
+    with open(path, "rb") as file:
+        return file.read(4) == b"\x7fELF"
+
+
 def unreachable(binaries: Iterable[tuple[str, str, str]]) -> set[str]:
-    """Destinations of the top-level ``lib*`` libraries in ``binaries`` (PyInstaller's
+    """Destinations of the top-level ``lib*`` ELF libraries in ``binaries`` (PyInstaller's
     (destination, source, typecode) entries) that no other kept binary links."""
     entries = [entry for entry in binaries if entry[2] != "SYMLINK"]
     candidates = {dest: src for dest, src, _ in entries
                   if "/" not in dest.replace("\\", "/") and dest.startswith("lib")
-                  and not dest.startswith("libpython")}
+                  and not dest.startswith("libpython") and is_elf(src)}
     by_name: dict[str, list[str]] = {}
     for dest, src, _ in entries:
         by_name.setdefault(Path(dest).name, []).append(src)
