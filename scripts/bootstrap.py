@@ -68,6 +68,8 @@ QT_RUNTIME: list[tuple[str, ...]] = [
 APP_PACKAGES: list[tuple[str, ...]] = [("python3-venv",), *QT_RUNTIME]
 TEST_PACKAGES: list[tuple[str, ...]] = [
     *APP_PACKAGES, ("postgresql",), ("poppler-utils",), ("xvfb",), ("xauth",),
+    # The bundle build (tests/test_bundle_build.py) compiles the smaller ICU data library.
+    ("gcc",),
 ]
 # Needed only to convert an exported .xlsx headless; installed without the
 # recommended packages to keep it small.

@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PdfReadError
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -205,6 +205,11 @@ def _notice(caption: str, text: str, styles: Styles) -> list[Flowable]:
     return [Para(esc(caption), styles.heading), Para(esc(text), styles.indent)]
 
 
+# A PDF attachment that cannot be read: damaged, locked by a password, or (without
+# cryptography, which pypdf needs for AES) encrypted beyond what the program can open.
+UNREADABLE_PDF = (PdfReadError, DependencyError, ValueError, OSError)
+
+
 def _pdf_pages(content: bytes) -> list[PageObject]:
     reader = PdfReader(io.BytesIO(content))
     if reader.is_encrypted:
@@ -230,7 +235,7 @@ def attachment_pdf(item: AttachmentData, content: bytes) -> bytes:
         try:
             if _pdf_pages(content):
                 return content
-        except (PdfReadError, ValueError, OSError):
+        except UNREADABLE_PDF:
             log.warning("attachment %s is not a readable PDF", item.id)
         return legal.build(_notice(caption, "该 PDF 文件无法读取，请查看原件。", Styles()),
                            title=caption)
@@ -248,7 +253,7 @@ def _attachment_part(item: AttachmentData, content: bytes, styles: Styles) -> Fi
     if item.mime == "application/pdf":
         try:
             part.scan_pages = _pdf_pages(content)
-        except (PdfReadError, ValueError, OSError):
+        except UNREADABLE_PDF:
             log.warning("attachment %s is not a readable PDF", item.id)
         if part.scan_pages:
             for index in range(len(part.scan_pages)):
