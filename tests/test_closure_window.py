@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -43,9 +43,15 @@ def test_reply_then_an_unsatisfied_rating_opens_a_rectification(
     qtbot.mouseClick(page.reply_button, Qt.MouseButton.LeftButton)
     dialog = page.active_dialog
     assert isinstance(dialog, ReplyDialog) and dialog.isVisible()
-    # Nothing chosen, nothing said: refused beside the form, nothing saved.
+    # Nothing chosen, nothing said: each refusal beside its field, nothing saved.
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.isVisible() and "回复方式" in dialog.error.text()
+    assert dialog.isVisible()
+    assert dialog.errors["method"].text() == "请选择回复方式（当面、电话、短信或书面）"
+    assert dialog.errors["content"].text() == "请填写回复内容（告知群众的办理结果）"
+    assert dialog.findChild(QLabel, "closure.reply.method.error") is dialog.errors["method"]
+    assert dialog.message.text() == ""
+    with sqlite_database.read() as session:
+        assert session.scalar(select(VisitReply)) is None
     _pick(dialog.method, "电话")
     type_text(qtbot, dialog.content, "已电话告知双方调解结果")
     dialog.replied_at.set_value(datetime.now().replace(second=0, microsecond=0))
@@ -63,6 +69,8 @@ def test_reply_then_an_unsatisfied_rating_opens_a_rectification(
     rating = page.active_dialog
     assert isinstance(rating, RatingDialog)
     _pick(rating.level, "不满意")
+    qtbot.mouseClick(rating.save_button, Qt.MouseButton.LeftButton)
+    assert rating.errors["channel"].isVisible() and not rating.errors["level"].text()
     _pick(rating.channel, "电话回访")
     type_text(qtbot, rating.comment, "等得太久")
     qtbot.mouseClick(rating.save_button, Qt.MouseButton.LeftButton)
@@ -185,3 +193,28 @@ def test_the_page_reads_its_lists_again_when_shown(
     qtbot.waitUntil(lambda: not page.lists.busy)
     assert page.reply_table.rowCount() == 1
     assert page.reply_table.item(0, 0).text() == reg.visit_no
+
+
+def test_a_reply_refused_for_its_open_tickets_says_so_under_the_form(
+        qtbot: QtBot, sqlite_database: Database) -> None:
+    """A refusal that belongs to no field (the matter still has a ticket open) shows on the
+    dialog's message line, and the dialog's write leaves nothing behind."""
+    from tests.reception_helpers import register
+
+    reg = finished_matter(sqlite_database)
+    window = _window(qtbot, sqlite_database)
+    page = window.closure
+    dialog = ReplyDialog(database=sqlite_database, visit_id=reg.visit_id, caption="事项",
+                         parent=page)
+    waiting = register(sqlite_database, 9)
+    other = ReplyDialog(database=sqlite_database, visit_id=waiting.visit_id, caption="事项",
+                        parent=page)
+    for shown in (dialog, other):
+        _pick(shown.method, "当面")
+        type_text(qtbot, shown.content, "已当面告知")
+    qtbot.mouseClick(other.save_button, Qt.MouseButton.LeftButton)
+    assert "分流单未办结" in other.message.text() and "办结后才能回复" in other.message.text()
+    assert not other.errors["method"].text()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with sqlite_database.read() as session:
+        assert list(session.scalars(select(VisitReply.visit_id))) == [reg.visit_id]

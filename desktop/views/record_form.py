@@ -10,7 +10,7 @@ and leaves the dialog open with what was typed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from desktop.services.errors import PermissionDenied, StaleEditError, ValidationError
 from desktop.views.widgets import FieldError, named
+
+W = TypeVar("W", bound=QWidget)
 
 
 class RecordDialog(QDialog):
@@ -57,8 +59,8 @@ class RecordDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.setDefault(True)
 
-    def add_field(self, name: str, label: str, widget: QWidget, *,
-                  error_keys: tuple[str, ...] = ()) -> QWidget:
+    def add_field(self, name: str, label: str, widget: W, *,
+                  error_keys: tuple[str, ...] = ()) -> W:
         """A labelled field named ``{key}.{name}``, its error shown under it."""
         named(widget, f"{self.key}.{name}", label)
         error = FieldError(f"{self.key}.{name}.error")

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.db import Database
 from desktop.models import (
     Rectification,
     RectificationNote,
@@ -246,3 +247,26 @@ def add_rectification_note(session: Session, rectification_id: int, text: str, *
     session.add(note)
     session.flush()
     return note.id
+
+
+# -- each in a write of its own (the 回复评价 page's dialogs) ---------------------------------
+
+def reply(database: Database, visit_id: int, method: str, content: str, *,
+          replied_at: datetime | None = None) -> int:
+    """:func:`record_reply`, committed on its own."""
+    with database.write() as session:
+        return record_reply(session, visit_id, method, content, replied_at=replied_at)
+
+
+def rate(database: Database, visit_id: int, level: str, channel: str, *, comment: str = "",
+         rated_at: datetime | None = None) -> int:
+    """:func:`record_rating`, committed on its own."""
+    with database.write() as session:
+        return record_rating(session, visit_id, level, channel, comment=comment,
+                             rated_at=rated_at)
+
+
+def note(database: Database, rectification_id: int, text: str) -> int:
+    """:func:`add_rectification_note`, committed on its own."""
+    with database.write() as session:
+        return add_rectification_note(session, rectification_id, text)
