@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, exists, func, select
@@ -210,4 +212,12 @@ def _as_datetime(value: Any) -> datetime | None:
 
 
 def _weighted(rng: Any, choices: tuple[tuple[str, int], ...]) -> str:
-    return str(rng.choices([c for c, _w in choices], [w for _c, w in choices])[0])
+    population, cumulative = _cumulative(choices)
+    return str(rng.choices(population, cum_weights=cumulative)[0])
+
+
+@cache
+def _cumulative(choices: tuple[tuple[str, int], ...]
+                ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The choices and their cumulative weights, worked out once (the same draws)."""
+    return tuple(c for c, _w in choices), tuple(accumulate(w for _c, w in choices))
