@@ -96,3 +96,12 @@ def loop_ends_within(seconds: float = 90) -> Iterator[None]:
         yield
     finally:
         guard.stop()
+
+
+def lists_read(qtbot: QtBot, page: QWidget) -> QWidget:
+    """Wait for the lists a room's page reads off the GUI thread (at its first opening and
+    each time it is shown again); returns the page."""
+    lists = getattr(page, "lists", None)
+    assert lists is not None, f"{page.objectName()} has no background lists"
+    qtbot.waitUntil(lambda: not lists.busy, timeout=30_000)
+    return page

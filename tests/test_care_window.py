@@ -23,7 +23,7 @@ from desktop.views.care.page import OVERDUE_FG, CarePage
 from desktop.views.care.visit_dialog import VisitDialog
 from desktop.views.main_window import MainWindow
 from tests.factories import id_number
-from tests.qt_helpers import type_text
+from tests.qt_helpers import lists_read, type_text
 
 INTERACTIVE = (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit,
                QPlainTextEdit)
@@ -34,6 +34,7 @@ def test_register_a_resident_then_visit_them(qtbot: QtBot, sqlite_database: Data
                                              clock: time_machine.Coordinates) -> None:
     page = CarePage(database=sqlite_database)
     qtbot.addWidget(page)
+    lists_read(qtbot, page)
     dialog = page.on_new()
     assert isinstance(dialog, EntryDialog)
     # Saving an empty form: the messages stand next to their fields, nothing is written.
@@ -107,6 +108,7 @@ def test_every_widget_of_the_page_and_dialogs_is_named(qtbot: QtBot,
                                                        sqlite_database: Database) -> None:
     page = CarePage(database=sqlite_database)
     qtbot.addWidget(page)
+    lists_read(qtbot, page)
     assert_all_named(page)
     assert_all_named(page.on_new())
     page.last_dialog.reject()  # type: ignore[union-attr]

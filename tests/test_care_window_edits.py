@@ -20,13 +20,14 @@ from desktop.views.care.visit_dialog import EndDialog, VisitDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.stale_dialog import StaleEditDialog
 from tests.care_helpers import four_residents, room_id
-from tests.qt_helpers import type_text
+from tests.qt_helpers import lists_read, type_text
 
 
 def _page(qtbot: QtBot, database: Database) -> tuple[CarePage, dict[str, int]]:
     ids = four_residents(database)
     page = CarePage(database=database)
     qtbot.addWidget(page)
+    lists_read(qtbot, page)
     return page, ids
 
 

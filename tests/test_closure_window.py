@@ -15,14 +15,14 @@ from desktop.services.admin import auth
 from desktop.views.closure.dialogs import NoteDialog, RatingDialog, ReplyDialog
 from desktop.views.main_window import MainWindow
 from tests.closure_helpers import finished_matter
-from tests.qt_helpers import type_text
+from tests.qt_helpers import lists_read, type_text
 
 
 def _window(qtbot: QtBot, database: Database) -> MainWindow:
     window = MainWindow(database=database)
     qtbot.addWidget(window)
     window.show()
-    window.show_section("回复评价")
+    lists_read(qtbot, window.show_section("回复评价"))
     return window
 
 

@@ -17,7 +17,7 @@ from desktop.views.counselling.cases_page import CounsellingPage
 from desktop.views.main_window import MainWindow
 from desktop.views.notifications import NotificationsDialog
 from tests.counselling_helpers import SECRET, SESSION_SECRET, routed_visit
-from tests.qt_helpers import show_active, type_text
+from tests.qt_helpers import lists_read, show_active, type_text
 
 
 def click(qtbot: QtBot, button: QPushButton) -> None:
@@ -49,6 +49,7 @@ def test_take_up_high_risk_session_and_the_leader_is_told(
     show_active(qtbot, window)
     assert not _nav_item(window, "counselling").isHidden()
     page = window.show_section("心理咨询")
+    lists_read(qtbot, page)
     assert isinstance(page, CounsellingPage)
 
     routed = page.findChild(QListWidget, "counselling.routed")
@@ -131,6 +132,7 @@ def _open_with_session(qtbot: QtBot, database: Database, **changes: object):  # 
     sessions.add_session(database, ref.case_id, session_input(**changes))
     page = CounsellingPage(database=database)
     qtbot.addWidget(page)
+    lists_read(qtbot, page)
     show_active(qtbot, page)
     editor = page.open_case(ref.case_id)
     editor.tabs.setCurrentWidget(editor.sessions)

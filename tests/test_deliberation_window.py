@@ -14,7 +14,7 @@ from desktop.services.deliberation.meetings import ActionInput, MatterInput, Mee
 from desktop.views.deliberation.meeting_dialog import MeetingDialog
 from desktop.views.deliberation.page import OVERDUE_FG, DeliberationPage
 from tests import poppler
-from tests.qt_helpers import type_text
+from tests.qt_helpers import lists_read, type_text
 from tests.test_care_window import assert_all_named
 from tests.test_deliberation_service import _visit
 
@@ -28,6 +28,7 @@ def _set(dialog: MeetingDialog, table: str, row: int, column: int, text: str) ->
 def test_record_a_meeting_through_the_page(qtbot: QtBot, sqlite_database: Database) -> None:
     page = DeliberationPage(database=sqlite_database)
     qtbot.addWidget(page)
+    lists_read(qtbot, page)
     dialog = page.on_new()
     assert_all_named(page)
     assert_all_named(dialog)

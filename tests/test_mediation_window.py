@@ -25,7 +25,7 @@ from tests import mediation_helpers as h
 from tests import poppler
 from tests.conftest import signed_in_like
 from tests.factories import id_number
-from tests.qt_helpers import show_active, type_text
+from tests.qt_helpers import lists_read, show_active, type_text
 
 
 def pdf_text(data: bytes) -> str:
@@ -94,6 +94,7 @@ def test_case_from_routed_visit_to_printed_agreement(
                           accepted_on=date.today())
     visit_no = _routed_visit(database)
     page = window.show_section("调解案件")
+    lists_read(qtbot, page)
     assert isinstance(page, CasesPage)
     page.refresh()
 
@@ -219,6 +220,7 @@ def test_second_desk_accepting_the_same_visit_is_told_its_case_number(
         for database in (sqlite_database, other_pc):
             page = CasesPage(database=database)
             qtbot.addWidget(page)
+            lists_read(qtbot, page)
             show_active(qtbot, page)
             routed = page.findChild(QListWidget, "case.routed")
             assert routed.count() == 1
@@ -245,6 +247,7 @@ def test_direct_case_needs_facts_and_a_mediator(
     qtbot: QtBot, window: MainWindow, sqlite_database: Database
 ) -> None:
     page = window.show_section("调解案件")
+    lists_read(qtbot, page)
     assert isinstance(page, CasesPage)
     click(qtbot, page.findChild(QPushButton, "case.new"))
     editor = page.editor
@@ -272,6 +275,7 @@ def test_overdue_cases_stand_out_and_case_file_is_built(
     late = h.make_case(sqlite_database, accepted_on=date(2020, 1, 1))
     mediation.add_session(sqlite_database, late.case_id, h.session_input(1))
     page = window.show_section("调解案件")
+    lists_read(qtbot, page)
     assert isinstance(page, CasesPage)
     page.filter.setCurrentIndex(page.filter.findData("overdue"))
     assert page.table.rowCount() == 1
@@ -316,6 +320,7 @@ def test_the_signed_in_mediator_leads_and_writes_a_new_session(
     _m1, m2, _other = h.staff(sqlite_database)
     sqlite_database.actor = auth.Actor(m2, "陈秀兰", frozenset({"mediator"}))
     page = window.show_section("调解案件")
+    lists_read(qtbot, page)
     assert isinstance(page, CasesPage)
     page.table.selectRow(0)
     click(qtbot, page.findChild(QPushButton, "case.open"))

@@ -22,7 +22,7 @@ from desktop.views.form_widgets import OptionalDateEdit
 from desktop.views.main_window import MainWindow
 from desktop.views.organisations.organisations_page import OVERDUE_FG, OrganisationsPage
 from tests.police_helpers import social_visit
-from tests.qt_helpers import click_named, show_active, type_text
+from tests.qt_helpers import click_named, lists_read, show_active, type_text
 from tests.reception_helpers import room_ids
 
 
@@ -39,6 +39,7 @@ def test_add_an_organisation_refer_a_routed_visit_and_record_the_service(
     social_visit(database)
     window = _window(qtbot, database)
     page = window.show_section("社会组织")
+    lists_read(qtbot, page)
     assert isinstance(page, OrganisationsPage)
 
     click_named(qtbot, page, "social.new_organisation")
@@ -113,6 +114,7 @@ def test_overdue_referral_in_red(qtbot: QtBot, sqlite_database: Database) -> Non
         org, "王秀英", date(2026, 11, 1), "陪伴", due_on=date(2026, 11, 20)))
     window = _window(qtbot, sqlite_database)
     page = window.show_section("社会组织")
+    lists_read(qtbot, page)
     assert isinstance(page, OrganisationsPage)
     table = page.findChild(QTableWidget, "social.referrals")
     assert table.item(0, 0).foreground().color() == OVERDUE_FG

@@ -19,7 +19,7 @@ from desktop.views.db_status import status_for
 from desktop.views.main_window import MainWindow
 from desktop.views.police.handovers_page import PolicePage
 from tests.police_helpers import handover
-from tests.qt_helpers import show_active
+from tests.qt_helpers import lists_read, show_active
 
 
 def _police_page(qtbot: QtBot, database: Database) -> tuple[MainWindow, PolicePage]:
@@ -28,6 +28,7 @@ def _police_page(qtbot: QtBot, database: Database) -> tuple[MainWindow, PolicePa
     show_active(qtbot, window)
     page = window.show_section("警民联络")
     assert isinstance(page, PolicePage)
+    lists_read(qtbot, page)
     return window, page
 
 
@@ -51,6 +52,20 @@ def _held(monkeypatch: pytest.MonkeyPatch, *, after_reading: bool
 
     monkeypatch.setattr(handovers, "handover_list", held)
     return gate, threads
+
+
+def test_a_page_opens_at_once_and_its_lists_follow(
+    qtbot: QtBot, sqlite_database: Database
+) -> None:
+    handovers.record_handover(sqlite_database, handover())
+    window = MainWindow(database=sqlite_database)
+    qtbot.addWidget(window)
+    show_active(qtbot, window)
+    page = window.show_section("警民联络")
+    assert isinstance(page, PolicePage) and page.isVisible()
+    assert page.lists.busy and page.table.rowCount() == 0
+    lists_read(qtbot, page)
+    assert page.table.rowCount() == 1 and "待回复 1 件" in page.summary.text()
 
 
 def test_shown_again_the_page_reads_off_the_gui_thread(

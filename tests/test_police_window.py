@@ -17,7 +17,7 @@ from desktop.views.police.handovers_page import OVERDUE_FG, PolicePage
 from tests import mediation_helpers as mh
 from tests import poppler
 from tests.police_helpers import handover, police_visit
-from tests.qt_helpers import click_named, show_active, type_text
+from tests.qt_helpers import click_named, lists_read, show_active, type_text
 
 
 def _window(qtbot: QtBot, database: Database) -> MainWindow:
@@ -34,6 +34,7 @@ def test_take_up_a_routed_visit_reply_link_and_print(qtbot: QtBot,
     police_visit(database)
     window = _window(qtbot, database)
     page = window.show_section("警民联络")
+    lists_read(qtbot, page)
     assert isinstance(page, PolicePage)
     routed = page.findChild(QListWidget, "police.routed")
     assert routed.count() == 1 and "测试3号" in routed.item(0).text()
@@ -96,6 +97,7 @@ def test_overdue_in_red_and_read_only_for_the_leader(qtbot: QtBot,
     database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
     window = _window(qtbot, database)
     page = window.show_section("警民联络")
+    lists_read(qtbot, page)
     assert isinstance(page, PolicePage)
     page.filter.setCurrentIndex(list(handovers.LIST_FILTERS).index("overdue"))
     table = page.findChild(QTableWidget, "police.table")

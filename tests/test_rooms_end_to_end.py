@@ -40,7 +40,7 @@ from desktop.views.main_window import MainWindow
 from desktop.views.reception.queue_page import QueuePage
 from tests.counselling_helpers import routed_visit
 from tests.police_helpers import organisation, police_visit, social_visit
-from tests.qt_helpers import click_named, show_active, type_text
+from tests.qt_helpers import click_named, lists_read, show_active, type_text
 from tests.reception_helpers import queue_dialog, register
 
 
@@ -68,6 +68,7 @@ def _serve_in_the_queue(qtbot: QtBot, window: MainWindow, room: str,
 def _take_up_at_the_police_room(qtbot: QtBot, window: MainWindow, database: Database,
                                 visit: Registration) -> None:
     page = window.show_section("警民联络")
+    lists_read(qtbot, page)
     routed = page.findChild(QListWidget, "police.routed")
     assert routed is not None and routed.count() == 1
     routed.setCurrentRow(0)
@@ -86,6 +87,7 @@ def _take_up_at_the_police_room(qtbot: QtBot, window: MainWindow, database: Data
 def _take_up_at_the_counselling_room(qtbot: QtBot, window: MainWindow, database: Database,
                                      visit: Registration) -> None:
     page = window.show_section("心理咨询")
+    lists_read(qtbot, page)
     routed = page.findChild(QListWidget, "counselling.routed")
     assert routed is not None and routed.count() == 1
     routed.setCurrentRow(0)
@@ -107,6 +109,7 @@ def _take_up_at_the_counselling_room(qtbot: QtBot, window: MainWindow, database:
 def _take_up_at_the_care_room(qtbot: QtBot, window: MainWindow, database: Database,
                               visit: Registration) -> None:
     page = window.show_section("关爱帮扶")
+    lists_read(qtbot, page)
     routed = page.findChild(QListWidget, "care.routed")
     assert routed is not None and routed.count() == 1
     routed.setCurrentRow(0)
@@ -126,6 +129,7 @@ def _take_up_at_the_social_room(qtbot: QtBot, window: MainWindow, database: Data
                                 visit: Registration) -> None:
     organisations.save_organisation(database, None, organisation())
     page = window.show_section("社会组织")
+    lists_read(qtbot, page)
     page.refresh()
     routed = page.findChild(QListWidget, "social.routed")
     assert routed is not None and routed.count() == 1
@@ -170,6 +174,8 @@ def test_a_matter_goes_from_the_desk_to_the_residents_rating(
     take_up(qtbot, window, database, visit)
 
     page = window.show_section("回复评价")
+
+    lists_read(qtbot, page)
     page.refresh()
     rows = [page.reply_table.item(r, 0).text() for r in range(page.reply_table.rowCount())]
     page.reply_table.selectRow(rows.index(visit.visit_no))

@@ -63,7 +63,7 @@ class CarePage(QWidget):
         self.lists.add("entries", self._entries_reading, self._show_entries)
         self.lists.add("due", self._due_reading, self._show_due)
         self.lists.add("routed", self._routed_reading, self._show_routed)
-        self.refresh()
+        self.lists.later()  # the page opens at once; its lists follow
         refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:

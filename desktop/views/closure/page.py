@@ -69,7 +69,7 @@ class ClosurePage(QWidget):
         self._connect_signals()
         self.lists = PageLists(self, database)
         self.lists.add("closure", self._reading, self._show)
-        self.refresh()
+        self.lists.later()  # the page opens at once; its lists follow
         refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:

@@ -56,7 +56,7 @@ class CounsellingPage(QWidget):
         self.lists = PageLists(self, database)
         self.lists.add("cases", self._cases_reading, self._show_cases)
         self.lists.add("routed", self._routed_reading, self._show_routed)
-        self.refresh()
+        self.lists.later()  # the page opens at once; its lists follow
         refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:

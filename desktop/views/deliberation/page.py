@@ -55,7 +55,7 @@ class DeliberationPage(QWidget):
         self.lists = PageLists(self, database)
         self.lists.add("meetings", self._meetings_reading, self._show_meetings)
         self.lists.add("actions", self._actions_reading, self._show_actions)
-        self.refresh()
+        self.lists.later()  # the page opens at once; its lists follow
         refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:

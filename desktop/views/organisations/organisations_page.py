@@ -67,7 +67,7 @@ class OrganisationsPage(QWidget):
         self.lists.add("organisations", lambda: directory.organisation_list,
                        self._show_organisations)
         self.lists.add("activities", lambda: activities.activity_list, self._show_activities)
-        self.refresh()
+        self.lists.later()  # the page opens at once; its lists follow
         refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:

@@ -60,7 +60,7 @@ class PolicePage(QWidget):
         self.lists = PageLists(self, database)
         self.lists.add("handovers", self._handovers_reading, self._show_handovers)
         self.lists.add("routed", self._routed_reading, self._show_routed)
-        self.refresh()
+        self.lists.later()  # the page opens at once; its lists follow
         refresh_when_shown(self, self.lists.later)
 
     def _add_widgets(self) -> None:
