@@ -138,9 +138,15 @@ def child(mode: str, url: str) -> int:
 
     def idle() -> None:
         if mode == "pages":
+            from desktop.views.page_lists import PageLists
+
             for title, *_ in main.sections:
                 main.show_section(title)
                 app.processEvents()
+            # Every page with its lists on screen (the rooms read theirs in the background).
+            while any(lists.busy for lists in main.findChildren(PageLists)):
+                app.processEvents()
+                time.sleep(0.002)
         print(time.time(), flush=True)
         if check is not None:  # as at exit: the check is stopped and its thread ended
             from PySide6.QtCore import QThreadPool
