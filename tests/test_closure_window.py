@@ -172,10 +172,10 @@ def test_the_dashboard_shows_satisfaction_and_overdue_replies(
     page = window.reports
     page.refresh()
     qtbot.waitUntil(lambda: not page.refreshing)  # the figures are read off the GUI thread
-    assert page.tiles["satisfaction"].value.text() == "100"
-    assert page.tiles["satisfaction"].note.text() == "评价 1 件"
-    assert page.tiles["overdue_replies"].value.text() == "1"
-    assert "#b3261e" in page.tiles["overdue_replies"].value.styleSheet()
+    assert page.overview.tiles["satisfaction"].value.text() == "100"
+    assert page.overview.tiles["satisfaction"].note.text() == "评价 1 件"
+    assert page.overview.tiles["overdue_replies"].value.text() == "1"
+    assert "#b3261e" in page.overview.tiles["overdue_replies"].value.styleSheet()
     assert late.visit_id
 
 

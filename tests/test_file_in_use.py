@@ -102,11 +102,11 @@ def test_the_page_offers_another_name_and_saves_there(
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
     monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or True)
     monkeypatch.setattr(dialogs, "warn", lambda *a: pytest.fail(f"warning shown: {a}"))
-    qtbot.mouseClick(page.export_visits_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.export_status.text().startswith("已导出"), timeout=60_000)
+    qtbot.mouseClick(page.exports.export_visits_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.exports.export_status.text().startswith("已导出"), timeout=60_000)
     saved = tmp_path / "台账 (2).xlsx"
     assert "台账 (2).xlsx" in asked[0] and "正被其他程序打开" in asked[0]
-    assert str(saved) in page.export_status.text()
+    assert str(saved) in page.exports.export_status.text()
     assert openpyxl.load_workbook(saved).active.max_row > 3
 
 
@@ -119,8 +119,8 @@ def test_a_declined_offer_says_why_in_words(
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
     monkeypatch.setattr(dialogs, "confirm", lambda *a: False)
     monkeypatch.setattr(dialogs, "warn", lambda _p, _t, text: warned.append(text))
-    qtbot.mouseClick(page.export_visits_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "未导出" in page.export_status.text(), timeout=60_000)
+    qtbot.mouseClick(page.exports.export_visits_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "未导出" in page.exports.export_status.text(), timeout=60_000)
     assert "正被其他程序打开" in warned[0] and "Errno" not in warned[0]
     assert not (tmp_path / "台账 (2).xlsx").exists()
 
@@ -132,9 +132,9 @@ def test_the_import_template_too(
     out = _open_elsewhere(held, tmp_path / "模板.xlsx")
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: out)
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
-    qtbot.mouseClick(page.template_button, Qt.MouseButton.LeftButton)
-    assert page.import_status.text() == f"已导出模板：{tmp_path / '模板 (2).xlsx'}"
+    qtbot.mouseClick(page.imports.template_button, Qt.MouseButton.LeftButton)
+    assert page.imports.import_status.text() == f"已导出模板：{tmp_path / '模板 (2).xlsx'}"
     monkeypatch.setattr(dialogs, "confirm", lambda *a: False)
     held.add((tmp_path / "模板 (2).xlsx").resolve())
-    qtbot.mouseClick(page.template_button, Qt.MouseButton.LeftButton)
-    assert page.import_status.text() == "模板未导出：文件正被其他程序打开。"
+    qtbot.mouseClick(page.imports.template_button, Qt.MouseButton.LeftButton)
+    assert page.imports.import_status.text() == "模板未导出：文件正被其他程序打开。"

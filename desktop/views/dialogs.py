@@ -155,3 +155,11 @@ def save_elsewhere(parent: QWidget | None, exc: FileInUseError) -> bool:
     """The file is open in another program: save under the free name beside it instead?"""
     return confirm(parent, "文件正被使用",
                    f"{'；'.join(exc.errors.values())}\n\n现在另存为“{exc.suggested.name}”吗？")
+
+
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+
+
+def with_xlsx_suffix(path: Path) -> Path:
+    """``path`` ending in .xlsx (a name typed without it gets it)."""
+    return path if path.suffix.lower() == ".xlsx" else path.with_suffix(".xlsx")

@@ -47,6 +47,13 @@ class DateEdit(QDateEdit):
         self.setDate(to_qdate(value))
 
 
+def date_edit(value: date) -> DateEdit:
+    """A :class:`DateEdit` showing ``value``."""
+    edit = DateEdit()
+    edit.set_value(value)
+    return edit
+
+
 class OptionalDateEdit(DateEdit):
     """A date that may be left empty (shown as 未填写): ``value()`` is then ``None``."""
 

@@ -37,7 +37,7 @@ from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
 
-XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+
 # The window lists this many entries at most; the export has them all.
 SHOWN = 500
 HEADERS = ("序号", "时间", "操作人", "电脑", "操作", "对象", "内容")
@@ -146,7 +146,7 @@ class AuditLogDialog(QDialog):
     def on_export(self) -> Task | None:
         where = self.selection()
         suggested = f"审计日志_{where.start:%Y%m%d}-{where.end:%Y%m%d}.xlsx"
-        path = dialogs.ask_save_path(self, self.tr("导出审计日志"), suggested, XLSX_FILTER)
+        path = dialogs.ask_save_path(self, self.tr("导出审计日志"), suggested, dialogs.XLSX_FILTER)
         if path is None:
             return None
         if path.suffix.lower() != ".xlsx":
