@@ -740,6 +740,9 @@ def test_the_last_room_in_use_stays_in_use(database: Database) -> None:
         assert staff.save_room(session, others[0], "已停用", "", active=False) == others[0]
     with database.read() as session:
         assert session.get_one(Room, last).active
+    # The last one in use may be renamed, staying in use.
+    with database.write() as session:
+        assert staff.save_room(session, last, "最后一室", "") == last
     # With one other in use, it may go.
     with database.write() as session:
         session.get_one(Room, others[0]).active = True
@@ -747,3 +750,68 @@ def test_the_last_room_in_use_stays_in_use(database: Database) -> None:
         staff.save_room(session, last, "最后一室", "", active=False)
     with database.read() as session:
         assert not session.get_one(Room, last).active
+
+
+def test_the_last_administrator_is_kept_through_the_staff_list(database: Database) -> None:
+    admin = database.actor
+    assert admin is not None and admin.staff_id is not None
+    me = admin.staff_id
+    # Holding the role without a login, or on an account that is off, makes no administrator.
+    with database.write() as session:
+        staff.save_staff(session, None, "无账号者", "admin", None)
+    off = _account(database, "tingyong", {"admin"})
+    with database.write() as session:
+        staff.save_staff(session, off, "测试tingyong", "admin", None, active=False)
+    with database.read() as session:
+        assert auth.administrators(session) == [(me, TEST_ADMIN_NAME)]
+    last = auth.LAST_ADMIN.format(name=TEST_ADMIN_NAME)
+    # Refused after the change is flushed: the whole unit of work is rolled back.
+    with pytest.raises(ValidationError) as role, database.write() as session:
+        staff.save_staff(session, me, TEST_ADMIN_NAME, "mediator", None)
+    assert role.value.errors == {"role": last}
+    with pytest.raises(ValidationError) as leaves, database.write() as session:
+        staff.save_staff(session, me, TEST_ADMIN_NAME, "admin", None, active=False)
+    assert leaves.value.errors == {"active": last}
+    row = _staff(database, me)
+    assert (row.role, row.active, {r.role for r in row.roles}) == ("admin", True, auth.ALL_ROLES)
+
+
+def test_a_member_of_staff_without_role_rows_gets_the_main_one(database: Database) -> None:
+    with database.write() as session:
+        row = Staff(name="旧数据", role="receptionist", active=True)
+        session.add(row)
+        session.flush()
+        ident = row.id
+    with database.write() as session:
+        staff.save_staff(session, ident, "旧数据", "receptionist", None)
+    row = _staff(database, ident)
+    assert (row.role, [r.role for r in row.roles]) == ("receptionist", ["receptionist"])
+
+
+def test_no_roles_at_all_leave_the_main_role_as_it_was(database: Database) -> None:
+    ident = _account(database, "jiedai", ["receptionist", "leader"])
+    with database.write() as session:
+        row = session.get_one(Staff, ident)
+        auth.set_roles(row, [])
+        assert (row.role, row.roles) == ("receptionist", [])
+        session.rollback()
+
+
+def test_rooms_are_listed_in_their_order_with_their_prefixes(database: Database) -> None:
+    with database.read() as session:
+        entries = staff.room_entries(session)
+    assert [(e.name, e.kind, e.location, e.ticket_prefix, e.active) for e in entries] == [
+        ("综合受理窗口", "window", "群众接待大厅", "综", True),
+        ("矛盾纠纷调解室", "room", "一楼东侧", "调", True),
+        ("心理咨询室", "room", "二楼", "心", True),
+        ("警民联络室", "room", "一楼西侧", "警", True),
+        ("关爱工作室", "room", "二楼", "爱", True),
+        ("社会组织工作室", "room", "二楼", "社", True),
+    ]
+    last = entries[-1].id
+    with database.write() as session:
+        session.get_one(Room, last).sort_order = -1
+        session.get_one(Room, last).location = None
+    with database.read() as session:
+        first = staff.room_entries(session)[0]
+    assert (first.id, first.location) == (last, "")
