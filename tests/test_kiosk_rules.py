@@ -119,6 +119,10 @@ def test_a_matter_whose_room_is_off_leads_to_the_first_window_in_use(
                          location="大厅东侧", sort_order=-1, active=True))
         session.add(Room(code="window3", name="三号窗口", ticket_prefix="三", kind="window",
                          location="", sort_order=-1, active=False))
+        session.flush()
+        # Two windows at the same place in the list: the one added first.
+        session.add(Room(code="window4", name="四号窗口", ticket_prefix="四", kind="window",
+                         location="", sort_order=-1, active=True))
     taken = _take(database, "邻里")
     assert (taken.ticket_no, taken.room_name, taken.room_location) == ("二-001", "二号窗口",
                                                                         "大厅东侧")
