@@ -815,3 +815,24 @@ def test_rooms_are_listed_in_their_order_with_their_prefixes(database: Database)
     with database.read() as session:
         first = staff.room_entries(session)[0]
     assert (first.id, first.location) == (last, "")
+
+
+def test_a_member_of_staff_without_an_account_shows_none(database: Database) -> None:
+    with database.write() as session:
+        ident = staff.save_staff(session, None, "周敏", "receptionist", None)
+    with database.read() as session:
+        shown = auth.account(session, ident)
+    assert shown == auth.Account(ident, "周敏", True, "", frozenset({"receptionist"}),
+                                 has_password=False, must_change_password=False,
+                                 locked_until=None)
+
+
+def test_a_lock_without_a_time_given_starts_now_to_the_second(database: Database) -> None:
+    ident = _account(database, "jiedai", {"receptionist"})
+    start = datetime.now()
+    for _ in range(auth.MAX_FAILURES):
+        _errors(auth.sign_in, database, "jiedai", "Wrong2026pw")
+    until = _staff(database, ident).locked_until
+    assert until is not None and until.microsecond == 0
+    assert start + timedelta(minutes=10) - timedelta(seconds=1) <= until <= \
+        start + timedelta(minutes=11)
