@@ -235,10 +235,17 @@ def test_unlocking_the_window_takes_the_own_password(database: Database) -> None
     for actor in (None, auth.KIOSK_ACTOR):
         database.actor = actor
         refused = _denied(auth.check_password, database, PASSWORD, now=NOW)
-        assert (refused.permission, str(refused)) == (
-            "unlock", "请先登录（解锁需要登录后才能进行）")
+        assert (refused.permission, refused.signed_in, str(refused)) == (
+            "unlock", False, "请先登录（解锁需要登录后才能进行）")
     auth.sign_out(database)
     assert database.actor is None
+    # The lockout counts at the time given.
+    auth.sign_in(database, "jiedai", PASSWORD, now=NOW)
+    for _ in range(auth.MAX_FAILURES):
+        _errors(auth.check_password, database, "Wrong2026pw", now=NOW)
+    assert _errors(auth.check_password, database, PASSWORD,
+                   now=NOW + timedelta(minutes=5)) == {
+        "password": "账号已锁定，请 5 分钟后再试（09:10 解锁）或请中心管理员重置密码"}
 
 
 # -- changing one's own password -------------------------------------------------------------
