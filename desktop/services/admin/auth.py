@@ -279,7 +279,7 @@ _LOGIN = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
 
 
 def login_problem(login: str) -> str | None:
-    if not _LOGIN.match(login):
+    if not _LOGIN.fullmatch(login):
         return "账号为 2～32 位字母、数字、下划线、点或连字符"
     return None
 
