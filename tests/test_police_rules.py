@@ -11,17 +11,21 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import MediationCase, PoliceHandover
+from desktop.models import MediationCase, PoliceHandover, Staff
 from desktop.services import privacy
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.admin import auth
+from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.police import figures, handovers
+from desktop.services.reception import queue
 from desktop.services.registers.rows import Period
 from tests import mediation_helpers as mh
 from tests.police_helpers import handover, police_visit
+from tests.reception_helpers import room_ids
 
 NOW = datetime(2026, 12, 2, 10, 0)
 HANDED = datetime(2026, 11, 20, 9, 30)
 TODAY = date(2026, 12, 2)
+WEEK_ON = date(2026, 11, 27)  # the reply asked for a week after HANDED
 
 
 def _errors(**changes: object) -> dict[str, str]:
@@ -235,6 +239,83 @@ def test_a_form_showing_the_confidential_mark_keeps_the_stored_matter(
     assert _stored(database, ref.handover_id).matter == "改过的事项"
 
 
+def test_a_stale_save_that_changes_only_the_linked_case_is_refused_naming_it(
+        database: Database) -> None:
+    case = mh.make_case(database)
+    ref = handovers.record_handover(database, handover(case_no=case.case_no))
+    with database.read() as session:
+        loaded = handovers.handover_detail(session, ref.handover_id)
+    mine = loaded.data
+    mine.station = "西城派出所"
+    handovers.update_handover(database, ref.handover_id, mine, version=loaded.version)
+    with database.read() as session:
+        second = handovers.handover_detail(session, ref.handover_id)
+    assert second.data.case_no == case.case_no and second.version != loaded.version
+    unlinked = second.data
+    unlinked.case_no = ""
+    handovers.update_handover(database, ref.handover_id, unlinked, version=second.version)
+    # A form loaded before both saves: the same station, the case still linked.
+    with pytest.raises(StaleEditError) as info:
+        handovers.update_handover(database, ref.handover_id, handover(
+            station="西城派出所", case_no=case.case_no, reply_due=WEEK_ON),
+            version=loaded.version)
+    assert info.value.record == "移交记录"
+    assert [(c.field, c.label, c.yours, c.current) for c in info.value.changes] == [
+        ("case_no", "关联案号", case.case_no, "")]
+    # The same form without the case writes what is stored: nothing to refuse.
+    handovers.update_handover(database, ref.handover_id, handover(
+        station="西城派出所", reply_due=WEEK_ON), version=loaded.version)
+    assert _stored(database, ref.handover_id).case_id is None
+
+
+def test_the_form_reads_back_every_field_and_who_recorded_it(database: Database) -> None:
+    visit = police_visit(database)
+    ref = handovers.record_handover(database, handover(
+        visit_id=visit.visit_id, referral_id=visit.referral_id, person_phone="13800001111",
+        reply_on=date(2026, 11, 22), reply_content="派出所已受理"))
+    with database.read() as session:
+        detail = handovers.handover_detail(session, ref.handover_id)
+        assert database.actor is not None
+        recorder = session.get(Staff, database.actor.staff_id)
+        assert recorder is not None
+    assert (detail.handover_id, detail.handover_no) == (ref.handover_id, ref.handover_no)
+    assert detail.recorded_by == recorder.name != ""
+    data = detail.data
+    assert (data.kind, data.handed_at, data.station, data.officer_name, data.officer_phone) == (
+        "移交派出所", HANDED, "东林派出所", "赵建国", "13811112222")
+    assert (data.person_name, data.person_phone, data.officer_badge) == (
+        "测试3号", "13800001111", "012345")
+    assert (data.reply_due, data.reply_on, data.reply_content) == (
+        WEEK_ON, date(2026, 11, 22), "派出所已受理")
+    assert (data.visit_id, data.referral_id) == (visit.visit_id, visit.referral_id)
+    assert data.matter == handover().matter  # a visit the counselling room did not hear
+
+
+def test_a_hand_over_recorded_by_no_member_of_staff_names_nobody(database: Database) -> None:
+    visit = police_visit(database)  # heard by the police room only: nothing to hide
+    admin = database.actor
+    database.actor = auth.Actor(None, "民警", frozenset({"police"}))
+    try:
+        ref = handovers.record_handover(database, handover(visit_id=visit.visit_id))
+        with database.read() as session:
+            detail = handovers.handover_detail(session, ref.handover_id)
+            (row,) = handovers.handover_list(session, status="all")
+    finally:
+        database.actor = admin
+    assert detail.recorded_by == "" and _stored(database, ref.handover_id).recorded_by_id is None
+    assert row.matter == handover().matter and detail.data.matter == handover().matter
+
+
+def test_a_counsellor_reads_the_matter_of_a_visit_the_counselling_room_heard(
+        database: Database) -> None:
+    visit = police_visit(database)
+    queue.route_again(database, visit.visit_id, room_ids(database)["心理咨询室"], "需要疏导")
+    handovers.record_handover(database, handover(visit_id=visit.visit_id, matter="内心的话"))
+    with database.read() as session:  # the test account holds the counsellor's role
+        (row,) = handovers.handover_list(session, status="all")
+    assert row.matter == "内心的话"
+
+
 def test_an_unknown_hand_over_is_not_found(database: Database) -> None:
     for handover_id in (0, 999_999):
         with pytest.raises(NotFoundError, match=r"^没有找到该移交记录$"):
@@ -263,17 +344,18 @@ def test_a_reply_is_overdue_only_after_its_day_and_never_once_replied() -> None:
 
 
 def _three(database: Database) -> dict[str, str]:
-    """Due yesterday (overdue), due today (open, not overdue), replied late."""
-    late = handovers.record_handover(database, handover(
-        reply_due=TODAY - timedelta(days=1), person_name="钱多多", station="东林派出所",
-        officer_name="赵建国"))
+    """Due today (open, not overdue), replied late, due yesterday (overdue): recorded in
+    that order, the last made first (so the list's order is not the order of recording)."""
     due_today = handovers.record_handover(database, handover(
         reply_due=TODAY, handed_at=HANDED + timedelta(days=1), person_name="孙小美",
         station="西城派出所", officer_name="钱建军"))
     replied = handovers.record_handover(database, handover(
         reply_due=date(2026, 11, 21), handed_at=HANDED + timedelta(days=1),
-        reply_on=date(2026, 11, 25), reply_content="已处理", person_name="李大壮",
+        reply_on=date(2026, 11, 25), reply_content="已处理", person_name="",
         station="南湖派出所", officer_name="孙卫国"))
+    late = handovers.record_handover(database, handover(
+        reply_due=TODAY - timedelta(days=1), person_name="钱多多", station="东林派出所",
+        officer_name="赵建国"))
     return {"late": late.handover_no, "due_today": due_today.handover_no,
             "replied": replied.handover_no}
 
@@ -293,7 +375,7 @@ def test_each_list_holds_its_hand_overs_newest_first(database: Database) -> None
     assert overdue == {made["late"]: True, made["due_today"]: False, made["replied"]: False}
     (row,) = lists["replied"]
     assert (row.direction, row.kind, row.person_name, row.station, row.officer) == (
-        "移交公安", "移交派出所", "李大壮", "南湖派出所", "孙卫国")
+        "移交公安", "移交派出所", "", "南湖派出所", "孙卫国")
     assert (row.reply_due, row.reply_on, row.case_no) == (
         date(2026, 11, 21), date(2026, 11, 25), "")
     assert row.handed_at == HANDED + timedelta(days=1) and "饮酒滋事" in row.matter
@@ -308,6 +390,7 @@ def test_the_list_is_searched_by_number_person_station_and_officer(
         assert found(made["late"]) == [made["late"]]
         assert found("孙小美") == [made["due_today"]]
         assert found("南湖") == [made["replied"]]
+        assert found("钱") == [made["due_today"], made["late"]]  # 钱建军, 钱多多
         assert found("赵建国") == [made["late"]]
         assert found("饮酒滋事") == []  # the matter is not searched
         assert found("  ") == found("")
@@ -335,13 +418,15 @@ def test_the_counts_and_the_overdue_day_follow_today(database: Database) -> None
 def test_the_month_counts_hand_overs_made_replies_received_and_replies_late(
         database: Database) -> None:
     for handed, kind, due, reply_on in [
-        (datetime(2026, 10, 31, 23, 59), "移交派出所", date(2026, 11, 1), None),  # due in
+        (datetime(2026, 10, 20, 9, 0), "移交派出所", date(2026, 10, 31), date(2026, 11, 1)),
+        (datetime(2026, 10, 31, 23, 59), "移交派出所", date(2026, 11, 1), None),  # late
         (datetime(2026, 11, 1, 0, 0), "移交派出所", date(2026, 11, 8), date(2026, 11, 8)),
-        (datetime(2026, 11, 30, 23, 59), "110非警务警情", date(2026, 11, 30),
-         date(2026, 11, 30)),
         (datetime(2026, 11, 10, 9, 0), "公安移交调解", date(2026, 11, 17),
          date(2026, 11, 18)),  # replied a day late
+        (datetime(2026, 11, 20, 9, 0), "移交派出所", date(2026, 11, 30), None),  # late
         (datetime(2026, 11, 25, 9, 0), "移交派出所", date(2026, 12, 1), None),  # due after
+        (datetime(2026, 11, 30, 23, 59), "110非警务警情", date(2026, 11, 30),
+         date(2026, 11, 30)),
         (datetime(2026, 12, 1, 0, 0), "移交派出所", date(2026, 12, 1), date(2026, 12, 1)),
     ]:
         handovers.record_handover(database, handover(
@@ -350,8 +435,10 @@ def test_the_month_counts_hand_overs_made_replies_received_and_replies_late(
     with database.read() as session:
         counts = figures.monthly_counts(session, Period.month(2026, 11))
         empty = figures.monthly_counts(session, Period.month(2026, 8))
-    # Made in November: the 1st, the 10th, the 25th, the 30th (two to the police).
-    assert counts == {"to_police": 2, "from_police": 2, "replied": 3, "overdue": 2}
+    # Made in November: to the police on the 1st, 20th and 25th, from them on the 10th and
+    # 30th; replies on the 1st, 8th, 18th and 30th; due in it and late: the 1st (none yet),
+    # the 17th (replied on the 18th), the 30th (none yet).
+    assert counts == {"to_police": 3, "from_police": 2, "replied": 4, "overdue": 3}
     assert empty == {"to_police": 0, "from_police": 0, "replied": 0, "overdue": 0}
     assert [key for _label, key, _note in figures.LINES] == [
         "to_police", "from_police", "replied", "overdue"]
