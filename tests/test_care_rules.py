@@ -238,12 +238,31 @@ def test_a_visit_gone_or_changed_is_not_saved_or_deleted(database: Database) -> 
     visits.add_visit(database, entry_id, VisitInput(date(2026, 11, 25), "身体尚可"))
     (visit,) = _visits(database, entry_id)
     for missing in (0, visit.visit_id + 1000):
-        with pytest.raises(StaleEditError, match="已被他人删除"):
+        with pytest.raises(StaleEditError, match=r"^该走访记录已被他人删除，请重新载入$"):
             visits.update_visit(database, missing, VisitInput(TODAY, "走访"), version=1)
-        with pytest.raises(StaleEditError, match="已被他人删除"):
+        with pytest.raises(StaleEditError, match=r"^该走访记录已被他人删除，请重新载入$"):
             visits.delete_visit(database, missing, version=1)
-    with pytest.raises(StaleEditError, match="请重新载入后再删除"):
+    with pytest.raises(StaleEditError, match=r"^该走访记录已被他人修改.*请重新载入后再删除$"):
         visits.delete_visit(database, visit.visit_id, version=visit.version + 1)
     visits.delete_visit(database, visit.visit_id, version=visit.version)
     assert _visits(database, entry_id) == []
     assert _due(database, entry_id) == REGISTERED + timedelta(days=14)
+
+
+def test_a_stale_correction_is_refused_with_what_differs_unless_it_writes_the_same(
+        database: Database) -> None:
+    entry_id = _entry(database)
+    visits.add_visit(database, entry_id, VisitInput(date(2026, 11, 25), "身体尚可"))
+    (loaded,) = _visits(database, entry_id)
+    visits.update_visit(database, loaded.visit_id, VisitInput(date(2026, 11, 25), "血压偏高"),
+                        version=loaded.version)
+    with pytest.raises(StaleEditError) as info:
+        visits.update_visit(database, loaded.visit_id, VisitInput(
+            date(2026, 11, 25), "身体尚可，家中整洁"), version=loaded.version)
+    assert info.value.record == "走访记录"
+    assert [(c.field, c.label, c.yours, c.current) for c in info.value.changes] == [
+        ("findings", "走访情况", "身体尚可，家中整洁", "血压偏高")]
+    assert _visits(database, entry_id)[0].findings == "血压偏高"
+    # The old form writing exactly what is stored now has nothing to overwrite.
+    visits.update_visit(database, loaded.visit_id, VisitInput(date(2026, 11, 25), "血压偏高"),
+                        version=loaded.version)
