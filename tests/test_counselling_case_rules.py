@@ -326,8 +326,9 @@ def test_a_closed_case_is_not_closed_again_and_a_stale_close_is_refused(
         database: Database) -> None:
     case_id = _case(database)
     version = _version(database, case_id)
-    with pytest.raises(StaleEditError):
+    with pytest.raises(StaleEditError) as info:
         closing.close_case(database, case_id, TODAY, "咨询目标达成", version=version + 1)
+    assert info.value.record == "咨询个案"
     assert _stored_case(database, case_id).status == "open"
     closing.close_case(database, case_id, TODAY, "咨询目标达成", version=version)
     assert _close_errors(database, case_id, TODAY, "失去联系") == {"closed": CLOSED_MESSAGE}

@@ -371,6 +371,10 @@ def test_each_list_holds_its_hand_overs_newest_first(database: Database) -> None
     assert _numbers(lists["open"]) == [made["due_today"], made["late"]] == _numbers(default)
     assert _numbers(lists["overdue"]) == [made["late"]]
     assert _numbers(lists["replied"]) == [made["replied"]]
+    with database.read() as session:
+        for row in lists["all"]:
+            assert handovers.handover_detail(session, row.handover_id).handover_no == \
+                row.handover_no
     overdue = {r.handover_no: r.overdue for r in lists["all"]}
     assert overdue == {made["late"]: True, made["due_today"]: False, made["replied"]: False}
     (row,) = lists["replied"]
@@ -419,6 +423,7 @@ def test_the_month_counts_hand_overs_made_replies_received_and_replies_late(
         database: Database) -> None:
     for handed, kind, due, reply_on in [
         (datetime(2026, 10, 20, 9, 0), "移交派出所", date(2026, 10, 31), date(2026, 11, 1)),
+        (datetime(2026, 10, 20, 9, 0), "移交派出所", date(2026, 10, 25), date(2026, 10, 31)),
         (datetime(2026, 10, 31, 23, 59), "移交派出所", date(2026, 11, 1), None),  # late
         (datetime(2026, 11, 1, 0, 0), "移交派出所", date(2026, 11, 8), date(2026, 11, 8)),
         (datetime(2026, 11, 10, 9, 0), "公安移交调解", date(2026, 11, 17),
