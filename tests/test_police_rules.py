@@ -447,3 +447,19 @@ def test_the_month_counts_hand_overs_made_replies_received_and_replies_late(
     assert empty == {"to_police": 0, "from_police": 0, "replied": 0, "overdue": 0}
     assert [key for _label, key, _note in figures.LINES] == [
         "to_police", "from_police", "replied", "overdue"]
+
+
+def test_hand_overs_of_the_same_minute_list_the_later_recorded_first(
+    database: Database
+) -> None:
+    """Newest first, and of two handed over in the same minute the one recorded last."""
+    same = datetime(2026, 11, 30, 9, 15)
+    first = handovers.record_handover(database, handover(handed_at=same, person_name="甲"))
+    second = handovers.record_handover(database, handover(handed_at=same, person_name="乙"))
+    earlier = handovers.record_handover(
+        database, handover(handed_at=same - timedelta(minutes=1), person_name="丙"))
+    with database.read() as session:
+        rows = handovers.handover_list(session, status="all")
+    assert [row.handover_id for row in rows] == [
+        second.handover_id, first.handover_id, earlier.handover_id]
+    assert [row.person_name for row in rows] == ["乙", "甲", "丙"]
