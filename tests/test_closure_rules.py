@@ -24,27 +24,13 @@ from desktop.services.closure import replies, workdays
 from desktop.services.closure.workdays import Calendar
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.reception import queue
-from tests.closure_helpers import VISITED, finished_matter
+from tests.closure_helpers import NOW, VISITED, finished_matter, record_rating, record_reply
 from tests.rating_pad_helpers import add_staff, served
 from tests.reception_helpers import register, room_ids
 
-NOW = datetime(2026, 12, 2, 10, 0)
 TOO_LONG = "长" * 20001
 
 
-def _reply(database: Database, visit_id: int, **kw: object) -> int:
-    values: dict[str, object] = {"method": "电话", "content": "已告知调解结果",
-                                 "replied_at": NOW - timedelta(hours=1), "now": NOW}
-    values.update(kw)
-    with database.write() as session:
-        return replies.record_reply(session, visit_id, **values)  # type: ignore[arg-type]
-
-
-def _rate(database: Database, visit_id: int, level: str = "满意", **kw: object) -> int:
-    values: dict[str, object] = {"channel": "电话回访", "now": NOW}
-    values.update(kw)
-    with database.write() as session:
-        return replies.record_rating(session, visit_id, level, **values)  # type: ignore[arg-type]
 
 
 def _note(database: Database, fix_id: int, text: str, **kw: object) -> int:
@@ -79,19 +65,20 @@ def _replied(database: Database) -> VisitReply:
 
 def test_a_reply_is_refused_with_the_messages_of_each_field(database: Database) -> None:
     reg = finished_matter(database)
-    assert _errors(lambda: _reply(database, reg.visit_id, method="微信", content="  ")) == {
+    assert _errors(lambda: record_reply(database, reg.visit_id, method="微信", content="  ")) == {
         "method": "请选择回复方式（当面、电话、短信或书面）",
         "content": "请填写回复内容（告知群众的办理结果）",
     }
     # Too long is said as too long (not as empty), under the field's own name.
-    assert _errors(lambda: _reply(database, reg.visit_id, content=TOO_LONG)) == {
+    assert _errors(lambda: record_reply(database, reg.visit_id, content=TOO_LONG)) == {
         "content": "回复内容过长（不超过20000字，当前20001字）"}
-    assert _errors(lambda: _reply(database, reg.visit_id, replied_at=datetime(1899, 12, 31))) \
-        == {"replied_at": "回复时间应在1900年至2100年之间"}
-    assert _errors(lambda: _reply(database, reg.visit_id,
+    assert _errors(lambda: record_reply(database, reg.visit_id,
+                                        replied_at=datetime(1899, 12, 31))) == {
+        "replied_at": "回复时间应在1900年至2100年之间"}
+    assert _errors(lambda: record_reply(database, reg.visit_id,
                                   replied_at=NOW + timedelta(minutes=1))) \
         == {"replied_at": "回复时间不能晚于现在"}
-    assert _errors(lambda: _reply(database, reg.visit_id,
+    assert _errors(lambda: record_reply(database, reg.visit_id,
                                   replied_at=VISITED - timedelta(minutes=1))) \
         == {"replied_at": "回复时间不能早于来访时间（2026-11-30 09:00）"}
     with database.read() as session:
@@ -100,36 +87,36 @@ def test_a_reply_is_refused_with_the_messages_of_each_field(database: Database) 
 
 def test_a_reply_at_the_minute_of_the_visit_is_accepted(database: Database) -> None:
     reg = finished_matter(database)
-    _reply(database, reg.visit_id, replied_at=VISITED.replace(second=0, microsecond=500))
+    record_reply(database, reg.visit_id, replied_at=VISITED.replace(second=0, microsecond=500))
     assert _replied(database).replied_at == VISITED
 
 
 def test_no_reply_while_tickets_are_open_says_how_many(database: Database) -> None:
     reg = register(database, 2, now=VISITED)
-    assert _errors(lambda: _reply(database, reg.visit_id)) == {
+    assert _errors(lambda: record_reply(database, reg.visit_id)) == {
         "visit": "该事项还有 1 张分流单未办结（等候、叫号、接待中或暂缓），办结后才能回复"}
 
 
 def test_no_reply_to_an_unknown_or_deleted_visit(database: Database) -> None:
     reg = finished_matter(database)
     with pytest.raises(NotFoundError, match=r"^该来访登记不存在$"):
-        _reply(database, reg.visit_id + 1000)
+        record_reply(database, reg.visit_id + 1000)
     with database.write() as session:
         visit = session.get(Visit, reg.visit_id)
         assert visit is not None
         visit.deleted_at = NOW
     with pytest.raises(NotFoundError, match=r"^该来访登记已删除$"):
-        _reply(database, reg.visit_id)
+        record_reply(database, reg.visit_id)
 
 
 def test_a_corrected_reply_keeps_its_row_and_takes_every_new_value(database: Database) -> None:
     reg = finished_matter(database)
-    first = _reply(database, reg.visit_id, method="电话", content="电话告知",
+    first = record_reply(database, reg.visit_id, method="电话", content="电话告知",
                    replied_at=datetime(2026, 12, 1, 15, 0))
     other = auth.Actor(add_staff(database, "周建国", "receptionist"), "周建国",
                        frozenset({"receptionist"}))
     database.actor = other
-    again = _reply(database, reg.visit_id, method="书面", content="  书面告知\n已送达 ",
+    again = record_reply(database, reg.visit_id, method="书面", content="  书面告知\n已送达 ",
                    replied_at=datetime(2026, 12, 2, 9, 15, 30, 999))
     assert again == first
     reply = _replied(database)
@@ -143,8 +130,8 @@ def test_a_corrected_reply_keeps_its_row_and_takes_every_new_value(database: Dat
 def test_a_staff_rating_stores_its_comment_channel_and_who_recorded_it(
         database: Database) -> None:
     reg = finished_matter(database)
-    _reply(database, reg.visit_id)
-    rating = _rating(database, _rate(database, reg.visit_id, "基本满意", channel="当面",
+    record_reply(database, reg.visit_id)
+    rating = _rating(database, record_rating(database, reg.visit_id, "基本满意", channel="当面",
                                      comment="  调解员态度好 ",
                                      rated_at=NOW - timedelta(minutes=5)))
     assert (rating.level, rating.channel, rating.comment, rating.rated_at, rating.rerating) \
@@ -155,16 +142,16 @@ def test_a_staff_rating_stores_its_comment_channel_and_who_recorded_it(
 
 def test_a_rating_without_a_comment_stores_none(database: Database) -> None:
     reg = finished_matter(database)
-    _reply(database, reg.visit_id)
-    assert _rating(database, _rate(database, reg.visit_id)).comment is None
+    record_reply(database, reg.visit_id)
+    assert _rating(database, record_rating(database, reg.visit_id)).comment is None
 
 
 def test_the_pad_rates_a_matter_as_the_pad_with_nobody_named(database: Database) -> None:
     reg = finished_matter(database)
-    _reply(database, reg.visit_id)
+    record_reply(database, reg.visit_id)
     database.actor = auth.RATING_PAD_ACTOR
     # Whatever channel is handed in, the pad's rating is the pad's.
-    rating = _rating(database, _rate(database, reg.visit_id, "非常满意", channel="电话回访",
+    rating = _rating(database, record_rating(database, reg.visit_id, "非常满意", channel="电话回访",
                                      comment="很好"))
     assert (rating.channel, rating.recorded_by_id, rating.comment) == ("窗口评价器", None, "很好")
     rating = _rating(database, rating.id)
@@ -173,33 +160,35 @@ def test_the_pad_rates_a_matter_as_the_pad_with_nobody_named(database: Database)
 
 def test_a_rating_is_refused_with_the_messages_of_each_field(database: Database) -> None:
     reg = finished_matter(database)
-    assert _errors(lambda: _rate(database, reg.visit_id, "还行", channel="微信",
+    assert _errors(lambda: record_rating(database, reg.visit_id, "还行", channel="微信",
                                  comment=TOO_LONG)) == {
         "level": "请选择评价等级",
         "channel": "请选择评价方式（窗口评价器、电话回访或当面）",
         "comment": "群众意见过长（不超过20000字，当前20001字）",
         "visit": "该事项尚未回复群众，回复后才能评价",
     }
-    _reply(database, reg.visit_id, replied_at=datetime(2026, 12, 1, 16, 30))
-    assert _errors(lambda: _rate(database, reg.visit_id, rated_at=datetime(2026, 12, 1, 16, 29))) \
-        == {"rated_at": "评价时间不能早于回复时间（2026-12-01 16:30）"}
+    record_reply(database, reg.visit_id, replied_at=datetime(2026, 12, 1, 16, 30))
+    assert _errors(lambda: record_rating(database, reg.visit_id,
+                                         rated_at=datetime(2026, 12, 1, 16, 29))) == {
+        "rated_at": "评价时间不能早于回复时间（2026-12-01 16:30）"}
     # A time out of range is said as such, not as "before the reply".
-    assert _errors(lambda: _rate(database, reg.visit_id, rated_at=datetime(1899, 1, 1))) \
+    assert _errors(lambda: record_rating(database, reg.visit_id, rated_at=datetime(1899, 1, 1))) \
         == {"rated_at": "评价时间应在1900年至2100年之间"}
-    assert _errors(lambda: _rate(database, reg.visit_id, rated_at=NOW + timedelta(seconds=60))) \
-        == {"rated_at": "评价时间不能晚于现在"}
-    _rate(database, reg.visit_id, rated_at=datetime(2026, 12, 1, 16, 30))
-    assert _errors(lambda: _rate(database, reg.visit_id)) == {
+    assert _errors(lambda: record_rating(database, reg.visit_id,
+                                         rated_at=NOW + timedelta(seconds=60))) == {
+        "rated_at": "评价时间不能晚于现在"}
+    record_rating(database, reg.visit_id, rated_at=datetime(2026, 12, 1, 16, 30))
+    assert _errors(lambda: record_rating(database, reg.visit_id)) == {
         "visit": "该事项已经评价过；只有整改后才能再次征求群众评价"}
 
 
 def test_a_rerating_closes_the_rectification_at_its_own_time_and_no_third_rating(
         database: Database) -> None:
     reg = finished_matter(database)
-    _reply(database, reg.visit_id)
-    _rate(database, reg.visit_id, "非常不满意", rated_at=NOW - timedelta(minutes=50))
+    record_reply(database, reg.visit_id)
+    record_rating(database, reg.visit_id, "非常不满意", rated_at=NOW - timedelta(minutes=50))
     again = datetime(2026, 12, 2, 9, 45)
-    closing = _rate(database, reg.visit_id, "满意", channel="当面", rated_at=again)
+    closing = record_rating(database, reg.visit_id, "满意", channel="当面", rated_at=again)
     with database.read() as session:
         fix = session.scalar(select(Rectification))
         assert fix is not None
@@ -207,7 +196,7 @@ def test_a_rerating_closes_the_rectification_at_its_own_time_and_no_third_rating
         assert fix.opened_at == NOW - timedelta(minutes=50)
     assert _rating(database, closing).rerating is True
     # The 整改 is closed: the matter is rated, a third rating is refused.
-    assert _errors(lambda: _rate(database, reg.visit_id)) == {
+    assert _errors(lambda: record_rating(database, reg.visit_id)) == {
         "visit": "该事项已经评价过；只有整改后才能再次征求群众评价"}
     with database.read() as session:
         assert session.scalar(select(Rectification).where(Rectification.status == "open")) is None
@@ -216,11 +205,11 @@ def test_a_rerating_closes_the_rectification_at_its_own_time_and_no_third_rating
 def test_a_rectification_belongs_to_its_own_matter(database: Database) -> None:
     unhappy = finished_matter(database, 1)
     other = finished_matter(database, 2)
-    _reply(database, unhappy.visit_id)
-    _reply(database, other.visit_id)
-    _rate(database, unhappy.visit_id, "不满意")
+    record_reply(database, unhappy.visit_id)
+    record_reply(database, other.visit_id)
+    record_rating(database, unhappy.visit_id, "不满意")
     # Rating another matter neither closes nor counts as a re-rating of this one.
-    rating = _rating(database, _rate(database, other.visit_id, "满意"))
+    rating = _rating(database, record_rating(database, other.visit_id, "满意"))
     assert rating.rerating is False
     with database.read() as session:
         fix = session.scalar(select(Rectification))
@@ -235,10 +224,10 @@ def test_an_unsatisfied_rating_opens_one_rectification_due_in_fifteen_working_da
     with database.write() as session:
         workdays.import_shipped(session, 2026)
     reg = finished_matter(database, at=datetime(2026, 9, 21, 9, 0))
-    _reply(database, reg.visit_id, replied_at=datetime(2026, 9, 22, 9, 0))
+    record_reply(database, reg.visit_id, replied_at=datetime(2026, 9, 22, 9, 0))
     # After Tuesday 22 September: 23-24 (the 25th off, 中秋), 28-30, (1-7 October off)
     # 8-10 (the 10th a Saturday worked), 12-16 and 19-20: the fifteenth is Tuesday 20 October.
-    _rate(database, reg.visit_id, "不满意", rated_at=datetime(2026, 9, 22, 10, 0))
+    record_rating(database, reg.visit_id, "不满意", rated_at=datetime(2026, 9, 22, 10, 0))
     with database.read() as session:
         fix = session.scalar(select(Rectification))
         assert fix is not None
@@ -324,8 +313,8 @@ def test_a_second_pad_complaint_is_a_note_on_the_open_rectification(
 
 def _open_fix(database: Database) -> int:
     reg = finished_matter(database)
-    _reply(database, reg.visit_id)
-    _rate(database, reg.visit_id, "不满意")
+    record_reply(database, reg.visit_id)
+    record_rating(database, reg.visit_id, "不满意")
     with database.read() as session:
         fix = session.scalar(select(Rectification))
         assert fix is not None
@@ -373,7 +362,7 @@ def test_a_note_is_refused_with_its_messages(database: Database) -> None:
     with database.read() as session:
         reg_visit = session.scalar(select(Rectification.visit_id))
     assert reg_visit is not None
-    _rate(database, reg_visit, "满意")
+    record_rating(database, reg_visit, "满意")
     assert _errors(lambda: _note(database, fix_id, "补一条")) == {
         "rectification": "该整改已经结束（群众已再次评价），不能再添加记录"}
 

@@ -13,25 +13,8 @@ from desktop.services.admin import auth
 from desktop.services.closure import lists, replies, workdays
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.reception import queue
-from tests.closure_helpers import VISITED, finished_matter
+from tests.closure_helpers import NOW, VISITED, finished_matter, record_rating, record_reply
 from tests.reception_helpers import register
-
-NOW = datetime(2026, 12, 2, 10, 0)
-
-
-def _reply(database: Database, visit_id: int, **kw: object) -> int:
-    values: dict[str, object] = {"method": "电话", "content": "已告知调解结果",
-                                 "replied_at": NOW - timedelta(hours=1), "now": NOW}
-    values.update(kw)
-    with database.write() as session:
-        return replies.record_reply(session, visit_id, **values)  # type: ignore[arg-type]
-
-
-def _rate(database: Database, visit_id: int, level: str = "满意", **kw: object) -> int:
-    values: dict[str, object] = {"channel": "电话回访", "now": NOW}
-    values.update(kw)
-    with database.write() as session:
-        return replies.record_rating(session, visit_id, level, **values)  # type: ignore[arg-type]
 
 
 def _errors(call: object) -> dict[str, str]:
@@ -46,8 +29,8 @@ def test_a_reply_closes_the_matter_and_a_correction_is_an_audited_edit(
     with database.read() as session:
         assert [r.visit_id for r in lists.pending_replies(session, today=NOW.date())] \
             == [reg.visit_id]
-    first = _reply(database, reg.visit_id)
-    again = _reply(database, reg.visit_id, method="书面", content="书面告知")
+    first = record_reply(database, reg.visit_id)
+    again = record_reply(database, reg.visit_id, method="书面", content="书面告知")
     assert again == first
     with database.read() as session:
         reply = session.scalar(select(VisitReply))
@@ -62,7 +45,7 @@ def test_a_reply_closes_the_matter_and_a_correction_is_an_audited_edit(
 
 def test_no_reply_while_a_ticket_of_the_matter_is_open(database: Database) -> None:
     reg = register(database, 2, now=VISITED)
-    errors = _errors(lambda: _reply(database, reg.visit_id))
+    errors = _errors(lambda: record_reply(database, reg.visit_id))
     assert "未办结" in errors["visit"]
     with database.read() as session:
         assert session.scalar(select(VisitReply)) is None
@@ -70,16 +53,17 @@ def test_no_reply_while_a_ticket_of_the_matter_is_open(database: Database) -> No
 
 def test_no_reply_dated_in_the_future_or_before_the_visit(database: Database) -> None:
     reg = finished_matter(database)
-    errors = _errors(lambda: _reply(database, reg.visit_id, replied_at=NOW + timedelta(hours=1)))
+    errors = _errors(lambda: record_reply(database, reg.visit_id,
+                                          replied_at=NOW + timedelta(hours=1)))
     assert "晚于现在" in errors["replied_at"]
-    errors = _errors(lambda: _reply(database, reg.visit_id,
+    errors = _errors(lambda: record_reply(database, reg.visit_id,
                                     replied_at=VISITED - timedelta(minutes=5)))
     assert "早于来访时间" in errors["replied_at"]
 
 
 def test_a_reply_needs_a_method_and_what_was_said(database: Database) -> None:
     reg = finished_matter(database)
-    errors = _errors(lambda: _reply(database, reg.visit_id, method="微信", content="  "))
+    errors = _errors(lambda: record_reply(database, reg.visit_id, method="微信", content="  "))
     assert set(errors) == {"method", "content"}
 
 
@@ -87,30 +71,30 @@ def test_the_leader_may_not_reply(database: Database) -> None:
     reg = finished_matter(database)
     database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
     with pytest.raises(PermissionDenied):
-        _reply(database, reg.visit_id)
+        record_reply(database, reg.visit_id)
 
 
 def test_no_rating_before_the_reply(database: Database) -> None:
     reg = finished_matter(database)
-    assert "尚未回复" in _errors(lambda: _rate(database, reg.visit_id))["visit"]
+    assert "尚未回复" in _errors(lambda: record_rating(database, reg.visit_id))["visit"]
 
 
 def test_a_rating_needs_a_level_and_a_channel_and_not_a_second_time(database: Database) -> None:
     reg = finished_matter(database)
-    _reply(database, reg.visit_id)
-    assert set(_errors(lambda: _rate(database, reg.visit_id, "还行", channel="微信"))) \
+    record_reply(database, reg.visit_id)
+    assert set(_errors(lambda: record_rating(database, reg.visit_id, "还行", channel="微信"))) \
         == {"level", "channel"}
-    assert "晚于现在" in _errors(lambda: _rate(database, reg.visit_id,
+    assert "晚于现在" in _errors(lambda: record_rating(database, reg.visit_id,
                                             rated_at=NOW + timedelta(minutes=1)))["rated_at"]
-    _rate(database, reg.visit_id, "非常满意")
-    assert "已经评价过" in _errors(lambda: _rate(database, reg.visit_id))["visit"]
+    record_rating(database, reg.visit_id, "非常满意")
+    assert "已经评价过" in _errors(lambda: record_rating(database, reg.visit_id))["visit"]
 
 
 def test_an_unsatisfied_rating_opens_a_rectification_closed_by_the_rerating(
         database: Database) -> None:
     reg = finished_matter(database)
-    _reply(database, reg.visit_id)
-    _rate(database, reg.visit_id, "不满意", comment="处理太慢")
+    record_reply(database, reg.visit_id)
+    record_rating(database, reg.visit_id, "不满意", comment="处理太慢")
     with database.read() as session:
         fix = session.scalar(select(Rectification))
         assert fix is not None and fix.status == "open"
@@ -124,7 +108,7 @@ def test_an_unsatisfied_rating_opens_a_rectification_closed_by_the_rerating(
     with database.write() as session:
         replies.add_rectification_note(session, fix_id, "已督促调解员再次上门", now=NOW)
     assert "整改情况" in _errors(lambda: _note(database, fix_id, " "))["text"]
-    _rate(database, reg.visit_id, "满意")
+    record_rating(database, reg.visit_id, "满意")
     with database.read() as session:
         fix = session.get(Rectification, fix_id)
         assert fix is not None and fix.status == "closed"
@@ -158,7 +142,7 @@ def test_the_rating_pad_records_with_nobody_named_and_nothing_else(database: Dat
         assert (rating.channel, rating.recorded_by_id) == ("窗口评价器", None)
         assert (rating.referral_id, rating.staff_id) == (reg.referral_id, admin.staff_id)
     with pytest.raises(PermissionDenied):
-        _reply(database, reg.visit_id)
+        record_reply(database, reg.visit_id)
     assert [p for p, roles in auth.MATRIX.items() if auth.RATING_PAD_ROLE in roles] \
         == ["rating.pad"]
     assert auth.RATING_PAD_ROLE not in auth.ALL_ROLES
@@ -166,7 +150,7 @@ def test_the_rating_pad_records_with_nobody_named_and_nothing_else(database: Dat
 
 def test_counselling_replies_are_masked_for_other_roles(database: Database) -> None:
     reg = finished_matter(database, 3, room="心理咨询室", category="心理疏导")
-    _reply(database, reg.visit_id, content="已转介精神卫生中心")
+    record_reply(database, reg.visit_id, content="已转介精神卫生中心")
     admin = database.actor
     database.actor = auth.Actor(None, "接待员", frozenset({"receptionist"}))
     with database.read() as session:
@@ -272,9 +256,9 @@ def test_the_monthly_report_gives_reply_and_satisfaction_rates(database: Databas
     matters = [finished_matter(database, n, at=datetime(2026, 11, 2 + n, 9, 0))
                for n in range(1, 5)]
     for reg in matters[:3]:
-        _reply(database, reg.visit_id)
+        record_reply(database, reg.visit_id)
     for reg, level in zip(matters[:3], ("非常满意", "基本满意", "不满意"), strict=True):
-        _rate(database, reg.visit_id, level)
+        record_rating(database, reg.visit_id, level)
     with database.read() as session:
         report = monthly_report(session, Period.month(2026, 11))
         december = monthly_report(session, Period.month(2026, 12))

@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -92,6 +92,12 @@ def day_label_positions(days: int, most: int = 8) -> list[int]:
         return []
     step = -(-days // most)  # ceiling: at most ``most`` labels
     return list(range((days - 1) % step, days, step))
+
+
+def _smaller(font: QFont) -> QFont:
+    """``font`` at four fifths of its size: chart labels that would not all fit."""
+    font.setPointSizeF(font.pointSizeF() * 0.8)
+    return font
 
 
 class DashboardTab(QWidget):
@@ -322,8 +328,7 @@ class DashboardTab(QWidget):
         names.append([name for name, _count in shown])
         names.setTruncateLabels(False)
         # Ten names in a short chart: a smaller font, or Qt leaves every other one out.
-        small = names.labelsFont()
-        small.setPointSizeF(small.pointSizeF() * 0.8)
+        small = _smaller(names.labelsFont())
         names.setLabelsFont(small)
         bar_set.setLabelFont(small)
         chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
@@ -352,8 +357,7 @@ class DashboardTab(QWidget):
         series.setLabelsPrecision(3)  # 64.3, 100
         series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
         bar_set.setLabelColor(Qt.GlobalColor.black)
-        small = bar_set.labelFont()
-        small.setPointSizeF(small.pointSizeF() * 0.8)
+        small = _smaller(bar_set.labelFont())
         bar_set.setLabelFont(small)
         chart.addSeries(series)
         months = QBarCategoryAxis()
