@@ -301,7 +301,7 @@ def pages(database: Database, small: Database) -> None:
     freeze_startup_objects()  # as the window does once it has started
 
     def refresh_and_paint() -> None:
-        queue_page.refresh_escalations()
+        queue_page.escalations_tab.refresh()
         QApplication.processEvents()
 
     escalations = times_ms(refresh_and_paint, 15)

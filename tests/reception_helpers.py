@@ -9,7 +9,8 @@ from desktop.db import Database
 from desktop.models import Referral
 from desktop.services import reference
 from desktop.services.reception.registration import Registration, RegistrationInput, register_visit
-from desktop.views.reception.queue_page import ActionDialog, QueuePage
+from desktop.views.reception.action_dialog import ActionDialog
+from desktop.views.reception.queue_page import QueuePage
 from tests.factories import id_number
 
 

@@ -160,7 +160,7 @@ def test_escalation_and_overdue_list(qtbot: QtBot, sqlite_database: Database) ->
         assert row is not None and (row.level, row.status) == ("B", "open")
     assert any("上报：B级（街道）" in t for t in _history_texts(page))
     page.tabs.setCurrentIndex(2)
-    table = page.escalations.model()
+    table = page.escalations_tab.model
     assert table.rowCount() == 2
     overdue_row = next(r for r in range(2) if table.index(r, 0).data() == old.visit_no)
     assert table.index(overdue_row, 8).data() == "已逾期"
@@ -168,15 +168,15 @@ def test_escalation_and_overdue_list(qtbot: QtBot, sqlite_database: Database) ->
     assert background.color().name() == "#fde0dc"
     assert table.index(1 - overdue_row, 0).data(Qt.ItemDataRole.BackgroundRole) is None
     assert table.index(overdue_row, 5).data(Qt.ItemDataRole.ToolTipRole) == "欠薪线索移送"
-    assert "逾期 1 件" in page.escalation_summary.text()
+    assert "逾期 1 件" in page.escalations_tab.summary.text()
     # 办结 the overdue one through the table's selection.
-    page.escalations.selectRow(overdue_row)
+    page.escalations_tab.table.selectRow(overdue_row)
     click_named(qtbot, page, "escalations.close")
     dialog = queue_dialog(page)
     dialog.widgets["outcome"].setPlainText("已转区人社局立案")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert table.rowCount() == 1 and table.index(0, 0).data() == reg.visit_no
-    page.overdue_only.setChecked(True)
+    page.escalations_tab.overdue_only.setChecked(True)
     assert table.rowCount() == 0
 
 
@@ -187,13 +187,14 @@ def test_board_shows_every_room(qtbot: QtBot, sqlite_database: Database) -> None
     queue.start(sqlite_database, a.referral_id)
     page = _page(qtbot, sqlite_database)
     page.tabs.setCurrentIndex(1)
-    rows = {page.board.item(r, 0).text(): r for r in range(page.board.rowCount())}
+    board = page.board_tab.table
+    rows = {board.item(r, 0).text(): r for r in range(board.rowCount())}
     assert set(rows) == {"综合受理窗口", "矛盾纠纷调解室", "心理咨询室", "警民联络室",
                          "关爱工作室", "社会组织工作室"}
     row = rows["矛盾纠纷调解室"]
-    assert page.board.item(row, 1).text() == "1"
-    assert int(page.board.item(row, 3).text()) >= 3
-    assert "调-001 测试1号" in page.board.item(row, 4).text()
+    assert board.item(row, 1).text() == "1"
+    assert int(board.item(row, 3).text()) >= 3
+    assert "调-001 测试1号" in board.item(row, 4).text()
 
 
 def test_queue_sees_registrations_from_another_pc(

@@ -16,15 +16,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,9 +28,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -51,114 +45,22 @@ from desktop.services.reception.queue import (
     RESULT_NAMES,
     RESULTS,
     STATUS_NAMES,
-    EscalationRow,
     QueueRow,
 )
 from desktop.views import dialogs
-from desktop.views.db_status import report_anywhere, status_for
+from desktop.views.db_status import status_for
 from desktop.views.form_widgets import to_qdate
-from desktop.views.reception.escalation_table import EscalationModel
+from desktop.views.reception.action_dialog import ActionDialog
 from desktop.views.reception.hall_display import HallDisplay
 from desktop.views.reception.hall_screen import show_from_desk
-from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
+from desktop.views.reception.queue_board_tab import BoardTab
+from desktop.views.reception.queue_escalations_tab import EscalationsTab
+from desktop.views.reception.queue_items import ID_ROLE, read_only_item, risk_item
+from desktop.views.widgets import named
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 2000
-ID_ROLE = Qt.ItemDataRole.UserRole
-OVERDUE = QColor("#fde0dc")
-
-
-# A new item's flags less ItemIsEditable, worked out once: the queue and the board
-# make many items at each refresh.
-_READ_ONLY = QTableWidgetItem().flags() & ~Qt.ItemFlag.ItemIsEditable
-
-
-def _item(text: str, data: Any = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(_READ_ONLY)
-    if data is not None:
-        item.setData(ID_ROLE, data)
-    return item
-
-
-def _risk_item(level: str) -> QTableWidgetItem:
-    item = _item(level)
-    item.setBackground(QBrush(QColor(RISK_COLOURS.get(level, "#ffffff"))))
-    item.setForeground(QBrush(QColor(RISK_TEXT_COLOURS.get(level, "#000000"))))
-    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-    return item
-
-
-class ActionDialog(QDialog):
-    """A small form for an action that needs more than a click (finish, transfer, hold, ...).
-
-    ``submit(values)`` runs the service call; a ValidationError keeps the dialog
-    open with the messages beside the fields.
-    """
-
-    def __init__(self, *, key: str, title: str, fields: list[tuple[str, str, QWidget]],
-                 submit: Callable[[dict[str, Any]], None], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        named(self, f"{key}_dialog", title)
-        self.setWindowTitle(title)
-        self.submit = submit
-        self.widgets: dict[str, QWidget] = {}
-        self.errors: dict[str, FieldError] = {}
-        form = QFormLayout(self)
-        for name, label, widget in fields:
-            named(widget, f"{key}.{name}", label)
-            self.widgets[name] = widget
-            self.errors[name] = FieldError(f"{key}.{name}_error")
-            cell = QVBoxLayout()
-            cell.addWidget(widget)
-            cell.addWidget(self.errors[name])
-            form.addRow(label, cell)
-        self.general_error = FieldError(f"{key}.error")
-        form.addRow(self.general_error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert ok is not None
-        self.ok_button = named(ok, f"{key}.ok", self.tr("确定"))
-        form.addRow(self.buttons)
-        self.buttons.accepted.connect(self.on_ok)
-        self.buttons.rejected.connect(self.reject)
-
-    def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, widget in self.widgets.items():
-            if isinstance(widget, QLineEdit):
-                out[name] = widget.text()
-            elif isinstance(widget, QPlainTextEdit):
-                out[name] = widget.toPlainText()
-            elif isinstance(widget, QComboBox):
-                out[name] = widget.currentData()
-            elif isinstance(widget, QDateEdit):
-                out[name] = widget.date().toPython() if widget.isEnabled() else None
-        return out
-
-    def on_ok(self) -> None:
-        try:
-            self.submit(self.values())
-        except ValidationError as exc:
-            shown = False
-            for name, label in self.errors.items():
-                label.show_message(exc.errors.get(name))
-                shown = shown or name in exc.errors
-            rest = [v for k, v in exc.errors.items() if k not in self.errors]
-            self.general_error.show_message("；".join(rest) if rest else None)
-            return
-        except NotFoundError as exc:
-            self.general_error.show_message(str(exc))
-            return
-        except Exception as exc:
-            if not report_anywhere(exc):
-                raise
-            # What was typed stays in the dialog; the window's banner says why.
-            self.general_error.show_message(self.tr("未保存：数据库暂时无法使用，恢复后请再按“确定”。"))
-            return
-        self.accept()
 
 
 class QueuePage(QWidget):
@@ -170,7 +72,6 @@ class QueuePage(QWidget):
         super().__init__(parent)
         self.database = database
         self.rows: list[QueueRow] = []
-        self.escalation_rows: list[EscalationRow] = []
         self.hall: HallDisplay | None = None
         self.active_dialog: ActionDialog | None = None
         named(self, "queue", self.tr("分流队列"))
@@ -269,48 +170,13 @@ class QueuePage(QWidget):
         right.addWidget(self.message)
         queue_layout.addLayout(right)
 
-        self.board = named(QTableWidget(0, 8), "board.table", self.tr("中心看板"))
-        self.board.setHorizontalHeaderLabels([
-            self.tr("科室"), self.tr("等候"), self.tr("暂缓"), self.tr("最长等候(分)"),
-            self.tr("正在接待"), self.tr("已叫号"), self.tr("今日办结"),
-            self.tr("今日平均等候(分)"),
-        ])
-        self.board.verticalHeader().setVisible(False)
-        self.board.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.board.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        board_tab = QWidget()
-        QVBoxLayout(board_tab).addWidget(self.board)
-
-        self.overdue_only = named(QCheckBox(self.tr("只看逾期")), "escalations.overdue_only",
-                                  self.tr("只看逾期"))
-        self.close_escalation_button = named(QPushButton(self.tr("办结…")),
-                                             "escalations.close", self.tr("办结上报/移送事项"))
-        self.escalation_summary = named(QLabel(), "escalations.summary", self.tr("逾期情况"))
-        self.escalation_model = EscalationModel(self)
-        self.escalations = named(QTableView(), "escalations.table", self.tr("上报与移送"))
-        self.escalations.setModel(self.escalation_model)
-        self.escalations.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.escalations.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.escalations.verticalHeader().setVisible(False)
-        header = self.escalations.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        # Columns fit the first rows, not all 500 measured at every refresh.
-        header.setResizeContentsPrecision(50)
-        escalation_tab = QWidget()
-        esc_layout = QVBoxLayout(escalation_tab)
-        esc_top = QHBoxLayout()
-        esc_top.addWidget(self.escalation_summary, 1)
-        esc_top.addWidget(self.overdue_only)
-        esc_top.addWidget(self.close_escalation_button)
-        esc_layout.addLayout(esc_top)
-        esc_layout.addWidget(self.escalations)
+        self.board_tab = BoardTab(self.database)
+        self.escalations_tab = EscalationsTab(self.database, self._open)
 
         self.tabs = named(QTabWidget(), "queue.tabs", self.tr("分流队列分页"))
         self.tabs.addTab(queue_tab, self.tr("本室队列"))
-        self.tabs.addTab(board_tab, self.tr("中心看板"))
-        self.tabs.addTab(escalation_tab, self.tr("上报与移送"))
+        self.tabs.addTab(self.board_tab, self.tr("中心看板"))
+        self.tabs.addTab(self.escalations_tab, self.tr("上报与移送"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
@@ -331,8 +197,6 @@ class QueuePage(QWidget):
         self.transfer_button.clicked.connect(self.on_transfer)
         self.route_button.clicked.connect(self.on_route)
         self.escalate_button.clicked.connect(self.on_escalate)
-        self.overdue_only.toggled.connect(lambda _c: self.refresh_escalations())
-        self.close_escalation_button.clicked.connect(self.on_close_escalation)
         QShortcut(QKeySequence("F5"), self).activated.connect(self.on_call_next)
 
     def reload_choices(self) -> None:
@@ -416,9 +280,9 @@ class QueuePage(QWidget):
         if tab == 0:
             self.refresh_queue()
         elif tab == 1:
-            self.refresh_board()
+            self.board_tab.refresh()
         else:
-            self.refresh_escalations()
+            self.escalations_tab.refresh()
         self.refreshed.setText(self.tr("已刷新 {0:%H:%M:%S}").format(datetime.now()))
 
     def refresh_queue(self) -> None:
@@ -443,9 +307,11 @@ class QueuePage(QWidget):
             if row.self_service:
                 note = self.tr("自助取号") + ("；" + note if note else "")
             cells = [
-                _item(row.ticket_no, row.referral_id), _item(name), _item(row.category),
-                _risk_item(row.risk_level), _item(row.status_name),
-                _item(str(row.waiting_minutes(now))), _item(str(row.call_count)), _item(note),
+                read_only_item(row.ticket_no, row.referral_id), read_only_item(name),
+                read_only_item(row.category), risk_item(row.risk_level),
+                read_only_item(row.status_name),
+                read_only_item(str(row.waiting_minutes(now))),
+                read_only_item(str(row.call_count)), read_only_item(note),
             ]
             for column, cell in enumerate(cells):
                 self.table.setItem(i, column, cell)
@@ -515,36 +381,6 @@ class QueuePage(QWidget):
                 f"{esc.kind_name}：{esc.target}{flag}", f"{esc.raised_at:%m-%d %H:%M}", "",
                 self.tr("期限 {0}；{1}").format(due, esc.reason)]))
         self.history.expandAll()
-
-    def refresh_board(self) -> None:
-        with self.database.read() as session:
-            board = queue.centre_board(session)
-        self.board.setRowCount(len(board))
-        for i, row in enumerate(board):
-            cells = [
-                _item(row.room_name, row.room_id), _item(str(row.waiting)),
-                _item(str(row.on_hold)), _item(str(row.longest_wait_minutes)),
-                _item("；".join(row.serving)), _item("；".join(row.called)),
-                _item(str(row.done_today)),
-                _item("" if row.average_wait_today is None else str(row.average_wait_today)),
-            ]
-            for cell in cells[4:6]:
-                cell.setToolTip(cell.text())
-            if row.longest_wait_minutes >= 30:
-                cells[3].setBackground(QBrush(OVERDUE))
-            for column, cell in enumerate(cells):
-                self.board.setItem(i, column, cell)
-
-    def refresh_escalations(self) -> None:
-        with self.database.read() as session:
-            self.escalation_rows = queue.open_escalations(
-                session, overdue_only=self.overdue_only.isChecked())
-            overdue = queue.overdue_count(session)
-        self.escalation_summary.setText(
-            self.tr("未办结 {0} 件，其中逾期 {1} 件（红底）").format(
-                len(self.escalation_rows) if not self.overdue_only.isChecked() else "—",
-                overdue))
-        self.escalation_model.set_rows(self.escalation_rows)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -788,20 +624,6 @@ class QueuePage(QWidget):
                     ("due_date", self.tr("办理期限"), due),
                     ("reason", self.tr("事由"), QPlainTextEdit())],
             submit=submit, parent=self))
-
-    def on_close_escalation(self) -> None:
-        chosen = self.escalations.selectionModel().selectedRows()
-        if not chosen:
-            return
-        escalation_id = self.escalation_model.rows[chosen[0].row()].id
-
-        def submit(v: dict[str, Any]) -> None:
-            queue.close_escalation(self.database, escalation_id, v["outcome"])
-            self.refresh_escalations()
-
-        self._open(ActionDialog(key="close_escalation", title=self.tr("办结上报/移送事项"),
-                                fields=[("outcome", self.tr("办理结果"), QPlainTextEdit())],
-                                submit=submit, parent=self))
 
     def on_open_hall_display(self) -> HallDisplay:
         if self.hall is None:
