@@ -1,7 +1,7 @@
 """Mutation testing of the services and the printing code, with mutmut.
 
     python scripts/mutation.py                      every module of services/ and printing/
-    python scripts/mutation.py services/queue       one module (or several)
+    python scripts/mutation.py reception/queue      one module or package (or several)
     python scripts/mutation.py validation registration --tests rules --children 2
     python scripts/mutation.py counselling closure/replies --tests rules   (a room's package)
     python scripts/mutation.py queue --tests rules --keep-killed   (only the last survivors)
@@ -56,34 +56,38 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
 
 
 def module_names(text: str) -> list[str]:
-    """``services/reception/queue``, its path, or ``queue`` -> [desktop.services.reception.queue];
-    a package (``counselling``, ``services/mediation``) -> each of its modules."""
-    name = text.removesuffix(".py").replace("/", ".").replace("\\", ".")
-    name = name.removeprefix("desktop.")
-    if "." not in name:
-        for package in ("services", "printing"):
-            base = ROOT / "desktop" / package
-            # A room's package before a same-named module elsewhere (demo/mediation.py).
-            found = sorted([*base.rglob(name), *base.rglob(f"{name}.py")],
-                           key=lambda f: ("demo" in f.parts, f.suffix == ".py", f))
-            found = [f for f in found if f.is_dir() or f.suffix == ".py"]
-            if found:
-                relative = found[0].relative_to(ROOT / "desktop").with_suffix("")
-                name = ".".join(relative.parts)
-                break
-    elif not (ROOT / "desktop" / Path(*name.split("."))).exists() and not (
-            ROOT / "desktop" / Path(*name.split("."))).with_suffix(".py").exists():
-        for package in ("services", "printing"):  # closure/replies: services/closure/replies
-            if (ROOT / "desktop" / package / Path(*name.split("."))).with_suffix(".py").exists():
-                name = f"{package}.{name}"
-                break
-    folder = ROOT / "desktop" / Path(*name.split("."))
-    if folder.is_dir():
-        return [f"desktop.{name}.{f.stem}" for f in sorted(folder.glob("*.py"))
+    """``services/reception/queue``, ``reception/queue``, ``services/queue`` or ``queue`` ->
+    that module, or each module of that package (``counselling``, ``services/mediation``).
+
+    A name not found where it says is looked for by its last part under services/ and then
+    printing/ (a room's package before a same-named module elsewhere: demo/mediation.py).
+    """
+    name = text.removesuffix(".py").replace("/", ".").replace("\\", ".").removeprefix("desktop.")
+    parts = name.split(".")
+    candidates = [parts] if parts[0] in ("services", "printing") else []
+    candidates += [["services", *parts], ["printing", *parts]]
+    for candidate in candidates:
+        found = _modules_at(ROOT / "desktop" / Path(*candidate), ".".join(candidate))
+        if found:
+            return found
+    for package in ("services", "printing"):
+        base = ROOT / "desktop" / package
+        hits = sorted([*base.rglob(parts[-1]), *base.rglob(f"{parts[-1]}.py")],
+                      key=lambda f: ("demo" in f.parts, f.suffix == ".py", f))
+        hits = [f for f in hits if f.is_dir() or f.suffix == ".py"]
+        if hits:
+            relative = hits[0].relative_to(ROOT / "desktop").with_suffix("")
+            return _modules_at(hits[0].with_suffix(""), ".".join(relative.parts))
+    raise SystemExit(f"no module {text!r} in desktop/services or desktop/printing")
+
+
+def _modules_at(path: Path, dotted: str) -> list[str]:
+    if path.is_dir():
+        return [f"desktop.{dotted}.{f.stem}" for f in sorted(path.glob("*.py"))
                 if f.stem != "__init__" or _has_code(f)]
-    if not folder.with_suffix(".py").exists():
-        raise SystemExit(f"no module {text!r} in desktop/services or desktop/printing")
-    return [f"desktop.{name}"]
+    if path.with_suffix(".py").is_file():
+        return [f"desktop.{dotted}"]
+    return []
 
 
 def _has_code(path: Path) -> bool:
@@ -186,7 +190,7 @@ def _line(name: str, counter: Counter[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*", help="e.g. services/queue; default: all")
+    parser.add_argument("modules", nargs="*", help="e.g. reception/queue; default: all")
     parser.add_argument("--tests", choices=["quick", "rules"], default="quick")
     parser.add_argument("--children", type=int, default=2, help="parallel test runs")
     parser.add_argument("--keep-killed", action="store_true",
