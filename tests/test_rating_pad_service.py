@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from desktop.db import Database
-from desktop.models import Rectification, RectificationNote, VisitRating
+from desktop.models import Rectification, RectificationNote, Referral, VisitRating
 from desktop.services.admin import auth
 from desktop.services.closure import lists, pad, replies
 from desktop.services.closure.reports import satisfaction_by_room, satisfaction_by_staff
@@ -145,9 +145,9 @@ def test_an_unsatisfied_pad_rating_opens_one_rectification(database: Database) -
     queue.route_again(database, first.visit_id, room_ids(database)["关爱工作室"], "另需帮扶",
                       now=NOW - timedelta(minutes=2))
     with database.read() as session:
-        again = session.scalars(select(queue.Referral.id).where(
-            queue.Referral.visit_id == first.visit_id,
-            queue.Referral.id != first.referral_id)).one()
+        again = session.scalars(select(Referral.id).where(
+            Referral.visit_id == first.visit_id,
+            Referral.id != first.referral_id)).one()
     queue.start(database, again, now=NOW - timedelta(minutes=1))
     queue.finish(database, again, "resolved", now=NOW - timedelta(minutes=1))
     _pad_rate(database, again, "非常不满意")

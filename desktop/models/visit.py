@@ -96,7 +96,7 @@ class Referral(TimestampMixin, Base):
     ticket_date: Mapped[date] = mapped_column(Date)
     ticket_seq: Mapped[int] = mapped_column(Integer)
     ticket_no: Mapped[str] = mapped_column(String(16))
-    # waiting, called, serving, on_hold, done, no_show, transferred (see services/queue.py)
+    # waiting, called, serving, on_hold, done, no_show, transferred (queue/states.py)
     status: Mapped[str] = mapped_column(String(16), default="waiting", index=True)
     called_at: Mapped[datetime | None] = mapped_column(DateTime)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -40,7 +40,7 @@ CHANNELS = (PAD_CHANNEL, "电话回访", "当面")
 RECTIFICATION_DAYS = 15
 # How long after its ticket was finished the pad may still rate it.
 PAD_WINDOW = timedelta(minutes=10)
-# The referral states of a matter still being handled (services/reception/queue.py ACTIVE).
+# The referral states of a matter still being handled (services/reception/queue/states.py ACTIVE).
 OPEN_STATES = ("waiting", "called", "serving", "on_hold")
 CONTENT = TextField(VisitReply.content, "回复内容")
 NOTE = TextField(RectificationNote.text, "整改情况")
