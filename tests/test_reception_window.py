@@ -17,7 +17,8 @@ from desktop.db import Database
 from desktop.models import Person, Referral, Visit
 from desktop.views import dialogs
 from desktop.views.main_window import MainWindow
-from desktop.views.reception.registration import RegistrationPage, draft_path
+from desktop.views.reception.registration import RegistrationPage
+from desktop.views.reception.registration_draft import draft_path
 from tests.factories import id_number
 from tests.qt_helpers import show_active, type_text
 from tests.reception_helpers import register

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, QTime, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QWidget,
 )
 
@@ -123,3 +125,46 @@ def set_read_only(widget: QWidget, read_only: bool) -> None:
         widget.setReadOnly(read_only)
     else:
         widget.setEnabled(not read_only)
+
+
+def widget_value(widget: QWidget) -> Any:
+    """What a plain form field holds: its text, its choice's data, its number, or its date
+    (None while a date box is switched off)."""
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QSpinBox):
+        return widget.value()
+    if isinstance(widget, QDateEdit):
+        return widget.date().toPython() if widget.isEnabled() else None
+    raise TypeError(f"no value for {type(widget).__name__}")
+
+
+def set_widget_value(widget: QWidget, value: object) -> None:
+    """Put back what :func:`widget_value` gave (a missing text as empty, an unknown choice
+    as the first entry, a number only if it is one)."""
+    if isinstance(widget, QLineEdit):
+        widget.setText(str(value or ""))
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(str(value or ""))
+    elif isinstance(widget, QComboBox):
+        select_data(widget, value)
+    elif isinstance(widget, QSpinBox):
+        if isinstance(value, int):
+            widget.setValue(value)
+    else:
+        raise TypeError(f"cannot set {type(widget).__name__}")
+
+
+def value_changed(widget: QWidget) -> SignalInstance:
+    """The signal a plain form field sends whenever its value changes."""
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QComboBox):
+        return widget.currentIndexChanged
+    if isinstance(widget, QSpinBox):
+        return widget.valueChanged
+    raise TypeError(f"no change signal for {type(widget).__name__}")

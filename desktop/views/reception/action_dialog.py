@@ -10,19 +10,16 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.views.db_status import report_anywhere
+from desktop.views.form_widgets import widget_value
 from desktop.views.widgets import FieldError, named
 
 
@@ -62,17 +59,7 @@ class ActionDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, widget in self.widgets.items():
-            if isinstance(widget, QLineEdit):
-                out[name] = widget.text()
-            elif isinstance(widget, QPlainTextEdit):
-                out[name] = widget.toPlainText()
-            elif isinstance(widget, QComboBox):
-                out[name] = widget.currentData()
-            elif isinstance(widget, QDateEdit):
-                out[name] = widget.date().toPython() if widget.isEnabled() else None
-        return out
+        return {name: widget_value(widget) for name, widget in self.widgets.items()}
 
     def on_ok(self) -> None:
         try:

@@ -17,16 +17,13 @@ afterwards marks the visit 读卡核验.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -37,13 +34,10 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop import paths
 from desktop.config import printer_settings
 from desktop.db import Database
 from desktop.services import reference
@@ -71,8 +65,12 @@ from desktop.services.reception.registration import (
 from desktop.services.validation import id_number_error, normalize_id_number
 from desktop.views import dialogs, tasks
 from desktop.views.db_status import status_for
+from desktop.views.form_widgets import select_data, set_widget_value, value_changed, widget_value
+from desktop.views.reception.card_note import CardNote
 from desktop.views.reception.card_reader import CardPanel, CardPoller
 from desktop.views.reception.kiosk_desk import KioskTicketsBox
+from desktop.views.reception.person_matches import PersonMatches, visit_text
+from desktop.views.reception.registration_draft import discard_draft, read_draft, write_draft
 from desktop.views.stale_dialog import StaleEditDialog, open_stale_dialog
 from desktop.views.widgets import RISK_COLOURS, RISK_TEXT_COLOURS, FieldError, named
 
@@ -81,15 +79,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DRAFT_FILE = "registration_draft.json"
 LOOKUP_DELAY_MS = 250
 DRAFT_DELAY_MS = 600
-MATCH_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTED_ROOM_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def draft_path() -> Path:
-    return paths.data_dir() / DRAFT_FILE
 
 
 class RegistrationPage(QWidget):
@@ -146,9 +138,7 @@ class RegistrationPage(QWidget):
         # Not 18 for a 身份证号: a pasted number with spaces around it would lose its end.
         self.id_number.setMaxLength(32)
         self.id_number.setPlaceholderText(self.tr("身份证18位，末位可为X"))
-        self.card_note = named(QLabel(), "registration.card_note", self.tr("读卡核验"))
-        self.card_note.setWordWrap(True)
-        self.card_note.hide()
+        self.card_note = CardNote()
         self.no_id_reason = named(QLineEdit(), "registration.no_id_reason",
                                   self.tr("无证件原因"))
         self.no_id_reason.setPlaceholderText(self.tr("如：未随身携带、拒绝提供"))
@@ -215,13 +205,7 @@ class RegistrationPage(QWidget):
                                 self.tr("不用此自助号"))
         self.kiosk_tickets = KioskTicketsBox(database=self.database)
         self.status.setWordWrap(True)
-        self.matches = named(QTreeWidget(), "registration.matches", self.tr("既往来访人"))
-        self.matches.setHeaderLabels([self.tr("既往来访人 / 来访记录"), self.tr("风险"),
-                                      self.tr("办理情况")])
-        self.matches.setColumnWidth(0, 600)
-        self.matches.setColumnWidth(1, 48)
-        self.matches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.matches.setMinimumHeight(120)
+        self.matches = PersonMatches()
         self.match_hint = named(QLabel(self.tr(
             "输入身份证号、电话或姓名时自动查找既往来访人；按 ↓ 进入列表，回车选用。"
             "选中既往的某次来访即记为同一事项的重复访。")), "registration.match_hint",
@@ -367,17 +351,10 @@ class RegistrationPage(QWidget):
             line.textEdited.connect(self.on_lookup_edited)
         self.id_number.textEdited.connect(self.on_id_number_edited)
         self.lookup_timer.timeout.connect(self.on_lookup)
-        self.matches.itemActivated.connect(self.on_match_chosen)
+        self.matches.chosen.connect(self.choose_person)
         self.draft_timer.timeout.connect(self.save_draft)
         for widget in self.fields.values():
-            if isinstance(widget, QLineEdit):
-                widget.textChanged.connect(self.on_form_changed)
-            elif isinstance(widget, QComboBox):
-                widget.currentIndexChanged.connect(self.on_form_changed)
-            elif isinstance(widget, QPlainTextEdit):
-                widget.textChanged.connect(self.on_form_changed)
-            elif isinstance(widget, QSpinBox):
-                widget.valueChanged.connect(self.on_form_changed)
+            value_changed(widget).connect(self.on_form_changed)
         self.anonymous.toggled.connect(self.on_form_changed)
         for widget in [*self._enter_moves, self.name, self.id_number, self.phone]:
             widget.installEventFilter(self)
@@ -456,16 +433,8 @@ class RegistrationPage(QWidget):
         self.repeat_of.addItem(self.tr("否（新的事项）"), None)
         if match is not None:
             for visit in match.visits:
-                self.repeat_of.addItem(self._visit_text(visit, short=True), visit.visit_id)
+                self.repeat_of.addItem(visit_text(visit, short=True), visit.visit_id)
         self.repeat_of.setEnabled(match is not None and bool(match.visits))
-
-    @staticmethod
-    def _visit_text(visit: EarlierVisit, *, short: bool = False) -> str:
-        summary = visit.summary if len(visit.summary) <= 24 else visit.summary[:24] + "…"
-        text = f"{visit.visited_at:%Y-%m-%d} {visit.category or '未分类'}：{summary}"
-        if short:
-            return f"是，同 {visit.visit_no}（{text}）"
-        return f"{visit.visit_no}　{text}"
 
     def on_community_changed(self, _index: int = 0) -> None:
         if self._filling:
@@ -608,7 +577,7 @@ class RegistrationPage(QWidget):
     def _on_found(self, answer: tuple[int, list[PersonMatch]]) -> None:
         seq, found = answer
         if seq == self._lookup_seq and self.chosen is None:
-            self._show_found(found)
+            self.matches.show_found(found)
 
     def _on_lookup_failed(self, exc: BaseException) -> None:
         if not status_for(self.database).report(exc):
@@ -618,33 +587,8 @@ class RegistrationPage(QWidget):
         """Look ``text`` up now (on this thread) and show what was found."""
         with self.database.read() as session:
             found = find_people(session, text)
-        self._show_found(found)
+        self.matches.show_found(found)
         return found
-
-    def _show_found(self, found: list[PersonMatch]) -> None:
-        self.matches.clear()
-        for match in found:
-            item = QTreeWidgetItem([match.summary_line, "",
-                                    self.tr("有未结事项") if match.open_count else ""])
-            item.setData(0, MATCH_ROLE, (match, None))
-            if match.open_count:
-                item.setForeground(2, QBrush(QColor("#b3261e")))
-            for visit in match.visits:
-                child = QTreeWidgetItem([self._visit_text(visit), visit.risk_level, visit.state])
-                child.setData(0, MATCH_ROLE, (match, visit))
-                child.setBackground(1, QBrush(QColor(RISK_COLOURS.get(visit.risk_level, "#fff"))))
-                child.setForeground(1, QBrush(QColor(RISK_TEXT_COLOURS.get(visit.risk_level,
-                                                                           "#000"))))
-                child.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
-                if visit.is_open:
-                    child.setForeground(2, QBrush(QColor("#b3261e")))
-                item.addChild(child)
-            self.matches.addTopLevelItem(item)
-            item.setExpanded(True)
-
-    def on_match_chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        match, visit = item.data(0, MATCH_ROLE)
-        self.choose_person(match, visit)
 
     def choose_person(self, match: PersonMatch, visit: EarlierVisit | None = None) -> None:
         """Fill the form from a known person; with ``visit``, as a repeat of that matter."""
@@ -768,7 +712,7 @@ class RegistrationPage(QWidget):
         seq, card, found = answer
         if seq != self._lookup_seq or card is not self.card:
             return  # another card, or typing, came since
-        self._show_found(found)
+        self.matches.show_found(found)
         known = next((m for m in found if m.id_number == card.id_number), None)
         if known is None:
             self.status.setText(self.tr("已读取身份证：{0}（首次来访），请填写联系电话和来访事项。")
@@ -791,28 +735,7 @@ class RegistrationPage(QWidget):
 
     def _show_card_note(self) -> None:
         """Beside 证件号码: read off the card (and until when it is valid), or edited since."""
-        card = self.card
-        if card is None:
-            self.card_note.clear()
-            self.card_note.hide()
-            return
-        if not self.card_number:
-            self.card_note.setText(self.tr("证件号码已在读卡后修改，本次按手工录入登记"))
-            self.card_note.setStyleSheet("color: #555;")
-        elif card.expired(date.today()):
-            assert card.valid_to is not None
-            self.card_note.setText(self.tr(
-                "身份证已过期（有效期至 {0:%Y-%m-%d}），请提醒来访人换领").format(card.valid_to))
-            self.card_note.setStyleSheet("color: #c5221f; font-weight: bold;")
-        elif card.long_term or card.valid_to:
-            until = self.tr("长期") if card.long_term else f"{card.valid_to:%Y-%m-%d}"
-            self.card_note.setText(self.tr("读卡核验：号码由身份证阅读器读取（有效期至 {0}）")
-                                   .format(until))
-            self.card_note.setStyleSheet("color: #188038;")
-        else:  # read at the kiosk, which keeps no validity
-            self.card_note.setText(self.tr("读卡核验：号码由身份证阅读器读取"))
-            self.card_note.setStyleSheet("color: #188038;")
-        self.card_note.show()
+        self.card_note.show_for(self.card, number_kept=bool(self.card_number), today=date.today())
 
     def forget_card(self) -> None:
         self.card, self.card_number = None, ""
@@ -1088,16 +1011,7 @@ class RegistrationPage(QWidget):
             self.draft_timer.start()
 
     def draft_values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for key, widget in self.fields.items():
-            if isinstance(widget, QLineEdit):
-                values[key] = widget.text()
-            elif isinstance(widget, QPlainTextEdit):
-                values[key] = widget.toPlainText()
-            elif isinstance(widget, QComboBox):
-                values[key] = widget.currentData()
-            elif isinstance(widget, QSpinBox):
-                values[key] = widget.value()
+        values = {key: widget_value(widget) for key, widget in self.fields.items()}
         values["anonymous"] = self.anonymous.isChecked()
         values["person_id"] = self.chosen.person_id if self.chosen else None
         return values
@@ -1107,26 +1021,16 @@ class RegistrationPage(QWidget):
         self.draft_timer.stop()
         if self.is_empty():
             self.discard_draft()
-            return
-        values = self.draft_values()
-        values["saved_on"] = date.today().isoformat()
-        try:
-            draft_path().write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
-        except OSError:
-            log.exception("could not write the registration draft")
+        else:
+            write_draft(self.draft_values(), date.today())
 
     def discard_draft(self) -> None:
         self.draft_timer.stop()
-        draft_path().unlink(missing_ok=True)
+        discard_draft()
 
     def restore_draft(self) -> bool:
-        path = draft_path()
-        if not path.exists():
-            return False
-        try:
-            values = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            log.warning("unreadable registration draft ignored")
+        values = read_draft()
+        if values is None:
             return False
         self._filling = True
         try:
@@ -1137,15 +1041,8 @@ class RegistrationPage(QWidget):
             self.on_visit_type_changed()
             self._fill_grids(values.get("community"))
             for key, widget in self.fields.items():
-                value = values.get(key)
-                if isinstance(widget, QLineEdit):
-                    widget.setText(str(value or ""))
-                elif isinstance(widget, QPlainTextEdit):
-                    widget.setPlainText(str(value or ""))
-                elif isinstance(widget, QSpinBox) and isinstance(value, int):
-                    widget.setValue(value)
-                elif isinstance(widget, QComboBox) and key != "repeat_of":
-                    self._set_combo(key, value)
+                if key != "repeat_of":
+                    set_widget_value(widget, values.get(key))
         finally:
             self._filling = False
         self.on_risk_changed()
@@ -1155,5 +1052,4 @@ class RegistrationPage(QWidget):
     def _set_combo(self, key: str, value: object) -> None:
         combo = self.fields[key]
         assert isinstance(combo, QComboBox)
-        position = combo.findData(value)
-        combo.setCurrentIndex(max(position, 0))
+        select_data(combo, value)
