@@ -5,6 +5,7 @@
     python scripts/mutation.py validation registration --tests rules --children 2
     python scripts/mutation.py counselling closure/replies --tests rules   (a room's package)
     python scripts/mutation.py queue --tests rules --keep-killed   (only the last survivors)
+    python scripts/mutation.py printing --tests paper               (the documents)
 
 mutmut changes the code one small step at a time (``>`` to ``>=``, a constant, a
 removed line) and runs the tests that reach the changed function; a change no test
@@ -18,7 +19,9 @@ migrations, second processes or LibreOffice (see ``[tool.mutmut]`` in pyproject.
 ``--tests rules`` runs only the service and rule tests (``test_*service*``,
 ``test_rules_*``, ``test_*_rules``, the ticket concurrency threads): much faster for the
 rule-heavy modules validation, registration, queue, mediation and the rooms' services,
-useless for the others.
+useless for the others. ``--tests paper`` is the same for ``printing/``: the documents'
+own tests (``paper``, ``printing``, ``documents``, ``casefile``, receipts, print sizes)
+with the service and rule tests, which print each room's forms.
 
 Not part of CI: the whole of services/ and printing/ is about 13,000 mutants, hours on
 two cores. Needs Linux or macOS (mutmut forks) and ``pip install -e '.[test]'``.
@@ -50,6 +53,17 @@ RULES_SELECTION = [
     "--ignore=tests/test_code_quality.py", "--ignore=tests/test_migrations.py",
     "--ignore=tests/test_app_shell.py",
 ]
+# The printing code: the documents' own tests (every paper, its layouts and refusals), the
+# rooms' service tests (each prints its form) and the rule tests.
+PAPER_SELECTION = [
+    "tests/", "-m", "not gui",
+    "-k", "(paper or printing or documents or casefile or print_sizes or printable"
+    " or receipt or service or _rules) and not postgresql and not concurrent_processes"
+    " and not libreoffice",
+    "--ignore=tests/test_code_quality.py", "--ignore=tests/test_migrations.py",
+    "--ignore=tests/test_app_shell.py",
+]
+SELECTIONS = {"rules": RULES_SELECTION, "paper": PAPER_SELECTION}
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests",
           36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout",
           None: "not checked"}
@@ -115,9 +129,9 @@ def prepare(work: Path, tests: str, modules: list[str]) -> None:
         text, count = re.subn(r"only_mutate = \[.*?\]", "only_mutate = " + json.dumps(files),
                               text)
         assert count == 1, "pyproject.toml has no only_mutate to replace"
-    if tests == "rules":
+    if tests in SELECTIONS:
         selection = "pytest_add_cli_args_test_selection = " + json.dumps(
-            RULES_SELECTION, ensure_ascii=False)
+            SELECTIONS[tests], ensure_ascii=False)
         text, count = re.subn(r"pytest_add_cli_args_test_selection = \[.*?\n\]", selection,
                               text, flags=re.S)
         assert count == 1, "pyproject.toml has no mutmut test selection to replace"
@@ -191,7 +205,7 @@ def _line(name: str, counter: Counter[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="e.g. reception/queue; default: all")
-    parser.add_argument("--tests", choices=["quick", "rules"], default="quick")
+    parser.add_argument("--tests", choices=["quick", "rules", "paper"], default="quick")
     parser.add_argument("--children", type=int, default=2, help="parallel test runs")
     parser.add_argument("--keep-killed", action="store_true",
                         help="keep the mutants the last run of these modules killed and run "

@@ -1,21 +1,8 @@
 """A room's tickets moved on: issue, call, recall, start, finish, hold, no-show, transfer.
 
-A referral (one ticket of one room) moves through a small state machine::
-
-    waiting ──call──▶ called ──start──▶ serving ──finish──▶ done
-       ▲  │             │ ▲recall          │
-       │  └──start──────┼─┼───────────────▶│
-       │                ├──no_show──▶ no_show
-     resume           hold (from waiting, called, serving) ──▶ on_hold ──call──▶ called
-       └──────────────────────────────────────────────────────── on_hold
-    transfer (from any active state) ──▶ transferred, and a new ticket in the other room
-
-Every action is one transaction: the referral is re-read (row-locked on
-PostgreSQL, under the write lock on SQLite), the transition is checked against
-the table below, the times are stamped by the clock (never typed), and a
-:class:`~desktop.models.ReferralEvent` row records who did what, when and why.
-An illegal action (another desk got there first, say) is refused with a
-Chinese message and changes nothing.
+Each step is one transaction along the state machine drawn in the package's docstring
+(``states.TRANSITIONS``): the ticket is re-read under a lock, the step checked, the time
+stamped by the clock, and a ``ReferralEvent`` records who did what, when and why.
 """
 
 from __future__ import annotations
