@@ -14,6 +14,7 @@ from desktop.printing import legal
 from desktop.printing.legal import Signer, SignGroup
 from desktop.services import mediation
 from tests import mediation_helpers as h
+from tests.pdf_checks import read
 from tests.rules_helpers import PUBLISHED_ID
 
 
@@ -82,3 +83,38 @@ def test_the_legal_formats() -> None:
     assert legal.yuan(Decimal("12000.50")) == "12,000.50元"
     assert legal.yuan(Decimal("3000.00")) == "3,000元"
     assert legal.yuan(None) == ""
+
+
+def _glyph_text(pdf: bytes) -> str:
+    return "".join(g.text for page in read(pdf) for g in page.glyphs)
+
+
+def test_the_oral_agreement_form_heads_with_its_number_and_registration_day(
+        sqlite_database: Database) -> None:
+    """口头调解协议登记表: 编号 and 登记日期 (the day the oral agreement was reached, at the
+    left of its cell) open the form; its clauses are numbered in words."""
+    ref = h.make_case(sqlite_database, accepted_on=date(2026, 1, 2))
+    mediation.save_agreement(sqlite_database, ref.case_id, h.agreement(
+        kind="oral", amount="", signed_on=date(2026, 1, 5)), version=None)
+    with sqlite_database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+    pdf = printed.render_oral_agreement(detail)
+    text = _glyph_text(pdf)
+    assert f"编号{detail.case_no}登记日期2026年1月5日" in text
+    assert "一、被申请人于2026年12月10日前" in text and "二、被申请人今后不在" in text
+    (first, *_rest) = read(pdf)
+    label = min((g for g in first.glyphs if g.text == "期"), key=lambda g: g.top)  # 登记日期
+    row = [g for g in first.glyphs if abs(g.top - label.top) < 2 and g.x0 > label.x1]
+    day_label_end, date_start = label.x1, min(g.x0 for g in row)
+    assert date_start - day_label_end < 20  # at the left of its cell, not at the right
+
+
+def test_an_oral_agreement_form_without_an_agreement_is_left_blank(
+        sqlite_database: Database) -> None:
+    ref = h.make_case(sqlite_database)
+    with sqlite_database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+    assert detail.agreement is None
+    text = _glyph_text(printed.render_oral_agreement(detail))
+    assert f"编号{detail.case_no}登记日期年月日" in text
+    assert "一、" not in text
