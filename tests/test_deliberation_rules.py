@@ -13,9 +13,15 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import DeliberationAction, DeliberationMatter, DeliberationMeeting, Visit
 from desktop.services import reference
+from desktop.services.admin import auth
 from desktop.services.deliberation import listing, meetings
 from desktop.services.deliberation.meetings import ActionInput, MatterInput, MeetingInput
-from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
+from desktop.services.errors import (
+    NotFoundError,
+    PermissionDenied,
+    StaleEditError,
+    ValidationError,
+)
 from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests.factories import id_number
 
@@ -40,12 +46,13 @@ def _errors(database: Database, data: MeetingInput, **kw: object) -> dict[str, s
     return info.value.errors
 
 
-def _visit(database: Database, n: int = 41) -> str:
+def _visit(database: Database, n: int = 41, room: str = "矛盾纠纷调解室",
+           summary: str = "楼道堆物影响通行") -> str:
     with database.read() as session:
-        room_id = next(r.id for r in reference.rooms(session) if r.name == "矛盾纠纷调解室")
+        room_id = next(r.id for r in reference.rooms(session) if r.name == room)
         category = next(c.id for c in reference.categories(session) if c.name == "邻里")
     return register_visit(database, RegistrationInput(
-        name="王建国", id_number=id_number(n), phone="13912345670", summary="楼道堆物影响通行",
+        name="王建国", id_number=id_number(n), phone="13912345670", summary=summary,
         room_id=room_id, category_id=category, gender="男")).visit_no
 
 
@@ -239,3 +246,63 @@ def test_a_removed_action_is_not_marked_done(database: Database) -> None:
         with pytest.raises(StaleEditError) as info:
             meetings.mark_action_done(database, missing, HELD)
         assert info.value.deleted and info.value.record == "落实事项"
+
+
+def test_marking_an_action_done_moves_the_meeting_s_version(database: Database) -> None:
+    meeting_id = meetings.save_meeting(database, _meeting())
+    detail = _detail(database, meeting_id)
+    meetings.mark_action_done(database, detail.actions[0].action_id, TODAY)
+    assert _detail(database, meeting_id).version != detail.version
+    with pytest.raises(StaleEditError, match="已被他人修改"):
+        meetings.save_meeting(database, detail.as_input(), meeting_id=meeting_id,
+                              version=detail.version)
+    assert _detail(database, meeting_id).actions[0].done_on == TODAY
+
+
+@pytest.mark.parametrize("role", ["receptionist", "counsellor", "police"])
+def test_only_a_deliberation_editor_records_or_marks_done(database: Database,
+                                                          role: str) -> None:
+    meeting_id = meetings.save_meeting(database, _meeting())
+    action_id = _detail(database, meeting_id).actions[0].action_id
+    admin = database.actor
+    database.actor = auth.Actor(None, role, frozenset({role}))
+    for write in (lambda: meetings.save_meeting(database, _meeting()),
+                  lambda: meetings.mark_action_done(database, action_id, TODAY)):
+        with pytest.raises(PermissionDenied) as info:
+            write()
+        assert info.value.permission == "deliberation.edit"
+    database.actor = admin
+    assert _count(database, DeliberationMeeting) == 1
+    assert _detail(database, meeting_id).actions[0].done_on is None
+
+
+def test_a_confidential_matter_keeps_its_text_and_link_but_takes_its_new_place(
+        database: Database) -> None:
+    counselling = _visit(database, 42, "心理咨询室", "因家庭变故情绪低落")
+    meeting_id = meetings.save_meeting(database, _meeting(matters=[
+        MatterInput("情绪疏导需求", "转介心理咨询", counselling), MatterInput("楼道", "清理")]))
+    admin = database.actor
+    database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
+    detail = _detail(database, meeting_id)
+    hidden, plain = detail.matters
+    assert hidden.hidden and not plain.hidden
+    data = detail.as_input()
+    data.matters = [MatterInput("楼道（改）", "清理", "", plain.matter_id),
+                    MatterInput("改掉", "改掉", "", hidden.matter_id)]
+    meetings.save_meeting(database, data, meeting_id=meeting_id, version=detail.version)
+    database.actor = admin
+    after = _detail(database, meeting_id).matters
+    assert [(m.matter_id, m.subject, m.decision, m.visit_no) for m in after] == [
+        (plain.matter_id, "楼道（改）", "清理", ""),
+        (hidden.matter_id, "情绪疏导需求", "转介心理咨询", counselling)]
+
+
+def test_a_matter_of_another_meeting_is_not_taken_over(database: Database) -> None:
+    other_id = meetings.save_meeting(database, _meeting())
+    (other,) = _detail(database, other_id).matters
+    meeting_id = meetings.save_meeting(database, _meeting(
+        matters=[MatterInput("新议题", "议定", matter_id=other.matter_id)]))
+    assert [(m.subject, m.decision) for m in _detail(database, other_id).matters] == [
+        ("3号楼楼道堆放杂物", "物业一周内清理")]
+    (mine,) = _detail(database, meeting_id).matters
+    assert mine.matter_id != other.matter_id and mine.subject == "新议题"
