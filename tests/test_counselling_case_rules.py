@@ -240,8 +240,9 @@ def test_a_delete_over_a_changed_session_is_refused(database: Database) -> None:
     session_id = sessions.add_session(database, case_id, session_input(
         held_on=OPENED, scales={"GAD-7": [1] * 7}))
     version = _loaded(database, case_id, session_id).version
-    with pytest.raises(StaleEditError, match="请重新载入后再删除"):
+    with pytest.raises(StaleEditError, match="请重新载入后再删除") as info:
         sessions.delete_session(database, session_id, version=version + 1)
+    assert str(info.value) == "该咨询记录已被他人修改，请重新载入后再删除"
     with database.read() as session:
         assert session.scalar(select(CounsellingSession.id)) == session_id
     sessions.delete_session(database, session_id, version=version)
@@ -297,6 +298,33 @@ def test_a_session_without_an_assessment_gets_one_when_saved(database: Database)
             RiskAssessment.session_id == session_id))
         assert (risk_row.case_id, risk_row.level, risk_row.suicide) == (case_id, "中", "中")
     assert _stored_case(database, case_id).highest_risk == "中"
+
+
+def test_a_session_without_an_assessment_is_deleted(database: Database) -> None:
+    case_id = _case(database)
+    session_id = sessions.add_session(database, case_id, session_input(held_on=OPENED))
+    with database.write() as session:
+        for row in session.scalars(select(RiskAssessment).where(
+                RiskAssessment.session_id == session_id)):
+            session.delete(row)
+    sessions.delete_session(database, session_id,
+                            version=_loaded(database, case_id, session_id).version)
+    with database.read() as session:
+        assert session.scalar(select(CounsellingSession.id)) is None
+        assert list(session.scalars(select(RiskAssessment.session_id))) == [None]
+
+
+def test_dropping_the_first_scale_still_rewrites_the_next(database: Database) -> None:
+    case_id = _case(database)
+    session_id = sessions.add_session(database, case_id, session_input(
+        held_on=OPENED, scales={"PHQ-9": [1] * 9, "GAD-7": [1] * 7}))
+    (gad_id, *_), (phq_id, *_) = _scales(database, session_id)
+    assert phq_id < gad_id
+    sessions.update_session(database, session_id, session_input(
+        held_on=OPENED, scales={"GAD-7": [2] * 7}),
+        version=_loaded(database, case_id, session_id).version)
+    assert _scales(database, session_id) == [
+        (gad_id, "GAD-7", "2,2,2,2,2,2,2", 14, "中度焦虑", False)]
 
 
 def test_a_session_is_deleted_with_its_own_assessment_and_scales_only(
