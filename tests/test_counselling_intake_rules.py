@@ -144,10 +144,11 @@ def test_a_finished_ticket_waits_90_days_and_an_open_one_always(database: Databa
 
 def test_waiting_visits_are_newest_first_once_each_and_cut_at_the_limit(
         database: Database) -> None:
-    older = register(database, 1, room="心理咨询室", category="心理疏导", summary="考试焦虑",
-                     now=NOW - timedelta(hours=2))
+    # Registered later but visited earlier: the order is by the visit's time, not its id.
     newer = register(database, 2, room="心理咨询室", category="心理疏导", summary="失眠",
                      now=NOW - timedelta(hours=1))
+    older = register(database, 1, room="心理咨询室", category="心理疏导", summary="考试焦虑",
+                     now=NOW - timedelta(hours=2))
     same_a = register(database, 3, room="心理咨询室", category="心理疏导", now=NOW)
     same_b = register(database, 4, room="心理咨询室", category="心理疏导", now=NOW)
     register(database, 5)  # another room's ticket
@@ -373,9 +374,9 @@ def test_a_case_is_overdue_after_14_days_without_contact(database: Database) -> 
     assert [r.case_no for r in _list(database, status="attention", today=TODAY)] == [
         high.case_no, late.case_no]
     with database.read() as session:
-        assert cases.case_counts(session, today=TODAY) == {
+        assert cases.open_counts(session, today=TODAY) == {
             "open": 3, "high": 1, "overdue": 1, "closed": 0}
-        assert cases.open_counts(session, today=TODAY + timedelta(days=1)) == {
+        assert cases.case_counts(session, today=TODAY + timedelta(days=1)) == {
             "open": 3, "high": 1, "overdue": 2, "closed": 0}
     closing.close_case(database, late.case_id, TODAY, "失去联系",
                        version=_version(database, late.case_id))
