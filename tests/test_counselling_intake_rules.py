@@ -337,8 +337,8 @@ def test_a_stale_intake_is_refused_with_what_differs_unless_it_is_the_same(
 
 
 def test_the_list_filters_searches_and_puts_open_cases_first(database: Database) -> None:
-    old = _case(database, 1, opened_on=date(2026, 11, 1))
     new = _case(database, 2, opened_on=date(2026, 11, 20))
+    old = _case(database, 1, opened_on=date(2026, 11, 1))  # taken up later, opened earlier
     same_day = _case(database, 3, opened_on=date(2026, 11, 20))
     closed = _case(database, 4, opened_on=date(2026, 11, 25), risk=HIGH)
     closing.close_case(database, closed.case_id, TODAY, "咨询目标达成",
@@ -353,9 +353,9 @@ def test_the_list_filters_searches_and_puts_open_cases_first(database: Database)
     assert [r.case_no for r in _list(database, search="13900000001")] == [old.case_no]
     assert _list(database, search="1390000000") == []
     (row,) = _list(database, status="closed")
-    assert (row.person_name, row.opened_on, row.sessions, row.last_contact, row.highest_risk,
-            row.status, row.overdue) == ("测试4号", date(2026, 11, 25), 0, date(2026, 11, 25),
-                                         "高", "已结案", False)
+    assert (row.case_id, row.person_name, row.opened_on, row.sessions, row.last_contact, row.highest_risk,
+            row.status, row.overdue) == (closed.case_id, "测试4号", date(2026, 11, 25), 0,
+                                         date(2026, 11, 25), "高", "已结案", False)
 
 
 def test_a_case_is_overdue_after_14_days_without_contact(database: Database) -> None:
