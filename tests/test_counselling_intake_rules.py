@@ -25,7 +25,15 @@ from desktop.services.counselling import CLOSED_MESSAGE, cases, closing, session
 from desktop.services.counselling.risk import RiskInput
 from desktop.services.errors import FieldChange, NotFoundError, StaleEditError, ValidationError
 from desktop.services.reception.registration import Registration
-from tests.counselling_helpers import SECRET, routed_visit, session_input
+from tests.counselling_helpers import (
+    INTERVENTION,
+    PLAN_SECRET,
+    SECRET,
+    SESSION_SECRET,
+    as_role,
+    routed_visit,
+    session_input,
+)
 from tests.factories import id_number
 from tests.reception_helpers import register
 from tests.rules_helpers import PUBLISHED_ID, snapshot
@@ -353,9 +361,10 @@ def test_the_list_filters_searches_and_puts_open_cases_first(database: Database)
     assert [r.case_no for r in _list(database, search="13900000001")] == [old.case_no]
     assert _list(database, search="1390000000") == []
     (row,) = _list(database, status="closed")
-    assert (row.case_id, row.person_name, row.opened_on, row.sessions, row.last_contact, row.highest_risk,
-            row.status, row.overdue) == (closed.case_id, "测试4号", date(2026, 11, 25), 0,
-                                         date(2026, 11, 25), "高", "已结案", False)
+    assert (row.case_id, row.person_name, row.opened_on, row.sessions, row.last_contact,
+            row.highest_risk, row.status, row.overdue) == (
+        closed.case_id, "测试4号", date(2026, 11, 25), 0, date(2026, 11, 25), "高", "已结案",
+        False)
 
 
 def test_a_case_is_overdue_after_14_days_without_contact(database: Database) -> None:
@@ -416,6 +425,8 @@ def test_the_whole_case_reads_back_with_its_sessions_and_is_logged_when_opened(
     assert [s.id for s in detail.sessions] == [first, later]
     one, two = detail.sessions
     assert (one.held_on, one.counsellor, one.scales) == (date(2026, 11, 21), "测试管理员", [])
+    assert (one.problem, one.intervention, one.plan) == (SESSION_SECRET, INTERVENTION,
+                                                         PLAN_SECRET)
     assert one.risk is not None and one.risk.suicide == "中"
     assert (two.minutes, two.risk is not None and two.risk.level,
             [(s.scale, s.answers, s.total, s.band, s.flagged) for s in two.scales]) == (
@@ -456,3 +467,15 @@ def test_a_case_opened_directly_reads_back_without_visit_or_intake_risk(
         detail = cases.case_detail(session, ref.case_id)
     assert (detail.visit_no, detail.gender, detail.sessions) == ("", "女", [])
     assert detail.intake_risk is not None and detail.intake_risk.level == "低"
+
+
+def test_a_session_recorded_by_an_account_without_staff_shows_no_counsellor(
+        database: Database) -> None:
+    ref = _case(database, 1, opened_on=TODAY)
+    admin = database.actor
+    as_role(database, {"counsellor"}, staff_id=None)
+    sessions.add_session(database, ref.case_id, session_input(held_on=TODAY))
+    with database.read() as session:
+        (data,) = cases.case_detail(session, ref.case_id).sessions
+    database.actor = admin
+    assert data.counsellor == ""
