@@ -306,3 +306,29 @@ def test_a_matter_of_another_meeting_is_not_taken_over(database: Database) -> No
         ("3号楼楼道堆放杂物", "物业一周内清理")]
     (mine,) = _detail(database, meeting_id).matters
     assert mine.matter_id != other.matter_id and mine.subject == "新议题"
+
+
+def test_each_text_is_refused_over_its_length_by_its_own_name(database: Database) -> None:
+    assert _errors(database, _meeting(
+        place="长" * 129, host="长" * 65, topic="长" * 129,
+        matters=[MatterInput("议题", visit_no="V" * 33)],
+        actions=[ActionInput("清理", "长" * 65, HELD)])) == {
+        "place": "会议地点过长（不超过128字，当前129字）",
+        "host": "主持人过长（不超过64字，当前65字）",
+        "topic": "会议主题过长（不超过128字，当前129字）",
+        "matters.0.visit_no": "第1项议题：受理编号过长（不超过32字，当前33字）",
+        "actions.0.owner": "第1项落实事项：责任人过长（不超过64字，当前65字）"}
+    assert _count(database, DeliberationMeeting) == 0
+
+
+def test_subjects_decisions_and_tasks_keep_their_lines_and_names_one(
+        database: Database) -> None:
+    meeting_id = meetings.save_meeting(database, _meeting(
+        place=" 东林社区\n议事厅 ", host="赵\t书记", topic="楼道\n整治",
+        matters=[MatterInput("第一行\n第二行", "议定一\n议定二")],
+        actions=[ActionInput("清理\n复查", " 孙\n丽 ", HELD)]))
+    detail = _detail(database, meeting_id)
+    assert (detail.place, detail.host, detail.topic) == ("东林社区 议事厅", "赵 书记", "楼道 整治")
+    assert [(m.subject, m.decision) for m in detail.matters] == [
+        ("第一行\n第二行", "议定一\n议定二")]
+    assert [(a.task, a.owner) for a in detail.actions] == [("清理\n复查", "孙 丽")]
