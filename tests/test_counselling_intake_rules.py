@@ -305,6 +305,8 @@ def test_case_numbers_run_by_the_year_the_case_was_opened(database: Database) ->
         "心2025-0001", "心2026-0001", "心2025-0002")
     row = _stored(database, again.case_id)
     assert (row.year, row.seq, row.opened_on) == (2025, 2, date(2025, 6, 1))
+    counters = snapshot(database)["counters"]
+    assert (counters["counselling:2025"], counters["counselling:2026"]) == (2, 1)
 
 
 # -- the 主诉 ------------------------------------------------------------------------------
