@@ -209,9 +209,10 @@ def test_a_save_replaces_the_parts_keeping_a_matter_by_its_id(database: Database
 def test_a_save_over_a_changed_or_missing_meeting_is_refused(database: Database) -> None:
     meeting_id = meetings.save_meeting(database, _meeting())
     detail = _detail(database, meeting_id)
-    with pytest.raises(StaleEditError, match="已被他人修改"):
+    with pytest.raises(StaleEditError, match="已被他人修改") as info:
         meetings.save_meeting(database, _meeting(place="别处"), meeting_id=meeting_id,
                               version=detail.version + 1)
+    assert info.value.record == "议事会议" and info.value.changes == []
     assert _detail(database, meeting_id).place == "东林社区议事厅"
     for missing in (0, meeting_id + 1000):
         with pytest.raises(NotFoundError, match=r"^没有找到该议事会议$"):
@@ -295,6 +296,13 @@ def test_a_confidential_matter_keeps_its_text_and_link_but_takes_its_new_place(
     assert [(m.matter_id, m.subject, m.decision, m.visit_no) for m in after] == [
         (plain.matter_id, "楼道（改）", "清理", ""),
         (hidden.matter_id, "情绪疏导需求", "转介心理咨询", counselling)]
+    # Who may read the counselling room's visits changes that matter like any other.
+    detail = _detail(database, meeting_id)
+    data = detail.as_input()
+    data.matters[1] = MatterInput("改后议题", "改后议定", counselling, hidden.matter_id)
+    meetings.save_meeting(database, data, meeting_id=meeting_id, version=detail.version)
+    assert [(m.subject, m.decision) for m in _detail(database, meeting_id).matters] == [
+        ("楼道（改）", "清理"), ("改后议题", "改后议定")]
 
 
 def test_a_matter_of_another_meeting_is_not_taken_over(database: Database) -> None:
