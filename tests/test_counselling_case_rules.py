@@ -414,6 +414,23 @@ def test_the_form_values_name_every_field_and_the_scales_in_order(database: Data
     assert 0 <= version < 16 ** 12
 
 
+def test_the_form_values_carry_the_crisis_step_and_what_was_done(database: Database) -> None:
+    case_id = _case(database)
+    with_note = sessions.add_session(database, case_id, session_input(
+        held_on=OPENED, risk=RiskInput("中", "低", "低", crisis_step="其他",
+                                       crisis_note="联系网格员")))
+    step_only = sessions.add_session(database, case_id, session_input(
+        held_on=OPENED, risk=RiskInput("低", "中", "低", crisis_step="通知监护人")))
+    with database.read() as session:
+        values = []
+        for session_id in (with_note, step_only):
+            row = session.get(CounsellingSession, session_id)
+            assert row is not None
+            values.append(sessions.session_values(row, *sessions._parts(session, session_id)))
+    assert [v["risk"] for v in values] == ["自伤中、自杀低、伤人低；处置：其他：联系网格员",
+                                           "自伤低、自杀中、伤人低；处置：通知监护人"]
+
+
 def test_minutes_are_read_as_typed() -> None:
     assert sessions.minutes_from_text("50") == 50
     assert sessions.minutes_from_text(" 50分钟 ") == 50
