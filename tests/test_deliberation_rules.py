@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import DeliberationAction, DeliberationMatter, DeliberationMeeting, Visit
-from desktop.services import reference
+from desktop.services import privacy, reference
 from desktop.services.admin import auth
 from desktop.services.deliberation import listing, meetings
 from desktop.services.deliberation.meetings import ActionInput, MatterInput, MeetingInput
@@ -287,6 +287,12 @@ def test_a_confidential_matter_keeps_its_text_and_link_but_takes_its_new_place(
     detail = _detail(database, meeting_id)
     hidden, plain = detail.matters
     assert hidden.hidden and not plain.hidden
+    data = detail.as_input()
+    data.matters[1] = MatterInput("楼道（一改）", "清理", "", plain.matter_id)
+    meetings.save_meeting(database, data, meeting_id=meeting_id, version=detail.version)
+    assert [m.subject for m in _detail(database, meeting_id).matters] == [
+        privacy.CONFIDENTIAL_TEXT, "楼道（一改）"]
+    detail = _detail(database, meeting_id)
     data = detail.as_input()
     data.matters = [MatterInput("楼道（改）", "清理", "", plain.matter_id),
                     MatterInput("改掉", "改掉", "", hidden.matter_id)]
