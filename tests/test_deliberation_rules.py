@@ -346,3 +346,11 @@ def test_subjects_decisions_and_tasks_keep_their_lines_and_names_one(
     assert [(m.subject, m.decision) for m in detail.matters] == [
         ("第一行\n第二行", "议定一\n议定二")]
     assert [(a.task, a.owner) for a in detail.actions] == [("清理\n复查", "孙 丽")]
+
+
+def test_a_date_out_of_range_is_said_alone(database: Database) -> None:
+    assert _errors(database, _meeting(held_on=date(2101, 1, 1), actions=[])) == {
+        "held_on": "会议日期应在1900年至2100年之间"}
+    assert _errors(database, _meeting(actions=[ActionInput(
+        "清理", "孙丽", date(1899, 12, 31))])) == {
+        "actions.0.due_on": "第1项落实事项：完成期限应在1900年至2100年之间"}
