@@ -21,7 +21,13 @@ from desktop.models import (
     RiskAssessment,
     Visit,
 )
-from desktop.services.counselling import CLOSED_MESSAGE, cases, closing, sessions
+from desktop.services.counselling import (
+    CLOSED_MESSAGE,
+    cases,
+    closing,
+    referral_letter,
+    sessions,
+)
 from desktop.services.counselling.risk import RiskInput
 from desktop.services.errors import FieldChange, NotFoundError, StaleEditError, ValidationError
 from desktop.services.reception.registration import Registration
@@ -471,13 +477,25 @@ def test_a_case_opened_directly_reads_back_without_visit_or_intake_risk(
     assert detail.intake_risk is not None and detail.intake_risk.level == "低"
 
 
-def test_a_session_recorded_by_an_account_without_staff_shows_no_counsellor(
+def test_a_case_and_session_by_an_account_without_staff_show_no_counsellor(
         database: Database) -> None:
-    ref = _case(database, 1, opened_on=TODAY)
+    visit = routed_visit(database, 1)
     admin = database.actor
     as_role(database, {"counsellor"}, staff_id=None)
+    ref = cases.take_up(database, _draft(database, visit.visit_id))
     sessions.add_session(database, ref.case_id, session_input(held_on=TODAY))
     with database.read() as session:
-        (data,) = cases.case_detail(session, ref.case_id).sessions
+        detail = cases.case_detail(session, ref.case_id)
     database.actor = admin
-    assert data.counsellor == ""
+    assert detail.counsellor == "" and [s.counsellor for s in detail.sessions] == [""]
+
+
+def test_a_referred_case_reads_back_where_when_and_why(database: Database) -> None:
+    ref = _case(database, 1, opened_on=date(2026, 11, 20))
+    referral_letter.save_referral(database, ref.case_id, referral_letter.ReferralInput(
+        "市精神卫生中心", "精神卫生中心", date(2026, 11, 30), "需要进一步诊断"))
+    with database.read() as session:
+        detail = cases.case_detail(session, ref.case_id)
+    assert (detail.referred_to, detail.referred_kind, detail.referred_on,
+            detail.referral_reason) == ("市精神卫生中心", "精神卫生中心", date(2026, 11, 30),
+                                        "需要进一步诊断")

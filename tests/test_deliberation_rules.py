@@ -5,6 +5,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -213,6 +214,8 @@ def test_a_save_over_a_changed_or_missing_meeting_is_refused(database: Database)
         meetings.save_meeting(database, _meeting(place="别处"), meeting_id=meeting_id,
                               version=detail.version + 1)
     assert info.value.record == "议事会议" and info.value.changes == []
+    assert re.fullmatch(r"该议事会议已被他人修改（.+ 于 \d\d:\d\d），请重新载入后再保存",
+                        str(info.value))
     assert _detail(database, meeting_id).place == "东林社区议事厅"
     for missing in (0, meeting_id + 1000):
         with pytest.raises(NotFoundError, match=r"^没有找到该议事会议$"):
