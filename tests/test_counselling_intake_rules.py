@@ -428,7 +428,7 @@ def test_the_whole_case_reads_back_with_its_sessions_and_is_logged_when_opened(
             detail.highest_risk, detail.status, detail.closed) == (
         ref.case_id, ref.case_no, _person(database, visit), "测试1号", "13900000001",
         date(2026, 11, 20), "测试管理员", SECRET, "中", "咨询中", False)
-    assert detail.visit_no == visit.visit_no and detail.visit_no
+    assert detail.visit_no == visit.visit_no and detail.visit_no and detail.gender == ""
     assert detail.intake_risk is not None and detail.intake_risk.level == "中"
     assert [s.id for s in detail.sessions] == [first, later]
     one, two = detail.sessions
@@ -471,9 +471,13 @@ def test_a_case_opened_directly_reads_back_without_visit_or_intake_risk(
         database: Database) -> None:
     person_id = _person(database, register(database, 1, gender="女"))
     ref = cases.take_up(database, cases.CaseInput(person_id, "考试焦虑", TODAY))
+    with database.write() as session:
+        person = session.get(Person, person_id)
+        assert person is not None
+        person.phone = None
     with database.read() as session:
         detail = cases.case_detail(session, ref.case_id)
-    assert (detail.visit_no, detail.gender, detail.sessions) == ("", "女", [])
+    assert (detail.visit_no, detail.gender, detail.phone, detail.sessions) == ("", "女", "", [])
     assert detail.intake_risk is not None and detail.intake_risk.level == "低"
 
 
