@@ -206,6 +206,7 @@ def test_a_draft_carries_the_resident_what_they_said_and_the_latest_ticket(
         _person(database, visit), f"{SECRET}\n希望有人倾听", visit.visit_id, again_id)
     plain = _draft(database, routed_visit(database, 2).visit_id)
     assert plain.intake_problem == SECRET
+    assert _draft(database, visit.visit_id).referral_id == again_id  # not the later visit's
     other_room = register(database, 3)
     assert _draft(database, other_room.visit_id).referral_id is None
     for missing in (0, 999_999):
