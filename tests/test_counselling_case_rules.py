@@ -14,8 +14,20 @@ from desktop.db import Database
 from desktop.models import CounsellingCase, CounsellingSession, RiskAssessment, ScaleResult
 from desktop.services.counselling import CLOSED_MESSAGE, cases, closing, sessions
 from desktop.services.counselling.risk import RiskInput
-from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
-from tests.counselling_helpers import routed_visit, session_input
+from desktop.services.errors import (
+    NotFoundError,
+    PermissionDenied,
+    StaleEditError,
+    ValidationError,
+)
+from tests.counselling_helpers import (
+    INTERVENTION,
+    PLAN_SECRET,
+    SESSION_SECRET,
+    as_role,
+    routed_visit,
+    session_input,
+)
 
 TODAY = date(2026, 12, 2)
 OPENED = date(2026, 11, 20)
@@ -228,14 +240,145 @@ def test_a_delete_over_a_changed_session_is_refused(database: Database) -> None:
     session_id = sessions.add_session(database, case_id, session_input(
         held_on=OPENED, scales={"GAD-7": [1] * 7}))
     version = _loaded(database, case_id, session_id).version
-    with pytest.raises(StaleEditError, match="请重新载入后再删除"):
+    with pytest.raises(StaleEditError, match="请重新载入后再删除") as info:
         sessions.delete_session(database, session_id, version=version + 1)
+    assert str(info.value) == "该咨询记录已被他人修改，请重新载入后再删除"
     with database.read() as session:
         assert session.scalar(select(CounsellingSession.id)) == session_id
     sessions.delete_session(database, session_id, version=version)
     with database.read() as session:
         assert session.scalar(select(CounsellingSession.id)) is None
         assert session.scalar(select(ScaleResult.id)) is None
+
+
+def test_a_stale_save_is_refused_naming_each_field_that_differs_and_writes_nothing(
+        database: Database) -> None:
+    case_id = _case(database)
+    session_id = sessions.add_session(database, case_id, session_input(
+        held_on=OPENED, risk=RiskInput("中", "低", "低"), scales={"GAD-7": [1] * 7}))
+    version = _loaded(database, case_id, session_id).version
+    theirs = session_input(held_on=OPENED + timedelta(days=1), minutes=70, problem="他们的问题",
+                           intervention="他们的处理", plan="他们的计划",
+                           risk=RiskInput("低", "低", "低"), scales={"GAD-7": [2] * 7})
+    sessions.update_session(database, session_id, theirs, version=version)
+    stored = _loaded(database, case_id, session_id)
+    with pytest.raises(StaleEditError, match="请重新载入后再保存") as info:
+        sessions.update_session(database, session_id, session_input(
+            held_on=OPENED, risk=RiskInput("中", "低", "低"), scales={"PHQ-9": [0] * 9}),
+            version=version)
+    assert info.value.record == "咨询记录"
+    assert [(c.field, c.label, c.yours, c.current) for c in info.value.changes] == [
+        ("held_on", "咨询日期", "2026-11-20", "2026-11-21"),
+        ("minutes", "时长（分钟）", "50", "70"),
+        ("problem", "来访问题", SESSION_SECRET, "他们的问题"),
+        ("intervention", "咨询处理", INTERVENTION, "他们的处理"),
+        ("plan", "后续计划", PLAN_SECRET, "他们的计划"),
+        ("risk", "风险评估", "自伤中、自杀低、伤人低", "自伤低、自杀低、伤人低"),
+        ("scales", "量表", "PHQ-9 0,0,0,0,0,0,0,0,0", "GAD-7 2,2,2,2,2,2,2")]
+    assert _loaded(database, case_id, session_id) == stored
+    assert [s[1:3] for s in _scales(database, session_id)] == [("GAD-7", "2,2,2,2,2,2,2")]
+    # A stale form that writes what the record now holds overwrites nothing: saved.
+    sessions.update_session(database, session_id, theirs, version=version)
+    assert _loaded(database, case_id, session_id) == stored
+
+
+def test_a_session_without_an_assessment_gets_one_when_saved(database: Database) -> None:
+    case_id = _case(database)
+    session_id = sessions.add_session(database, case_id, session_input(held_on=OPENED))
+    with database.write() as session:
+        for row in session.scalars(select(RiskAssessment).where(
+                RiskAssessment.session_id == session_id)):
+            session.delete(row)
+    loaded = _loaded(database, case_id, session_id)
+    assert loaded.risk is None
+    sessions.update_session(database, session_id, session_input(
+        held_on=OPENED, risk=RiskInput("低", "中", "低")), version=loaded.version)
+    with database.read() as session:
+        (risk_row,) = session.scalars(select(RiskAssessment).where(
+            RiskAssessment.session_id == session_id))
+        assert (risk_row.case_id, risk_row.level, risk_row.suicide) == (case_id, "中", "中")
+    assert _stored_case(database, case_id).highest_risk == "中"
+
+
+def test_a_session_without_an_assessment_is_deleted(database: Database) -> None:
+    case_id = _case(database)
+    session_id = sessions.add_session(database, case_id, session_input(held_on=OPENED))
+    with database.write() as session:
+        for row in session.scalars(select(RiskAssessment).where(
+                RiskAssessment.session_id == session_id)):
+            session.delete(row)
+    sessions.delete_session(database, session_id,
+                            version=_loaded(database, case_id, session_id).version)
+    with database.read() as session:
+        assert session.scalar(select(CounsellingSession.id)) is None
+        assert list(session.scalars(select(RiskAssessment.session_id))) == [None]
+
+
+def test_dropping_the_first_scale_still_rewrites_the_next(database: Database) -> None:
+    case_id = _case(database)
+    session_id = sessions.add_session(database, case_id, session_input(
+        held_on=OPENED, scales={"PHQ-9": [1] * 9, "GAD-7": [1] * 7}))
+    (gad_id, *_), (phq_id, *_) = _scales(database, session_id)
+    assert phq_id < gad_id
+    sessions.update_session(database, session_id, session_input(
+        held_on=OPENED, scales={"GAD-7": [2] * 7}),
+        version=_loaded(database, case_id, session_id).version)
+    assert _scales(database, session_id) == [
+        (gad_id, "GAD-7", "2,2,2,2,2,2,2", 14, "中度焦虑", False)]
+
+
+def test_a_session_is_deleted_with_its_own_assessment_and_scales_only(
+        database: Database) -> None:
+    case_id = _case(database)
+    gone = sessions.add_session(database, case_id, session_input(
+        held_on=OPENED, risk=RiskInput("中", "低", "低"), scales={"GAD-7": [1] * 7}))
+    kept = sessions.add_session(database, case_id, session_input(
+        held_on=OPENED, scales={"PHQ-9": [1] * 9}))
+    sessions.delete_session(database, gone, version=_loaded(database, case_id, gone).version)
+    with database.read() as session:
+        assert list(session.scalars(select(CounsellingSession.id))) == [kept]
+        assert sorted(session.scalars(select(RiskAssessment.session_id)),
+                      key=lambda s: s or 0) == [None, kept]
+        assert list(session.scalars(select(ScaleResult.session_id))) == [kept]
+
+
+def test_a_closed_case_s_sessions_are_not_changed_or_deleted(database: Database) -> None:
+    case_id = _case(database)
+    session_id = sessions.add_session(database, case_id, session_input(held_on=OPENED))
+    version = _loaded(database, case_id, session_id).version
+    closing.close_case(database, case_id, TODAY, "咨询目标达成",
+                       version=_version(database, case_id))
+    for write in (lambda: sessions.update_session(database, session_id,
+                                                  session_input(held_on=OPENED, minutes=20),
+                                                  version=version),
+                  lambda: sessions.delete_session(database, session_id, version=version),
+                  lambda: sessions.add_session(database, case_id,
+                                               session_input(held_on=OPENED))):
+        with pytest.raises(ValidationError) as info:
+            write()
+        assert info.value.errors == {"closed": CLOSED_MESSAGE}
+    with database.read() as session:
+        assert list(session.scalars(select(CounsellingSession.minutes))) == [50]
+
+
+@pytest.mark.parametrize("roles", [{"receptionist"}, {"admin"}, {"leader"}])
+def test_only_a_counsellor_records_changes_or_deletes_a_session(
+        database: Database, roles: set[str]) -> None:
+    case_id = _case(database)
+    session_id = sessions.add_session(database, case_id, session_input(held_on=OPENED))
+    version = _loaded(database, case_id, session_id).version
+    counsellor = database.actor
+    as_role(database, roles)
+    for write in (lambda: sessions.add_session(database, case_id, session_input()),
+                  lambda: sessions.update_session(database, session_id,
+                                                  session_input(minutes=20), version=version),
+                  lambda: sessions.delete_session(database, session_id, version=version)):
+        with pytest.raises(PermissionDenied) as info:
+            write()
+        assert info.value.permission == "counselling.edit"
+    database.actor = counsellor
+    with database.read() as session:
+        assert list(session.scalars(select(CounsellingSession.minutes))) == [50]
 
 
 # -- what the form shows and how a version is taken ----------------------------------------
@@ -269,6 +412,23 @@ def test_the_form_values_name_every_field_and_the_scales_in_order(database: Data
     assert version == sessions.version_of(dict(reversed(values.items())))
     assert version != sessions.version_of({**values, "plan": "复谈。"})
     assert 0 <= version < 16 ** 12
+
+
+def test_the_form_values_carry_the_crisis_step_and_what_was_done(database: Database) -> None:
+    case_id = _case(database)
+    with_note = sessions.add_session(database, case_id, session_input(
+        held_on=OPENED, risk=RiskInput("中", "低", "低", crisis_step="其他",
+                                       crisis_note="联系网格员")))
+    step_only = sessions.add_session(database, case_id, session_input(
+        held_on=OPENED, risk=RiskInput("低", "中", "低", crisis_step="通知监护人")))
+    with database.read() as session:
+        values = []
+        for session_id in (with_note, step_only):
+            row = session.get(CounsellingSession, session_id)
+            assert row is not None
+            values.append(sessions.session_values(row, *sessions._parts(session, session_id)))
+    assert [v["risk"] for v in values] == ["自伤中、自杀低、伤人低；处置：其他：联系网格员",
+                                           "自伤低、自杀中、伤人低；处置：通知监护人"]
 
 
 def test_minutes_are_read_as_typed() -> None:

@@ -5,6 +5,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -12,10 +13,16 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import DeliberationAction, DeliberationMatter, DeliberationMeeting, Visit
-from desktop.services import reference
+from desktop.services import privacy, reference
+from desktop.services.admin import auth
 from desktop.services.deliberation import listing, meetings
 from desktop.services.deliberation.meetings import ActionInput, MatterInput, MeetingInput
-from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
+from desktop.services.errors import (
+    NotFoundError,
+    PermissionDenied,
+    StaleEditError,
+    ValidationError,
+)
 from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests.factories import id_number
 
@@ -40,12 +47,13 @@ def _errors(database: Database, data: MeetingInput, **kw: object) -> dict[str, s
     return info.value.errors
 
 
-def _visit(database: Database, n: int = 41) -> str:
+def _visit(database: Database, n: int = 41, room: str = "矛盾纠纷调解室",
+           summary: str = "楼道堆物影响通行") -> str:
     with database.read() as session:
-        room_id = next(r.id for r in reference.rooms(session) if r.name == "矛盾纠纷调解室")
+        room_id = next(r.id for r in reference.rooms(session) if r.name == room)
         category = next(c.id for c in reference.categories(session) if c.name == "邻里")
     return register_visit(database, RegistrationInput(
-        name="王建国", id_number=id_number(n), phone="13912345670", summary="楼道堆物影响通行",
+        name="王建国", id_number=id_number(n), phone="13912345670", summary=summary,
         room_id=room_id, category_id=category, gender="男")).visit_no
 
 
@@ -202,9 +210,12 @@ def test_a_save_replaces_the_parts_keeping_a_matter_by_its_id(database: Database
 def test_a_save_over_a_changed_or_missing_meeting_is_refused(database: Database) -> None:
     meeting_id = meetings.save_meeting(database, _meeting())
     detail = _detail(database, meeting_id)
-    with pytest.raises(StaleEditError, match="已被他人修改"):
+    with pytest.raises(StaleEditError, match="已被他人修改") as info:
         meetings.save_meeting(database, _meeting(place="别处"), meeting_id=meeting_id,
                               version=detail.version + 1)
+    assert info.value.record == "议事会议" and info.value.changes == []
+    assert re.fullmatch(r"该议事会议已被他人修改（.+ 于 \d\d:\d\d），请重新载入后再保存",
+                        str(info.value))
     assert _detail(database, meeting_id).place == "东林社区议事厅"
     for missing in (0, meeting_id + 1000):
         with pytest.raises(NotFoundError, match=r"^没有找到该议事会议$"):
@@ -239,3 +250,110 @@ def test_a_removed_action_is_not_marked_done(database: Database) -> None:
         with pytest.raises(StaleEditError) as info:
             meetings.mark_action_done(database, missing, HELD)
         assert info.value.deleted and info.value.record == "落实事项"
+
+
+def test_marking_an_action_done_moves_the_meeting_s_version(database: Database) -> None:
+    meeting_id = meetings.save_meeting(database, _meeting())
+    detail = _detail(database, meeting_id)
+    meetings.mark_action_done(database, detail.actions[0].action_id, TODAY)
+    assert _detail(database, meeting_id).version != detail.version
+    with pytest.raises(StaleEditError, match="已被他人修改"):
+        meetings.save_meeting(database, detail.as_input(), meeting_id=meeting_id,
+                              version=detail.version)
+    assert _detail(database, meeting_id).actions[0].done_on == TODAY
+
+
+@pytest.mark.parametrize("role", ["receptionist", "counsellor", "police"])
+def test_only_a_deliberation_editor_records_or_marks_done(database: Database,
+                                                          role: str) -> None:
+    meeting_id = meetings.save_meeting(database, _meeting())
+    action_id = _detail(database, meeting_id).actions[0].action_id
+    admin = database.actor
+    database.actor = auth.Actor(None, role, frozenset({role}))
+    for write in (lambda: meetings.save_meeting(database, _meeting()),
+                  lambda: meetings.mark_action_done(database, action_id, TODAY)):
+        with pytest.raises(PermissionDenied) as info:
+            write()
+        assert info.value.permission == "deliberation.edit"
+    database.actor = admin
+    assert _count(database, DeliberationMeeting) == 1
+    assert _detail(database, meeting_id).actions[0].done_on is None
+
+
+def test_a_confidential_matter_keeps_its_text_and_link_but_takes_its_new_place(
+        database: Database) -> None:
+    counselling = _visit(database, 42, "心理咨询室", "因家庭变故情绪低落")
+    meeting_id = meetings.save_meeting(database, _meeting(matters=[
+        MatterInput("情绪疏导需求", "转介心理咨询", counselling), MatterInput("楼道", "清理")]))
+    admin = database.actor
+    database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
+    detail = _detail(database, meeting_id)
+    hidden, plain = detail.matters
+    assert hidden.hidden and not plain.hidden
+    data = detail.as_input()
+    data.matters[1] = MatterInput("楼道（一改）", "清理", "", plain.matter_id)
+    meetings.save_meeting(database, data, meeting_id=meeting_id, version=detail.version)
+    assert [m.subject for m in _detail(database, meeting_id).matters] == [
+        privacy.CONFIDENTIAL_TEXT, "楼道（一改）"]
+    detail = _detail(database, meeting_id)
+    data = detail.as_input()
+    data.matters = [MatterInput("楼道（改）", "清理", "", plain.matter_id),
+                    MatterInput("改掉", "改掉", "", hidden.matter_id)]
+    meetings.save_meeting(database, data, meeting_id=meeting_id, version=detail.version)
+    database.actor = admin
+    after = _detail(database, meeting_id).matters
+    assert [(m.matter_id, m.subject, m.decision, m.visit_no) for m in after] == [
+        (plain.matter_id, "楼道（改）", "清理", ""),
+        (hidden.matter_id, "情绪疏导需求", "转介心理咨询", counselling)]
+    # Who may read the counselling room's visits changes that matter like any other.
+    detail = _detail(database, meeting_id)
+    data = detail.as_input()
+    data.matters[1] = MatterInput("改后议题", "改后议定", counselling, hidden.matter_id)
+    meetings.save_meeting(database, data, meeting_id=meeting_id, version=detail.version)
+    assert [(m.subject, m.decision) for m in _detail(database, meeting_id).matters] == [
+        ("楼道（改）", "清理"), ("改后议题", "改后议定")]
+
+
+def test_a_matter_of_another_meeting_is_not_taken_over(database: Database) -> None:
+    other_id = meetings.save_meeting(database, _meeting())
+    (other,) = _detail(database, other_id).matters
+    meeting_id = meetings.save_meeting(database, _meeting(
+        matters=[MatterInput("新议题", "议定", matter_id=other.matter_id)]))
+    assert [(m.subject, m.decision) for m in _detail(database, other_id).matters] == [
+        ("3号楼楼道堆放杂物", "物业一周内清理")]
+    (mine,) = _detail(database, meeting_id).matters
+    assert mine.matter_id != other.matter_id and mine.subject == "新议题"
+
+
+def test_each_text_is_refused_over_its_length_by_its_own_name(database: Database) -> None:
+    assert _errors(database, _meeting(
+        place="长" * 129, host="长" * 65, topic="长" * 129,
+        matters=[MatterInput("议题", visit_no="V" * 33)],
+        actions=[ActionInput("清理", "长" * 65, HELD)])) == {
+        "place": "会议地点过长（不超过128字，当前129字）",
+        "host": "主持人过长（不超过64字，当前65字）",
+        "topic": "会议主题过长（不超过128字，当前129字）",
+        "matters.0.visit_no": "第1项议题：受理编号过长（不超过32字，当前33字）",
+        "actions.0.owner": "第1项落实事项：责任人过长（不超过64字，当前65字）"}
+    assert _count(database, DeliberationMeeting) == 0
+
+
+def test_subjects_decisions_and_tasks_keep_their_lines_and_names_one(
+        database: Database) -> None:
+    meeting_id = meetings.save_meeting(database, _meeting(
+        place=" 东林社区\n议事厅 ", host="赵\t书记", topic="楼道\n整治",
+        matters=[MatterInput("第一行\n第二行", "议定一\n议定二")],
+        actions=[ActionInput("清理\n复查", " 孙\n丽 ", HELD)]))
+    detail = _detail(database, meeting_id)
+    assert (detail.place, detail.host, detail.topic) == ("东林社区 议事厅", "赵 书记", "楼道 整治")
+    assert [(m.subject, m.decision) for m in detail.matters] == [
+        ("第一行\n第二行", "议定一\n议定二")]
+    assert [(a.task, a.owner) for a in detail.actions] == [("清理\n复查", "孙 丽")]
+
+
+def test_a_date_out_of_range_is_said_alone(database: Database) -> None:
+    assert _errors(database, _meeting(held_on=date(2101, 1, 1), actions=[])) == {
+        "held_on": "会议日期应在1900年至2100年之间"}
+    assert _errors(database, _meeting(actions=[ActionInput(
+        "清理", "孙丽", date(1899, 12, 31))])) == {
+        "actions.0.due_on": "第1项落实事项：完成期限应在1900年至2100年之间"}
