@@ -97,8 +97,9 @@ def module_names(text: str) -> list[str]:
 
 def _modules_at(path: Path, dotted: str) -> list[str]:
     if path.is_dir():
-        return [f"desktop.{dotted}.{f.stem}" for f in sorted(path.glob("*.py"))
-                if f.stem != "__init__" or _has_code(f)]
+        # mutmut names what a package's __init__ holds after the package itself.
+        return [f"desktop.{dotted}" if f.stem == "__init__" else f"desktop.{dotted}.{f.stem}"
+                for f in sorted(path.glob("*.py")) if f.stem != "__init__" or _has_code(f)]
     if path.with_suffix(".py").is_file():
         return [f"desktop.{dotted}"]
     return []
@@ -125,7 +126,7 @@ def prepare(work: Path, tests: str, modules: list[str]) -> None:
     pyproject = work / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     if modules:  # mutate only these files (generating all 13,000 mutants takes minutes)
-        files = [m.replace(".", "/") + ".py" for m in modules]
+        files = [_source(m) for m in modules]
         text, count = re.subn(r"only_mutate = \[.*?\]", "only_mutate = " + json.dumps(files),
                               text)
         assert count == 1, "pyproject.toml has no only_mutate to replace"
@@ -136,6 +137,13 @@ def prepare(work: Path, tests: str, modules: list[str]) -> None:
                               text, flags=re.S)
         assert count == 1, "pyproject.toml has no mutmut test selection to replace"
     pyproject.write_text(text, encoding="utf-8")
+
+
+def _source(module: str) -> str:
+    """desktop.services.queue.actions -> desktop/services/queue/actions.py; a package's own
+    code is its __init__.py."""
+    path = module.replace(".", "/")
+    return f"{path}/__init__.py" if (ROOT / path).is_dir() else f"{path}.py"
 
 
 def killed_verdicts(work: Path) -> dict[Path, dict[str, object]]:
@@ -164,7 +172,7 @@ def results(work: Path, modules: list[str]) -> dict[str, Counter[str]]:
     found: dict[str, Counter[str]] = {}
     for meta in sorted((work / "mutants" / "desktop").rglob("*.py.meta")):
         relative = meta.relative_to(work / "mutants").with_suffix("").with_suffix("")
-        name = ".".join(relative.parts)
+        name = ".".join(relative.parts).removesuffix(".__init__")
         if modules and name not in modules:
             continue
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
@@ -178,7 +186,7 @@ def survivors(work: Path, modules: list[str]) -> list[str]:
     for meta in sorted((work / "mutants" / "desktop").rglob("*.py.meta")):
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         names += [key for key, code in codes.items()
-                  if code == 0 and (not modules or any(key.startswith(m + ".")
+                  if code == 0 and (not modules or any(key.startswith(m + ".x")
                                                          for m in modules))]
     return sorted(names)
 

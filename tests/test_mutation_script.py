@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -53,3 +54,31 @@ def test_a_room_s_package_comes_before_demo_data_of_the_same_name(
 def test_an_unknown_name_is_refused_in_words(mutation: ModuleType) -> None:
     with pytest.raises(SystemExit, match="no module 'nowhere'"):
         mutation.module_names("nowhere")
+
+
+def test_a_package_s_own_code_goes_by_the_package_s_name(mutation: ModuleType) -> None:
+    """mutmut names the mutants of organisations/__init__.py desktop.services.organisations.x_…"""
+    names = mutation.module_names("organisations")
+    assert names[0] == "desktop.services.organisations"
+    assert "desktop.services.organisations.referrals" in names
+    assert mutation._source("desktop.services.organisations") == (
+        "desktop/services/organisations/__init__.py")
+    assert mutation._source("desktop.services.organisations.referrals") == (
+        "desktop/services/organisations/referrals.py")
+
+
+def test_survivors_of_a_package_are_its_own_not_its_modules(
+        mutation: ModuleType, tmp_path: Path) -> None:
+    meta = tmp_path / "mutants" / "desktop" / "services" / "organisations"
+    meta.mkdir(parents=True)
+    (meta / "__init__.py.meta").write_text(json.dumps({"exit_code_by_key": {
+        "desktop.services.organisations.x_require__mutmut_1": 0,
+        "desktop.services.organisations.x_require__mutmut_2": 1}}), encoding="utf-8")
+    (meta / "referrals.py.meta").write_text(json.dumps({"exit_code_by_key": {
+        "desktop.services.organisations.referrals.x_record__mutmut_1": 0}}), encoding="utf-8")
+    package = ["desktop.services.organisations"]
+    assert mutation.survivors(tmp_path, package) == [
+        "desktop.services.organisations.x_require__mutmut_1"]
+    counts = mutation.results(tmp_path, package)
+    assert list(counts) == package
+    assert counts["desktop.services.organisations"]["killed"] == 1
