@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from desktop.db import Database
-from desktop.models import Community, Grid, Person, Referral, Visit
+from desktop.models import Community, Grid, Person, Referral, ReferralEvent, Visit
 from desktop.services import privacy
 from desktop.services.errors import PermissionDenied
 from desktop.services.reception import queue
@@ -284,6 +284,24 @@ def test_the_last_ticket_by_time_then_number_tells_the_state(database: Database)
         session.execute(update(Referral).where(Referral.id == visit.referral_id)
                         .values(created_at=created + timedelta(seconds=1)))
     assert _state(database, 1).state == "来访人自行离开"
+
+
+def test_a_visit_without_a_category_shows_none(database: Database) -> None:
+    visit = register(database, 1)
+    with database.write() as session:  # a visit typed in before the category was asked
+        session.execute(update(Visit).where(Visit.id == visit.visit_id).values(category_id=None))
+    earlier = _state(database, 1)
+    assert (earlier.category_id, earlier.category) == (None, "")
+
+
+def test_a_visit_without_a_ticket_shows_no_state(database: Database) -> None:
+    visit = register(database, 1)
+    with database.write() as session:  # a visit typed in from paper, never queued
+        session.execute(delete(ReferralEvent).where(
+            ReferralEvent.referral_id == visit.referral_id))
+        session.execute(delete(Referral).where(Referral.id == visit.referral_id))
+    earlier = _state(database, 1)
+    assert (earlier.state, earlier.is_open) == ("", False)
 
 
 def test_a_result_the_desk_does_not_know_is_shown_as_stored(database: Database) -> None:

@@ -202,6 +202,15 @@ def test_a_visit_taken_up_only_by_a_referral_without_its_ticket_still_waits(
         visit.visit_id, visit.referral_id, "测试4号", "独居老人希望有志愿者定期上门")
 
 
+def test_visits_of_the_same_minute_wait_the_later_registered_first(database: Database) -> None:
+    at = datetime(2026, 12, 2, 9, 0)
+    first = social_visit(database, 1, now=at)
+    second = social_visit(database, 2, now=at)
+    with database.read() as session:
+        waiting = [v.visit_id for v in referrals.routed_visits(session)]
+    assert waiting == [second.visit_id, first.visit_id]
+
+
 # -- the 台账 and the monthly figures -------------------------------------------------------
 
 

@@ -238,11 +238,12 @@ def test_the_list_counts_referrals_not_yet_served_and_activities(database: Datab
     referrals.record_referral(database, _referral(org, delivered_on=date(2026, 11, 20),
                                                   delivered="上门陪伴"))
     referrals.record_referral(database, _referral(other))
+    directory.save_organisation(database, None, organisation("3号志愿服务队"))
     for _ in range(3):
         activities.add_activity(database, _activity(org))
     with database.read() as session:
         rows = directory.organisation_list(session)
-    assert [(r.pending, r.activities) for r in rows] == [(2, 3), (1, 0)]
+    assert [(r.pending, r.activities) for r in rows] == [(2, 3), (1, 0), (0, 0)]
 
 
 # -- activities -----------------------------------------------------------------------------
@@ -380,6 +381,9 @@ def test_a_year_out_of_range_is_said_alone() -> None:
     assert _referral_errors(referred_on=date(1899, 12, 31), due_on=date(1899, 1, 1)) == {
         "referred_on": "转介日期应在1900年至2100年之间",
         "due_on": "办理期限应在1900年至2100年之间"}
+    # A referral in 2101 is out of range, not "after today".
+    assert _referral_errors(referred_on=date(2101, 1, 1)) == {
+        "referred_on": "转介日期应在1900年至2100年之间"}
     assert _referral_errors(due_on=date(2101, 1, 1)) == {
         "due_on": "办理期限应在1900年至2100年之间"}
     assert _referral_errors(delivered_on=date(1899, 1, 1), delivered="上门陪伴") == {
