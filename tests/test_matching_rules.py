@@ -91,6 +91,7 @@ def test_a_landline_is_found_typed_with_or_without_the_dash(database: Database) 
     register(database, 1, phone="010-62345678")
     register(database, 2, phone="0755-22345678")
     register(database, 3, phone="13900000003")
+    register(database, 4, phone="02162345678")  # a landline kept without its dash
     for typed in ("0106234", "010-6234", "(010)6234", "（010）6234", "010 6234"):
         assert _names(database, typed) == ["测试1号"], typed
     for typed in ("075522", "0755-22", "0755 2234"):
@@ -98,6 +99,8 @@ def test_a_landline_is_found_typed_with_or_without_the_dash(database: Database) 
     assert _names(database, "1390000") == ["测试3号"]
     assert _names(database, "139-0000") == []  # a mobile is stored without dashes
     assert _names(database, "010-7") == []
+    assert _names(database, "0216234") == ["测试4号"]
+    assert _names(database, "021-6234") == []
 
 
 def test_a_number_finds_by_the_document_first_then_by_the_phone(database: Database) -> None:
@@ -122,6 +125,16 @@ def test_names_are_found_in_their_order_and_the_removed_not_at_all(database: Dat
                         .values(deleted_at=datetime(2026, 12, 1, 9, 0)))
     assert _names(database, "测试") == ["测试1号", "测试3号", "测试4号"]
     assert _names(database, id_number(2)) == []
+
+
+def test_each_walk_starts_at_what_was_typed(database: Database) -> None:
+    for n, name in enumerate(("王一", "王二", "王三", "王四"), start=20):
+        register(database, n, name=name)
+    for n in (1, 2, 3, 4, 5):
+        register(database, 10 + n, name=f"测试{n}号")
+    # One person asked for: the walk reads four names from 测试5 on, not from the first.
+    assert _names(database, "测试5", limit=1) == ["测试5号"]
+    assert _names(database, "王三", limit=1) == ["王三"]
 
 
 def test_a_lookup_shows_eight_people_at_most(database: Database) -> None:
