@@ -317,12 +317,16 @@ def test_a_visit_without_a_ticket_shows_no_state(database: Database) -> None:
     assert (earlier.state, earlier.is_open) == ("", False)
 
 
-def test_a_result_the_desk_does_not_know_is_shown_as_stored(database: Database) -> None:
+@pytest.mark.parametrize(("result", "state"), [("an_old_result", "an_old_result"),
+                                               ("done", "已办结")])
+def test_a_result_the_desk_does_not_know_is_shown_as_stored(database: Database, result: str,
+                                                            state: str) -> None:
+    """Older records kept a state or their own word as the result."""
     visit = register(database, 1)
     with database.write() as session:
         session.execute(update(Referral).where(Referral.id == visit.referral_id)
-                        .values(status="done", result="an_old_result"))
-    assert _state(database, 1).state == "an_old_result"
+                        .values(status="done", result=result))
+    assert _state(database, 1).state == state
 
 
 def test_what_was_said_in_counselling_is_kept_from_the_desk(database: Database) -> None:
