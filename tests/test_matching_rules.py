@@ -186,6 +186,25 @@ def test_a_person_whose_visits_were_removed_has_none(database: Database) -> None
         0, 0, 0, [])
 
 
+def test_every_visit_counts_past_the_first_five_hundred(database: Database) -> None:
+    """The tickets are read 500 visits at a time: none is left out between two reads."""
+    first = register(database, 1, now=T0)
+    with database.write() as session:
+        visit = session.get(Visit, first.visit_id)
+        ticket = session.get(Referral, first.referral_id)
+        assert visit is not None and ticket is not None
+        day = date(2025, 1, 2)
+        session.add_all(Visit(
+            visit_no=f"T2025{n:06d}", person_id=visit.person_id, summary="旧登记",
+            visited_at=T0 - timedelta(days=400, minutes=n), category_id=visit.category_id,
+            referrals=[Referral(room_id=ticket.room_id, ticket_date=day, ticket_seq=n,
+                                ticket_no=f"T{n:04d}", status="waiting")])
+            for n in range(1, 501))
+    with database.read() as session:
+        (match,) = find_people(session, id_number(1))
+    assert (match.visit_count, match.open_count, len(match.visits)) == (501, 501, 5)
+
+
 def test_the_people_come_in_the_order_asked(database: Database) -> None:
     ids = []
     for n in (1, 2, 3):
