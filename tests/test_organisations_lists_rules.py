@@ -149,6 +149,10 @@ def test_a_non_counsellor_reads_the_confidential_mark_for_what_was_asked(
     assert asked == {hidden: privacy.CONFIDENTIAL_TEXT, shown: "代购", typed: "助餐"}
     assert sorted(r.service_asked for r in rows) == sorted(
         [privacy.CONFIDENTIAL_TEXT, "代购", "助餐"])
+    with database.read() as session:  # the test administrator is also a counsellor
+        rows = list(register.referral_register_rows(session, Period(TODAY - timedelta(30),
+                                                                    TODAY)))
+    assert sorted(r.service_asked for r in rows) == sorted(["上门陪伴", "代购", "助餐"])
 
 
 # -- visits waiting to be referred ----------------------------------------------------------
@@ -230,6 +234,9 @@ def test_the_register_holds_the_period_s_referrals_by_day_masked(database: Datab
         count = register.count_referrals(session, period)
         rows = list(register.referral_register_rows(session, period))
     assert count == 4 and len(made) == 4
+    with database.read() as session:
+        assert register.count_referrals(session, Period.month(2026, 9)) == 0
+        assert list(register.referral_register_rows(session, Period.month(2026, 9))) == []
     assert rows == [
         register.ReferralRegisterRow(1, date(2026, 11, 10), "测试10号", "",
                                      "东林社区志愿服务队", "每周上门陪伴一次", date(2026, 11, 25),
