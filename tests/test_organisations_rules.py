@@ -5,7 +5,7 @@ their numbers and dates, and what is stored (``organisations``, ``organisations/
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -492,6 +492,19 @@ def test_a_service_is_recorded_on_the_referral(database: Database) -> None:
     assert (row.organisation_id, row.person_name, row.person_phone, row.service_asked,
             row.due_on, row.delivered_on, row.delivered, row.feedback, row.version) == (
         other, "测试5号", None, "代购生活用品", TODAY, TODAY, "代购两次", "很及时", 2)
+
+
+def test_a_saved_referral_whose_due_day_is_cleared_is_due_in_fifteen_days_again(
+        database: Database) -> None:
+    """A cleared 办理期限 goes back to 15 days after the referral, as in a new one: a referral
+    without a due day could never be overdue."""
+    org = directory.save_organisation(database, None, organisation())
+    referral_id = referrals.record_referral(database, _referral(org, due_on=TODAY))
+    referrals.update_referral(database, referral_id, _referral(org, due_on=None), version=1)
+    row = _stored(database, OrganisationReferral, referral_id)
+    assert row.due_on == REFERRED_ON + timedelta(days=15)  # type: ignore[attr-defined]
+    with database.read() as session:
+        assert referrals.referral_counts(session, today=TODAY)["overdue"] == 1
 
 
 @pytest.mark.parametrize("referral_id", [999_999, 0])

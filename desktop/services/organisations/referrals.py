@@ -114,6 +114,9 @@ def _checked(data: ReferralInput) -> ReferralInput:
     data, errors = checked(data, FIELDS, validate)
     if errors:
         raise ValidationError(errors)
+    assert data.referred_on is not None
+    if data.due_on is None:  # a new referral's or a saved one's: never left without a day
+        data.due_on = data.referred_on + timedelta(days=DUE_DAYS)
     return data
 
 
@@ -135,9 +138,6 @@ def record_referral(database: Database, data: ReferralInput) -> int:
     with database.read() as session:
         require(session, "organisations.edit")
     data = _checked(data)
-    assert data.referred_on is not None
-    if data.due_on is None:
-        data.due_on = data.referred_on + timedelta(days=DUE_DAYS)
     with database.write() as session:
         require(session, "organisations.edit")
         organisation = existing(session, SocialOrganisation, data.organisation_id,
