@@ -299,6 +299,26 @@ def test_an_open_escalation_keeps_a_finished_visit_open(database: Database) -> N
     assert (closed.state, closed.is_open) == ("已化解/已答复", False)
 
 
+def test_a_ticket_still_open_in_another_room_is_said_after_the_last_one(
+        database: Database) -> None:
+    """Sent on to a second room and finished there first: the first room's ticket is still
+    open, which is said as that room's state, not as an escalation."""
+    visit = register(database, 1)
+    again = queue.route_again(database, visit.visit_id, room_ids(database)["综合受理窗口"],
+                              "另需咨询")
+    _finish(database, again.id, "resolved")
+    with database.read() as session:
+        (match,) = find_people(session, id_number(1))
+    (earlier,) = match.visits
+    assert (earlier.state, earlier.is_open, match.open_count) == (
+        "已化解/已答复（矛盾纠纷调解室等候中）", True, 1)
+    escalation = queue.escalate(database, visit.visit_id, "B", "需街道协调")
+    assert _state(database, 1).state == "已化解/已答复（矛盾纠纷调解室等候中）（上报/移送办理中）"
+    queue.close_escalation(database, escalation, "街道已协调解决")
+    _finish(database, visit.referral_id, "left")
+    assert (_state(database, 1).state, _state(database, 1).is_open) == ("已化解/已答复", False)
+
+
 def test_the_last_ticket_by_time_then_number_tells_the_state(database: Database) -> None:
     visit = register(database, 1)
     _finish(database, visit.referral_id, "left")

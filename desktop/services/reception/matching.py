@@ -191,6 +191,8 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
             by_person[person.id].append((visit[2], visit[0], bool(visit[7])))
     ids = [visit_id for found in by_person.values() for _, visit_id, _ in found]
     open_visits: set[int] = set()
+    in_hand: dict[int, tuple[str, str]] = {}  # a visit's latest ticket still open: room, status
+    escalated: set[int] = set()
     last_step: dict[int, tuple[str, str | None, str]] = {}
     confidential: set[int] = set()  # went to the counselling room
     for start in range(0, len(ids), 500):
@@ -210,12 +212,14 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
                 (row for row in steps if row[0] == "ticket"), key=lambda r: (r[6], r[7])):
             if status in ACTIVE:
                 open_visits.add(visit_id)
+                in_hand[visit_id] = (room, status)
             last_step[visit_id] = (status, result, room)
             if code == privacy.COUNSELLING_ROOM:
                 confidential.add(visit_id)
         for kind, visit_id, status, *_rest in steps:
             if kind == "escalation" and status == "open":
                 open_visits.add(visit_id)
+                escalated.add(visit_id)
     recent_ids = {
         pid: [visit_id for _, visit_id, _ in sorted(found, reverse=True)[:RECENT_VISITS]]
         for pid, found in by_person.items()
@@ -224,7 +228,7 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
     out = []
     for pid in person_ids:
         person = people[pid]
-        visits = [_earlier_visit(details[visit_id], last_step, open_visits,
+        visits = [_earlier_visit(details[visit_id], last_step, in_hand, escalated,
                                  visit_id in confidential and not readable)
                   for visit_id in recent_ids[pid]]
         mine = {visit_id for _, visit_id, _ in by_person[pid]}
@@ -240,8 +244,13 @@ def people_matches(session: Session, person_ids: list[int]) -> list[PersonMatch]
 
 
 def _earlier_visit(row: Any, last_step: dict[int, tuple[str, str | None, str]],
-                   open_visits: set[int], hidden: bool) -> EarlierVisit:
-    """One earlier visit as the desk shows it (``hidden``: a counselling visit's summary)."""
+                   in_hand: dict[int, tuple[str, str]], escalated: set[int],
+                   hidden: bool) -> EarlierVisit:
+    """One earlier visit as the desk shows it (``hidden``: a counselling visit's summary).
+
+    Its state is its last ticket's; what is still open besides (an earlier ticket in another
+    room, an escalation) is said after it in brackets.
+    """
     (visit_id, visit_no, at, category_id, category, summary, risk, is_repeat, repeat_of,
      community_id, grid_id) = row
     status, result, room = last_step.get(visit_id, ("", None, ""))
@@ -251,11 +260,14 @@ def _earlier_visit(row: Any, last_step: dict[int, tuple[str, str | None, str]],
         state = RESULT_NAMES.get(result, STATUS_NAMES.get(result, result))
     else:
         state = STATUS_NAMES.get(status, "")
-    if visit_id in open_visits and status not in ACTIVE:
+    if status not in ACTIVE and visit_id in in_hand:
+        other_room, other_status = in_hand[visit_id]
+        state += f"（{other_room}{STATUS_NAMES[other_status]}）"
+    if status not in ACTIVE and visit_id in escalated:
         state += "（上报/移送办理中）"
     return EarlierVisit(
         visit_id, visit_no, at, category_id, category or "",
         privacy.shown(summary, hidden, readable=False), risk, state,
-        visit_id in open_visits, bool(is_repeat), repeat_of or visit_id,
+        visit_id in in_hand or visit_id in escalated, bool(is_repeat), repeat_of or visit_id,
         community_id, grid_id,
     )
