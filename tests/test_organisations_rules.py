@@ -8,9 +8,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from desktop.db import Database
-from desktop.models import OrganisationActivity, OrganisationReferral, SocialOrganisation
+from desktop.models import (
+    OrganisationActivity,
+    OrganisationReferral,
+    Person,
+    SocialOrganisation,
+    Visit,
+)
 from desktop.services import privacy
 from desktop.services.admin import auth
 from desktop.services.errors import (
@@ -216,7 +223,7 @@ def test_a_stale_save_is_refused_naming_what_changed(database: Database) -> None
 
 
 def test_organisations_list_those_in_use_first_then_by_name(database: Database) -> None:
-    names = ["2号志愿服务队", "3号志愿服务队", "1号志愿服务队"]
+    names = ["3号志愿服务队", "2号志愿服务队", "1号志愿服务队"]  # saved out of name order
     ids = {name: directory.save_organisation(database, None, organisation(name))
            for name in names}
     directory.save_organisation(database, ids["1号志愿服务队"], organisation(
@@ -589,6 +596,16 @@ def test_a_draft_from_a_visit_tells_what_the_visit_told(database: Database) -> N
         due_on=date(2026, 12, 17), visit_id=visit.visit_id, referral_id=visit.referral_id)
     assert (no_request.service_asked, no_request.referred_on, no_request.due_on) == (
         "独居老人希望有志愿者定期上门", REFERRED_ON, date(2026, 11, 25))
+
+
+def test_a_draft_for_a_resident_without_a_phone_leaves_the_phone_empty(
+        database: Database) -> None:
+    visit = social_visit(database)
+    with database.write() as session:  # a resident registered without a phone
+        session.execute(update(Person).where(Person.id == select(Visit.person_id).where(
+            Visit.id == visit.visit_id).scalar_subquery()).values(phone=None))
+    with database.read() as session:
+        assert referrals.draft_from_visit(session, visit.visit_id).person_phone == ""
 
 
 def test_a_draft_of_an_unknown_visit_is_not_found(database: Database) -> None:
