@@ -304,6 +304,18 @@ def test_a_case_stores_its_number_resident_visit_ticket_counsellor_and_day(
         "心2026-0002", None, None, "低")
 
 
+def test_a_case_without_an_opening_day_opens_on_the_day_given(database: Database) -> None:
+    """``today`` (a case typed in the next morning for the day before, a test's day) rules
+    both the opening day left blank and the check that it is not after today."""
+    draft = _draft(database, routed_visit(database, 1).visit_id)
+    yesterday = TODAY - timedelta(days=1)
+    ref = cases.take_up(database, draft, today=yesterday)
+    assert _stored(database, ref.case_id).opened_on == yesterday
+    late = _draft(database, routed_visit(database, 2).visit_id)
+    late.opened_on = TODAY
+    assert _errors(database, late, today=yesterday) == {"opened_on": "接案日期不能晚于今天"}
+
+
 def test_case_numbers_run_by_the_year_the_case_was_opened(database: Database) -> None:
     last_year = _case(database, 1, opened_on=date(2025, 12, 31))
     this_year = _case(database, 2, opened_on=date(2026, 1, 1))
