@@ -265,20 +265,35 @@ def finish(
         return referral
 
 
+def _move_reason(reason: str, staff_id: int | None, to_room_id: int | None, *,
+                 no_room: str, no_reason: str) -> str:
+    """The cleaned reason of a ticket sent to another room; every problem refused at once."""
+    errors: dict[str, str] = {}
+    reason = clean_argument(errors, "reason", reason, REASON)
+    check_ids(errors, staff_id=staff_id, to_room_id=to_room_id)
+    if to_room_id is None:
+        errors["to_room"] = no_room
+    if not reason and "reason" not in errors:
+        errors["reason"] = no_reason
+    if errors:
+        raise ValidationError(errors)
+    return reason
+
+
+def _room_in_use(session: Session, room_id: int | None) -> Room:
+    room = session.get(Room, room_id)
+    if room is None or not room.active:
+        raise ValidationError({"to_room": "所选科室不存在或已停用"})
+    return room
+
+
 def transfer(
     database: Database, referral_id: int, to_room_id: int | None, reason: str, *,
     staff_id: int | None = None, now: datetime | None = None,
 ) -> Referral:
     """Send the visitor on to another room: this ticket ends, a new one is issued there."""
-    errors: dict[str, str] = {}
-    reason = clean_argument(errors, "reason", reason, REASON)
-    check_ids(errors, staff_id=staff_id, to_room_id=to_room_id)
-    if to_room_id is None:
-        errors["to_room"] = "请选择转往的科室"
-    if not reason and "reason" not in errors:
-        errors["reason"] = "请填写转办原因"
-    if errors:
-        raise ValidationError(errors)
+    reason = _move_reason(reason, staff_id, to_room_id, no_room="请选择转往的科室",
+                          no_reason="请填写转办原因")
     now = now or current_time()
     with database.write() as session:
         referral = _locked(session, referral_id)
@@ -287,9 +302,7 @@ def transfer(
             raise _refuse("transfer", referral.status)
         if to_room_id == referral.room_id:
             raise ValidationError({"to_room": "不能转往本科室"})
-        room = session.get(Room, to_room_id)
-        if room is None or not room.active:
-            raise ValidationError({"to_room": "所选科室不存在或已停用"})
+        room = _room_in_use(session, to_room_id)
         before = referral.status
         referral.status = "transferred"
         referral.result = "transferred"
@@ -310,22 +323,13 @@ def route_again(
     staff_id: int | None = None, now: datetime | None = None,
 ) -> Referral:
     """One visit may need several rooms: issue one more ticket for the same visit."""
-    errors: dict[str, str] = {}
-    reason = clean_argument(errors, "reason", reason, REASON)
-    check_ids(errors, staff_id=staff_id, to_room_id=to_room_id)
-    if to_room_id is None:
-        errors["to_room"] = "请选择科室"
-    if not reason and "reason" not in errors:
-        errors["reason"] = "请填写原因"
-    if errors:
-        raise ValidationError(errors)
+    reason = _move_reason(reason, staff_id, to_room_id, no_room="请选择科室",
+                          no_reason="请填写原因")
     now = now or current_time()
     with database.write() as session:
         visit = validation.existing(session, Visit, visit_id, "该来访登记不存在")
         staff_id = acting(session, staff_id)
-        room = session.get(Room, to_room_id)
-        if room is None or not room.active:
-            raise ValidationError({"to_room": "所选科室不存在或已停用"})
+        room = _room_in_use(session, to_room_id)
         return issue_ticket(session, visit, room, now, staff_id=staff_id,
                             reason=reason.strip(), action="route")
 
