@@ -273,7 +273,7 @@ def update_entry(database: Database, entry_id: int, data: EntryInput, *, version
     write_checked(database, "关爱对象", work)
 
 
-def end_entry(database: Database, entry_id: int, ended_on: date, reason: str, *,
+def end_entry(database: Database, entry_id: int, ended_on: date | None, reason: str, *,
               version: int, today: date | None = None) -> None:
     """End the care (迁出, 去世, 情况好转 ...): the entry stays on file, off the due list."""
     day = _today(today)
@@ -282,11 +282,15 @@ def end_entry(database: Database, entry_id: int, ended_on: date, reason: str, *,
                                      TextField(CareEntry.end_reason, "结束原因"))
     if not text:
         errors["end_reason"] = "请填写结束关爱的原因"
-    errors.update(date_errors({"ended_on": ended_on}, {"ended_on": "结束日期"}))
-    if "ended_on" not in errors and ended_on > day:
-        errors["ended_on"] = "结束日期不能晚于今天"
-    if errors:
+    if ended_on is None:
+        errors["ended_on"] = "请填写结束日期"
+    else:
+        errors.update(date_errors({"ended_on": ended_on}, {"ended_on": "结束日期"}))
+        if "ended_on" not in errors and ended_on > day:
+            errors["ended_on"] = "结束日期不能晚于今天"
+    if errors or ended_on is None:
         raise ValidationError(errors)
+    when: date = ended_on
 
     def work(session: Session) -> None:
         require_care(session, "care.edit")
@@ -295,9 +299,9 @@ def end_entry(database: Database, entry_id: int, ended_on: date, reason: str, *,
             raise stale("关爱对象", loaded(entry), [])
         if entry.ended_on is not None:
             raise ValidationError({"ended_on": "该关爱对象已结束关爱"})
-        if ended_on < entry.registered_on:
+        if when < entry.registered_on:
             raise ValidationError({"ended_on": "结束日期不能早于登记日期"})
-        entry.ended_on = ended_on
+        entry.ended_on = when
         entry.end_reason = text
 
     write_checked(database, "关爱对象", work)

@@ -1,0 +1,184 @@
+"""The care register's entries one by one (``care/entries``): an edit checked against the
+first visit and the day given, a stale edit naming what differs, ending and reopening the
+care with every refusal and its message, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from desktop.db import Database
+from desktop.services.admin.audit import AuditFilter, list_entries
+from desktop.services.care import entries, listing, visits
+from desktop.services.care.visits import VisitInput
+from desktop.services.errors import StaleEditError, ValidationError
+from tests.care_helpers import care_entry
+
+TODAY = date(2026, 12, 2)
+REGISTERED = date(2026, 11, 20)
+
+
+def _entry(database: Database, **changes: object) -> int:
+    return entries.register_entry(database, care_entry("李桂芝", 31, REGISTERED, **changes),
+                                  today=TODAY)
+
+
+def _detail(database: Database, entry_id: int) -> listing.EntryDetail:
+    with database.read() as session:
+        return listing.entry_detail(session, entry_id)
+
+
+def _errors(call: object) -> dict[str, str]:
+    with pytest.raises(ValidationError) as info:
+        call()  # type: ignore[operator]
+    return info.value.errors
+
+
+def _update(database: Database, entry_id: int, **changes: object) -> None:
+    detail = _detail(database, entry_id)
+    entries.update_entry(database, entry_id, replace(detail.data, **changes),  # type: ignore[arg-type]
+                         version=detail.version, today=TODAY)
+
+
+# -- editing ----------------------------------------------------------------------------------
+
+
+def test_an_edit_may_move_registration_up_to_the_first_visit_and_no_later(
+        database: Database) -> None:
+    entry_id = _entry(database)
+    visits.add_visit(database, entry_id, VisitInput(date(2026, 11, 26), "身体尚可"),
+                     today=TODAY)
+    visits.add_visit(database, entry_id, VisitInput(date(2026, 11, 24), "补录一次走访"),
+                     today=TODAY)
+    assert _errors(lambda: _update(database, entry_id, registered_on=date(2026, 11, 25))) == {
+        "registered_on": "登记日期不能晚于首次走访日期 2026-11-24"}
+    assert _detail(database, entry_id).data.registered_on == REGISTERED
+    _update(database, entry_id, registered_on=date(2026, 11, 24))  # the day of the first visit
+    assert _detail(database, entry_id).data.registered_on == date(2026, 11, 24)
+    _update(database, entry_id, registered_on=date(2026, 11, 1))
+    assert _detail(database, entry_id).data.registered_on == date(2026, 11, 1)
+
+
+def test_an_edit_without_visits_moves_registration_and_the_due_day(database: Database) -> None:
+    entry_id = _entry(database, frequency_days=14)
+    _update(database, entry_id, registered_on=date(2026, 11, 30))
+    detail = _detail(database, entry_id)
+    assert detail.data.registered_on == date(2026, 11, 30)
+    assert detail.next_due_on == date(2026, 12, 14)
+    _update(database, entry_id, registered_on=None)  # left empty: the day stays
+    assert _detail(database, entry_id).data.registered_on == date(2026, 11, 30)
+
+
+def test_an_edit_is_checked_against_the_day_given(database: Database) -> None:
+    entry_id = _entry(database)
+    detail = _detail(database, entry_id)
+    data = replace(detail.data, registered_on=date(2026, 11, 26))
+    with pytest.raises(ValidationError) as info:
+        entries.update_entry(database, entry_id, data, version=detail.version,
+                             today=date(2026, 11, 25))
+    assert info.value.errors == {"registered_on": "登记日期不能晚于今天"}
+    entries.update_entry(database, entry_id, data, version=detail.version,
+                         today=date(2026, 11, 26))
+    assert _detail(database, entry_id).data.registered_on == date(2026, 11, 26)
+
+
+def test_a_stale_edit_names_every_field_that_differs_with_its_label(
+        database: Database) -> None:
+    entry_id = _entry(database)
+    loaded = _detail(database, entry_id)
+    _update(database, entry_id, groups=["残疾人", "低保/特困"], phone="13912340002",
+            frequency_days=7)
+    with pytest.raises(StaleEditError) as info:
+        entries.update_entry(database, entry_id, replace(
+            loaded.data, groups=["独居/空巢老人"], phone="13912340003", frequency_days=7),
+            version=loaded.version, today=TODAY)
+    assert info.value.record == "关爱对象"
+    assert str(info.value).startswith("该关爱对象已被他人修改")
+    assert [(c.field, c.label, c.yours, c.current) for c in info.value.changes] == [
+        ("groups", "关爱类别", "独居/空巢老人", "低保/特困、残疾人"),
+        ("phone", "联系电话", "13912340003", "13912340002"),
+    ]
+    now = _detail(database, entry_id)
+    assert (now.data.groups, now.data.phone) == (["低保/特困", "残疾人"], "13912340002")
+    # The old form writing exactly what is stored now has nothing to overwrite.
+    entries.update_entry(database, entry_id, replace(
+        loaded.data, groups=["残疾人", "低保/特困"], phone="13912340002", frequency_days=7),
+        version=loaded.version, today=TODAY)
+
+
+# -- ending and reopening ---------------------------------------------------------------------
+
+
+def test_ending_the_care_is_refused_with_the_message_of_each_field(database: Database) -> None:
+    entry_id = _entry(database)
+    version = _detail(database, entry_id).version
+
+    def end(day: object, reason: str, **kw: object) -> dict[str, str]:
+        return _errors(lambda: entries.end_entry(
+            database, entry_id, day, reason, version=version, today=TODAY, **kw))  # type: ignore[arg-type]
+
+    assert end(TODAY, "  ") == {"end_reason": "请填写结束关爱的原因"}
+    assert end(TODAY, "迁" * 201) == {"end_reason": "结束原因过长（不超过200字，当前201字）"}
+    assert end(date(2026, 12, 3), "迁出") == {"ended_on": "结束日期不能晚于今天"}
+    assert end(None, "") == {"end_reason": "请填写结束关爱的原因", "ended_on": "请填写结束日期"}
+    assert end(date(2026, 11, 19), "迁出") == {"ended_on": "结束日期不能早于登记日期"}
+    assert _detail(database, entry_id).ended_on is None
+
+
+def test_the_care_ends_from_registration_to_the_day_given(database: Database) -> None:
+    entry_id = _entry(database)
+    version = _detail(database, entry_id).version
+    with pytest.raises(ValidationError) as info:
+        entries.end_entry(database, entry_id, date(2026, 11, 26), "迁出", version=version,
+                          today=date(2026, 11, 25))
+    assert info.value.errors == {"ended_on": "结束日期不能晚于今天"}
+    entries.end_entry(database, entry_id, REGISTERED, "  迁出  本市 ", version=version,
+                      today=REGISTERED)
+    detail = _detail(database, entry_id)
+    assert (detail.ended_on, detail.end_reason) == (REGISTERED, "迁出  本市")
+
+
+def test_an_ended_or_changed_entry_is_not_ended_again(database: Database) -> None:
+    entry_id = _entry(database)
+    version = _detail(database, entry_id).version
+    with pytest.raises(StaleEditError, match=r"^该关爱对象已被他人修改"):
+        entries.end_entry(database, entry_id, TODAY, "迁出", version=version + 1, today=TODAY)
+    entries.end_entry(database, entry_id, TODAY, "迁出", version=version, today=TODAY)
+    again = _detail(database, entry_id).version
+    assert _errors(lambda: entries.end_entry(
+        database, entry_id, TODAY, "去世", version=again, today=TODAY)) == {
+        "ended_on": "该关爱对象已结束关爱"}
+    assert _detail(database, entry_id).end_reason == "迁出"
+
+
+def test_reopening_clears_the_end_keeps_it_in_the_log_and_dues_from_the_last_visit(
+        database: Database) -> None:
+    entry_id = _entry(database, frequency_days=14)
+    visits.add_visit(database, entry_id, VisitInput(date(2026, 11, 25), "身体尚可"),
+                     today=TODAY)
+    version = _detail(database, entry_id).version
+    assert _errors(lambda: entries.reopen_entry(database, entry_id, version=version)) == {
+        "ended_on": "该关爱对象仍在册，无需恢复"}
+    entries.end_entry(database, entry_id, TODAY, "情况好转", version=version, today=TODAY)
+    ended = _detail(database, entry_id).version
+    with pytest.raises(StaleEditError, match=r"^该关爱对象已被他人修改"):
+        entries.reopen_entry(database, entry_id, version=ended - 1)
+    entries.reopen_entry(database, entry_id, version=ended)
+    detail = _detail(database, entry_id)
+    assert (detail.ended_on, detail.end_reason) == (None, "")
+    assert detail.next_due_on == date(2026, 12, 9)
+    with database.read() as session:
+        (entry,) = list_entries(session, AuditFilter(action="reopen"))
+    assert entry.raw_detail == {"原结束日期": "2026-12-02", "原结束原因": "情况好转"}
+
+
+def test_the_register_counts_are_taken_on_the_day_given(database: Database) -> None:
+    entry_id = _entry(database, frequency_days=14)  # due 4 December
+    with database.read() as session:
+        assert listing.register_counts(session, today=date(2026, 12, 5)) == {
+            "active": 1, "overdue": 1, "soon": 0, "ended": 0}
+        assert listing.register_counts(session, today=date(2026, 12, 4)) == {
+            "active": 1, "overdue": 0, "soon": 1, "ended": 0}
+    assert entry_id
