@@ -4,7 +4,8 @@
     python scripts/mutation.py reception/queue      one module or package (or several)
     python scripts/mutation.py validation registration --tests rules --children 2
     python scripts/mutation.py counselling closure/replies --tests rules   (a room's package)
-    python scripts/mutation.py queue --tests rules --keep-killed   (only the last survivors)
+    python scripts/mutation.py queue --tests rules --keep-killed   (all but the last kills)
+    python scripts/mutation.py queue --tests rules --survivors-only   (the last survivors)
     python scripts/mutation.py printing --tests paper               (the documents)
 
 mutmut changes the code one small step at a time (``>`` to ``>=``, a constant, a
@@ -159,6 +160,22 @@ def killed_verdicts(work: Path) -> dict[Path, dict[str, object]]:
     return kept
 
 
+def surviving_verdicts(work: Path) -> tuple[dict[Path, dict[str, object]], list[str]]:
+    """The .meta files of the last run with only the survivors' verdicts cleared, and the
+    survivors' names: a run after new tests that leaves the mutants not checked unchecked."""
+    kept: dict[Path, dict[str, object]] = {}
+    names: list[str] = []
+    for meta in (work / "mutants" / "desktop").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data["exit_code_by_key"]
+        for key, code in codes.items():
+            if STATUS.get(code) == "survived":
+                codes[key] = None
+                names.append(key)
+        kept[meta.relative_to(work)] = data
+    return kept, sorted(names)
+
+
 def restore(work: Path, kept: dict[Path, dict[str, object]]) -> None:
     """Put the kept verdicts back; mutmut regenerates the mutants and, for a function whose
     code changed since, clears them itself."""
@@ -218,18 +235,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-killed", action="store_true",
                         help="keep the mutants the last run of these modules killed and run "
                              "only the others again (after adding tests: tests only add kills)")
+    parser.add_argument("--survivors-only", action="store_true",
+                        help="run only the last run's survivors again (after adding tests, "
+                             "when the last run was stopped before its end)")
     parser.add_argument("--report-only", action="store_true",
                         help="print the score of the last run without running again")
     args = parser.parse_args(argv)
     modules = [name for m in args.modules for name in module_names(m)]
     work = SCRATCH / args.tests
-    if not args.report_only:
-        killed = killed_verdicts(work) if args.keep_killed else {}
+    killed: dict[Path, dict[str, object]] = {}
+    again: list[str] = []
+    if args.survivors_only:
+        killed, again = surviving_verdicts(work)
+        if not again:
+            print("the last run left no survivors to run again")
+    if not args.report_only and (again or not args.survivors_only):
+        if args.keep_killed and not args.survivors_only:
+            killed = killed_verdicts(work)
         prepare(work, args.tests, modules)
         patterns = [f"{m}.x*" for m in modules]
         if killed:
             restore(work, killed)
-            patterns = []  # mutmut then runs every mutant without a verdict
+            patterns = again  # none: mutmut runs every mutant without a verdict
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         env.pop("DESKTOP_TEST_PG_URL", None)
         mutmut = Path(sys.executable).with_name("mutmut")
