@@ -220,9 +220,13 @@ def open_rectifications(session: Session, *, today: date | None = None,
 
 
 def overdue_rectifications(session: Session, *, today: date | None = None) -> int:
+    """整改 open past their due date, of visits not removed (as :func:`open_rectifications`
+    lists them)."""
     today = today or date.today()
-    return int(session.scalar(select(func.count(Rectification.id)).where(
-        Rectification.status == "open", Rectification.due_date < today)) or 0)
+    return int(session.scalar(
+        select(func.count(Rectification.id)).join(Visit, Visit.id == Rectification.visit_id)
+        .where(Rectification.status == "open", Rectification.due_date < today,
+               Visit.deleted_at.is_(None))) or 0)
 
 
 def reply_of(session: Session, visit_id: int) -> dict[str, Any] | None:
