@@ -1,0 +1,67 @@
+"""Visits routed to the 警民联络室 that wait for a hand-over (``police/routed``): which
+tickets wait (open ones always, finished ones for thirty days), newest first with the
+later registered first within a minute, the limit, and the one taken up gone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from desktop.db import Database
+from desktop.models import Referral
+from desktop.services.police import handovers, routed
+from tests.police_helpers import handover, police_visit
+from tests.reception_helpers import register
+
+NOW = datetime(2026, 12, 2, 10, 0)  # the fixed clock's day
+TODAY = NOW.date()
+
+
+def _set(database: Database, referral_id: int, **values: object) -> None:
+    with database.write() as session:
+        referral = session.get(Referral, referral_id)
+        assert referral is not None
+        for key, value in values.items():
+            setattr(referral, key, value)
+
+
+def test_open_tickets_wait_always_and_finished_ones_thirty_days(database: Database) -> None:
+    shown = []
+    for n, (days, status) in enumerate([(0, "waiting"), (1, "called"), (2, "serving"),
+                                        (400, "on_hold"), (routed.PENDING_DAYS, "done")],
+                                       start=10):
+        visit = police_visit(database, n, now=NOW - timedelta(days=days, minutes=n))
+        _set(database, visit.referral_id, status=status)
+        shown.append(visit.visit_id)
+    for n, (days, status) in enumerate([(routed.PENDING_DAYS + 1, "done"),
+                                        (3, "no_show"), (4, "transferred")], start=20):
+        visit = police_visit(database, n, now=NOW - timedelta(days=days))
+        _set(database, visit.referral_id, status=status)
+    register(database, 30)  # another room's
+    taken = police_visit(database, 31)
+    handovers.record_handover(database, handover(visit_id=taken.visit_id,
+                                                 referral_id=taken.referral_id))
+    with database.read() as session:
+        waiting = [v.visit_id for v in routed.routed_visits(session, today=TODAY)]
+        two = [v.visit_id for v in routed.routed_visits(session, limit=2, today=TODAY)]
+        a_day_on = [v.visit_id for v in routed.routed_visits(
+            session, today=TODAY + timedelta(days=1))]
+    assert waiting == [shown[0], shown[1], shown[2], shown[4], shown[3]]
+    assert two == shown[:2]
+    assert a_day_on == [shown[0], shown[1], shown[2], shown[3]]
+
+
+def test_visits_of_the_same_minute_wait_the_later_registered_first(database: Database) -> None:
+    first = police_visit(database, 1, now=NOW)
+    second = police_visit(database, 2, now=NOW)
+    with database.read() as session:
+        waiting = routed.routed_visits(session, today=TODAY)
+    assert [v.visit_id for v in waiting] == [second.visit_id, first.visit_id]
+    assert (waiting[1].referral_id, waiting[1].person_name, waiting[1].summary) == (
+        first.referral_id, "测试1号", "小区门口夜间有人聚集饮酒滋事")
+
+
+def test_two_hundred_wait_on_the_list_by_default(database: Database) -> None:
+    for n in range(201):
+        police_visit(database, 100 + n, now=NOW - timedelta(minutes=n))
+    with database.read() as session:
+        assert len(routed.routed_visits(session, today=TODAY)) == 200
