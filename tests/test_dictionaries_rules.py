@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import AuditEntry, Category, Community, Grid
-from desktop.services import reference
+from desktop.services import reference, seed
 from desktop.services.admin import auth, dictionaries
 from desktop.services.errors import NotFoundError, PermissionDenied, ValidationError
 
@@ -260,3 +260,16 @@ def test_categories_in_bulk_take_the_room_and_reactivate_the_known(database: Dat
                        [("新丙", None), ("新丁", 999_999)]) == {"suggested_room": "所选科室不存在"}
     with database.read() as session:
         assert session.scalar(select(Category).where(Category.name == "新丙")) is None
+
+
+def test_categories_are_listed_by_their_place_then_as_added(database: Database) -> None:
+    with database.write() as session:
+        added = [dictionaries.save_category(session, None, name, None)
+                 for name in ("噪音扰民", "宠物纠纷", "高空抛物")]
+        for entry_id, place in zip(added, (-1, -2, -1), strict=True):
+            session.get_one(Category, entry_id).sort_order = place
+    with database.read() as session:
+        listed = dictionaries.categories(session)
+    # The lowest place first; the same place as added.
+    assert [e.id for e in listed[:3]] == [added[1], added[0], added[2]]
+    assert [e.name for e in listed[3:]] == [name for name, _room in seed.CATEGORIES]
