@@ -5,16 +5,17 @@ care with every refusal and its message, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from desktop.db import Database
 from desktop.services.admin.audit import AuditFilter, list_entries
-from desktop.services.care import entries, listing, visits
+from desktop.services.care import access, entries, listing, routed, visits
 from desktop.services.care.visits import VisitInput
 from desktop.services.errors import StaleEditError, ValidationError
 from tests.care_helpers import care_entry
+from tests.rules_helpers import acting_as
 
 TODAY = date(2026, 12, 2)
 REGISTERED = date(2026, 11, 20)
@@ -182,3 +183,20 @@ def test_the_register_counts_are_taken_on_the_day_given(database: Database) -> N
         assert listing.register_counts(session, today=date(2026, 12, 4)) == {
             "active": 1, "overdue": 0, "soon": 1, "ended": 0}
     assert entry_id
+
+
+def test_the_register_is_greyed_out_for_staff_of_another_room(database: Database) -> None:
+    assert access.may_use(database) and access.may_use(database, "care.edit")
+    with acting_as(database, {"room_staff"}, "关爱工作室"):
+        assert access.may_use(database, "care.edit")
+    with acting_as(database, {"room_staff"}, "警民联络室"):
+        assert not access.may_use(database)
+        assert not access.may_use(database, "care.edit")
+    with acting_as(database, {"receptionist"}):
+        assert not access.may_use(database)
+
+
+def test_a_routed_visit_is_offered_by_time_ticket_name_and_the_start_of_its_summary() -> None:
+    visit = routed.RoutedVisit(7, "20261202-0007", "爱-003", datetime(2026, 12, 2, 9, 5),
+                               "李桂芝", "独居老人" * 7)
+    assert visit.label() == "12-02 09:05 爱-003 李桂芝　" + ("独居老人" * 6)

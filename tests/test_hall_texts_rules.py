@@ -69,3 +69,12 @@ def test_a_call_is_announced_up_to_ten_minutes_after_it_was_made() -> None:
                             (3, timedelta(0)))]
     assert tracker.fresh(calls, now=now) == calls[1:]
     assert tracker.fresh(calls, now=now) == []  # each call once
+
+
+def test_a_notice_is_shown_from_its_first_to_its_last_day() -> None:
+    entry = notices.NoticeEntry(1, "调解不收费", "人民调解不收费。", DAY, DAY + timedelta(days=2))
+    assert [entry.shown_on(DAY + timedelta(days=d)) for d in (-1, 0, 2, 3)] == [
+        False, True, True, False]
+    open_ended = notices.NoticeEntry(2, "依法反映诉求", "请先登记取号。", DAY, None)
+    assert open_ended.shown_on(date(2099, 1, 1)) and not open_ended.shown_on(DAY - timedelta(1))
+    assert open_ended.period_text == "2026-12-02 至 长期"
