@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 
 from desktop.db import Database
 from desktop.services.admin.settings import CentreSettings
-from desktop.services.reception import notices, speech
+from desktop.services.reception import notices, queue, speech
 from desktop.services.reception.notices import NoticeInput
+from tests.reception_helpers import register
 
 DAY = date(2026, 12, 2)
 
@@ -78,3 +79,18 @@ def test_a_notice_is_shown_from_its_first_to_its_last_day() -> None:
     open_ended = notices.NoticeEntry(2, "依法反映诉求", "请先登记取号。", DAY, None)
     assert open_ended.shown_on(date(2099, 1, 1)) and not open_ended.shown_on(DAY - timedelta(1))
     assert open_ended.period_text == "2026-12-02 至 长期"
+
+
+def test_recent_calls_are_in_the_order_they_were_made_with_their_times(
+        database: Database) -> None:
+    at = datetime(2026, 12, 2, 10, 40)
+    one, two = register(database, 1), register(database, 2, room="心理咨询室")
+    queue.call(database, one.referral_id, now=at)
+    # Desk two's call was made a minute earlier and saved later.
+    queue.call(database, two.referral_id, now=at - timedelta(minutes=1))
+    with database.read() as session:
+        calls = speech.recent_calls(session)
+    assert [(c.ticket_no, c.at) for c in calls] == [
+        (two.ticket_no, at - timedelta(minutes=1)), (one.ticket_no, at)]
+    assert [(c.room_name, c.location) for c in calls] == [
+        ("心理咨询室", "二楼"), ("矛盾纠纷调解室", "一楼东侧")]
