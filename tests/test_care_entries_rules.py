@@ -13,7 +13,7 @@ from desktop.db import Database
 from desktop.services.admin.audit import AuditFilter, list_entries
 from desktop.services.care import access, entries, listing, routed, visits
 from desktop.services.care.visits import VisitInput
-from desktop.services.errors import StaleEditError, ValidationError
+from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from tests.care_helpers import care_entry
 from tests.rules_helpers import acting_as
 
@@ -200,3 +200,16 @@ def test_a_routed_visit_is_offered_by_time_ticket_name_and_the_start_of_its_summ
     visit = routed.RoutedVisit(7, "20261202-0007", "爱-003", datetime(2026, 12, 2, 9, 5),
                                "李桂芝", "独居老人" * 7)
     assert visit.label() == "12-02 09:05 爱-003 李桂芝　" + ("独居老人" * 6)
+
+
+@pytest.mark.parametrize("wrong", [0, -1, 2 ** 70, 999_999])
+def test_an_entry_that_is_not_there_is_not_found_whatever_the_number(
+        database: Database, wrong: int) -> None:
+    entry_id = _entry(database)
+    data = _detail(database, entry_id).data
+    for call in (lambda: entries.update_entry(database, wrong, data, version=1, today=TODAY),
+                 lambda: entries.end_entry(database, wrong, TODAY, "迁出", version=1,
+                                           today=TODAY),
+                 lambda: entries.reopen_entry(database, wrong, version=1)):
+        with pytest.raises(NotFoundError, match=r"^没有找到该关爱对象$"):
+            call()
