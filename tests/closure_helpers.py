@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from desktop.db import Database
+from desktop.models import Category
 from desktop.services.closure import replies
 from desktop.services.reception import queue
 from desktop.services.reception.registration import Registration
@@ -39,3 +42,10 @@ def finished_matter(database: Database, n: int = 1, *, room: str = "矛盾纠纷
     queue.finish(database, reg.referral_id, "resolved", note="已调处",
                  now=at + timedelta(hours=1))
     return reg
+
+
+def only_limits(database: Database, **limits: int) -> None:
+    """Every category without a 服务时限 but the ones given (``邻里=3``)."""
+    with database.write() as session:
+        for category in session.scalars(select(Category)):
+            category.time_limit_days = limits.get(category.name)

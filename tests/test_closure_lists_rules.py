@@ -17,7 +17,14 @@ from desktop.services.closure import lists, replies
 from desktop.services.closure.workdays import Calendar
 from desktop.services.errors import PermissionDenied
 from desktop.services.reception import queue
-from tests.closure_helpers import NOW, VISITED, finished_matter, record_rating, record_reply
+from tests.closure_helpers import (
+    NOW,
+    VISITED,
+    finished_matter,
+    only_limits,
+    record_rating,
+    record_reply,
+)
 from tests.rating_pad_helpers import add_staff, served
 from tests.reception_helpers import register, room_ids
 
@@ -31,20 +38,13 @@ def _limit(database: Database, name: str, days: int | None) -> None:
         category.time_limit_days = days
 
 
-def _only_limits(database: Database, **limits: int) -> None:
-    """Every category without a limit but the ones given (``邻里=3``)."""
-    with database.write() as session:
-        for category in session.scalars(select(Category)):
-            category.time_limit_days = limits.get(category.name)
-
-
 def _overdue(database: Database, *, today: date = TODAY, since: date | None = None) -> int:
     with database.read() as session:
         return lists.overdue_unreplied(session, today=today, since=since)
 
 
 def test_the_cut_off_of_a_limit_is_the_end_of_its_last_late_day(database: Database) -> None:
-    _only_limits(database, 邻里=3)
+    only_limits(database, 邻里=3)
     with database.read() as session:
         # Thursday + 3 working days = Tuesday, already past; Friday + 3 = today, not yet.
         assert Calendar.load(session).latest_start(TODAY, 3) == date(2026, 11, 26)
@@ -57,14 +57,14 @@ def test_the_cut_off_of_a_limit_is_the_end_of_its_last_late_day(database: Databa
 
 
 def test_a_limit_without_a_late_matter_adds_nothing(database: Database) -> None:
-    _only_limits(database, 邻里=3, 物业=5)
+    only_limits(database, 邻里=3, 物业=5)
     assert _overdue(database) == 0
     register(database, 1, now=datetime(2026, 11, 20, 9, 0))
     assert _overdue(database) == 1
 
 
 def test_the_late_matters_of_every_limit_are_summed(database: Database) -> None:
-    _only_limits(database, 邻里=3, 物业=5)
+    only_limits(database, 邻里=3, 物业=5)
     # Tuesday + 5 working days = Tuesday 1 December, past; Wednesday + 5 = today, not yet.
     register(database, 1, now=datetime(2026, 11, 24, 17, 0), category="物业")
     register(database, 2, now=datetime(2026, 11, 25, 9, 0), category="物业")  # not late
@@ -76,7 +76,7 @@ def test_the_late_matters_of_every_limit_are_summed(database: Database) -> None:
 
 
 def test_a_replied_or_removed_matter_is_not_late(database: Database) -> None:
-    _only_limits(database, 邻里=3)
+    only_limits(database, 邻里=3)
     replied = finished_matter(database, 1, at=datetime(2026, 11, 24, 9, 0))
     removed = register(database, 2, now=datetime(2026, 11, 24, 10, 0))
     register(database, 3, now=datetime(2026, 11, 24, 11, 0))
@@ -88,7 +88,7 @@ def test_a_replied_or_removed_matter_is_not_late(database: Database) -> None:
 
 
 def test_since_counts_from_the_first_minute_of_its_day(database: Database) -> None:
-    _only_limits(database, 邻里=3)
+    only_limits(database, 邻里=3)
     register(database, 1, now=datetime(2026, 11, 20, 23, 59))
     register(database, 2, now=datetime(2026, 11, 21, 0, 0))
     register(database, 3, now=datetime(2026, 11, 25, 9, 0))
@@ -112,7 +112,7 @@ def _as(database: Database, *roles: str) -> None:
 
 def test_pending_replies_are_the_finished_unreplied_newest_first_with_their_due_day(
         database: Database) -> None:
-    _only_limits(database, 邻里=3)
+    only_limits(database, 邻里=3)
     same = datetime(2026, 11, 30, 9, 0)
     first = finished_matter(database, 1, at=same)
     second = finished_matter(database, 2, at=same, category="其他")  # no time limit
