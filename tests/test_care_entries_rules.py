@@ -5,16 +5,22 @@ care with every refusal and its message, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from desktop.db import Database
+from desktop.models import CareEntry, Staff, Visit
+from desktop.services.admin import auth, dictionaries
 from desktop.services.admin.audit import AuditFilter, list_entries
 from desktop.services.care import access, entries, listing, routed, visits
 from desktop.services.care.visits import VisitInput
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
+from desktop.services.validation import mask_id_number
 from tests.care_helpers import care_entry
+from tests.factories import id_number
+from tests.reception_helpers import register
 from tests.rules_helpers import acting_as
 
 TODAY = date(2026, 12, 2)
@@ -41,6 +47,15 @@ def _update(database: Database, entry_id: int, **changes: object) -> None:
     detail = _detail(database, entry_id)
     entries.update_entry(database, entry_id, replace(detail.data, **changes),  # type: ignore[arg-type]
                          version=detail.version, today=TODAY)
+
+
+def _care_staff(database: Database) -> int:
+    with database.write() as session:
+        staff = Staff(name="周敏", role="room_staff", active=True)
+        auth.set_roles(staff, ["room_staff"])
+        session.add(staff)
+        session.flush()
+        return staff.id
 
 
 # -- editing ----------------------------------------------------------------------------------
@@ -213,3 +228,47 @@ def test_an_entry_that_is_not_there_is_not_found_whatever_the_number(
                  lambda: entries.reopen_entry(database, wrong, version=1)):
         with pytest.raises(NotFoundError, match=r"^没有找到该关爱对象$"):
             call()
+
+
+def test_an_entry_reads_back_every_field_it_was_saved_with(database: Database) -> None:
+    with database.write() as session:
+        community = dictionaries.save_community(session, None, "东林社区")
+        grid = dictionaries.save_grid(session, None, community, "第一网格")
+    staff = _care_staff(database)
+    visit = register(database, 7, room="关爱工作室", category="困难帮扶")
+    saved = care_entry("测试7号", 7, REGISTERED, groups=["残疾人", "低保/特困"], gender="女",
+                       address="东林路 12 号", guardian_name="王强", guardian_relation="儿子",
+                       guardian_phone="13912340009", community_id=community, grid_id=grid,
+                       frequency_days=10, staff_id=staff, visit_id=visit.visit_id,
+                       notes="腿脚不便，上门前先电话")
+    entry_id = entries.register_entry(database, saved, today=TODAY)
+    detail = _detail(database, entry_id)
+    with database.read() as session:
+        person_id = session.scalars(select(Visit.person_id).where(
+            Visit.id == visit.visit_id)).one()
+    # The resident known from reception is taken as reception has them (no gender given).
+    assert detail.data == replace(saved, groups=["低保/特困", "残疾人"], person_id=person_id,
+                                  gender=None)
+    assert (detail.entry_id, detail.name, detail.masked_id) == (
+        entry_id, "测试7号", mask_id_number(id_number(7)))
+    with database.read() as session, pytest.raises(NotFoundError,
+                                                   match=r"^没有找到该关爱对象$"):
+        listing.entry_detail(session, entry_id + 1000)
+
+
+def test_the_counts_of_the_register_at_each_bound(database: Database) -> None:
+    due = {}
+    for n, days in enumerate((-1, 0, 7, 8), start=1):
+        entry_id = entries.register_entry(database, care_entry(
+            f"测试{n}号", n, REGISTERED, frequency_days=14), today=TODAY)
+        due[entry_id] = TODAY + timedelta(days=days)
+    ended = entries.register_entry(database, care_entry("测试9号", 9, REGISTERED),
+                                   today=TODAY)
+    with database.write() as session:
+        for entry_id, day in due.items():
+            session.get_one(CareEntry, entry_id).next_due_on = day
+        gone = session.get_one(CareEntry, ended)
+        gone.next_due_on, gone.ended_on = TODAY - timedelta(days=30), TODAY
+    with database.read() as session:
+        assert listing.open_counts(session, today=TODAY) == {
+            "active": 4, "overdue": 1, "soon": 2, "ended": 1}

@@ -4,10 +4,13 @@ later registered first within a minute, the limit, and the one taken up gone."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+import pytest
 
 from desktop.db import Database
 from desktop.models import Referral
+from desktop.services.errors import NotFoundError
 from desktop.services.police import handovers, routed
 from tests.police_helpers import handover, police_visit
 from tests.reception_helpers import register
@@ -65,3 +68,18 @@ def test_two_hundred_wait_on_the_list_by_default(database: Database) -> None:
         police_visit(database, 100 + n, now=NOW - timedelta(minutes=n))
     with database.read() as session:
         assert len(routed.routed_visits(session, today=TODAY)) == 200
+
+
+def test_a_hand_over_starts_as_the_routed_visit_tells_it_at_the_minute(
+        database: Database) -> None:
+    visit = police_visit(database, 5, phone="13912345678")
+    with database.read() as session:
+        draft = routed.draft_from_visit(session, visit.visit_id,
+                                        now=datetime(2026, 12, 2, 10, 41, 37, 500_000))
+        with pytest.raises(NotFoundError, match=r"^没有找到该来访登记$"):
+            routed.draft_from_visit(session, visit.visit_id + 1000)
+    assert draft == handovers.HandoverInput(
+        kind="移交派出所", matter="小区门口夜间有人聚集饮酒滋事",
+        handed_at=datetime(2026, 12, 2, 10, 41), station="", officer_name="",
+        officer_phone="", person_name="测试5号", person_phone="13912345678",
+        reply_due=date(2026, 12, 9), visit_id=visit.visit_id, referral_id=visit.referral_id)
