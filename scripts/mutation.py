@@ -5,7 +5,7 @@
     python scripts/mutation.py validation registration --tests rules --children 2
     python scripts/mutation.py counselling closure/replies --tests rules   (a room's package)
     python scripts/mutation.py queue --tests rules --keep-killed   (all but the last kills)
-    python scripts/mutation.py queue --tests rules --survivors-only   (the last survivors)
+    python scripts/mutation.py queue --tests rules --not-killed   (survivors, no tests)
     python scripts/mutation.py printing --tests paper               (the documents)
 
 mutmut changes the code one small step at a time (``>`` to ``>=``, a constant, a
@@ -160,16 +160,17 @@ def killed_verdicts(work: Path) -> dict[Path, dict[str, object]]:
     return kept
 
 
-def surviving_verdicts(work: Path) -> tuple[dict[Path, dict[str, object]], list[str]]:
-    """The .meta files of the last run with only the survivors' verdicts cleared, and the
-    survivors' names: a run after new tests that leaves the mutants not checked unchecked."""
+def unkilled_verdicts(work: Path) -> tuple[dict[Path, dict[str, object]], list[str]]:
+    """The .meta files of the last run with the verdicts of the survivors and of the
+    mutants no test reached cleared, and their names: a run after new tests that leaves
+    what the last run did not come to unchecked."""
     kept: dict[Path, dict[str, object]] = {}
     names: list[str] = []
     for meta in (work / "mutants" / "desktop").rglob("*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
         codes = data["exit_code_by_key"]
         for key, code in codes.items():
-            if STATUS.get(code) == "survived":
+            if STATUS.get(code) in ("survived", "no tests"):
                 codes[key] = None
                 names.append(key)
         kept[meta.relative_to(work)] = data
@@ -235,9 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-killed", action="store_true",
                         help="keep the mutants the last run of these modules killed and run "
                              "only the others again (after adding tests: tests only add kills)")
-    parser.add_argument("--survivors-only", action="store_true",
-                        help="run only the last run's survivors again (after adding tests, "
-                             "when the last run was stopped before its end)")
+    parser.add_argument("--not-killed", action="store_true",
+                        help="run again only what the last run did not kill: its survivors "
+                             "and the mutants no test reached (after adding tests, when the "
+                             "last run was stopped before its end)")
     parser.add_argument("--report-only", action="store_true",
                         help="print the score of the last run without running again")
     args = parser.parse_args(argv)
@@ -245,12 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     work = SCRATCH / args.tests
     killed: dict[Path, dict[str, object]] = {}
     again: list[str] = []
-    if args.survivors_only:
-        killed, again = surviving_verdicts(work)
+    if args.not_killed:
+        killed, again = unkilled_verdicts(work)
         if not again:
-            print("the last run left no survivors to run again")
-    if not args.report_only and (again or not args.survivors_only):
-        if args.keep_killed and not args.survivors_only:
+            print("the last run left nothing unkilled to run again")
+    if not args.report_only and (again or not args.not_killed):
+        if args.keep_killed and not args.not_killed:
             killed = killed_verdicts(work)
         prepare(work, args.tests, modules)
         patterns = [f"{m}.x*" for m in modules]

@@ -84,7 +84,7 @@ def test_survivors_of_a_package_are_its_own_not_its_modules(
     assert counts["desktop.services.organisations"]["killed"] == 1
 
 
-def test_a_run_of_the_survivors_clears_only_their_verdicts(
+def test_a_run_of_what_was_not_killed_clears_only_those_verdicts(
         mutation: ModuleType, tmp_path: Path) -> None:
     meta = tmp_path / "mutants" / "desktop" / "services" / "care"
     meta.mkdir(parents=True)
@@ -94,12 +94,13 @@ def test_a_run_of_the_survivors_clears_only_their_verdicts(
         "desktop.services.care.entries.x_end_entry__mutmut_3": None,
         "desktop.services.care.entries.x_end_entry__mutmut_4": 33,
         "desktop.services.care.entries.x_reopen_entry__mutmut_1": 0}}), encoding="utf-8")
-    kept, names = mutation.surviving_verdicts(tmp_path)
+    kept, names = mutation.unkilled_verdicts(tmp_path)
     assert names == ["desktop.services.care.entries.x_end_entry__mutmut_1",
+                     "desktop.services.care.entries.x_end_entry__mutmut_4",
                      "desktop.services.care.entries.x_reopen_entry__mutmut_1"]
     codes = kept[Path("mutants/desktop/services/care/entries.py.meta")]["exit_code_by_key"]
     assert codes == {"desktop.services.care.entries.x_end_entry__mutmut_1": None,
                      "desktop.services.care.entries.x_end_entry__mutmut_2": 1,
                      "desktop.services.care.entries.x_end_entry__mutmut_3": None,
-                     "desktop.services.care.entries.x_end_entry__mutmut_4": 33,
+                     "desktop.services.care.entries.x_end_entry__mutmut_4": None,
                      "desktop.services.care.entries.x_reopen_entry__mutmut_1": None}
