@@ -16,7 +16,12 @@ from desktop.services.admin import auth, dictionaries
 from desktop.services.admin.audit import AuditFilter, list_entries
 from desktop.services.care import access, entries, listing, routed, visits
 from desktop.services.care.visits import VisitInput
-from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
+from desktop.services.errors import (
+    NotFoundError,
+    PermissionDenied,
+    StaleEditError,
+    ValidationError,
+)
 from desktop.services.validation import mask_id_number
 from tests.care_helpers import care_entry
 from tests.factories import id_number
@@ -47,6 +52,11 @@ def _update(database: Database, entry_id: int, **changes: object) -> None:
     detail = _detail(database, entry_id)
     entries.update_entry(database, entry_id, replace(detail.data, **changes),  # type: ignore[arg-type]
                          version=detail.version, today=TODAY)
+
+
+def _person_of(database: Database, visit_id: int) -> int:
+    with database.read() as session:
+        return session.scalars(select(Visit.person_id).where(Visit.id == visit_id)).one()
 
 
 def _care_staff(database: Database) -> int:
@@ -272,3 +282,14 @@ def test_the_counts_of_the_register_at_each_bound(database: Database) -> None:
     with database.read() as session:
         assert listing.open_counts(session, today=TODAY) == {
             "active": 4, "overdue": 1, "soon": 2, "ended": 1}
+
+
+def test_residents_known_from_reception_are_found_for_the_care_room_only(
+        database: Database) -> None:
+    visit = register(database, 7)
+    with database.read() as session:
+        (found,) = entries.find_people(session, id_number(7))
+    assert (found.name, found.person_id) == ("测试7号", _person_of(database, visit.visit_id))
+    with acting_as(database, {"room_staff"}, "警民联络室"), database.read() as session, \
+            pytest.raises(PermissionDenied):
+        entries.find_people(session, "测试7号")
