@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from desktop.db import Database
-from desktop.services.admin import deletion
-from desktop.services.closure import reports
+from desktop.models import Referral
+from desktop.services.admin import auth, deletion
+from desktop.services.closure import replies, reports
 from desktop.services.closure.reports import ClosureCounts
+from desktop.services.reception import queue
 from desktop.services.registers.rows import Period
 from tests.closure_helpers import NOW, finished_matter, only_limits, record_rating, record_reply
+from tests.rating_pad_helpers import add_staff, served
+from tests.reception_helpers import room_ids
 
 NOVEMBER = Period.month(2026, 11)
 TODAY = NOW.date()
@@ -49,3 +55,45 @@ def test_the_month_s_visits_replies_first_ratings_and_late_matters(database: Dat
     # On the day it fell due, the unreplied matter is not late yet.
     assert _counts(database, today=date(2026, 11, 30)).overdue == 1
     assert _counts(database, Period.month(2026, 10)) == ClosureCounts(1, 0, 0, 0, 1)
+
+
+def test_a_month_runs_from_its_first_minute_to_the_last_before_the_next(
+        database: Database) -> None:
+    finished_matter(database, 1, at=datetime(2026, 11, 1, 0, 0))
+    finished_matter(database, 2, at=datetime(2026, 12, 1, 0, 0))
+    assert _counts(database).visits == 1
+    assert _counts(database, Period.month(2026, 12)).visits == 1
+
+
+def test_satisfaction_counts_a_matter_for_each_of_its_tickets_and_a_pad_for_its_own(
+        database: Database) -> None:
+    chen = add_staff(database)
+    wang = add_staff(database, "王志刚", "room_staff", "关爱工作室")
+    rated_at = datetime(2026, 11, 20, 10, 0)
+    both = served(database, 1, chen, finished=datetime(2026, 11, 20, 9, 0))
+    queue.route_again(database, both.visit_id, room_ids(database)["关爱工作室"], "另需帮扶",
+                      now=datetime(2026, 11, 20, 9, 1))
+    with database.read() as session:
+        care = session.scalars(select(Referral.id).where(
+            Referral.visit_id == both.visit_id, Referral.id != both.referral_id)).one()
+    queue.start(database, care, staff_id=wang, now=datetime(2026, 11, 20, 9, 2))
+    queue.finish(database, care, "resolved", staff_id=wang, now=datetime(2026, 11, 20, 9, 3))
+    record_reply(database, both.visit_id, replied_at=rated_at, now=rated_at)
+    record_rating(database, both.visit_id, "满意", rated_at=rated_at, now=rated_at)
+    padded = served(database, 2, chen, finished=datetime(2026, 11, 21, 9, 0))
+    admin, database.actor = database.actor, auth.RATING_PAD_ACTOR
+    with database.write() as session:
+        replies.pad_rating(session, padded.referral_id, "不满意",
+                           now=datetime(2026, 11, 21, 9, 0, 30))
+    database.actor = admin
+    october = served(database, 3, chen, finished=datetime(2026, 10, 20, 9, 0))
+    record_reply(database, october.visit_id, replied_at=datetime(2026, 10, 20, 10, 0))
+    record_rating(database, october.visit_id, "不满意", rated_at=datetime(2026, 10, 30, 9, 0))
+    with database.read() as session:
+        by_room = reports.satisfaction_by_room(session, NOVEMBER)
+        by_staff = reports.satisfaction_by_staff(session, NOVEMBER)
+    assert by_room == {"矛盾纠纷调解室": (2, 1), "关爱工作室": (1, 1)}
+    assert by_staff == {"陈秀兰": (2, 1), "王志刚": (1, 1)}
+    deletion.delete_visit(database, both.visit_id, "重复登记", now=NOW)
+    with database.read() as session:
+        assert reports.satisfaction_by_room(session, NOVEMBER) == {"矛盾纠纷调解室": (1, 0)}
