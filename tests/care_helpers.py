@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from desktop.db import Database
+from desktop.models import Staff
 from desktop.services import reference
+from desktop.services.admin import auth
 from desktop.services.care import entries, listing, visits
 from desktop.services.care.entries import EntryInput
 from desktop.services.care.visits import VisitInput
@@ -46,3 +48,13 @@ def four_residents(database: Database) -> dict[str, int]:
     entries.end_entry(database, ids["赵国强"], date(2026, 10, 31), "迁出本辖区",
                       version=version)
     return ids
+
+
+def care_staff(database: Database, name: str = "周敏") -> int:
+    """A member of room staff with no room, to be named on a visit or an entry."""
+    with database.write() as session:
+        staff = Staff(name=name, role="room_staff", active=True)
+        auth.set_roles(staff, ["room_staff"])
+        session.add(staff)
+        session.flush()
+        return staff.id

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import CareEntry, Staff, Visit
-from desktop.services.admin import auth, dictionaries
+from desktop.models import CareEntry, Visit
+from desktop.services.admin import dictionaries
 from desktop.services.admin.audit import AuditFilter, list_entries
 from desktop.services.care import access, entries, listing, routed, visits
 from desktop.services.care.visits import VisitInput
@@ -23,7 +23,7 @@ from desktop.services.errors import (
     ValidationError,
 )
 from desktop.services.validation import mask_id_number
-from tests.care_helpers import care_entry
+from tests.care_helpers import care_entry, care_staff
 from tests.factories import id_number
 from tests.reception_helpers import register
 from tests.rules_helpers import acting_as
@@ -57,15 +57,6 @@ def _update(database: Database, entry_id: int, **changes: object) -> None:
 def _person_of(database: Database, visit_id: int) -> int:
     with database.read() as session:
         return session.scalars(select(Visit.person_id).where(Visit.id == visit_id)).one()
-
-
-def _care_staff(database: Database) -> int:
-    with database.write() as session:
-        staff = Staff(name="周敏", role="room_staff", active=True)
-        auth.set_roles(staff, ["room_staff"])
-        session.add(staff)
-        session.flush()
-        return staff.id
 
 
 # -- editing ----------------------------------------------------------------------------------
@@ -244,7 +235,7 @@ def test_an_entry_reads_back_every_field_it_was_saved_with(database: Database) -
     with database.write() as session:
         community = dictionaries.save_community(session, None, "东林社区")
         grid = dictionaries.save_grid(session, None, community, "第一网格")
-    staff = _care_staff(database)
+    staff = care_staff(database)
     visit = register(database, 7, room="关爱工作室", category="困难帮扶")
     saved = care_entry("测试7号", 7, REGISTERED, groups=["残疾人", "低保/特困"], gender="女",
                        address="东林路 12 号", guardian_name="王强", guardian_relation="儿子",

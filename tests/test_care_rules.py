@@ -10,12 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import CareEntry, CareVisit, Staff
-from desktop.services.admin import auth
+from desktop.models import CareEntry, CareVisit
 from desktop.services.care import entries, listing, schedule, visits
 from desktop.services.care.visits import VisitInput
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
-from tests.care_helpers import care_entry
+from tests.care_helpers import care_entry, care_staff
 
 TODAY = date(2026, 12, 2)
 REGISTERED = date(2026, 11, 20)
@@ -42,15 +41,6 @@ def _visit_errors(database: Database, entry_id: int, data: VisitInput,
 def _visits(database: Database, entry_id: int) -> list[listing.VisitData]:
     with database.read() as session:
         return listing.entry_detail(session, entry_id).visits
-
-
-def _other_staff(database: Database) -> int:
-    with database.write() as session:
-        staff = Staff(name="周敏", role="room_staff", active=True)
-        auth.set_roles(staff, ["room_staff"])
-        session.add(staff)
-        session.flush()
-        return staff.id
 
 
 # -- when the next visit is due --------------------------------------------------------------
@@ -186,7 +176,7 @@ def test_a_visit_by_someone_unknown_or_to_no_entry_is_refused(database: Database
 def test_a_visit_is_by_the_signed_in_account_unless_someone_else_is_named(
         database: Database) -> None:
     entry_id = _entry(database)
-    other = _other_staff(database)
+    other = care_staff(database)
     visits.add_visit(database, entry_id, VisitInput(date(2026, 11, 25), "身体尚可"))
     visits.add_visit(database, entry_id, VisitInput(
         date(2026, 11, 28), "暖气不热", staff_id=other, help_kind="物资", help_text="棉被一床"))
@@ -204,7 +194,7 @@ def test_a_visit_is_by_the_signed_in_account_unless_someone_else_is_named(
 def test_a_corrected_visit_takes_every_new_value_and_moves_the_due_day(
         database: Database) -> None:
     entry_id = _entry(database, frequency_days=14)
-    other = _other_staff(database)
+    other = care_staff(database)
     visits.add_visit(database, entry_id, VisitInput(
         date(2026, 11, 25), "身体尚可", help_kind="物资", help_text="米面油"))
     (visit,) = _visits(database, entry_id)

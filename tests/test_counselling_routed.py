@@ -11,7 +11,7 @@ from desktop.db import Database
 from desktop.models import CounsellingCase, Person, Referral, Room, Visit
 from desktop.services.counselling import COUNSELLING_ROOM, cases
 from tests.counselling_helpers import take_up
-from tests.reception_helpers import register
+from tests.reception_helpers import register, set_referral
 
 
 def _single_or_query(session: Session, *, limit: int, today: date) -> list[cases.RoutedVisit]:
@@ -38,14 +38,6 @@ def _single_or_query(session: Session, *, limit: int, today: date) -> list[cases
     return out
 
 
-def _set(database: Database, referral_id: int, **values: object) -> None:
-    with database.write() as session:
-        referral = session.get(Referral, referral_id)
-        assert referral is not None
-        for key, value in values.items():
-            setattr(referral, key, value)
-
-
 def test_routed_visits_are_what_the_single_query_gave(database: Database) -> None:
     today = date.today()
     now = datetime.now().replace(microsecond=0)
@@ -65,7 +57,7 @@ def test_routed_visits_are_what_the_single_query_gave(database: Database) -> Non
         n += 1
         reg = register(database, n, room="心理咨询室", category="心理疏导",
                        now=now - timedelta(days=days))
-        _set(database, reg.referral_id, status=status, result=result)
+        set_referral(database, reg.referral_id, status=status, result=result)
     # Not waiting: another room's ticket, a removed visit, a visit already taken up.
     register(database, 40)
     removed = register(database, 41, room="心理咨询室", category="心理疏导")

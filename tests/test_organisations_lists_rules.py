@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from desktop.db import Database
-from desktop.models import Referral
 from desktop.services import privacy
 from desktop.services.organisations import activities, directory, figures, referrals, register
 from desktop.services.reception import queue
 from desktop.services.registers.rows import Period
 from tests.police_helpers import organisation, social_visit
 from tests.reception_helpers import register as register_visit
-from tests.reception_helpers import room_ids
+from tests.reception_helpers import room_ids, set_referral
 from tests.rules_helpers import acting_as
 from tests.test_organisations_rules import TODAY, _activity, _referral
 
@@ -158,14 +157,6 @@ def test_a_non_counsellor_reads_the_confidential_mark_for_what_was_asked(
 # -- visits waiting to be referred ----------------------------------------------------------
 
 
-def _set(database: Database, referral_id: int, **values: object) -> None:
-    with database.write() as session:
-        referral = session.get(Referral, referral_id)
-        assert referral is not None
-        for key, value in values.items():
-            setattr(referral, key, value)
-
-
 def test_visits_waiting_are_open_or_served_within_thirty_days_newest_first(
         database: Database) -> None:
     now = datetime(2026, 12, 2, 10, 0)
@@ -174,12 +165,12 @@ def test_visits_waiting_are_open_or_served_within_thirty_days_newest_first(
                                         (400, "on_hold"), (referrals.PENDING_DAYS, "done")],
                                        start=10):
         visit = social_visit(database, n, now=now - timedelta(days=days, minutes=n))
-        _set(database, visit.referral_id, status=status)
+        set_referral(database, visit.referral_id, status=status)
         shown.append(visit.visit_id)
     for n, (days, status) in enumerate([(referrals.PENDING_DAYS + 1, "done"),
                                         (3, "no_show"), (4, "transferred")], start=20):
         visit = social_visit(database, n, now=now - timedelta(days=days))
-        _set(database, visit.referral_id, status=status)
+        set_referral(database, visit.referral_id, status=status)
     register_visit(database, 30)  # another room's
     taken = social_visit(database, 31)
     org = directory.save_organisation(database, None, organisation())

@@ -9,22 +9,13 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from desktop.db import Database
-from desktop.models import Referral
 from desktop.services.errors import NotFoundError
 from desktop.services.police import handovers, routed
 from tests.police_helpers import handover, police_visit
-from tests.reception_helpers import register
+from tests.reception_helpers import register, set_referral
 
 NOW = datetime(2026, 12, 2, 10, 0)  # the fixed clock's day
 TODAY = NOW.date()
-
-
-def _set(database: Database, referral_id: int, **values: object) -> None:
-    with database.write() as session:
-        referral = session.get(Referral, referral_id)
-        assert referral is not None
-        for key, value in values.items():
-            setattr(referral, key, value)
 
 
 def test_open_tickets_wait_always_and_finished_ones_thirty_days(database: Database) -> None:
@@ -33,12 +24,12 @@ def test_open_tickets_wait_always_and_finished_ones_thirty_days(database: Databa
                                         (400, "on_hold"), (routed.PENDING_DAYS, "done")],
                                        start=10):
         visit = police_visit(database, n, now=NOW - timedelta(days=days, minutes=n))
-        _set(database, visit.referral_id, status=status)
+        set_referral(database, visit.referral_id, status=status)
         shown.append(visit.visit_id)
     for n, (days, status) in enumerate([(routed.PENDING_DAYS + 1, "done"),
                                         (3, "no_show"), (4, "transferred")], start=20):
         visit = police_visit(database, n, now=NOW - timedelta(days=days))
-        _set(database, visit.referral_id, status=status)
+        set_referral(database, visit.referral_id, status=status)
     register(database, 30)  # another room's
     taken = police_visit(database, 31)
     handovers.record_handover(database, handover(visit_id=taken.visit_id,

@@ -9,23 +9,15 @@ from datetime import datetime, timedelta
 import pytest
 
 from desktop.db import Database
-from desktop.models import Referral, Room
+from desktop.models import Room
 from desktop.services.admin import auth
 from desktop.services.admin.settings import load_settings, save_settings
 from desktop.services.closure import pad, replies
 from desktop.services.errors import NotFoundError
 from tests.rating_pad_helpers import add_staff, served
-from tests.reception_helpers import room_ids
+from tests.reception_helpers import room_ids, set_referral
 
 NOW = datetime(2026, 12, 2, 10, 0)
-
-
-def _set(database: Database, referral_id: int, **values: object) -> None:
-    with database.write() as session:
-        referral = session.get(Referral, referral_id)
-        assert referral is not None
-        for key, value in values.items():
-            setattr(referral, key, value)
 
 
 def _offered(database: Database, room: str = "矛盾纠纷调解室", *,
@@ -82,7 +74,7 @@ def test_the_latest_ticket_is_offered_to_the_last_second_of_its_minute(
     ticket = _offered(database)
     assert ticket == pad.PadTicket(second.referral_id, "调-002", "矛盾纠纷调解室", "陈秀兰",
                                    NOW - timedelta(seconds=30))  # the same second: the later
-    _set(database, second.referral_id, finished_at=NOW - timedelta(seconds=40))
+    set_referral(database, second.referral_id, finished_at=NOW - timedelta(seconds=40))
     assert _offered(database).referral_id == first.referral_id  # type: ignore[union-attr]
     # Exactly a minute: still offered, whatever the fraction of the second it is now.
     assert _offered(database, now=NOW + timedelta(seconds=30, microseconds=900_000)
@@ -93,11 +85,11 @@ def test_the_latest_ticket_is_offered_to_the_last_second_of_its_minute(
 def test_no_ticket_the_resident_left_not_done_or_rated_is_offered(database: Database) -> None:
     chen = add_staff(database)
     left = served(database, 1, chen, finished=NOW - timedelta(seconds=5))
-    _set(database, left.referral_id, result="left")
+    set_referral(database, left.referral_id, result="left")
     assert _offered(database) is None
-    _set(database, left.referral_id, result="resolved", status="no_show")
+    set_referral(database, left.referral_id, result="resolved", status="no_show")
     assert _offered(database) is None
-    _set(database, left.referral_id, status="done", handled_by_id=None)
+    set_referral(database, left.referral_id, status="done", handled_by_id=None)
     ticket = _offered(database)
     assert ticket is not None and ticket.staff_name == ""
     admin, database.actor = database.actor, auth.RATING_PAD_ACTOR
