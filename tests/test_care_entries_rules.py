@@ -284,3 +284,19 @@ def test_residents_known_from_reception_are_found_for_the_care_room_only(
     with acting_as(database, {"room_staff"}, "警民联络室"), database.read() as session, \
             pytest.raises(PermissionDenied):
         entries.find_people(session, "测试7号")
+
+
+def test_a_stale_delete_names_the_desk_that_changed_the_record_and_when(database: Database) -> None:
+    entry_id = _entry(database)
+    visits.add_visit(database, entry_id, VisitInput(date(2026, 11, 25), "身体尚可"),
+                     today=TODAY)
+    (loaded,) = _detail(database, entry_id).visits
+    visits.update_visit(database, loaded.visit_id, VisitInput(date(2026, 11, 25), "血压偏高"),
+                        version=loaded.version, today=TODAY)
+    with pytest.raises(StaleEditError) as info:
+        visits.delete_visit(database, loaded.visit_id, version=loaded.version)
+    assert (info.value.record, info.value.changes) == ("走访记录", [])
+    assert info.value.changed_by == database.desk  # the desk that saved the change
+    assert info.value.changed_at is not None
+    assert str(info.value).startswith(f"该走访记录已被他人修改（{database.desk}")
+    assert str(info.value).endswith("请重新载入后再删除")

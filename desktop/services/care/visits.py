@@ -19,7 +19,13 @@ from desktop.services.care.access import require_care
 from desktop.services.care.schedule import refresh_due
 from desktop.services.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.services.validation import TextField, checked, date_errors, id_error
-from desktop.services.versions import form_values, loaded, refuse_stale, write_checked
+from desktop.services.versions import (
+    form_values,
+    loaded,
+    refuse_stale,
+    refuse_stale_delete,
+    write_checked,
+)
 
 HELP_KINDS = ["物资", "资金", "政策", "心理", "其他"]
 VISIT_FIELDS = {"findings": TextField(CareVisit.findings, "走访情况"),
@@ -128,8 +134,7 @@ def delete_visit(database: Database, visit_id: int, *, version: int) -> None:
         row = session.get(CareVisit, visit_id) if validation.valid_id(visit_id) else None
         if row is None:
             raise StaleEditError("走访记录", deleted=True)
-        if row.version != version:
-            raise StaleEditError("走访记录", action="删除")
+        refuse_stale_delete("走访记录", row, version)
         entry = _entry(session, row.entry_id)
         session.delete(row)
         refresh_due(session, entry)
