@@ -97,3 +97,11 @@ def test_satisfaction_counts_a_matter_for_each_of_its_tickets_and_a_pad_for_its_
     deletion.delete_visit(database, both.visit_id, "重复登记", now=NOW)
     with database.read() as session:
         assert reports.satisfaction_by_room(session, NOVEMBER) == {"矛盾纠纷调解室": (1, 0)}
+
+
+def test_the_month_of_a_day_and_names_in_their_first_order() -> None:
+    assert reports.month_period(date(2024, 2, 10)) == Period(date(2024, 2, 1), date(2024, 2, 29))
+    assert reports.month_period(date(2026, 12, 31)) == Period(date(2026, 12, 1),
+                                                              date(2026, 12, 31))
+    assert reports.ordered(["调解室", "窗口"], [], ["窗口", "关爱室", "调解室"]) == [
+        "调解室", "窗口", "关爱室"]
