@@ -51,7 +51,8 @@ def routed_visits(session: Session, *, limit: int = 200,
         .join(Person, Person.id == Visit.person_id)
         .where(Room.code == CARE_ROOM, ~on_register, Visit.deleted_at.is_(None),
                or_(Referral.status.in_(OPEN_STATES), Referral.ticket_date >= since))
-        .order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)
+        # A visit sent to the room twice is offered once, with its latest ticket.
+        .order_by(Visit.visited_at.desc(), Visit.id.desc(), Referral.id.desc()).limit(limit)
     )
     readable = privacy.may_read_counselling(session)
     seen: set[int] = set()
