@@ -3,7 +3,8 @@ the queue page's open dialog."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from desktop.db import Database
 from desktop.models import Referral
@@ -44,6 +45,24 @@ def set_referral(database: Database, referral_id: int, **values: object) -> None
         assert referral is not None
         for key, value in values.items():
             setattr(referral, key, value)
+
+
+def tickets_in_every_state(database: Database, visit: Callable[..., Registration],
+                           pending_days: int, now: datetime) -> list[int]:
+    """One room's visits (``visit(database, n, now=...)``) with tickets in every state; the
+    ids of those that wait to be taken up, newest first: open ones however old, one the room
+    finished ``pending_days`` ago. A day older, a no-show and a transfer do not wait."""
+    waiting = []
+    for n, (days, status) in enumerate([(0, "waiting"), (1, "called"), (2, "serving"),
+                                        (400, "on_hold"), (pending_days, "done")], start=10):
+        registered = visit(database, n, now=now - timedelta(days=days, minutes=n))
+        set_referral(database, registered.referral_id, status=status)
+        waiting.append(registered.visit_id)
+    for n, (days, status) in enumerate([(pending_days + 1, "done"), (3, "no_show"),
+                                        (4, "transferred")], start=20):
+        registered = visit(database, n, now=now - timedelta(days=days))
+        set_referral(database, registered.referral_id, status=status)
+    return [waiting[0], waiting[1], waiting[2], waiting[4], waiting[3]]
 
 
 def ticket_status(database: Database, referral_id: int) -> str:

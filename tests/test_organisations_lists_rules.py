@@ -14,7 +14,7 @@ from desktop.services.reception import queue
 from desktop.services.registers.rows import Period
 from tests.police_helpers import organisation, social_visit
 from tests.reception_helpers import register as register_visit
-from tests.reception_helpers import room_ids, set_referral
+from tests.reception_helpers import room_ids, tickets_in_every_state
 from tests.rules_helpers import acting_as
 from tests.test_organisations_rules import TODAY, _activity, _referral
 
@@ -159,18 +159,8 @@ def test_a_non_counsellor_reads_the_confidential_mark_for_what_was_asked(
 
 def test_visits_waiting_are_open_or_served_within_thirty_days_newest_first(
         database: Database) -> None:
-    now = datetime(2026, 12, 2, 10, 0)
-    shown = []
-    for n, (days, status) in enumerate([(0, "waiting"), (1, "called"), (2, "serving"),
-                                        (400, "on_hold"), (referrals.PENDING_DAYS, "done")],
-                                       start=10):
-        visit = social_visit(database, n, now=now - timedelta(days=days, minutes=n))
-        set_referral(database, visit.referral_id, status=status)
-        shown.append(visit.visit_id)
-    for n, (days, status) in enumerate([(referrals.PENDING_DAYS + 1, "done"),
-                                        (3, "no_show"), (4, "transferred")], start=20):
-        visit = social_visit(database, n, now=now - timedelta(days=days))
-        set_referral(database, visit.referral_id, status=status)
+    shown = tickets_in_every_state(database, social_visit, referrals.PENDING_DAYS,
+                                   datetime(2026, 12, 2, 10, 0))
     register_visit(database, 30)  # another room's
     taken = social_visit(database, 31)
     org = directory.save_organisation(database, None, organisation())
@@ -181,9 +171,9 @@ def test_visits_waiting_are_open_or_served_within_thirty_days_newest_first(
         two = [v.visit_id for v in referrals.routed_visits(session, limit=2)]
         a_day_on = [v.visit_id for v in referrals.routed_visits(
             session, today=TODAY + timedelta(days=1))]
-    assert waiting == [shown[0], shown[1], shown[2], shown[4], shown[3]]
+    assert waiting == shown
     assert two == shown[:2]
-    assert a_day_on == [shown[0], shown[1], shown[2], shown[3]]
+    assert a_day_on == [*shown[:3], shown[4]]
 
 
 def test_a_visit_taken_up_only_by_a_referral_without_its_ticket_still_waits(

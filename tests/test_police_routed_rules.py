@@ -12,24 +12,14 @@ from desktop.db import Database
 from desktop.services.errors import NotFoundError
 from desktop.services.police import handovers, routed
 from tests.police_helpers import handover, police_visit
-from tests.reception_helpers import register, set_referral
+from tests.reception_helpers import register, tickets_in_every_state
 
 NOW = datetime(2026, 12, 2, 10, 0)  # the fixed clock's day
 TODAY = NOW.date()
 
 
 def test_open_tickets_wait_always_and_finished_ones_thirty_days(database: Database) -> None:
-    shown = []
-    for n, (days, status) in enumerate([(0, "waiting"), (1, "called"), (2, "serving"),
-                                        (400, "on_hold"), (routed.PENDING_DAYS, "done")],
-                                       start=10):
-        visit = police_visit(database, n, now=NOW - timedelta(days=days, minutes=n))
-        set_referral(database, visit.referral_id, status=status)
-        shown.append(visit.visit_id)
-    for n, (days, status) in enumerate([(routed.PENDING_DAYS + 1, "done"),
-                                        (3, "no_show"), (4, "transferred")], start=20):
-        visit = police_visit(database, n, now=NOW - timedelta(days=days))
-        set_referral(database, visit.referral_id, status=status)
+    shown = tickets_in_every_state(database, police_visit, routed.PENDING_DAYS, NOW)
     register(database, 30)  # another room's
     taken = police_visit(database, 31)
     handovers.record_handover(database, handover(visit_id=taken.visit_id,
@@ -39,9 +29,10 @@ def test_open_tickets_wait_always_and_finished_ones_thirty_days(database: Databa
         two = [v.visit_id for v in routed.routed_visits(session, limit=2, today=TODAY)]
         a_day_on = [v.visit_id for v in routed.routed_visits(
             session, today=TODAY + timedelta(days=1))]
-    assert waiting == [shown[0], shown[1], shown[2], shown[4], shown[3]]
+    assert waiting == shown
     assert two == shown[:2]
-    assert a_day_on == [shown[0], shown[1], shown[2], shown[3]]
+    # A day on, the ticket finished thirty days ago has waited enough.
+    assert a_day_on == [*shown[:3], shown[4]]
 
 
 def test_visits_of_the_same_minute_wait_the_later_registered_first(database: Database) -> None:
