@@ -240,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run again only what the last run did not kill: its survivors "
                              "and the mutants no test reached (after adding tests, when the "
                              "last run was stopped before its end)")
+    parser.add_argument("--also", nargs="*", default=[], metavar="PATTERN",
+                        help="with --not-killed: run these mutants too (a function changed "
+                             "since the last run: 'desktop.services.care.routed.x_routed_visits*')")
     parser.add_argument("--report-only", action="store_true",
                         help="print the score of the last run without running again")
     args = parser.parse_args(argv)
@@ -258,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         patterns = [f"{m}.x*" for m in modules]
         if killed:
             restore(work, killed)
-            patterns = again  # none: mutmut runs every mutant without a verdict
+            patterns = [*again, *args.also]  # none: every mutant without a verdict
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         env.pop("DESKTOP_TEST_PG_URL", None)
         mutmut = Path(sys.executable).with_name("mutmut")
