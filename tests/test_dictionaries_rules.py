@@ -4,6 +4,7 @@ writes of an import), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -273,3 +274,37 @@ def test_categories_are_listed_by_their_place_then_as_added(database: Database) 
     # The lowest place first; the same place as added.
     assert [e.id for e in listed[:3]] == [added[1], added[0], added[2]]
     assert [e.name for e in listed[3:]] == [name for name, _room in seed.CATEGORIES]
+
+
+def test_names_in_bulk_fit_their_columns_and_nothing_is_written(database: Database) -> None:
+    long = "长" * 65
+    with database.write() as session:
+        community = dictionaries.save_community(session, None, "甲社区")
+    with database.write() as session:
+        assert _errors(dictionaries.upsert_communities, session, ["乙社区", long]) == {
+            "name": "名称过长（不超过64字，当前65字）"}
+        assert _errors(dictionaries.upsert_grids, session,
+                       [(community, "第一网格", ""), (community, long, "")]) == {
+            "name": "名称过长（不超过64字，当前65字）"}
+        assert _errors(dictionaries.upsert_categories, session,
+                       [("噪音扰民", None), (long, None)]) == {
+            "name": "名称过长（不超过64字，当前65字）"}
+        assert dictionaries.upsert_communities(session, ["长" * 64])[1] == {"长" * 64}
+    with database.read() as session:
+        assert [c.name for c in session.scalars(select(Community))] == ["甲社区", "长" * 64]
+        assert session.scalars(select(Grid)).all() == []
+
+
+def test_a_bulk_import_logs_the_rows_it_created_and_changed(database: Database) -> None:
+    with database.write() as session:
+        known = dictionaries.save_community(session, None, "乙社区", active=False)
+    with database.write() as session:
+        ids, _new = dictionaries.upsert_communities(session, ["甲社区", "乙社区"])
+    with database.read() as session:
+        created, changed = session.scalars(select(AuditEntry).where(
+            AuditEntry.target_type == "community").order_by(AuditEntry.id)).all()[-2:]
+    assert (created.action, changed.action) == ("create", "change")
+    assert json.loads(created.detail)["rows"] == [
+        {"name": "甲社区", "sort_order": 2, "active": True}]  # after 乙社区
+    assert json.loads(changed.detail)["rows"] == [{"id": known, "active": True}]
+    assert ids["乙社区"] == known
