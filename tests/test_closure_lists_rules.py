@@ -114,9 +114,9 @@ def test_pending_replies_are_the_finished_unreplied_newest_first_with_their_due_
         database: Database) -> None:
     only_limits(database, 邻里=3)
     same = datetime(2026, 11, 30, 9, 0)
+    newest = finished_matter(database, 3, at=datetime(2026, 12, 1, 9, 0))  # registered first
     first = finished_matter(database, 1, at=same)
     second = finished_matter(database, 2, at=same, category="其他")  # no time limit
-    newest = finished_matter(database, 3, at=datetime(2026, 12, 1, 9, 0))
     register(database, 4, now=same)  # still waiting: nothing to reply yet
     replied = finished_matter(database, 5, at=same)
     record_reply(database, replied.visit_id)
@@ -159,6 +159,9 @@ def test_what_the_counselling_room_heard_is_masked_in_every_list_but_its_own(
     _as(database, "receptionist")
     with database.read() as session:
         assert lists.pending_replies(session, today=TODAY)[0].summary == "（心理咨询，内容保密）"
+    _as(database, "counsellor")
+    with database.read() as session:
+        assert lists.pending_replies(session, today=TODAY)[0].summary == "楼上装修噪音扰民"
     database.actor = admin
     record_reply(database, reg.visit_id, content="已转介精神卫生中心")
     _as(database, "receptionist")
@@ -169,12 +172,20 @@ def test_what_the_counselling_room_heard_is_masked_in_every_list_but_its_own(
     _as(database, "counsellor")
     with database.read() as session:
         assert lists.reply_of(session, reg.visit_id)["content"] == "已转介精神卫生中心"  # type: ignore[index]
+        assert lists.pending_ratings(session)[0].content == "已转介精神卫生中心"
         assert lists.reply_of(session, reg.visit_id + 1000) is None
 
 
 def test_pending_ratings_are_the_replied_unrated_and_the_open_rectifications(
         database: Database) -> None:
     mediator = add_staff(database)
+    # The newest reply, to the first visit registered, by an account naming nobody.
+    newest = finished_matter(database, 7)
+    admin = database.actor
+    assert admin is not None
+    _as(database, "receptionist")
+    record_reply(database, newest.visit_id, replied_at=NOW - timedelta(minutes=10))
+    database.actor = admin
     earlier = finished_matter(database, 1)
     record_reply(database, earlier.visit_id, replied_at=NOW - timedelta(hours=3))
     later = finished_matter(database, 2)
@@ -202,12 +213,13 @@ def test_pending_ratings_are_the_replied_unrated_and_the_open_rectifications(
         rows = lists.pending_ratings(session)
         me = session.get(Staff, database.actor.staff_id)  # type: ignore[union-attr]
         assert [r.visit_id for r in lists.pending_ratings(session, limit=1)] == [
-            padded.visit_id]
-    assert me is not None
+            newest.visit_id]
+    assert me is not None and admin.staff_id == me.id
     assert [(r.visit_id, r.rerating) for r in rows] == [
-        (padded.visit_id, False), (later.visit_id, False), (earlier.visit_id, False),
-        (to_fix.visit_id, True)]
-    row = rows[1]
+        (newest.visit_id, False), (padded.visit_id, False), (later.visit_id, False),
+        (earlier.visit_id, False), (to_fix.visit_id, True)]
+    assert (rows[0].replied_by, rows[0].visit_no) == ("", _visit_no(database, newest.visit_id))
+    row = rows[2]
     assert (row.person, row.visited_at, row.replied_at, row.method, row.replied_by,
             row.content) == ("测试2号", VISITED, NOW - timedelta(hours=2), "当面", me.name,
                              "已当面告知")
@@ -227,6 +239,7 @@ def _fix(database: Database, n: int, rated_at: datetime) -> tuple[int, int]:
 
 def test_open_rectifications_the_earliest_due_first_with_their_notes(
         database: Database) -> None:
+    register(database, 9)  # so that no 整改 has the id of its visit
     later_visit, later = _fix(database, 1, NOW - timedelta(hours=1))
     sooner_visit, sooner = _fix(database, 2, VISITED + timedelta(hours=3))
     _, closed = _fix(database, 3, VISITED + timedelta(hours=3))
@@ -234,10 +247,11 @@ def test_open_rectifications_the_earliest_due_first_with_their_notes(
     deletion.delete_visit(database, removed_visit, "重复登记", now=NOW)
     with database.write() as session:
         session.get(Rectification, closed).status = "closed"  # type: ignore[union-attr]
-        replies.add_rectification_note(session, sooner, "已约谈当事人",
-                                       now=NOW - timedelta(minutes=30))
+        # Typed in another order than they happened: the last is the latest in time.
         replies.add_rectification_note(session, sooner, "已再次上门",
                                        now=NOW - timedelta(minutes=10))
+        replies.add_rectification_note(session, sooner, "已约谈当事人",
+                                       now=NOW - timedelta(minutes=30))
     with database.read() as session:
         due = {f.id: f.due_date for f in session.scalars(select(Rectification))}
         rows = lists.open_rectifications(session, today=due[sooner])
@@ -257,6 +271,8 @@ def test_open_rectifications_the_earliest_due_first_with_their_notes(
             first.last_note) == ("测试2号", "不满意", VISITED + timedelta(hours=3), due[sooner],
                                  2, "已再次上门")
     assert (rows[1].notes, rows[1].last_note) == (0, "")
+    assert [r.visit_no for r in rows] == [_visit_no(database, sooner_visit),
+                                          _visit_no(database, later_visit)]
 
 
 def test_the_lists_are_for_those_who_reply_or_rate(database: Database) -> None:

@@ -17,7 +17,7 @@ from desktop.services.reception import queue
 from desktop.services.registers.rows import Period
 from tests.closure_helpers import NOW, finished_matter, only_limits, record_rating, record_reply
 from tests.rating_pad_helpers import add_staff, served
-from tests.reception_helpers import room_ids
+from tests.reception_helpers import register, room_ids
 
 NOVEMBER = Period.month(2026, 11)
 TODAY = NOW.date()
@@ -86,6 +86,7 @@ def test_satisfaction_counts_a_matter_for_each_of_its_tickets_and_a_pad_for_its_
         replies.pad_rating(session, padded.referral_id, "不满意",
                            now=datetime(2026, 11, 21, 9, 0, 30))
     database.actor = admin
+    register(database, 9, room="警民联络室", category="治安求助")  # a room nobody rated
     october = served(database, 3, chen, finished=datetime(2026, 10, 20, 9, 0))
     record_reply(database, october.visit_id, replied_at=datetime(2026, 10, 20, 10, 0))
     record_rating(database, october.visit_id, "不满意", rated_at=datetime(2026, 10, 30, 9, 0))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Person, Visit
+from desktop.models import AuditEntry, Person, Visit
 from desktop.services import privacy
 from desktop.services.admin import deletion
 from desktop.services.admin.audit import AuditFilter, list_entries
@@ -90,3 +90,20 @@ def test_which_visits_went_to_counselling(database: Database) -> None:
         assert privacy.counselling_visit_ids(session, []) == set()
         assert privacy.counselling_visit_ids(
             session, [heard.visit_id, other.visit_id, heard.visit_id]) == {heard.visit_id}
+
+
+def test_a_reveal_without_a_reason_says_what_it_needs_and_logs_whose_numbers(
+        database: Database) -> None:
+    visit = register(database, 3)
+    person = _person(database, visit.visit_id)
+    with pytest.raises(ValidationError) as info:
+        privacy.reveal_person(database, person, " ")
+    assert info.value.errors == {"reason": "查看完整号码须填写理由"}
+    with database.write() as session:
+        session.get_one(Person, person).id_number = None
+    assert privacy.reveal_person(database, person, "回访").id_number == ""
+    with database.read() as session:
+        (entry,) = list_entries(session, AuditFilter(action="reveal"))
+        raw = session.scalars(select(AuditEntry).where(AuditEntry.action == "reveal")).one()
+    assert (raw.target_type, raw.target_id) == ("person", str(person))
+    assert entry.raw_detail == {"理由": "回访"}
