@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import CareEntry, Visit
+from desktop.models import AuditEntry, CareEntry, Visit
 from desktop.services.admin import dictionaries
 from desktop.services.admin.audit import AuditFilter, list_entries
 from desktop.services.care import access, entries, listing, routed, visits
@@ -188,7 +188,10 @@ def test_reopening_clears_the_end_keeps_it_in_the_log_and_dues_from_the_last_vis
     assert detail.next_due_on == date(2026, 12, 9)
     with database.read() as session:
         (entry,) = list_entries(session, AuditFilter(action="reopen"))
+        raw = session.scalars(select(AuditEntry).where(AuditEntry.action == "reopen")).one()
+        assert session.get_one(CareEntry, entry_id).end_reason is None
     assert entry.raw_detail == {"原结束日期": "2026-12-02", "原结束原因": "情况好转"}
+    assert (raw.target_type, raw.target_id) == ("care_entry", str(entry_id))
 
 
 def test_the_register_counts_are_taken_on_the_day_given(database: Database) -> None:

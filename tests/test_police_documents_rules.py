@@ -5,8 +5,10 @@ words; only the police liaison prints."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from desktop.db import Database
+from desktop.models import AuditEntry
 from desktop.services.admin.audit import AuditFilter, list_entries
 from desktop.services.errors import FeatureUnavailableError, PermissionDenied
 from desktop.services.police import documents, handovers
@@ -27,6 +29,10 @@ def test_each_paper_is_printed_and_logged_with_its_name_and_number(
         logged = list_entries(session, AuditFilter(action="print"))
     assert sorted((e.raw_detail["文书"], e.raw_detail["编号"]) for e in logged) == [
         ("移交事项办理回执", ref.handover_no), ("警民联络移交单", ref.handover_no)]
+    with database.read() as session:
+        targets = {(e.target_type, e.target_id) for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "print"))}
+    assert targets == {("police_handover", str(ref.handover_id))}
 
 
 def test_an_unknown_paper_or_a_desk_without_the_right_prints_nothing(

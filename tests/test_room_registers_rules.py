@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from desktop.db import Database
+from desktop.services.admin import dictionaries
 from desktop.services.care import entries, listing, rows, visits
 from desktop.services.care.visits import VisitInput
 from desktop.services.errors import PermissionDenied
@@ -17,7 +18,7 @@ from desktop.services.reception import queue
 from desktop.services.registers.rows import Period
 from desktop.services.validation import mask_id_number
 from tests import mediation_helpers as mh
-from tests.care_helpers import care_entry
+from tests.care_helpers import care_entry, care_staff
 from tests.factories import id_number
 from tests.police_helpers import handover, police_visit
 from tests.reception_helpers import room_ids
@@ -49,6 +50,8 @@ def test_the_police_register_takes_the_month_to_the_minute_in_order(
         (1, numbers["first"]), (2, numbers["last"]), (3, numbers["same"])]
     with database.read() as session:
         assert register.count_handovers(session, NOVEMBER) == 3
+        assert register.count_handovers(session, Period.month(2026, 1)) == 0
+        assert rows.count_register(session, NOVEMBER) == 0
         assert register.count_handovers(session, Period.month(2026, 12)) == 1
 
 
@@ -129,6 +132,9 @@ def test_the_care_register_takes_whoever_was_on_it_in_the_month(database: Databa
 
 
 def test_every_column_of_the_care_register(database: Database) -> None:
+    with database.write() as session:
+        community = dictionaries.save_community(session, None, "东林社区")
+    staff = care_staff(database)
     on = _entry(database, "李桂芝", 1, date(2026, 10, 20), groups=["残疾人", "低保/特困"],
                 phone="13912345678", frequency_days=14)
     for day, kind, text in ((date(2026, 10, 31), "资金", "慰问金"),  # October's
@@ -140,13 +146,22 @@ def test_every_column_of_the_care_register(database: Database) -> None:
                                                   help_text=text), today=TODAY)
     visits.add_visit(database, on, VisitInput(date(2026, 12, 1), "血压偏高", help_kind="心理",
                                               help_text="谈心"), today=TODAY)
-    ended = _entry(database, "赵国强", 2, date(2026, 9, 1))
+    ended = _entry(database, "赵国强", 2, date(2026, 9, 1), community_id=community,
+                   staff_id=staff)
+    visits.add_visit(database, ended, VisitInput(date(2026, 11, 10), "迁出前走访",
+                                                 help_kind="物资", help_text="米"),
+                     today=TODAY)
     _end(database, ended, date(2026, 11, 15))
+    with database.read() as session:
+        first, second = rows.register_rows(session, NOVEMBER, today=date(2026, 12, 10))
+    assert second.status == "5 天后到期"
     first, second = _care_rows(database)
     assert (first.seq, first.name, first.id_number_masked, first.phone, first.groups) == (
         1, "赵国强", mask_id_number(id_number(2)), "139****0001", "独居/空巢老人")
     assert (first.visits, first.help, first.next_due_on, first.status) == (
-        0, "", None, "已结束（2026-11-15）")
+        1, "物资1次", None, "已结束（2026-11-15）")
+    assert (first.community_grid, first.staff, second.community_grid, second.staff) == (
+        "东林社区", "周敏", "", "")
     assert (second.seq, second.phone, second.groups, second.frequency) == (
         2, "139****5678", "低保/特困、残疾人", "每两周")
     assert (second.visits, second.help, second.last_visit_on) == (
