@@ -239,7 +239,8 @@ def _fix(database: Database, n: int, rated_at: datetime) -> tuple[int, int]:
 
 def test_open_rectifications_the_earliest_due_first_with_their_notes(
         database: Database) -> None:
-    register(database, 9)  # so that no 整改 has the id of its visit
+    register(database, 8)  # so that no 整改 has the id of a visit of another 整改
+    register(database, 9)
     later_visit, later = _fix(database, 1, NOW - timedelta(hours=1))
     sooner_visit, sooner = _fix(database, 2, VISITED + timedelta(hours=3))
     _, closed = _fix(database, 3, VISITED + timedelta(hours=3))
