@@ -47,13 +47,14 @@ def test_each_view_with_its_bounds_and_tie_breaks(database: Database) -> None:
     last_day = _entry(database, 3, date(2026, 11, 3), due=date(2026, 12, 9))  # a week on
     later = _entry(database, 4, date(2026, 11, 3), due=date(2026, 12, 10))
     tie = _entry(database, 5, date(2026, 11, 3), due=date(2026, 12, 5))
-    ended = _entry(database, 6, date(2026, 10, 1), ended=date(2026, 11, 20))
-    ended_later = _entry(database, 7, date(2026, 10, 2), ended=date(2026, 11, 25))
+    ended = _entry(database, 6, date(2026, 10, 1), ended=date(2026, 11, 28))
     ended_same = _entry(database, 8, date(2026, 10, 3), ended=date(2026, 11, 25))
+    ended_later = _entry(database, 7, date(2026, 10, 2), ended=date(2026, 11, 25))
     assert _ids(database) == [overdue, a, tie, last_day, later]
     assert _ids(database, status="active") == _ids(database)
     assert _ids(database, status="due") == [overdue, a, tie, last_day]
-    assert _ids(database, status="ended") == [ended_same, ended_later, ended]
+    # The latest ended first; the same day, the later put on the register first.
+    assert _ids(database, status="ended") == [ended, ended_later, ended_same]
     assert _ids(database, status="all") == [
         tie, later, last_day, overdue, a, ended_same, ended_later, ended]
     assert _ids(database, status="all", limit=2) == [tie, later]
@@ -72,6 +73,9 @@ def test_the_list_by_group_and_found_by_name_number_or_phone(database: Database)
     assert _ids(database, search=" 测试2 ") == [second]
     assert _ids(database, search=id_number(3).lower()) == [third]
     assert _ids(database, search="13912340011") == [first]
+    with database.write() as session:
+        session.get_one(CareEntry, third).phone = "13912340033"  # not the resident's own
+    assert _ids(database, search="13912340033") == [third]
     assert _ids(database, search="13912340022") == [second]
     assert _ids(database, search="测试", group="残疾人", status="all") == [third, first]
 

@@ -68,3 +68,16 @@ def test_a_visit_before_it_fell_due_moves_the_due_day_on(database: Database) -> 
         october = report.counts(session, Period.month(2026, 10))
     assert (october.on_register, october.due, october.visited, october.overdue_at_end) == (
         1, 0, 0, 0)
+
+
+def test_the_month_s_first_day_the_end_of_care_on_its_last_and_later_visits(
+        database: Database) -> None:
+    _entry(database, 1, date(2026, 10, 25), 7)  # due 11-01, the month's first day; late
+    late = _entry(database, 2, date(2026, 11, 10), 7)  # due 11-17; late at the month's end
+    _visit(database, late, date(2026, 12, 1))  # a December visit does not undo that
+    _entry(database, 3, date(2026, 11, 10), 7, ended=date(2026, 11, 30))  # ended: not late
+    with database.read() as session:
+        counts = report.counts(session, NOVEMBER)
+        empty = report.counts(session, Period.month(2026, 1))
+    assert (counts.due, counts.overdue_at_end) == (3, 2)
+    assert (empty.on_register, empty.due, empty.visited, empty.overdue_at_end) == (0, 0, 0, 0)

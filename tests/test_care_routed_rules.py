@@ -64,6 +64,7 @@ def test_open_tickets_wait_always_and_finished_ones_ninety_days(database: Databa
 
 def test_a_visit_sent_to_the_room_twice_waits_once_with_its_latest_ticket(
         database: Database) -> None:
+    older = _care_visit(database, 3, now=NOW - timedelta(hours=1))
     first = _care_visit(database, 1, now=NOW)
     second = _care_visit(database, 2, now=NOW)
     queue.start(database, first.referral_id, now=NOW + timedelta(minutes=1))
@@ -75,7 +76,7 @@ def test_a_visit_sent_to_the_room_twice_waits_once_with_its_latest_ticket(
         again = session.scalars(select(Referral.ticket_no).where(
             Referral.visit_id == first.visit_id, Referral.id != first.referral_id)).one()
     # The later registered of the same minute first.
-    assert [v.visit_id for v in waiting] == [second.visit_id, first.visit_id]
+    assert [v.visit_id for v in waiting] == [second.visit_id, first.visit_id, older.visit_id]
     assert (waiting[1].visit_no, waiting[1].ticket_no, waiting[1].visited_at,
             waiting[1].person_name, waiting[1].summary) == (
         first.visit_no, again, NOW, "测试1号", "独居老人行动不便")
@@ -90,6 +91,9 @@ def test_what_the_counselling_room_heard_stays_hidden_from_the_care_room(
     with acting_as(database, {"room_staff"}, "关爱工作室"), database.read() as session:
         (waiting,) = routed.routed_visits(session, today=TODAY)
     assert waiting.summary == "（心理咨询，内容保密）"
+    with acting_as(database, {"counsellor", "room_staff"}, "关爱工作室"), \
+            database.read() as session:
+        assert routed.routed_visits(session, today=TODAY)[0].summary == "独居老人行动不便"
     with acting_as(database, {"room_staff"}, "警民联络室"), database.read() as session, \
             pytest.raises(PermissionDenied):
         routed.routed_visits(session, today=TODAY)
@@ -100,13 +104,13 @@ def test_an_entry_starts_as_the_visit_tells_it(database: Database) -> None:
         community = dictionaries.save_community(session, None, "东林社区")
         grid = dictionaries.save_grid(session, None, community, "第一网格")
     visit = _care_visit(database, 5, community_id=community, grid_id=grid,
-                        address="东林路 12 号")
+                        address="东林路 12 号", gender="女")
     with database.read() as session:
         draft = routed.draft_from_visit(session, visit.visit_id)
         with pytest.raises(NotFoundError, match=r"^没有找到该来访登记$"):
             routed.draft_from_visit(session, visit.visit_id + 1000)
     assert draft == EntryInput(
-        person_id=draft.person_id, name="测试5号", id_number=id_number(5), gender=None,
+        person_id=draft.person_id, name="测试5号", id_number=id_number(5), gender="女",
         phone="13900000005", address="东林路 12 号", community_id=community, grid_id=grid,
         visit_id=visit.visit_id)
     assert draft.person_id is not None
