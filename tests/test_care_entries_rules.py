@@ -268,14 +268,18 @@ def test_the_counts_of_the_register_at_each_bound(database: Database) -> None:
         due[entry_id] = TODAY + timedelta(days=days)
     ended = entries.register_entry(database, care_entry("测试9号", 9, REGISTERED),
                                    today=TODAY)
+    ended_soon = entries.register_entry(database, care_entry("测试10号", 10, REGISTERED),
+                                        today=TODAY)
     with database.write() as session:
         for entry_id, day in due.items():
             session.get_one(CareEntry, entry_id).next_due_on = day
         gone = session.get_one(CareEntry, ended)
         gone.next_due_on, gone.ended_on = TODAY - timedelta(days=30), TODAY
+        soon = session.get_one(CareEntry, ended_soon)  # due within the week, but ended
+        soon.next_due_on, soon.ended_on = TODAY + timedelta(days=1), TODAY
     with database.read() as session:
         assert listing.open_counts(session, today=TODAY) == {
-            "active": 4, "overdue": 1, "soon": 2, "ended": 1}
+            "active": 4, "overdue": 1, "soon": 2, "ended": 2}
 
 
 def test_residents_known_from_reception_are_found_for_the_care_room_only(
@@ -303,3 +307,13 @@ def test_a_stale_delete_names_the_desk_that_changed_the_record_and_when(database
     assert info.value.changed_at is not None
     assert str(info.value).startswith(f"该走访记录已被他人修改（{database.desk}")
     assert str(info.value).endswith("请重新载入后再删除")
+
+
+def test_an_end_date_outside_the_years_the_centre_keeps_is_refused_by_name(
+        database: Database) -> None:
+    entry_id = _entry(database)
+    version = _detail(database, entry_id).version
+    for day in (date(1899, 12, 31), date(2101, 1, 1)):  # the second is after today too
+        assert _errors(lambda d=day: entries.end_entry(  # type: ignore[misc]
+            database, entry_id, d, "迁出", version=version, today=TODAY)) == {
+            "ended_on": "结束日期应在1900年至2100年之间"}

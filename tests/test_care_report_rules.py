@@ -81,3 +81,10 @@ def test_the_month_s_first_day_the_end_of_care_on_its_last_and_later_visits(
         empty = report.counts(session, Period.month(2026, 1))
     assert (counts.due, counts.overdue_at_end) == (3, 2)
     assert (empty.on_register, empty.due, empty.visited, empty.overdue_at_end) == (0, 0, 0, 0)
+
+
+def test_a_last_visit_before_the_due_day_moves_it_on(database: Database) -> None:
+    entry_id = _entry(database, 1, date(2026, 11, 1), 14)  # due 11-15
+    _visit(database, entry_id, date(2026, 11, 10))  # before it: due 11-24 instead
+    with database.read() as session:
+        assert report.counts(session, NOVEMBER).due == 1
