@@ -317,3 +317,19 @@ def test_an_end_date_outside_the_years_the_centre_keeps_is_refused_by_name(
         assert _errors(lambda d=day: entries.end_entry(  # type: ignore[misc]
             database, entry_id, d, "迁出", version=version, today=TODAY)) == {
             "ended_on": "结束日期应在1900年至2100年之间"}
+
+
+def test_an_edit_names_the_community_grid_and_member_of_staff(database: Database) -> None:
+    with database.write() as session:
+        community = dictionaries.save_community(session, None, "东林社区")
+        grid = dictionaries.save_grid(session, None, community, "第一网格")
+        other = dictionaries.save_community(session, None, "西林社区")
+    staff = care_staff(database)
+    entry_id = _entry(database)
+    _update(database, entry_id, community_id=community, grid_id=grid, staff_id=staff)
+    detail = _detail(database, entry_id)
+    assert (detail.community, detail.grid, detail.staff) == ("东林社区", "第一网格", "周敏")
+    assert _errors(lambda: _update(database, entry_id, community_id=other)) == {
+        "grid_id": "所选网格不属于所选社区"}
+    assert _errors(lambda: _update(database, entry_id, staff_id=staff + 1000)) == {
+        "staff_id": "所选责任人不存在"}
