@@ -288,9 +288,9 @@ def end_entry(database: Database, entry_id: int, ended_on: date | None, reason: 
         errors.update(date_errors({"ended_on": ended_on}, {"ended_on": "结束日期"}))
         if "ended_on" not in errors and ended_on > day:
             errors["ended_on"] = "结束日期不能晚于今天"
-    if errors or ended_on is None:
+    if errors:
         raise ValidationError(errors)
-    when: date = ended_on
+    assert ended_on is not None  # checked above
 
     def work(session: Session) -> None:
         require_care(session, "care.edit")
@@ -299,9 +299,9 @@ def end_entry(database: Database, entry_id: int, ended_on: date | None, reason: 
             raise stale("关爱对象", loaded(entry), [])
         if entry.ended_on is not None:
             raise ValidationError({"ended_on": "该关爱对象已结束关爱"})
-        if when < entry.registered_on:
+        if ended_on < entry.registered_on:
             raise ValidationError({"ended_on": "结束日期不能早于登记日期"})
-        entry.ended_on = when
+        entry.ended_on = ended_on
         entry.end_reason = text
 
     write_checked(database, "关爱对象", work)
