@@ -16,7 +16,8 @@ list it with the reason it is harmless in ``tests/mutation-survivors.md``.
 The run happens in a scratch copy (``.mutation/<tests>/``, ignored by git), so the
 working tree is never touched and two selections do not mix. ``--tests quick`` (the
 default) runs every quick test against each mutant: SQLite only, no widgets, linters,
-migrations, second processes or LibreOffice (see ``[tool.mutmut]`` in pyproject.toml).
+migrations, second processes, LibreOffice or the installer's bundle (see ``[tool.mutmut]``
+in pyproject.toml).
 ``--tests rules`` runs only the service and rule tests (``test_*service*``,
 ``test_rules_*``, ``test_*_rules``, the ticket concurrency threads): much faster for the
 rule-heavy modules validation, registration, queue, mediation and the rooms' services,
@@ -52,7 +53,7 @@ RULES_SELECTION = [
     "-k", "(service or _rules or ticket_concurrency) and not postgresql"
     " and not concurrent_processes",
     "--ignore=tests/test_code_quality.py", "--ignore=tests/test_migrations.py",
-    "--ignore=tests/test_app_shell.py",
+    "--ignore=tests/test_app_shell.py", "--ignore=tests/test_bundle_build.py",
 ]
 # The printing code: the documents' own tests (every paper, its layouts and refusals), the
 # rooms' service tests (each prints its form) and the rule tests.
@@ -62,7 +63,7 @@ PAPER_SELECTION = [
     " or receipt or service or _rules) and not postgresql and not concurrent_processes"
     " and not libreoffice",
     "--ignore=tests/test_code_quality.py", "--ignore=tests/test_migrations.py",
-    "--ignore=tests/test_app_shell.py",
+    "--ignore=tests/test_app_shell.py", "--ignore=tests/test_bundle_build.py",
 ]
 SELECTIONS = {"rules": RULES_SELECTION, "paper": PAPER_SELECTION}
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests",
