@@ -31,8 +31,9 @@ def _actions_table(detail: MeetingDetail, styles: Styles) -> list[Flowable]:
                      legal.para(action.task, styles.cell), legal.para(action.owner, styles.cell),
                      legal.para(f"{action.due_on:%Y-%m-%d}", styles.cell_center),
                      legal.para(done, styles.cell_center)])
-    widths = [12 * mm, legal.WIDTH - 12 * mm - 24 * mm - 28 * mm - 30 * mm, 24 * mm, 28 * mm,
-              30 * mm]
+    # 序号 and a finished action's "2026-11-28 完成" each on one line.
+    widths = [14 * mm, legal.WIDTH - 14 * mm - 24 * mm - 26 * mm - 36 * mm, 24 * mm, 26 * mm,
+              36 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(legal.table_style([
         ("GRID", (0, 0), (-1, -1), 0.6, legal.colors.black),
