@@ -1,0 +1,265 @@
+"""The small papers read back line by line: every label beside its own value.
+
+A paper that prints a value under the wrong label (the receiving unit where the kind
+should be, the opening date where the referral date should be) or drops one is wrong
+in front of a hospital or a police station, though nothing fails; so the text
+pdftotext reads back with ``-layout`` is compared whole, line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime
+
+from desktop.printing.counselling_referral import TITLE, render_referral
+from desktop.printing.deliberation_minutes import render_minutes
+from desktop.printing.kiosk_ticket import render_kiosk_ticket
+from desktop.printing.police_handover import render_handover, render_reply
+from desktop.services.counselling.referral_letter import LetterData
+from desktop.services.deliberation.listing import ActionData, MatterData, MeetingDetail
+from desktop.services.police.handovers import HandoverDetail, HandoverInput
+from desktop.services.reception.kiosk import KioskTicketData
+from tests.poppler import run, text_of
+
+LETTER = LetterData(
+    centre_name="东林街道综治中心", centre_phone="0571-88880000", centre_address="东林路1号",
+    case_no="XL20261202-001", person_name="王小明", gender="男", phone="13800001111",
+    opened_on=date(2026, 11, 3), referred_to="市精神卫生中心", referred_kind="精神卫生中心",
+    referred_on=date(2026, 12, 2), reason="持续失眠伴消极念头", intake_problem="情绪低落两月",
+    risk="中（2026-11-20）", scales=["PHQ-9 12分 中度抑郁", "GAD-7 5分 轻度焦虑"],
+    counsellor="李咨询",
+)
+
+
+MEETING = MeetingDetail(
+    meeting_id=7, version=1, held_on=date(2026, 11, 20), place="社区议事厅", host="张主任",
+    topic="老旧小区加装电梯", participants="张主任\n 李代表 \n\n王居民",
+    matters=[MatterData(1, "J202611200001", "三楼住户反映采光", "加装位置", "改到北侧", False),
+             MatterData(2, "", "", "", "", False)],
+    actions=[ActionData(1, "出具设计图", "物业", date(2026, 11, 30), date(2026, 11, 28), False),
+             ActionData(2, "征求意见", "居委会", date(2026, 11, 25), None, True),
+             ActionData(3, "公示", "居委会", date(2026, 12, 10), None, False)],
+)
+TICKET = KioskTicketData(
+    ticket_id=3, ticket_no="A007", room_name="矛盾纠纷调解室", room_location="二楼203",
+    category="邻里纠纷", waiting_before=2, taken_at=datetime(2026, 12, 2, 9, 5),
+    centre_name="东林街道综治中心", centre_phone="0571-88880000",
+    service_hours="周一至周五 9:00-17:00",
+)
+
+HANDOVER = HandoverDetail(
+    handover_id=5, handover_no="2026警联0012", version=1, direction="移交公安",
+    visit_no="J202612010003", recorded_by="demo", centre_name="东林街道综治中心",
+    data=HandoverInput(
+        kind="移交派出所", matter="邻居噪音扰民多次调解未果",
+        handed_at=datetime(2026, 12, 1, 14, 30), station="东林派出所", officer_name="赵警官",
+        officer_phone="0571-110110", officer_badge="A12345", person_name="钱某",
+        person_phone="13900002222", reply_due=date(2026, 12, 8),
+        case_no="东调字〔2026〕第12号"),
+)
+# From the station to the centre, replied, without badge, phone, visit or case.
+FROM_POLICE = replace(HANDOVER, direction="公安移交", visit_no="", data=replace(
+    HANDOVER.data, kind="110非警务警情", officer_badge="", person_phone="", case_no="",
+    reply_on=date(2026, 12, 5), reply_content="已上门劝解，双方和解"))
+
+
+def lines_of(pdf: bytes) -> list[str]:
+    """The paper's non-empty lines as pdftotext lays them out, runs of spaces as one."""
+    text = text_of(pdf, "-layout")
+    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+
+
+def test_the_referral_letter_reads_back_line_by_line() -> None:
+    assert lines_of(render_referral(LETTER)) == [
+        "东林街道综治中心",
+        "心理咨询转介单",
+        "编号 XL20261202-001 转介日期 2026年12月2日",
+        "接收机构 市精神卫生中心 机构类别 精神卫生中心",
+        "姓名 王小明 性别 男",
+        "联系电话 13800001111 接案日期 2026年11月3日",
+        "主要问题 情绪低落两月",
+        "转介原因 持续失眠伴消极念头",
+        "风险评估 中（2026-11-20）",
+        "量表结果 PHQ-9 12分 中度抑郁；GAD-7 5分 轻度焦虑",
+        "说明 量表结果仅供筛查参考，不作为诊断依据；请贵单位予以接诊评估，",
+        "并将接诊情况填写下方回执反馈我中心。",
+        "心理咨询师： 东林街道综治中心",
+        "（签名）：",
+        "（综治中心印）",
+        "2026年12月2日",
+        "地址：东林路1号 电话：0571-88880000",
+        "－ － － － － － － 沿此线剪下 － － － － － － －",
+        "转介回执",
+        "编号 XL20261202-001 来访人 王小明",
+        "接诊情况",
+        "接诊医生 接诊日期 年 月 日",
+        "第 1 页 共 1 页",
+    ]
+
+
+def test_the_letter_says_what_was_not_assessed_and_leaves_out_a_missing_contact() -> None:
+    lines = lines_of(render_referral(replace(LETTER, risk="", scales=[], centre_address="")))
+    assert "风险评估 未评估" in lines
+    assert "量表结果 未做量表筛查" in lines
+    assert "电话：0571-88880000" in lines
+    no_phone = lines_of(render_referral(replace(LETTER, centre_phone="")))
+    assert "地址：东林路1号" in no_phone
+
+
+def test_the_letter_is_titled_and_authored_for_its_case() -> None:
+    info = run("pdfinfo", "-", data=render_referral(LETTER))
+    fields = dict(re.findall(r"^(\w+):[ \t]*(.*)$", info, flags=re.M))
+    assert fields["Title"] == f"{TITLE} XL20261202-001"
+    assert fields["Author"] == "东林街道综治中心"
+
+
+def test_a_letter_running_onto_a_second_page_names_its_case_at_the_top() -> None:
+    pdf = render_referral(replace(LETTER, reason="持续失眠伴消极念头。" * 300))
+    second = [line.strip() for line in text_of(pdf, "-layout", "-f", "2", "-l", "2")
+              .splitlines() if line.strip()]
+    assert second[0] == f"{TITLE} XL20261202-001"
+
+
+def pdf_info(pdf: bytes) -> dict[str, str]:
+    return dict(re.findall(r"^(\w+):[ \t]*(.*)$", run("pdfinfo", "-", data=pdf), flags=re.M))
+
+
+def test_the_minutes_read_back_line_by_line_each_action_on_its_row() -> None:
+    pdf = render_minutes(MEETING, "东林街道综治中心")
+    assert lines_of(pdf) == [
+        "议事会议纪要",
+        "东林街道综治中心",
+        "会议日期 2026年11月20日 主持人 张主任",
+        "会议地点 社区议事厅",
+        "会议主题 老旧小区加装电梯",
+        "参会人员 张主任、李代表、王居民",
+        "一、议题及议定事项",
+        "（一）加装位置（受理编号 J202611200001）",
+        "来访反映：三楼住户反映采光",
+        "议定：改到北侧",
+        "（二）（未填写议题）",
+        "议定：（未形成决定）",
+        "二、落实事项",
+        "序号 落实事项 责任人 完成期限 完成情况",
+        "1 出具设计图 物业 2026-11-30 2026-11-28 完成",
+        "2 征求意见 居委会 2026-11-25 逾期未完成",
+        "3 公示 居委会 2026-12-10 未完成",
+        "记录人：＿＿＿＿＿＿＿＿ 主持人（签字）：＿＿＿＿＿＿＿＿",
+        "2026年11月20日",
+        "第 1 页 共 1 页",
+    ]
+    info = pdf_info(pdf)
+    assert (info["Title"], info["Author"]) == ("议事会议纪要", "东林街道综治中心")
+
+
+def test_minutes_without_matters_or_actions_say_so() -> None:
+    bare = replace(MEETING, participants="甲", matters=[], actions=[])
+    lines = lines_of(render_minutes(bare, "东林街道综治中心"))
+    assert lines[5:9] == ["参会人员 甲", "一、议题及议定事项", "二、落实事项",
+                          "（本次会议未确定落实事项）"]
+
+
+def test_the_kiosk_ticket_reads_back_line_by_line() -> None:
+    pdf = render_kiosk_ticket(TICKET)
+    assert lines_of(pdf) == [
+        "东林街道综治中心",
+        "自助取号凭条",
+        "A007",
+        "办理事项：邻里纠纷",
+        "前往：矛盾纠纷调解室（二楼203）",
+        "您前面还有 2 人等候",
+        "请先到接待窗口出示本凭条，登记后按叫号前",
+        "往办理；过号请到接待窗口重新排队。",
+        "中心电话：0571-88880000",
+        "服务时间：周一至周五 9:00-17:00",
+        "取号时间：2026-12-02 09:05",
+    ]
+    info = pdf_info(pdf)
+    assert (info["Title"], info["Author"], info["Pages"]) == (
+        "自助取号凭条 A007", "东林街道综治中心", "1")
+
+
+def test_a_ticket_without_location_phone_hours_or_name_still_says_where_to_ask() -> None:
+    bare = replace(TICKET, room_location="", centre_phone="", service_hours="",
+                   centre_name="")
+    lines = lines_of(render_kiosk_ticket(bare))
+    assert lines[0] == "综治中心"
+    assert "前往：矛盾纠纷调解室" in lines
+    assert "中心电话未设置，请到接待窗口咨询" in lines
+    assert not any(line.startswith("服务时间") for line in lines)
+
+
+def test_a_ticket_grows_with_its_text_and_stays_one_piece_of_roll() -> None:
+    pdf = render_kiosk_ticket(replace(TICKET, category="邻里纠纷" * 60))
+    assert pdf_info(pdf)["Pages"] == "1"
+    assert lines_of(pdf)[-1] == "取号时间：2026-12-02 09:05"
+
+
+def test_the_handover_slip_reads_back_line_by_line() -> None:
+    pdf = render_handover(HANDOVER)
+    assert lines_of(pdf) == [
+        "东林街道综治中心",
+        "警民联络移交单",
+        "编号 2026警联0012 移交时间 2026年12月1日 14:30",
+        "移交类型 ■移交派出所 □110非警务警情 □公安移交调解",
+        "派出所 东林派出所 承办民警 赵警官（警号A12345）",
+        "民警电话 0571-110110 回复期限 2026年12月8日",
+        "当事人 钱某 13900002222",
+        "移交事项 邻居噪音扰民多次调解未果",
+        "来访登记 J202612010003 调解案号 东调字〔2026〕第12号",
+        "请于回复期限前将办理情况填入回执，送回或电话告知综治中心警民联络",
+        "室。",
+        "移交人：",
+        "（签名）：",
+        "接收民警： 东林街道综治中心",
+        "（签名）：",
+        "（综治中心印）",
+        "2026年12月1日",
+        "第 1 页 共 1 页",
+    ]
+    info = pdf_info(pdf)
+    assert (info["Title"], info["Author"]) == ("警民联络移交单 2026警联0012", "东林街道综治中心")
+
+
+def test_a_slip_from_the_police_swaps_who_signs_and_marks_what_is_missing() -> None:
+    lines = lines_of(render_handover(FROM_POLICE))
+    assert "移交类型 □移交派出所 ■110非警务警情 □公安移交调解" in lines
+    assert "派出所 东林派出所 承办民警 赵警官" in lines
+    assert "当事人 钱某" in lines
+    assert "来访登记 （直接登记） 调解案号 （无）" in lines
+    assert lines[11:14] == ["移交民警：", "（签名）：", "接收人： 东林街道综治中心"]
+
+
+def test_the_reply_slip_leaves_blanks_until_the_station_replies() -> None:
+    pdf = render_reply(HANDOVER)
+    assert lines_of(pdf) == [
+        "东林街道综治中心",
+        "移交事项办理回执",
+        "移交单编号 2026警联0012 移交日期 2026年12月1日",
+        "派出所 东林派出所 承办民警 赵警官（警号A12345）",
+        "当事人 钱某 13900002222",
+        "移交事项 邻居噪音扰民多次调解未果",
+        "办理情况",
+        "回复日期 年 月 日",
+        "承办民警：",
+        "（签名）：",
+        "综治中心接收人： 东林派出所",
+        "（签名）：",
+        "（派出所印）",
+        "年 月 日",
+        "第 1 页 共 1 页",
+    ]
+    info = pdf_info(pdf)
+    assert (info["Title"], info["Author"]) == ("移交事项办理回执 2026警联0012", "东林街道综治中心")
+    replied = lines_of(render_reply(FROM_POLICE))
+    assert replied[6:8] == ["办理情况 已上门劝解，双方和解", "回复日期 2026年12月5日"]
+    assert replied[-2] == "2026年12月5日"
+
+
+def test_long_police_papers_name_themselves_at_the_top_of_the_next_page() -> None:
+    long = replace(HANDOVER, data=replace(HANDOVER.data, matter="噪音扰民。" * 600))
+    for render, title in ((render_handover, "警民联络移交单"), (render_reply, "移交事项办理回执")):
+        top = next(line.strip() for line in text_of(render(long), "-layout", "-f", "2", "-l",
+                                                     "2").splitlines() if line.strip())
+        assert top == f"{title} 2026警联0012"
