@@ -1,5 +1,8 @@
 """The small papers read back line by line: every label beside its own value.
 
+The referral letter, the meeting minutes, the kiosk ticket, the police liaison's two
+slips and the 受理回执 on both its papers.
+
 A paper that prints a value under the wrong label (the receiving unit where the kind
 should be, the opening date where the referral date should be) or drops one is wrong
 in front of a hospital or a police station, though nothing fails; so the text
@@ -16,10 +19,12 @@ from desktop.printing.counselling_referral import TITLE, render_referral
 from desktop.printing.deliberation_minutes import render_minutes
 from desktop.printing.kiosk_ticket import render_kiosk_ticket
 from desktop.printing.police_handover import render_handover, render_reply
+from desktop.printing.receipt import render_receipt
 from desktop.services.counselling.referral_letter import LetterData
 from desktop.services.deliberation.listing import ActionData, MatterData, MeetingDetail
 from desktop.services.police.handovers import HandoverDetail, HandoverInput
 from desktop.services.reception.kiosk import KioskTicketData
+from desktop.services.reception.receipts import ReceiptData, next_steps_for
 from tests.poppler import run, text_of
 
 LETTER = LetterData(
@@ -63,11 +68,26 @@ FROM_POLICE = replace(HANDOVER, direction="公安移交", visit_no="", data=repl
     HANDOVER.data, kind="110非警务警情", officer_badge="", person_phone="", case_no="",
     reply_on=date(2026, 12, 5), reply_content="已上门劝解，双方和解"))
 
+RECEIPT = ReceiptData(
+    centre_name="东林街道综治中心", centre_phone="010-62345678", centre_address="东林路18号",
+    visit_no="J202612020007", ticket_no="T023", room_name="矛盾纠纷调解室",
+    room_location="二楼203", visited_at=datetime(2026, 12, 2, 9, 5), person_name="王小明",
+    masked_id="110105********002X", id_type="居民身份证", category="邻里纠纷", summary="",
+    next_steps=next_steps_for("矛盾纠纷调解室", "二楼203", "T023", "010-62345678"),
+    paper="80mm",
+)
+
 
 def lines_of(pdf: bytes) -> list[str]:
     """The paper's non-empty lines as pdftotext lays them out, runs of spaces as one."""
     text = text_of(pdf, "-layout")
     return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+
+
+def pdf_info(pdf: bytes) -> dict[str, str]:
+    """pdfinfo's fields (Title, Author, Pages, Page size ...)."""
+    return dict(re.findall(r"^(\w[\w ]*):[ \t]*(.*)$", run("pdfinfo", "-", data=pdf),
+                           flags=re.M))
 
 
 def test_the_referral_letter_reads_back_line_by_line() -> None:
@@ -108,8 +128,7 @@ def test_the_letter_says_what_was_not_assessed_and_leaves_out_a_missing_contact(
 
 
 def test_the_letter_is_titled_and_authored_for_its_case() -> None:
-    info = run("pdfinfo", "-", data=render_referral(LETTER))
-    fields = dict(re.findall(r"^(\w+):[ \t]*(.*)$", info, flags=re.M))
+    fields = pdf_info(render_referral(LETTER))
     assert fields["Title"] == f"{TITLE} XL20261202-001"
     assert fields["Author"] == "东林街道综治中心"
 
@@ -119,10 +138,6 @@ def test_a_letter_running_onto_a_second_page_names_its_case_at_the_top() -> None
     second = [line.strip() for line in text_of(pdf, "-layout", "-f", "2", "-l", "2")
               .splitlines() if line.strip()]
     assert second[0] == f"{TITLE} XL20261202-001"
-
-
-def pdf_info(pdf: bytes) -> dict[str, str]:
-    return dict(re.findall(r"^(\w+):[ \t]*(.*)$", run("pdfinfo", "-", data=pdf), flags=re.M))
 
 
 def test_the_minutes_read_back_line_by_line_each_action_on_its_row() -> None:
@@ -263,3 +278,62 @@ def test_long_police_papers_name_themselves_at_the_top_of_the_next_page() -> Non
         top = next(line.strip() for line in text_of(render(long), "-layout", "-f", "2", "-l",
                                                      "2").splitlines() if line.strip())
         assert top == f"{title} 2026警联0012"
+
+
+def test_the_receipt_reads_back_line_by_line_on_the_roll_and_on_a5(clock) -> None:  # type: ignore[no-untyped-def]
+    clock.move_to(datetime(2026, 12, 2, 10, 30).astimezone(), tick=False)
+    head = [
+        "东林街道综治中心",
+        "受理回执",
+        "排队号",
+        "T023",
+        "受理编号 J202612020007",
+        "来访人 王小明",
+        "证件号码 110105********002X",
+        "分流去向 矛盾纠纷调解室",
+        "事项类别 邻里纠纷",
+        "登记时间 2026年12月02日 09:05",
+        "后续办理",
+    ]
+    tail = ["中心电话：010-62345678 地址：东林路18号", "打印时间：2026-12-02 10:30"]
+    roll = render_receipt(RECEIPT)
+    assert lines_of(roll) == [*head,
+        "1. 请在群众接待大厅等候叫号；叫到“T023”时，请",
+        "前往矛盾纠纷调解室（二楼203）。",
+        "2. 工作人员将当面了解情况并依法依规办理，办理结",
+        "果将告知您本人。",
+        "3. 如需查询办理进度，请凭本回执的受理编号咨询，",
+        "或拨打中心电话 010-62345678。",
+        "4. 请妥善保管本回执。本中心对您的个人信息严格保",
+        "密。",
+        *tail]
+    a5 = render_receipt(RECEIPT, "a5")
+    assert lines_of(a5) == [*head,
+        "1. 请在群众接待大厅等候叫号；叫到“T023”时，请前往矛盾纠纷调解室",
+        "（二楼203）。",
+        "2. 工作人员将当面了解情况并依法依规办理，办理结果将告知您本人。",
+        "3. 如需查询办理进度，请凭本回执的受理编号咨询，或拨打中心电话",
+        "010-62345678。",
+        "4. 请妥善保管本回执。本中心对您的个人信息严格保密。",
+        *tail]
+    for pdf, size in ((roll, "226.772"), (a5, "419.528 x 595.276")):
+        info = pdf_info(pdf)
+        assert (info["Title"], info["Author"], info["Pages"]) == (
+            "受理回执 J202612020007", "东林街道综治中心", "1")
+        assert info["Page size"].startswith(size)
+
+
+def test_a_collective_receipt_names_the_group_and_says_what_is_not_given(clock) -> None:  # type: ignore[no-untyped-def]
+    clock.move_to(datetime(2026, 12, 2, 10, 30).astimezone(), tick=False)
+    bare = replace(RECEIPT, visit_type="集体", headcount=23, representative="", category="",
+                   masked_id="", centre_phone="", centre_address="", next_steps=["甲"])
+    lines = lines_of(render_receipt(bare, "a5"))
+    assert lines[5:11] == ["来访人 王小明", "来访人数 23人（集体访）", "代表 王小明",
+                           "证件号码 （未提供）", "分流去向 矛盾纠纷调解室",
+                           "登记时间 2026年12月02日 09:05"]
+    assert lines[-3:] == ["1. 甲", "中心电话：未设置，请到接待窗口咨询",
+                          "打印时间：2026-12-02 10:30"]
+    # Two or more people are a group even when the form left the type 个人.
+    group = lines_of(render_receipt(replace(RECEIPT, headcount=2, representative="李四")))
+    assert group[6:8] == ["来访人数 2人（集体访）", "代表 李四"]
+    assert "来访人数" not in " ".join(lines_of(render_receipt(RECEIPT)))
