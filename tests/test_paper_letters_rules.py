@@ -11,9 +11,15 @@ pdftotext reads back with ``-layout`` is compared whole, line by line.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import replace
 from datetime import date, datetime
+
+import pdfplumber
+import pytest
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.lib.units import mm
 
 from desktop.printing.counselling_referral import TITLE, render_referral
 from desktop.printing.deliberation_minutes import render_minutes
@@ -337,3 +343,30 @@ def test_a_collective_receipt_names_the_group_and_says_what_is_not_given(clock) 
     group = lines_of(render_receipt(replace(RECEIPT, headcount=2, representative="李四")))
     assert group[6:8] == ["来访人数 2人（集体访）", "代表 李四"]
     assert "来访人数" not in " ".join(lines_of(render_receipt(RECEIPT)))
+
+
+def qr_cells(pdf: bytes) -> tuple[set[tuple[int, int]], float]:
+    """The dark modules of the one QR code printed on the page (row, column from its first
+    dark module), and a module's width in points, read back from the filled rectangles."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        rects = [r for r in document.pages[0].rects if r["fill"]]
+    module = min(r["height"] for r in rects)
+    left, top = min(r["x0"] for r in rects), min(r["top"] for r in rects)
+    cells = set()
+    for r in rects:
+        row, first = round((r["top"] - top) / module), round((r["x0"] - left) / module)
+        cells |= {(row, first + c) for c in range(round(r["width"] / module))}
+    return cells, module
+
+
+@pytest.mark.parametrize(("paper", "size_mm"), [("80mm", 22), ("a5", 26)])
+def test_the_receipt_qr_code_is_the_visit_number_module_by_module(paper: str,
+                                                                   size_mm: int) -> None:
+    cells, module = qr_cells(render_receipt(RECEIPT, paper))
+    widget = QrCodeWidget(RECEIPT.visit_no, barLevel="M")
+    widget.qr.make()
+    expected = {(r, c) for r, row in enumerate(widget.qr.modules)
+                for c, dark in enumerate(row) if dark}
+    assert cells == expected
+    # Four light modules around it, as the standard asks, in the printed size.
+    assert (len(widget.qr.modules) + 8) * module == pytest.approx(size_mm * mm)
