@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from desktop.db import Database
 from desktop.models import Referral
 from desktop.services import reference
+from desktop.services.reception import queue
 from desktop.services.reception.registration import Registration, RegistrationInput, register_visit
 from desktop.views.reception.action_dialog import ActionDialog
 from desktop.views.reception.queue_page import QueuePage
@@ -63,6 +66,19 @@ def tickets_in_every_state(database: Database, visit: Callable[..., Registration
         registered = visit(database, n, now=now - timedelta(days=days))
         set_referral(database, registered.referral_id, status=status)
     return [waiting[0], waiting[1], waiting[2], waiting[4], waiting[3]]
+
+
+def sent_again(database: Database, registered: Registration, room: str,
+               now: datetime) -> int:
+    """The room serves the visit's ticket and the desk sends the visit to it once more;
+    the new ticket's id."""
+    queue.start(database, registered.referral_id, now=now)
+    queue.finish(database, registered.referral_id, "resolved", now=now + timedelta(minutes=1))
+    queue.route_again(database, registered.visit_id, room_ids(database)[room], "再次办理",
+                      now=now + timedelta(minutes=2))
+    with database.read() as session:
+        return max(session.scalars(select(Referral.id).where(
+            Referral.visit_id == registered.visit_id)))
 
 
 def ticket_status(database: Database, referral_id: int) -> str:

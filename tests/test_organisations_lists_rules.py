@@ -14,7 +14,7 @@ from desktop.services.reception import queue
 from desktop.services.registers.rows import Period
 from tests.police_helpers import organisation, social_visit
 from tests.reception_helpers import register as register_visit
-from tests.reception_helpers import room_ids, tickets_in_every_state
+from tests.reception_helpers import room_ids, sent_again, tickets_in_every_state
 from tests.rules_helpers import acting_as
 from tests.test_organisations_rules import TODAY, _activity, _referral
 
@@ -194,6 +194,19 @@ def test_visits_of_the_same_minute_wait_the_later_registered_first(database: Dat
     with database.read() as session:
         waiting = [v.visit_id for v in referrals.routed_visits(session)]
     assert waiting == [second.visit_id, first.visit_id]
+
+
+def test_a_visit_sent_to_the_room_again_waits_with_both_tickets_the_latest_first(
+        database: Database) -> None:
+    at = datetime(2026, 12, 2, 9, 0)
+    older = social_visit(database, 1, now=at - timedelta(hours=1))
+    visit = social_visit(database, 2, now=at)
+    again = sent_again(database, visit, "社会组织工作室", at)
+    with database.read() as session:
+        waiting = referrals.routed_visits(session)
+    assert [(v.visit_id, v.referral_id) for v in waiting] == [
+        (visit.visit_id, again), (visit.visit_id, visit.referral_id),
+        (older.visit_id, older.referral_id)]
 
 
 # -- the 台账 and the monthly figures -------------------------------------------------------

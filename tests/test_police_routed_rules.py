@@ -12,7 +12,7 @@ from desktop.db import Database
 from desktop.services.errors import NotFoundError
 from desktop.services.police import handovers, routed
 from tests.police_helpers import handover, police_visit
-from tests.reception_helpers import register, tickets_in_every_state
+from tests.reception_helpers import register, sent_again, tickets_in_every_state
 
 NOW = datetime(2026, 12, 2, 10, 0)  # the fixed clock's day
 TODAY = NOW.date()
@@ -43,6 +43,18 @@ def test_visits_of_the_same_minute_wait_the_later_registered_first(database: Dat
     assert [v.visit_id for v in waiting] == [second.visit_id, first.visit_id]
     assert (waiting[1].referral_id, waiting[1].person_name, waiting[1].summary) == (
         first.referral_id, "测试1号", "小区门口夜间有人聚集饮酒滋事")
+
+
+def test_a_visit_sent_to_the_room_again_waits_with_both_tickets_the_latest_first(
+        database: Database) -> None:
+    older = police_visit(database, 1, now=NOW - timedelta(hours=1))
+    visit = police_visit(database, 2, now=NOW)
+    again = sent_again(database, visit, "警民联络室", NOW)
+    with database.read() as session:
+        waiting = routed.routed_visits(session, today=TODAY)
+    assert [(v.visit_id, v.referral_id) for v in waiting] == [
+        (visit.visit_id, again), (visit.visit_id, visit.referral_id),
+        (older.visit_id, older.referral_id)]
 
 
 def test_two_hundred_wait_on_the_list_by_default(database: Database) -> None:

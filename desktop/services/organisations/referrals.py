@@ -190,7 +190,8 @@ def routed_visits(session: Session, *, limit: int = 200,
                    .where(OrganisationReferral.referral_id == Referral.id))
     stmt = (routing.routed_select(SOCIAL_ROOM, ~taken,
                                   routing.waiting_or_recent(OPEN_REFERRAL_STATES, since))
-            .order_by(Visit.visited_at.desc(), Visit.id.desc())
+            # A visit sent to the room again waits with both tickets, the latest first.
+            .order_by(Visit.visited_at.desc(), Visit.id.desc(), Referral.id.desc())
             .limit(limit))
     return routing.routed_list(session, stmt)
 
