@@ -155,6 +155,29 @@ def test_the_hall_display_shows_no_made_up_name(qtbot: QtBot, new_sqlite_centre:
     assert hall.title.text() == "叫号信息"
 
 
+def _gaps(database: Database) -> list[tuple[str, str, str]]:
+    with database.read() as session:
+        return [(gap.key, gap.text, gap.where) for gap in setup.gaps(session)]
+
+
+def test_each_gap_names_what_is_empty_and_where_to_set_it(new_centre: Database) -> None:
+    _admin_only(new_centre)
+    where = "系统设置 → 中心信息"
+    assert _gaps(new_centre) == [
+        ("centre", "中心名称、中心电话、中心地址", where),
+        ("committee", "调委会名称、调委会简称", where),
+        ("staff", "调解员（受理调解案件至少要选一名）", "系统设置 → 工作人员"),
+        ("communities", "社区和网格（登记时选择来访人所在社区）",
+         "系统设置 → 事项类别、社区和网格"),
+    ]
+    with new_centre.write() as session:
+        save_settings(session, CentreSettings(centre_name="东林街道综治中心",
+                                              committee_short_name="东林"),
+                      ["centre_name", "committee_short_name"])
+    assert _gaps(new_centre)[:2] == [("centre", "中心电话、中心地址", where),
+                                     ("committee", "调委会名称", where)]
+
+
 # -- the wizard, through the window ------------------------------------------------------
 
 def _next(qtbot: QtBot, wizard: SetupWizard) -> None:
