@@ -418,3 +418,40 @@ def test_success_rate_by_month(database: Database) -> None:
             assert value == round(counted["succeeded"] * 100 / counted["closed"], 1)  # type: ignore[operator]
         else:
             assert value is None
+
+
+def test_success_rate_by_month_counts_failures_and_leaves_out_removed_cases(
+        database: Database) -> None:
+    """A month whose closed cases all failed reads 0.0 (not "no rate"); a removed case
+    counts nowhere; by default the series is the twelve months up to the last."""
+    with database.write() as session:
+        mediator = Staff(name="调解员乙", role="mediator", active=True)
+        session.add(mediator)
+        for seq, (outcome, closed, removed) in enumerate([
+                ("调解不成功", date(2026, 10, 5), False), ("终止调解", date(2026, 10, 9), False),
+                ("调解成功", date(2026, 10, 20), True),  # removed: not a success of October
+                ("调解成功", date(2026, 11, 3), False), ("调解不成功", date(2026, 11, 4), True),
+        ], start=1):
+            session.add(MediationCase(
+                case_no=f"（2026）测人调字第{seq:04d}号", year=2026, seq=seq, source="主动调解",
+                facts="测试纠纷", accepted_on=closed - timedelta(days=2),
+                due_on=closed + timedelta(days=28), outcome=outcome, closed_on=closed,
+                mediators=[mediator],
+                deleted_at=datetime(2026, 11, 30, 9) if removed else None))
+    with database.read() as session:
+        months = mediation_success_by_month(session, Period.month(2026, 11))
+    assert [label for label, _rate in months] == [
+        "2025-12", *(f"2026-{m:02d}" for m in range(1, 12))]
+    assert months[-2:] == [("2026-10", 0.0), ("2026-11", 100.0)]
+    assert all(rate is None for _label, rate in months[:-2])
+
+
+def test_a_figure_or_breakdown_not_in_the_report_is_named_in_the_error(
+        database: Database) -> None:
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 11))
+    with pytest.raises(KeyError) as figure:
+        report.figure("不存在的指标")
+    with pytest.raises(KeyError) as breakdown:
+        report.breakdown("不存在的分类")
+    assert (figure.value.args, breakdown.value.args) == (("不存在的指标",), ("不存在的分类",))
