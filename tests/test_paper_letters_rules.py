@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import pdfplumber
@@ -345,28 +345,49 @@ def test_a_collective_receipt_names_the_group_and_says_what_is_not_given(clock) 
     assert "来访人数" not in " ".join(lines_of(render_receipt(RECEIPT)))
 
 
-def qr_cells(pdf: bytes) -> tuple[set[tuple[int, int]], float]:
-    """The dark modules of the one QR code printed on the page (row, column from its first
-    dark module), and a module's width in points, read back from the filled rectangles."""
+@dataclass(frozen=True)
+class PrintedQr:
+    """The one QR code on a receipt's page, read back from its filled rectangles."""
+
+    cells: set[tuple[int, int]]  # dark modules, (row, column) from the first dark one
+    module: float  # a module's width, in points
+    left: float
+    top: float
+    right: float
+    bottom: float
+    stroked: bool  # any rectangle outlined as well as filled
+    frame_right: float  # the right edge of the printable block
+    box: tuple[float, float]  # top and bottom of the ruled box around the ticket number
+
+
+def printed_qr(pdf: bytes, margin: float) -> PrintedQr:
     with pdfplumber.open(io.BytesIO(pdf)) as document:
-        rects = [r for r in document.pages[0].rects if r["fill"]]
+        page = document.pages[0]
+        rects = [r for r in page.rects if r["fill"]]
+        upright = [line for line in page.lines if line["x0"] == line["x1"]]
+        width = page.width
     module = min(r["height"] for r in rects)
     left, top = min(r["x0"] for r in rects), min(r["top"] for r in rects)
     cells = set()
     for r in rects:
         row, first = round((r["top"] - top) / module), round((r["x0"] - left) / module)
         cells |= {(row, first + c) for c in range(round(r["width"] / module))}
-    return cells, module
+    return PrintedQr(cells, module, left, top, max(r["x1"] for r in rects),
+                     max(r["bottom"] for r in rects), any(r["stroke"] for r in rects),
+                     width - margin, (upright[0]["top"], upright[0]["bottom"]))
 
 
-@pytest.mark.parametrize(("paper", "size_mm"), [("80mm", 22), ("a5", 26)])
-def test_the_receipt_qr_code_is_the_visit_number_module_by_module(paper: str,
-                                                                   size_mm: int) -> None:
-    cells, module = qr_cells(render_receipt(RECEIPT, paper))
+@pytest.mark.parametrize(("paper", "size_mm", "margin_mm"), [("80mm", 22, 5), ("a5", 26, 14)])
+def test_the_receipt_qr_code_is_the_visit_number_module_by_module(
+        paper: str, size_mm: int, margin_mm: int) -> None:
+    qr = printed_qr(render_receipt(RECEIPT, paper), margin_mm * mm)
     widget = QrCodeWidget(RECEIPT.visit_no, barLevel="M")
     widget.qr.make()
     expected = {(r, c) for r, row in enumerate(widget.qr.modules)
                 for c, dark in enumerate(row) if dark}
-    assert cells == expected
-    # Four light modules around it, as the standard asks, in the printed size.
-    assert (len(widget.qr.modules) + 8) * module == pytest.approx(size_mm * mm)
+    assert qr.cells == expected and not qr.stroked
+    # Four light modules around it, as the standard asks, in the printed size: flush with
+    # the right margin, level with the middle of the ticket number's box.
+    assert (len(widget.qr.modules) + 8) * qr.module == pytest.approx(size_mm * mm)
+    assert qr.right + 4 * qr.module == pytest.approx(qr.frame_right, abs=0.01)
+    assert (qr.top + qr.bottom) / 2 == pytest.approx(sum(qr.box) / 2, abs=qr.module / 2)
