@@ -30,7 +30,14 @@ from desktop.models import (
 from desktop.services import reference
 from desktop.services.reception import queue
 from desktop.services.reception.registration import SOURCES, RegistrationInput, register_visit
-from desktop.services.registers.monthly import change, mediation_success_by_month, monthly_report
+from desktop.services.registers.monthly import (
+    agreement_amount,
+    change,
+    judicial_confirmations,
+    mediation_performed,
+    mediation_success_by_month,
+    monthly_report,
+)
 from desktop.services.registers.rows import Period
 from tests.factories import id_number
 
@@ -455,3 +462,45 @@ def test_a_figure_or_breakdown_not_in_the_report_is_named_in_the_error(
     with pytest.raises(KeyError) as breakdown:
         report.breakdown("不存在的分类")
     assert (figure.value.args, breakdown.value.args) == (("不存在的指标",), ("不存在的分类",))
+
+
+def test_the_edges_of_performance_amount_and_confirmations(database: Database) -> None:
+    """履行 goes by the follow-up made last (the later of one day), amounts and 履行 count
+    only 调解成功 cases, and a ruling on the month's first or last day is in the month."""
+    with database.write() as session:
+        mediator = Staff(name="调解员丙", role="mediator", active=True)
+        session.add(mediator)
+        serial = iter(range(1, 100))
+
+        def case(outcome: str, closed: date, amount: str | None = None,
+                 follow_ups: tuple[str, ...] = ()) -> MediationCase:
+            seq = next(serial)
+            made = MediationCase(
+                case_no=f"（2026）测人调字第{seq:04d}号", year=2026, seq=seq, source="主动调解",
+                facts="测试纠纷", accepted_on=closed - timedelta(days=3),
+                due_on=closed + timedelta(days=27), outcome=outcome, closed_on=closed,
+                mediators=[mediator])
+            session.add(made)
+            if amount is not None:
+                session.add(Agreement(case=made, kind="written", amount=Decimal(amount),
+                                      signed_on=closed))
+            for performance in follow_ups:  # all made the same day, in this order
+                session.add(FollowUp(case=made, planned_on=date(2026, 11, 20),
+                                     done_on=date(2026, 11, 20), performance=performance))
+                session.flush()
+            return made
+
+        case("调解成功", date(2026, 11, 10), "100.00", ("已履行", "未履行"))
+        case("调解成功", date(2026, 11, 11), "50.50", ("未履行", "已履行"))
+        case("调解不成功", date(2026, 11, 12), "999.00", ("已履行",))
+        for ruled in (date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 30),
+                      date(2026, 12, 1)):
+            confirmed = case("调解成功", date(2026, 10, 1))
+            session.add(JudicialConfirmation(case=confirmed, court="某某区人民法院",
+                                             applied_on=date(2026, 10, 2), result="确认有效",
+                                             result_on=ruled))
+    november = Period.month(2026, 11)
+    with database.read() as session:
+        assert mediation_performed(session, november) == 1
+        assert agreement_amount(session, november) == Decimal("150.50")
+        assert judicial_confirmations(session, november) == 2
