@@ -32,8 +32,10 @@ from desktop.services.reception import queue
 from desktop.services.reception.registration import SOURCES, RegistrationInput, register_visit
 from desktop.services.registers.monthly import (
     agreement_amount,
+    agreement_forms,
     change,
     judicial_confirmations,
+    mediation_by_source,
     mediation_performed,
     mediation_success_by_month,
     monthly_report,
@@ -465,24 +467,26 @@ def test_a_figure_or_breakdown_not_in_the_report_is_named_in_the_error(
 
 
 def test_the_edges_of_performance_amount_and_confirmations(database: Database) -> None:
-    """履行 goes by the follow-up made last (the later of one day), amounts and 履行 count
-    only 调解成功 cases, and a ruling on the month's first or last day is in the month."""
+    """履行 goes by the follow-up made last (the later of one day); amounts, agreement forms
+    and 履行 count only 调解成功 cases; a ruling on the month's first or last day is in the
+    month."""
     with database.write() as session:
         mediator = Staff(name="调解员丙", role="mediator", active=True)
         session.add(mediator)
         serial = iter(range(1, 100))
 
         def case(outcome: str, closed: date, amount: str | None = None,
-                 follow_ups: tuple[str, ...] = ()) -> MediationCase:
+                 follow_ups: tuple[str, ...] = (), *, kind: str = "written",
+                 source: str = "主动调解") -> MediationCase:
             seq = next(serial)
             made = MediationCase(
-                case_no=f"（2026）测人调字第{seq:04d}号", year=2026, seq=seq, source="主动调解",
+                case_no=f"（2026）测人调字第{seq:04d}号", year=2026, seq=seq, source=source,
                 facts="测试纠纷", accepted_on=closed - timedelta(days=3),
                 due_on=closed + timedelta(days=27), outcome=outcome, closed_on=closed,
                 mediators=[mediator])
             session.add(made)
             if amount is not None:
-                session.add(Agreement(case=made, kind="written", amount=Decimal(amount),
+                session.add(Agreement(case=made, kind=kind, amount=Decimal(amount),
                                       signed_on=closed))
             for performance in follow_ups:  # all made the same day, in this order
                 session.add(FollowUp(case=made, planned_on=date(2026, 11, 20),
@@ -493,6 +497,10 @@ def test_the_edges_of_performance_amount_and_confirmations(database: Database) -
         case("调解成功", date(2026, 11, 10), "100.00", ("已履行", "未履行"))
         case("调解成功", date(2026, 11, 11), "50.50", ("未履行", "已履行"))
         case("调解不成功", date(2026, 11, 12), "999.00", ("已履行",))
+        # An agreement form the report does not know (an older build's) keeps its name; a
+        # source it does not know, or none, is counted as 申请调解.
+        case("调解成功", date(2026, 11, 13), "0.00", kind="调解笔录", source="其他来源")
+        case("调解成功", date(2026, 11, 14), "0.00", kind="oral", source="")
         for ruled in (date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 30),
                       date(2026, 12, 1)):
             confirmed = case("调解成功", date(2026, 10, 1))
@@ -504,3 +512,7 @@ def test_the_edges_of_performance_amount_and_confirmations(database: Database) -
         assert mediation_performed(session, november) == 1
         assert agreement_amount(session, november) == Decimal("150.50")
         assert judicial_confirmations(session, november) == 2
+        assert agreement_forms(session, november) == {"书面协议": 2, "口头协议": 1,
+                                                     "调解笔录": 1}
+        assert mediation_by_source(session, november) == {"主动调解": 3, "申请调解": 2,
+                                                         "委托移送": 0}
