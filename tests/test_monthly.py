@@ -37,6 +37,7 @@ from desktop.services.registers.monthly import (
     judicial_confirmations,
     mediation_by_source,
     mediation_performed,
+    mediation_satisfaction,
     mediation_success_by_month,
     monthly_report,
 )
@@ -490,7 +491,8 @@ def test_the_edges_of_performance_amount_and_confirmations(database: Database) -
                                       signed_on=closed))
             for performance in follow_ups:  # all made the same day, in this order
                 session.add(FollowUp(case=made, planned_on=date(2026, 11, 20),
-                                     done_on=date(2026, 11, 20), performance=performance))
+                                     done_on=date(2026, 11, 20), performance=performance,
+                                     satisfaction="满意" if performance == "已履行" else None))
                 session.flush()
             return made
 
@@ -516,3 +518,6 @@ def test_the_edges_of_performance_amount_and_confirmations(database: Database) -
                                                      "调解笔录": 1}
         assert mediation_by_source(session, november) == {"主动调解": 3, "申请调解": 2,
                                                          "委托移送": 0}
+        # Follow-ups made without asking count under no level.
+        assert mediation_satisfaction(session, november) == {"满意": 3, "基本满意": 0,
+                                                            "不满意": 0}

@@ -246,8 +246,8 @@ def agreement_forms(session: Session, period: Period) -> dict[str, int]:
         .join(MediationCase, MediationCase.id == Agreement.case_id)
         .where(MediationCase.outcome == SUCCESS, _closed_in(period)).group_by(Agreement.kind)
     ):
-        out[AGREEMENT_FORM_NAMES.get(kind, kind)] = out.get(
-            AGREEMENT_FORM_NAMES.get(kind, kind), 0) + int(n)
+        name = AGREEMENT_FORM_NAMES.get(kind, kind)  # an older build's form keeps its name
+        out[name] = out.get(name, 0) + int(n)
     return out
 
 
