@@ -391,3 +391,30 @@ def test_the_receipt_qr_code_is_the_visit_number_module_by_module(
     assert (len(widget.qr.modules) + 8) * qr.module == pytest.approx(size_mm * mm)
     assert qr.right + 4 * qr.module == pytest.approx(qr.frame_right, abs=0.01)
     assert (qr.top + qr.bottom) / 2 == pytest.approx(sum(qr.box) / 2, abs=qr.module / 2)
+
+
+ACTIONS_HEAD = ["序号", "落实事项", "责任人", "完成期限", "完成情况"]
+
+
+def tables_of(pdf: bytes) -> list[list[list[str | None]]]:
+    """Every ruled table pdfplumber finds, page by page, as rows of cell texts."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [table.extract() for page in document.pages for table in page.find_tables()]
+
+
+def test_the_actions_are_a_fully_ruled_table() -> None:
+    *_form, actions = tables_of(render_minutes(MEETING, "东林街道综治中心"))
+    assert actions == [ACTIONS_HEAD,
+                       ["1", "出具设计图", "物业", "2026-11-30", "2026-11-28 完成"],
+                       ["2", "征求意见", "居委会", "2026-11-25", "逾期未完成"],
+                       ["3", "公示", "居委会", "2026-12-10", "未完成"]]
+
+
+def test_a_long_action_table_repeats_its_head_on_every_page() -> None:
+    many = replace(MEETING, actions=[
+        ActionData(n, f"落实事项{n}", "居委会", date(2026, 12, 10), None, False)
+        for n in range(1, 121)])
+    pieces = [t for t in tables_of(render_minutes(many, "东林街道综治中心"))
+              if t[0] == ACTIONS_HEAD]
+    assert len(pieces) > 2
+    assert [row[0] for piece in pieces for row in piece[1:]] == [str(n) for n in range(1, 121)]
