@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import groupby
 
 import pdfplumber
 import pytest
@@ -418,3 +419,65 @@ def test_a_long_action_table_repeats_its_head_on_every_page() -> None:
               if t[0] == ACTIONS_HEAD]
     assert len(pieces) > 2
     assert [row[0] for piece in pieces for row in piece[1:]] == [str(n) for n in range(1, 121)]
+
+
+def type_of(pdf: bytes) -> list[tuple[int, str, float, str, str]]:
+    """Each printed line: where it stands (points from the top), its text, its size, how it
+    is placed (``centred`` or its left margin) and its shade; every glyph must be in the
+    embedded font."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        chars = sorted(page.chars, key=lambda c: (round(c["top"]), c["x0"]))
+        width = page.width
+    assert {c["fontname"].split("+")[-1] for c in chars} == {"WenQuanYiMicroHei-0"}
+    lines = []
+    for top, same_line in groupby(chars, key=lambda c: round(c["top"])):
+        glyphs = list(same_line)
+        (size,) = {round(c["size"], 1) for c in glyphs}
+        left, right = glyphs[0]["x0"], width - glyphs[-1]["x1"]
+        placed = "centred" if abs(left - right) < 0.5 else f"{left:.1f}"
+        shade = "+".join(dict.fromkeys("grey" if c["non_stroking_color"][0] > 0 else "black"
+                                       for c in glyphs))  # left to right: label, value
+        lines.append((top, "".join(c["text"] for c in glyphs), size, placed, shade))
+    return lines
+
+
+def test_the_kiosk_ticket_number_stands_out_and_the_rest_is_in_its_place() -> None:
+    assert type_of(render_kiosk_ticket(TICKET)) == [
+        (17, "东林街道综治中心", 11.0, "centred", "black"),
+        (31, "自助取号凭条", 9.0, "centred", "grey"),
+        (59, "A007", 40.0, "centred", "black"),
+        (114, "办理事项：邻里纠纷", 9.5, "14.2", "black"),
+        (128, "前往：矛盾纠纷调解室（二楼203）", 11.0, "14.2", "black"),
+        (144, "您前面还有 2 人等候", 11.0, "14.2", "black"),
+        (165, "请先到接待窗口出示本凭条，登记后按叫号前", 9.5, "14.2", "black"),
+        (179, "往办理；过号请到接待窗口重新排队。", 9.5, "14.2", "black"),
+        (199, "中心电话：0571-88880000", 8.0, "14.2", "grey"),
+        (211, "服务时间：周一至周五 9:00-17:00", 8.0, "14.2", "grey"),
+        (223, "取号时间：2026-12-02 09:05", 8.0, "14.2", "grey"),
+    ]
+
+
+def test_the_roll_receipt_sizes_and_places_each_line(clock) -> None:  # type: ignore[no-untyped-def]
+    clock.move_to(datetime(2026, 12, 2, 10, 30).astimezone(), tick=False)
+    steps = ["1. 请在群众接待大厅等候叫号；叫到“T023”时，请", "前往矛盾纠纷调解室（二楼203）。",
+             "2. 工作人员将当面了解情况并依法依规办理，办理结", "果将告知您本人。",
+             "3. 如需查询办理进度，请凭本回执的受理编号咨询，", "或拨打中心电话 010-62345678。",
+             "4. 请妥善保管本回执。本中心对您的个人信息严格保", "密。"]
+    assert type_of(render_receipt(RECEIPT)) == [
+        (17, "东林街道综治中心", 13.5, "centred", "black"),
+        (37, "受 理 回 执", 11.5, "centred", "black"),
+        (72, "排队号", 8.5, "63.8", "black"),
+        (87, "T023", 20.5, "54.3", "black"),
+        (135, "受理编号J202612020007", 8.5, "14.2", "grey+black"),
+        (152, "来访人王小明", 8.5, "14.2", "grey+black"),
+        (169, "证件号码110105********002X", 8.5, "14.2", "grey+black"),
+        (186, "分流去向矛盾纠纷调解室", 8.5, "14.2", "grey+black"),
+        (202, "事项类别邻里纠纷", 8.5, "14.2", "grey+black"),
+        (219, "登记时间2026年12月02日 09:05", 8.5, "14.2", "grey+black"),
+        (242, "后续办理", 8.5, "14.2", "grey"),
+        *((top, text, 8.5, "14.2", "black") for top, text in zip(
+            (255, 268, 281, 293, 306, 319, 332, 344), steps, strict=True)),
+        (365, "中心电话：010-62345678 地址：东林路18号", 7.0, "14.2", "grey"),
+        (376, "打印时间：2026-12-02 10:30", 7.0, "14.2", "grey"),
+    ]
