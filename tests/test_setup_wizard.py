@@ -176,6 +176,12 @@ def test_each_gap_names_what_is_empty_and_where_to_set_it(new_centre: Database) 
                       ["centre_name", "committee_short_name"])
     assert _gaps(new_centre)[:2] == [("centre", "中心电话、中心地址", where),
                                      ("committee", "调委会名称", where)]
+    with new_centre.write() as session:  # a community switched off is none to choose
+        session.add(Community(name="东城社区", active=False))
+    assert "communities" in [key for key, _text, _where in _gaps(new_centre)]
+    with new_centre.write() as session:
+        session.add(Community(name="西城社区", active=True))
+    assert "communities" not in [key for key, _text, _where in _gaps(new_centre)]
 
 
 # -- the wizard, through the window ------------------------------------------------------
