@@ -34,6 +34,7 @@ from desktop.services.registers.monthly import (
     agreement_amount,
     agreement_forms,
     change,
+    escalation_counts,
     judicial_confirmations,
     mediation_by_source,
     mediation_performed,
@@ -521,3 +522,53 @@ def test_the_edges_of_performance_amount_and_confirmations(database: Database) -
         # Follow-ups made without asking count under no level.
         assert mediation_satisfaction(session, november) == {"满意": 3, "基本满意": 0,
                                                             "不满意": 0}
+
+
+def test_escalations_on_the_edges_of_the_month(database: Database) -> None:
+    """Raised at midnight on the first is in the month; due on the first or the last day
+    and not closed that day is overdue in it."""
+    with database.read() as session:
+        room_id = reference.rooms(session)[0].id
+        category_id = reference.categories(session)[0].id
+    visit_id = register_visit(database, RegistrationInput(
+        name="上报人", id_number=id_number(78), phone="13812345679", summary="集体欠薪",
+        room_id=room_id, category_id=category_id), now=datetime(2026, 9, 20, 9)).visit_id
+    queue.escalate(database, visit_id, "B", "集体访", due_date=date(2026, 11, 1),
+                   now=datetime(2026, 10, 31, 23, 59))
+    queue.escalate(database, visit_id, "C", "集体访", due_date=date(2026, 11, 30),
+                   now=datetime(2026, 11, 1, 0, 0))
+    with database.read() as session:
+        counts = escalation_counts(session, Period.month(2026, 11))
+    assert (counts.escalated, counts.overdue) == (1, 2)
+
+
+def test_breakdowns_follow_the_admins_order_and_the_rate_counts_both_satisfied_answers(
+        database: Database) -> None:
+    with database.write() as session:
+        rooms = list(session.scalars(select(Room).order_by(Room.id)))
+        for n, room in enumerate(reversed(rooms)):  # the admin put them the other way round
+            room.sort_order = n
+        session.add_all([Community(name="西城社区", sort_order=1, active=True),
+                         Community(name="东城社区", sort_order=1, active=True),
+                         Community(name="丙社区", sort_order=0, active=True)])
+        mediator = Staff(name="调解员丁", role="mediator", active=True)
+        case_ = MediationCase(case_no="（2026）测人调字第0001号", year=2026, seq=1,
+                              source="主动调解", facts="测试纠纷", accepted_on=date(2026, 10, 1),
+                              due_on=date(2026, 10, 31), outcome="调解成功",
+                              closed_on=date(2026, 10, 20), mediators=[mediator])
+        for done, satisfaction in ((date(2026, 11, 1), "满意"), (date(2026, 11, 30), "基本满意"),
+                                   (date(2026, 11, 15), "不满意"), (date(2026, 11, 16), "满意"),
+                                   (date(2026, 10, 31), "不满意"), (date(2026, 12, 1), "不满意")):
+            session.add(FollowUp(case=case_, planned_on=done, done_on=done,
+                                 performance="已履行", satisfaction=satisfaction))
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 11))
+    by_room = [f.label for f in report.breakdown("按分流去向（人次）").figures]
+    assert by_room == [room.name for room in reversed(rooms)] + ["合计"]
+    by_community = [f.label for f in report.breakdown("按社区（件）").figures]
+    assert by_community[:3] == ["丙社区", "东城社区", "西城社区"]
+    assert [f.label for f in report.breakdown("按来源（件）").figures] == [*SOURCES, "合计"]
+    # 满意 and 基本满意 of the four answers given in November (the 1st and the 30th in it).
+    assert report.figure("回访满意率（%）").value == 75.0
+    assert {f.label: f.value for f in report.breakdown("按回访满意度").figures} == {
+        "满意": 2, "基本满意": 1, "不满意": 1, "合计": 4}
