@@ -481,3 +481,22 @@ def test_the_roll_receipt_sizes_and_places_each_line(clock) -> None:  # type: ig
         (365, "中心电话：010-62345678 地址：东林路18号", 7.0, "14.2", "grey"),
         (376, "打印时间：2026-12-02 10:30", 7.0, "14.2", "grey"),
     ]
+
+
+def row_heights_mm(pdf: bytes) -> dict[str, float]:
+    """The height of each ruled form row, by its label, in millimetres."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        tables = document.pages[0].find_tables()
+        return {cells[0]: (row.bbox[3] - row.bbox[1]) / mm for table in tables
+                for row, cells in zip(table.rows, table.extract(), strict=True)}
+
+
+def test_police_slips_leave_room_to_write_what_was_not_typed() -> None:
+    blank = replace(HANDOVER, data=replace(HANDOVER.data, matter=""))
+    handover, reply = row_heights_mm(render_handover(blank)), row_heights_mm(render_reply(blank))
+    # The room asked for, and the cell's padding (about 3.2 mm) around it.
+    for heights, label, room in ((handover, "移交事项", 45), (reply, "移交事项", 20),
+                                 (reply, "办理情况", 50)):
+        assert room + 2.7 < heights[label] < room + 3.7, (label, heights[label])
+    typed = row_heights_mm(render_reply(FROM_POLICE))
+    assert typed["办理情况"] < 15 and typed["移交事项"] < 15
