@@ -500,3 +500,10 @@ def test_police_slips_leave_room_to_write_what_was_not_typed() -> None:
         assert room + 2.7 < heights[label] < room + 3.7, (label, heights[label])
     typed = row_heights_mm(render_reply(FROM_POLICE))
     assert typed["办理情况"] < 15 and typed["移交事项"] < 15
+
+
+def test_the_referral_letter_leaves_room_to_write_and_its_slip_room_to_reply() -> None:
+    heights = row_heights_mm(render_referral(replace(LETTER, intake_problem="", reason="")))
+    for label, room in (("主要问题", 20), ("转介原因", 20), ("接诊情况", 18)):
+        assert room + 2.7 < heights[label] < room + 3.7, (label, heights[label])
+    assert row_heights_mm(render_referral(LETTER))["转介原因"] < 15
