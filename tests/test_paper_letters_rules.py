@@ -486,7 +486,7 @@ def test_the_roll_receipt_sizes_and_places_each_line(clock) -> None:  # type: ig
 def row_heights_mm(pdf: bytes) -> dict[str, float]:
     """The height of each ruled form row, by its label, in millimetres."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
-        tables = document.pages[0].find_tables()
+        tables = [table for page in document.pages for table in page.find_tables()]
         return {cells[0]: (row.bbox[3] - row.bbox[1]) / mm for table in tables
                 for row, cells in zip(table.rows, table.extract(), strict=True)}
 
@@ -507,3 +507,12 @@ def test_the_referral_letter_leaves_room_to_write_and_its_slip_room_to_reply() -
     for label, room in (("主要问题", 20), ("转介原因", 20), ("接诊情况", 18)):
         assert room + 2.7 < heights[label] < room + 3.7, (label, heights[label])
     assert row_heights_mm(render_referral(LETTER))["转介原因"] < 15
+
+
+def test_the_tear_off_slip_is_never_cut_across_two_pages() -> None:
+    for reason in ("", "持续失眠。" * 40, "持续失眠。" * 300):
+        pdf = render_referral(replace(LETTER, intake_problem="", reason=reason))
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            pages = [page.extract_text() or "" for page in document.pages]
+        (slip,) = [text for text in pages if "转介回执" in text]
+        assert "沿此线剪下" in slip and "来访人" in slip and "接诊医生" in slip

@@ -9,7 +9,7 @@ clinician to send back.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from desktop.printing import legal
 from desktop.printing.legal import Pair, Row, Signer, Styles
@@ -51,9 +51,13 @@ def referral_story(data: LetterData, styles: Styles) -> list[Flowable]:
                              styles, note="（综治中心印）"),
         Para(esc(contact), styles.small),
         Spacer(1, 6 * mm),
-        Para("－　－　－　－　－　－　－　沿此线剪下　－　－　－　－　－　－　－", styles.center),
-        Para("转介回执", styles.heading),
-        *legal.form(receipt, styles),
+        # The tear-off slip goes whole onto the next page rather than being cut in two.
+        KeepTogether([
+            Para("－　－　－　－　－　－　－　沿此线剪下　－　－　－　－　－　－　－",
+                 styles.center),
+            Para("转介回执", styles.heading),
+            *legal.form(receipt, styles),
+        ]),
     ]
 
 
