@@ -550,7 +550,7 @@ def test_breakdowns_follow_the_admins_order_and_the_rate_counts_both_satisfied_a
             room.sort_order = n
         session.add_all([Community(name="西城社区", sort_order=1, active=True),
                          Community(name="东城社区", sort_order=1, active=True),
-                         Community(name="丙社区", sort_order=0, active=True)])
+                         Community(name="鹿城社区", sort_order=0, active=True)])
         mediator = Staff(name="调解员丁", role="mediator", active=True)
         case_ = MediationCase(case_no="（2026）测人调字第0001号", year=2026, seq=1,
                               source="主动调解", facts="测试纠纷", accepted_on=date(2026, 10, 1),
@@ -566,7 +566,7 @@ def test_breakdowns_follow_the_admins_order_and_the_rate_counts_both_satisfied_a
     by_room = [f.label for f in report.breakdown("按分流去向（人次）").figures]
     assert by_room == [room.name for room in reversed(rooms)] + ["合计"]
     by_community = [f.label for f in report.breakdown("按社区（件）").figures]
-    assert by_community[:3] == ["丙社区", "东城社区", "西城社区"]
+    assert by_community[:3] == ["鹿城社区", "东城社区", "西城社区"]
     assert [f.label for f in report.breakdown("按来源（件）").figures] == [*SOURCES, "合计"]
     # 满意 and 基本满意 of the four answers given in November (the 1st and the 30th in it).
     assert report.figure("回访满意率（%）").value == 75.0
