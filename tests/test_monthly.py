@@ -537,6 +537,11 @@ def test_escalations_on_the_edges_of_the_month(database: Database) -> None:
                    now=datetime(2026, 10, 31, 23, 59))
     queue.escalate(database, visit_id, "C", "集体访", due_date=date(2026, 11, 30),
                    now=datetime(2026, 11, 1, 0, 0))
+    # October's and December's own: due the day before, raised at the next midnight.
+    queue.escalate(database, visit_id, "B", "集体访", due_date=date(2026, 10, 31),
+                   now=datetime(2026, 10, 30, 9, 0))
+    queue.escalate(database, visit_id, "B", "集体访", due_date=date(2026, 12, 1),
+                   now=datetime(2026, 12, 1, 0, 0))
     with database.read() as session:
         counts = escalation_counts(session, Period.month(2026, 11))
     assert (counts.escalated, counts.overdue) == (1, 2)
