@@ -516,3 +516,21 @@ def test_the_tear_off_slip_is_never_cut_across_two_pages() -> None:
             pages = [page.extract_text() or "" for page in document.pages]
         (slip,) = [text for text in pages if "转介回执" in text]
         assert "沿此线剪下" in slip and "来访人" in slip and "接诊医生" in slip
+
+
+def test_the_kiosk_ticket_boxes_its_number_across_the_roll_and_ends_below_its_text() -> None:
+    pdf = render_kiosk_ticket(TICKET)
+    info = pdf_info(pdf)
+    assert (info["Subject"], info["Creator"]) == ("自助取号凭条", "东林街道综治中心")
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        box = sorted((round(line["x0"], 1), round(line["top"], 1), round(line["x1"], 1),
+                      round(line["bottom"], 1), line["linewidth"]) for line in page.lines)
+        last_text = max(c["bottom"] for c in page.chars)
+        height = page.height
+    # A 0.8 pt box from margin to margin (5 mm each side) around the number (top 59).
+    assert box == [(14.2, 47.8, 14.2, 105.8, 0.8), (14.2, 47.8, 212.6, 47.8, 0.8),
+                   (14.2, 105.8, 212.6, 105.8, 0.8), (212.6, 47.8, 212.6, 105.8, 0.8)]
+    # The roll is cut 5 mm below the text's frame plus 12 mm to tear it off cleanly.
+    assert height == pytest.approx(281.04, abs=0.01)
+    assert height - last_text > 12 * mm
