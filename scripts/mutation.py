@@ -48,12 +48,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = ROOT / ".mutation"
 COPIED = ["desktop", "resources", "tests", "scripts", "installer", "pyproject.toml", "README.md",
           ".github", ".ci"]
+# Never useful against a mutant: linters, migrations, the whole window, the bundle build (as
+# in pyproject.toml's own selection).
+IGNORED = ["--ignore=tests/test_code_quality.py", "--ignore=tests/test_migrations.py",
+           "--ignore=tests/test_app_shell.py", "--ignore=tests/test_bundle_build.py"]
 RULES_SELECTION = [
     "tests/", "-m", "not gui",
     "-k", "(service or _rules or ticket_concurrency) and not postgresql"
     " and not concurrent_processes",
-    "--ignore=tests/test_code_quality.py", "--ignore=tests/test_migrations.py",
-    "--ignore=tests/test_app_shell.py", "--ignore=tests/test_bundle_build.py",
+    *IGNORED,
 ]
 # The printing code: the documents' own tests (every paper, its layouts and refusals), the
 # rooms' service tests (each prints its form) and the rule tests.
@@ -62,8 +65,7 @@ PAPER_SELECTION = [
     "-k", "(paper or printing or documents or casefile or print_sizes or printable"
     " or receipt or service or _rules) and not postgresql and not concurrent_processes"
     " and not libreoffice",
-    "--ignore=tests/test_code_quality.py", "--ignore=tests/test_migrations.py",
-    "--ignore=tests/test_app_shell.py", "--ignore=tests/test_bundle_build.py",
+    *IGNORED,
 ]
 SELECTIONS = {"rules": RULES_SELECTION, "paper": PAPER_SELECTION}
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests",

@@ -156,13 +156,18 @@ def test_centre_figures_match_independent_counts(database: Database) -> None:
         assert breakdown.figures[-1].value == total
 
 
-def test_escalations_and_overdue_items(database: Database) -> None:
+def _visit_to_escalate(database: Database) -> int:
+    """A visit registered in September that escalations can be raised on."""
     with database.read() as session:
         room_id = reference.rooms(session)[0].id
         category_id = reference.categories(session)[0].id
-    visit_id = register_visit(database, RegistrationInput(
+    return register_visit(database, RegistrationInput(
         name="上报人", id_number=id_number(77), phone="13812345678", summary="集体欠薪",
         room_id=room_id, category_id=category_id), now=datetime(2026, 9, 20, 9)).visit_id
+
+
+def test_escalations_and_overdue_items(database: Database) -> None:
+    visit_id = _visit_to_escalate(database)
     at = datetime(2026, 10, 3, 10)
     # October: two raised; one due in October and closed late, one due in
     # October and still open, one due in October and closed in time.
@@ -527,12 +532,7 @@ def test_the_edges_of_performance_amount_and_confirmations(database: Database) -
 def test_escalations_on_the_edges_of_the_month(database: Database) -> None:
     """Raised at midnight on the first is in the month; due on the first or the last day
     and not closed that day is overdue in it."""
-    with database.read() as session:
-        room_id = reference.rooms(session)[0].id
-        category_id = reference.categories(session)[0].id
-    visit_id = register_visit(database, RegistrationInput(
-        name="上报人", id_number=id_number(78), phone="13812345679", summary="集体欠薪",
-        room_id=room_id, category_id=category_id), now=datetime(2026, 9, 20, 9)).visit_id
+    visit_id = _visit_to_escalate(database)
     queue.escalate(database, visit_id, "B", "集体访", due_date=date(2026, 11, 1),
                    now=datetime(2026, 10, 31, 23, 59))
     queue.escalate(database, visit_id, "C", "集体访", due_date=date(2026, 11, 30),
