@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
-from desktop.config import backup_settings, save_backup_settings
+from desktop.config import backup_settings, save_backup_settings, sqlite_url
 from desktop.db import Database
 from desktop.models import Agreement
 from desktop.services import mediation, notifications
@@ -300,3 +303,237 @@ def test_postgres_without_pg_dump_says_how(postgres_url: str, tmp_path: Path,
     with pytest.raises(FeatureUnavailableError) as refused:
         backups.create_backup(postgres_url, folder=tmp_path / "b")
     assert "pg_dump" in str(refused.value) and "服务器" in str(refused.value)
+
+
+# -- every refusal, with its field and its words ----------------------------------------------
+
+@pytest.mark.parametrize("days", [0, -1, 3651, True, "30", 30.0, None])
+def test_days_kept_outside_one_to_3650_are_refused(days: object) -> None:
+    with pytest.raises(ValidationError) as refused:
+        backups.check_days(days)
+    assert refused.value.errors == {"backup_days": "保留天数应在 1 到 3650 之间"}
+
+
+def test_days_kept_from_one_to_3650_are_taken() -> None:
+    assert [backups.check_days(days) for days in (1, 30, 3650)] == [1, 30, 3650]
+
+
+@pytest.mark.parametrize("folder", ["", "   ", "\t"])
+def test_an_empty_backup_folder_is_refused(folder: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        backups.prepare_folder(folder)
+    assert refused.value.errors == {"backup_folder": "请选择备份文件夹"}
+
+
+def test_a_backup_folder_inside_a_file_cannot_be_used(sqlite_database: Database,
+                                                      tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    inside = a_file / "backups"
+    before = snapshot(db_file(sqlite_database))
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup(url_of(sqlite_database), folder=inside)
+    assert refused.value.errors == {
+        "backup_folder": f"无法使用备份文件夹：路径中有一部分不是文件夹：{inside}"}
+    assert a_file.read_text(encoding="utf-8") == "x"
+    assert snapshot(db_file(sqlite_database)) == before
+    # A folder that is missing is made (private), not refused.
+    made = backups.prepare_folder(tmp_path / "new" / "backups")
+    assert made.is_dir() and (made.stat().st_mode & 0o777) == 0o700
+
+
+@pytest.fixture
+def immutable_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody can write into, root included (``chattr +i``): the tests run as
+    root, for whom a folder's mode bits refuse nothing."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(folder)], capture_output=True,
+                                        check=False).returncode != 0:
+        pytest.skip("this file system cannot make a folder immutable (chattr +i)")
+    try:
+        yield folder
+    finally:
+        subprocess.run([chattr, "-i", str(folder)], check=True)
+
+
+def test_a_backup_folder_that_cannot_be_written_is_refused(
+    sqlite_database: Database, immutable_folder: Path
+) -> None:
+    assert not os.access(immutable_folder, os.W_OK)
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup(url_of(sqlite_database), folder=immutable_folder)
+    assert refused.value.errors == {"backup_folder": f"备份文件夹不能写入：{immutable_folder}"}
+    assert list(immutable_folder.iterdir()) == []
+
+
+def test_a_backup_folder_that_cannot_be_read_is_said(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        backups.list_backups(a_file)
+    assert refused.value.errors == {
+        "backup_folder": f"无法读取备份文件夹：路径中有一部分不是文件夹：{a_file}"}
+    assert backups.list_backups(tmp_path / "not-yet") == []  # missing: none yet, no refusal
+
+
+def _restore_refused(database: Database, folder: Path, path: Path) -> dict[str, str]:
+    """The errors of restoring ``path``; the database and the backup folder stay as they were."""
+    before = snapshot(db_file(database))
+    kept = [b.path for b in backups.list_backups(folder)]
+    with pytest.raises(ValidationError) as refused:
+        backups.restore_backup(url_of(database), path, folder=folder)
+    assert snapshot(db_file(database)) == before
+    assert [b.path for b in backups.list_backups(folder)] == kept
+    return refused.value.errors
+
+
+def test_a_backup_that_fails_its_integrity_check_is_refused(sqlite_database: Database,
+                                                           tmp_path: Path) -> None:
+    """Readable page by page, but an index no longer matches its table."""
+    folder = tmp_path / "b"
+    backup = backups.create_backup(url_of(sqlite_database), folder=folder)
+    broken = tmp_path / "broken.sqlite3"
+    shutil.copyfile(backup.path, broken)
+    conn = sqlite3.connect(broken)
+    try:
+        conn.execute("CREATE TABLE t (a, b)")
+        conn.executemany("INSERT INTO t VALUES (?, ?)", [(i, -i) for i in range(50)])
+        conn.execute("CREATE INDEX t_a ON t (a)")
+        conn.commit()
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX t_a ON t (b)' "
+                     "WHERE name = 't_a'")
+        conn.commit()
+    finally:
+        conn.close()
+    assert _restore_refused(sqlite_database, folder, broken) == {
+        "file": f"备份文件已损坏（完整性检查未通过）：{broken}"}
+
+
+def test_a_backup_sqlite_cannot_read_is_refused(sqlite_database: Database,
+                                                tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    backups.create_backup(url_of(sqlite_database), folder=folder)
+    unreadable = tmp_path / "unreadable.sqlite3"
+    unreadable.write_bytes(b"SQLite format 3\x00" + b"\x01" * 8000)
+    assert _restore_refused(sqlite_database, folder, unreadable) == {
+        "file": f"备份文件已损坏，无法读取：{unreadable}"}
+
+
+@pytest.mark.parametrize("versions", [[], ["0001_a", "0002_b"]])
+def test_a_backup_without_exactly_one_revision_is_not_ours(
+    sqlite_database: Database, tmp_path: Path, versions: list[str]
+) -> None:
+    folder = tmp_path / "b"
+    backup = backups.create_backup(url_of(sqlite_database), folder=folder)
+    assert backups.check_backup_file(backup.path)  # one revision: ours
+    odd = tmp_path / "odd.sqlite3"
+    shutil.copyfile(backup.path, odd)
+    with sqlite3.connect(odd) as conn:
+        conn.execute("DELETE FROM alembic_version")
+        conn.executemany("INSERT INTO alembic_version VALUES (?)", [(v,) for v in versions])
+    conn.close()
+    assert _restore_refused(sqlite_database, folder, odd) == {
+        "file": f"不是本程序的数据库备份：{odd}"}
+
+
+def test_a_backup_of_a_newer_version_is_refused(sqlite_database: Database,
+                                                tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    backup = backups.create_backup(url_of(sqlite_database), folder=folder)
+    newer = tmp_path / "newer.sqlite3"
+    shutil.copyfile(backup.path, newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    conn.close()
+    assert _restore_refused(sqlite_database, folder, newer) == {
+        "file": "该备份由更新版本的程序创建（数据库版本 9999_future），请先升级本程序再恢复"}
+
+
+def test_a_missing_database_file_gives_no_backup(tmp_path: Path) -> None:
+    missing = tmp_path / "none.sqlite3"
+    folder = tmp_path / "b"
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup(sqlite_url(missing), folder=folder)
+    assert refused.value.errors == {"database": f"数据库文件不存在：{missing}"}
+    assert list(folder.iterdir()) == [] and not missing.exists()
+
+
+def test_a_database_sqlite_cannot_copy_gives_no_backup(sqlite_database: Database,
+                                                       tmp_path: Path) -> None:
+    """Not even its first page reads as SQLite: the copy stops at once."""
+    sqlite_database.dispose()
+    path = db_file(sqlite_database)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    path.write_bytes(b"this is no database" * 100)
+    folder = tmp_path / "b"
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup(url_of(sqlite_database), folder=folder)
+    assert refused.value.errors == {
+        "database": "数据库本身已损坏，备份未保存。数据库文件已损坏，无法读取"}
+    assert list(folder.iterdir()) == []  # no backup, and its temporary file is gone
+    assert path.read_bytes() == b"this is no database" * 100
+
+
+def test_a_database_file_that_cannot_be_replaced_is_said(sqlite_database: Database,
+                                                         tmp_path: Path) -> None:
+    """A damaged database is replaced whole; when its file cannot be (here: a folder holds the
+    name of the copy that would replace it), the damaged file stays as it was."""
+    folder = tmp_path / "b"
+    backup = backups.create_backup(url_of(sqlite_database), folder=folder)
+    sqlite_database.dispose()
+    path = db_file(sqlite_database)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    damaged = b"this is no database" * 100
+    path.write_bytes(damaged)
+    (path.parent / f".~{path.name}.restore.part").mkdir()
+    with pytest.raises(ValidationError) as refused:
+        backups.restore_backup(url_of(sqlite_database), backup.path, folder=folder)
+    assert refused.value.errors == {
+        "database": "无法替换数据库文件（可能有其他程序窗口正在使用，请先关闭所有窗口）："
+                    f"这是一个文件夹，不是文件：{path}"}
+    assert path.read_bytes() == damaged
+    kept = [b for b in backups.list_backups(folder) if b.kind == backups.BEFORE_RESTORE]
+    assert len(kept) == 1 and kept[0].path.read_bytes() == damaged
+
+
+def test_a_failed_pg_dump_gives_no_backup(postgres_url: str, tmp_path: Path) -> None:
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    parsed = make_url(postgres_url)
+    gone = parsed.set(database=f"{parsed.database}_gone").render_as_string(hide_password=False)
+    folder = tmp_path / "b"
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup(gone, folder=folder)
+    message = refused.value.errors["database"]
+    assert list(refused.value.errors) == ["database"]
+    assert message.startswith("pg_dump 备份失败：")
+    assert f'database "{parsed.database}_gone" does not exist' in message
+    assert list(folder.iterdir()) == []
+
+
+def test_a_dump_pg_restore_cannot_read_is_not_kept(postgres_url: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pg_dump found first on PATH writes something that is no dump (a broken
+    install, a full disk): pg_restore cannot list it, so it is not kept."""
+    pg_restore = shutil.which("pg_restore")
+    if pg_restore is None:
+        pytest.skip("pg_restore is not installed")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "pg_dump"
+    script.write_text('#!/bin/sh\nfor a in "$@"; do case "$a" in --file=*) '
+                      'printf "PGDMP no dump" > "${a#--file=}";; esac; done\n', encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{Path(pg_restore).parent}")
+    folder = tmp_path / "b"
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup(postgres_url, folder=folder)
+    message = refused.value.errors["database"]
+    assert list(refused.value.errors) == ["database"]
+    assert message.startswith("pg_dump 生成的备份无法读取：pg_restore: ")
+    assert list(folder.iterdir()) == []
