@@ -318,6 +318,21 @@ def test_days_kept_from_one_to_3650_are_taken() -> None:
     assert [backups.check_days(days) for days in (1, 30, 3650)] == [1, 30, 3650]
 
 
+def test_days_kept_beyond_3650_refuse_the_backup_before_it_is_written(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """A setting out of range (config.json edited by hand) is said, and no backup is left
+    behind that the message says was not made."""
+    folder = tmp_path / "b"
+    save_backup_settings(folder, 3651)
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup(url_of(sqlite_database))
+    assert refused.value.errors == {"backup_days": "保留天数应在 1 到 3650 之间"}
+    assert not folder.exists()
+    save_backup_settings(folder, 3650)
+    assert backups.create_backup(url_of(sqlite_database)).path.parent == folder
+
+
 @pytest.mark.parametrize("folder", ["", "   ", "\t"])
 def test_an_empty_backup_folder_is_refused(folder: str) -> None:
     with pytest.raises(ValidationError) as refused:

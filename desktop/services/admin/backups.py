@@ -407,15 +407,19 @@ def restore_hint(backup: Backup | None, *, button: bool = True) -> str:
 
 def create_backup(url: str, *, folder: Path | None = None, days: int | None = None,
                   now: datetime | None = None, progress: Progress | None = None) -> Backup:
-    """Back the database up now: a checked copy in the backup folder; old ones pruned."""
+    """Back the database up now: a checked copy in the backup folder; old ones pruned.
+
+    The days kept are checked first: a refusal leaves no backup behind.
+    """
     settings = _settings(folder, days)
+    keep_days = check_days(settings.days)
     target_folder = prepare_folder(settings.folder)
     now = now or datetime.now()
     if sqlite_file(url) is None:
         backup = _pg_dump(url, target_folder, now)
     else:
         backup = _sqlite_backup(url, target_folder, now, BACKUP, progress)
-    prune(target_folder, check_days(settings.days), now=now)
+    prune(target_folder, keep_days, now=now)
     return backup
 
 
