@@ -8,7 +8,9 @@ carry a GB 11643 check digit computed here.
 
 from __future__ import annotations
 
+import struct
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -31,7 +33,9 @@ from desktop.services.reception.idcard.parsing import (
     parse_ucs2_block,
     split_ucs2_block,
 )
+from desktop.services.reception.idcard.pe import NotADll, read_dll
 from desktop.services.validation import id_number_error
+from tests.idcard_helpers import make_dll
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -237,3 +241,160 @@ def test_the_wire_format_ignores_fields_it_does_not_know_and_keeps_empty_dates()
     assert CardData.from_json({**data, "fingerprint": "…"}) == card
     assert CardData.from_json({"name": "沈若溪", "gender": "女", "nation": "汉",
                                "address": "南京市", "id_number": NUMBER}) == card
+
+
+# -- the PE headers of a DLL -----------------------------------------------------------------
+
+class _Layout:
+    """Where :func:`make_dll` put each header of ``image``, read back from the image."""
+
+    def __init__(self, image: bytes | bytearray) -> None:
+        (self.pe_at,) = struct.unpack_from("<I", image, 0x3C)
+        self.coff = self.pe_at + 4
+        (self.optional_size,) = struct.unpack_from("<H", image, self.coff + 16)
+        self.optional = self.coff + 20
+        (magic,) = struct.unpack_from("<H", image, self.optional)
+        self.directories = self.optional + (96 if magic == 0x10B else 112)
+        self.sections = self.optional + self.optional_size
+        (_vsize, self.vaddr, self.raw_size, self.raw_at) = struct.unpack_from(
+            "<IIII", image, self.sections + 8)
+
+
+def _bits_and_exports(tmp_path: Path, image: bytes | bytearray) -> tuple[int, frozenset[str]]:
+    path = tmp_path / "reader.dll"
+    path.write_bytes(bytes(image))
+    info = read_dll(path)
+    return info.bits, info.exports
+
+
+def _read(tmp_path: Path, image: bytes | bytearray) -> frozenset[str]:
+    return _bits_and_exports(tmp_path, image)[1]
+
+
+def test_a_file_without_the_mz_header_is_refused(tmp_path: Path) -> None:
+    image = bytearray(make_dll(["SDT_OpenPort"]))
+    assert _read(tmp_path, image) == {"SDT_OpenPort"}
+    image[:2] = b"ZM"
+    with pytest.raises(NotADll, match=r"^no MZ header$"):
+        _read(tmp_path, image)
+    with pytest.raises(NotADll, match=r"^no MZ header$"):
+        _read(tmp_path, b"")
+
+
+def test_a_file_cut_inside_its_headers_is_truncated(tmp_path: Path) -> None:
+    # The MZ header's pointer to the PE header is its last four bytes, 0x3C to 0x40.
+    with pytest.raises(NotADll, match=r"^truncated PE file$"):
+        _read(tmp_path, b"MZ" + bytes(0x3F - 2))
+    header = bytearray(b"MZ" + bytes(0x40 - 2))
+    struct.pack_into("<I", header, 0x3C, 0x40)
+    with pytest.raises(NotADll, match=r"^no PE signature$"):  # read, and it points past the end
+        _read(tmp_path, header)
+    image = make_dll(["SDT_OpenPort"])
+    at = _Layout(image)
+    for cut in (at.coff + 19, at.optional + 1, at.sections + 39, at.raw_at + 35):
+        with pytest.raises(NotADll, match=r"^truncated PE file$"):
+            _read(tmp_path, image[:cut])
+
+
+def test_a_file_without_the_pe_signature_is_refused(tmp_path: Path) -> None:
+    image = bytearray(make_dll(["SDT_OpenPort"]))
+    at = _Layout(image)
+    image[at.pe_at + 3] = 1
+    with pytest.raises(NotADll, match=r"^no PE signature$"):
+        _read(tmp_path, image)
+
+
+@pytest.mark.parametrize("magic", [0x107, 0x10A, 0x10C, 0x20A, 0x20C, 0])
+def test_an_optional_header_neither_pe32_nor_pe32_plus_is_refused(tmp_path: Path,
+                                                                   magic: int) -> None:
+    image = bytearray(make_dll(["SDT_OpenPort"]))
+    struct.pack_into("<H", image, _Layout(image).optional, magic)
+    with pytest.raises(NotADll, match=rf"^unknown optional header {magic:#x}$"):
+        _read(tmp_path, image)
+
+
+@pytest.mark.parametrize("bits", [32, 64])
+def test_a_dll_without_exports_or_with_no_names_reads_as_exporting_nothing(
+        tmp_path: Path, bits: int) -> None:
+    image = bytearray(make_dll(["SDT_OpenPort"], bits=bits))
+    at = _Layout(image)
+    assert _bits_and_exports(tmp_path, image) == (bits, frozenset({"SDT_OpenPort"}))
+    no_directory = bytearray(image)
+    struct.pack_into("<II", no_directory, at.directories, 0, 0)
+    assert _bits_and_exports(tmp_path, no_directory) == (bits, frozenset())
+    # Exported by ordinal only: no names, and no name table at all.
+    ordinals_only = bytearray(image)
+    struct.pack_into("<I", ordinals_only, at.raw_at + 24, 0)
+    struct.pack_into("<I", ordinals_only, at.raw_at + 32, 0)
+    assert _bits_and_exports(tmp_path, ordinals_only) == (bits, frozenset())
+
+
+def test_an_address_is_read_up_to_the_last_byte_of_its_section_and_no_further(
+        tmp_path: Path) -> None:
+    image = bytearray(make_dll(["A"]))
+    at = _Layout(image)
+    # The section: directory (40), one name pointer (4), "A\0" (2) — 46 bytes.
+    assert at.raw_size == 46
+    pointer = at.raw_at + 40
+    (name_rva,) = struct.unpack_from("<I", image, pointer)
+    assert name_rva == at.vaddr + 44
+    struct.pack_into("<I", image, pointer, at.vaddr + 45)  # the last byte: the NUL
+    assert _read(tmp_path, image) == {""}
+    struct.pack_into("<I", image, pointer, at.vaddr + 46)
+    with pytest.raises(NotADll, match=rf"^address {at.vaddr + 46:#x} outside every section$"):
+        _read(tmp_path, image)
+    struct.pack_into("<I", image, pointer, at.vaddr - 1)
+    with pytest.raises(NotADll, match=rf"^address {at.vaddr - 1:#x} outside every section$"):
+        _read(tmp_path, image)
+    moved = bytearray(make_dll(["A"]))
+    struct.pack_into("<I", moved, at.directories, at.vaddr + 46)
+    with pytest.raises(NotADll, match=r"outside every section"):
+        _read(tmp_path, moved)
+
+
+def test_a_section_without_a_virtual_size_is_as_long_as_its_raw_data(tmp_path: Path) -> None:
+    image = bytearray(make_dll(["SDT_OpenPort", "SDT_ReadBaseMsg"]))
+    struct.pack_into("<I", image, _Layout(image).sections + 8, 0)  # VirtualSize
+    assert _read(tmp_path, image) == {"SDT_OpenPort", "SDT_ReadBaseMsg"}
+
+
+def test_the_exports_are_found_in_whichever_section_holds_them(tmp_path: Path) -> None:
+    image = bytearray(make_dll(["SDT_OpenPort", "SDT_ReadBaseMsg"]))
+    at = _Layout(image)
+    edata = bytes(image[at.sections:at.sections + 40])
+    assert at.sections + 80 <= 0x1F0  # room for a second entry before any section's data
+    struct.pack_into("<8sIIII", image, at.sections, b".text", 0x10, 0x800, 0x10, 0x1F0)
+    image[at.sections + 40:at.sections + 80] = edata
+    struct.pack_into("<H", image, at.coff + 2, 2)  # NumberOfSections
+    assert _read(tmp_path, image) == {"SDT_OpenPort", "SDT_ReadBaseMsg"}
+    struct.pack_into("<H", image, at.coff + 2, 1)  # the export section not counted
+    with pytest.raises(NotADll, match=rf"^address {at.vaddr:#x} outside every section$"):
+        _read(tmp_path, image)
+
+
+def test_ten_thousand_export_names_are_read_and_one_more_is_refused(tmp_path: Path) -> None:
+    names = [f"F{n:05d}" for n in range(10_000)]
+    assert _read(tmp_path, make_dll(names)) == frozenset(names)
+    with pytest.raises(NotADll, match=r"^implausible export table$"):
+        _read(tmp_path, make_dll([*names, "F10000"]))
+
+
+def test_an_export_name_without_its_nul_is_refused(tmp_path: Path) -> None:
+    image = make_dll(["SDT_OpenPort", "SDT_ReadBaseMsg"])
+    assert image.endswith(b"SDT_ReadBaseMsg\x00")
+    with pytest.raises(NotADll, match=r"^unterminated export name$"):
+        _read(tmp_path, image[:-1])
+
+
+def test_an_export_name_that_is_not_ascii_is_read_with_a_replacement_character(
+        tmp_path: Path) -> None:
+    image = bytearray(make_dll(["SDT_OpenPort", "GetName"]))
+    image[-2] = 0xE9  # GetNam\xe9
+    assert _read(tmp_path, image) == {"SDT_OpenPort", "GetNam\ufffd"}
+
+
+def test_a_file_that_cannot_be_read_is_no_dll(tmp_path: Path) -> None:
+    with pytest.raises(NotADll, match=r"missing\.dll"):
+        read_dll(tmp_path / "missing.dll")
+    with pytest.raises(NotADll):
+        read_dll(tmp_path)  # a folder
