@@ -13,7 +13,13 @@ from desktop.exports.templates import write_template
 from desktop.models import Category, Community, Grid, Room, Staff
 from desktop.services import mediation
 from desktop.services.admin import auth, dictionaries
-from desktop.services.admin.imports import IMPORTS, ImportRejected, check_file, import_file
+from desktop.services.admin.imports import (
+    IMPORTS,
+    ImportRejected,
+    check_file,
+    current_rows,
+    import_file,
+)
 from desktop.services.admin.staff import save_staff
 from tests.conftest import TEST_ADMIN_NAME
 
@@ -71,6 +77,7 @@ def test_bad_staff_file_is_refused_with_every_problem(database: Database,
         (9, "角色", "必填，不能为空"),
     }
     assert str(exc.value) == "文件有 6 处问题，未导入任何数据"
+    assert exc.value.errors == {"file": "文件有 6 处问题，未导入任何数据"}
     assert str(exc.value.problems[0]) == "第3行「姓名」：必填，不能为空"
     assert _snapshot(database) == before  # nothing written, not even the good row
     assert check_file(database, "staff", path) == exc.value.problems
@@ -260,6 +267,23 @@ def test_an_import_cannot_take_the_last_administrator_away(
         import_file(database, "staff", path)
     assert [(p.row, p.column, p.value) for p in refused.value.problems] == [(2, "角色", "调解员")]
     assert "唯一可以登录的中心管理员" in refused.value.problems[0].message
+    assert refused.value.errors == {"file": "文件有 1 处问题，未导入任何数据"}
     assert _held(database, TEST_ADMIN_NAME) == ("admin", sorted(auth.ALL_ROLES))
     with database.read() as session:
         assert session.scalar(select(Staff.id).where(Staff.name == "赵国庆")) is None
+
+
+def test_a_list_that_cannot_be_imported_is_refused(database: Database, tmp_path: Path) -> None:
+    before = _snapshot(database)
+    path = _workbook(tmp_path / "s.xlsx", "staff", [["赵国庆", "调解员", "", ""]])
+    message = "不能导入“poems”，可导入：communities、staff、rooms、categories"
+    for call in (import_file, check_file):
+        with pytest.raises(ValueError) as refused:
+            call(database, "poems", path)
+        assert str(refused.value) == message
+    with database.read() as session, pytest.raises(ValueError) as refused:
+        current_rows(session, "poems")
+    assert str(refused.value) == "poems"
+    assert _snapshot(database) == before
+    # The same file is taken as the list it is.
+    assert import_file(database, "staff", path).created == 1
