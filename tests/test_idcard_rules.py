@@ -8,9 +8,14 @@ carry a GB 11643 check digit computed here.
 
 from __future__ import annotations
 
+import io
+import json
 import struct
+import sys
+import textwrap
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +28,7 @@ from desktop.services.reception.idcard.card import (
     gender_name,
     nation_name,
 )
+from desktop.services.reception.idcard.helper import HelperReader, helper_environment, serve
 from desktop.services.reception.idcard.parsing import (
     UCS2_BLOCK_BYTES,
     UCS2_FIELDS,
@@ -34,6 +40,12 @@ from desktop.services.reception.idcard.parsing import (
     split_ucs2_block,
 )
 from desktop.services.reception.idcard.pe import NotADll, read_dll
+from desktop.services.reception.idcard.reader import ReaderUnavailable
+from desktop.services.reception.idcard.simulated import (
+    SimulatedReader,
+    invented_card,
+    placeholder_photo,
+)
 from desktop.services.validation import id_number_error
 from tests.idcard_helpers import make_dll
 
@@ -398,3 +410,250 @@ def test_a_file_that_cannot_be_read_is_no_dll(tmp_path: Path) -> None:
         read_dll(tmp_path / "missing.dll")
     with pytest.raises(NotADll):
         read_dll(tmp_path)  # a folder
+
+
+# -- the helper process: the server side -----------------------------------------------------
+
+class _Reader:
+    """A reader whose reads give ``outcomes`` in turn (a card, ``None`` or an exception)."""
+
+    label = "测试阅读器"
+
+    def __init__(self, *outcomes: Any) -> None:
+        self.outcomes = list(outcomes)
+        self.closed = 0
+
+    def read(self) -> CardData | None:
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def _served(reader: Any, text: str) -> list[dict[str, Any]]:
+    out = io.StringIO()
+    assert serve(reader, io.StringIO(text), out) == 0
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_the_helper_answers_each_request_and_refuses_what_is_no_request() -> None:
+    card = invented_card(5, today=date(2030, 6, 1))
+    reader = _Reader(None, card, ReaderUnavailable("身份证阅读器已断开"),
+                     OSError("端口被占用"), None)
+    answers = _served(reader, "\n".join([
+        "", "   ", '{"op": "read"}', '{"op": "read"}', "not json", "[1, 2]", '"read"',
+        '{"op": "write"}', "{}", '{"op": "read"}', '{"op": "read"}', '{"op": "read"}',
+        '{"op": "close"}', '{"op": "read"}']) + "\n")
+    assert answers == [
+        {"ok": True, "protocol": 1, "label": "测试阅读器"},
+        {"ok": True, "card": None},
+        {"ok": True, "card": card.to_json()},
+        {"ok": False, "error": "请求不是 JSON 对象"},
+        {"ok": False, "error": "请求不是 JSON 对象"},
+        {"ok": False, "error": "请求不是 JSON 对象"},
+        {"ok": False, "error": "未知的请求：write"},
+        {"ok": False, "error": "未知的请求：None"},
+        {"ok": False, "unavailable": "身份证阅读器已断开"},
+        {"ok": False, "error": "OSError: 端口被占用"},  # said, and the helper serves on
+        {"ok": True, "card": None},
+        {"ok": True, "closed": True},
+    ]
+    assert reader.closed == 1 and reader.outcomes == []  # nothing read after close
+
+
+def test_the_helper_closes_the_reader_at_the_end_of_its_input() -> None:
+    reader = _Reader(None)
+    assert _served(reader, '{"op": "read"}\n')[1:] == [{"ok": True, "card": None}]
+    assert reader.closed == 1
+
+
+def test_a_helper_told_no_dll_says_so_through_the_protocol() -> None:
+    client = HelperReader([sys.executable, "-m", "desktop.services.reception.idcard.helper",
+                           "--driver", "sdtapi"], label="测试", env=helper_environment(),
+                          timeout=30)
+    try:
+        with pytest.raises(ReaderUnavailable, match=r"^读卡助手需要 --dll$"):
+            client.read()
+    finally:
+        client.close()
+
+
+# -- the helper process: the program's side --------------------------------------------------
+
+_PRELUDE = """
+import json, os, sys
+def say(message):
+    sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\\n")
+    sys.stdout.flush()
+"""
+
+
+def _helper(tmp_path: Path, body: str, *, timeout: float = 30) -> HelperReader:
+    """A client of a helper that runs ``body`` (a stand-in for the helper, not the client)."""
+    script = tmp_path / "helper_script.py"
+    script.write_text(_PRELUDE + textwrap.dedent(body), encoding="utf-8")
+    return HelperReader([sys.executable, str(script)], label="测试", timeout=timeout)
+
+
+def test_a_helper_of_another_protocol_version_is_refused_and_stopped(tmp_path: Path) -> None:
+    for hello in ('{"ok": true, "protocol": 2}', '{"ok": true}', "[1]"):
+        client = _helper(tmp_path, f"""
+            sys.stdout.write({hello!r} + "\\n"); sys.stdout.flush()
+            sys.stdin.read()
+            """)
+        with pytest.raises(ReaderUnavailable, match=r"^读卡助手版本不符，请重新安装程序$"):
+            client.read()
+        assert client.process is None
+
+
+def test_an_answer_that_is_not_json_ends_the_helper(tmp_path: Path) -> None:
+    client = _helper(tmp_path, """
+        say({"ok": True, "protocol": 1})
+        sys.stdin.readline()
+        sys.stdout.write("Segmentation fault in termb.dll\\n"); sys.stdout.flush()
+        sys.stdin.read()
+        """)
+    with pytest.raises(ReaderUnavailable, match=r"^读卡助手的应答无法识别$"):
+        client.read()
+    assert client.process is None
+
+
+def test_the_helpers_answers_become_cards_nothing_or_the_right_exception(tmp_path: Path) -> None:
+    card = invented_card(8, today=date(2030, 6, 1))
+    answers = [{"ok": True, "card": card.to_json()}, {"ok": True, "card": None},
+               {"ok": True}, {"ok": False, "unavailable": "身份证阅读器已断开，请检查 USB 连接"},
+               {"ok": False, "error": "OSError: 端口被占用"}, [1], {"ok": True, "card": "?"}]
+    client = _helper(tmp_path, f"""
+        say({{"ok": True, "protocol": 1}})
+        for answer in {answers!r}:
+            assert json.loads(sys.stdin.readline()) == {{"op": "read"}}
+            say(answer)
+        assert json.loads(sys.stdin.readline()) == {{"op": "close"}}
+        say({{"ok": True, "closed": True}})
+        """)
+    try:
+        assert client.read() == card
+        assert client.read() is None
+        assert client.read() is None
+        with pytest.raises(ReaderUnavailable, match=r"^身份证阅读器已断开，请检查 USB 连接$"):
+            client.read()
+        with pytest.raises(RuntimeError, match=r"^读卡助手出错：OSError: 端口被占用$"):
+            client.read()
+        with pytest.raises(RuntimeError, match=r"^读卡助手出错：None$"):  # not an object
+            client.read()
+        assert client.read() is None
+        assert client.process is not None  # one process answered them all
+    finally:
+        client.close()
+
+
+def test_a_helper_that_stopped_reading_its_input_has_exited(tmp_path: Path) -> None:
+    client = _helper(tmp_path, """
+        os.close(0)  # no request can reach it any more
+        say({"ok": True, "protocol": 1})
+        import time; time.sleep(1)
+        """)
+    with pytest.raises(ReaderUnavailable, match=r"^读卡助手已退出，请检查身份证阅读器驱动$"):
+        client.read()
+    assert client.process is None
+
+
+def test_a_helper_that_died_is_started_again_at_the_next_read(tmp_path: Path) -> None:
+    starts = tmp_path / "starts.txt"
+    client = _helper(tmp_path, f"""
+        with open({str(starts)!r}, "a") as log:
+            log.write("started\\n")
+        say({{"ok": True, "protocol": 1}})
+        sys.stdin.readline()
+        say({{"ok": True, "card": None}})  # one read, then it dies
+        """)
+    try:
+        assert client.read() is None
+        first = client.process
+        assert first is not None
+        first.wait(timeout=30)
+        assert client.read() is None
+        assert client.process is not None and client.process is not first
+        assert starts.read_text(encoding="utf-8").splitlines() == ["started", "started"]
+    finally:
+        client.close()
+
+
+def test_closing_asks_the_helper_to_close_and_ends_it(tmp_path: Path) -> None:
+    requests = tmp_path / "requests.txt"
+    client = _helper(tmp_path, f"""
+        say({{"ok": True, "protocol": 1}})
+        for line in sys.stdin:
+            with open({str(requests)!r}, "a") as log:
+                log.write(line)
+            op = json.loads(line)["op"]
+            say({{"ok": True, "closed": True}} if op == "close" else {{"ok": True, "card": None}})
+        """)
+    assert client.read() is None
+    process = client.process
+    assert process is not None
+    client.close()
+    assert client.process is None and process.poll() is not None
+    assert requests.read_text(encoding="utf-8").splitlines() == [
+        '{"op": "read"}', '{"op": "close"}']
+    client.close()  # closing again does nothing
+    assert client.process is None
+
+
+# -- the simulated reader --------------------------------------------------------------------
+
+def test_the_simulated_reader_unplugged_refuses_every_read_until_plugged_in() -> None:
+    reader = SimulatedReader()
+    card = reader.present(invented_card(2, today=date(2030, 6, 1)))
+    assert reader.read() == card
+    reader.unplug()
+    for _ in range(2):
+        with pytest.raises(ReaderUnavailable, match=r"^身份证阅读器未连接（模拟阅读器已拔下）$"):
+            reader.read()
+    reader.plug_in()
+    assert reader.read() == card  # the card stayed on it
+    reader.remove()
+    assert reader.read() is None
+    assert reader.reads == 5  # the refused reads count too
+    laid = reader.present()
+    assert laid == reader.read() and laid.name
+
+
+def _age(card: CardData, today: date) -> int:
+    assert card.birth_date is not None
+    return today.year - card.birth_date.year
+
+
+def test_invented_cards_are_valid_for_10_20_years_or_long_term_by_age() -> None:
+    today = date(2030, 6, 1)
+    seen = set()
+    for n in range(50):
+        card = invented_card(n, today=today)
+        age = _age(card, today)
+        assert card.valid_from is not None and card.valid_from < today
+        if age >= 46:
+            assert (card.long_term, card.valid_to) == (True, None), age
+        else:
+            years = 10 if age <= 25 else 20
+            assert not card.long_term and card.valid_to is not None
+            assert card.valid_to.year - card.valid_from.year == years, age
+            assert not card.expired(today)
+        seen.add(age)
+    assert {25, 26, 45, 46} <= seen  # each edge of the bands was tried
+    expired = invented_card(3, today=today, expired=True)
+    assert expired.valid_to == today - timedelta(days=30) and expired.expired(today)
+    assert expired.valid_from == expired.valid_to.replace(year=expired.valid_to.year - 10)
+    assert invented_card(3, today=today, photo=False).photo is None
+
+
+def test_the_placeholder_photo_is_a_102_by_126_24_bit_bmp() -> None:
+    photo = placeholder_photo(1)
+    assert len(photo) == 38_862  # the size the readers' photos have
+    assert struct.unpack_from("<2sI", photo, 0) == (b"BM", len(photo))
+    (offset,) = struct.unpack_from("<I", photo, 10)
+    assert offset == 54
+    assert struct.unpack_from("<IiiHH", photo, 14) == (40, 102, 126, 1, 24)
+    assert placeholder_photo(2) != photo
