@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from desktop.db import Database
-from desktop.models import AuditEntry, Staff
+from desktop.models import AuditEntry, AuditHead, Staff
 from desktop.services import mediation
 from desktop.services.admin import audit, auth
 from desktop.services.admin.audit import AuditFilter, AuditLogReadOnly, verify_chain
@@ -130,21 +130,51 @@ def test_a_rolled_back_change_leaves_no_entry(database: Database) -> None:
     assert last_id(database) == before + 1
 
 
+READ_ONLY = "审计日志只能追加，不能修改或删除"
+
+
 def test_the_program_cannot_change_or_remove_an_entry(database: Database) -> None:
     audit.log_event(database, "export", "register", "visits")
     entry_id = last_id(database)
-    with pytest.raises(AuditLogReadOnly), database.write() as session:
+    with pytest.raises(AuditLogReadOnly, match=READ_ONLY), database.write() as session:
         session.get_one(AuditEntry, entry_id).staff_name = "别人"
-    with pytest.raises(AuditLogReadOnly), database.write() as session:
+    with pytest.raises(AuditLogReadOnly, match=READ_ONLY), database.write() as session:
         session.delete(session.get_one(AuditEntry, entry_id))
-    with pytest.raises(AuditLogReadOnly), database.write() as session:
+    with pytest.raises(AuditLogReadOnly, match=READ_ONLY), database.write() as session:
         session.execute(update(AuditEntry).values(action="print"))
-    with pytest.raises(AuditLogReadOnly), database.write() as session:
+    with pytest.raises(AuditLogReadOnly, match=READ_ONLY), database.write() as session:
         session.execute(delete(AuditEntry))
     # Nor can plain SQL: the database refuses it.
     for statement in ("UPDATE audit_entry SET staff_name = 'x'", "DELETE FROM audit_entry"):
         with pytest.raises(DBAPIError), database.engine.begin() as conn:
             conn.execute(text(statement))
+    assert check(database).ok
+
+
+def _head(database: Database) -> tuple[int, str]:
+    with database.read() as session:
+        head = session.get_one(AuditHead, audit.HEAD_ID)
+        return head.last_id, head.last_hash
+
+
+@pytest.mark.parametrize("change", [
+    lambda s: setattr(s.get_one(AuditHead, audit.HEAD_ID), "last_id", 0),
+    lambda s: s.delete(s.get_one(AuditHead, audit.HEAD_ID)),
+    lambda s: s.execute(update(AuditHead).values(last_id=0)),
+    lambda s: s.execute(delete(AuditHead)),
+], ids=["change", "delete", "bulk-update", "bulk-delete"])
+def test_the_program_cannot_move_or_remove_the_end_of_the_chain(
+    database: Database, change: Any
+) -> None:
+    """The head row (the last entry's id and hash) is written by appends alone: moved back,
+    it would hide the newest entries' removal."""
+    audit.log_event(database, "export", "register", "visits")
+    before = _head(database)
+    assert before[0] == last_id(database)
+    with pytest.raises(AuditLogReadOnly, match=READ_ONLY), database.write() as session:
+        change(session)
+        session.flush()
+    assert _head(database) == before
     assert check(database).ok
 
 
@@ -223,3 +253,28 @@ def test_sign_ins_and_their_failures_are_logged_and_no_password_hash_is_shown(
                        ("sign_in", None)]
     text = " ".join(str(e.detail) for e in entries)
     assert "argon2" not in text and "（已设置）" in text
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    (date(1899, 12, 31), None), (None, date(1899, 12, 31)),
+    (date(2101, 1, 1), None), (None, date(2101, 1, 1)),
+    (date(2026, 12, 2), date(2101, 1, 1)),
+], ids=["start-1899", "end-1899", "start-2101", "end-2101", "end-2101-after-start"])
+def test_a_filter_date_outside_1900_to_2100_is_refused(start: date | None,
+                                                       end: date | None) -> None:
+    with pytest.raises(ValidationError) as refused:
+        AuditFilter(start=start, end=end)
+    assert refused.value.errors == {"period": "日期（起始和截止）应在1900年至2100年之间"}
+
+
+def test_a_filter_ending_before_it_starts_is_refused() -> None:
+    with pytest.raises(ValidationError) as refused:
+        AuditFilter(start=date(2026, 12, 2), end=date(2026, 12, 1))
+    assert refused.value.errors == {"period": "截止日期不能早于起始日期"}
+
+
+def test_filter_dates_from_1900_to_2100_ending_on_or_after_the_start_are_taken() -> None:
+    for start, end in ((date(1900, 1, 1), date(2100, 12, 31)), (date(2100, 12, 31), None),
+                       (None, date(1900, 1, 1)), (date(2026, 12, 2), date(2026, 12, 2))):
+        where = AuditFilter(start=start, end=end)
+        assert (where.start, where.end) == (start, end)
