@@ -8,7 +8,7 @@ definitions (:func:`desktop.services.mediation.case_counts`,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Date, cast, func, select
@@ -97,12 +97,9 @@ def _day_expr(session: Session, column: Any) -> Any:
     return cast(column, Date)
 
 
-def _as_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def _as_date(value: date | str) -> date:
+    """A day from :func:`_day_expr`: PostgreSQL's cast gives a date, SQLite's date() text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def today_overview(session: Session, day: date, *, community_id: int | None = None
