@@ -8,8 +8,10 @@ carry a GB 11643 check digit computed here.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import struct
 import sys
 import textwrap
@@ -28,7 +30,25 @@ from desktop.services.reception.idcard.card import (
     gender_name,
     nation_name,
 )
+from desktop.services.reception.idcard.drivers import (
+    HUASHI,
+    SDTAPI,
+    SHENSI,
+    HuashiReader,
+    SdtapiReader,
+    identify,
+    load_library,
+)
 from desktop.services.reception.idcard.helper import HelperReader, helper_environment, serve
+from desktop.services.reception.idcard.locate import (
+    PYTHON_BITS,
+    FoundDriver,
+    find_driver,
+    helper_command,
+    open_reader,
+    photo_library,
+    search_folders,
+)
 from desktop.services.reception.idcard.parsing import (
     UCS2_BLOCK_BYTES,
     UCS2_FIELDS,
@@ -40,14 +60,21 @@ from desktop.services.reception.idcard.parsing import (
     split_ucs2_block,
 )
 from desktop.services.reception.idcard.pe import NotADll, read_dll
-from desktop.services.reception.idcard.reader import ReaderUnavailable
+from desktop.services.reception.idcard.reader import ReaderUnavailable, UnavailableReader
 from desktop.services.reception.idcard.simulated import (
     SimulatedReader,
     invented_card,
     placeholder_photo,
 )
 from desktop.services.validation import id_number_error
-from tests.idcard_helpers import make_dll
+from tests.idcard_helpers import (
+    HUASHI_EXPORTS,
+    SDTAPI_EXPORTS,
+    SHENSI_EXPORTS,
+    FakeLibrary,
+    make_dll,
+    write_dll,
+)
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -657,3 +684,145 @@ def test_the_placeholder_photo_is_a_102_by_126_24_bit_bmp() -> None:
     assert offset == 54
     assert struct.unpack_from("<IiiHH", photo, 14) == (40, 102, 126, 1, 24)
     assert placeholder_photo(2) != photo
+
+
+# -- where the driver DLL is looked for ------------------------------------------------------
+
+def test_the_folders_are_searched_configured_first_then_the_program_then_windows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    program = Path(sys.executable).resolve().parent
+    monkeypatch.setenv("SYSTEMROOT", str(tmp_path / "Windows"))
+    windows = [tmp_path / "Windows" / "System32", tmp_path / "Windows" / "SysWOW64"]
+    assert search_folders() == [program, *windows]
+    assert search_folders(tmp_path) == [tmp_path, program, *windows]  # a folder
+    dll = write_dll(tmp_path / "CVR", "termb.dll", HUASHI_EXPORTS)
+    assert search_folders(dll) == [tmp_path / "CVR", program, *windows]  # a file: its folder
+    monkeypatch.delenv("SYSTEMROOT")
+    assert search_folders() == [program]
+
+
+def test_the_first_folder_with_a_reader_wins_and_the_configured_file_before_all(
+        tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_dll(first, "SDTAPI.DLL", SDTAPI_EXPORTS)
+    write_dll(second, "termb.dll", HUASHI_EXPORTS)
+    found = find_driver([tmp_path / "missing", first, second])
+    assert found is not None and (found.kind, found.path) == (SDTAPI, first / "SDTAPI.DLL")
+    found = find_driver([second, first])
+    assert found is not None and found.kind == HUASHI
+    configured = write_dll(tmp_path / "elsewhere", "cardreader.dll", SHENSI_EXPORTS, bits=32)
+    found = find_driver([second, first], configured=configured)
+    assert found == FoundDriver(SHENSI, configured, 32)
+
+
+def test_only_the_two_names_are_tried_and_a_dll_of_no_reader_is_passed_over(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "CVR"
+    write_dll(folder, "termb.dll", ["DllMain", "CVR_InitComm"])  # not all of a reader's
+    write_dll(folder, "wltrs.dll", SDTAPI_EXPORTS)
+    write_dll(folder, "sdtapi.dll.bak", SDTAPI_EXPORTS)
+    assert find_driver([folder]) is None
+    write_dll(folder, "SdtApi.Dll", SDTAPI_EXPORTS)
+    found = find_driver([folder])
+    assert found is not None and found.path.name == "SdtApi.Dll"
+
+
+def test_the_helper_is_told_the_driver_and_the_dll(tmp_path: Path) -> None:
+    found = FoundDriver(SHENSI, tmp_path / "TERMB.DLL", 32)
+    python = tmp_path / "py32" / "python.exe"
+    assert helper_command(found, python) == [
+        str(python), "-m", "desktop.services.reception.idcard.helper", "--driver", "shensi",
+        "--dll", str(tmp_path / "TERMB.DLL")]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a DLL loads on Windows")
+def test_off_windows_no_driver_is_looked_for_and_none_loads(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "CVR"
+    write_dll(folder, "termb.dll", HUASHI_EXPORTS, bits=PYTHON_BITS)
+    assert open_reader("auto", folders=[folder]) is None  # no setting: no search
+    reader = open_reader("auto", dll=folder)  # the configured folder is searched
+    assert isinstance(reader, UnavailableReader)
+    assert reader.message == "华视 termb.dll 无法使用：身份证阅读器驱动只能在 Windows 上使用"
+    with pytest.raises(ReaderUnavailable, match=r"^身份证阅读器驱动只能在 Windows 上使用$"):
+        load_library(folder / "termb.dll")
+    caplog.clear()
+    assert photo_library(folder / "termb.dll") is None  # no WltRS.dll beside it
+    assert not caplog.records  # nothing to say: the photo is optional
+    (folder / "WltRS.dll").write_bytes(make_dll(["GetBmp"], bits=PYTHON_BITS))
+    assert photo_library(folder / "termb.dll") is None  # there, but it cannot be loaded
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{folder / 'WltRS.dll'} could not be loaded; cards are read without the photo"]
+
+
+def test_a_helper_python_that_is_not_there_is_said(tmp_path: Path) -> None:
+    other = 32 if PYTHON_BITS == 64 else 64
+    folder = tmp_path / "CVR"
+    write_dll(folder, "termb.dll", HUASHI_EXPORTS, bits=other)
+    reader = open_reader("auto", dll=folder, folders=[folder],
+                         helper_python=tmp_path / "Python32" / "python.exe")
+    assert isinstance(reader, UnavailableReader)
+    assert reader.message == (
+        f"华视 termb.dll 为 {other} 位驱动，需要 {other} 位 Python 运行读卡助手；"
+        "请在 config.json 中用 id_reader_python 指定其 python.exe")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="ENAMETOOLONG is the POSIX systems'")
+def test_a_reader_that_cannot_be_set_up_says_why_in_words(tmp_path: Path) -> None:
+    """An OSError's first argument is its number: the message is its text, not the number."""
+    other = 32 if PYTHON_BITS == 64 else 64
+    folder = tmp_path / "CVR"
+    write_dll(folder, "termb.dll", HUASHI_EXPORTS, bits=other)
+    too_long = tmp_path / ("p" * 300) / "python.exe"  # a name no file system takes
+    reader = open_reader("auto", dll=folder, folders=[folder], helper_python=too_long)
+    assert isinstance(reader, UnavailableReader)
+    assert reader.message.startswith("华视 termb.dll 无法使用：")
+    assert reader.message != "华视 termb.dll 无法使用：36"
+    assert os.strerror(errno.ENAMETOOLONG) in reader.message
+
+
+# -- the drivers, as far as they run off Windows ---------------------------------------------
+
+@pytest.mark.parametrize(("exports", "kind"), [
+    ({"CVR_InitComm", "CVR_Authenticate", "CVR_Read_Content"}, HUASHI),
+    ({"CVR_InitComm", "CVR_Authenticate"}, None),
+    ({"CVR_InitComm", "CVR_Read_Content"}, None),
+    ({"CVR_Authenticate", "CVR_Read_Content"}, None),
+    ({"SDT_OpenPort", "SDT_StartFindIDCard", "SDT_SelectIDCard", "SDT_ReadBaseMsg"}, SDTAPI),
+    ({"SDT_StartFindIDCard", "SDT_SelectIDCard", "SDT_ReadBaseMsg"}, None),
+    ({"SDT_OpenPort", "SDT_SelectIDCard", "SDT_ReadBaseMsg"}, None),
+    ({"SDT_OpenPort", "SDT_StartFindIDCard", "SDT_ReadBaseMsg"}, None),
+    ({"SDT_OpenPort", "SDT_StartFindIDCard", "SDT_SelectIDCard"}, None),
+    ({"InitComm", "Authenticate", "Read_Content"}, SHENSI),
+    ({"InitComm", "Authenticate", "Read_Content_Path"}, SHENSI),
+    ({"InitComm", "Authenticate"}, None),
+    ({"InitComm", "Read_Content", "Read_Content_Path"}, None),
+    ({"Authenticate", "Read_Content", "Read_Content_Path"}, None),
+    (set(), None),
+])
+def test_a_dll_is_a_readers_only_with_all_of_its_functions(exports: set[str],
+                                                           kind: str | None) -> None:
+    assert identify(exports) == kind
+    assert identify(frozenset(exports)) == kind
+
+
+def test_the_usb_ports_1001_to_1016_are_tried_and_no_others() -> None:
+    tried: list[int] = []
+
+    def init(port: int) -> int:
+        tried.append(port)
+        return 1 if port == 1016 else 0
+
+    reader = HuashiReader(FakeLibrary({"CVR_InitComm": init, "CVR_Authenticate": lambda: 0,
+                                       "CVR_Read_Content": lambda active: 0}))
+    assert reader.read() is None  # an older DLL without CVR_GetSAMID: no card
+    assert tried == list(range(1001, 1017)) and reader.port == 1016
+    tried.clear()
+    sdtapi = SdtapiReader(FakeLibrary({
+        "SDT_OpenPort": lambda port: tried.append(port) or 0x01,
+        "SDT_StartFindIDCard": lambda port, buf, if_open: 0x80,
+        "SDT_SelectIDCard": lambda port, buf, if_open: 0x90,
+        "SDT_ReadBaseMsg": lambda *args: 0x90}))
+    with pytest.raises(ReaderUnavailable, match="USB 端口 1001–1016 均无应答"):
+        sdtapi.read()
+    assert tried == list(range(1001, 1017)) and sdtapi.port is None

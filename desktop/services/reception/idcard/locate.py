@@ -137,5 +137,5 @@ def open_reader(mode: str, *, dll: Path | None = None, helper_python: Path | Non
     try:
         return open_driver(found, helper_python=helper_python)
     except Exception as exc:  # a reader that cannot be set up must not stop the desk
-        message = getattr(exc, "args", [""])[0] or type(exc).__name__
+        message = str(exc) or type(exc).__name__
         return UnavailableReader(f"{found.label} 无法使用：{message}")
