@@ -1,0 +1,85 @@
+"""Each paper of a mediation case names itself: in the PDF's properties (what a file list,
+a printer queue and an archive show) and, from the second page on, at the top of every
+page, so a loose page is put back into the right case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from desktop.db import Database
+from desktop.printing import case_documents
+from desktop.services import mediation
+from desktop.services.mediation import CaseDetail
+from tests import mediation_helpers as h
+from tests.poppler import text_of
+from tests.test_paper_letters_rules import pdf_info
+
+LONG_FACTS = ("双方因楼上装修噪音、漏水及公共通道堆放建材问题多次发生争执，"
+              "申请人称夜间施工影响老人休息，被申请人称工期紧张且已告知物业。") * 40
+
+
+def _long_case(database: Database) -> CaseDetail:
+    """A case whose every paper runs onto a second page."""
+    parties = [h.person(n) for n in range(1, 7)] + [h.person(n, "被申请人") for n in range(7, 13)]
+    ref = h.make_case(database, parties=parties, facts=LONG_FACTS)
+    for n in (1, 2):
+        data = h.session_input(n)
+        mediation.add_session(database, ref.case_id, mediation.SessionInput(
+            held_at=data.held_at, place=data.place, attendees=data.attendees,
+            record=data.record + LONG_FACTS, next_steps=data.next_steps))
+    with database.read() as session:
+        return mediation.case_detail(session, ref.case_id)
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [re.sub(r"\s+", " ", page) for page in text_of(pdf, "-layout").split("\f")[:-1]]
+
+
+def _papers(detail: CaseDetail) -> dict[str, tuple[Callable[[], bytes], str, str]]:
+    """paper -> (render, title in the properties, header from page 2)."""
+    no = detail.case_no
+    first, second = detail.sessions[0].id, detail.sessions[1].id
+    return {
+        "申请书": (lambda: case_documents.render_application(detail),
+                f"人民调解申请书 {no}", f"人民调解申请书 {no}"),
+        "受理登记表": (lambda: case_documents.render_acceptance(detail),
+                  f"人民调解受理登记表 {no}", f"人民调解受理登记表 {no}"),
+        "告知书": (lambda: case_documents.render_rights_notice(detail),
+                f"当事人权利义务告知书 {no}", f"当事人权利义务告知书 {no}"),
+        "调解记录（第一次）": (lambda: case_documents.render_session_record(detail, first),
+                       f"人民调解记录 {no} 第1次", f"{no} 调解记录"),
+        "调解记录（第二次）": (lambda: case_documents.render_session_record(detail, second),
+                       f"人民调解记录 {no} 第2次", f"{no} 调解记录"),
+        "调解记录（全部）": (lambda: case_documents.render_all_session_records(detail),
+                      f"人民调解记录 {no}", f"{no} 调解记录"),
+    }
+
+
+def test_each_case_paper_is_titled_and_authored_and_headed_from_page_two(
+    database: Database
+) -> None:
+    detail = _long_case(database)
+    assert detail.committee_name
+    for paper, (render, title, header) in _papers(detail).items():
+        pdf = render()
+        info = pdf_info(pdf)
+        assert (info["Title"], info["Author"]) == (title, detail.committee_name), paper
+        pages = _pages(pdf)
+        assert len(pages) >= 2, paper
+        assert not pages[0].lstrip().startswith(header), paper
+        assert all(page.lstrip().startswith(header) for page in pages[1:]), (paper, header)
+
+
+def test_a_session_not_of_the_case_is_refused_by_its_id(database: Database) -> None:
+    ref = h.make_case(database)
+    mediation.add_session(database, ref.case_id, h.session_input(1))
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+    missing = detail.sessions[0].id + 1000
+    with pytest.raises(KeyError) as refused:
+        case_documents.render_session_record(detail, missing)
+    assert refused.value.args == (missing,)
