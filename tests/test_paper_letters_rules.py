@@ -487,7 +487,7 @@ def row_heights_mm(pdf: bytes) -> dict[str, float]:
     """The height of each ruled form row, by its label, in millimetres."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         tables = [table for page in document.pages for table in page.find_tables()]
-        return {cells[0]: (row.bbox[3] - row.bbox[1]) / mm for table in tables
+        return {cells[0] or "": (row.bbox[3] - row.bbox[1]) / mm for table in tables
                 for row, cells in zip(table.rows, table.extract(), strict=True)}
 
 
