@@ -62,6 +62,7 @@ def test_the_service_says_the_file_is_open_and_leaves_it_alone(
     (folder / "来访登记台账 (2).xlsx").write_bytes(b"an earlier copy")
     with pytest.raises(files.FileInUseError) as refused:
         export_register(database, "visits", PERIOD, out)
+    assert refused.value.target == out
     assert refused.value.suggested == folder / "来访登记台账 (3).xlsx"
     message = refused.value.errors["out"]
     assert "正被其他程序打开" in message and "WinError" not in message

@@ -191,9 +191,10 @@ def safe_traceback(exc: BaseException) -> str:
     parts: list[str] = []
     for position, item in enumerate(reversed(chain)):
         if position:
-            parts.append("\nDuring handling of the above exception, another exception occurred:\n"
+            parts.append("\nDuring handling of the above exception, another exception occurred:\n\n"
                          if item.__cause__ is None else
-                         "\nThe above exception was the direct cause of the following exception:\n")
+                         "\nThe above exception was the direct cause of the following exception:"
+                         "\n\n")
         parts.append("Traceback (most recent call last):\n")
         parts.extend(traceback.format_list(traceback.extract_tb(item.__traceback__)))
         parts.append(describe(item) + "\n")

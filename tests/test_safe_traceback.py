@@ -1,0 +1,73 @@
+"""The crash report's traceback: Python's own, frame for frame and link for link, with each
+exception named by its type only (its message may hold a name or a 身份证号)."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import pytest
+
+from desktop.services import failures
+from desktop.services.files import free_name
+from tests.factories import id_number
+
+NAME, ID_NUMBER = "secret-1 张秀兰", f"secret-2 {id_number(7)}"  # an invented person
+
+
+class Trouble(Exception):
+    """An exception of this program's own, named with its module in the report."""
+
+
+def _fail_inside() -> None:
+    raise KeyError(NAME)
+
+
+def _caught(link: str) -> BaseException:
+    try:
+        try:
+            _fail_inside()
+        except KeyError as first:
+            if link == "cause":
+                raise Trouble(ID_NUMBER) from first
+            if link == "context":
+                raise Trouble(ID_NUMBER)  # noqa: B904
+            raise Trouble(ID_NUMBER) from None
+    except Trouble as exc:
+        return exc
+    raise AssertionError("nothing raised")
+
+
+def _without_messages(report: str) -> str:
+    return (report.replace(f"KeyError: {NAME!r}", "builtins.KeyError")
+            .replace(f"{__name__}.Trouble: {ID_NUMBER}", f"{__name__}.Trouble"))
+
+
+@pytest.mark.parametrize("link", ["cause", "context", "suppressed"])
+def test_the_traceback_is_pythons_own_without_the_messages(link: str) -> None:
+    exc = _caught(link)
+    python = "".join(traceback.format_exception(exc))
+    assert "secret" in python  # the comparison below is not between two empty texts
+    safe = failures.safe_traceback(exc)
+    assert safe == _without_messages(python)
+    assert "secret" not in safe and "张秀兰" not in safe
+    assert safe.count("Traceback (most recent call last):\n") == (1 if link == "suppressed" else 2)
+
+
+def test_a_chain_that_loops_back_is_reported_once_round() -> None:
+    first, second = _caught("suppressed"), _caught("suppressed")
+    first.__context__, first.__suppress_context__ = second, False
+    second.__context__, second.__suppress_context__ = first, False
+    safe = failures.safe_traceback(first)
+    assert safe.count("Traceback (most recent call last):\n") == 2
+    assert safe.count("During handling of the above exception") == 1
+
+
+def test_a_free_name_beside_a_held_file_counts_from_two(tmp_path: Path) -> None:
+    held = tmp_path / "来访登记台账.xlsx"
+    assert free_name(held) == held.with_name("来访登记台账 (2).xlsx")
+    held.with_name("来访登记台账 (2).xlsx").write_bytes(b"")
+    held.with_name("来访登记台账 (4).xlsx").write_bytes(b"")
+    assert free_name(held) == held.with_name("来访登记台账 (3).xlsx")
+    plain = tmp_path / "README"
+    assert free_name(plain) == plain.with_name("README (2)")
