@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from desktop.db import Database
+from desktop.models import DeliberationAction, DeliberationMeeting
 from desktop.services import privacy, reference
 from desktop.services.admin import auth
 from desktop.services.deliberation import listing, meetings
@@ -123,3 +125,48 @@ def test_a_counselling_visit_stays_masked_and_its_text_is_kept(database: Databas
     with database.read() as session:
         kept = listing.meeting_detail(session, meeting_id).matters[0]
     assert (kept.subject, kept.decision) == ("情绪疏导需求", "转介心理咨询")
+
+
+def test_open_actions_every_field_soonest_due_first_then_the_older(database: Database) -> None:
+    first = meetings.save_meeting(database, _meeting(actions=[
+        ActionInput("张贴消防告知书", "钱卫东", date(2026, 12, 10)),
+        ActionInput("清理3号楼楼道", "孙丽", date(2026, 12, 2)),
+        ActionInput("更换楼道灯", "物业", date(2026, 11, 26), date(2026, 11, 26)),  # done
+    ]))
+    second = meetings.save_meeting(database, _meeting(
+        held_on=date(2026, 11, 27), topic="停车难", actions=[
+            ActionInput("划定临时车位", "赵书记", date(2026, 11, 28)),
+            ActionInput("公示车位方案", "钱卫东", date(2026, 12, 2))]))
+    with database.write() as session:
+        # PostgreSQL now keeps the older 12-02 action, and its meeting, after the newer ones:
+        # without the tie-break it reads them back in that order, whichever way it joins.
+        older = session.scalars(select(DeliberationAction).where(
+            DeliberationAction.task == "清理3号楼楼道")).one()
+        older.owner = "孙丽（物业经理）"
+        session.get_one(DeliberationMeeting, first).place = "东林社区议事厅（二楼）"
+    with database.read() as session:
+        ids = {a.task: (a.id, a.meeting_id) for a in session.scalars(select(DeliberationAction))}
+        actions = listing.open_actions(session, today=TODAY)
+    assert [(a.action_id, a.meeting_id, a.held_on, a.task, a.owner, a.due_on, a.days_left)
+            for a in actions] == [
+        (*ids["划定临时车位"], date(2026, 11, 27), "划定临时车位", "赵书记",
+         date(2026, 11, 28), -4),
+        (*ids["清理3号楼楼道"], date(2026, 11, 25), "清理3号楼楼道", "孙丽（物业经理）",
+         date(2026, 12, 2), 0),
+        (*ids["公示车位方案"], date(2026, 11, 27), "公示车位方案", "钱卫东", date(2026, 12, 2), 0),
+        (*ids["张贴消防告知书"], date(2026, 11, 25), "张贴消防告知书", "钱卫东",
+         date(2026, 12, 10), 8),
+    ]
+    assert ids["清理3号楼楼道"][1] == first and ids["公示车位方案"][1] == second
+    assert [a.overdue for a in actions] == [True, False, False, False]  # due today: not late
+
+
+def test_open_actions_stop_at_five_hundred(database: Database) -> None:
+    many = [ActionInput(f"入户走访第{n}户", "网格员", date(2026, 12, 1) + timedelta(days=n % 30))
+            for n in range(501)]
+    meetings.save_meeting(database, _meeting(actions=many))
+    with database.read() as session:
+        actions = listing.open_actions(session, today=TODAY)
+    assert len(actions) == 500
+    assert max(a.due_on for a in actions) == date(2026, 12, 30)  # the last-due ones left out
+    assert sum(a.due_on == date(2026, 12, 30) for a in actions) == 16 - 1
