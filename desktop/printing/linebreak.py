@@ -24,10 +24,15 @@ def _in_word(ch: str) -> bool:
 
 
 def can_break(text: str, at: int, *, words: bool = True) -> bool:
-    """Whether a line may end before ``text[at]`` (``words``: nor inside a Latin word)."""
+    """Whether a line may end before ``text[at]`` (``words``: nor inside a Latin word).
+
+    White space is dropped where a line is broken, so at a space the marks on either
+    side of it decide: "甲 ，乙" is not broken before the "，" nor "（ 乙" after the "（".
+    """
     before, after = text[at - 1], text[at]
     if after.isspace() or before.isspace():
-        return True
+        return not (text[at:].lstrip().startswith(tuple(CANNOT_START))
+                    or text[:at].rstrip().endswith(tuple(CANNOT_END)))
     if after in CANNOT_START or before in CANNOT_END:
         return False
     return not (words and _in_word(before) and _in_word(after))
@@ -63,11 +68,8 @@ def break_lines(text: str, widths: Callable[[str], Sequence[float]],
         while end < n and used + advance[end] <= limit + _FUZZ:
             used += advance[end]
             end += 1
-        if end == n:
-            lines.append((text[pos:end].rstrip(), used))
-            break
         end = max(end, pos + 1)  # a glyph wider than the line still goes somewhere
-        cut = _break_point(text, pos, end)
+        cut = n if end == n else _break_point(text, pos, end)
         line = text[pos:cut].rstrip()
         lines.append((line, sum(advance[pos:pos + len(line)])))
         pos = cut
