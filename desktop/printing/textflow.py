@@ -62,14 +62,18 @@ class Para(_Paragraph):
 
 
 def _one_run(frags: list[Any]) -> bool:
-    """Plain text in one font (an entity such as &amp;amp; only splits it into pieces)."""
+    """Plain text in one font (an entity such as &amp;amp; only splits it into pieces).
+
+    ``us_lines`` holds a run's underline and strike-through (ReportLab has no
+    ``underline`` attribute on its runs).
+    """
     if not frags:
         return False
     first = frags[0]
     return all(
         not hasattr(g, "cbDefn") and not hasattr(g, "lineBreak") and not getattr(g, "link", None)
-        and (g.fontName, g.fontSize, g.textColor, getattr(g, "underline", False))
-        == (first.fontName, first.fontSize, first.textColor, getattr(first, "underline", False))
+        and (g.fontName, g.fontSize, g.textColor, getattr(g, "us_lines", None))
+        == (first.fontName, first.fontSize, first.textColor, getattr(first, "us_lines", None))
         for g in frags)
 
 
@@ -83,8 +87,12 @@ def _widths_for(max_widths: Any) -> Any:
 
 def paragraphs(text: str | None, style: ParagraphStyle, *, keep_blank: bool = False
                ) -> list[Flowable]:
-    """One paragraph per line of ``text``, so a typed line break stays a line break."""
+    """One paragraph per line of ``text``, so a typed line break stays a line break.
+
+    A kept blank line is a no-break space: ReportLab drops a paragraph of white space
+    (even "　") and gives it no height.
+    """
     lines = [line.strip() for line in (text or "").splitlines()]
     if not keep_blank:
         lines = [line for line in lines if line]
-    return [Para(esc(line) or "　", style) for line in lines]
+    return [Para(esc(line) or "&nbsp;", style) for line in lines]
