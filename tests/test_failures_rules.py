@@ -3,6 +3,7 @@ exception named by its type only (its message may hold a name or a 身份证号)
 
 from __future__ import annotations
 
+import errno
 import traceback
 from pathlib import Path
 
@@ -71,3 +72,36 @@ def test_a_free_name_beside_a_held_file_counts_from_two(tmp_path: Path) -> None:
     assert free_name(held) == held.with_name("来访登记台账 (3).xlsx")
     plain = tmp_path / "README"
     assert free_name(plain) == plain.with_name("README (2)")
+
+
+class Wrapped(Exception):
+    """A driver error wrapped the way SQLAlchemy wraps one (``orig``)."""
+
+    def __init__(self, orig: BaseException) -> None:
+        super().__init__("wrapped")
+        self.orig = orig
+
+
+def _disk_full() -> OSError:
+    return OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_the_trouble_is_found_wherever_it_sits_in_the_chain() -> None:
+    assert failures.database_trouble(Wrapped(_disk_full())) == failures.DatabaseTrouble(
+        failures.DISK_FULL, failures.MESSAGES[failures.DISK_FULL])
+    # Not under the cause, which leads nowhere, but under the context beside it.
+    beside = RuntimeError("outer")
+    beside.__cause__, beside.__context__ = ValueError("cause"), Wrapped(_disk_full())
+    assert failures.database_trouble(beside) is not None
+    assert failures.database_trouble(beside).kind == failures.DISK_FULL  # type: ignore[union-attr]
+    deep = RuntimeError("outer")
+    deep.__context__ = KeyError("middle")
+    deep.__context__.__cause__ = Wrapped(Wrapped(_disk_full()))
+    assert failures.database_trouble(deep).kind == failures.DISK_FULL  # type: ignore[union-attr]
+
+
+def test_a_chain_that_loops_back_without_trouble_is_no_trouble() -> None:
+    first, second = RuntimeError("a"), RuntimeError("b")
+    first.__context__, second.__context__ = second, first
+    assert failures.database_trouble(first) is None
+    assert failures.database_trouble(OSError(errno.ENOENT, "gone")) is None
