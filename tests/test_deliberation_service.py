@@ -170,3 +170,17 @@ def test_open_actions_stop_at_five_hundred(database: Database) -> None:
     assert len(actions) == 500
     assert max(a.due_on for a in actions) == date(2026, 12, 30)  # the last-due ones left out
     assert sum(a.due_on == date(2026, 12, 30) for a in actions) == 16 - 1
+
+
+def test_a_meeting_read_back_is_what_was_saved(database: Database) -> None:
+    """The edit dialog saves ``as_input()`` of what it loaded: nothing may be lost there."""
+    visit_no = _visit(database, "矛盾纠纷调解室", 42, "楼道堆物影响通行")
+    saved = _meeting(visit_no, actions=[
+        ActionInput("清理3号楼楼道", "孙丽", date(2026, 11, 30), date(2026, 11, 29)),
+        ActionInput("张贴消防告知书", "钱卫东", date(2026, 12, 10))])
+    meeting_id = meetings.save_meeting(database, saved)
+    with database.read() as session:
+        detail = listing.meeting_detail(session, meeting_id)
+    (matter_id,) = [m.matter_id for m in detail.matters]
+    saved.matters[0].matter_id = matter_id
+    assert detail.as_input() == saved
