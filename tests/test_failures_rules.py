@@ -4,6 +4,7 @@ exception named by its type only (its message may hold a name or a 身份证号)
 from __future__ import annotations
 
 import errno
+import sqlite3
 import traceback
 from pathlib import Path
 
@@ -105,3 +106,46 @@ def test_a_chain_that_loops_back_without_trouble_is_no_trouble() -> None:
     first.__context__, second.__context__ = second, first
     assert failures.database_trouble(first) is None
     assert failures.database_trouble(OSError(errno.ENOENT, "gone")) is None
+
+
+class ServerError(Exception):
+    """What psycopg raises: the server's SQLSTATE on the exception."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__("server said no")
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(("sqlstate", "kind"), [
+    ("53100", failures.DISK_FULL), ("25006", failures.READ_ONLY),
+    ("57P01", failures.UNAVAILABLE), ("57P02", failures.UNAVAILABLE),
+    ("57P03", failures.UNAVAILABLE), ("3D000", failures.UNAVAILABLE),
+    ("28P01", failures.UNAVAILABLE), ("28000", failures.UNAVAILABLE),
+    ("53300", failures.UNAVAILABLE),
+    ("08006", failures.UNAVAILABLE), ("08001", failures.UNAVAILABLE),  # connection_exception
+    ("23505", None), ("40001", None), ("0A000", None), ("80000", None), ("", None),  # defects
+])
+def test_each_server_error_class_is_its_trouble(sqlstate: str, kind: str | None) -> None:
+    found = failures.database_trouble(Wrapped(ServerError(sqlstate)))
+    assert found == (failures.DatabaseTrouble(kind, failures.MESSAGES[kind]) if kind else None)
+
+
+def _sqlite_error(name: str | None) -> sqlite3.Error:
+    error = sqlite3.OperationalError("database trouble")
+    if name is not None:
+        error.sqlite_errorname = name
+    return error
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("SQLITE_READONLY", failures.READ_ONLY), ("SQLITE_READONLY_DBMOVED", failures.READ_ONLY),
+    ("SQLITE_FULL", failures.DISK_FULL), ("SQLITE_IOERR_SHMSIZE", failures.DISK_FULL),
+    ("SQLITE_IOERR_WRITE", failures.DISK_FULL), ("SQLITE_IOERR_READ", failures.UNAVAILABLE),
+    ("SQLITE_IOERR", failures.UNAVAILABLE), ("SQLITE_CANTOPEN", failures.UNAVAILABLE),
+    ("SQLITE_BUSY", failures.UNAVAILABLE), ("SQLITE_LOCKED", failures.UNAVAILABLE),
+    ("SQLITE_NOTADB", failures.NOT_A_DATABASE), ("SQLITE_CORRUPT", failures.NOT_A_DATABASE),
+    ("SQLITE_CONSTRAINT_UNIQUE", None), ("SQLITE_ERROR", None), ("", None), (None, None),
+])
+def test_each_sqlite_result_code_is_its_trouble(name: str | None, kind: str | None) -> None:
+    found = failures.database_trouble(Wrapped(_sqlite_error(name)))
+    assert found == (failures.DatabaseTrouble(kind, failures.MESSAGES[kind]) if kind else None)
