@@ -9,9 +9,17 @@ import traceback
 from pathlib import Path
 
 import pytest
+from sqlalchemy import exc as sa_exc
 
 from desktop.services import failures
-from desktop.services.files import free_name
+from desktop.services.errors import (
+    FeatureUnavailableError,
+    NotFoundError,
+    PermissionDenied,
+    StaleEditError,
+    ValidationError,
+)
+from desktop.services.files import free_name, os_error_message
 from tests.factories import id_number
 
 NAME, ID_NUMBER = "secret-1 张秀兰", f"secret-2 {id_number(7)}"  # an invented person
@@ -149,3 +157,50 @@ def _sqlite_error(name: str | None) -> sqlite3.Error:
 def test_each_sqlite_result_code_is_its_trouble(name: str | None, kind: str | None) -> None:
     found = failures.database_trouble(Wrapped(_sqlite_error(name)))
     assert found == (failures.DatabaseTrouble(kind, failures.MESSAGES[kind]) if kind else None)
+
+
+@pytest.mark.parametrize(("number", "words"), [
+    (errno.ENOENT, "找不到文件或文件夹"), (errno.EACCES, "没有权限读写"),
+    (errno.EPERM, "没有权限读写"), (errno.EISDIR, "这是一个文件夹，不是文件"),
+    (errno.ENOTDIR, "路径中有一部分不是文件夹"), (errno.ENOSPC, "磁盘已满"),
+    (errno.EDQUOT, "磁盘配额已满"), (errno.EROFS, "磁盘是只读的"),
+    (errno.ENAMETOOLONG, "文件名过长"), (errno.EEXIST, "文件已存在"),
+    (errno.EBUSY, "文件正被其他程序使用"),
+])
+def test_each_file_error_the_user_can_fix_is_said_in_chinese_with_its_path(
+    number: int, words: str
+) -> None:
+    error = OSError(number, "in English", "D:/台账/来访登记台账.xlsx")
+    assert os_error_message(error) == f"{words}：D:/台账/来访登记台账.xlsx"
+    assert os_error_message(error, Path("E:/备份")) == f"{words}：{Path('E:/备份')}"
+    assert os_error_message(OSError(number, "in English")) == words
+    told = failures.user_message(error)
+    if number in (errno.ENOSPC, errno.EDQUOT):  # a full disk is told as database trouble
+        assert told == failures.MESSAGES[failures.DISK_FULL]
+    else:
+        assert told == f"{words}：D:/台账/来访登记台账.xlsx"
+
+
+def test_another_file_error_says_what_the_system_said() -> None:
+    assert os_error_message(OSError(errno.EIO, "Input/output error", "F:/x.pdf")) == (
+        "无法读写文件（Input/output error）：F:/x.pdf")
+    assert os_error_message(OSError()) == "无法读写文件（OSError）"
+    assert os_error_message(FileExistsError()) == "无法读写文件（FileExistsError）"
+
+
+def test_what_the_user_is_told_for_each_kind_of_failure() -> None:
+    refused = ValidationError({"name": "请填写姓名", "alias": "请填写姓名",
+                               "phone": "电话号码不正确"})
+    assert failures.user_message(refused) == "请填写姓名；电话号码不正确"  # each once, in order
+    assert failures.user_message(ValidationError({})) == ""
+    for told in (NotFoundError("没有找到该案件"), FeatureUnavailableError("需要安装 pg_dump"),
+                 StaleEditError("已被他人修改"), PermissionDenied("visit.create", "登记来访")):
+        assert failures.user_message(told) == str(told)
+    assert failures.user_message(Wrapped(_disk_full())) == failures.MESSAGES[failures.DISK_FULL]
+    assert failures.user_message(sa_exc.ArgumentError("bad url")) == (
+        "数据库地址不正确，例如 postgresql+psycopg://用户:密码@服务器:5432/zongzhi")
+    assert failures.user_message(sa_exc.NoSuchModuleError("mysql")) == (
+        failures.user_message(sa_exc.ArgumentError("bad url")))
+    assert failures.user_message(MemoryError()) == "内存不足，无法完成该操作"
+    assert failures.user_message(KeyError("x")) is None
+    assert failures.user_message(RuntimeError("a defect")) is None

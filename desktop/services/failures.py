@@ -163,7 +163,7 @@ def user_message(exc: BaseException) -> str | None:
     trouble = database_trouble(exc)
     if trouble is not None:
         return trouble.message
-    if isinstance(exc, sa_exc.ArgumentError | sa_exc.NoSuchModuleError):
+    if isinstance(exc, sa_exc.ArgumentError):  # NoSuchModuleError (a driver) among them
         return "数据库地址不正确，例如 postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
     if isinstance(exc, OSError):
         return os_error_message(exc)
