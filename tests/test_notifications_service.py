@@ -83,3 +83,13 @@ def test_a_notice_is_for_a_known_role_and_one_to_200_characters(database: Databa
     with database.read() as session:
         texts = {n.id: n.text for n in notifications.unread(session)}
     assert texts == {longest: "字" * 200, spaced: "个案 XL-3 高风险"}
+
+
+def test_the_newest_hundred_are_listed_and_every_one_counted(database: Database) -> None:
+    with database.write() as session:
+        ids = [notifications.create(session, "leader", "risk", f"个案 XL-{n} 评估为高风险")
+               for n in range(101)]
+    as_role(database, {"leader"}, _leaders(database)[0])
+    with database.read() as session:
+        assert notifications.unread_count(session) == 101
+        assert [n.id for n in notifications.unread(session)] == ids[:0:-1]
