@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -15,12 +16,15 @@ log = logging.getLogger(__name__)
 SUPPORTED = ("sqlite", "postgresql")
 
 
+# The password of an address as SQLAlchemy reads it: after "user:", up to the first "@".
+_PASSWORD = re.compile(r"^([\w+]+://[^:/]*:)[^@]*@")
+
+
 def shown_url(url: str) -> str:
-    """``url`` as the screen may show it: the password replaced by ***."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    """``url`` as the screen may show it: as typed (a drive letter or a Chinese folder name
+    is not percent-encoded), the password replaced by ***. An address that cannot be read
+    is shown as it is, its password hidden all the same."""
+    return _PASSWORD.sub(r"\1***@", url, count=1)
 
 
 def describe_database(url: str) -> str:
