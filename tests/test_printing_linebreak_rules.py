@@ -7,11 +7,13 @@ module: a mark dropped from (or added to) its lists changes a line below.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.printing.linebreak import break_lines, can_break, count_lines
+from desktop.printing.linebreak import break_lines, can_break, count_lines, line_spans
 
 NEVER_AT_START = "，。、；：！？”’》」』〉）】〕…—·％,.;:!?)]}%"
 NEVER_AT_END = "“‘《「『〈（【〔([{￥$"
@@ -79,6 +81,17 @@ def test_the_spaces_at_a_break_are_dropped() -> None:
     assert break_lines("一二   三四", units, 3) == [("一二", 2.0), ("三四", 2.0)]
     assert break_lines("一二 ", units, 2) == [("一二", 2.0)]
     assert break_lines("一二 ", units, 5) == [("一二", 2.0)]
+
+
+def test_each_line_s_place_in_the_text_keeps_the_spaces_dropped_between_lines() -> None:
+    text = "ab cd 甲乙  ef"
+    spans = line_spans(text, units, 3)
+    assert spans == [(0, 2, 2.0), (3, 5, 2.0), (6, 8, 2.0), (10, 12, 2.0)]
+    assert [(text[start:end], used) for start, end, used in spans] == break_lines(
+        text, units, 3)
+    assert [text[start:] for start, _, _ in spans] == [
+        "ab cd 甲乙  ef", "cd 甲乙  ef", "甲乙  ef", "ef"]
+    assert line_spans("", units, 3) == [(0, 0, 0.0)]
 
 
 def test_a_too_long_number_is_cut_rather_than_a_closing_mark_starting_a_line() -> None:
@@ -156,3 +169,8 @@ def test_no_line_breaks_a_rule_and_no_text_is_lost(text: str, width: int) -> Non
         assert used == len(line) <= width
         assert not line.startswith(tuple(NEVER_AT_START + " "))
         assert not line.endswith(tuple(NEVER_AT_END + " "))
+    # Between two lines lies only the white space dropped at the break.
+    spans = line_spans(text, units, width)
+    assert [text[start:end] for start, end, _ in spans] == [line for line, _ in lines]
+    assert all(not text[end:start].strip()
+               for (_, end, _), (start, _, _) in pairwise(spans))

@@ -10,15 +10,18 @@ import io
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.lib import textsplit
 from reportlab.lib.colors import black, red
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, paragraph
 
 from desktop.printing import fonts
 from desktop.printing.textflow import Para, esc, paragraphs
+from tests import poppler
 
 NEVER_AT_START = "，。、；：！？”’》」』〉）】〕…—·％,.;:!?)]}%"
 
@@ -119,6 +122,87 @@ def test_a_paragraph_split_over_pages_keeps_every_character() -> None:
     assert "".join(whole) == text
     # The next page's frame may be wider: the rest is broken again, nothing added.
     assert lines_of(rest, 70) == ["甲乙丙丁戊己庚", "辛壬癸，子丑寅", "卯。"]
+
+
+def text_of(para: Para) -> str:
+    """The whole text of a paragraph, as it prints on one line wide enough for it."""
+    (line,) = lines_of(para, 100_000)
+    return line
+
+
+def test_the_part_continued_on_the_next_page_keeps_the_spaces_between_words() -> None:
+    text = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii"
+    width = pdfmetrics.stringWidth("aaaa bbbb", fonts.SANS, 10) + 0.01
+    first, rest = Para(text, style()).split(width, 25)
+    assert lines_of(first, width) == ["aaaa bbbb", "cccc dddd"]
+    assert text_of(rest) == "eeee ffff gggg hhhh iiii"
+    assert lines_of(rest, width) == ["eeee ffff", "gggg hhhh", "iiii"]
+    # Split again on the next page, and broken again in a wider frame.
+    again, last = rest.split(width, 25)
+    assert lines_of(again, width) == ["eeee ffff", "gggg hhhh"]
+    assert text_of(last) == "iiii"
+    wider = pdfmetrics.stringWidth("eeee ffff gggg", fonts.SANS, 10) + 0.01
+    assert lines_of(rest, wider) == ["eeee ffff gggg", "hhhh iiii"]
+
+
+def test_chinese_and_latin_continued_on_the_next_page_keep_the_spaces_they_had() -> None:
+    text = "乙方北京 Acme Trading Co Ltd，住所 Room 1203 Jianguo Road 朝阳区，联系人 Li Ming"
+    para = Para(text, style())
+    assert lines_of(para, 60) == [
+        "乙方北京", "Acme", "Trading Co", "Ltd，住所", "Room 1203", "Jianguo Road",
+        "朝阳区，联系", "人 Li Ming"]
+    first, rest = para.split(60, 36)
+    assert lines_of(first, 60) == ["乙方北京", "Acme", "Trading Co"]
+    assert text_of(rest) == "Ltd，住所 Room 1203 Jianguo Road 朝阳区，联系人 Li Ming"
+    assert text == " ".join(lines_of(first, 60)) + " " + text_of(rest)
+
+
+def test_chinese_continued_on_the_next_page_gets_no_space() -> None:
+    text = "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸，子丑寅卯。"
+    first, rest = Para(text, style()).split(50, 25)
+    assert lines_of(first, 50) == ["一二三四五", "六七八九十"]
+    assert text_of(rest) == "甲乙丙丁戊己庚辛壬癸，子丑寅卯。"
+    assert "".join(lines_of(first, 50)) + text_of(rest) == text
+
+
+def test_a_document_prints_the_rest_of_a_paragraph_on_the_next_pages_with_its_spaces(
+        ) -> None:
+    text = "乙方北京 Acme Trading Co Ltd，住所 Room 1203 Jianguo Road 朝阳区，联系人 Li Ming"
+    out = io.BytesIO()
+    doc = BaseDocTemplate(out, pagesize=(60, 36), leftMargin=0, rightMargin=0, topMargin=0,
+                          bottomMargin=0)
+    doc.addPageTemplates([PageTemplate(frames=[Frame(
+        0, 0, 60, 36, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)])])
+    doc.build([Para(text, style())])
+    pages = [page.strip("\n").split("\n")
+             for page in poppler.text_of(out.getvalue()).split("\f")[:-1]]
+    assert pages == [["乙方北京", "Acme", "Trading Co"],
+                     ["Ltd，住所", "Room 1203", "Jianguo Road"],
+                     ["朝阳区，联系", "人 Li Ming"]]
+
+
+# Chinese characters and marks, Latin words (a name, a number) and single spaces, as
+# ReportLab keeps them: no space at either end nor two together.
+_PIECE = st.sampled_from(["甲", "乙丙", "，", "。", "（丁）", "Li", "Ming", "1203", "Co.",
+                          "Acme", "Road"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_PIECE, st.sampled_from(["", " "])), min_size=1, max_size=30),
+       st.integers(20, 90), st.integers(2, 6))
+def test_a_split_loses_no_character_and_no_space_inside_the_rest(
+        pieces: list[tuple[str, str]], width: int, kept: int) -> None:
+    text = "".join(piece + gap for piece, gap in pieces).strip()
+    parts = Para(text, style(allowOrphans=1)).split(width, 12 * kept + 1)
+    if len(parts) < 2:
+        return
+    first, rest = parts
+    left, continued = "".join(lines_of(first, width)), text_of(rest)
+    # The rest is the original text from where a line starts: every space in it kept.
+    assert text.endswith(continued) and not continued.startswith(" ")
+    before = text[:len(text) - len(continued)]
+    assert before.replace(" ", "") == left.replace(" ", "")
+    assert (left + continued).replace(" ", "") == text.replace(" ", "")
 
 
 def test_a_bullet_gets_its_room_on_the_first_line() -> None:

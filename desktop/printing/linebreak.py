@@ -57,25 +57,36 @@ def break_lines(text: str, widths: Callable[[str], Sequence[float]],
     ``widths(text)`` gives each character's advance; ``max_widths`` is the width of the
     first, second, … line (the last one repeats).
     """
+    spans = line_spans(text, widths, max_widths)
+    return [(text[start:end], used) for start, end, used in spans]
+
+
+def line_spans(text: str, widths: Callable[[str], Sequence[float]],
+               max_widths: Sequence[float] | float) -> list[tuple[int, int, float]]:
+    """The lines of ``break_lines`` as (start, end, width used): ``text[start:end]``.
+
+    The white space dropped at a break lies between one line's end and the next one's
+    start, so ``text[start:]`` is exactly what is left from a line on.
+    """
     limits = [max_widths] if isinstance(max_widths, int | float) else list(max_widths)
     advance = list(widths(text))
-    lines: list[tuple[str, float]] = []
+    spans: list[tuple[int, int, float]] = []
     n = len(text)
     pos = 0
     while pos < n:
-        limit = limits[min(len(lines), len(limits) - 1)]
+        limit = limits[min(len(spans), len(limits) - 1)]
         end, used = pos, 0.0
         while end < n and used + advance[end] <= limit + _FUZZ:
             used += advance[end]
             end += 1
         end = max(end, pos + 1)  # a glyph wider than the line still goes somewhere
         cut = n if end == n else _break_point(text, pos, end)
-        line = text[pos:cut].rstrip()
-        lines.append((line, sum(advance[pos:pos + len(line)])))
+        stop = pos + len(text[pos:cut].rstrip())
+        spans.append((pos, stop, sum(advance[pos:stop])))
         pos = cut
         while pos < n and text[pos] == " ":
             pos += 1
-    return lines or [("", 0.0)]
+    return spans or [(0, 0, 0.0)]
 
 
 def count_lines(text: str, width_of: Callable[[str], float], max_width: float) -> int:

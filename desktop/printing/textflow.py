@@ -17,7 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph as _Paragraph
 
-from desktop.printing.linebreak import break_lines
+from desktop.printing.linebreak import line_spans
 
 
 def esc(text: str | None) -> str:
@@ -38,6 +38,8 @@ class Para(_Paragraph):
         super().__init__(text, style, **kwargs)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
+        # Where each line starts in the text, for ``split`` (None: ReportLab's lines).
+        self._line_starts: list[int] | None = None
         frags = self.frags
         if not _one_run(frags) or self.bulletText:
             return super().breakLinesCJK(maxWidths)
@@ -47,7 +49,7 @@ class Para(_Paragraph):
         if not isinstance(maxWidths, list | tuple):
             maxWidths = [maxWidths]
         self.height = 0
-        # A paragraph continued from the page before holds its lines as ``words``.
+        # A paragraph continued from the page before holds its text as ``words``.
         text = "".join(g.text if hasattr(g, "text") else "".join(getattr(g, "words", []))
                        for g in frags)
         font, size = f.fontName, f.fontSize
@@ -55,10 +57,25 @@ class Para(_Paragraph):
         def widths(line: str) -> list[float]:
             return [_char_width(ch, font, size) for ch in line]
 
-        lines = [(max_w - used, [line]) for (line, used), max_w in zip(
-            break_lines(text, widths, maxWidths),
-            _widths_for(maxWidths), strict=False)]
+        spans = line_spans(text, widths, maxWidths)
+        lines = [(max_w - used, [text[start:end]]) for (start, end, used), max_w in zip(
+            spans, _widths_for(maxWidths), strict=False)]
+        self._text, self._line_starts = text, [start for start, _, _ in spans]
         return f.clone(kind=0, lines=lines, ascent=size, descent=-0.2 * size)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """ReportLab's split, but the part for the next page continues the text itself.
+
+        ReportLab rebuilds it from the remaining lines, and the white space dropped at
+        each break ("eeee ffff" over two lines) would be lost between them.
+        """
+        parts = super().split(availWidth, availHeight)
+        starts = getattr(self, "_line_starts", None)
+        if len(parts) == 2 and starts is not None:
+            first, rest = parts
+            start = starts[len(first.blPara.lines)]
+            rest.frags = [rest.frags[0].clone(words=[self._text[start:]])]
+        return parts
 
 
 def _one_run(frags: list[Any]) -> bool:
