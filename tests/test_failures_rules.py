@@ -8,6 +8,7 @@ import sqlite3
 import traceback
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import exc as sa_exc
 
@@ -204,3 +205,30 @@ def test_what_the_user_is_told_for_each_kind_of_failure() -> None:
     assert failures.user_message(MemoryError()) == "内存不足，无法完成该操作"
     assert failures.user_message(KeyError("x")) is None
     assert failures.user_message(RuntimeError("a defect")) is None
+
+
+def _unavailable() -> failures.DatabaseTrouble:
+    return failures.DatabaseTrouble(failures.UNAVAILABLE, failures.MESSAGES[failures.UNAVAILABLE])
+
+
+def test_a_connection_lost_or_refused_is_the_database_away() -> None:
+    for driver_error in (psycopg.OperationalError("connection refused"),
+                         psycopg.InterfaceError("the connection is closed")):
+        assert failures.database_trouble(driver_error) == _unavailable()
+        assert failures.database_trouble(Wrapped(driver_error)) == _unavailable()
+    assert failures.database_trouble(psycopg.DataError("bad value")) is None
+    assert failures.database_trouble(psycopg.ProgrammingError("bad query")) is None
+    lost = sa_exc.DBAPIError("SELECT 1", None, RuntimeError("gone"), connection_invalidated=True)
+    assert failures.database_trouble(lost) == _unavailable()
+    kept = sa_exc.DBAPIError("SELECT 1", None, RuntimeError("x"), connection_invalidated=False)
+    assert failures.database_trouble(kept) is None
+    assert failures.database_trouble(sa_exc.DisconnectionError("pool")) == _unavailable()
+    assert failures.database_trouble(
+        sa_exc.InterfaceError("SELECT 1", None, RuntimeError("closed"))) == _unavailable()
+
+
+def test_a_full_disk_or_quota_is_disk_full_another_os_error_is_not_trouble() -> None:
+    for number in (errno.ENOSPC, errno.EDQUOT):
+        assert failures.database_trouble(OSError(number, "full")) == failures.DatabaseTrouble(
+            failures.DISK_FULL, failures.MESSAGES[failures.DISK_FULL])
+    assert failures.database_trouble(OSError(errno.EACCES, "denied")) is None
