@@ -4,10 +4,13 @@ and bounded."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Staff
+from desktop.models import Notification, NotificationRead, Staff
 from desktop.services import notifications
 from desktop.services.admin import auth
 from desktop.services.errors import ValidationError
@@ -42,6 +45,13 @@ def test_each_leader_reads_the_leaders_notices_newest_first(database: Database) 
     assert _seen(database) == (2, [second, first])
     notifications.mark_read(database, [second, for_desk])  # not addressed to a leader
     assert _seen(database) == (1, [first])
+    with database.read() as session:  # when, to the second (as every time the desk shows)
+        (read,) = session.execute(select(NotificationRead.notification_id,
+                                         NotificationRead.staff_id, NotificationRead.read_at))
+        created = session.scalar(select(Notification.created_at).where(Notification.id == first))
+    assert read[:2] == (second, leader) and created is not None
+    for moment in (read[2], created):
+        assert moment.date() == date(2026, 12, 2) and moment.microsecond == 0
     as_role(database, {"receptionist"}, leader)
     assert _seen(database) == (1, [for_desk])  # the desk's notice is still unread
     as_role(database, {"leader"}, other_leader)
