@@ -114,21 +114,22 @@ def today_overview(session: Session, day: date, *, community_id: int | None = No
         select(func.count(Visit.id), func.coalesce(func.sum(Visit.headcount), 0))
         .where(*visit_filter)
     ).one()
+    # A removed visit's tickets are counted nowhere, as the rooms' queues leave them out.
     referral_filter = [Referral.created_at >= period.starts_at,
-                       Referral.created_at < period.ends_before]
+                       Referral.created_at < period.ends_before, Visit.deleted_at.is_(None)]
     if community_id is not None:
         referral_filter.append(Visit.community_id == community_id)
+    # Every room, a closed one too: it is listed (under its own name) when it had tickets.
     rooms = list(session.execute(
-        select(Room.id, Room.name, Room.code).where(Room.active)
+        select(Room.id, Room.name, Room.code, Room.active)
         .order_by(Room.sort_order, Room.id)))
-    codes = {room_id: code for room_id, _name, code in rooms}
-    per_room: dict[int, list[int]] = {room_id: [0, 0] for room_id, _, _ in rooms}
+    per_room: dict[int, list[int]] = {room_id: [0, 0] for room_id, *_ in rooms}
     for room_id, status, n in session.execute(
         select(Referral.room_id, Referral.status, func.count(Referral.id))
         .join(Visit, Visit.id == Referral.visit_id)
         .where(*referral_filter).group_by(Referral.room_id, Referral.status)
     ):
-        counts = per_room.setdefault(room_id, [0, 0])
+        counts = per_room[room_id]
         counts[0] += n
         if status == "waiting":
             counts[1] += n
@@ -141,15 +142,14 @@ def today_overview(session: Session, day: date, *, community_id: int | None = No
         if called is not None and created is not None:
             waits.setdefault(room_id, []).append((called - created).total_seconds() / 60)
     all_waits = [w for values in waits.values() for w in values]
-    names = {room_id: name for room_id, name, _code in rooms}
     month = closure_reports.month_period(day)
     work = room_work(session, day)
     satisfaction = closure_reports.satisfaction_by_room(session, month)
     room_rows = []
-    for room_id, counts in per_room.items():
-        if room_id not in names and not counts[0]:
+    for room_id, name, code, active in rooms:
+        counts = per_room[room_id]
+        if not active and not counts[0]:
             continue
-        name, code = names.get(room_id, "?"), codes.get(room_id, "")
         open_, overdue = work.get(code, (None, None))
         rated = satisfaction.get(name)
         room_rows.append(RoomToday(
