@@ -248,4 +248,9 @@ def test_a_file_that_opens_but_is_no_database_is_refused(tmp_path: Path) -> None
     """SQLite opens any file; only a first query finds it is not a database."""
     notes = tmp_path / "会议记录.sqlite3"
     notes.write_text("这不是数据库，是一份会议记录。\n" * 200, encoding="utf-8")
-    assert database_url_error(sqlite_url(notes)) == UNREACHABLE
+    assert database_url_error(sqlite_url(notes)) == (
+        "该文件不是数据库文件（已损坏或是其他程序的文件），请选择本程序的数据库文件")
+    assert notes.read_text(encoding="utf-8").startswith("这不是数据库")  # left as it was
+    empty = tmp_path / "新数据库.sqlite3"
+    empty.write_bytes(b"")  # an empty file is a new, empty database
+    assert database_url_error(sqlite_url(empty)) is None

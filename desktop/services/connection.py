@@ -44,6 +44,8 @@ def describe_database(url: str) -> str:
 NETWORK_SHARE = "SQLite 数据库不能放在网络共享文件夹上；多台电脑共用请使用 PostgreSQL"
 FORMAT_HINT = "数据库地址格式不正确，例如 postgresql+psycopg://用户:密码@服务器:5432/zongzhi"
 DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",)}
+NOT_A_DATABASE_FILE = "该文件不是数据库文件（已损坏或是其他程序的文件），请选择本程序的数据库文件"
+NOT_SQLITE = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 
 
 def url_problem(url: str) -> str | None:
@@ -80,11 +82,15 @@ def database_url_error(url: str) -> str | None:
         engine = create_engine(parsed, connect_args=connect_args, hide_parameters=True)
     except (ArgumentError, NoSuchModuleError):
         return "不支持的数据库驱动，PostgreSQL 请使用 postgresql+psycopg://"
+    sqlite = parsed.get_backend_name() == "sqlite"
     try:
         with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+            # SQLite opens any file: only reading its header finds one that is no database.
+            conn.execute(text("PRAGMA schema_version" if sqlite else "SELECT 1"))
     except SQLAlchemyError as exc:
         log.info("database check failed for %s: %s", parsed.render_as_string(), exc)
+        if getattr(getattr(exc, "orig", None), "sqlite_errorname", "") in NOT_SQLITE:
+            return NOT_A_DATABASE_FILE
         return "无法连接数据库，请检查服务器地址、端口、用户名和密码"
     finally:
         engine.dispose()
