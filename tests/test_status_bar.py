@@ -35,7 +35,8 @@ def test_a_shared_database_is_described_without_its_password() -> None:
     ("postgresql+psycopg:///zongzhi", "数据保存在 本机 的共享数据库（zongzhi）"),
     ("postgresql+psycopg://desk@db-server/", "数据保存在 db-server 的共享数据库（）"),
     ("not a database address", "数据位置未知"),
-])
+], ids=["sqlite-file", "sqlite-memory", "loopback", "localhost", "ipv6-loopback", "no-host",
+        "server", "unreadable"])
 def test_the_status_bar_words_for_each_kind_of_address(url: str, words: str) -> None:
     """This PC's own server reads 本机 whichever way it is written; a SQLite file never shows
     its path, and an address that cannot be read says so instead of failing."""
