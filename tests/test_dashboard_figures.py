@@ -12,9 +12,11 @@ from sqlalchemy import update
 
 from desktop.db import Database
 from desktop.models import Community, Visit
+from desktop.services import mediation
 from desktop.services.registers import dashboard
 from desktop.services.registers.monthly import NO_CATEGORY
 from desktop.services.registers.rows import Period
+from tests import mediation_helpers as h
 from tests.reception_helpers import register
 
 TODAY = date(2026, 12, 2)  # the tests' fixed clock
@@ -110,3 +112,21 @@ def test_the_figures_read_together_are_the_series_read_one_by_one(
         assert (together.today.day, together.today.visits) == (TODAY, 1)
         assert (dashboard.cases_open(session, TODAY), dashboard.cases_overdue(session, TODAY)
                 ) == (together.today.cases_open, together.today.cases_overdue)
+
+
+def test_the_case_figures_are_counted_at_the_day_asked_not_today(database: Database) -> None:
+    """The dashboard can be asked about another day than the clock's (a report run late)."""
+    h.make_case(database, accepted_on=date(2026, 11, 2))  # 30 days: due on 12-02
+    closed = h.make_case(database, accepted_on=date(2026, 11, 3))
+    mediation.save_agreement(database, closed.case_id, h.agreement(), version=None)
+    mediation.close_case(database, closed.case_id,
+                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
+    with database.read() as session:
+        planned = mediation.case_detail(session, closed.case_id).follow_ups[0].planned_on
+        later = max(planned, date(2026, 12, 3))
+        assert planned > TODAY  # the first follow-up is not due yet today
+        assert dashboard.cases_overdue(session, TODAY) == 0
+        assert dashboard.cases_overdue(session, later) == 1
+        assert dashboard.follow_ups_due(session, TODAY) == 0
+        assert dashboard.follow_ups_due(session, later) == 1
+        assert dashboard.cases_open(session, later) == 1
