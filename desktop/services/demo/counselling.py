@@ -153,10 +153,14 @@ def generate_cases(ctx: DemoContext) -> None:
             add(RiskAssessment, {"id": ids[RiskAssessment], **risk})
             ids[RiskAssessment] += 1
             levels.append(risk["level"])
-            if number == 0 and rng.random() < 0.6:
-                code = rng.choice(list(SCALES))
+            drawn = number == 0 and rng.random() < 0.6
+            if drawn or (number == 0 and number_of_case == 0):
+                # The first case has a scale whatever the draw, so a small demo shows one
+                # (drawn from its own stream: the rest of the demo stays as it was).
+                source = rng if drawn else random.Random(case_id)
+                code = source.choice(list(SCALES))
                 items = len(SCALES[code].items)
-                result = score(code, [rng.choices([0, 1, 2, 3], [5, 4, 2, 1])[0]
+                result = score(code, [source.choices([0, 1, 2, 3], [5, 4, 2, 1])[0]
                                       for _ in range(items)])
                 add(ScaleResult, {
                     "id": ids[ScaleResult], "case_id": case_id, "session_id": session_id,
