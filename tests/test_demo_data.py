@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time_machine
 from sqlalchemy import func, select
 
 from desktop.db import Database
@@ -14,7 +15,23 @@ from desktop.services.validation import id_number_error, phone_error
 from tests.factories import id_number
 
 
-def test_demo_data_is_valid_and_new_registrations_follow_it(database: Database) -> None:
+def test_a_demo_made_just_after_midnight_has_no_visit_of_today_yet(
+    database: Database, clock: time_machine.Coordinates
+) -> None:
+    """Today's kiosk numbers registered at the desk need a visit of today: at 00:05 there
+    is none yet, so only the numbers waiting and the one cancelled are there."""
+    clock.move_to("2026-12-02 00:05")
+    summary = generate_demo_data(database, visits=60, seed=7)
+    assert summary.counts["自助取号"] == 3
+    with database.read() as session:
+        assert sorted(session.scalars(select(KioskTicket.status))) == [
+            "cancelled", "waiting", "waiting"]
+
+
+def test_demo_data_is_valid_and_new_registrations_follow_it(
+    database: Database, clock: time_machine.Coordinates
+) -> None:
+    clock.move_to("2026-12-02 10:30")  # a working morning: today has its visits
     summary = generate_demo_data(database, visits=400, seed=7)
     assert summary.counts["来访登记"] == 400
     assert summary.counts["政策宣传"] == 6
