@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Referral
+from desktop.models import Community, Referral
 from desktop.services import reference
 from desktop.services.reception import queue
 from desktop.services.reception.registration import Registration, RegistrationInput, register_visit
@@ -26,6 +26,15 @@ def room_ids(database: Database) -> dict[str, int]:
 def category_ids(database: Database) -> dict[str, int]:
     with database.read() as session:
         return {c.name: c.id for c in reference.categories(session)}
+
+
+def add_community(database: Database, name: str) -> int:
+    """A community in use, by name; its id."""
+    with database.write() as session:
+        community = Community(name=name, active=True)
+        session.add(community)
+        session.flush()
+        return community.id
 
 
 def register(

@@ -11,30 +11,22 @@ from datetime import date, datetime
 from sqlalchemy import update
 
 from desktop.db import Database
-from desktop.models import Community, Visit
+from desktop.models import Visit
 from desktop.services import mediation
 from desktop.services.registers import dashboard
 from desktop.services.registers.monthly import NO_CATEGORY
 from desktop.services.registers.rows import Period
 from tests import mediation_helpers as h
-from tests.reception_helpers import register
+from tests.reception_helpers import add_community, register
 
 TODAY = date(2026, 12, 2)  # the tests' fixed clock
 WEEK = Period(date(2026, 11, 23), date(2026, 11, 29))
 
 
-def _community(database: Database, name: str) -> int:
-    with database.write() as session:
-        community = Community(name=name, active=True)
-        session.add(community)
-        session.flush()
-        return community.id
-
-
 def _week_of_visits(database: Database) -> dict[str, int]:
     """Visits around and inside :data:`WEEK`, on its edges to the minute; returns the ids
     of the two communities."""
-    east, west = _community(database, "东城社区"), _community(database, "西城社区")
+    east, west = add_community(database, "东城社区"), add_community(database, "西城社区")
     at = [  # (when, category, community)
         (datetime(2026, 11, 22, 23, 59), "邻里", east),  # the evening before: not counted
         (datetime(2026, 11, 23, 0, 0), "邻里", east),  # the first minute of the week

@@ -14,24 +14,16 @@ from datetime import date, datetime
 from sqlalchemy import update
 
 from desktop.db import Database
-from desktop.models import Community, Room, Visit
+from desktop.models import Room, Visit
 from desktop.services.registers import dashboard
-from tests.reception_helpers import register, set_referral
+from tests.reception_helpers import add_community, register, set_referral
 
 TODAY = date(2026, 12, 2)
 
 
-def _community(database: Database, name: str) -> int:
-    with database.write() as session:
-        community = Community(name=name, active=True)
-        session.add(community)
-        session.flush()
-        return community.id
-
-
 def _day_of_visits(database: Database) -> dict[str, int]:
     """The visits of 2026-12-02 (and one the evening before); the communities' ids."""
-    east, west = _community(database, "东城社区"), _community(database, "西城社区")
+    east, west = add_community(database, "东城社区"), add_community(database, "西城社区")
     called = register(database, 1, community_id=east, now=datetime(2026, 12, 2, 8, 0))
     set_referral(database, called.referral_id, status="called",
                  called_at=datetime(2026, 12, 2, 8, 12))  # waited 12 minutes
