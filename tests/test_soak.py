@@ -148,9 +148,13 @@ def _serve(qtbot: QtBot, page: QueuePage, n: int) -> int:
 
 @pytest.mark.slow
 @pytest.mark.real_clock
+@pytest.mark.first
 def test_thousands_of_registrations_keep_the_interpreter_alive(
-    qtbot: QtBot, sqlite_database: Database
+    qtbot: QtBot, sqlite_database: Database, request: pytest.FixtureRequest
 ) -> None:
+    # Other tests' engines leave entries in SQLAlchemy's shared statement caches, and their
+    # pruning frees thousands of references to True in one go (see tests/conftest.py).
+    assert request.session.items[0] is request.node, "the soak runs first in its process"
     window = MainWindow(database=sqlite_database)
     qtbot.addWidget(window)
     page = window.registration
