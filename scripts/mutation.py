@@ -7,6 +7,7 @@
     python scripts/mutation.py queue --tests rules --keep-killed   (all but the last kills)
     python scripts/mutation.py queue --tests rules --not-killed   (survivors, no tests)
     python scripts/mutation.py printing --tests paper               (the documents)
+    python scripts/mutation.py printing/linebreak --files tests/test_printing_linebreak_rules.py
 
 mutmut changes the code one small step at a time (``>`` to ``>=``, a constant, a
 removed line) and runs the tests that reach the changed function; a change no test
@@ -23,7 +24,11 @@ in pyproject.toml).
 rule-heavy modules validation, registration, queue, mediation and the rooms' services,
 useless for the others. ``--tests paper`` is the same for ``printing/``: the documents'
 own tests (``paper``, ``printing``, ``documents``, ``casefile``, receipts, print sizes)
-with the service and rule tests, which print each room's forms.
+with the service and rule tests, which print each room's forms. ``--files`` runs only the
+test files named (a module's own tests; SQLite, no widgets): far faster for a module that
+every database or paper test reaches (seed, the line breaker), and its score is a floor,
+as the rest of the suite may kill what these files let survive. Its scratch copy is named
+after the first module, so runs of different modules can go side by side.
 
 Not part of CI: the whole of services/ and printing/ is about 13,000 mutants, hours on
 two cores. Needs Linux or macOS (mutmut forks) and ``pip install -e '.[test]'``.
@@ -115,7 +120,7 @@ def _has_code(path: Path) -> bool:
     return any(isinstance(node, (ast.FunctionDef, ast.ClassDef)) for node in tree.body)
 
 
-def prepare(work: Path, tests: str, modules: list[str]) -> None:
+def prepare(work: Path, selection: list[str] | None, modules: list[str]) -> None:
     """A fresh copy of the code and tests; mutmut keeps its own state in work/mutants."""
     if work.exists():
         shutil.rmtree(work)
@@ -134,13 +139,22 @@ def prepare(work: Path, tests: str, modules: list[str]) -> None:
         text, count = re.subn(r"only_mutate = \[.*?\]", "only_mutate = " + json.dumps(files),
                               text)
         assert count == 1, "pyproject.toml has no only_mutate to replace"
-    if tests in SELECTIONS:
-        selection = "pytest_add_cli_args_test_selection = " + json.dumps(
-            SELECTIONS[tests], ensure_ascii=False)
-        text, count = re.subn(r"pytest_add_cli_args_test_selection = \[.*?\n\]", selection,
+    if selection is not None:
+        setting = "pytest_add_cli_args_test_selection = " + json.dumps(
+            selection, ensure_ascii=False)
+        text, count = re.subn(r"pytest_add_cli_args_test_selection = \[.*?\n\]", setting,
                               text, flags=re.S)
         assert count == 1, "pyproject.toml has no mutmut test selection to replace"
     pyproject.write_text(text, encoding="utf-8")
+
+
+def files_selection(files: list[str]) -> list[str]:
+    """The named test files, as the quick selection runs them: SQLite, no widgets."""
+    missing = [f for f in files if not (ROOT / f).is_file()]
+    if missing:
+        raise SystemExit(f"no test file {', '.join(missing)}")
+    return [*files, "-m", "not gui",
+            "-k", "not postgresql and not concurrent_processes and not libreoffice"]
 
 
 def _source(module: str) -> str:
@@ -235,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="e.g. reception/queue; default: all")
     parser.add_argument("--tests", choices=["quick", "rules", "paper"], default="quick")
+    parser.add_argument("--files", nargs="+", default=[], metavar="TEST_FILE",
+                        help="run only these test files against each mutant (instead of --tests)")
     parser.add_argument("--children", type=int, default=2, help="parallel test runs")
     parser.add_argument("--keep-killed", action="store_true",
                         help="keep the mutants the last run of these modules killed and run "
@@ -251,6 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     modules = [name for m in args.modules for name in module_names(m)]
     work = SCRATCH / args.tests
+    selection = SELECTIONS.get(args.tests)
+    if args.files:
+        if not modules:
+            parser.error("--files needs the modules its tests are for")
+        work = SCRATCH / ("files-" + modules[0].rsplit(".", 1)[-1])
+        selection = files_selection(args.files)
     killed: dict[Path, dict[str, object]] = {}
     again: list[str] = []
     if args.not_killed:
@@ -260,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report_only and (again or not args.not_killed):
         if args.keep_killed and not args.not_killed:
             killed = killed_verdicts(work)
-        prepare(work, args.tests, modules)
+        prepare(work, selection, modules)
         patterns = [f"{m}.x*" for m in modules]
         if killed:
             restore(work, killed)

@@ -104,3 +104,15 @@ def test_a_run_of_what_was_not_killed_clears_only_those_verdicts(
                      "desktop.services.care.entries.x_end_entry__mutmut_3": None,
                      "desktop.services.care.entries.x_end_entry__mutmut_4": None,
                      "desktop.services.care.entries.x_reopen_entry__mutmut_1": None}
+
+
+def test_named_test_files_run_as_the_quick_selection_does(mutation: ModuleType) -> None:
+    selection = mutation.files_selection(["tests/test_printing_linebreak_rules.py"])
+    assert selection == ["tests/test_printing_linebreak_rules.py", "-m", "not gui", "-k",
+                         "not postgresql and not concurrent_processes and not libreoffice"]
+
+
+def test_a_test_file_that_is_not_there_is_refused(mutation: ModuleType) -> None:
+    with pytest.raises(SystemExit, match=r"no test file tests/test_nowhere\.py"):
+        mutation.files_selection(["tests/test_printing_linebreak_rules.py",
+                                  "tests/test_nowhere.py"])
