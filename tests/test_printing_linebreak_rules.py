@@ -148,6 +148,13 @@ def test_lines_are_counted_paragraph_by_paragraph() -> None:
     assert count_lines("一二", one, 2) == 1
     assert count_lines("", one, 2) == 1
     assert count_lines("一二三四", lambda _: 2.0, 4) == 2
+    # Each character is measured by itself: four narrow ones fill a line, a wide one wraps.
+    assert count_lines("aaaa一", lambda ch: 1.0 if ch.isascii() else 2.0, 4) == 2
+
+
+def test_a_line_may_overshoot_its_width_by_rounding_only() -> None:
+    assert line_spans("ab", lambda _: [1.0, 1e-6], 1.0) == [(0, 2, 1.0 + 1e-6)]
+    assert line_spans("ab", lambda _: [1.0, 1e-5], 1.0) == [(0, 1, 1.0), (1, 2, 1e-5)]
 
 
 # Paragraphs made of words, marks stuck to them and single spaces: every line offers a

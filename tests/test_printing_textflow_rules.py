@@ -124,6 +124,17 @@ def test_a_paragraph_split_over_pages_keeps_every_character() -> None:
     assert lines_of(rest, 70) == ["甲乙丙丁戊己庚", "辛壬癸，子丑寅", "卯。"]
 
 
+def test_a_paragraph_of_several_runs_splits_over_pages_by_reportlab_s_own_lines() -> None:
+    text = "<font color='red'>红</font>" + "黑" * 20
+    para = Para(text, style())
+    whole = lines_of(para, 50)
+    assert len(whole) > 2
+    first, rest = para.split(50, 25)
+    # ReportLab's lines of runs end in the space it would justify with.
+    assert [line.strip() for line in lines_of(first, 50) + lines_of(rest, 50)] == [
+        line.strip() for line in whole]
+
+
 def text_of(para: Para) -> str:
     """The whole text of a paragraph, as it prints on one line wide enough for it."""
     (line,) = lines_of(para, 100_000)

@@ -94,5 +94,5 @@ def count_lines(text: str, width_of: Callable[[str], float], max_width: float) -
     def widths(line: str) -> list[float]:
         return [width_of(ch) for ch in line]
 
-    return sum(len(break_lines(part, widths, max_width)) if part else 1
-               for part in text.split("\n"))
+    # An empty line is one line too: break_lines gives it one, empty.
+    return sum(len(break_lines(part, widths, max_width)) for part in text.split("\n"))

@@ -48,10 +48,8 @@ class Para(_Paragraph):
             return f.clone(kind=0, lines=self.blPara.lines)
         if not isinstance(maxWidths, list | tuple):
             maxWidths = [maxWidths]
-        self.height = 0
-        # A paragraph continued from the page before holds its text as ``words``.
-        text = "".join(g.text if hasattr(g, "text") else "".join(getattr(g, "words", []))
-                       for g in frags)
+        # A paragraph continued from the page before holds its text as one of ``words``.
+        text = "".join(g.text if hasattr(g, "text") else "".join(g.words) for g in frags)
         font, size = f.fontName, f.fontSize
 
         def widths(line: str) -> list[float]:
