@@ -349,12 +349,13 @@ def latest_follow_ups(session: Session, case_ids: list[int]
         .where(FollowUp.case_id.in_(case_ids))
         .order_by(FollowUp.case_id, FollowUp.done_on, FollowUp.planned_on, FollowUp.id)
     ):
-        known = out.get(case_id)
         if done is not None:
             # Rows come in done_on order, so the last one made wins.
             out[case_id] = (done, performance, satisfaction, None)
-        elif known is None or (known[0] is None and known[3] is not None
-                               and planned < known[3]):
+        elif case_id not in out:
+            # The ones not made yet come in planned_on order, all before the ones made
+            # (SQLite sorts NULL first) or all after them (PostgreSQL, last): the first is
+            # the earliest planned, and a made one is never replaced by a planned one.
             out[case_id] = (None, None, None, planned)
     return out
 
@@ -407,7 +408,7 @@ def dispute_register_rows(session: Session, period: Period) -> Iterator[DisputeR
                 outcome_text = outcome or OPEN_CASE_TEXT
             follow_up = follow_ups.get(case_id)
             yield DisputeRegisterRow(
-                seq, case_no, format_parties(*parties[case_id]), category or "", facts or "",
+                seq, case_no, format_parties(*parties[case_id]), category or "", facts,
                 "、".join(mediators.get(case_id, [])), accepted, closed, outcome_text,
                 amount if success else None,
                 format_follow_up(*follow_up) if follow_up else "",
