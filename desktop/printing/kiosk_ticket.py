@@ -8,12 +8,10 @@ width allows; nothing personal is printed, since the kiosk knows nothing persona
 from __future__ import annotations
 
 import io
-from functools import partial
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from desktop.printing import fonts
@@ -76,5 +74,5 @@ def render_kiosk_ticket(data: KioskTicketData) -> bytes:
             "subject": TITLE, "creator": data.centre_name, "initialFontName": fonts.sans()}
     doc = roll_document(buffer, (ROLL_WIDTH, height + 2 * ROLL_MARGIN + 12 * mm), ROLL_MARGIN,
                         meta)
-    doc.build(_story(data, width), canvasmaker=partial(Canvas, initialFontName=fonts.sans()))
+    doc.build(_story(data, width))
     return buffer.getvalue()
