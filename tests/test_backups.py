@@ -552,3 +552,41 @@ def test_a_dump_pg_restore_cannot_read_is_not_kept(postgres_url: str, tmp_path: 
     assert list(refused.value.errors) == ["database"]
     assert message.startswith("pg_dump 生成的备份无法读取：pg_restore: ")
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in pg_dump is a shell script")
+@pytest.mark.parametrize(("url", "address", "password", "passfile"), [
+    ("postgresql+psycopg://desk:s3cret-pw@127.0.0.1:5432/centre?passfile=/srv/pgpass"
+     "&sslmode=disable", "postgresql://desk@127.0.0.1:5432/centre?sslmode=disable",
+     "s3cret-pw", "/srv/pgpass"),
+    ("postgresql+psycopg://desk@127.0.0.1/centre", "postgresql://desk@127.0.0.1/centre", "", ""),
+], ids=["password-and-passfile", "neither"])
+def test_pg_dump_gets_the_password_by_its_environment_never_on_its_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, address: str, password: str,
+    passfile: str,
+) -> None:
+    """The command line of a process is visible to every user of the PC; libpq reads
+    PGPASSWORD and PGPASSFILE from pg_dump's own environment."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    seen = tmp_path / "seen.txt"
+    script = bin_dir / "pg_dump"
+    script.write_text(
+        f'#!/bin/sh\n{{ printf "%s\\n" "$@"; echo "PGPASSWORD=$PGPASSWORD"; '
+        f'echo "PGPASSFILE=$PGPASSFILE"; }} > "{seen}"\n'
+        'echo "pg_dump: error: stand-in" >&2\nexit 1\n', encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.delenv("PGPASSFILE", raising=False)
+    folder = tmp_path / "b"
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup(url, folder=folder)
+    assert refused.value.errors == {"database": "pg_dump 备份失败：pg_dump: error: stand-in"}
+    *arguments, given_password, given_passfile = seen.read_text(encoding="utf-8").splitlines()
+    assert arguments[0] == "--format=custom" and "--no-password" in arguments
+    assert arguments[-1] == f"--dbname={address}"
+    assert not any("s3cret" in argument for argument in arguments)
+    assert (given_password, given_passfile) == (f"PGPASSWORD={password}",
+                                                f"PGPASSFILE={passfile}")
+    assert list(folder.iterdir()) == []
