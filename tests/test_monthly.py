@@ -39,6 +39,7 @@ from desktop.services.registers.monthly import (
     mediation_by_source,
     mediation_performed,
     mediation_satisfaction,
+    mediation_succeeded,
     mediation_success_by_month,
     monthly_report,
 )
@@ -91,6 +92,29 @@ def _seed(database: Database) -> None:
                                     .values(category_id=None))
 
 
+def test_a_month_runs_from_its_first_midnight_up_to_the_next_month_s(
+    database: Database,
+) -> None:
+    with database.read() as session:
+        room = reference.rooms(session)[0].id
+        category = reference.categories(session)[0].id
+    for n, at in enumerate((datetime(2026, 9, 30, 23, 59, 59), datetime(2026, 10, 1, 0, 0),
+                            datetime(2026, 11, 1, 0, 0)), 1):
+        register_visit(database, RegistrationInput(
+            name=f"来访人{n}", phone=f"1390000000{n}", summary="测试事项", room_id=room,
+            id_number=id_number(n), visit_type="集体", headcount=4,
+            representative_name=f"代表{n}", category_id=category), now=at)
+    with database.read() as session:
+        october = monthly_report(session, Period.month(2026, 10))
+        august = monthly_report(session, Period.month(2026, 8))
+        assert mediation_succeeded(session, Period.month(2026, 8)) == 0
+    assert [october.figure(label).value for label in ("来访登记（件）", "来访人次", "集体来访人次")
+            ] == [1, 4, 4]
+    # A month nobody came: nought, not one.
+    assert [august.figure(label).value for label in ("来访登记（件）", "来访人次", "集体来访人次")
+            ] == [0, 0, 0]
+
+
 def _independent(database: Database, year: int, month: int) -> dict[str, object]:
     with database.read() as session:
         visits = [v for v in session.scalars(select(Visit))
@@ -103,6 +127,7 @@ def _independent(database: Database, year: int, month: int) -> dict[str, object]
             "people": sum(v.headcount for v in visits),
             "repeat": sum(1 for v in visits if v.is_repeat),
             "collective": sum(1 for v in visits if v.visit_type == "集体"),
+            "collective_people": sum(v.headcount for v in visits if v.visit_type == "集体"),
             "referrals": len(referrals),
             "finished": sum(1 for r in referrals
                             if r.status in ("done", "transferred", "no_show")),
@@ -116,6 +141,8 @@ def _independent(database: Database, year: int, month: int) -> dict[str, object]
 
 def test_centre_figures_match_independent_counts(database: Database) -> None:
     _seed(database)
+    with database.write() as session:  # the admin moved 其他 to the top of the list
+        session.execute(update(Category).where(Category.name == "其他").values(sort_order=-1))
     now, before, year_ago = (_independent(database, *MONTHS[k])
                              for k in ("now", "before", "year_ago"))
     with database.read() as session:
@@ -132,6 +159,7 @@ def test_centre_figures_match_independent_counts(database: Database) -> None:
     check("来访人次", "people")
     check("重复来访（件）", "repeat")
     check("集体来访（批）", "collective")
+    check("集体来访人次", "collective_people")
     check("分流（人次）", "referrals")
     check("分流办结（人次）", "finished")
     closure = report.figure("办结率（%）")
@@ -154,6 +182,16 @@ def test_centre_figures_match_independent_counts(database: Database) -> None:
                 assert figure.share == pytest.approx(figure.value / total)
         assert breakdown.figures[-1].label == "合计"
         assert breakdown.figures[-1].value == total
+    # Every category and source is listed in the admin's order, one nobody came about as 0.
+    with database.read() as session:
+        categories = list(session.scalars(
+            select(Category.name).order_by(Category.sort_order, Category.id)))
+    by_category = report.breakdown("按事项类别（件）").figures
+    assert [f.label for f in by_category] == [*categories, "未分类", "合计"]
+    assert by_category[0].label == "其他"
+    assert [f.label for f in report.breakdown("按来源（件）").figures] == [*SOURCES, "合计"]
+    assert 0 in [f.value for f in by_category]
+    assert all(f.value is not None for b in report.centre_breakdowns for f in b.figures)
 
 
 def _visit_to_escalate(database: Database) -> int:
