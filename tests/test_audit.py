@@ -369,3 +369,101 @@ def test_filter_dates_are_the_centre_s_local_days(
     today = entries(database, start=date(2026, 12, 2), end=date(2026, 12, 2))
     assert [e.at for e in today if e.action == "export"] == [datetime(2026, 12, 2, 7, 0)]
     assert not [e for e in entries(database, end=date(2026, 12, 1)) if e.action == "export"]
+
+
+def test_an_intact_log_says_how_many_entries_were_checked(database: Database) -> None:
+    last = _some_entries(database)
+    result = check(database)
+    assert (result.ok, result.checked, result.entry_id) == (True, last, None)
+    assert result.message() == f"审计日志完整：共 {last} 条记录，逐条校验无误。"
+
+
+def test_each_break_in_the_chain_is_reported_in_full_with_the_entries_checked_before(
+    database: Database,
+) -> None:
+    last = _some_entries(database)
+    tamper(database, "DELETE FROM audit_entry WHERE id IN (:a, :b)", a=last - 3, b=last - 2)
+    result = check(database)
+    assert (result.checked, result.entry_id) == (last - 4, last - 3)
+    assert result.message() == (
+        f"审计日志被删改：第 {last - 3} 至 {last - 2} 条记录缺失（已被删除）。")
+
+
+def test_an_edited_entry_is_reported_with_the_entries_checked_before_it(
+    database: Database,
+) -> None:
+    last = _some_entries(database)
+    tamper(database, "UPDATE audit_entry SET desk = '别处' WHERE id = :id", id=last - 2)
+    result = check(database)
+    assert (result.checked, result.entry_id) == (last - 3, last - 2)
+    assert result.message().endswith("的内容与其校验值不符，该记录被改动过。")
+
+
+def test_an_entry_forged_with_its_hash_breaks_the_link_to_the_next(database: Database) -> None:
+    last = _some_entries(database)
+    with database.read() as session:
+        entry = session.get_one(AuditEntry, last - 2)
+        content = {c: getattr(entry, c) for c in ("id", "at", "staff_id", "desk", "action",
+                                                  "target_type", "target_id", "detail")}
+        forged = audit.entry_hash(entry.prev_hash, {**content, "staff_name": "别人"})
+    tamper(database, "UPDATE audit_entry SET staff_name = '别人', hash = :h WHERE id = :id",
+           h=forged, id=last - 2)
+    result = check(database)
+    assert (result.checked, result.entry_id) == (last - 2, last - 1)
+    assert result.message().startswith(f"审计日志被删改：第 {last - 1} 条（")
+    assert result.message().endswith("与前一条记录衔接不上，之前的记录被删除或改动过。")
+
+
+def test_the_newest_entries_deleted_are_counted(database: Database) -> None:
+    last = _some_entries(database)
+    tamper(database, "DELETE FROM audit_entry WHERE id >= :id", id=last - 1)
+    result = check(database)
+    assert (result.checked, result.entry_id) == (last - 2, last - 1)
+    assert result.message() == (f"审计日志被删改：应有 {last} 条记录，只找到 {last - 2} 条，"
+                                f"第 {last - 1} 条及以后的记录已被删除。")
+
+
+def test_the_last_entry_forged_with_its_hash_no_longer_matches_the_end_of_the_chain(
+    database: Database,
+) -> None:
+    last = _some_entries(database)
+    with database.read() as session:
+        entry = session.get_one(AuditEntry, last)
+        content = {c: getattr(entry, c) for c in ("id", "at", "staff_id", "desk", "action",
+                                                  "target_type", "target_id", "detail")}
+        forged = audit.entry_hash(entry.prev_hash, {**content, "staff_name": "别人"})
+    tamper(database, "UPDATE audit_entry SET staff_name = '别人', hash = :h WHERE id = :id",
+           h=forged, id=last)
+    result = check(database)
+    assert (result.ok, result.checked, result.entry_id) == (False, last, last)
+    assert result.message() == (f"审计日志被删改：第 {last} 条记录与链尾校验值不符，"
+                                "该记录被改动或替换过。")
+
+
+def test_the_filter_s_days_run_from_midnight_to_midnight(
+    database: Database, clock: time_machine.Coordinates,
+) -> None:
+    for at in (datetime(2026, 12, 1, 23, 59, 59), datetime(2026, 12, 2, 0, 0),
+               datetime(2026, 12, 3, 0, 0), datetime(2026, 12, 3, 12, 0)):
+        clock.move_to(at.astimezone())
+        audit.log_event(database, "export", "register", f"{at:%d %H:%M:%S}")
+    day = entries(database, start=date(2026, 12, 2), end=date(2026, 12, 2), action="export")
+    assert [e.target for e in day] == ["台账 02 00:00:00"]
+
+
+def test_the_filter_takes_a_name_s_characters_literally_and_one_record(
+    database: Database,
+) -> None:
+    audit.log_event(database, "export", "register", "visits")
+    audit.log_event(database, "print", "case", "7")
+    audit.log_event(database, "print", "case", "8")
+    assert entries(database, actor="_") == [] and entries(database, actor="%") == []
+    assert [(e.action, e.target) for e in entries(database, target_type="case", target_id="7")
+            ] == [("print", "case 7")]
+
+
+def test_a_detail_reads_as_changes_then_values_then_the_rest() -> None:
+    assert audit.describe_detail({
+        "note": "补记", "values": {"姓名": "张三", "电话": None},
+        "changes": {"地址": {"old": "", "new": "东林路18号"}}}) == (
+        "地址：（空） → 东林路18号；姓名：张三；电话：（空）；note：补记")
