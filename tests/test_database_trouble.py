@@ -27,6 +27,7 @@ from desktop.logging_setup import setup_logging
 from desktop.models import Person, Visit
 from desktop.services import failures
 from desktop.services.bootstrap import open_database
+from desktop.services.errors import ValidationError
 from desktop.services.reception import queue
 from desktop.views import errors
 from desktop.views.db_status import status_for
@@ -281,3 +282,24 @@ def test_queue_and_hall_display_wait_for_a_server_that_went_away(
         QApplication.processEvents()
     finally:
         database.dispose()
+
+
+def test_an_address_of_another_kind_of_database_is_refused_before_anything_opens(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        open_database("mysql://desk@127.0.0.1/centre")
+    assert refused.value.errors == {"database_url": "只支持 SQLite 和 PostgreSQL 数据库"}
+
+
+def test_the_first_start_logs_the_seeding_and_which_database_it_opened(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    url = sqlite_url(tmp_path / "new.sqlite3")
+    with caplog.at_level(logging.INFO, logger="desktop.services.bootstrap"):
+        database = open_database(url)
+        database.dispose()
+        open_database(url).dispose()  # the second start seeds nothing
+    messages = [r.getMessage() for r in caplog.records if r.name == "desktop.services.bootstrap"]
+    assert messages == ["seeded rooms and categories", f"database {database.url} (option)",
+                        f"database {database.url} (option)"]

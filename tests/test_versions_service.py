@@ -537,3 +537,31 @@ def test_versions_start_at_one_and_rows_say_who_made_them(database: Database) ->
             assert all(isinstance(r.changed_at, datetime) for r in rows)
             assert {r.changed_by for r in rows} == {database.desk}
         assert session.scalar(select(func.count()).select_from(FollowUp)) == 0
+
+
+def test_deleting_a_record_changed_since_the_list_says_who_changed_it_and_when() -> None:
+    from types import SimpleNamespace
+
+    from desktop.services.versions import refuse_stale_delete
+
+    row = SimpleNamespace(version=3, changed_by="二号窗口",
+                          changed_at=datetime(2026, 12, 1, 16, 20))
+    refuse_stale_delete("调解案件", row, 3)  # type: ignore[arg-type]  # unchanged: goes on
+    with pytest.raises(StaleEditError) as refused:
+        refuse_stale_delete("调解案件", row, 2)  # type: ignore[arg-type]
+    assert str(refused.value) == (
+        "该调解案件已被他人修改（二号窗口 于 2026-12-01 16:20），请重新载入后再删除")
+    assert refused.value.changes == []
+
+
+def test_a_refused_save_names_each_field_by_its_key_and_label() -> None:
+    from desktop.services.versions import Loaded, refuse_stale
+
+    with pytest.raises(StaleEditError) as refused:
+        refuse_stale("来访登记", Loaded(4, "一号窗口", None), 3,
+                     before={"phone": "13900000000", "summary": "噪音"},
+                     after={"phone": "13911111111", "summary": "噪音"},
+                     labels={"phone": "联系电话", "summary": "事项摘要"})
+    assert [(c.field, c.label, c.yours, c.current) for c in refused.value.changes] == [
+        ("phone", "联系电话", "13911111111", "13900000000")]
+    assert str(refused.value) == "该来访登记已被他人修改（一号窗口），请重新载入后再保存"
