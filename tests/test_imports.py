@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -287,3 +290,35 @@ def test_a_list_that_cannot_be_imported_is_refused(database: Database, tmp_path:
     assert _snapshot(database) == before
     # The same file is taken as the list it is.
     assert import_file(database, "staff", path).created == 1
+
+
+# -- how the file is read ------------------------------------------------------------------------
+
+def _edited(path: Path, edit: Callable[[str], str],
+            part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """The workbook with one part of its XML rewritten, as another program might write it."""
+    with zipfile.ZipFile(path) as source:
+        parts = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts:
+            target.writestr(info, edit(data.decode()).encode() if info.filename == part else data)
+    return path
+
+
+def test_every_row_is_read_whatever_size_the_file_states(database: Database,
+                                                         tmp_path: Path) -> None:
+    """Rows past the size the sheet states, and rows that stop before the last column."""
+    path = _workbook(tmp_path / "s.xlsx", "staff", [["赵国庆", "调解员", "", "13800138000"],
+                                                    ["钱进", "接待员"],
+                                                    ["孙丽", "接待员", "心理咨询室"]])
+    _edited(path, lambda xml: re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:D2"/>',
+                                     xml))
+    result = import_file(database, "staff", path)
+    assert (result.rows, result.created) == (3, 3)
+    with database.read() as session:
+        people = session.execute(select(Staff.name, Staff.phone, Room.name).outerjoin(Staff.room)
+                                 .where(Staff.name.in_(["赵国庆", "钱进", "孙丽"]))
+                                 .order_by(Staff.id)).all()
+    assert [tuple(p) for p in people] == [("赵国庆", "13800138000", None), ("钱进", None, None),
+                                          ("孙丽", None, "心理咨询室")]
+

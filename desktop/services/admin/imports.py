@@ -185,6 +185,10 @@ def _read_sheet(path: str | Path, spec: ImportSpec, out: _Rows) -> None:
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb[spec.sheet] if spec.sheet in wb.sheetnames else wb.worksheets[0]
+        # Read every row the sheet holds, not only those within the size the file states:
+        # a file whose stated size is out of date would otherwise lose its last rows unseen.
+        # Rows then end at their last filled cell.
+        ws.reset_dimensions()
         rows = ws.iter_rows(values_only=True)
         header = [_text(v) for v in next(rows, ())]
         positions = {name: header.index(name) for name in spec.headers if name in header}
