@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import zipfile
 from collections.abc import Callable
@@ -9,13 +11,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, event, select
 
 from desktop.db import Database
 from desktop.exports.templates import write_template
-from desktop.models import Category, Community, Grid, Room, Staff
+from desktop.models import AuditEntry, Category, Community, Grid, Room, Staff, StaffRole
 from desktop.services import mediation
-from desktop.services.admin import auth, dictionaries
+from desktop.services.admin import auth, dictionaries, imports
 from desktop.services.admin.imports import (
     IMPORTS,
     ImportRejected,
@@ -305,6 +307,108 @@ def _edited(path: Path, edit: Callable[[str], str],
     return path
 
 
+def _texts(exc: pytest.ExceptionInfo[ImportRejected]) -> list[str]:
+    return [str(p) for p in exc.value.problems]
+
+
+def test_problems_of_the_whole_file_or_row_name_no_column(
+    database: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = _snapshot(database)
+    (tmp_path / "not.xlsx").write_text("这不是表格")
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", tmp_path / "not.xlsx")
+    assert _texts(exc) == ["文件：无法读取：不是有效的 Excel (.xlsx) 文件"]
+    assert check_file(database, "staff", tmp_path / "not.xlsx") == exc.value.problems
+
+    # Starts like a zip but is none: openpyxl fails, the log says how (not what the file holds).
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04" + "这不是表格".encode() * 20)
+    with caplog.at_level(logging.INFO, logger="desktop.services.admin.imports"), \
+            pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", tmp_path / "broken.xlsx")
+    assert [(p.row, p.column, p.value) for p in exc.value.problems] == [(0, "", "")]
+    assert _texts(exc) == ["文件：无法读取：不是有效的 Excel (.xlsx) 文件"]
+    assert ("desktop.services.admin.imports", logging.INFO,
+            "workbook could not be read: BadZipFile") in caplog.record_tuples
+
+    # A real workbook behind a few other bytes: zip readers would find it; it is still refused.
+    good = _workbook(tmp_path / "good.xlsx", "staff", [["赵国庆", "调解员", "", ""]])
+    (tmp_path / "prefixed.xlsx").write_bytes(b"MZ\x90\x00" + good.read_bytes())
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", tmp_path / "prefixed.xlsx")
+    assert _texts(exc) == ["文件：无法读取：不是有效的 Excel (.xlsx) 文件"]
+
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", _workbook(tmp_path / "empty.xlsx", "staff", [[None] * 4]))
+    assert _texts(exc) == ["第2行：文件中没有数据行"]
+    assert _snapshot(database) == before
+
+
+def test_quoted_values_are_cut_after_30_characters(database: Database, tmp_path: Path) -> None:
+    thirty = "东城街道综合治理中心" * 3
+    path = _workbook(tmp_path / "s.xlsx", "staff", [["赵国庆", "调解员", thirty, ""],
+                                                    ["钱进", "调解员", thirty + "室", ""]])
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", path)
+    assert _texts(exc) == [
+        f"第2行「所在室」“{thirty}”：系统中没有“{thirty}”，请先导入或添加该室",
+        f"第3行「所在室」“{thirty}…”：系统中没有“{thirty}室”，请先导入或添加该室",
+    ]
+
+
+def test_cells_longer_than_their_column_are_refused(database: Database,
+                                                    tmp_path: Path) -> None:
+    before = _snapshot(database)
+    name = "欧阳" * 16 + "娜"  # 33 characters; a name has at most 32
+    path = _workbook(tmp_path / "s.xlsx", "staff", [[name, "调解员", "", ""],
+                                                    ["钱进", "调解员", "", ""]])
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", path)
+    assert _texts(exc) == [f"第2行「姓名」“{name[:30]}…”：内容过长（不超过32字，当前33字）"]
+    assert _snapshot(database) == before
+
+
+def test_cells_are_read_as_the_text_they_show(database: Database, tmp_path: Path) -> None:
+    # A phone number stored as 13800138000.0 (as some programs save a number) and a name
+    # worked out by a formula (its result is read, not the formula).
+    path = _workbook(tmp_path / "s.xlsx", "staff", [['="周"&"敏"', "调解员", "", 13800138000]])
+    _edited(path, lambda xml: xml.replace("<v>13800138000</v>", "<v>13800138000.0</v>")
+            .replace('<c r="A2"><f>', '<c r="A2" t="str"><f>').replace("<v></v>", "<v>周敏</v>"))
+    assert import_file(database, "staff", path).created == 1
+    with database.read() as session:
+        assert session.execute(select(Staff.name, Staff.phone).where(
+            Staff.phone == "13800138000")).one() == ("周敏", "13800138000")
+
+    # Line breaks stay only where several lines are kept (the grid members);
+    # in a name they become a space.
+    import_file(database, "communities", _workbook(tmp_path / "c.xlsx", "communities", [
+        ["东城\n社区", "第一\t网格", "张三\n李四\t王五"]]))
+    with database.read() as session:
+        grid = session.scalars(select(Grid)).one()
+        assert (grid.community.name, grid.name, grid.members) == (
+            "东城 社区", "第一 网格", "张三\n李四\t王五")
+
+
+def test_the_sheet_of_the_list_is_read_wherever_it_is(database: Database,
+                                                      tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "填写说明"
+    wb.active.append(["姓名：必填"])
+    sheet = wb.create_sheet(IMPORTS["staff"].sheet)
+    sheet.append(list(IMPORTS["staff"].headers))
+    sheet.append(["赵国庆", "调解员", "", ""])
+    wb.save(tmp_path / "s.xlsx")
+    assert import_file(database, "staff", tmp_path / "s.xlsx").created == 1
+
+    wb = openpyxl.Workbook()
+    wb.active.title = IMPORTS["staff"].sheet  # nothing in it, not even the header row
+    wb.save(tmp_path / "blank.xlsx")
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", tmp_path / "blank.xlsx")
+    assert _texts(exc) == [f"第1行「{name}」：缺少此列，请使用系统导出的模板"
+                           for name in sorted(IMPORTS["staff"].headers)]
+
+
 def test_every_row_is_read_whatever_size_the_file_states(database: Database,
                                                          tmp_path: Path) -> None:
     """Rows past the size the sheet states, and rows that stop before the last column."""
@@ -322,3 +426,159 @@ def test_every_row_is_read_whatever_size_the_file_states(database: Database,
     assert [tuple(p) for p in people] == [("赵国庆", "13800138000", None), ("钱进", None, None),
                                           ("孙丽", None, "心理咨询室")]
 
+
+def test_a_file_of_too_many_rows_is_refused(database: Database, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 3)
+    before = _snapshot(database)
+    path = _workbook(tmp_path / "s.xlsx", "staff", [
+        ["赵国庆", "调解员", "", ""], ["钱进", "接待员", "", ""], ["孙丽", "接待员", "", ""],
+        [None] * 4, ["李娜", "接待员", "", ""], ["周杰", "接待员", "", ""]])
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", path)
+    assert [(p.row, p.column) for p in exc.value.problems] == [(6, "")]
+    assert _texts(exc) == ["第6行：行数过多（最多 3 行）"]
+    assert _snapshot(database) == before
+
+
+# -- the checks of each list ---------------------------------------------------------------------
+
+def test_empty_names_are_not_reported_as_repeated(database: Database, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "s.xlsx", "staff", [["", "接待员", "", ""],
+                                                    ["", "调解员", "", ""]])
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", path)
+    assert _texts(exc) == ["第2行「姓名」：必填，不能为空", "第3行「姓名」：必填，不能为空"]
+
+
+def test_a_name_two_people_in_the_system_share_is_refused(database: Database,
+                                                          tmp_path: Path) -> None:
+    with database.write() as session:
+        for _ in range(2):
+            save_staff(session, None, "王芳", "receptionist", None)
+    before = _snapshot(database)
+    path = _workbook(tmp_path / "s.xlsx", "staff", [["赵国庆", "调解员", "", ""],
+                                                    ["王芳", "调解员", "", ""]])
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "staff", path)
+    assert _texts(exc) == ["第3行「姓名」“王芳”：系统中有多名同名工作人员，无法确定更新哪一位"]
+    assert _snapshot(database) == before
+
+
+def test_imported_staff_are_active_and_hold_their_role(database: Database,
+                                                      tmp_path: Path) -> None:
+    with database.write() as session:
+        away = save_staff(session, None, "钱进", "receptionist", None, active=False)
+        save_staff(session, None, "孙丽", "receptionist", None)
+        # A main role without its row of staff_role (as older data may have it).
+        session.execute(delete(StaffRole).where(
+            StaffRole.staff_id == select(Staff.id).where(Staff.name == "孙丽").scalar_subquery()))
+    result = import_file(database, "staff", _workbook(tmp_path / "s.xlsx", "staff", [
+        ["钱进", "接待员", "", ""], ["孙丽", "接待员", "", ""]]))
+    assert (result.created, result.updated) == (0, 2)
+    with database.read() as session:
+        assert session.scalar(select(Staff.active).where(Staff.id == away)) is True
+    assert _held(database, "孙丽") == ("receptionist", ["receptionist"])
+
+
+def test_rooms_repeated_in_the_file(database: Database, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "r.xlsx", "rooms", [
+        ["调解二室", "mediation2", "二", "工作室", ""],
+        ["调解二室", "mediation2", "二", "工作室", ""]])
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "rooms", path)
+    assert _texts(exc) == ["第3行「叫号前缀」“二”：与第2行的叫号前缀重复",
+                           "第3行「名称」“调解二室”：与第2行的名称重复",
+                           "第3行「编码」“mediation2”：与第2行的编码重复"]
+
+
+def test_a_ticket_prefix_has_one_or_two_characters(database: Database, tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "r3.xlsx", "rooms", [
+        ["调解三室", "mediation3", "调三室", "工作室", ""]])
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "rooms", path)
+    assert _texts(exc) == ["第2行「叫号前缀」“调三室”：叫号前缀应为1至2个汉字、字母或数字"]
+    assert import_file(database, "rooms", _workbook(tmp_path / "r2.xlsx", "rooms", [
+        ["调解二室", "mediation2", "调二", "工作室", ""]])).created == 1
+
+
+def test_two_rooms_can_swap_names_and_prefixes(database: Database, tmp_path: Path) -> None:
+    result = import_file(database, "rooms", _workbook(tmp_path / "r.xlsx", "rooms", [
+        ["心理咨询室", "mediation", "心", "工作室", "一楼东侧"],
+        ["矛盾纠纷调解室", "counselling", "调", "工作室", "二楼"]]))
+    assert (result.created, result.updated) == (0, 2)
+    with database.read() as session:
+        rooms = dict(session.execute(select(Room.code, Room.name + Room.ticket_prefix)).all())
+    assert (rooms["mediation"], rooms["counselling"]) == ("心理咨询室心", "矛盾纠纷调解室调")
+
+
+def test_a_room_cannot_take_the_name_of_a_room_the_file_leaves(database: Database,
+                                                              tmp_path: Path) -> None:
+    """Every room the file does not list is checked, after any room it does list."""
+    before = _snapshot(database)
+    path = _workbook(tmp_path / "r.xlsx", "rooms", [
+        ["社会组织工作室", "window", "综", "窗口", "群众接待大厅"]])
+    with pytest.raises(ImportRejected) as exc:
+        import_file(database, "rooms", path)
+    assert _texts(exc) == ["第2行「名称」“社会组织工作室”：名称已被编码为 social 的室使用"]
+    assert _snapshot(database) == before
+
+
+def test_new_rooms_come_last_and_every_imported_room_is_active(database: Database,
+                                                              tmp_path: Path) -> None:
+    with database.write() as session:
+        count = len(session.scalars(select(Room)).all())
+        session.scalars(select(Room).where(Room.code == "social")).one().active = False
+    result = import_file(database, "rooms", _workbook(tmp_path / "r.xlsx", "rooms", [
+        ["社会组织工作室", "social", "社", "工作室", "二楼"],
+        ["调解二室", "mediation2", "二", "工作室", ""],
+        ["信访接待窗口", "petition", "访", "窗口", "大厅"]]))
+    assert (result.created, result.updated) == (2, 1)
+    assert result.summary() == "已导入 3 行：新增 2 条，更新 1 条。"
+    with database.read() as session:
+        rooms = {r.code: (r.sort_order, r.kind, r.active) for r in session.scalars(select(Room))}
+    assert rooms["social"][2] is True
+    assert (rooms["mediation2"], rooms["petition"]) == ((count + 1, "room", True),
+                                                        (count + 2, "window", True))
+
+
+def test_communities_already_there_are_counted_as_updated(database: Database,
+                                                          tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "c.xlsx", "communities", [["北关村", "", ""], ["南庄村", "", ""]])
+    assert import_file(database, "communities", path).summary() == (
+        "已导入 2 行：新增 2 条，更新 0 条。")
+    assert import_file(database, "communities", path).summary() == (
+        "已导入 2 行：新增 0 条，更新 2 条。")
+
+
+@pytest.mark.parametrize("key, row", [
+    ("communities", ["东城社区", "第一网格", "张三"]),
+    ("staff", ["赵国庆", "调解员", "矛盾纠纷调解室", ""]),
+    ("rooms", ["调解二室", "mediation2", "二", "工作室", ""]),
+    ("categories", ["物业费", "矛盾纠纷调解室"]),
+])
+def test_checking_a_good_file_writes_nothing(database: Database, tmp_path: Path, key: str,
+                                            row: list[object]) -> None:
+    """The check reads only: it takes no write lock from the desks."""
+    path = _workbook(tmp_path / f"{key}.xlsx", key, [row])
+    writes: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            writes.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        assert check_file(database, key, path) == []
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    assert writes == []
+
+
+def test_an_import_is_recorded_in_the_audit_log(database: Database, tmp_path: Path) -> None:
+    import_file(database, "staff", _workbook(tmp_path / "工作人员名单.xlsx", "staff", [
+        ["赵国庆", "调解员", "", ""], ["钱进", "接待员", "", ""]]))
+    with database.read() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
+        assert (entry.target_type, entry.target_id, json.loads(entry.detail)) == (
+            "list", "staff", {"名单": "工作人员", "文件": "工作人员名单.xlsx", "行数": 2})
