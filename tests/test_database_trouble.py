@@ -303,3 +303,40 @@ def test_the_first_start_logs_the_seeding_and_which_database_it_opened(
     messages = [r.getMessage() for r in caplog.records if r.name == "desktop.services.bootstrap"]
     assert messages == ["seeded rooms and categories", f"database {database.url} (option)",
                         f"database {database.url} (option)"]
+
+
+def test_the_first_start_seeds_the_rooms_and_categories_once(tmp_path: Path) -> None:
+    from desktop.models import Category, Room
+    from desktop.services.seed import CATEGORIES, ROOMS, seed_reference_data
+
+    database = open_database(sqlite_url(tmp_path / "new.sqlite3"))
+    try:
+        with database.read() as session:
+            rooms = [(r.code, r.name, r.ticket_prefix, r.kind, r.location, r.sort_order, r.active)
+                     for r in session.scalars(select(Room).order_by(Room.id))]
+            codes = {r.id: r.code for r in session.scalars(select(Room))}
+            categories = [(c.name, codes[c.suggested_room_id], c.sort_order, c.active)
+                          for c in session.scalars(select(Category).order_by(Category.id))]
+        with database.write() as session:
+            assert seed_reference_data(session) is False  # seeded already: nothing added
+    finally:
+        database.dispose()
+    assert rooms[0] == ("window", "综合受理窗口", "综", "window", "群众接待大厅", 0, True)
+    assert rooms == [(*room, order, True) for order, room in enumerate(ROOMS)]
+    assert categories[0] == ("婚姻家庭", "mediation", 0, True)
+    assert categories == [(*category, order, True) for order, category in enumerate(CATEGORIES)]
+
+
+def test_seeding_an_empty_database_says_it_did(tmp_path: Path) -> None:
+    from sqlalchemy.orm import Session
+
+    from desktop.db import make_engine, upgrade
+    from desktop.services.seed import seed_reference_data
+
+    engine = make_engine(sqlite_url(tmp_path / "empty.sqlite3"))
+    upgrade(engine)
+    try:
+        with Session(engine) as session:
+            assert seed_reference_data(session) is True
+    finally:
+        engine.dispose()

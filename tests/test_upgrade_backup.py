@@ -10,6 +10,7 @@ the backup is.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -60,10 +61,11 @@ def earlier_database(sqlite_database: Database) -> tuple[str, Path, int]:
 
 
 def test_an_upgrade_keeps_a_backup_of_the_earlier_database(
-        earlier_database: tuple[str, Path, int]) -> None:
+        earlier_database: tuple[str, Path, int], caplog: pytest.LogCaptureFixture) -> None:
     url, path, visits = earlier_database
     assert backups.list_backups() == []
-    database = open_database(url)
+    with caplog.at_level(logging.INFO, logger="desktop.services.bootstrap"):
+        database = open_database(url)
     try:
         assert {stored_revision(database.engine)} == script_heads()
         [backup] = backups.list_backups()
@@ -73,6 +75,9 @@ def test_an_upgrade_keeps_a_backup_of_the_earlier_database(
         assert _rows(backup.path, "SELECT count(*) FROM visit") == [(visits,)]
         assert backups.check_backup_file(backup.path) == EARLIER
         assert database.notices == [f"数据库已升级到新版本；升级前的数据库已备份：{backup.path}"]
+        heads = ", ".join(sorted(script_heads()))
+        assert (f"database at revision {EARLIER} backed up to {backup.path} before the upgrade"
+                f" to {heads}") in caplog.messages
     finally:
         database.dispose()
     assert _rows(path, "SELECT count(*) FROM visit") == [(visits,)]
