@@ -74,25 +74,173 @@ SDTAPI_EXPORTS = ["SDT_OpenPort", "SDT_ClosePort", "SDT_StartFindIDCard", "SDT_S
 
 
 def fill(buffer: Any, data: bytes) -> None:
-    """Write ``data`` into a ctypes buffer the driver handed over, as a DLL would."""
+    """Write ``data`` into a ctypes buffer the driver handed over, as a DLL would.
+
+    A DLL writes through whatever pointer it is given: a null pointer or a buffer too
+    small would crash the program, so here they fail the test instead.
+    """
+    if not isinstance(buffer, ctypes.Array):
+        raise AssertionError(f"the DLL would write {len(data)} bytes through {buffer!r}")
+    if ctypes.sizeof(buffer) < len(data):
+        raise AssertionError(f"the DLL would write {len(data)} bytes into a buffer of "
+                             f"{ctypes.sizeof(buffer)}")
     ctypes.memmove(buffer, data, len(data))
 
 
+class FakeFunction:
+    """One exported function, called the way ctypes calls a DLL's.
+
+    As on a ctypes function: ``argtypes`` refuses an entry that is no C type, a call's
+    arguments must each be accepted by their declared type (``from_param``), and a
+    ``restype`` of ``None`` makes the call return ``None``. The vendors' DLLs are 32-bit
+    stdcall, where a call with more or fewer arguments than declared breaks the stack:
+    here it is refused.
+    """
+
+    def __init__(self, library: FakeLibrary, name: str, function: Callable[..., Any]) -> None:
+        self.library = library
+        self.name = name
+        self.function = function
+        self.restype: Any = ctypes.c_int  # ctypes' default
+        self._argtypes: list[Any] | None = None
+
+    @property
+    def argtypes(self) -> list[Any] | None:
+        return self._argtypes
+
+    @argtypes.setter
+    def argtypes(self, types: list[Any]) -> None:
+        for n, declared in enumerate(types, start=1):
+            if not hasattr(declared, "from_param"):
+                raise TypeError(f"item {n} in _argtypes_ has no from_param method")
+        self._argtypes = list(types)
+
+    def __call__(self, *args: Any) -> Any:
+        self.library.calls.append(self.name)
+        self.library.args.append((self.name, *args))
+        if self._argtypes is not None:
+            if len(args) != len(self._argtypes):
+                raise TypeError(f"{self.name} declared with {len(self._argtypes)} arguments, "
+                                f"called with {len(args)}")
+            for declared, arg in zip(self._argtypes, args, strict=True):
+                declared.from_param(arg)  # TypeError: the argument is not of that C type
+        result = self.function(*args)
+        return None if self.restype is None else result
+
+
 class FakeLibrary:
-    """A DLL stand-in: attributes are its exported functions (plain Python callables).
+    """A DLL stand-in: attributes are its exported functions (:class:`FakeFunction`).
 
     The driver sets ``restype``/``argtypes`` on them as on ctypes functions; they are
-    called with the ctypes buffers and pointers the driver made.
+    called with the ctypes buffers and pointers the driver made. ``calls`` names the
+    functions called, in order; ``args`` has each call with its arguments.
     """
 
     def __init__(self, functions: dict[str, Callable[..., Any]]) -> None:
         self.calls: list[str] = []
+        self.args: list[tuple[Any, ...]] = []
         for name, function in functions.items():
-            setattr(self, name, self._recorded(name, function))
+            setattr(self, name, FakeFunction(self, name, function))
 
-    def _recorded(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        def call(*args: Any) -> Any:
-            self.calls.append(name)
-            return function(*args)
 
-        return call
+# sdtapi.dll's answers, as its documentation numbers them.
+SDT_OK, SDT_FOUND, SDT_NO_CARD, SDT_PORT_FAILED = 0x90, 0x9F, 0x80, 0x01
+SDT_SELECT_FAILED, SDT_READ_FAILED = 0x81, 0x41
+
+
+class FakeSdtapi:
+    """sdtapi.dll with a reader on USB port ``port`` and the chip's ``block`` on it.
+
+    ``block`` ``None``: no card. ``failing``: the functions answering with their error
+    code. ``text_len``/``wlt_len``: the lengths SDT_ReadBaseMsg reports (``None``: it
+    leaves them as it found them); by default those of what it wrote.
+    """
+
+    def __init__(self, block: bytes | None, *, wlt: bytes = b"", port: int = 1001) -> None:
+        self.block = block
+        self.wlt = wlt
+        self.port = port
+        self.plugged = True
+        self.opened: int | None = None
+        self.failing: set[str] = set()
+        self.text_len: int | None = -1
+        self.wlt_len: int | None = -1
+        self.library = FakeLibrary({
+            "SDT_OpenPort": self._open_port, "SDT_ClosePort": self._close_port,
+            "SDT_StartFindIDCard": self._find, "SDT_SelectIDCard": self._select,
+            "SDT_ReadBaseMsg": self._read, "SDT_GetSAMStatus": self._sam})
+
+    def _answers(self, name: str, port: int) -> bool:
+        return self.plugged and port == self.opened and name not in self.failing
+
+    def _open_port(self, port: int) -> int:
+        if self.plugged and port == self.port and "SDT_OpenPort" not in self.failing:
+            self.opened = port
+            return SDT_OK
+        return SDT_PORT_FAILED
+
+    def _close_port(self, port: int) -> int:
+        if port != self.opened:
+            return SDT_PORT_FAILED
+        self.opened = None
+        return SDT_OK
+
+    def _find(self, port: int, manager: Any, if_open: int) -> int:
+        if not self._answers("SDT_StartFindIDCard", port) or self.block is None:
+            return SDT_NO_CARD
+        fill(manager, b"\x00" * 4)
+        return SDT_FOUND
+
+    def _select(self, port: int, serial: Any, if_open: int) -> int:
+        if not self._answers("SDT_SelectIDCard", port) or self.block is None:
+            return SDT_SELECT_FAILED
+        fill(serial, b"\x00" * 8)
+        return SDT_OK
+
+    def _read(self, port: int, text: Any, text_len: Any, wlt: Any, wlt_len: Any,
+              if_open: int) -> int:
+        if not self._answers("SDT_ReadBaseMsg", port) or self.block is None:
+            return SDT_READ_FAILED
+        fill(text, self.block)
+        fill(wlt, self.wlt)
+        for pointer, reported, written in ((text_len, self.text_len, len(self.block)),
+                                           (wlt_len, self.wlt_len, len(self.wlt))):
+            if reported is not None:
+                pointer.contents.value = written if reported == -1 else reported
+        return SDT_OK
+
+    def _sam(self, port: int, if_open: int) -> int:
+        return SDT_OK if self._answers("SDT_GetSAMStatus", port) else SDT_PORT_FAILED
+
+
+def decoded_photo(wlt: bytes) -> bytes:
+    """The BMP the stand-in of WltRS.dll makes of ``wlt`` (each WLT its own picture)."""
+    return b"BM" + wlt[::-1]
+
+
+class FakeWltRS:
+    """WltRS.dll: GetBmp(path of a .wlt, 1 serial / 2 USB) writes the .bmp beside it.
+
+    The path arrives in ``encoding`` (Windows' ANSI code page for the real DLL). It
+    answers 1 when decoded, -2 for a file not named .wlt, -3 for one it cannot open.
+    ``answer``: what it answers instead (the photo then not written).
+    """
+
+    def __init__(self, *, encoding: str = "utf-8") -> None:
+        self.encoding = encoding
+        self.answer: int | None = None
+        self.seen: list[tuple[Path, int, bytes]] = []  # (the .wlt, the interface, its bytes)
+        self.library = FakeLibrary({"GetBmp": self._get_bmp})
+
+    def _get_bmp(self, path: bytes, interface: int) -> int:
+        wlt = Path(path.decode(self.encoding))
+        if wlt.suffix.lower() != ".wlt":
+            return -2
+        if not wlt.is_file():
+            return -3
+        data = wlt.read_bytes()
+        self.seen.append((wlt, interface, data))
+        if self.answer is not None:
+            return self.answer
+        wlt.with_suffix(".bmp").write_bytes(decoded_photo(data))
+        return 1

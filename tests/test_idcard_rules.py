@@ -8,19 +8,27 @@ carry a GB 11643 check digit computed here.
 
 from __future__ import annotations
 
+import codecs
+import ctypes
 import errno
 import io
 import json
+import logging
 import os
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import textwrap
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from desktop.services.reception.idcard import helper, locate
 from desktop.services.reception.idcard.card import (
     NATIONS,
     CardData,
@@ -36,10 +44,13 @@ from desktop.services.reception.idcard.drivers import (
     SHENSI,
     HuashiReader,
     SdtapiReader,
+    ShensiReader,
     identify,
     load_library,
+    make_reader,
 )
 from desktop.services.reception.idcard.helper import HelperReader, helper_environment, serve
+from desktop.services.reception.idcard.helper import main as helper_main
 from desktop.services.reception.idcard.locate import (
     PYTHON_BITS,
     FoundDriver,
@@ -72,6 +83,10 @@ from tests.idcard_helpers import (
     SDTAPI_EXPORTS,
     SHENSI_EXPORTS,
     FakeLibrary,
+    FakeSdtapi,
+    FakeWltRS,
+    decoded_photo,
+    fill,
     make_dll,
     write_dll,
 )
@@ -826,3 +841,489 @@ def test_the_usb_ports_1001_to_1016_are_tried_and_no_others() -> None:
     with pytest.raises(ReaderUnavailable, match="USB 端口 1001–1016 均无应答"):
         sdtapi.read()
     assert tried == list(range(1001, 1017)) and sdtapi.port is None
+
+
+def test_closing_a_reader_never_opened_calls_nothing_in_the_dll() -> None:
+    huashi = FakeLibrary({"CVR_InitComm": lambda port: 1, "CVR_Authenticate": lambda: 0,
+                          "CVR_Read_Content": lambda active: 0, "CVR_CloseComm": lambda: 1})
+    shensi = FakeLibrary({"InitComm": lambda port: 1, "Authenticate": lambda: 0,
+                          "Read_Content": lambda active: 0, "CloseComm": lambda: 1})
+    sdtapi = FakeSdtapi(None)
+    for reader, lib in ((HuashiReader(huashi), huashi), (ShensiReader(shensi), shensi),
+                        (SdtapiReader(sdtapi.library), sdtapi.library)):
+        reader.close()
+        assert lib.calls == [], reader.label
+
+
+# -- sdtapi.dll: what the desk gets from a card ----------------------------------------------
+
+WLT = bytes(range(256)) * 4  # the chip's compressed photo is 1024 bytes; invented
+
+
+def _sdtapi(*, port: int = 1001, photo: bool = True) -> tuple[FakeSdtapi, FakeWltRS,
+                                                               SdtapiReader]:
+    dll = FakeSdtapi(make_ucs2_block(_values()), wlt=WLT, port=port)
+    wltrs = FakeWltRS()
+    return dll, wltrs, SdtapiReader(dll.library, photo_lib=wltrs.library if photo else None)
+
+
+def _is_the_card(card: CardData | None) -> bool:
+    assert card is not None
+    assert (card.name, card.gender, card.nation, card.birth_date) == (
+        "沈若溪", "女", "汉", date(1978, 9, 23))
+    assert (card.address, card.id_number, card.authority) == (
+        "南京市鼓楼区青檀街12号", NUMBER, "南京市公安局鼓楼分局")
+    assert (card.valid_from, card.valid_to, card.long_term) == (
+        date(2018, 1, 5), date(2038, 1, 5), False)
+    return True
+
+
+def test_sdtapi_reads_the_cards_fields_and_its_photo_decoded_by_wltrs() -> None:
+    _dll, wltrs, reader = _sdtapi()
+    card = reader.read()
+    assert _is_the_card(card) and card is not None
+    assert card.photo == decoded_photo(WLT)
+    # WltRS.dll was handed the chip's 1024 bytes as zp.wlt and told the reader is on USB
+    # (2); the private folder is gone afterwards.
+    [(wlt, interface, data)] = wltrs.seen
+    assert (wlt.name, interface, data) == ("zp.wlt", 2, WLT)
+    assert not wlt.parent.exists()
+    _dll, _wltrs, without = _sdtapi(photo=False)  # no WltRS.dll beside sdtapi.dll
+    card = without.read()
+    assert _is_the_card(card) and card is not None and card.photo is None
+
+
+def test_sdtapi_tells_the_dll_the_open_port_at_every_step() -> None:
+    dll, _wltrs, reader = _sdtapi(port=1004)
+    block, dll.block = dll.block, None
+    assert reader.read() is None  # no card, and the reader answers
+    dll.block = block
+    assert _is_the_card(reader.read())
+    assert dll.library.calls == [
+        *["SDT_OpenPort"] * 4, "SDT_StartFindIDCard", "SDT_GetSAMStatus",
+        "SDT_StartFindIDCard", "SDT_SelectIDCard", "SDT_ReadBaseMsg"]
+    assert [args for _name, *args in dll.library.args[:4]] == [[1001], [1002], [1003], [1004]]
+    for name, port, *_buffers, if_open in dll.library.args[4:]:
+        assert (port, if_open) == (1004, 1), name  # 1: as the SDK's own samples call them
+
+
+def test_sdtapi_unplugged_says_so_closes_its_port_and_scans_the_ports_again() -> None:
+    dll, _wltrs, reader = _sdtapi(port=1002)
+    block, dll.block = dll.block, None
+    assert reader.read() is None
+    dll.plugged = False
+    with pytest.raises(ReaderUnavailable, match=r"^身份证阅读器已断开，请检查 USB 连接$"):
+        reader.read()
+    assert dll.library.args[-1] == ("SDT_ClosePort", 1002) and dll.opened is None
+    assert reader.port is None
+    with pytest.raises(ReaderUnavailable, match=(
+            r"^未找到身份证阅读器（sdtapi\.dll：USB 端口 1001–1016 均无应答），请检查连接$")):
+        reader.read()
+    dll.plugged, dll.block = True, block
+    assert _is_the_card(reader.read())  # plugged back: found again without a restart
+    assert dll.opened == 1002
+    reader.close()
+    assert dll.library.args[-1] == ("SDT_ClosePort", 1002) and dll.opened is None
+    calls = len(dll.library.calls)
+    reader.close()  # closed already: nothing more to close
+    assert len(dll.library.calls) == calls
+
+
+@pytest.mark.parametrize("failing", ["SDT_SelectIDCard", "SDT_ReadBaseMsg"])
+def test_a_card_lifted_during_the_read_is_no_card_and_the_port_stays_open(failing: str
+                                                                          ) -> None:
+    dll, wltrs, reader = _sdtapi()
+    dll.failing.add(failing)
+    assert reader.read() is None
+    assert wltrs.seen == [] and dll.opened == 1001
+    dll.failing.clear()
+    assert _is_the_card(reader.read())
+
+
+@pytest.mark.parametrize("reported", [None, 0, 220, 256, 257, 10_000])
+def test_sdtapi_reads_the_block_by_the_length_it_reports_or_else_the_whole_buffer(
+        reported: int | None) -> None:
+    """``None``: the DLL leaves the length as it found it; 257 on: more than the buffer."""
+    dll, _wltrs, reader = _sdtapi()
+    dll.text_len = reported
+    assert _is_the_card(reader.read())
+
+
+@pytest.mark.parametrize("reported", [1, 219])
+def test_sdtapi_refuses_a_block_it_reports_shorter_than_the_cards_text(reported: int) -> None:
+    dll, _wltrs, reader = _sdtapi()
+    dll.text_len = reported
+    with pytest.raises(CardFormatError, match=rf"^text block of {reported} bytes, 220 expected$"):
+        reader.read()
+
+
+@pytest.mark.parametrize(("reported", "handed"), [
+    (None, None), (0, None), (1, WLT[:1]), (1024, WLT), (1025, None)])
+def test_wltrs_is_handed_the_wlt_bytes_the_dll_counted_and_never_more_than_its_buffer(
+        reported: int | None, handed: bytes | None) -> None:
+    dll, wltrs, reader = _sdtapi()
+    dll.wlt_len = reported
+    card = reader.read()
+    assert _is_the_card(card) and card is not None
+    if handed is None:
+        assert wltrs.seen == [] and card.photo is None
+    else:
+        assert [data for _wlt, _interface, data in wltrs.seen] == [handed]
+        assert card.photo == decoded_photo(handed)
+
+
+@pytest.mark.parametrize("answer", [1, 0, -1, -6])
+def test_a_photo_wltrs_did_not_write_leaves_the_card_without_one(answer: int) -> None:
+    """1 and no BMP written, or a failure (0, -1 decoding, -6 the reader not found)."""
+    _dll, wltrs, reader = _sdtapi()
+    wltrs.answer = answer
+    card = reader.read()
+    assert _is_the_card(card) and card is not None and card.photo is None
+    [(wlt, _interface, _data)] = wltrs.seen
+    assert not wlt.parent.exists()
+
+
+@pytest.mark.parametrize("missing", ["SDT_OpenPort", "SDT_StartFindIDCard", "SDT_SelectIDCard",
+                                     "SDT_ReadBaseMsg"])
+def test_an_sdtapi_dll_without_one_of_its_four_functions_is_refused_by_name(missing: str
+                                                                            ) -> None:
+    dll = FakeSdtapi(None)
+    delattr(dll.library, missing)
+    with pytest.raises(ReaderUnavailable, match=(
+            rf"^sdtapi\.dll 缺少函数 {missing}，请安装阅读器厂家的完整驱动$")):
+        SdtapiReader(dll.library)
+
+
+def test_each_kind_of_driver_is_set_up_on_the_library_it_is_given() -> None:
+    dll = FakeSdtapi(make_ucs2_block(_values()), wlt=WLT)
+    wltrs = FakeWltRS()
+    sdtapi = make_reader(SDTAPI, dll.library, photo_lib=wltrs.library)
+    assert isinstance(sdtapi, SdtapiReader)
+    card = sdtapi.read()
+    assert _is_the_card(card) and card is not None and card.photo == decoded_photo(WLT)
+    huashi_lib = FakeLibrary({"CVR_InitComm": lambda port: 1, "CVR_Authenticate": lambda: 0,
+                              "CVR_Read_Content": lambda active: 0})
+    huashi = make_reader(HUASHI, huashi_lib)
+    assert isinstance(huashi, HuashiReader) and huashi.read() is None
+    assert huashi_lib.calls == ["CVR_InitComm", "CVR_Authenticate"]
+    shensi_lib = FakeLibrary({"InitComm": lambda port: 1, "Authenticate": lambda: 0,
+                              "Read_Content": lambda active: 0})
+    shensi = make_reader(SHENSI, shensi_lib)
+    assert isinstance(shensi, ShensiReader) and shensi.read() is None
+    shensi.close()
+    assert shensi_lib.calls == ["InitComm", "Authenticate"]
+    with pytest.raises(ValueError, match=r"^demo$"):
+        make_reader("demo", dll.library)
+
+
+# -- 神思 TERMB.DLL: no card, unplugged, closed ----------------------------------------------
+
+def _shensi(state: dict[str, bool], *, sam: bool = True) -> FakeLibrary:
+    block = make_ucs2_block(_values(name="马晓燕", nation="03"))
+
+    def read_content_path(folder: bytes, active: int) -> int:
+        (Path(folder.decode("utf-8")) / "wz.txt").write_bytes(block)
+        return 1
+
+    def sam_id(buffer: Any) -> int:
+        if not state["plugged"]:
+            return 0
+        fill(buffer, b"05.01-20200101-0012345678-1234567890\x00")  # invented
+        return 1
+
+    functions: dict[str, Any] = {
+        "InitComm": lambda port: 1 if state["plugged"] and port == 1001 else 0,
+        "CloseComm": lambda: 1,
+        "Authenticate": lambda: 1 if state["plugged"] and state["card"] else 0,
+        "Read_Content_Path": read_content_path}
+    if sam:
+        functions["GetSAMID"] = sam_id
+    return FakeLibrary(functions)
+
+
+def test_shensi_without_a_card_reads_nothing_and_unplugged_says_so_and_closes() -> None:
+    state = {"plugged": True, "card": False}
+    lib = _shensi(state)
+    reader = ShensiReader(lib)
+    assert reader.read() is None  # no card: the reader answers, its port stays open
+    folder = reader.folder
+    assert folder is not None and folder.is_dir() and reader.port == 1001
+    state["plugged"] = False
+    with pytest.raises(ReaderUnavailable, match=r"^神思身份证阅读器已断开，请检查 USB 连接$"):
+        reader.read()
+    assert lib.calls[-2:] == ["GetSAMID", "CloseComm"]
+    assert reader.port is None and not folder.exists()
+    with pytest.raises(ReaderUnavailable, match=(
+            r"^未找到神思身份证阅读器（USB 端口 1001–1016 均无应答），请检查连接$")):
+        reader.read()
+    state.update(plugged=True, card=True)
+    card = reader.read()  # plugged back: found again without a restart
+    assert card is not None and (card.name, card.nation, card.id_number) == (
+        "马晓燕", "回", NUMBER)
+    folder = reader.folder
+    assert folder is not None
+    reader.close()
+    assert lib.calls[-1] == "CloseComm" and reader.port is None and not folder.exists()
+
+
+def test_an_older_shensi_dll_without_getsamid_finds_no_card_rather_than_no_reader() -> None:
+    state = {"plugged": True, "card": False}
+    reader = ShensiReader(_shensi(state, sam=False))
+    assert reader.read() is None
+    state["plugged"] = False  # it cannot tell an unplugged reader from an empty one
+    assert reader.read() is None
+    assert reader.port == 1001
+
+
+def test_closing_shensi_goes_on_when_its_folder_was_removed_by_someone_else() -> None:
+    state = {"plugged": True, "card": True}
+    lib = _shensi(state)
+    reader = ShensiReader(lib)
+    assert reader.read() is not None
+    assert reader.folder is not None
+    shutil.rmtree(reader.folder)  # a clean-up of the temporary folders, say
+    reader.close()
+    assert lib.calls[-1] == "CloseComm" and reader.port is None
+
+
+@pytest.mark.parametrize("missing", ["InitComm", "Authenticate"])
+def test_a_shensi_dll_without_initcomm_or_authenticate_is_refused_by_name(missing: str) -> None:
+    lib = _shensi({"plugged": True, "card": True})
+    delattr(lib, missing)
+    with pytest.raises(ReaderUnavailable, match=(
+            rf"^神思 TERMB\.DLL 缺少函数 {missing}，请安装阅读器厂家的完整驱动$")):
+        ShensiReader(lib)
+
+
+# -- as on a Chinese Windows: the DLLs loaded, the photo's path in the ANSI code page ----------
+
+def _mbcs_is_gbk(name: str) -> codecs.CodecInfo | None:
+    """Windows' ANSI code page, Python's "mbcs", as on a Chinese Windows: GBK."""
+    return codecs.lookup("gbk") if name == "mbcs" else None
+
+
+@pytest.fixture
+def chinese_windows(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """This test as on a Chinese Windows, with the stand-ins of the DLLs installed.
+
+    ``sys.platform`` is win32; ``ctypes.WinDLL(path)`` loads the stand-in put in the
+    returned dict under that path (raises it when it is an exception; any other path
+    raises OSError, as Windows' loader does); "mbcs" is GBK; the temporary folder is
+    under a user named 张伟. Only the loader and the platform are stood in for.
+    """
+    if sys.platform == "win32":
+        pytest.skip("on Windows itself the real loader would load these paths")
+    installed: dict[str, Any] = {}
+
+    def win_dll(name: str) -> Any:
+        found = installed.get(name)
+        if found is None:
+            raise OSError(f"[WinError 126] 找不到指定的模块。: '{name}'")
+        if isinstance(found, BaseException):
+            raise found
+        return found
+
+    temp = tmp_path / "Users" / "张伟" / "AppData" / "Local" / "Temp"
+    temp.mkdir(parents=True)
+    codecs.register(_mbcs_is_gbk)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(ctypes, "WinDLL", win_dll, raising=False)
+            patch.setattr(tempfile, "tempdir", str(temp))
+            patch.setattr(sys, "platform", "win32")
+            yield installed
+    finally:
+        codecs.unregister(_mbcs_is_gbk)
+
+
+def _install_sdtapi(folder: Path, installed: dict[str, Any], *,
+                    bits: int = PYTHON_BITS) -> tuple[Path, FakeSdtapi, FakeWltRS]:
+    """sdtapi.dll and WltRS.dll in ``folder``, their stand-ins loadable."""
+    dll = write_dll(folder, "sdtapi.dll", SDTAPI_EXPORTS, bits=bits)
+    (folder / "WltRS.dll").write_bytes(make_dll(["GetBmp"], bits=bits))
+    sdtapi = FakeSdtapi(make_ucs2_block(_values()), wlt=WLT)
+    wltrs = FakeWltRS(encoding="gbk")
+    installed[str(dll)] = sdtapi.library
+    installed[str(folder / "WltRS.dll")] = wltrs.library
+    return dll, sdtapi, wltrs
+
+
+def test_on_windows_the_installed_sdtapi_dll_is_found_and_reads_cards_with_photos(
+        tmp_path: Path, chinese_windows: dict[str, Any],
+        caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "身份证阅读器"
+    dll, sdtapi, wltrs = _install_sdtapi(folder, chinese_windows)
+    caplog.set_level(logging.INFO, logger=locate.__name__)
+    reader = open_reader("auto", folders=[folder])  # nothing configured: looked for
+    assert isinstance(reader, SdtapiReader)
+    card = reader.read()
+    assert _is_the_card(card) and card is not None and card.photo == decoded_photo(WLT)
+    # The photo's path, under 张伟's temporary folder, reached WltRS.dll in GBK.
+    [(wlt, interface, _data)] = wltrs.seen
+    assert "张伟" in wlt.parts and interface == 2
+    reader.close()
+    assert sdtapi.opened is None
+    assert [r.getMessage() for r in caplog.records if r.name == locate.__name__] == [
+        f"ID card reader: sdtapi.dll at {dll} ({PYTHON_BITS}-bit)"]
+
+
+def test_on_windows_a_dll_that_does_not_load_is_said_with_windows_reason(
+        tmp_path: Path, chinese_windows: dict[str, Any]) -> None:
+    folder = tmp_path / "CVR"
+    dll = write_dll(folder, "termb.dll", HUASHI_EXPORTS, bits=PYTHON_BITS)
+    chinese_windows[str(dll)] = OSError("[WinError 193] %1 不是有效的 Win32 应用程序。")
+    reader = open_reader("auto", folders=[folder])
+    assert isinstance(reader, UnavailableReader)
+    assert reader.message == ("华视 termb.dll 无法使用：无法加载身份证阅读器驱动 termb.dll："
+                              "[WinError 193] %1 不是有效的 Win32 应用程序。")
+    chinese_windows[str(dll)] = RuntimeError()  # a failure without a word: named by its type
+    reader = open_reader("auto", folders=[folder])
+    assert isinstance(reader, UnavailableReader)
+    assert reader.message == "华视 termb.dll 无法使用：RuntimeError"
+
+
+# -- the helper's main: its arguments, its standard streams ------------------------------------
+
+def _helper_main(tmp_path: Path, argv: list[str], requests: list[str]
+                 ) -> tuple[int, list[dict[str, Any]]]:
+    """helper.main run here with ``requests`` on its standard input: its exit code, answers."""
+    sent, said = tmp_path / "requests.jsonl", tmp_path / "answers.jsonl"
+    sent.write_text("".join(r + "\n" for r in requests), encoding="utf-8")
+    with (open(sent, encoding="utf-8") as stdin, open(said, "w", encoding="utf-8") as stdout,
+          pytest.MonkeyPatch.context() as patch):
+        patch.setattr(sys, "stdin", stdin)
+        patch.setattr(sys, "stdout", stdout)
+        code = helper_main(argv)
+        # The streams it was given are left open for whoever runs it.
+        os.fstat(stdin.fileno())
+        os.fstat(stdout.fileno())
+    return code, [json.loads(line) for line in said.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_helper_run_with_the_demo_driver_serves_its_invented_card(tmp_path: Path) -> None:
+    code, answers = _helper_main(tmp_path, ["--driver", "demo"],
+                                 ['{"op": "read"}', '{"op": "close"}', '{"op": "read"}'])
+    assert code == 0 and len(answers) == 3  # nothing answered after close
+    assert answers[0] == {"ok": True, "protocol": 1, "label": "模拟阅读器（演示）"}
+    card, expected = CardData.from_json(answers[1]["card"]), invented_card(1)
+    assert (card.name, card.id_number, card.photo) == (
+        expected.name, expected.id_number, expected.photo)
+    assert answers[2] == {"ok": True, "closed": True}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a DLL loads on Windows")
+@pytest.mark.parametrize("driver", [HUASHI, SHENSI, SDTAPI])
+def test_the_helper_takes_each_driver_and_says_why_it_cannot_read(tmp_path: Path,
+                                                                  driver: str) -> None:
+    dll = write_dll(tmp_path / "CVR", "termb.dll", HUASHI_EXPORTS)
+    code, answers = _helper_main(tmp_path, ["--driver", driver, "--dll", str(dll)],
+                                 ['{"op": "read"}'])
+    assert code == 0
+    assert answers == [{"ok": True, "protocol": 1, "label": "身份证阅读器"},
+                       {"ok": False, "unavailable": "身份证阅读器驱动只能在 Windows 上使用"}]
+    code, answers = _helper_main(tmp_path, ["--driver", driver], ['{"op": "read"}'])
+    assert code == 0
+    assert answers[1:] == [{"ok": False, "unavailable": "读卡助手需要 --dll"}]
+
+
+def test_the_helper_refuses_a_missing_or_unknown_driver_and_describes_itself(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    usage = "usage: idcard-helper [-h] --driver {huashi,shensi,sdtapi,demo} [--dll DLL]\n"
+    for argv, error in (([], "the following arguments are required: --driver"),
+                        (["--driver", "nfc"], "argument --driver: invalid choice: 'nfc'")):
+        with pytest.raises(SystemExit) as exited:
+            helper_main(argv)
+        assert exited.value.code == 2
+        said = capsys.readouterr().err
+        assert said.startswith(usage) and f"idcard-helper: error: {error}" in said
+    with pytest.raises(SystemExit) as exited:
+        helper_main(["--help"])
+    assert exited.value.code == 0
+    said = capsys.readouterr().out
+    assert said.startswith(usage) and "\n身份证阅读器读卡助手\n" in said
+
+
+def test_the_helper_on_windows_serves_sdtapi_cards_with_photos_and_closes_the_port(
+        tmp_path: Path, chinese_windows: dict[str, Any]) -> None:
+    dll, sdtapi, _wltrs = _install_sdtapi(tmp_path / "SDT", chinese_windows, bits=32)
+    code, answers = _helper_main(tmp_path, ["--driver", "sdtapi", "--dll", str(dll)],
+                                 ['{"op": "read"}', '{"op": "close"}'])
+    assert code == 0
+    assert answers[0] == {"ok": True, "protocol": 1, "label": "sdtapi.dll"}
+    card = CardData.from_json(answers[1]["card"])
+    assert _is_the_card(card) and card.photo == decoded_photo(WLT)
+    assert answers[2:] == [{"ok": True, "closed": True}]
+    assert sdtapi.opened is None and sdtapi.library.calls[-1] == "SDT_ClosePort"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the C locale is the POSIX systems'")
+def test_the_helper_answers_in_utf8_whatever_the_locale() -> None:
+    env = {k: v for k, v in helper_environment().items()
+           if k not in ("PYTHONIOENCODING", "PYTHONUTF8") and not k.startswith("LC_")}
+    env.update(LANG="C", LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0")
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop.services.reception.idcard.helper", "--driver", "demo"],
+        input=b'{"op": "read"}\n{"op": "close"}\n', capture_output=True, env=env, timeout=120,
+        check=False)
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    hello, card, closed = (json.loads(line) for line in result.stdout.decode("utf-8").splitlines())
+    assert hello["label"] == "模拟阅读器（演示）" and closed == {"ok": True, "closed": True}
+    assert CardData.from_json(card["card"]).name == invented_card(1).name
+
+
+def test_a_driver_defect_is_logged_with_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    defect = OSError("端口被占用")
+    with caplog.at_level(logging.ERROR, logger=helper.__name__):
+        assert _served(_Reader(defect), '{"op": "read"}\n')[1] == {
+            "ok": False, "error": "OSError: 端口被占用"}
+    [record] = [r for r in caplog.records if r.name == helper.__name__]
+    assert record.getMessage() == "reading the card failed"
+    assert record.exc_info is not None and record.exc_info[1] is defect
+
+
+# -- which reader this PC gets ---------------------------------------------------------------
+
+def test_a_dll_passed_over_is_logged_with_the_reason(tmp_path: Path,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "CVR"
+    folder.mkdir()
+    (folder / "termb.dll").write_text("damaged", encoding="utf-8")
+    write_dll(folder, "sdtapi.dll", ["DllMain"])
+    caplog.set_level(logging.INFO, logger=locate.__name__)
+    assert find_driver([folder]) is None
+    assert [r.getMessage() for r in caplog.records if r.name == locate.__name__] == [
+        f"not a reader DLL: {folder / 'termb.dll'} (no MZ header)",
+        f"{folder / 'sdtapi.dll'} exports none of the readers' interfaces"]
+
+
+def test_a_dll_of_the_other_bitness_is_read_by_the_helper_under_the_python_named(
+        tmp_path: Path) -> None:
+    other = 32 if PYTHON_BITS == 64 else 64
+    folder = tmp_path / "SS"
+    dll = write_dll(folder, "TERMB.DLL", SHENSI_EXPORTS, bits=other)
+    python = Path(sys.executable)
+    reader = open_reader("auto", dll=folder, folders=[folder], helper_python=python)
+    assert isinstance(reader, HelperReader)
+    assert reader.label == "神思 TERMB.DLL"
+    assert reader.command == [str(python), "-m", "desktop.services.reception.idcard.helper",
+                              "--driver", "shensi", "--dll", str(dll)]
+    # It imports this very package, whichever Python runs it.
+    assert reader.env == helper_environment()
+    assert reader.env["PYTHONPATH"].split(os.pathsep)[0] == str(
+        Path(helper.__file__).resolve().parents[3])
+
+
+def test_the_configured_dll_counts_whatever_its_name_and_the_folders_given_are_searched(
+        tmp_path: Path) -> None:
+    other = 32 if PYTHON_BITS == 64 else 64
+    python = Path(sys.executable)
+    configured = write_dll(tmp_path / "vendor", "cardreader.dll", SDTAPI_EXPORTS, bits=other)
+    reader = open_reader("auto", dll=configured, folders=[configured.parent],
+                         helper_python=python)
+    assert isinstance(reader, HelperReader)
+    assert reader.command[-3:] == [SDTAPI, "--dll", str(configured)]
+    termb = write_dll(tmp_path / "CVR", "termb.dll", HUASHI_EXPORTS, bits=other)
+    reader = open_reader("auto", dll=tmp_path / "elsewhere", folders=[termb.parent],
+                         helper_python=python)
+    assert isinstance(reader, HelperReader)
+    assert reader.command[-3:] == [HUASHI, "--dll", str(termb)]
