@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -283,15 +284,21 @@ def test_last_good_backup_skips_a_damaged_one(sqlite_database: Database) -> None
     assert str(good.path) in message
 
 
-def test_postgres_backup_runs_pg_dump(postgres_url: str, tmp_path: Path) -> None:
+def test_postgres_backup_runs_pg_dump(postgres_url: str, tmp_path: Path,
+                                     caplog: pytest.LogCaptureFixture) -> None:
     if shutil.which("pg_dump") is None:
         pytest.skip("pg_dump is not installed")
     database = set_up_centre(open_database(postgres_url))
+    now = datetime(2026, 12, 2, 10, 30, 15, 123456)
     try:
-        backup = backups.create_backup(postgres_url, folder=tmp_path / "b")
+        with caplog.at_level(logging.INFO, logger="desktop.services.admin.backups"):
+            backup = backups.create_backup(postgres_url, folder=tmp_path / "b", now=now)
     finally:
         database.dispose()
     assert backup.path.suffix == ".dump" and backup.path.read_bytes().startswith(b"PGDMP")
+    assert (backup.taken, backup.kind, backup.size) == (
+        datetime(2026, 12, 2, 10, 30, 15), backups.BACKUP, backup.path.stat().st_size)
+    assert f"pg_dump written: {backup.path.name}" in caplog.messages
     assert [b.path for b in backups.list_backups(tmp_path / "b")] == [backup.path]
     with pytest.raises(FeatureUnavailableError, match="pg_restore"):
         backups.restore_backup(postgres_url, backup.path)
@@ -590,3 +597,44 @@ def test_pg_dump_gets_the_password_by_its_environment_never_on_its_command_line(
     assert (given_password, given_passfile) == (f"PGPASSWORD={password}",
                                                 f"PGPASSFILE={passfile}")
     assert list(folder.iterdir()) == []
+
+
+
+def _stand_in_pg_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "pg_dump"
+    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in pg_dump is a shell script")
+@pytest.mark.parametrize(("body", "reason"), [
+    ("exit 1", "未知原因"),
+    ("printf '\\n  \\n' >&2; exit 1", "未知原因"),
+    (f"echo 'pg_dump: error: {'长' * 400}' >&2; echo '  ' >&2; exit 1",
+     f"pg_dump: error: {'长' * 284}"),  # 300 characters
+], ids=["silent", "blank-lines", "long-line"])
+def test_a_failed_pg_dump_says_its_last_words_or_that_it_gave_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, reason: str,
+) -> None:
+    _stand_in_pg_dump(tmp_path, monkeypatch, body)
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup("postgresql+psycopg://desk@127.0.0.1/centre", folder=tmp_path / "b")
+    assert refused.value.errors == {"database": "pg_dump 备份失败：" + reason}
+    assert list((tmp_path / "b").iterdir()) == []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in pg_dump is a shell script")
+def test_a_pg_dump_that_never_ends_is_stopped_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _stand_in_pg_dump(tmp_path, monkeypatch,
+                      'for a in "$@"; do case "$a" in --file=*) : > "${a#--file=}";; esac; done\n'
+                      "exec /bin/sleep 30")
+    monkeypatch.setattr(backups, "PG_DUMP_TIMEOUT_S", 0.5)
+    with pytest.raises(ValidationError) as refused:
+        backups.create_backup("postgresql+psycopg://desk@127.0.0.1/centre", folder=tmp_path / "b")
+    assert refused.value.errors == {"database": "pg_dump 备份超时（超过 1 小时）"}
+    assert list((tmp_path / "b").iterdir()) == []
