@@ -467,3 +467,33 @@ def test_a_detail_reads_as_changes_then_values_then_the_rest() -> None:
         "note": "补记", "values": {"姓名": "张三", "电话": None},
         "changes": {"地址": {"old": "", "new": "东林路18号"}}}) == (
         "地址：（空） → 东林路18号；姓名：张三；电话：（空）；note：补记")
+
+
+def test_the_list_shows_the_newest_entries_first_up_to_its_limit(database: Database) -> None:
+    for n in range(3):
+        audit.log_event(database, "export", "register", f"visits-{n}")
+    last = last_id(database)
+    with database.read() as session:
+        assert [e.id for e in audit.list_entries(session, AuditFilter(), limit=2)] == [
+            last, last - 1]
+        assert [e.id for e in audit.list_entries(session, AuditFilter())][:3] == [
+            last, last - 1, last - 2]
+        oldest_first = audit.list_entries(session, AuditFilter(), limit=2, newest_first=False)
+    assert [e.id for e in oldest_first] == [1, 2]
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("not json", "内容：not json"),
+    ('["甲", "乙"]', "内容：甲、乙"),
+    ("[]", "内容：（无）"),
+    ("", ""),
+], ids=["not-json", "a-list", "an-empty-list", "empty"])
+def test_a_detail_the_program_did_not_write_is_shown_as_it_is(
+    database: Database, stored: str, shown: str,
+) -> None:
+    audit.log_event(database, "export", "register", "visits")
+    last = last_id(database)
+    tamper(database, "UPDATE audit_entry SET detail = :d, action = 'archive' WHERE id = :id",
+           d=stored, id=last)
+    [row] = [e for e in entries(database) if e.id == last]
+    assert (row.action_label, row.detail) == ("archive", shown)
