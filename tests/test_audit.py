@@ -182,6 +182,18 @@ def test_the_program_cannot_move_or_remove_the_end_of_the_chain(
     assert check(database).ok
 
 
+def forge_author(database: Database, entry_id: int, name: str) -> None:
+    """Change an entry's author and store the hash of the changed entry with it, as a
+    forger who knows the hashing would."""
+    with database.read() as session:
+        entry = session.get_one(AuditEntry, entry_id)
+        content = {c: getattr(entry, c) for c in ("id", "at", "staff_id", "desk", "action",
+                                                  "target_type", "target_id", "detail")}
+        forged = audit.entry_hash(entry.prev_hash, {**content, "staff_name": name})
+    tamper(database, "UPDATE audit_entry SET staff_name = :name, hash = :h WHERE id = :id",
+           name=name, h=forged, id=entry_id)
+
+
 def _some_entries(database: Database) -> int:
     for n in range(5):
         audit.log_event(database, "export", "register", f"visits-{n}")
@@ -199,13 +211,7 @@ def test_the_check_finds_an_edited_entry(database: Database) -> None:
 
 def test_the_check_finds_an_edit_that_recomputed_the_hash(database: Database) -> None:
     last = _some_entries(database)
-    with database.read() as session:
-        entry = session.get_one(AuditEntry, last - 2)
-        content = {c: getattr(entry, c) for c in ("id", "at", "staff_id", "desk", "action",
-                                                  "target_type", "target_id", "detail")}
-        forged = audit.entry_hash(entry.prev_hash, {**content, "staff_name": "别人"})
-    tamper(database, "UPDATE audit_entry SET staff_name = '别人', hash = :h WHERE id = :id",
-           h=forged, id=last - 2)
+    forge_author(database, last - 2, "别人")
     result = check(database)
     assert not result.ok and result.entry_id == last - 1
     assert "衔接不上" in result.message()
@@ -401,13 +407,7 @@ def test_an_edited_entry_is_reported_with_the_entries_checked_before_it(
 
 def test_an_entry_forged_with_its_hash_breaks_the_link_to_the_next(database: Database) -> None:
     last = _some_entries(database)
-    with database.read() as session:
-        entry = session.get_one(AuditEntry, last - 2)
-        content = {c: getattr(entry, c) for c in ("id", "at", "staff_id", "desk", "action",
-                                                  "target_type", "target_id", "detail")}
-        forged = audit.entry_hash(entry.prev_hash, {**content, "staff_name": "别人"})
-    tamper(database, "UPDATE audit_entry SET staff_name = '别人', hash = :h WHERE id = :id",
-           h=forged, id=last - 2)
+    forge_author(database, last - 2, "别人")
     result = check(database)
     assert (result.checked, result.entry_id) == (last - 2, last - 1)
     assert result.message().startswith(f"审计日志被删改：第 {last - 1} 条（")
@@ -427,13 +427,7 @@ def test_the_last_entry_forged_with_its_hash_no_longer_matches_the_end_of_the_ch
     database: Database,
 ) -> None:
     last = _some_entries(database)
-    with database.read() as session:
-        entry = session.get_one(AuditEntry, last)
-        content = {c: getattr(entry, c) for c in ("id", "at", "staff_id", "desk", "action",
-                                                  "target_type", "target_id", "detail")}
-        forged = audit.entry_hash(entry.prev_hash, {**content, "staff_name": "别人"})
-    tamper(database, "UPDATE audit_entry SET staff_name = '别人', hash = :h WHERE id = :id",
-           h=forged, id=last)
+    forge_author(database, last, "别人")
     result = check(database)
     assert (result.ok, result.checked, result.entry_id) == (False, last, last)
     assert result.message() == (f"审计日志被删改：第 {last} 条记录与链尾校验值不符，"
