@@ -7,6 +7,7 @@ SQL, after disabling the trigger that refuses UPDATE and DELETE of the log.
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import AuditEntry, AuditHead, ReferralEvent, Staff, Visit
+from desktop.models import AuditEntry, AuditHead, Base, ReferralEvent, Staff, Visit
 from desktop.services import mediation
 from desktop.services.admin import audit, auth
 from desktop.services.admin.audit import AuditFilter, AuditLogReadOnly, verify_chain
@@ -102,6 +103,16 @@ def test_a_change_logs_old_and_new_value_and_a_delete_logs_what_was_removed(
     assert removed.target == f"当事人 {party.id}"
     assert removed.raw_detail["values"]["name"] == "当事人一号"
     assert check(database).ok
+
+
+def test_every_kind_of_record_the_log_can_name_is_named_in_chinese() -> None:
+    """The log's 对象 column says what was changed in words, never by its table's name."""
+    tables = {mapper.local_table.name for mapper in Base.registry.mappers}
+    audited = sorted(tables - audit.NOT_AUDITED)
+    assert len(audited) > 30
+    unnamed = [name for name in audited if not re.search(r"[\u4e00-\u9fff]",
+                                                         audit.TARGETS.get(name, ""))]
+    assert unnamed == []
 
 
 def test_the_signed_in_account_and_explicit_events_are_recorded(database: Database) -> None:
