@@ -17,6 +17,8 @@ from desktop.services.deliberation.meetings import (
     mark_action_done,
     save_meeting,
 )
+from desktop.services.deliberation.report import DeliberationCounts
+from desktop.services.deliberation.report import counts as deliberation_counts
 from desktop.services.registers.monthly import monthly_report
 from desktop.services.registers.rows import Period
 from tests.care_helpers import four_residents
@@ -100,3 +102,24 @@ def test_the_monthly_workbook_carries_both_rooms(database: Database, tmp_path: P
     assert (lines["应走访（人次）"][1], lines["已走访（次）"][1]) == (3, 3)
     assert lines["物资"][1] == 2
     assert lines["议事会议（次）"][1] == 1 and lines["期末逾期未落实（项）"][1] == 1
+
+
+def test_deliberation_counts_of_an_empty_month_and_at_the_period_s_edges(
+        database: Database) -> None:
+    with database.read() as session:
+        assert deliberation_counts(session, NOVEMBER) == DeliberationCounts(0, 0, 0, 0, 0)
+    save_meeting(database, MeetingInput(
+        held_on=date(2026, 11, 2), place="议事厅", host="王志刚", participants="王志刚（主持人）",
+        matters=[MatterInput("路灯不亮")],
+        actions=[ActionInput("报修路灯", "社区", date(2026, 11, 30)),  # due on the last day
+                 ActionInput("清理绿化带", "物业", date(2026, 11, 29)),  # due the day before
+                 ActionInput("修补路面", "社区", date(2026, 11, 20), date(2026, 11, 30)),
+                 ActionInput("加装护栏", "社区", date(2026, 11, 20), date(2026, 12, 1))]))
+    with database.read() as session:
+        counts = deliberation_counts(session, NOVEMBER)
+        october = deliberation_counts(session, Period.month(2026, 10))
+    # Overdue at the end: due before the last day and not done by it; 修补路面 was done on
+    # the last day (late, but not open at the end), 加装护栏 only after it.
+    assert counts == DeliberationCounts(meetings=1, matters=1, actions=4, done=1,
+                                        overdue_at_end=2)
+    assert october == DeliberationCounts(0, 0, 0, 0, 0)

@@ -10,12 +10,15 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import DeliberationAction, DeliberationMeeting
 from desktop.services import privacy, reference
-from desktop.services.admin import auth
-from desktop.services.deliberation import listing, meetings
+from desktop.services.admin import audit, auth
+from desktop.services.admin.audit import AuditFilter
+from desktop.services.admin.settings import load_settings
+from desktop.services.deliberation import listing, meetings, minutes
 from desktop.services.deliberation.meetings import ActionInput, MatterInput, MeetingInput
 from desktop.services.errors import PermissionDenied, ValidationError
 from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests.factories import id_number
+from tests.poppler import text_of
 
 TODAY = date(2026, 12, 2)
 
@@ -184,3 +187,31 @@ def test_a_meeting_read_back_is_what_was_saved(database: Database) -> None:
     (matter_id,) = [m.matter_id for m in detail.matters]
     saved.matters[0].matter_id = matter_id
     assert detail.as_input() == saved
+
+
+def test_the_minutes_print_as_the_reader_may_see_them_and_the_print_is_logged(
+        database: Database) -> None:
+    visit_no = _visit(database, "心理咨询室", 43, "因家庭变故情绪低落")
+    meeting_id = meetings.save_meeting(database, _meeting(
+        visit_no, matters=[MatterInput("情绪疏导需求", "转介心理咨询", visit_no)]))
+    pdf, name = minutes.render_minutes(database, meeting_id)
+    assert pdf.startswith(b"%PDF") and name == "议事会议纪要_20261125.pdf"
+    text = text_of(pdf)
+    assert "议事会议纪要" in text and "情绪疏导需求" in text and "转介心理咨询" in text
+    with database.read() as session:
+        centre = load_settings(session).centre_name
+        (logged,) = audit.list_entries(session, AuditFilter(action="print"))
+    assert centre in text
+    assert (logged.action, logged.raw_detail) == (
+        "print", {"文书": "议事会议纪要", "会议日期": "2026-11-25"})
+    assert logged.target == f"议事会议 {meeting_id}"
+    admin = database.actor
+    database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
+    masked = text_of(minutes.render_minutes(database, meeting_id)[0])
+    assert privacy.CONFIDENTIAL_TEXT in masked and "情绪疏导需求" not in masked
+    database.actor = auth.Actor(None, "前台", frozenset({"receptionist"}))
+    with pytest.raises(PermissionDenied):
+        minutes.render_minutes(database, meeting_id)
+    database.actor = admin
+    with database.read() as session:
+        assert len(audit.list_entries(session, AuditFilter(action="print"))) == 2
