@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
@@ -83,3 +84,87 @@ def test_a_session_not_of_the_case_is_refused_by_its_id(database: Database) -> N
     with pytest.raises(KeyError) as refused:
         case_documents.render_session_record(detail, missing)
     assert refused.value.args == (missing,)
+
+
+def _starts(pages: list[str], header: str) -> list[str]:
+    """Each page's first words after its running header."""
+    return [page.strip().removeprefix(header).strip()[:12] for page in pages]
+
+
+def test_all_session_records_print_each_session_on_its_own_pages_in_order(
+    database: Database
+) -> None:
+    detail = _long_case(database)
+    pages = _pages(case_documents.render_all_session_records(detail))
+    header = f"{detail.case_no} 调解记录"
+    titled = [n for n, start in enumerate(_starts(pages, header))
+              if start.startswith("人民调解记录")]
+    assert titled[0] == 0 and len(titled) == 2 and titled[1] >= 2
+    first, second = " ".join(pages[:titled[1]]), " ".join(pages[titled[1]:])
+    assert "第一次" in first and "第二次" not in first
+    assert "第二次" in second and "第一次" not in second
+    assert "第三次" not in first + second and "第零次" not in first + second
+
+
+def _closed_with_follow_ups(database: Database) -> CaseDetail:
+    """The long case agreed and closed: its planned follow-up, and one done with long notes."""
+    detail = _long_case(database)
+    mediation.save_agreement(database, detail.id, h.agreement(), version=None)
+    mediation.close_case(database, detail.id,
+                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
+    mediation.add_follow_up(database, detail.id, mediation.FollowUpInput(
+        planned_on=date(2026, 11, 22), done_on=date(2026, 11, 23), method="电话",
+        visitor_id=h.staff(database)[0], performance="已履行", satisfaction="满意",
+        notes="回访时双方均表示已按约履行。" + LONG_FACTS))
+    with database.read() as session:
+        return mediation.case_detail(session, detail.id)
+
+
+def test_every_follow_up_prints_on_its_own_pages_planned_or_done(database: Database) -> None:
+    detail = _closed_with_follow_ups(database)
+    assert len(detail.follow_ups) == 2
+    assert [f.done_on is None for f in detail.follow_ups].count(True) == 1
+    pdf = case_documents.render_follow_ups(detail)
+    info = pdf_info(pdf)
+    no = detail.case_no
+    assert (info["Title"], info["Author"]) == (f"人民调解回访记录 {no}", detail.committee_name)
+    pages = _pages(pdf)
+    header = f"{no} 回访记录"
+    assert not pages[0].lstrip().startswith(header)
+    assert all(page.lstrip().startswith(header) for page in pages[1:])
+    titled = [n for n, start in enumerate(_starts(pages, header))
+              if start.startswith("人民调解回访记录")]
+    assert len(titled) == 2 and titled[0] == 0 and len(pages) > 2
+    assert sum("已按约履行" in page for page in pages) == 1
+
+
+def test_a_case_without_follow_ups_prints_a_page_that_says_so(database: Database) -> None:
+    ref = h.make_case(database)
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+    assert detail.follow_ups == []
+    pdf = case_documents.render_follow_ups(detail)
+    info = pdf_info(pdf)
+    assert (info["Title"], info["Author"]) == (
+        f"人民调解回访记录 {detail.case_no}", detail.committee_name)
+    (page,) = _pages(pdf)
+    assert page.split() == ["人民调解回访记录", "本案尚无回访记录。",
+                            "第", "1", "页", "共", "1", "页"]
+
+
+def test_the_judicial_application_is_titled_authored_and_headed_from_page_two(
+    database: Database
+) -> None:
+    detail = _closed_with_follow_ups(database)
+    mediation.save_judicial_confirmation(database, detail.id, mediation.JudicialInput(
+        court="北京市东城区人民法院", applied_on=date(2026, 11, 24)), version=None)
+    with database.read() as session:
+        detail = mediation.case_detail(session, detail.id)
+    pdf = case_documents.render_judicial_application(detail)
+    info = pdf_info(pdf)
+    title = f"司法确认申请书 {detail.case_no}"
+    assert (info["Title"], info["Author"]) == (title, detail.committee_name)
+    pages = _pages(pdf)
+    assert len(pages) >= 2
+    assert not pages[0].lstrip().startswith(title)
+    assert all(page.lstrip().startswith(title) for page in pages[1:])

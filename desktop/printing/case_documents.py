@@ -269,11 +269,11 @@ def follow_up_story(detail: CaseDetail, item: FollowUpData, styles: Styles) -> l
     ]
 
 
-def render_follow_ups(detail: CaseDetail, *, done_only: bool = False) -> bytes:
+def render_follow_ups(detail: CaseDetail) -> bytes:
+    """Every follow-up of the case, planned or done, each on its own page."""
     styles = Styles()
     story: list[Flowable] = []
-    items = [f for f in detail.follow_ups if f.done_on or not done_only]
-    for item in items:
+    for item in detail.follow_ups:
         if story:
             story.append(PageBreak())
         story += follow_up_story(detail, item, styles)
