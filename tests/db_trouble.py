@@ -1,4 +1,5 @@
-"""Making a real database misbehave for a while: read-only, full, or its server gone.
+"""Making a real database misbehave for a while: read-only, full, or its server gone; or a
+SQLite file damaged inside.
 
 No mocks: SQLite connections get ``PRAGMA query_only`` (what a read-only file
 gives: SQLITE_READONLY); a SQLite file on a small tmpfs of its own gets its disk
@@ -10,6 +11,7 @@ is made read-only as a standby is.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -121,3 +123,17 @@ def postgres_read_only(database: Database) -> Any:
     return _as_admin(database,
                      ['ALTER DATABASE "{name}" SET default_transaction_read_only = on'],
                      ['ALTER DATABASE "{name}" RESET default_transaction_read_only'])
+
+
+def damage_leaf_pages(path: Path, table: str, count: int) -> None:
+    """Garbage over the cell pointers of ``count`` leaf pages of ``table`` (headers intact)."""
+    with sqlite3.connect(path) as conn:
+        size, pages = conn.execute(
+            "SELECT max(pgsize), group_concat(pageno) FROM dbstat "
+            "WHERE name = ? AND pagetype = 'leaf'", (table,)).fetchone()
+    conn.close()
+    numbers = [int(n) for n in pages.split(",")]
+    with path.open("r+b") as handle:
+        for number in numbers[:count]:  # the check walks the tree last page first
+            handle.seek((number - 1) * size + 8)
+            handle.write(bytes((i * 37 + 11) % 256 for i in range(size - 8)))

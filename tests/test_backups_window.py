@@ -26,6 +26,7 @@ from desktop.views.admin.settings_page import SettingsPage
 from desktop.views.app import BackupScheduler, check_at_start, run_gui
 from desktop.views.main_window import MainWindow
 from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, set_up_centre
+from tests.db_trouble import damage_leaf_pages
 from tests.qt_helpers import loop_ends_within, type_text
 
 
@@ -287,23 +288,9 @@ def _default_database_damaged_inside() -> tuple[str, backups.Backup]:
     generate_demo_data(database, visits=60, seed=5)
     backup = backups.create_backup(url)
     database.dispose()
-    _damage_leaf_pages(config.paths.default_database_path(), "visit", 2)
+    damage_leaf_pages(config.paths.default_database_path(), "visit", 2)
     open_database(url).dispose()  # it opens: nothing at open time says it is damaged
     return url, backup
-
-
-def _damage_leaf_pages(path: Path, table: str, count: int) -> None:
-    """Garbage over the cell pointers of ``count`` leaf pages of ``table`` (headers intact)."""
-    with sqlite3.connect(path) as conn:
-        size, pages = conn.execute(
-            "SELECT max(pgsize), group_concat(pageno) FROM dbstat "
-            "WHERE name = ? AND pagetype = 'leaf'", (table,)).fetchone()
-    conn.close()
-    numbers = [int(n) for n in pages.split(",")]
-    with path.open("r+b") as handle:
-        for number in numbers[:count]:  # the check walks the tree last page first
-            handle.seek((number - 1) * size + 8)
-            handle.write(bytes((i * 37 + 11) % 256 for i in range(size - 8)))
 
 
 def test_the_start_check_can_be_stopped(tmp_path: Path) -> None:
@@ -315,7 +302,7 @@ def test_the_start_check_can_be_stopped(tmp_path: Path) -> None:
         conn.executemany("INSERT INTO t (b) VALUES (?)",
                          ((f"第{i}条记录" * 4,) for i in range(400_000)))
     conn.close()
-    _damage_leaf_pages(path, "t", 3)
+    damage_leaf_pages(path, "t", 3)
     url = sqlite_url(path)
     assert backups.quick_check(url, lambda: False) is not None
     # Stopped: the damage it may have found is not claimed.
