@@ -7,7 +7,9 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from desktop.services.demo.generate import generate_demo_data
 from desktop.services.errors import FeatureUnavailableError, ValidationError
 from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests.conftest import set_up_centre
+from tests.db_trouble import damage_leaf_pages, tiny_disk
 from tests.factories import id_number
 
 Snapshot = dict[str, list[tuple[object, ...]]]
@@ -638,3 +641,239 @@ def test_a_pg_dump_that_never_ends_is_stopped_and_leaves_nothing(
         backups.create_backup("postgresql+psycopg://desk@127.0.0.1/centre", folder=tmp_path / "b")
     assert refused.value.errors == {"database": "pg_dump 备份超时（超过 1 小时）"}
     assert list((tmp_path / "b").iterdir()) == []
+
+
+# -- the start's check, and what the damaged database's message says --------------------------
+
+def _table_of_rows(path: Path, rows: int = 20_000) -> Path:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
+        conn.executemany("INSERT INTO t (b) VALUES (?)", ((f"第{i}条记录",) for i in range(rows)))
+    conn.close()
+    return path
+
+
+def test_a_database_not_yet_made_is_not_checked_and_not_made(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    folder.mkdir()
+    assert backups.quick_check(sqlite_url(folder / "new.sqlite3")) is None
+    assert list(folder.iterdir()) == []
+
+
+def test_a_database_that_cannot_be_opened_is_not_called_damaged(tmp_path: Path) -> None:
+    """Out of reach (here a folder holds its name): the start says why it cannot be opened,
+    not that the file is damaged."""
+    path = tmp_path / "desk.sqlite3"
+    path.mkdir()
+    assert backups.quick_check(sqlite_url(path)) is None
+    assert backups.quick_check(sqlite_url(path), lambda: False) is None
+
+
+def test_damage_the_check_finds_is_said_and_its_count_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = _table_of_rows(tmp_path / "desk.sqlite3")
+    url = sqlite_url(path)
+    assert backups.quick_check(url) is None
+    damage_leaf_pages(path, "t", 2)
+    with caplog.at_level(logging.INFO, logger="desktop.services.admin.backups"):
+        assert backups.quick_check(url) == "数据库文件已损坏（完整性检查未通过）"
+        # The start's check in the background, not stopped.
+        assert backups.quick_check(url, lambda: False) == "数据库文件已损坏（完整性检查未通过）"
+    # The log (for whoever looks into it) says how much is wrong.
+    assert [m for m in caplog.messages if "quick_check" in m] == [
+        "quick_check found 1 problems"] * 2
+
+
+def test_a_check_that_is_stopped_ends_at_once(tmp_path: Path) -> None:
+    """The window closes while the start's check runs: the check is cut short, not finished."""
+    path = _table_of_rows(tmp_path / "slow.sqlite3", 3000)
+    # A check constraint that takes a while per row (the check runs it): the whole check
+    # lasts seconds, as on a large database.
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = 'CREATE TABLE t (a INTEGER PRIMARY KEY, "
+                     "b TEXT CHECK (length(printf(''%.*c'', 300000, b)) > 0))' WHERE name = 't'")
+    conn.close()
+    url = sqlite_url(path)
+    started = time.monotonic()
+    assert backups.quick_check(url, lambda: time.monotonic() - started > 0.2) is None
+    stopped_after = time.monotonic() - started
+    started = time.monotonic()
+    assert backups.quick_check(url, lambda: False) is None
+    whole = time.monotonic() - started
+    assert whole > 1.5, whole  # the test's file is slow enough to tell the two apart
+    assert stopped_after < whole / 2, (stopped_after, whole)
+
+
+def test_a_damaged_database_s_message_names_the_last_good_backup_and_the_way_back(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """As the start and the command line say it (neither has a 恢复 button)."""
+    folder = tmp_path / "b"
+    backup = backups.create_backup(url_of(sqlite_database), folder=folder,
+                                   now=datetime(2026, 11, 30, 17, 45, 9))
+    found = backups.last_good_backup(folder)
+    assert found is not None and found.path == backup.path
+    hint = (f"最近一次完好的备份是 2026-11-30 17:45:09 的 {backup.path.name}。"
+            f"在命令行运行：python -m desktop backup restore \"{backup.path}\" "
+            "（也可在“系统设置 → 备份”中选择该备份后点击“恢复…”）。"
+            "恢复前会把当前数据库另存一份；备份之后录入的内容需要重新录入。")
+    assert backups.restore_hint(found, button=False) == hint
+    # The problem's own full stop is not doubled.
+    for problem in ("数据库文件已损坏（完整性检查未通过）", "数据库文件已损坏，无法读取。"):
+        assert backups.damaged_message(problem, found, button=False) == (
+            f"{problem.rstrip('。')}。{hint}")
+    assert backups.damaged_message("数据库文件已损坏", None, button=False) == (
+        "数据库文件已损坏。备份文件夹中没有可用的备份。"
+        "请不要继续使用该数据库，联系管理员用其他备份恢复。")
+
+
+def test_the_copy_a_restore_kept_is_not_offered_as_the_last_good_backup(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """The copy kept is the database the restore replaced, not a backup to go back to."""
+    folder = tmp_path / "b"
+    url = url_of(sqlite_database)
+    backup = backups.create_backup(url, folder=folder, now=datetime(2026, 11, 30, 17, 0, 0))
+    restored = backups.restore_backup(url, backup.path, folder=folder,
+                                      now=datetime(2026, 12, 1, 9, 0, 0))
+    assert restored.kept is not None and backups.check_backup_file(restored.kept)
+    found = backups.last_good_backup(folder)
+    assert found is not None and found.path == backup.path
+    assert backups.last_good_backup(tmp_path / "none-yet") is None
+
+
+def test_the_daily_backup_is_due_by_the_backups_of_its_own_folder(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "b"
+    assert backups.backup_due(folder)
+    backups.create_backup(url_of(sqlite_database), folder=folder)
+    assert not backups.backup_due(folder)
+    assert backups.backup_due()  # the default folder has none yet
+    # A folder that cannot be read: the backup is tried (and says what is wrong).
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    assert backups.backup_due(a_file / "backups")
+
+
+def _mtime(path: Path, seconds: float) -> None:
+    os.utime(path, (seconds, seconds))
+
+
+def test_what_was_written_since_the_last_backup_is_told_by_the_file_and_its_wal(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """The exit backup is taken only when the file (or its -wal, where writes go first) was
+    written after the newest backup."""
+    folder = tmp_path / "b"
+    url = url_of(sqlite_database)
+    path = db_file(sqlite_database)
+    wal = path.with_name(path.name + "-wal")
+    assert backups.changed_since_last_backup(url, folder)  # no backup yet
+    backup = backups.create_backup(url, folder=folder)
+    taken = int(backup.path.stat().st_mtime)  # whole seconds, exact in both files
+    _mtime(backup.path, taken)
+    for written in (path, wal):
+        _mtime(written, taken - 1)
+    assert not backups.changed_since_last_backup(url, folder)
+    assert backups.changed_since_last_backup(url)  # the default folder has none
+
+    # Written into the -wal only (not yet checkpointed into the file).
+    generate_demo_data(sqlite_database, visits=2, seed=4)
+    assert wal.exists()
+    _mtime(path, taken - 60)
+    _mtime(wal, taken + 5)
+    assert backups.changed_since_last_backup(url, folder)
+    # Written in the same instant as the backup (a file system counting whole seconds):
+    # the backup came after the write.
+    _mtime(wal, taken)
+    assert not backups.changed_since_last_backup(url, folder)
+
+    # The database closed: no -wal beside it any more.
+    sqlite_database.dispose()
+    assert not wal.exists()
+    _mtime(path, taken - 60)
+    assert not backups.changed_since_last_backup(url, folder)
+    _mtime(path, taken + 5)
+    assert backups.changed_since_last_backup(url, folder)
+
+    # A backup folder that cannot be read: the backup is tried (and says what is wrong).
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    assert backups.changed_since_last_backup(url, a_file / "backups")
+    # A PostgreSQL server is backed up on the server, never at a desk's exit.
+    assert not backups.changed_since_last_backup("postgresql+psycopg://desk@127.0.0.1/centre",
+                                                 folder)
+
+
+def test_a_restore_reaches_the_connections_already_open(sqlite_database: Database,
+                                                        tmp_path: Path) -> None:
+    """Another window of the program keeps its connection through the restore: it reads the
+    restored data at once, and what it writes next goes into the restored database (not
+    into a file the restore put aside)."""
+    folder = tmp_path / "b"
+    url = url_of(sqlite_database)
+    path = db_file(sqlite_database)
+    backup = backups.create_backup(url, folder=folder)
+    generate_demo_data(sqlite_database, visits=3, seed=8)
+    window = sqlite3.connect(path)
+    try:
+        assert window.execute("SELECT count(*) FROM visit").fetchone() == (3,)
+        backups.restore_backup(url, backup.path, folder=folder)
+        assert window.execute("SELECT count(*) FROM visit").fetchone() == (0,)
+        assert snapshot(path) == snapshot(backup.path)
+        with window:
+            window.execute("UPDATE staff SET phone = '13800138042'")
+    finally:
+        window.close()
+    sqlite_database.dispose()
+    with closing(sqlite3.connect(path)) as reader:
+        assert {row[0] for row in reader.execute("SELECT phone FROM staff")} == {"13800138042"}
+
+
+def test_a_damaged_database_s_leftover_wal_is_not_applied_to_the_restored_file(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """The program stopped mid-work (its writes still in the -wal), and then the file was
+    found damaged: the file given back is the backup's, none of the old -wal's pages in it."""
+    folder = tmp_path / "b"
+    url = url_of(sqlite_database)
+    backup = backups.create_backup(url, folder=folder)
+    sqlite_database.dispose()
+    path = db_file(sqlite_database)
+    wal = path.with_name(path.name + "-wal")
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        with conn:
+            conn.execute("UPDATE staff SET name = name || '（旧）'")
+            conn.execute("CREATE TABLE scratch (x)")
+        leftover = wal.read_bytes()
+    finally:
+        conn.close()
+    assert leftover
+    path.write_bytes(b"this is no database" * 100)
+    wal.write_bytes(leftover)
+    path.with_name(path.name + "-shm").unlink(missing_ok=True)
+    backups.restore_backup(url, backup.path, folder=folder)
+    assert snapshot(path) == snapshot(backup.path)
+    assert backups.quick_check(url) is None
+
+
+def test_a_backup_disk_that_fills_up_is_not_taken_for_a_damaged_database(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """The copy stops on the full disk: that is said (磁盘已满), not that the database is damaged,
+    and nothing of the copy is left on the disk."""
+    from desktop.services.failures import user_message
+
+    with tiny_disk(tmp_path / "usb", "64k") as folder:
+        assert db_file(sqlite_database).stat().st_size > 64 * 1024
+        with pytest.raises(sqlite3.OperationalError) as refused:
+            backups.create_backup(url_of(sqlite_database), folder=folder)
+        assert refused.value.sqlite_errorname == "SQLITE_FULL"
+        assert "磁盘已满" in (user_message(refused.value) or "")
+        assert list(folder.iterdir()) == []
+    assert backups.quick_check(url_of(sqlite_database)) is None
