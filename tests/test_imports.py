@@ -574,3 +574,64 @@ def test_an_import_is_recorded_in_the_audit_log(database: Database, tmp_path: Pa
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).one()
         assert (entry.target_type, entry.target_id, json.loads(entry.detail)) == (
             "list", "staff", {"名单": "工作人员", "文件": "工作人员名单.xlsx", "行数": 2})
+
+
+def test_a_template_holds_each_list_as_it_is_now_in_the_program_s_order(
+    database: Database, tmp_path: Path
+) -> None:
+    """What the admin exports to edit: the active entries only, blanks where nothing is set,
+    in the order the lists show them (two desks adding at once may give two entries the
+    same place: then by name for communities, by when they were added otherwise)."""
+    with database.write() as session:
+        west = dictionaries.save_community(session, None, "西园社区")
+        dictionaries.save_grid(session, None, west, "第一网格", "张三")
+        dictionaries.save_grid(session, None, west, "第二网格", "")
+        dictionaries.save_grid(session, None, west, "旧网格", "李四", active=False)
+        east = dictionaries.save_community(session, None, "东城社区")
+        dictionaries.save_grid(session, None, east, "旧网格", "", active=False)
+        north = dictionaries.save_community(session, None, "北关村")
+        dictionaries.save_community(session, None, "南庄村", active=False)
+        session.get(Community, north).sort_order = session.get(Community, west).sort_order
+        mediation_room = session.scalars(select(Room.id).where(Room.code == "mediation")).one()
+        zhao = save_staff(session, None, "赵国庆", "mediator", mediation_room, "13800138000")
+        save_staff(session, None, "钱进", "receptionist", None)
+        save_staff(session, None, "孙丽", "receptionist", None, active=False)
+        # An earlier entry changed after later ones were added keeps its place.
+        save_staff(session, zhao, "赵国庆", "mediator", mediation_room, "13800138001")
+        added = dictionaries.save_category(session, None, "物业费", None)
+        neighbours = session.scalars(select(Category).where(Category.name == "邻里")).one()
+        session.get(Category, added).sort_order = neighbours.sort_order
+        dictionaries.save_category(session, neighbours.id, "邻里纠纷", neighbours.suggested_room_id)
+    # Rooms imported in three files: a new room's place follows the rooms already there and
+    # its row in the file, so a later one can come first or share a place.
+    import_file(database, "rooms", _workbook(tmp_path / "r1.xlsx", "rooms", [
+        ["综合受理窗口", "window", "综", "窗口", "群众接待大厅"],
+        ["矛盾纠纷调解室", "mediation", "调", "工作室", "一楼东侧"],
+        ["调解二室", "mediation2", "二", "工作室", ""]]))
+    import_file(database, "rooms", _workbook(tmp_path / "r2.xlsx", "rooms", [
+        ["法律援助工作站", "legal_aid", "法", "窗口", "大厅3号窗口"]]))
+    import_file(database, "rooms", _workbook(tmp_path / "r3.xlsx", "rooms", [
+        ["信访接待室", "petition", "访", "工作室", ""],
+        ["调解二室", "mediation2", "二", "工作室", "一楼东侧102"]]))
+    with database.read() as session:
+        lists = {key: current_rows(session, key) for key in IMPORTS}
+    assert lists["communities"] == [
+        ("北关村", "", ""), ("西园社区", "第一网格", "张三"), ("西园社区", "第二网格", ""),
+        ("东城社区", "", "")]
+    assert lists["staff"] == [
+        (TEST_ADMIN_NAME, "中心管理员", "", ""),
+        ("赵国庆", "调解员", "矛盾纠纷调解室", "13800138001"), ("钱进", "接待员", "", "")]
+    assert lists["rooms"] == [
+        ("综合受理窗口", "window", "综", "窗口", "群众接待大厅"),
+        ("矛盾纠纷调解室", "mediation", "调", "工作室", "一楼东侧"),
+        ("心理咨询室", "counselling", "心", "工作室", "二楼"),
+        ("警民联络室", "police", "警", "工作室", "一楼西侧"),
+        ("关爱工作室", "care", "爱", "工作室", "二楼"),
+        ("社会组织工作室", "social", "社", "工作室", "二楼"),
+        ("法律援助工作站", "legal_aid", "法", "窗口", "大厅3号窗口"),
+        ("调解二室", "mediation2", "二", "工作室", "一楼东侧102"),
+        ("信访接待室", "petition", "访", "工作室", "")]
+    categories = lists["categories"]
+    assert categories[:3] == [("婚姻家庭", "矛盾纠纷调解室"), ("邻里纠纷", "矛盾纠纷调解室"),
+                              ("物业费", "")]
+    assert len(categories) == 18 and categories[-1] == ("其他", "综合受理窗口")
