@@ -502,3 +502,17 @@ def test_a_detail_the_program_did_not_write_is_shown_as_it_is(
            d=stored, id=last)
     [row] = [e for e in entries(database) if e.id == last]
     assert (row.action_label, row.detail) == ("archive", shown)
+
+
+def test_a_resident_s_record_shows_its_creation_at_the_first_visit(database: Database) -> None:
+    """The log of one record, asked for by its type and number, starts with the registration
+    that created it (the resident's row is written in one statement, not by the ORM)."""
+    visit = register(database, 31)
+    register(database, 31, phone="13812340031")  # the second visit changes the phone
+    with database.read() as session:
+        person_id = session.scalars(select(Visit.person_id)
+                                    .where(Visit.id == visit.visit_id)).one()
+    history = entries(database, target_type="person", target_id=str(person_id))
+    assert [(e.action, e.target) for e in history] == [
+        ("create", f"来访人 {person_id}"), ("change", f"来访人 {person_id}")]
+    assert history[0].raw_detail["values"]["name"] == "测试31号"
