@@ -669,6 +669,21 @@ def test_a_database_that_cannot_be_opened_is_not_called_damaged(tmp_path: Path) 
     assert backups.quick_check(sqlite_url(path), lambda: False) is None
 
 
+def test_a_database_another_desk_keeps_locked_is_in_use_not_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "desk.sqlite3"
+    with sqlite3.connect(path) as setup:
+        setup.execute("CREATE TABLE t (x)")
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        assert backups.quick_check(sqlite_url(path), busy_timeout=0.2) is None
+        assert backups.quick_check(sqlite_url(path), lambda: False, busy_timeout=0.2) is None
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert backups.quick_check(sqlite_url(path), busy_timeout=0.2) is None
+
+
 def test_damage_the_check_finds_is_said_and_its_count_logged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

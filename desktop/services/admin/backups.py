@@ -344,17 +344,19 @@ def _interrupted_when(conn: sqlite3.Connection,
         watcher.join()
 
 
-def quick_check(url: str, cancelled: Callable[[], bool] | None = None) -> str | None:
+def quick_check(url: str, cancelled: Callable[[], bool] | None = None, *,
+                busy_timeout: float = 30) -> str | None:
     """At start: what is wrong with the SQLite file (``PRAGMA quick_check``), or ``None``.
 
     PostgreSQL checks its own pages; a SQLite file not yet created is fine. The check
-    reads the whole file; ``cancelled`` (asked now and then) stops it, with ``None``.
+    reads the whole file; ``cancelled`` (asked now and then) stops it, with ``None``. A
+    file another desk keeps locked past ``busy_timeout`` seconds is in use, not damaged.
     """
     path = sqlite_file(url)
     if path is None or not path.exists():
         return None
     try:
-        with _connection(lambda: sqlite3.connect(str(path), timeout=30,
+        with _connection(lambda: sqlite3.connect(str(path), timeout=busy_timeout,
                                                  check_same_thread=False)) as conn, \
                 _interrupted_when(conn, cancelled):
             result = [row[0] for row in conn.execute("PRAGMA quick_check(20)")]
