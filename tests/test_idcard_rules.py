@@ -1095,6 +1095,120 @@ def test_a_shensi_dll_without_initcomm_or_authenticate_is_refused_by_name(missin
         ShensiReader(lib)
 
 
+# -- 华视 termb.dll: each field and the photo as its Get… functions count them ------------------
+
+# What the GetPeople… functions give for the card of _values(), in GB2312; the sex as the
+# chip's code, one byte.
+_TERMB_TEXTS = {"GetPeopleName": "沈若溪", "GetPeopleSex": "2", "GetPeopleNation": "汉",
+                "GetPeopleBirthday": "19780923", "GetPeopleAddress": "南京市鼓楼区青檀街12号",
+                "GetPeopleIDCode": NUMBER, "GetDepartment": "南京市公安局鼓楼分局",
+                "GetStartDate": "20180105", "GetEndDate": "20380105"}
+TERMB_PHOTO = bytes(range(256)) * 160  # GetBMPData's whole buffer, 40,960 bytes; invented
+UNINITIALISED = b"\xcc"  # what a Visual C++ debug build leaves in memory: 烫 in GBK
+
+
+def _counted(data: bytes, *, reported: int | None, answer: int = 1) -> Any:
+    """A function (char *buffer, int *length) writing ``data`` and reporting ``reported``
+    as its length (``None``: the length left as the driver set it); ``answer`` 1 is success."""
+    def get(buffer: Any, length: Any) -> int:
+        fill(buffer, data)
+        if reported is not None:
+            length.contents.value = reported
+        return answer
+    return get
+
+
+def _termb(state: dict[str, bool], functions: dict[str, Any] | None = None) -> FakeLibrary:
+    """termb.dll with a reader on USB port 1001, the card of _values() on it when
+    ``state["card"]``. Each GetPeople… writes its text, then the rest of its own 30-byte
+    field uninitialised, and counts the text; ``functions`` replaces (or with ``None``
+    removes) any of them."""
+    def text(value: str) -> Any:
+        raw = value.encode("gbk")
+        return _counted(raw + UNINITIALISED * (30 - len(raw)), reported=len(raw))
+
+    def sam_id(buffer: Any) -> int:
+        if not state["plugged"]:
+            return 0
+        fill(buffer, b"05.01-20200101-0012345678-1234567890\x00")  # invented
+        return 1
+
+    table: dict[str, Any] = {
+        "CVR_InitComm": lambda port: 1 if state["plugged"] and port == 1001 else 0,
+        "CVR_CloseComm": lambda: 1,
+        "CVR_Authenticate": lambda: 1 if state["plugged"] and state["card"] else 0,
+        # 4: the text and the photo, as the driver asks; kept for the Get… functions.
+        "CVR_Read_Content": lambda active: 1 if active == 4 else 0,
+        "CVR_GetSAMID": sam_id,
+        **{name: text(value) for name, value in _TERMB_TEXTS.items()},
+        "GetBMPData": _counted(TERMB_PHOTO[:38_862], reported=38_862),
+    }
+    table.update(functions or {})
+    return FakeLibrary({name: f for name, f in table.items() if f is not None})
+
+
+def _termb_card(functions: dict[str, Any] | None = None) -> CardData | None:
+    return HuashiReader(_termb({"plugged": True, "card": True}, functions)).read()
+
+
+def test_huashi_reads_each_field_by_the_length_its_function_counts() -> None:
+    """The text is what the function counted: 烫 after it, in its own buffer, is not read;
+    a one-byte field (the sex code) is read too."""
+    card = _termb_card()
+    assert _is_the_card(card) and card is not None
+    assert card.photo == TERMB_PHOTO[:38_862]
+
+
+@pytest.mark.parametrize("reported", [0, -1, 129, 10_000, None])
+def test_a_huashi_length_outside_the_buffer_reads_the_field_to_its_nul(reported: int | None
+                                                                        ) -> None:
+    """``None``: the DLL leaves the length as the driver set it (the buffer's 128)."""
+    functions = {name: _counted(value.encode("gbk") + b"\x00" + UNINITIALISED * 8,
+                                reported=reported) for name, value in _TERMB_TEXTS.items()}
+    assert _is_the_card(_termb_card(functions))
+
+
+def test_a_huashi_field_whose_function_fails_or_is_missing_is_left_empty() -> None:
+    card = _termb_card({"GetDepartment": _counted(UNINITIALISED * 20, reported=20, answer=0),
+                        "GetPeopleAddress": None})  # an older DLL
+    assert card is not None and (card.authority, card.address) == ("", "")
+    assert (card.name, card.id_number, card.valid_to) == ("沈若溪", NUMBER, date(2038, 1, 5))
+
+
+@pytest.mark.parametrize(("answer", "reported", "photo"), [
+    (1, 40_960, TERMB_PHOTO), (1, 1, TERMB_PHOTO[:1]), (1, 0, None), (1, -1, None),
+    (1, 40_961, None), (0, None, None), (0, 38_862, None), (-1, 38_862, None)])
+def test_the_huashi_photo_is_the_bytes_getbmpdata_counted_when_it_succeeds(
+        answer: int, reported: int | None, photo: bytes | None) -> None:
+    """``(0, None)``: a failure that left the length as the driver set it (the whole buffer)."""
+    card = _termb_card({"GetBMPData": _counted(TERMB_PHOTO, reported=reported, answer=answer)})
+    assert _is_the_card(card) and card is not None and card.photo == photo
+
+
+def test_huashi_without_a_card_reads_nothing_and_unplugged_says_so_and_closes() -> None:
+    state = {"plugged": True, "card": False}
+    lib = _termb(state)
+    reader = HuashiReader(lib)
+    assert reader.read() is None and reader.port == 1001  # the reader answers GetSAMID
+    state["plugged"] = False
+    with pytest.raises(ReaderUnavailable, match=r"^华视身份证阅读器已断开，请检查 USB 连接$"):
+        reader.read()
+    assert lib.calls[-2:] == ["CVR_GetSAMID", "CVR_CloseComm"] and reader.port is None
+    with pytest.raises(ReaderUnavailable, match=(
+            r"^未找到华视身份证阅读器（USB 端口 1001–1016 均无应答），请检查连接$")):
+        reader.read()
+    state.update(plugged=True, card=True)
+    assert _is_the_card(reader.read())  # plugged back: found again without a restart
+
+
+@pytest.mark.parametrize("missing", ["CVR_InitComm", "CVR_Authenticate", "CVR_Read_Content"])
+def test_a_huashi_dll_without_one_of_its_three_functions_is_refused_by_name(missing: str
+                                                                            ) -> None:
+    with pytest.raises(ReaderUnavailable, match=(
+            rf"^华视 termb\.dll 缺少函数 {missing}，请安装阅读器厂家的完整驱动$")):
+        HuashiReader(_termb({"plugged": True, "card": True}, {missing: None}))
+
+
 # -- as on a Chinese Windows: the DLLs loaded, the photo's path in the ANSI code page ----------
 
 def _mbcs_is_gbk(name: str) -> codecs.CodecInfo | None:
