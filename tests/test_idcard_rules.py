@@ -1018,11 +1018,31 @@ def test_each_kind_of_driver_is_set_up_on_the_library_it_is_given() -> None:
 
 # -- 神思 TERMB.DLL: no card, unplugged, closed ----------------------------------------------
 
-def _shensi(state: dict[str, bool], *, sam: bool = True) -> FakeLibrary:
+SHENSI_PHOTO = placeholder_photo(3)  # invented
+FINGERPRINTS = bytes(range(256)) * 4  # invented
+
+
+def _shensi(state: dict[str, bool], *, sam: bool = True, encoding: str = "utf-8",
+            getters: dict[str, Any] | None = None) -> FakeLibrary:
+    """TERMB.DLL of 神思 with a reader on USB port 1001. Read_Content_Path(folder, active)
+    is handed the folder in ``encoding`` (Windows' ANSI code page for the real DLL) and
+    answers 0 when that is no folder; active 1 writes the text (wz.txt), the photo (zp.bmp,
+    and the chip's xp.wlt) and the fingerprints (fp.dat), 2 the text alone. ``getters``:
+    the Get… functions of a newer DLL."""
     block = make_ucs2_block(_values(name="马晓燕", nation="03"))
 
     def read_content_path(folder: bytes, active: int) -> int:
-        (Path(folder.decode("utf-8")) / "wz.txt").write_bytes(block)
+        try:
+            where = Path(folder.decode(encoding))
+        except UnicodeDecodeError:
+            return 0
+        if not where.is_dir():
+            return 0
+        (where / "wz.txt").write_bytes(block)
+        if active == 1:
+            (where / "zp.bmp").write_bytes(SHENSI_PHOTO)
+            (where / "xp.wlt").write_bytes(WLT)
+            (where / "fp.dat").write_bytes(FINGERPRINTS)
         return 1
 
     def sam_id(buffer: Any) -> int:
@@ -1038,7 +1058,7 @@ def _shensi(state: dict[str, bool], *, sam: bool = True) -> FakeLibrary:
         "Read_Content_Path": read_content_path}
     if sam:
         functions["GetSAMID"] = sam_id
-    return FakeLibrary(functions)
+    return FakeLibrary({**functions, **(getters or {})})
 
 
 def test_shensi_without_a_card_reads_nothing_and_unplugged_says_so_and_closes() -> None:
@@ -1092,6 +1112,60 @@ def test_a_shensi_dll_without_initcomm_or_authenticate_is_refused_by_name(missin
     delattr(lib, missing)
     with pytest.raises(ReaderUnavailable, match=(
             rf"^神思 TERMB\.DLL 缺少函数 {missing}，请安装阅读器厂家的完整驱动$")):
+        ShensiReader(lib)
+
+
+def test_shensi_reads_the_photo_and_deletes_every_file_its_dll_wrote() -> None:
+    state = {"plugged": True, "card": True}
+    lib = _shensi(state)
+    reader = ShensiReader(lib)
+    card = reader.read()
+    assert card is not None and (card.name, card.nation, card.id_number) == (
+        "马晓燕", "回", NUMBER)
+    assert card.photo == SHENSI_PHOTO
+    folder = reader.folder
+    assert folder is not None and folder.is_dir() and list(folder.iterdir()) == []
+    [(_name, told, active)] = [call for call in lib.args if call[0] == "Read_Content_Path"]
+    assert (told, active) == (str(folder).encode("utf-8"), 1)
+    reader.close()
+
+
+def _gb2312_getters(**changes: Any) -> dict[str, Any]:
+    """神思's Get… functions (char *, GB2312) for the card of _values(); a change of ``None``
+    removes the function, ``lambda: None`` is one that returns a null pointer."""
+    texts = {"GetName": "沈若溪", "GetSex": "女", "GetNation": "汉族", "GetBornDate": "19780923",
+             "GetAddress": "南京市鼓楼区青檀街12号", "GetIDNo": NUMBER,
+             "GetSignGov": "南京市公安局鼓楼分局", "GetStartDate": "20180105",
+             "GetEndDate": "20380105"}
+    getters: dict[str, Any] = {
+        name: (lambda raw: lambda: raw)(text.encode("gbk")) for name, text in texts.items()}
+    getters.update(changes)
+    return {name: getter for name, getter in getters.items() if getter is not None}
+
+
+def test_shensi_with_its_gb2312_getters_reads_them_and_the_photo_the_dll_wrote() -> None:
+    state = {"plugged": True, "card": True}
+    card = ShensiReader(_shensi(state, getters=_gb2312_getters())).read()
+    assert _is_the_card(card) and card is not None and card.photo == SHENSI_PHOTO
+    # A field whose function is not exported, returns a null pointer or an empty text.
+    for missing in (None, lambda: None, lambda: b""):
+        card = ShensiReader(_shensi(state, getters=_gb2312_getters(GetSignGov=missing))).read()
+        assert card is not None and (card.name, card.authority) == ("沈若溪", "")
+        assert card.photo == SHENSI_PHOTO
+
+
+def test_an_older_shensi_dll_with_read_content_alone_reads_through_its_getters() -> None:
+    lib = FakeLibrary({"InitComm": lambda port: 1, "Authenticate": lambda: 1,
+                       "Read_Content": lambda active: 1, **_gb2312_getters()})
+    reader = ShensiReader(lib)
+    assert _is_the_card(reader.read())
+    assert ("Read_Content", 1) in lib.args  # 1: the text and the photo, as for the path
+    reader.close()
+    lib = FakeLibrary({"InitComm": lambda port: 1, "Authenticate": lambda: 1,
+                       "Read_Content": lambda active: 0, **_gb2312_getters()})
+    assert ShensiReader(lib).read() is None  # the card lifted during the read
+    del lib.Read_Content
+    with pytest.raises(ReaderUnavailable, match=r"^神思 TERMB\.DLL 缺少函数 Read_Content$"):
         ShensiReader(lib)
 
 
@@ -1294,6 +1368,15 @@ def test_on_windows_a_dll_that_does_not_load_is_said_with_windows_reason(
     reader = open_reader("auto", folders=[folder])
     assert isinstance(reader, UnavailableReader)
     assert reader.message == "华视 termb.dll 无法使用：RuntimeError"
+
+
+def test_on_windows_shensi_is_told_its_folder_in_the_ansi_code_page(
+        chinese_windows: dict[str, Any]) -> None:
+    reader = ShensiReader(_shensi({"plugged": True, "card": True}, encoding="gbk"))
+    card = reader.read()
+    assert card is not None and card.name == "马晓燕" and card.photo == SHENSI_PHOTO
+    assert reader.folder is not None and "张伟" in reader.folder.parts
+    reader.close()
 
 
 # -- the helper's main: its arguments, its standard streams ------------------------------------
