@@ -13,6 +13,7 @@ import ctypes
 import errno
 import io
 import json
+import locale
 import logging
 import os
 import shutil
@@ -533,11 +534,12 @@ def say(message):
 """
 
 
-def _helper(tmp_path: Path, body: str, *, timeout: float = 30) -> HelperReader:
+def _helper(tmp_path: Path, body: str, *, timeout: float = 30,
+            env: dict[str, str] | None = None) -> HelperReader:
     """A client of a helper that runs ``body`` (a stand-in for the helper, not the client)."""
     script = tmp_path / "helper_script.py"
     script.write_text(_PRELUDE + textwrap.dedent(body), encoding="utf-8")
-    return HelperReader([sys.executable, str(script)], label="测试", timeout=timeout)
+    return HelperReader([sys.executable, str(script)], label="测试", env=env, timeout=timeout)
 
 
 def test_a_helper_of_another_protocol_version_is_refused_and_stopped(tmp_path: Path) -> None:
@@ -643,6 +645,72 @@ def test_closing_asks_the_helper_to_close_and_ends_it(tmp_path: Path) -> None:
         '{"op": "read"}', '{"op": "close"}']
     client.close()  # closing again does nothing
     assert client.process is None
+
+
+def test_the_helper_runs_in_the_environment_it_is_given(tmp_path: Path) -> None:
+    client = _helper(tmp_path, """
+        say({"ok": True, "protocol": 1})
+        sys.stdin.readline()
+        say({"ok": False, "unavailable": os.environ.get("IDCARD_DESK", "no IDCARD_DESK")})
+        sys.stdin.readline()
+        say({"ok": True, "closed": True})
+        """, env={**os.environ, "IDCARD_DESK": "接待台 2"})
+    try:
+        with pytest.raises(ReaderUnavailable, match=r"^接待台 2$"):
+            client.read()
+    finally:
+        client.close()
+
+
+def test_the_helpers_environment_puts_this_package_first_and_keeps_the_pythonpath_set(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = str(Path(helper.__file__).resolve().parents[3])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(["/opt/读卡/lib", "/srv/lib"]))
+    assert helper_environment()["PYTHONPATH"] == os.pathsep.join(
+        [root, "/opt/读卡/lib", "/srv/lib"])
+    monkeypatch.setenv("PYTHONPATH", "")
+    assert helper_environment()["PYTHONPATH"] == root
+    monkeypatch.delenv("PYTHONPATH")
+    assert helper_environment()["PYTHONPATH"] == root
+
+
+def test_what_the_helper_writes_to_its_standard_error_stays_out_of_the_programs(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    client = _helper(tmp_path, """
+        sys.stderr.write("ERROR reading the card failed: 沈若溪 in termb.dll\\n")
+        sys.stderr.flush()
+        say({"ok": True, "protocol": 1})
+        sys.stdin.readline()
+        say({"ok": True, "card": None})
+        sys.stdin.readline()
+        say({"ok": True, "closed": True})
+        """)
+    try:
+        assert client.read() is None
+    finally:
+        client.close()
+    assert "termb.dll" not in capfd.readouterr().err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows' locale encoding is its code page")
+def test_the_helpers_answers_are_read_as_utf8_whatever_the_programs_locale(tmp_path: Path
+                                                                             ) -> None:
+    """Under the C locale the program's own encoding is ASCII (on a Chinese Windows, GBK)."""
+    card = invented_card(8, today=date(2030, 6, 1))
+    client = _helper(tmp_path, f"""
+        for answer in ({{"ok": True, "protocol": 1}}, {{"ok": True, "card": {card.to_json()!r}}}):
+            sys.stdout.buffer.write((json.dumps(answer, ensure_ascii=False) + "\\n").encode())
+            sys.stdout.flush()
+            sys.stdin.readline()
+        """, timeout=10)
+    was = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")
+        read = client.read()
+    finally:
+        locale.setlocale(locale.LC_CTYPE, was)
+        client.close()
+    assert read == card
 
 
 # -- the simulated reader --------------------------------------------------------------------
