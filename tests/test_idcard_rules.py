@@ -211,6 +211,7 @@ def test_make_ucs2_block_fills_each_field_to_the_byte_and_refuses_one_that_does_
 def test_a_gb2312_field_ends_at_its_first_nul_and_loses_its_padding() -> None:
     assert decode_gbk(b"\x00" + "沈若溪".encode("gbk")) == ""  # a NUL first: nothing
     assert decode_gbk("沈若溪".encode("gbk") + b"\x00") == "沈若溪"
+    assert decode_gbk("沈若溪".encode("gbk") + bytes(122)) == "沈若溪"  # a zeroed buffer
     assert decode_gbk("\u3000 沈若溪\u3000 ".encode("gbk")) == "沈若溪"
     assert decode_gbk("南京市 鼓楼区".encode("gbk")) == "南京市 鼓楼区"
 
@@ -359,7 +360,7 @@ def test_a_file_without_the_pe_signature_is_refused(tmp_path: Path) -> None:
         _read(tmp_path, image)
 
 
-@pytest.mark.parametrize("magic", [0x107, 0x10A, 0x10C, 0x20A, 0x20C, 0])
+@pytest.mark.parametrize("magic", [0x107, 0x10A, 0x10C, 0x20A, 0x20C, 0, 0x810B, 0xFFFF])
 def test_an_optional_header_neither_pe32_nor_pe32_plus_is_refused(tmp_path: Path,
                                                                    magic: int) -> None:
     image = bytearray(make_dll(["SDT_OpenPort"]))
@@ -425,6 +426,38 @@ def test_the_exports_are_found_in_whichever_section_holds_them(tmp_path: Path) -
     struct.pack_into("<H", image, at.coff + 2, 1)  # the export section not counted
     with pytest.raises(NotADll, match=rf"^address {at.vaddr:#x} outside every section$"):
         _read(tmp_path, image)
+
+
+def test_the_headers_numbers_are_read_unsigned(tmp_path: Path) -> None:
+    """As the PE format defines them: read signed, those of 2**31 and more would point back
+    from the end of the file, or count less than nothing."""
+    image = make_dll(["SDT_OpenPort", "SDT_ReadBaseMsg"])
+    at = _Layout(image)
+    # A pointer to the PE header beyond the end of the file, whatever the file ends with.
+    far = bytearray(image)
+    struct.pack_into("<I", far, 0x3C, 2**32 - (len(image) - at.pe_at))
+    with pytest.raises(NotADll, match=r"^no PE signature$"):
+        _read(tmp_path, far)
+    # The export section 2 GiB up, and every address in it.
+    high = bytearray(image)
+    up = 0x8000_0000
+    (names_rva,) = struct.unpack_from("<I", image, at.raw_at + 32)
+    struct.pack_into("<I", high, at.sections + 12, at.vaddr + up)
+    struct.pack_into("<I", high, at.directories, at.vaddr + up)
+    struct.pack_into("<I", high, at.raw_at + 32, names_rva + up)
+    for n in range(2):
+        (name_rva,) = struct.unpack_from("<I", image, at.raw_at + 40 + 4 * n)
+        struct.pack_into("<I", high, at.raw_at + 40 + 4 * n, name_rva + up)
+    assert _read(tmp_path, high) == {"SDT_OpenPort", "SDT_ReadBaseMsg"}
+    # 65,535 sections in a file of one; 4,294,967,295 export names.
+    many = bytearray(image)
+    struct.pack_into("<H", many, at.coff + 2, 0xFFFF)
+    with pytest.raises(NotADll, match=r"^truncated PE file$"):
+        _read(tmp_path, many)
+    names = bytearray(image)
+    struct.pack_into("<I", names, at.raw_at + 24, 0xFFFF_FFFF)
+    with pytest.raises(NotADll, match=r"^implausible export table$"):
+        _read(tmp_path, names)
 
 
 def test_ten_thousand_export_names_are_read_and_one_more_is_refused(tmp_path: Path) -> None:
