@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QImage
 
 from desktop.services.reception.idcard import helper, locate
 from desktop.services.reception.idcard.card import (
@@ -792,6 +793,31 @@ def test_invented_cards_are_valid_for_10_20_years_or_long_term_by_age() -> None:
     assert invented_card(3, today=today, photo=False).photo is None
 
 
+def test_every_invented_card_is_one_a_chip_could_hold() -> None:
+    """The demonstration reader lays the next invented card at each present(): the first
+    thousand all carry every field, a valid number of their birth day and their sex."""
+    today = date(2030, 6, 1)
+    for n in range(1001):
+        card = invented_card(n, today=today, photo=False)
+        assert all((card.name, card.gender, card.nation, card.address, card.authority)), n
+        assert id_number_error(card.id_number) is None, n
+        assert card.birth_date is not None and card.valid_from is not None, n
+        assert card.id_number[6:14] == f"{card.birth_date:%Y%m%d}", n
+        assert card.gender == ("男" if int(card.id_number[16]) % 2 else "女"), n
+        assert card.valid_from <= today and not card.expired(today), n
+
+
+def test_a_validity_from_or_to_29_february_runs_to_or_from_the_28th() -> None:
+    expired = invented_card(3, today=date(2024, 3, 30), expired=True)
+    assert (expired.valid_from, expired.valid_to) == (date(2014, 2, 28), date(2024, 2, 29))
+    # Whichever day the card issued on 29 February is read: it ends on a 28 February.
+    issued = next(card for card in (invented_card(0, today=date(2024, 3, 1) + timedelta(days),
+                                                  photo=False) for days in range(4000))
+                  if card.valid_from == date(2024, 2, 29))
+    assert issued.valid_to is not None and issued.valid_to.year - 2024 in (10, 20)
+    assert (issued.valid_to.month, issued.valid_to.day) == (2, 28)
+
+
 def test_the_placeholder_photo_is_a_102_by_126_24_bit_bmp() -> None:
     photo = placeholder_photo(1)
     assert len(photo) == 38_862  # the size the readers' photos have
@@ -800,6 +826,8 @@ def test_the_placeholder_photo_is_a_102_by_126_24_bit_bmp() -> None:
     assert offset == 54
     assert struct.unpack_from("<IiiHH", photo, 14) == (40, 102, 126, 1, 24)
     assert placeholder_photo(2) != photo
+    image = QImage.fromData(photo, "BMP")  # a picture any viewer shows
+    assert not image.isNull() and (image.width(), image.height()) == (102, 126)
 
 
 # -- where the driver DLL is looked for ------------------------------------------------------
