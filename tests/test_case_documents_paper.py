@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from reportlab.lib.units import mm
 
 from desktop.db import Database
 from desktop.printing import case_documents
@@ -17,7 +18,8 @@ from desktop.services import mediation
 from desktop.services.mediation import CaseDetail
 from tests import mediation_helpers as h
 from tests.poppler import text_of
-from tests.test_paper_letters_rules import pdf_info
+from tests.test_mediation_documents import words_with_boxes
+from tests.test_paper_letters_rules import lines_of, pdf_info
 
 LONG_FACTS = ("双方因楼上装修噪音、漏水及公共通道堆放建材问题多次发生争执，"
               "申请人称夜间施工影响老人休息，被申请人称工期紧张且已告知物业。") * 40
@@ -168,3 +170,112 @@ def test_the_judicial_application_is_titled_authored_and_headed_from_page_two(
     assert len(pages) >= 2
     assert not pages[0].lstrip().startswith(title)
     assert all(page.lstrip().startswith(title) for page in pages[1:])
+
+
+def _closed(database: Database, outcome: mediation.OutcomeInput, *,
+            kind: str | None = None) -> mediation.CaseRef:
+    ref = h.make_case(database)
+    if kind:
+        mediation.save_agreement(database, ref.case_id, h.agreement(kind=kind), version=None)
+    mediation.close_case(database, ref.case_id, outcome)
+    return ref
+
+
+def _detail(database: Database, ref: mediation.CaseRef) -> CaseDetail:
+    with database.read() as session:
+        return mediation.case_detail(session, ref.case_id)
+
+
+def test_a_done_follow_up_of_an_oral_agreement_reads_back_line_by_line(
+    database: Database
+) -> None:
+    ref = _closed(database, mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)),
+                  kind="oral")
+    planned = _detail(database, ref).follow_ups[0]
+    mediation.update_follow_up(database, planned.id, mediation.FollowUpInput(
+        planned_on=date(2026, 12, 4), done_on=date(2026, 11, 25), method="电话",
+        visitor_id=h.staff(database)[0], performance="部分履行", satisfaction="基本满意",
+        notes="已支付一半"), version=planned.version)
+    assert lines_of(case_documents.render_follow_ups(_detail(database, ref))) == [
+        "人民调解回访记录",
+        f"编号 {ref.case_no} 结案日期 2026年11月20日",
+        "当事人 申请人当事人1、被申请人当事人2",
+        "调解结果 调解成功（口头协议）",
+        "协议内容 一、被申请人于2026年12月10日前一次性赔偿申请人损失人民币3000",
+        "元。",
+        "二、被申请人今后不在22时至次日7时之间施工。",
+        "计划回访 2026年12月4日 回访日期 2026年11月25日",
+        "回访方式 电话 回访人 王志刚",
+        "履行情况 □已履行 ■部分履行 □未履行",
+        "当事人意见 □满意 ■基本满意 □不满意",
+        "回访情况 已支付一半",
+        "回访人：王志刚 被回访人：",
+        "（签名）： （签名）：",
+        "2026年11月25日",
+        "第 1 页 共 1 页",
+    ]
+
+
+def test_a_planned_follow_up_of_a_failed_case_gives_the_reason_and_blanks_to_fill(
+    database: Database
+) -> None:
+    ref = _closed(database, mediation.OutcomeInput(
+        "调解不成功", reason="被申请人拒绝赔偿", guided_to="诉讼", closed_on=date(2026, 11, 21)))
+    mediation.add_follow_up(database, ref.case_id,
+                            mediation.FollowUpInput(planned_on=date(2026, 12, 5)))
+    assert lines_of(case_documents.render_follow_ups(_detail(database, ref))) == [
+        "人民调解回访记录",
+        f"编号 {ref.case_no} 结案日期 2026年11月21日",
+        "当事人 申请人当事人1、被申请人当事人2",
+        "调解结果 调解不成功",
+        "原因 被申请人拒绝赔偿",
+        "计划回访 2026年12月5日 回访日期 年 月 日",
+        "回访方式 回访人",
+        "履行情况 □已履行 □部分履行 □未履行",
+        "当事人意见 □满意 □基本满意 □不满意",
+        "回访情况",
+        "回访人： 被回访人：",
+        "（签名）： （签名）：",
+        "年 月 日",
+        "第 1 页 共 1 页",
+    ]
+
+
+def test_a_follow_up_of_a_written_agreement_says_so(database: Database) -> None:
+    ref = _closed(database, mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)),
+                  kind="written")
+    lines = lines_of(case_documents.render_follow_ups(_detail(database, ref)))
+    assert lines[3:5] == ["调解结果 调解成功（书面协议）",
+                          "协议内容 一、被申请人于2026年12月10日前一次性赔偿申请人损失人民币3000"]
+
+
+def test_a_follow_up_of_a_case_still_open_leaves_its_result_to_come(database: Database) -> None:
+    ref = h.make_case(database)
+    mediation.add_follow_up(database, ref.case_id,
+                            mediation.FollowUpInput(planned_on=date(2026, 12, 5)))
+    lines = lines_of(case_documents.render_follow_ups(_detail(database, ref)))
+    assert lines[1:5] == [f"编号 {ref.case_no} 结案日期 年 月 日",
+                          "当事人 申请人当事人1、被申请人当事人2",
+                          "调解结果 办理中",
+                          "协议内容"]
+
+
+def test_the_follow_up_record_leaves_room_to_write_and_its_dates_start_their_cells(
+    database: Database
+) -> None:
+    ref = _closed(database, mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)),
+                  kind="oral")
+    planned = _detail(database, ref).follow_ups[0]
+    mediation.update_follow_up(database, planned.id, mediation.FollowUpInput(
+        planned_on=date(2026, 12, 4), done_on=date(2026, 11, 25), method="电话",
+        visitor_id=h.staff(database)[0], performance="已履行", satisfaction="满意"),
+        version=planned.version)
+    words = words_with_boxes(case_documents.render_follow_ups(_detail(database, ref)))
+    first = {word: (x0, y0, y1) for _p, _w, _h, x0, y0, _x1, y1, word in reversed(words)}
+    # 结案日期, 回访日期 and 回访人 head the same column: their values start at its left.
+    assert first["2026年11月20日"][0] == pytest.approx(first["王志刚"][0], abs=0.5)
+    assert first["2026年11月25日"][0] == pytest.approx(first["王志刚"][0], abs=0.5)
+    # Nothing typed under 回访情况: 40 mm to write in by hand, down to the signatures.
+    opinion_bottom = first["当事人意见"][2]
+    signatures_top = first["回访人：王志刚"][1]
+    assert signatures_top - opinion_bottom > 40 * mm

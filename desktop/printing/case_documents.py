@@ -246,7 +246,8 @@ def follow_up_story(detail: CaseDetail, item: FollowUpData, styles: Styles) -> l
              legal.date_line(detail.closed_on, styles.cell, align="left")),
         Row("当事人", "、".join(f"{p.side}{p.name}" for p in detail.parties)),
         Row("调解结果", f"{detail.outcome or '办理中'}{form}"),
-        Row("协议内容", summary),
+        # Without an agreement, why the case closed as it did.
+        Row("原因" if not agreement and detail.outcome_reason else "协议内容", summary),
         Pair("计划回访", legal.cn_date(item.planned_on), "回访日期",
              legal.date_line(item.done_on, styles.cell, align="left")),
         Pair("回访方式", item.method or "", "回访人", item.visitor or ""),
