@@ -174,7 +174,8 @@ class ShensiReader:
         self._read_path = _declare(lib, "Read_Content_Path", c_int, text, c_int)
         self._read = _declare(lib, "Read_Content", c_int, c_int)
         if self._read_path is None and self._read is None:
-            raise ReaderUnavailable(f"{self.label} 缺少函数 Read_Content")
+            raise ReaderUnavailable(
+                f"{self.label} 缺少函数 Read_Content，请安装阅读器厂家的完整驱动")
         self._close = _declare(lib, "CloseComm", c_int)
         self._sam = _declare(lib, "GetSAMID", c_int, text)
         self._fields = {
