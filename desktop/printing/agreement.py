@@ -226,7 +226,7 @@ def oral_agreement_story(detail: CaseDetail, styles: Styles) -> list[Flowable]:
             ("履行期限", agreement.performance_deadline)) if value)
         if agreement.amount is not None:
             perf += ("\n" if perf else "") + amount_text(agreement.amount)
-    rows.append(legal.Row("履行方式\n地点、期限", perf, min_height=15 * mm))
+    rows.append(legal.Row("履行方式\n地点、期限", perf, min_height=25 * mm))
     rows.append(legal.Pair("人民调解员", "、".join(detail.mediators), "记录人",
                            detail.recorder or ""))
     return [
