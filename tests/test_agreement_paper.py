@@ -5,15 +5,18 @@ the copies, and who signs where; and what each says when a part was left out."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 from reportlab.lib.units import mm
 
 from desktop.db import Database
+from desktop.printing import case_documents
 from desktop.printing.agreement import render_agreement, render_oral_agreement
 from desktop.services import mediation
 from desktop.services.mediation import CaseDetail
 from tests import mediation_helpers as h
+from tests.factories import make_id_number
 from tests.test_mediation_documents import words_with_boxes
 from tests.test_paper_letters_rules import lines_of, pdf_info
 
@@ -99,7 +102,10 @@ def test_the_written_agreement_reads_back_line_by_line(database: Database) -> No
 def test_the_oral_agreement_form_reads_back_line_by_line(database: Database) -> None:
     detail = _case(database, kind="oral")
     no = detail.case_no
-    lines = lines_of(render_oral_agreement(detail))
+    pdf = render_oral_agreement(detail)
+    info = pdf_info(pdf)
+    assert (info["Title"], info["Author"]) == (f"口头调解协议登记表 {no}", "东林街道人民调解委员会")
+    lines = lines_of(pdf)
     assert lines == [
         "口头调解协议登记表",
         no,
@@ -195,3 +201,75 @@ def test_an_agent_is_named_by_the_kind_of_agent_or_as_委托代理人(database: 
     lines = lines_of(render_oral_agreement(dataclasses.replace(detail, parties=parties)))
     assert "委托代理人：赵律师，联系电话：13900000001。" in lines
     assert "法定代理人：当事人9，父子。" in lines
+
+
+def _minor_and_company(database: Database) -> CaseDetail:
+    born = date(2014, 5, 6)
+    minor = h.person(3, birth_date=born, id_number=make_id_number("110105", born, 3),
+                     occupation="学生", agent_type="法定代理人", agent_name="当事人3之父",
+                     agent_relation="父子", agent_phone="13900000003")
+    ref = h.make_case(database, parties=[minor, h.organisation()])
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
+    with database.read() as session:
+        return mediation.case_detail(session, ref.case_id)
+
+
+MINOR = [
+    "申请人：当事人3，男，汉族，2014年5月6日出生，公民身份号码：",
+    "110105201405060030，职业或工作单位：学生，住址：东城区建设路3号，联系",
+    "电话：13800130003。",
+    "法定代理人：当事人3之父，父子，联系电话：13900000003。",
+]
+COMPANY = [
+    f"被申请人：某某物业服务有限公司，统一社会信用代码：{h.CREDIT_CODE}，",
+    "住所：东城区人民路88号，法定代表人：周建国，联系电话：010-62345678。",
+]
+MINOR_SIGNS = [
+    "申请人：当事人3 法定代理人：当事人3之父",
+    "（未成年人或无民事行为能力人，由法定代理 （签名、盖章或按指印）：",
+    "人代为签名）",
+]
+
+
+def test_a_minor_signs_through_the_guardian_and_a_company_seals_beside_its_representative(
+    database: Database
+) -> None:
+    lines = lines_of(render_agreement(_minor_and_company(database)))
+    assert lines[2:8] == [*MINOR, *COMPANY]
+    signing = lines.index("当事人：") + 1
+    assert lines[signing:signing + 5] == [
+        *MINOR_SIGNS, "被申请人：某某物业服务有限公司 法定代表人：周建国", "（盖章）： （签名）："]
+
+
+def test_the_application_names_each_side_under_its_own_heading(database: Database) -> None:
+    lines = lines_of(case_documents.render_application(_minor_and_company(database)))
+    assert lines[:7] == ["人民调解申请书", *MINOR, *COMPANY]
+    signing = lines.index("申请人：")
+    assert lines[signing + 1:signing + 4] == MINOR_SIGNS
+
+
+def test_a_representative_or_agent_of_no_stated_kind_is_named_by_the_usual_one(
+    database: Database
+) -> None:
+    detail = _minor_and_company(database)
+    minor, company = detail.parties
+    parties = [dataclasses.replace(minor, agent_type="", agent_name="当事人4"),
+               dataclasses.replace(company, legal_rep_title="")]
+    lines = lines_of(render_agreement(dataclasses.replace(detail, parties=parties)))
+    assert "委托代理人：当事人4，父子，联系电话：13900000003。" in lines
+    assert COMPANY[1] in lines
+    assert "被申请人：某某物业服务有限公司 法定代表人：周建国" in lines
+    assert "申请人：当事人3 委托代理人：当事人4" in lines
+
+
+def test_a_company_without_a_representative_or_a_case_without_a_recorder_leaves_blanks(
+    database: Database
+) -> None:
+    detail = _minor_and_company(database)
+    minor, company = detail.parties
+    bare = dataclasses.replace(detail, recorder=None,
+                               parties=[minor, dataclasses.replace(company, legal_rep="")])
+    assert "被申请人：某某物业服务有限公司 法定代表人：" in lines_of(render_agreement(bare))
+    oral = lines_of(render_oral_agreement(bare))
+    assert "人民调解员 王志刚、陈秀兰 记录人" in oral
+    assert "记录人： 东林街道人民调解委员会" in oral
