@@ -5,6 +5,7 @@ page, so a loose page is put back into the right case.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from datetime import date
@@ -279,3 +280,164 @@ def test_the_follow_up_record_leaves_room_to_write_and_its_dates_start_their_cel
     opinion_bottom = first["当事人意见"][2]
     signatures_top = first["回访人：王志刚"][1]
     assert signatures_top - opinion_bottom > 40 * mm
+
+
+def _agreed_with_a_company(database: Database) -> CaseDetail:
+    """A person with an agent against a company: one session held by 陈秀兰 and written by
+    李慧敏, agreed, closed and sent for 司法确认."""
+    ref = h.make_case(database, parties=[
+        h.person(1, agent_type="委托代理人", agent_name="赵律师", agent_phone="13900000001"),
+        h.organisation()])
+    _m1, m2, recorder = h.staff(database)
+    mediation.add_session(database, ref.case_id, dataclasses.replace(
+        h.session_input(1), attendees="申请人当事人1、被申请人法定代表人周建国、调解员陈秀兰",
+        mediator_id=m2, recorder_id=recorder))
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
+    mediation.close_case(database, ref.case_id,
+                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
+    mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
+        court="北京市东城区人民法院", applied_on=date(2026, 11, 24)), version=None)
+    return _detail(database, ref)
+
+
+PERSON = [
+    "当事人1，男，汉族，1971年3月14日出生，公民身份号码：",
+    "11010519710314001X，职业或工作单位：个体经营，住址：东城区建",
+    "设路1号，联系电话：13800130001。",
+    "委托代理人：赵律师，联系电话：13900000001。",
+]
+SIGNERS = [
+    "申请人：当事人1 委托代理人：赵律师",
+    "（签名、盖章或按指印）： （签名）：",
+    "被申请人：某某物业服务有限公司 法定代表人：周建国",
+    "（盖章）： （签名）：",
+]
+
+
+def test_the_acceptance_form_reads_back_line_by_line(database: Database) -> None:
+    detail = _agreed_with_a_company(database)
+    no = detail.case_no
+    assert lines_of(case_documents.render_acceptance(detail)) == [
+        "东林街道人民调解委员会",
+        "人民调解受理登记表",
+        f"编号 {no} 受理日期 2026年11月2日",
+        "案件来源 ■当事人申请 □主动调解 □公安移交 □法院委托 □政府部门指定",
+        "来源说明 纠纷类别",
+        f"申请人 {PERSON[0]}", *PERSON[1:],
+        f"被申请人 某某物业服务有限公司，统一社会信用代码：{h.CREDIT_CODE}，",
+        "住所：东城区人民路88号，法定代表人：周建国，联系电话：",
+        "010-62345678。",
+        "纠纷简要情况 楼上装修噪音扰民，双方多次协商未果。",
+        "争议事项 赔偿损失并停止夜间施工",
+        "调解员 王志刚、陈秀兰 记录人 李慧敏",
+        "办理期限 自受理之日起三十日内（2026年12月2日前）",
+        "受理意见 经审查，该纠纷属于人民调解受理范围，当事人自愿调解，予以受",
+        "理。",
+        "受理人（签名）： 年 月 日",
+        "第 1 页 共 2 页",
+        f"人民调解受理登记表 {no}",
+        "当事人签名：",
+        *SIGNERS,
+        "登记人： 东林街道人民调解委员会",
+        "（签名）：",
+        "（人民调解委员会印）",
+        "2026年11月2日",
+        "第 2 页 共 2 页",
+    ]
+
+
+def test_the_rights_notice_reads_back_line_by_line(database: Database) -> None:
+    detail = _agreed_with_a_company(database)
+    no = detail.case_no
+    lines = lines_of(case_documents.render_rights_notice(detail))
+    assert lines[:9] == [
+        "人民调解当事人权利义务告知书",
+        no,
+        "各方当事人：",
+        "东林街道人民调解委员会依据《中华人民共和国人民调解法》，在当事人自",
+        "愿、平等的基础上进行调解，不违背法律、法规和国家政策，尊重当事人的权",
+        "利，不因调解而阻止当事人依法通过仲裁、行政、司法等途径维护自己的权利。",
+        "人民调解委员会调解民间纠纷，不收取任何费用。现将当事人在人民调解活动中",
+        "享有的权利和承担的义务告知如下：",
+        "一、当事人享有下列权利：",
+    ]
+    assert lines[lines.index("第 1 页 共 2 页"):] == [
+        "第 1 页 共 2 页",
+        f"当事人权利义务告知书 {no}",
+        "以上内容，本人已阅读并知悉。",
+        "当事人：",
+        SIGNERS[0], "（签名或按指印）： （签名）：", *SIGNERS[2:],
+        "告知人： 东林街道人民调解委员会",
+        "（签名）：",
+        "（人民调解委员会印）",
+        "2026年11月2日",
+        "第 2 页 共 2 页",
+    ]
+
+
+def test_a_session_record_is_signed_by_those_who_held_and_wrote_it(database: Database) -> None:
+    detail = _agreed_with_a_company(database)
+    no = detail.case_no
+    assert lines_of(case_documents.render_session_record(detail, detail.sessions[0].id)) == [
+        "人民调解记录",
+        f"编号 {no} 次数 第一次",
+        "时间 2026年11月6日9时30分 地点 矛盾纠纷调解室",
+        "参加人员 申请人当事人1、被申请人法定代表人周建国、调解员陈秀兰",
+        "调解员 陈秀兰 记录人 李慧敏",
+        "记录内容：",
+        "第1次调解：双方陈述了各自意见，调解员释明相关法律规定。",
+        "下一步工作：",
+        "约定下次调解时间",
+        "以上记录经本人核对（或已向本人宣读），与所述一致。",
+        "当事人：",
+        SIGNERS[0], "（签名或按指印）： （签名）：", *SIGNERS[2:],
+        "人民调解员：陈秀兰",
+        "（签名）：",
+        "记录人：李慧敏",
+        "（签名）：",
+        "东林街道人民调解委员会",
+        "2026年11月6日",
+        "第 1 页 共 1 页",
+    ]
+
+
+def test_the_judicial_application_reads_back_line_by_line(database: Database) -> None:
+    detail = _agreed_with_a_company(database)
+    no = detail.case_no
+    lines = lines_of(case_documents.render_judicial_application(detail))
+    assert lines == [
+        "司法确认申请书",
+        "申请人：当事人1，男，汉族，1971年3月14日出生，公民身份号码：",
+        "11010519710314001X，职业或工作单位：个体经营，住址：东城区建设路1号，",
+        "联系电话：13800130001。",
+        PERSON[3],
+        f"申请人：某某物业服务有限公司，统一社会信用代码：{h.CREDIT_CODE}，住",
+        "所：东城区人民路88号，法定代表人：周建国，联系电话：010-62345678。",
+        "请求事项：",
+        "请求确认申请人之间于2026年11月20日经东林街道人民调解委员会主持调解",
+        f"达成的{no}人民调解协议有效。",
+        "事实和理由：",
+        "申请人之间因民间纠纷，经东林街道人民调解委员会主持调解，于2026年11",
+        "月20日达成调解协议，该协议自2026年11月20日起生效。现申请人共同在调解协",
+        "议生效之日起30日内，依照《中华人民共和国人民调解法》第三十三条和《中华",
+        "人民共和国民事诉讼法》的规定，向贵院申请司法确认。",
+        "申请人承诺：",
+        "一、申请人出于解决纠纷的目的自愿达成调解协议，没有恶意串通、规避法",
+        "律的行为；",
+        "二、如果因为该协议内容而给他人造成损害的，愿意承担相应的民事责任和",
+        "其他法律责任；",
+        "三、所提交的材料真实、合法。",
+        "附：人民调解协议书一份；申请人身份证明材料；与调解协议相关的财产权",
+        "利证明等材料。",
+        "第 1 页 共 2 页",
+        f"司法确认申请书 {no}",
+        "此致",
+        "北京市东城区人民法院",
+        "申请人：",
+        "申请人：当事人1 委托代理人：赵律师",
+        "（签名、盖章或按指印）： （签名）：",
+        "申请人：某某物业服务有限公司 法定代表人：周建国",
+        "（盖章）： （签名）：",
+        "2026年11月24日",
+        "第 2 页 共 2 页",
+    ]

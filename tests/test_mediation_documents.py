@@ -20,6 +20,7 @@ from desktop.services import mediation
 from desktop.services.mediation import CaseDetail
 from tests import mediation_helpers as h
 from tests import poppler
+from tests.conftest import TEST_ADMIN_NAME
 
 
 def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
@@ -201,7 +202,8 @@ def test_other_documents_carry_their_content(database: Database) -> None:
             "当事人权利义务告知书", "选择或者接受人民调解员", "如实陈述纠纷事实", "不收取任何费用"],
         case_documents.render_session_record(detail, detail.sessions[1].id): [
             "人民调解记录", "第二次", "2026年11月7日9时30分", "矛盾纠纷调解室", "第2次调解",
-            "申请人：当事人1", "被申请人：当事人2", "记录人：李慧敏"],
+            # Written down by the signed-in account, who signs it (not the case's 记录人).
+            "申请人：当事人1", "被申请人：当事人2", f"记录人：{TEST_ADMIN_NAME}"],
         render_oral_agreement(detail): ["口头调解协议登记表", "口头协议内容", "一、被申请人"],
         case_documents.render_follow_ups(detail): ["人民调解回访记录", "■已履行", "■满意",
                                                    "已按约支付"],

@@ -123,11 +123,13 @@ def sign_groups(parties: Sequence[PartyData], *, side: str | None = None,
     return groups
 
 
-def staff_signers(detail: CaseDetail) -> list[Signer]:
-    signers = [Signer(f"人民调解员：{name}") for name in detail.mediators]
+def staff_signers(detail: CaseDetail, *, mediators: Sequence[str] = (),
+                  recorder: str = "") -> list[Signer]:
+    """The 人民调解员 and the 记录人 who sign: the case's, or a session's own when given."""
+    signers = [Signer(f"人民调解员：{name}") for name in mediators or detail.mediators]
     if not signers:
         signers.append(Signer("人民调解员："))
-    signers.append(Signer(f"记录人：{detail.recorder or ''}"))
+    signers.append(Signer(f"记录人：{recorder or detail.recorder or ''}"))
     return signers
 
 

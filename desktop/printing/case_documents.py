@@ -204,8 +204,11 @@ def session_story(detail: CaseDetail, item: SessionData, number: int,
     story += [Spacer(1, 4 * mm), *legal.signing(
         [Para("以上记录经本人核对（或已向本人宣读），与所述一致。", styles.indent)],
         sign_groups(detail.parties, hint="签名或按指印"),
-        legal.staff_and_seal(staff_signers(detail), detail.committee_name,
-                             item.held_at.date(), styles, note="", seal=False), styles)]
+        # Those who held and wrote this session sign it, as the form above names them.
+        legal.staff_and_seal(staff_signers(detail, mediators=[item.mediator] if item.mediator
+                                           else (), recorder=item.recorder),
+                             detail.committee_name, item.held_at.date(), styles, note="",
+                             seal=False), styles)]
     return story
 
 
