@@ -22,6 +22,7 @@ from desktop.services import mediation
 from desktop.services.mediation.forms import AttachmentData, CaseDetail
 from tests import mediation_helpers as h
 from tests.poppler import text_of
+from tests.test_paper_letters_rules import pdf_info
 
 CAPTION = "身份证明：身份证复印件"
 ITEM = AttachmentData(id=41, kind="身份证明", title="身份证复印件", filename="身份证复印件.png",
@@ -86,6 +87,7 @@ def test_a_wide_scan_fills_the_width_under_its_caption() -> None:
     assert y + height == pytest.approx(CAPTION_TOP - CAPTION_HEIGHT - 2 * mm, abs=0.01)
     text = text_of(pdf)
     assert CAPTION in text and "无法读取" not in text
+    assert pdf_info(pdf)["Title"] == CAPTION
     assert PdfReader(io.BytesIO(pdf)).pages[0].mediabox.height == pytest.approx(legal.PAGE[1])
 
 
@@ -105,6 +107,7 @@ def test_an_image_that_cannot_be_read_prints_a_notice_and_is_logged(
     with caplog.at_level(logging.WARNING, logger=casefile.__name__):
         pdf = casefile.attachment_pdf(ITEM, NOT_AN_IMAGE)
     assert _placed_images(pdf) == [[]]
+    assert pdf_info(pdf)["Title"] == CAPTION
     assert _flat(text_of(pdf)) == _flat(CAPTION + "该图片文件无法读取，请查看原件。第1页共1页")
     (record,) = [r for r in caplog.records if r.name == casefile.__name__]
     assert (record.levelno, record.getMessage()) == (
@@ -117,6 +120,7 @@ def test_a_pdf_that_cannot_be_read_prints_a_notice_and_is_logged(
 ) -> None:
     with caplog.at_level(logging.WARNING, logger=casefile.__name__):
         pdf = casefile.attachment_pdf(PDF_ITEM, NOT_A_PDF)
+    assert pdf_info(pdf)["Title"] == "证据材料：转账凭证"
     assert _flat(text_of(pdf)) == _flat(
         "证据材料：转账凭证该 PDF 文件无法读取，请查看原件。第1页共1页")
     assert _ours(caplog) == ["attachment 42 is not a readable PDF"]

@@ -281,3 +281,26 @@ def test_cli_prints_agreement_and_case_file(database: Database, tmp_path: Path,
     assert main(["--db", url, "print", "agreement", "（2026）东人调字第9999号", "--out",
                  str(tmp_path / "x.pdf")]) == 2
     assert "没有案号为" in capsys.readouterr().err
+
+
+def test_the_contents_page_numbers_are_drawn_where_they_are_read(
+    database: Database, tmp_path: Path
+) -> None:
+    """The 卷内目录's 页号 are filled in at the end, each in a box of its own: every one is
+    seen on the printed page, not only found in its text."""
+    ref, _ = _full_case(database)
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+        contents = mediation.attachment_contents(session, ref.case_id)
+    out = tmp_path / "卷宗.pdf"
+    out.write_bytes(render_casefile(detail, contents))
+    numbers = [(x0, y0, x1, y1, word) for page, _w, _h, x0, y0, x1, y1, word
+               in words_with_boxes(out.read_bytes())
+               if page == 2 and re.fullmatch(r"\d+(—\d+)?", word)]
+    assert len(numbers) >= 10
+    poppler.run("pdftoppm", "-f", "2", "-l", "2", "-r", "72", "-gray", out, tmp_path / "toc")
+    (picture,) = tmp_path.glob("toc*.pgm")
+    with Image.open(picture) as image:
+        for x0, y0, x1, y1, word in numbers:
+            box = image.crop((int(x0), int(y0), int(x1) + 1, int(y1) + 1))
+            assert box.getextrema()[0] < 128, f"页号 {word} is not drawn"

@@ -217,15 +217,9 @@ def _pdf_pages(content: bytes) -> list[PageObject]:
     return list(reader.pages)
 
 
-def image_pages(title: str, images: list[bytes]) -> bytes:
-    """Scanned images on A4 pages, each fitted inside the margins under a caption."""
-    styles = Styles()
-    story: list[Flowable] = []
-    for image in images:
-        if story:
-            story.append(PageBreak())
-        story += _scan_story(title, image, styles)
-    return legal.build(story, title=title)
+def image_page(title: str, image: bytes) -> bytes:
+    """A scanned image on an A4 page, fitted inside the margins under its caption."""
+    return legal.build(_scan_story(title, image, Styles()), title=title)
 
 
 def attachment_pdf(item: AttachmentData, content: bytes) -> bytes:
@@ -240,7 +234,7 @@ def attachment_pdf(item: AttachmentData, content: bytes) -> bytes:
         return legal.build(_notice(caption, "该 PDF 文件无法读取，请查看原件。", Styles()),
                            title=caption)
     try:
-        return image_pages(caption, [content])
+        return image_page(caption, content)
     except Exception:
         log.warning("attachment %s is not a readable image", item.id, exc_info=True)
         return legal.build(_notice(caption, "该图片文件无法读取，请查看原件。", Styles()),
