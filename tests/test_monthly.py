@@ -615,3 +615,71 @@ def test_breakdowns_follow_the_admins_order_and_the_rate_counts_both_satisfied_a
     assert report.figure("回访满意率（%）").value == 75.0
     assert {f.label: f.value for f in report.breakdown("按回访满意度").figures} == {
         "满意": 2, "基本满意": 1, "不满意": 1, "合计": 4}
+
+
+def test_a_breakdown_gives_each_share_and_a_total_of_all_three_periods(
+        database: Database) -> None:
+    with database.write() as session:
+        mediator = Staff(name="调解员丁", role="mediator", active=True)
+        case_ = MediationCase(case_no="（2025）测人调字第0001号", year=2025, seq=1,
+                              source="主动调解", facts="测试纠纷", accepted_on=date(2025, 10, 1),
+                              due_on=date(2025, 10, 31), outcome="调解成功",
+                              closed_on=date(2025, 10, 20), mediators=[mediator])
+        for done, satisfaction in ((date(2026, 11, 1), "满意"), (date(2026, 11, 30), "满意"),
+                                   (date(2026, 11, 15), "不满意"), (date(2026, 11, 16), "基本满意"),
+                                   (date(2026, 10, 31), "不满意"), (date(2025, 11, 10), "满意"),
+                                   (date(2025, 11, 11), "满意"), (date(2026, 12, 1), "不满意")):
+            session.add(FollowUp(case=case_, planned_on=done, done_on=done,
+                                 performance="已履行", satisfaction=satisfaction))
+    with database.read() as session:
+        november = monthly_report(session, Period.month(2026, 11))
+        december = monthly_report(session, Period.month(2026, 12))
+        august = monthly_report(session, Period.month(2026, 8))
+    satisfaction = november.breakdown("按回访满意度")
+    assert satisfaction.note == ""
+    assert [(f.label, f.value, f.previous, f.last_year, f.kind, f.share)
+            for f in satisfaction.figures] == [
+        ("满意", 2, 0, 2, "count", 0.5),
+        ("基本满意", 1, 0, 0, "count", 0.25),
+        ("不满意", 1, 1, 0, "count", 0.25),
+        ("合计", 4, 1, 2, "count", 1.0),
+    ]
+    # A level nobody chose this month has a share of nothing, not of one answer.
+    assert [(f.label, f.share) for f in december.breakdown("按回访满意度").figures] == [
+        ("满意", 0.0), ("基本满意", 0.0), ("不满意", 1.0), ("合计", 1.0)]
+    # A month without answers has no shares at all.
+    assert {f.share for f in august.breakdown("按回访满意度").figures} == {None}
+
+
+def test_the_counselling_room_and_the_care_groups_are_counted_with_their_notes(
+        database: Database) -> None:
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 11))
+    counselling = report.breakdown("心理咨询室（仅计数）")
+    assert counselling.note == "不含咨询内容"
+    assert [(f.label, f.value, f.previous, f.last_year, f.kind) for f in counselling.figures] == [
+        (label, 0, 0, 0, "count") for label in (
+            "接案（件）", "咨询（次）", "风险评估为高（次）", "风险评估为中（次）",
+            "风险评估为低（次）", "转介医疗机构（件）", "结案（件）")]
+    assert report.breakdown("关爱对象按类别（人）").note == "一人可属多个类别"
+    overdue = report.figure("超时未办结（件）")
+    assert (overdue.kind, overdue.note) == ("count", "办理期限在本期内、到期未办结的上报和移送事项")
+
+
+def test_a_category_without_visits_this_month_has_no_share(database: Database) -> None:
+    with database.read() as session:
+        room = reference.rooms(session)[0]
+        first, second = reference.categories(session)[:2]
+    for n, (day, category) in enumerate(((date(2026, 10, 12), first),
+                                         (date(2026, 11, 12), second))):
+        register_visit(database, RegistrationInput(
+            name=f"来访人{n}", phone=f"1390000000{n}", summary="测试事项", room_id=room.id,
+            id_number=id_number(900 + n), category_id=category.id),
+            now=datetime.combine(day, datetime.min.time()).replace(hour=9))
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 11))
+    shares = {f.label: (f.value, f.previous, f.share)
+              for f in report.breakdown("按事项类别（件）").figures}
+    assert shares[first.name] == (0, 1, 0.0)
+    assert shares[second.name] == (1, 0, 1.0)
+    assert shares["合计"] == (1, 1, 1.0)

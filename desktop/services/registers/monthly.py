@@ -384,7 +384,7 @@ def _ordered_labels(session: Session, kind: str, seen: list[dict[str, int]]) -> 
 
 
 def _breakdown(title: str, labels: list[str], now: dict[str, int], before: dict[str, int],
-               year_ago: dict[str, int], note: str = "") -> Breakdown:
+               year_ago: dict[str, int]) -> Breakdown:
     total = sum(now.values())
     figures = [
         Figure(label, now.get(label, 0), before.get(label, 0), year_ago.get(label, 0),
@@ -393,7 +393,7 @@ def _breakdown(title: str, labels: list[str], now: dict[str, int], before: dict[
     ]
     figures.append(Figure(TOTAL_LABEL, total, sum(before.values()), sum(year_ago.values()),
                           share=1.0 if total else None))
-    return Breakdown(title, figures, note)
+    return Breakdown(title, figures)
 
 
 def _figure(label: str, values: Sequence[Number | None],
