@@ -304,3 +304,48 @@ def test_the_contents_page_numbers_are_drawn_where_they_are_read(
         for x0, y0, x1, y1, word in numbers:
             box = image.crop((int(x0), int(y0), int(x1) + 1, int(y1) + 1))
             assert box.getextrema()[0] < 128, f"页号 {word} is not drawn"
+
+
+def test_each_document_in_the_case_file_keeps_its_own_pages_header_and_date(
+    database: Database
+) -> None:
+    """A long case agreed orally: each document of the 卷宗 counts its own pages
+    (第 X 页 共 Y 页), names itself at the top from its second page on, carries the 卷内页号,
+    and is listed in the 卷内目录 with its date and pages."""
+    from tests.test_case_documents_paper import _long_case
+
+    detail = _long_case(database)
+    mediation.save_agreement(database, detail.id, h.agreement(kind="oral"), version=None)
+    mediation.close_case(database, detail.id,
+                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
+    detail = _detail(database, mediation.CaseRef(detail.id, detail.case_no))
+    no = detail.case_no
+    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
+             for page in pdf_text(render_casefile(detail, {}), layout=True).split("\f")[:-1]]
+    documents = [  # title in the 卷内目录, its date, its first line, its header from page 2
+        ("人民调解申请书", "2026.11.02", "人民调解申请书", f"人民调解申请书 {no}"),
+        ("人民调解受理登记表", "2026.11.02", "东林街道人民调解委员会", f"人民调解受理登记表 {no}"),
+        ("当事人权利义务告知书", "2026.11.02", "人民调解当事人权利义务告知书",
+         f"当事人权利义务告知书 {no}"),
+        ("调解记录（第一次）", "2026.11.06", "人民调解记录", f"{no} 调解记录"),
+        ("调解记录（第二次）", "2026.11.07", "人民调解记录", f"{no} 调解记录"),
+        ("口头调解协议登记表", "2026.11.20", "口头调解协议登记表", f"口头调解协议登记表 {no}"),
+    ]
+    toc = pages[1]
+    rows = [line.split() for line in toc if re.match(r"\d+ ", line)]
+    assert [(row[1], row[2]) for row in rows] == [(d[0], d[1]) for d in documents]
+    assert toc[-3:] == ["当事人身份证明 缺", "回访记录 缺", "卷内备考表 备考"]
+    body = pages[2:-1]
+    stamp = 0
+    for row, (title, _day, first_line, header) in zip(rows, documents, strict=True):
+        start, end = map(int, row[3].split("—"))
+        assert start == stamp + 1, title
+        count = end - start + 1
+        assert count > 1, title  # every document of this case runs over pages
+        for number in range(1, count + 1):
+            stamp += 1
+            page = body[stamp - 1]
+            assert page[0] == str(stamp), (title, number)
+            assert page[1] == (first_line if number == 1 else header), (title, number)
+            assert page[-1] == f"第 {number} 页 共 {count} 页", (title, number)
+    assert stamp == len(body)
