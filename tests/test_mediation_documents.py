@@ -235,6 +235,15 @@ def test_case_file_has_cover_contents_with_right_pages_and_scans(database: Datab
              "履行凭证：转账凭证", "司法确认申请书"]
     positions = [toc.index(flat(title)) for title in order]
     assert positions == sorted(positions)
+    rows = {cells[1]: cells[2] for line in pdf_text(pdf, layout=True).split("\f")[1].splitlines()
+            if len(cells := line.split()) > 3 and cells[0].isdigit()}
+    # Each document's date: accepted, held, signed, followed up, applied, added.
+    added = f"{date.today():%Y.%m.%d}"
+    assert rows == {"人民调解申请书": "2026.11.02", "人民调解受理登记表": "2026.11.02",
+                    "身份证明：身份证复印件": added, "当事人权利义务告知书": "2026.11.02",
+                    "调解记录（第一次）": "2026.11.06", "调解记录（第二次）": "2026.11.07",
+                    "人民调解协议书": "2026.11.20", "回访记录": "2026.11.25",
+                    "履行凭证：转账凭证": added, "司法确认申请书": "2026.11.24"}
     body = pages[2:-1]
     scan_pages = len(PdfReader(io.BytesIO(scan)).pages)
     # Each entry's first page number points at the page where the document begins.
