@@ -358,3 +358,37 @@ def test_each_document_in_the_case_file_keeps_its_own_pages_header_and_date(
             assert page[1] == (first_line if number == 1 else header), (title, number)
             assert page[-1] == f"第 {number} 页 共 {count} 页", (title, number)
     assert stamp == len(body)
+
+
+def test_the_case_file_holds_every_follow_up_done_each_from_a_new_page(
+    database: Database, tmp_path: Path
+) -> None:
+    from tests.test_case_documents_paper import _closed_with_follow_ups
+
+    detail = _closed_with_follow_ups(database)
+    planned = next(f for f in detail.follow_ups if f.done_on is None)
+    mediation.update_follow_up(database, planned.id, mediation.FollowUpInput(
+        planned_on=planned.planned_on, done_on=date(2026, 11, 28), method="上门",
+        visitor_id=h.staff(database)[0], performance="已履行", satisfaction="满意",
+        notes="第二次回访"), version=planned.version)
+    detail = _detail(database, mediation.CaseRef(detail.id, detail.case_no))
+    out = tmp_path / "卷宗.pdf"
+    out.write_bytes(render_casefile(detail, {}))
+    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
+             for page in pdf_text(out.read_bytes(), layout=True).split("\f")[:-1]]
+    row = next(line.split() for line in pages[1] if " 回访记录 " in line)
+    assert row[2] == "2026.11.23"  # the first follow-up done
+    start, end = map(int, row[3].split("—"))
+    part = pages[1 + start:2 + end]
+    header = f"{detail.case_no} 回访记录"
+    assert [page[1] for page in part] == ["人民调解回访记录"] + [header] * (len(part) - 1)
+    assert [page[-1] for page in part] == [
+        f"第 {n} 页 共 {len(part)} 页" for n in range(1, len(part) + 1)]
+    # The second follow-up starts a page of its own, under the running header.
+    second = next(n for n, page in enumerate(part) if "第二次回访" in " ".join(page))
+    assert part[second][2] == "人民调解回访记录" and second >= 2
+    assert sum("已按约履行" in " ".join(page) for page in part) == 1
+    # Every font of the whole file is embedded, none of them Helvetica.
+    fonts = poppler.run("pdffonts", out).splitlines()[2:]
+    assert fonts and all(" yes yes " in line for line in fonts), fonts
+    assert not any("Helvetica" in line for line in fonts)
