@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from desktop.cli import main
 from desktop.db import Database
-from desktop.printing import case_documents, legal
+from desktop.printing import case_documents, casefile, legal
 from desktop.printing.agreement import render_agreement, render_oral_agreement
 from desktop.printing.casefile import render_casefile
 from desktop.services import mediation
@@ -392,3 +393,33 @@ def test_the_case_file_holds_every_follow_up_done_each_from_a_new_page(
     fonts = poppler.run("pdffonts", out).splitlines()[2:]
     assert fonts and all(" yes yes " in line for line in fonts), fonts
     assert not any("Helvetica" in line for line in fonts)
+
+
+def test_the_case_file_marks_its_pages_where_every_paper_does(database: Database) -> None:
+    """Each document's 第 X 页 共 Y 页 and running header stand exactly where the paper
+    printed alone has them; the 卷内页号 (12 pt) sits 12 mm from the top right corner and the
+    draft's warning (10.5 pt) 14 mm from the top, at the left margin."""
+    from tests.test_case_documents_paper import _long_case
+
+    detail = _long_case(database)
+    alone = [w for w in words_with_boxes(case_documents.render_application(detail))
+             if w[0] == 2]
+    filed = words_with_boxes(render_casefile(detail, {}, draft=True))
+    width, height = legal.PAGE
+    application_page_2 = [w for w in filed if w[0] == 4]  # cover, contents, its first page
+    marks = [w for w in alone if w[4] > height - legal.BOTTOM or w[6] < legal.TOP]
+    assert [w[7] for w in marks] == ["人民调解申请书", detail.case_no,
+                                     "第", "2", "页", "共", "6", "页"]
+    for word in marks:  # the header and the footer, where the paper alone has them
+        assert word[1:] in [w[1:] for w in application_page_2], word
+    footer = next(w for w in alone if w[7] == "第" and w[4] > height - legal.BOTTOM)
+    descent = (footer[6] - (height - (legal.BOTTOM - 12 * mm))) / 10.5
+    stamp = next(w for w in application_page_2 if w[7] == "2" and w[6] < 20 * mm)
+    _p, _w, _h, _x0, y0, x1, y1, _text = stamp
+    assert x1 == pytest.approx(width - 12 * mm, abs=0.3)
+    assert (y1 - y0, y1) == pytest.approx((12, 12 * mm + 12 * descent), abs=0.3)
+    draft = [w for w in application_page_2 if 10 * mm < w[6] < 16 * mm and w is not stamp]
+    assert "".join(w[7] for w in draft) == casefile.DRAFT_MARK
+    assert draft[0][3] == pytest.approx(legal.LEFT, abs=0.3)
+    assert {round(w[6] - w[4], 1) for w in draft} == {10.5}
+    assert draft[0][6] == pytest.approx(14 * mm + 10.5 * descent, abs=0.3)
