@@ -423,3 +423,42 @@ def test_the_case_file_marks_its_pages_where_every_paper_does(database: Database
     assert draft[0][3] == pytest.approx(legal.LEFT, abs=0.3)
     assert {round(w[6] - w[4], 1) for w in draft} == {10.5}
     assert draft[0][6] == pytest.approx(14 * mm + 10.5 * descent, abs=0.3)
+
+
+def test_the_cover_contents_and_back_of_a_closed_case_file_read_back_line_by_line(
+    database: Database
+) -> None:
+    ref, _ = _full_case(database)
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+        contents = mediation.attachment_contents(session, ref.case_id)
+    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
+             for page in pdf_text(render_casefile(detail, contents), layout=True).split("\f")]
+    no = ref.case_no
+    added = f"{date.today():%Y.%m.%d}"
+    assert pages[0] == [
+        "东林街道人民调解委员会", "人民调解卷宗", "卷 名 当事人1与当事人2纠纷", f"卷 号 {no}",
+        f"案 号 {no}", "调解员 王志刚、陈秀兰", "调解日期 2026年11月2日 至 2026年11月20日",
+        "调解结果 调解成功", "立卷人", "立卷日期 年 月 日", "保管期限 长期"]
+    assert pages[1] == [
+        "卷 内 目 录", no, "序号 文件题名 日期 页号 备注",
+        "1 人民调解申请书 2026.11.02 1",
+        "2 人民调解受理登记表 2026.11.02 2—3",
+        f"3 身份证明：身份证复印件 {added} 4 扫描件",
+        "4 当事人权利义务告知书 2026.11.02 5—6",
+        "5 调解记录（第一次） 2026.11.06 7",
+        "6 调解记录（第二次） 2026.11.07 8",
+        "7 人民调解协议书 2026.11.20 9—10",
+        "8 回访记录 2026.11.25 11",
+        f"9 履行凭证：转账凭证 {added} 12—13 扫描件",
+        "10 司法确认申请书 2026.11.24 14—15",
+        "卷内备考表 备考"]
+    assert pages[-2] == [
+        "卷 内 备 考 表", no,
+        "本卷情况说明 本卷共有文件材料 10 件，共 15 页（不含封面、卷内目录和备考",
+        "表）。",
+        "调解结果：调解成功",
+        "应归档材料 ■人民调解申请书；■人民调解受理登记表；■当事人身份证明；■",
+        "当事人权利义务告知书；■调解记录；■人民调解协议书；■回访记",
+        "录；■履行凭证；■司法确认申请书；■结案",
+        "立卷人", "检查人", "立卷日期 年 月 日"]
