@@ -462,3 +462,22 @@ def test_the_cover_contents_and_back_of_a_closed_case_file_read_back_line_by_lin
         "当事人权利义务告知书；■调解记录；■人民调解协议书；■回访记",
         "录；■履行凭证；■司法确认申请书；■结案",
         "立卷人", "检查人", "立卷日期 年 月 日"]
+
+
+def test_a_long_contents_repeats_its_heading_on_every_page(database: Database) -> None:
+    ref = h.make_case(database)
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "lightgray").save(image, "PNG")
+    for n in range(1, 46):
+        mediation.add_attachment(database, ref.case_id, kind="证据材料",
+                                 filename=f"现场照片{n}.png", content=image.getvalue())
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+        contents = mediation.attachment_contents(session, ref.case_id)
+    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
+             for page in pdf_text(render_casefile(detail, contents), layout=True).split("\f")]
+    heading = "序号 文件题名 日期 页号 备注"
+    contents_pages = [page for page in pages if heading in page]
+    assert [page[0] for page in contents_pages] == ["卷 内 目 录", heading, heading]
+    assert [page[1].split()[0] for page in contents_pages[1:]] == ["21", "43"]
+    assert sum(line.count("证据材料：现场照片") for page in contents_pages for line in page) == 45
