@@ -481,3 +481,13 @@ def test_a_long_contents_repeats_its_heading_on_every_page(database: Database) -
     assert [page[0] for page in contents_pages] == ["卷 内 目 录", heading, heading]
     assert [page[1].split()[0] for page in contents_pages[1:]] == ["21", "43"]
     assert sum(line.count("证据材料：现场照片") for page in contents_pages for line in page) == 45
+
+
+def test_an_agreement_not_yet_signed_is_listed_without_a_date(database: Database) -> None:
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement(signed_on=None), version=None)
+    pdf = render_casefile(_detail(database, ref), {}, draft=True)
+    toc = [re.sub(r"\s+", " ", line).strip()
+           for line in pdf_text(pdf, layout=True).split("\f")[1].splitlines()]
+    (row,) = [line for line in toc if "人民调解协议书" in line]
+    assert re.fullmatch(r"\d+ 人民调解协议书 \d+(—\d+)?", row), row
