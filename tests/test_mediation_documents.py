@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from datetime import date
@@ -491,3 +492,26 @@ def test_an_agreement_not_yet_signed_is_listed_without_a_date(database: Database
            for line in pdf_text(pdf, layout=True).split("\f")[1].splitlines()]
     (row,) = [line for line in toc if "人民调解协议书" in line]
     assert re.fullmatch(r"\d+ 人民调解协议书 \d+(—\d+)?", row), row
+
+
+def test_the_cover_of_an_open_case_and_of_one_filed(database: Database) -> None:
+    ref = h.make_case(database)
+    detail = _detail(database, ref)
+    draft = render_casefile(detail, {}, draft=True)
+    cover = [re.sub(r"\s+", " ", line).strip()
+             for line in pdf_text(draft, layout=True).split("\f")[0].splitlines() if line.strip()]
+    assert cover[2:3] + cover[7:11] == [
+        "人民调解卷宗（草稿）", "调解日期 2026年11月2日", "调解结果 办理中", "立卷人",
+        "立卷日期 年 月 日"]
+    # Room to write the 立卷人's name by hand: 8 mm (and the cell's padding, 4 + 5 pt).
+    tops = {w[7]: w[4] for w in words_with_boxes(draft) if w[0] == 1}
+    assert tops["立卷日期"] - tops["立卷人"] == pytest.approx(8 * mm + 9, abs=0.5)
+    filed = dataclasses.replace(detail, filed_by="李慧敏", filed_on=date(2026, 11, 30),
+                                archive_no="2026-调-0001")
+    cover = [re.sub(r"\s+", " ", line).strip() for line in
+             pdf_text(render_casefile(filed, {}), layout=True).split("\f")[0].splitlines()
+             if line.strip()]
+    assert cover[3:4] + cover[8:10] == [
+        "卷 号 2026-调-0001", "立卷人 李慧敏", "立卷日期 2026年11月30日"]
+    words = {w[7]: w[3] for w in words_with_boxes(render_casefile(filed, {})) if w[0] == 1}
+    assert words["2026年11月30日"] == pytest.approx(words["李慧敏"], abs=0.5)  # from the left
