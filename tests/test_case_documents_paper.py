@@ -441,3 +441,28 @@ def test_the_judicial_application_reads_back_line_by_line(database: Database) ->
         "2026年11月24日",
         "第 2 页 共 2 页",
     ]
+
+
+def test_a_session_recorded_before_its_own_staff_were_kept_names_the_case_s(
+    database: Database
+) -> None:
+    ref = h.make_case(database)
+    mediation.add_session(database, ref.case_id, h.session_input(1))
+    detail = _detail(database, ref)
+    session = dataclasses.replace(detail.sessions[0], mediator="", recorder="")
+    older = dataclasses.replace(detail, sessions=[session])
+    lines = lines_of(case_documents.render_session_record(older, session.id))
+    assert lines[4] == "调解员 王志刚、陈秀兰 记录人 李慧敏"
+    assert lines[-9:-3] == ["人民调解员：王志刚", "（签名）：", "人民调解员：陈秀兰", "（签名）：",
+                            "记录人：李慧敏", "（签名）："]
+
+
+def test_the_judicial_application_before_an_agreement_leaves_dates_and_court_to_fill(
+    database: Database
+) -> None:
+    detail = _detail(database, h.make_case(database))
+    lines = lines_of(case_documents.render_judicial_application(detail))
+    assert "请求确认申请人之间于 年 月 日经东林街道人民调解委员会主持调解达成" in lines
+    assert "日达成调解协议，该协议自 年 月 日起生效。现申请人共同在调解协议生效之" in lines
+    assert lines[lines.index("此致") + 1] == "人民法院"
+    assert lines[-2:] == ["年 月 日", "第 2 页 共 2 页"]

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from desktop.db import Database
 from desktop.printing import casefile, legal
@@ -178,3 +179,46 @@ def test_the_case_file_holds_each_scan_in_place_and_a_notice_for_each_damaged_on
     ids = sorted(a.id for a in detail.attachments if a.title.startswith("损坏"))
     assert messages == sorted([f"attachment {ids[0]} is not a readable PDF",
                                f"attachment {ids[1]} is not a readable image"])
+
+
+def _lettered_pdf(pages: int) -> bytes:
+    """A US-letter scan whose every page says which it is, in a box at its centre."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter)
+    for n in range(1, pages + 1):
+        canvas.setFont("Helvetica", 40)
+        canvas.drawCentredString(letter[0] / 2, letter[1] / 2, f"SCAN-{n}")
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def test_each_page_of_a_scanned_pdf_lands_on_its_own_page_scaled_into_the_text_block(
+    database: Database,
+) -> None:
+    ref = h.make_case(database)
+    scan = mediation.add_attachment(database, ref.case_id, kind="证据材料",
+                                    filename="银行流水.pdf", content=_lettered_pdf(3))
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+        contents = mediation.attachment_contents(session, ref.case_id)
+    assert scan in contents
+    pdf = casefile.render_casefile(detail, contents, draft=True)
+    pages = text_of(pdf, "-layout").split("\f")[:-1]
+    found = [n for n, page in enumerate(pages) for k in (1, 2, 3) if f"SCAN-{k}" in page]
+    assert len(found) == 3 and found == list(range(found[0], found[0] + 3))
+    assert [f"SCAN-{k}" in pages[found[0] + k - 1] for k in (1, 2, 3)] == [True] * 3
+    # Scaled to the text block's width and centred on it, as the page was.
+    words = [w for w in text_of(pdf, "-bbox").splitlines() if "SCAN-1" in w]
+    (word,) = words
+    x0, y0, x1, y1 = (float(v) for v in re.findall(r'[xy]M(?:in|ax)="([\d.]+)"', word))
+    middle_x = legal.LEFT + legal.WIDTH / 2
+    middle_y = legal.PAGE[1] - legal.BOTTOM - legal.FRAME_HEIGHT / 2
+    assert (x0 + x1) / 2 == pytest.approx(middle_x, abs=1)
+    assert (y0 + y1) / 2 == pytest.approx(middle_y, abs=8)
+    assert x1 - x0 == pytest.approx(
+        stringWidth("SCAN-1", "Helvetica", 40) * min(legal.WIDTH / 612, legal.FRAME_HEIGHT / 792),
+        abs=1)
