@@ -222,3 +222,17 @@ def test_each_page_of_a_scanned_pdf_lands_on_its_own_page_scaled_into_the_text_b
     assert x1 - x0 == pytest.approx(
         stringWidth("SCAN-1", "Helvetica", 40) * min(legal.WIDTH / 612, legal.FRAME_HEIGHT / 792),
         abs=1)
+
+
+def test_the_case_file_reports_its_progress_step_by_step_to_the_end(database: Database) -> None:
+    """The window's progress bar: each document made counts one step of the same total,
+    and the end is reported once the file is laid out."""
+    ref = h.make_case(database)
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+    steps: list[tuple[int, int]] = []
+    casefile.render_casefile(detail, {}, progress=lambda done, total: steps.append((done, total)))
+    *made, end = steps
+    total = made[0][1]
+    assert made == [(n, total) for n in range(1, total - 1)]
+    assert end == (1, 1)
