@@ -515,3 +515,37 @@ def test_the_cover_of_an_open_case_and_of_one_filed(database: Database) -> None:
         "卷 号 2026-调-0001", "立卷人 李慧敏", "立卷日期 2026年11月30日"]
     words = {w[7]: w[3] for w in words_with_boxes(render_casefile(filed, {})) if w[0] == 1}
     assert words["2026年11月30日"] == pytest.approx(words["李慧敏"], abs=0.5)  # from the left
+
+
+def test_the_back_of_an_open_case_and_of_a_failed_one_filed(database: Database) -> None:
+    ref = h.make_case(database)
+    detail = _detail(database, ref)
+    draft = render_casefile(detail, {}, draft=True)
+    pages = pdf_text(draft, layout=True).split("\f")
+    back = [re.sub(r"\s+", " ", line).strip() for line in pages[-2].splitlines()
+            if line.strip()]
+    assert "调解结果：办理中" in back
+    assert back[-3:] == ["立卷人", "检查人", "立卷日期 年 月 日"]
+    # 8 mm to write each name by hand (and the cell's padding, 4 + 5 pt).
+    tops = {w[7]: w[4] for w in words_with_boxes(draft) if w[0] == len(pages) - 1}
+    assert tops["检查人"] - tops["立卷人"] == pytest.approx(8 * mm + 9, abs=0.5)
+    mediation.close_case(database, ref.case_id, mediation.OutcomeInput(
+        "调解不成功", reason="被申请人拒绝赔偿", guided_to="诉讼", closed_on=date(2026, 11, 21)))
+    failed = dataclasses.replace(_detail(database, ref), filed_by="李慧敏",
+                                 filed_on=date(2026, 11, 30))
+    pdf = render_casefile(failed, {})
+    from tests.test_paper_letters_rules import pdf_info
+
+    info = pdf_info(pdf)
+    assert (info["Title"], info["Author"]) == (f"人民调解卷宗 {ref.case_no}",
+                                               "东林街道人民调解委员会")
+    pages = pdf_text(pdf, layout=True).split("\f")
+    back = [re.sub(r"\s+", " ", line).strip() for line in pages[-2].splitlines() if line.strip()]
+    assert "调解结果：调解不成功" in back and "说明：被申请人拒绝赔偿" in back
+    assert back[-3:] == ["立卷人 李慧敏", "检查人", "立卷日期 2026年11月30日"]
+    # 8 mm to write the 检查人's name by hand (and the cell's padding, 4 + 5 pt).
+    last = len(pages) - 1
+    tops = {w[7]: w[4] for w in words_with_boxes(pdf) if w[0] == last}
+    assert tops["立卷日期"] - tops["检查人"] == pytest.approx(8 * mm + 9, abs=0.5)
+    # The 立卷人 written in: one line (18 pt) and the padding.
+    assert tops["检查人"] - tops["立卷人"] == pytest.approx(18 + 9, abs=0.5)
