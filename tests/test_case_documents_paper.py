@@ -455,6 +455,10 @@ def test_a_session_recorded_before_its_own_staff_were_kept_names_the_case_s(
     assert lines[4] == "调解员 王志刚、陈秀兰 记录人 李慧敏"
     assert lines[-9:-3] == ["人民调解员：王志刚", "（签名）：", "人民调解员：陈秀兰", "（签名）：",
                             "记录人：李慧敏", "（签名）："]
+    unrecorded = dataclasses.replace(older, recorder=None)
+    lines = lines_of(case_documents.render_session_record(unrecorded, session.id))
+    assert lines[4] == "调解员 王志刚、陈秀兰 记录人"
+    assert "记录人：" in lines
 
 
 def test_the_judicial_application_before_an_agreement_leaves_dates_and_court_to_fill(
