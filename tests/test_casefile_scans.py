@@ -181,19 +181,39 @@ def test_the_case_file_holds_each_scan_in_place_and_a_notice_for_each_damaged_on
                                f"attachment {ids[1]} is not a readable image"])
 
 
-def _lettered_pdf(pages: int) -> bytes:
-    """A US-letter scan whose every page says which it is, in a box at its centre."""
-    from reportlab.lib.pagesizes import letter
+def _lettered_pdf(pages: int, size: tuple[float, float] = (612, 792),
+                  origin: tuple[float, float] = (0, 0)) -> bytes:
+    """A scan whose every page says which it is at its centre; its page box may start
+    elsewhere than (0, 0), as a cropped scan's does."""
     from reportlab.pdfgen.canvas import Canvas
 
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=letter)
+    width, height = size
+    canvas = Canvas(out, pagesize=(origin[0] + width, origin[1] + height))
     for n in range(1, pages + 1):
         canvas.setFont("Helvetica", 40)
-        canvas.drawCentredString(letter[0] / 2, letter[1] / 2, f"SCAN-{n}")
+        canvas.drawCentredString(origin[0] + width / 2, origin[1] + height / 2, f"SCAN-{n}")
         canvas.showPage()
     canvas.save()
-    return out.getvalue()
+    if origin == (0, 0):
+        return out.getvalue()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+    for page in writer.pages:
+        page.mediabox.lower_left = origin
+    cropped = io.BytesIO()
+    writer.write(cropped)
+    return cropped.getvalue()
+
+
+def _centre_of(pdf: bytes, text: str) -> tuple[float, float, float, int]:
+    """(x centre, y centre from the top, width, page number) of a word."""
+    page = 0
+    for line in text_of(pdf, "-bbox").splitlines():
+        page += "<page " in line
+        if f">{text}<" in line:
+            x0, y0, x1, y1 = (float(v) for v in re.findall(r'[xy]M(?:in|ax)="([\d.]+)"', line))
+            return (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, page
+    raise AssertionError(text)
 
 
 def test_each_page_of_a_scanned_pdf_lands_on_its_own_page_scaled_into_the_text_block(
@@ -207,21 +227,37 @@ def test_each_page_of_a_scanned_pdf_lands_on_its_own_page_scaled_into_the_text_b
         contents = mediation.attachment_contents(session, ref.case_id)
     assert scan in contents
     pdf = casefile.render_casefile(detail, contents, draft=True)
-    pages = text_of(pdf, "-layout").split("\f")[:-1]
-    found = [n for n, page in enumerate(pages) for k in (1, 2, 3) if f"SCAN-{k}" in page]
-    assert len(found) == 3 and found == list(range(found[0], found[0] + 3))
-    assert [f"SCAN-{k}" in pages[found[0] + k - 1] for k in (1, 2, 3)] == [True] * 3
-    # Scaled to the text block's width and centred on it, as the page was.
-    words = [w for w in text_of(pdf, "-bbox").splitlines() if "SCAN-1" in w]
-    (word,) = words
-    x0, y0, x1, y1 = (float(v) for v in re.findall(r'[xy]M(?:in|ax)="([\d.]+)"', word))
+    toc = text_of(pdf, "-layout").split("\f")[1]
+    (row,) = [line.split() for line in toc.splitlines() if "证据材料：银行流水" in line]
+    first = int(row[3].split("—")[0]) + 2  # the body starts after the cover and contents
     middle_x = legal.LEFT + legal.WIDTH / 2
     middle_y = legal.PAGE[1] - legal.BOTTOM - legal.FRAME_HEIGHT / 2
-    assert (x0 + x1) / 2 == pytest.approx(middle_x, abs=1)
-    assert (y0 + y1) / 2 == pytest.approx(middle_y, abs=8)
-    assert x1 - x0 == pytest.approx(
-        stringWidth("SCAN-1", "Helvetica", 40) * min(legal.WIDTH / 612, legal.FRAME_HEIGHT / 792),
-        abs=1)
+    scale = min(legal.WIDTH / 612, legal.FRAME_HEIGHT / 792)
+    # The word's box in the scan, from the scan's centre (its glyphs stand above the line).
+    _x, above, _w, _p = _centre_of(_lettered_pdf(1), "SCAN-1")
+    above -= 792 / 2
+    for k in (1, 2, 3):  # each on its reserved page, scaled to the width and centred
+        x, y, width, page = _centre_of(pdf, f"SCAN-{k}")
+        assert page == first + k - 1
+        assert (x, y) == pytest.approx((middle_x, middle_y + above * scale), abs=1)
+        assert width == pytest.approx(stringWidth(f"SCAN-{k}", "Helvetica", 40) * scale, abs=1)
+
+
+def test_a_tall_cropped_scan_is_scaled_to_the_height_and_centred(database: Database) -> None:
+    ref = h.make_case(database)
+    mediation.add_attachment(database, ref.case_id, kind="履行凭证", filename="收据.pdf",
+                             content=_lettered_pdf(1, size=(300, 1000), origin=(50, 30)))
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+        contents = mediation.attachment_contents(session, ref.case_id)
+    pdf = casefile.render_casefile(detail, contents, draft=True)
+    x, y, width, _page = _centre_of(pdf, "SCAN-1")
+    scale = legal.FRAME_HEIGHT / 1000
+    _x, above, _w, _p = _centre_of(_lettered_pdf(1, size=(300, 1000)), "SCAN-1")
+    above -= 1000 / 2
+    assert (x, y) == pytest.approx((legal.LEFT + legal.WIDTH / 2, legal.PAGE[1] - legal.BOTTOM
+                                    - legal.FRAME_HEIGHT / 2 + above * scale), abs=1)
+    assert width == pytest.approx(stringWidth("SCAN-1", "Helvetica", 40) * scale, abs=1)
 
 
 def test_the_case_file_reports_its_progress_step_by_step_to_the_end(database: Database) -> None:
