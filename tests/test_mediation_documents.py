@@ -549,3 +549,34 @@ def test_the_back_of_an_open_case_and_of_a_failed_one_filed(database: Database) 
     assert tops["立卷日期"] - tops["检查人"] == pytest.approx(8 * mm + 9, abs=0.5)
     # The 立卷人 written in: one line (18 pt) and the padding.
     assert tops["检查人"] - tops["立卷人"] == pytest.approx(18 + 9, abs=0.5)
+
+
+def test_the_court_s_papers_and_other_scans_close_the_file_and_a_receipt_not_needed_is_none(
+    database: Database
+) -> None:
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
+    mediation.close_case(database, ref.case_id,
+                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
+    planned = _detail(database, ref).follow_ups[0]
+    mediation.update_follow_up(database, planned.id, mediation.FollowUpInput(
+        planned_on=planned.planned_on, done_on=date(2026, 11, 25), method="电话",
+        visitor_id=h.staff(database)[0], performance="已履行", satisfaction="满意"),
+        version=planned.version)
+    mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
+        court="北京市东城区人民法院", applied_on=date(2026, 11, 24), result="确认有效",
+        result_on=date(2026, 11, 30)), version=None)
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "lightgray").save(image, "PNG")
+    for kind, name in (("其他材料", "情况说明.png"), ("司法确认材料", "民事裁定书.png")):
+        mediation.add_attachment(database, ref.case_id, kind=kind, filename=name,
+                                 content=image.getvalue())
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+        contents = mediation.attachment_contents(session, ref.case_id)
+    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
+             for page in pdf_text(render_casefile(detail, contents), layout=True).split("\f")]
+    titles = [line.split()[1] for line in pages[1] if re.match(r"\d+ ", line)]
+    assert titles[-3:] == ["司法确认申请书", "司法确认材料：民事裁定书", "其他材料：情况说明"]
+    back = "".join(pages[-2])
+    assert "□履行凭证（无）" in back and "■司法确认材料" in back
