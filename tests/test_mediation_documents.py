@@ -23,6 +23,7 @@ from desktop.services.mediation import CaseDetail
 from tests import mediation_helpers as h
 from tests import poppler
 from tests.conftest import TEST_ADMIN_NAME
+from tests.test_paper_letters_rules import page_lines, pdf_info
 
 
 def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
@@ -331,8 +332,7 @@ def test_each_document_in_the_case_file_keeps_its_own_pages_header_and_date(
                          mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
     detail = _detail(database, mediation.CaseRef(detail.id, detail.case_no))
     no = detail.case_no
-    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
-             for page in pdf_text(render_casefile(detail, {}), layout=True).split("\f")[:-1]]
+    pages = page_lines(render_casefile(detail, {}))
     documents = [  # title in the 卷内目录, its date, its first line, its header from page 2
         ("人民调解申请书", "2026.11.02", "人民调解申请书", f"人民调解申请书 {no}"),
         ("人民调解受理登记表", "2026.11.02", "东林街道人民调解委员会", f"人民调解受理登记表 {no}"),
@@ -376,8 +376,7 @@ def test_the_case_file_holds_every_follow_up_done_each_from_a_new_page(
     detail = _detail(database, mediation.CaseRef(detail.id, detail.case_no))
     out = tmp_path / "卷宗.pdf"
     out.write_bytes(render_casefile(detail, {}))
-    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
-             for page in pdf_text(out.read_bytes(), layout=True).split("\f")[:-1]]
+    pages = page_lines(out.read_bytes())
     row = next(line.split() for line in pages[1] if " 回访记录 " in line)
     assert row[2] == "2026.11.23"  # the first follow-up done
     start, end = map(int, row[3].split("—"))
@@ -433,8 +432,7 @@ def test_the_cover_contents_and_back_of_a_closed_case_file_read_back_line_by_lin
     with database.read() as session:
         detail = mediation.case_detail(session, ref.case_id)
         contents = mediation.attachment_contents(session, ref.case_id)
-    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
-             for page in pdf_text(render_casefile(detail, contents), layout=True).split("\f")]
+    pages = page_lines(render_casefile(detail, contents))
     no = ref.case_no
     added = f"{date.today():%Y.%m.%d}"
     assert pages[0] == [
@@ -454,7 +452,7 @@ def test_the_cover_contents_and_back_of_a_closed_case_file_read_back_line_by_lin
         f"9 履行凭证：转账凭证 {added} 12—13 扫描件",
         "10 司法确认申请书 2026.11.24 14—15",
         "卷内备考表 备考"]
-    assert pages[-2] == [
+    assert pages[-1] == [
         "卷 内 备 考 表", no,
         "本卷情况说明 本卷共有文件材料 10 件，共 15 页（不含封面、卷内目录和备考",
         "表）。",
@@ -475,8 +473,7 @@ def test_a_long_contents_repeats_its_heading_on_every_page(database: Database) -
     with database.read() as session:
         detail = mediation.case_detail(session, ref.case_id)
         contents = mediation.attachment_contents(session, ref.case_id)
-    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
-             for page in pdf_text(render_casefile(detail, contents), layout=True).split("\f")]
+    pages = page_lines(render_casefile(detail, contents))
     heading = "序号 文件题名 日期 页号 备注"
     contents_pages = [page for page in pages if heading in page]
     assert [page[0] for page in contents_pages] == ["卷 内 目 录", heading, heading]
@@ -488,8 +485,7 @@ def test_an_agreement_not_yet_signed_is_listed_without_a_date(database: Database
     ref = h.make_case(database)
     mediation.save_agreement(database, ref.case_id, h.agreement(signed_on=None), version=None)
     pdf = render_casefile(_detail(database, ref), {}, draft=True)
-    toc = [re.sub(r"\s+", " ", line).strip()
-           for line in pdf_text(pdf, layout=True).split("\f")[1].splitlines()]
+    toc = page_lines(pdf)[1]
     (row,) = [line for line in toc if "人民调解协议书" in line]
     assert re.fullmatch(r"\d+ 人民调解协议书 \d+(—\d+)?", row), row
 
@@ -498,8 +494,7 @@ def test_the_cover_of_an_open_case_and_of_one_filed(database: Database) -> None:
     ref = h.make_case(database)
     detail = _detail(database, ref)
     draft = render_casefile(detail, {}, draft=True)
-    cover = [re.sub(r"\s+", " ", line).strip()
-             for line in pdf_text(draft, layout=True).split("\f")[0].splitlines() if line.strip()]
+    cover = page_lines(draft)[0]
     assert cover[2:3] + cover[7:11] == [
         "人民调解卷宗（草稿）", "调解日期 2026年11月2日", "调解结果 办理中", "立卷人",
         "立卷日期 年 月 日"]
@@ -508,9 +503,7 @@ def test_the_cover_of_an_open_case_and_of_one_filed(database: Database) -> None:
     assert tops["立卷日期"] - tops["立卷人"] == pytest.approx(8 * mm + 9, abs=0.5)
     filed = dataclasses.replace(detail, filed_by="李慧敏", filed_on=date(2026, 11, 30),
                                 archive_no="2026-调-0001")
-    cover = [re.sub(r"\s+", " ", line).strip() for line in
-             pdf_text(render_casefile(filed, {}), layout=True).split("\f")[0].splitlines()
-             if line.strip()]
+    cover = page_lines(render_casefile(filed, {}))[0]
     assert cover[3:4] + cover[8:10] == [
         "卷 号 2026-调-0001", "立卷人 李慧敏", "立卷日期 2026年11月30日"]
     words = {w[7]: w[3] for w in words_with_boxes(render_casefile(filed, {})) if w[0] == 1}
@@ -521,30 +514,27 @@ def test_the_back_of_an_open_case_and_of_a_failed_one_filed(database: Database) 
     ref = h.make_case(database)
     detail = _detail(database, ref)
     draft = render_casefile(detail, {}, draft=True)
-    pages = pdf_text(draft, layout=True).split("\f")
-    back = [re.sub(r"\s+", " ", line).strip() for line in pages[-2].splitlines()
-            if line.strip()]
+    pages = page_lines(draft)
+    back = pages[-1]
     assert "调解结果：办理中" in back
     assert back[-3:] == ["立卷人", "检查人", "立卷日期 年 月 日"]
     # 8 mm to write each name by hand (and the cell's padding, 4 + 5 pt).
-    tops = {w[7]: w[4] for w in words_with_boxes(draft) if w[0] == len(pages) - 1}
+    tops = {w[7]: w[4] for w in words_with_boxes(draft) if w[0] == len(pages)}
     assert tops["检查人"] - tops["立卷人"] == pytest.approx(8 * mm + 9, abs=0.5)
     mediation.close_case(database, ref.case_id, mediation.OutcomeInput(
         "调解不成功", reason="被申请人拒绝赔偿", guided_to="诉讼", closed_on=date(2026, 11, 21)))
     failed = dataclasses.replace(_detail(database, ref), filed_by="李慧敏",
                                  filed_on=date(2026, 11, 30))
     pdf = render_casefile(failed, {})
-    from tests.test_paper_letters_rules import pdf_info
-
     info = pdf_info(pdf)
     assert (info["Title"], info["Author"]) == (f"人民调解卷宗 {ref.case_no}",
                                                "东林街道人民调解委员会")
-    pages = pdf_text(pdf, layout=True).split("\f")
-    back = [re.sub(r"\s+", " ", line).strip() for line in pages[-2].splitlines() if line.strip()]
+    pages = page_lines(pdf)
+    back = pages[-1]
     assert "调解结果：调解不成功" in back and "说明：被申请人拒绝赔偿" in back
     assert back[-3:] == ["立卷人 李慧敏", "检查人", "立卷日期 2026年11月30日"]
     # 8 mm to write the 检查人's name by hand (and the cell's padding, 4 + 5 pt).
-    last = len(pages) - 1
+    last = len(pages)
     tops = {w[7]: w[4] for w in words_with_boxes(pdf) if w[0] == last}
     assert tops["立卷日期"] - tops["检查人"] == pytest.approx(8 * mm + 9, abs=0.5)
     # The 立卷人 written in: one line (18 pt) and the padding.
@@ -574,9 +564,8 @@ def test_the_court_s_papers_and_other_scans_close_the_file_and_a_receipt_not_nee
     with database.read() as session:
         detail = mediation.case_detail(session, ref.case_id)
         contents = mediation.attachment_contents(session, ref.case_id)
-    pages = [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
-             for page in pdf_text(render_casefile(detail, contents), layout=True).split("\f")]
+    pages = page_lines(render_casefile(detail, contents))
     titles = [line.split()[1] for line in pages[1] if re.match(r"\d+ ", line)]
     assert titles[-3:] == ["司法确认申请书", "司法确认材料：民事裁定书", "其他材料：情况说明"]
-    back = "".join(pages[-2])
+    back = "".join(pages[-1])
     assert "□履行凭证（无）" in back and "■司法确认材料" in back

@@ -85,10 +85,15 @@ RECEIPT = ReceiptData(
 )
 
 
+def page_lines(pdf: bytes) -> list[list[str]]:
+    """Each page's non-empty lines as pdftotext lays them out, runs of spaces as one."""
+    return [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()]
+            for page in text_of(pdf, "-layout").split("\f")[:-1]]
+
+
 def lines_of(pdf: bytes) -> list[str]:
-    """The paper's non-empty lines as pdftotext lays them out, runs of spaces as one."""
-    text = text_of(pdf, "-layout")
-    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+    """The paper's non-empty lines, page after page."""
+    return [line for page in page_lines(pdf) for line in page]
 
 
 def pdf_info(pdf: bytes) -> dict[str, str]:
