@@ -470,3 +470,93 @@ def test_the_judicial_application_before_an_agreement_leaves_dates_and_court_to_
     assert "日达成调解协议，该协议自 年 月 日起生效。现申请人共同在调解协议生效之" in lines
     assert lines[lines.index("此致") + 1] == "人民法院"
     assert lines[-2:] == ["年 月 日", "第 2 页 共 2 页"]
+
+
+def test_the_application_reads_back_line_by_line(database: Database) -> None:
+    """人民调解申请书: only the applicants sign it, on the day the case was accepted."""
+    detail = _agreed_with_a_company(database)
+    assert lines_of(case_documents.render_application(detail)) == [
+        "人民调解申请书",
+        f"申请人：{PERSON[0]}",
+        "11010519710314001X，职业或工作单位：个体经营，住址：东城区建设路1号，",
+        "联系电话：13800130001。",
+        PERSON[3],
+        f"被申请人：某某物业服务有限公司，统一社会信用代码：{h.CREDIT_CODE}，",
+        "住所：东城区人民路88号，法定代表人：周建国，联系电话：010-62345678。",
+        "申请事项：",
+        "赔偿损失并停止夜间施工",
+        "事实和理由：",
+        "楼上装修噪音扰民，双方多次协商未果。",
+        "申请人自愿申请人民调解委员会调解上述纠纷，并保证所述事实真实。",
+        "此致",
+        "东林街道人民调解委员会",
+        "申请人：",
+        *SIGNERS[:2],
+        "2026年11月2日",
+        "第 1 页 共 1 页",
+    ]
+
+
+def test_the_rights_notice_lists_every_right_and_duty(database: Database) -> None:
+    lines = lines_of(case_documents.render_rights_notice(_agreed_with_a_company(database)))
+    start = lines.index("一、当事人享有下列权利：")
+    assert lines[start:lines.index("第 1 页 共 2 页")] == [
+        "一、当事人享有下列权利：",
+        "（一）选择或者接受人民调解员；",
+        "（二）接受调解、拒绝调解或者要求终止调解；",
+        "（三）要求调解公开进行或者不公开进行；",
+        "（四）自主表达意愿、自愿达成调解协议。",
+        "二、当事人应当履行下列义务：",
+        "（一）如实陈述纠纷事实，不得提供虚假证明材料；",
+        "（二）遵守调解现场秩序，尊重人民调解员；",
+        "（三）尊重对方当事人行使权利；",
+        "（四）自觉履行依法达成的调解协议。",
+        "三、经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当",
+        "按照约定履行。经调解达成调解协议后，双方当事人认为有必要的，可以自调解",
+        "协议生效之日起三十日内共同向人民法院申请司法确认。",
+    ]
+
+
+def test_the_judicial_application_before_an_agreement_reads_back_line_by_line(
+    database: Database
+) -> None:
+    """Before the agreement the dates and the court are left blank, to be filled by hand;
+    the court's name is written after a 60 mm blank."""
+    detail = _detail(database, h.make_case(database))
+    pdf = case_documents.render_judicial_application(detail)
+    lines = lines_of(pdf)
+    assert lines[lines.index("请求事项："):lines.index("申请人承诺：")] == [
+        "请求事项：",
+        "请求确认申请人之间于 年 月 日经东林街道人民调解委员会主持调解达成",
+        f"的{detail.case_no}人民调解协议有效。",
+        "事实和理由：",
+        "申请人之间因民间纠纷，经东林街道人民调解委员会主持调解，于 年 月",
+        "日达成调解协议，该协议自 年 月 日起生效。现申请人共同在调解协议生效之",
+        "日起30日内，依照《中华人民共和国人民调解法》第三十三条和《中华人民共和",
+        "国民事诉讼法》的规定，向贵院申请司法确认。",
+    ]
+    assert lines[lines.index("此致"):] == [
+        "此致", "人民法院", "申请人：",
+        "申请人：当事人1", "（签名、盖章或按指印）：",
+        "申请人：当事人2", "（签名、盖章或按指印）：",
+        "年 月 日",
+        "第 2 页 共 2 页",
+    ]
+    court = next(w for w in words_with_boxes(pdf) if w[7] == "人民法院")
+    assert court[3] == pytest.approx(28 * mm + 60 * mm, abs=1)  # after the 60 mm blank
+
+
+def test_an_agent_without_a_kind_is_a_commissioned_agent(database: Database) -> None:
+    ref = h.make_case(database, parties=[
+        h.person(1, agent_type="", agent_name="赵律师", agent_phone="13900000001"),
+        h.person(2, "被申请人")])
+    lines = lines_of(case_documents.render_acceptance(_detail(database, ref)))
+    assert "委托代理人：赵律师，联系电话：13900000001。" in lines
+
+
+def test_the_acceptance_date_starts_its_cell(database: Database) -> None:
+    detail = _agreed_with_a_company(database)
+    words = words_with_boxes(case_documents.render_acceptance(detail))
+    label = next(w for w in words if w[7] == "受理日期")
+    day = next(w for w in words if w[7] == "2026年11月2日" and abs(w[4] - label[4]) < 2)
+    assert day[3] - label[5] < 20  # at the left of its cell, not at the right

@@ -38,7 +38,8 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def words_with_boxes(pdf: bytes) -> list[tuple[int, float, float, float, float, float, str]]:
+def words_with_boxes(pdf: bytes
+                     ) -> list[tuple[int, float, float, float, float, float, float, str]]:
     """(page, page width, page height, xMin, yMin, xMax, yMax, word) from pdftotext -bbox."""
     html = poppler.text_of(pdf, "-bbox")
     words = []

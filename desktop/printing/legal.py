@@ -111,7 +111,7 @@ def rmb_upper(amount: Decimal) -> str:
             out += text + _UPPER_GROUPS[index]
         out += "元"
     if jiao:
-        out += ("零" if yuan_part and not out.endswith("元") else "") + _UPPER_DIGITS[jiao] + "角"
+        out += _UPPER_DIGITS[jiao] + "角"
     elif yuan_part and cents:
         out += "零"
     if cents:
