@@ -18,6 +18,7 @@ from desktop.printing import case_documents
 from desktop.services import mediation
 from desktop.services.mediation import CaseDetail
 from tests import mediation_helpers as h
+from tests.pdf_checks import Glyph, Page, read
 from tests.poppler import text_of
 from tests.test_mediation_documents import words_with_boxes
 from tests.test_paper_letters_rules import lines_of, pdf_info
@@ -546,12 +547,47 @@ def test_the_judicial_application_before_an_agreement_reads_back_line_by_line(
     assert court[3] == pytest.approx(28 * mm + 60 * mm, abs=1)  # after the 60 mm blank
 
 
-def test_an_agent_without_a_kind_is_a_commissioned_agent(database: Database) -> None:
+def test_an_agent_recorded_without_a_kind_is_printed_as_a_commissioned_agent(
+    database: Database
+) -> None:
+    """Parties saved now always have one (the service fills in 委托代理人); a party kept
+    before that rule has none, and its paper still names the agent's role."""
     ref = h.make_case(database, parties=[
-        h.person(1, agent_type="", agent_name="赵律师", agent_phone="13900000001"),
-        h.person(2, "被申请人")])
-    lines = lines_of(case_documents.render_acceptance(_detail(database, ref)))
+        h.person(1, agent_name="赵律师", agent_phone="13900000001"), h.person(2, "被申请人")])
+    detail = _detail(database, ref)
+    assert detail.parties[0].agent_type == "委托代理人"
+    older = dataclasses.replace(detail, parties=[
+        dataclasses.replace(detail.parties[0], agent_type=None), detail.parties[1]])
+    lines = lines_of(case_documents.render_acceptance(older))
     assert "委托代理人：赵律师，联系电话：13900000001。" in lines
+
+
+def test_the_acceptance_form_leaves_room_for_what_was_not_typed(database: Database) -> None:
+    """No 争议事项 typed: 12 mm to write them in; no 记录人: the cell left empty; the
+    受理人 signs on a 40 mm line (before the date's 18 mm year)."""
+    detail = dataclasses.replace(_detail(database, h.make_case(database)), matters="",
+                                 recorder=None)
+    pdf = case_documents.render_acceptance(detail)
+    lines = lines_of(pdf)
+    assert lines[lines.index("纠纷简要情况 楼上装修噪音扰民，双方多次协商未果。") + 1:][:2] == [
+        "争议事项", "调解员 王志刚、陈秀兰 记录人"]
+    page = read(pdf)[0]
+    matters = _glyph_run(page, "争议事项")[0]
+    mediators = _glyph_run(page, "调解员")[0]
+    assert mediators.top - matters.top == pytest.approx(12 * mm + 9, abs=0.5)
+    signs = _glyph_run(page, "受理人（签名）：")[-1]
+    sign, year, *_ = sorted((e for e in page.edges if abs(e[1] - e[3]) < 0.5
+                             and e[0] > signs.x1 and abs(e[1] - signs.bottom) < 6))
+    # Squeezed into the cell with the date's blanks, each in proportion: 40 mm to 18 mm.
+    assert (sign[2] - sign[0] + 2) / (year[2] - year[0] + 2) == pytest.approx(40 / 18)
+
+
+def _glyph_run(page: Page, text: str) -> list[Glyph]:
+    chars = page.glyphs
+    for start in range(len(chars) - len(text) + 1):
+        if "".join(g.text for g in chars[start:start + len(text)]) == text:
+            return chars[start:start + len(text)]
+    raise AssertionError(f"{text!r} not on the page")
 
 
 def test_the_acceptance_date_starts_its_cell(database: Database) -> None:
