@@ -31,6 +31,7 @@ from desktop.services import reference
 from desktop.services.reception import queue
 from desktop.services.reception.registration import SOURCES, RegistrationInput, register_visit
 from desktop.services.registers.monthly import (
+    Figure,
     agreement_amount,
     agreement_forms,
     change,
@@ -44,7 +45,9 @@ from desktop.services.registers.monthly import (
     monthly_report,
 )
 from desktop.services.registers.rows import Period
+from tests.closure_helpers import finished_matter, record_rating, record_reply
 from tests.factories import id_number
+from tests.rating_pad_helpers import add_staff, served
 
 MONTHS = {"now": (2026, 10), "before": (2026, 9), "year_ago": (2025, 10)}
 
@@ -683,3 +686,105 @@ def test_a_category_without_visits_this_month_has_no_share(database: Database) -
     assert shares[first.name] == (0, 1, 0.0)
     assert shares[second.name] == (1, 0, 1.0)
     assert shares["合计"] == (1, 1, 1.0)
+
+
+def _outline(figures: list[Figure]) -> list[tuple[str, str, str]]:
+    return [(f.label, f.kind, f.note) for f in figures]
+
+
+def test_the_report_s_outline_every_figure_with_its_kind_and_note(database: Database) -> None:
+    """What the report says, and how each figure is shown (a count, a rate in %, an amount
+    in 元), for a month with nothing in it: the outline an admin reads every month."""
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 11))
+    assert _outline(report.mediation) == [
+        ("受理数（件）", "count", ""), ("结案数（件）", "count", ""),
+        ("调解成功数（件）", "count", ""), ("调解成功率（%）", "rate", ""),
+        ("履行数（件）", "count", ""), ("司法确认数（件）", "count", ""),
+        ("协议涉及金额（元）", "money", ""), ("回访满意率（%）", "rate", "")]
+    assert [b.title for b in report.mediation_breakdowns] == [
+        "按纠纷来源", "按纠纷类型", "按协议形式", "按回访满意度"]
+    assert _outline(report.centre) == [
+        ("来访登记（件）", "count", ""), ("来访人次", "count", ""),
+        ("重复来访（件）", "count", ""), ("集体来访（批）", "count", ""),
+        ("集体来访人次", "count", ""), ("分流（人次）", "count", ""),
+        ("分流办结（人次）", "count", ""), ("办结率（%）", "rate", ""),
+        ("超时未办结（件）", "count", "办理期限在本期内、到期未办结的上报和移送事项"),
+        ("升级上报（件）", "count", "本期上报（社区、街道、区、市）和移送职能部门的事项"),
+        ("回访满意率（%）", "rate", ""), ("回复率（%）", "rate", ""),
+        ("群众满意率（%）", "rate", "好差评：非常满意、满意、基本满意 ÷ 作出评价的事项"),
+        ("超过服务时限（件）", "count",
+         "本期登记、设有服务时限的事项中，超过时限才回复或至今超期未回复的件数")]
+    assert [b.title for b in report.centre_breakdowns] == [
+        "按分流去向（人次）", "按社区（件）", "按来源（件）", "按事项类别（件）",
+        "心理咨询室（仅计数）", "警民联络室", "社会组织工作室", "群众满意率按科室（%）",
+        "群众满意率按工作人员（%）", "关爱帮扶", "关爱对象按类别（人）", "帮扶按类型（次）",
+        "议事协商"]
+    rooms = {b.title: _outline(b.figures) for b in report.centre_breakdowns}
+    assert rooms["警民联络室"] == [
+        ("移交公安（件）", "count", "本期移交派出所的事项"),
+        ("公安移交（件）", "count", "本期接收的110非警务警情和公安移交调解"),
+        ("收到回复（件）", "count", "以回复日期计"),
+        ("超期未回复（件）", "count", "回复期限在本期内、逾期或至今未回复的移交事项")]
+    assert rooms["社会组织工作室"] == [
+        ("转介社会组织（人次）", "count", "以转介日期计"),
+        ("服务完成（人次）", "count", "以服务日期计"),
+        ("组织活动（场）", "count", "社会组织和志愿服务队开展的活动"),
+        ("活动参加（人次）", "count", "")]
+    assert rooms["群众满意率按科室（%）"] == rooms["群众满意率按工作人员（%）"] == []
+    assert report.notes == [
+        "环比：与上一期（上月）相比；同比：与上年同期相比。计数的变化为增减百分比，比率的变化为"
+        "增减百分点；基数为0时不计算。",
+        "办结率 = 本期分流中已办结（含转办、未到）的人次 ÷ 本期分流人次。",
+        "受理数及按来源、按类型的分布以受理日期计；结案数、调解成功数、履行数、协议涉及金额和协议"
+        "形式以结案日期计；调解成功率 = 调解成功数 ÷ 结案数（含调解不成功、终止调解）。",
+        "履行数：本期调解成功的案件中，最近一次回访记录为“已履行”的件数（随后续回访更新）。"
+        "司法确认数：人民法院裁定确认调解协议有效的件数，以裁定日期计；已申请尚未裁定的不计。",
+        "回访满意率 = 本期回访中“满意”和“基本满意”的次数 ÷ 作出评价的回访次数。",
+        "升级上报 = 本期上报和移送职能部门的事项；超时未办结 = 办理期限在本期内、到期当日未办结的"
+        "上报和移送事项。",
+        "回复率 = 本期登记的事项中已回复群众的件数 ÷ 本期登记件数。群众满意率按好差评五级计："
+        "（非常满意 + 满意 + 基本满意）÷ 本期作出评价的件数，整改后的再次评价不重复计入；"
+        "按科室、按工作人员以事项分流到的科室和办理人计。服务时限按工作日计（含调休）。",
+    ]
+
+
+def test_types_of_dispute_are_listed_by_this_month_s_count_then_the_others_by_name(
+        database: Database) -> None:
+    _seed_cases(database)
+    now, before, year_ago = (_independent_mediation(database, *MONTHS[k])["by_type"]
+                             for k in ("now", "before", "year_ago"))
+    with database.read() as session:
+        report = monthly_report(session, Period.month(*MONTHS["now"]))
+    by_type = next(b for b in report.mediation_breakdowns if b.title == "按纠纷类型")
+    assert isinstance(now, Counter) and isinstance(before, Counter)
+    assert isinstance(year_ago, Counter)
+    this_month = sorted(now, key=lambda name: (-now[name], name))
+    others = sorted((set(before) | set(year_ago)) - set(now))
+    assert others and len({now[name] for name in now}) > 1  # both rules are put to work
+    assert [f.label for f in by_type.figures] == [*this_month, *others, "合计"]
+    assert [(f.value, f.previous, f.last_year) for f in by_type.figures[:-1]] == [
+        (now[name], before[name], year_ago[name]) for name in [*this_month, *others]]
+
+
+def test_satisfaction_by_room_and_by_staff_give_each_its_rate_and_this_month_s_ratings(
+        database: Database) -> None:
+    """A room rated this month: its rate and "本期评价 N 件"; a room rated only last month:
+    no rate this month, last month's, and no note."""
+    chen = add_staff(database)
+    for n, level in ((1, "满意"), (2, "不满意")):
+        matter = served(database, n, chen, finished=datetime(2026, 11, 20, 9, n))
+        record_reply(database, matter.visit_id, replied_at=datetime(2026, 11, 20, 10, 0))
+        record_rating(database, matter.visit_id, level, rated_at=datetime(2026, 11, 21, 9, 0))
+    october = finished_matter(database, 3, room="关爱工作室", at=datetime(2026, 10, 20, 9, 0))
+    record_reply(database, october.visit_id, replied_at=datetime(2026, 10, 20, 11, 0))
+    record_rating(database, october.visit_id, "不满意", rated_at=datetime(2026, 10, 30, 9, 0))
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 11))
+    rooms = {b.title: b.figures for b in report.centre_breakdowns}
+    assert [(f.label, f.value, f.previous, f.last_year, f.kind, f.note)
+            for f in rooms["群众满意率按科室（%）"]] == [
+        ("矛盾纠纷调解室", 50.0, None, None, "rate", "本期评价 2 件"),
+        ("关爱工作室", None, 0.0, None, "rate", "")]
+    assert [(f.label, f.value, f.previous, f.note) for f in rooms["群众满意率按工作人员（%）"]] == [
+        ("陈秀兰", 50.0, None, "本期评价 2 件"), ("测试管理员", None, 0.0, "")]
