@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pdfplumber
 import pytest
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
@@ -20,6 +21,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 from desktop.printing import legal
 from desktop.printing.legal import Blank, FillLine, Pair, Row, Signer, SignGroup
 from desktop.printing.textflow import Para
+from tests import poppler
 from tests.pdf_checks import Glyph, Page, read
 from tests.test_paper_letters_rules import lines_of, pdf_info
 
@@ -392,6 +394,13 @@ def test_the_papers_type_sizes(styles: legal.Styles) -> None:
         6, 10, 6)
     assert styles.indent.firstLineIndent == styles.clause.firstLineIndent == 25
     assert styles.heading_keep.keepWithNext == 1
+    assert styles.clause.leftIndent == 0
+    alignments = {name: getattr(styles, name).alignment
+                  for name in ("title", "number", "body", "cell", "cell_label", "right", "center",
+                               "cell_center")}
+    assert alignments == {"title": TA_CENTER, "number": TA_RIGHT, "body": TA_JUSTIFY,
+                          "cell": TA_LEFT, "cell_label": TA_CENTER, "right": TA_RIGHT,
+                          "center": TA_CENTER, "cell_center": TA_CENTER}
     assert {getattr(styles, name).fontName for name in sizes} == {styles.font}
     page, = read(_build([Para("人民调解协议书", styles.title), Para("正文", styles.body)]))
     assert [g.size for g in _glyphs(page, "人民调解协议书")] == pytest.approx([22] * 7)
@@ -484,3 +493,32 @@ def test_everyone_beside_a_party_signs_under_each_other(styles: legal.Styles) ->
     assert lines == ["被申请人：某某物业服务有限公司 法定代表人：周建国",
                      "（盖章）： （签名）：", "委托代理人：赵律师", "（签名）：",
                      "第 1 页 共 1 页"]
+
+
+def test_every_character_and_cell_is_set_in_the_one_embedded_song_face(
+    styles: legal.Styles,
+) -> None:
+    """Tables and the canvas would declare Helvetica (not embedded: printed in whatever the
+    printer has) for any cell or page not told otherwise."""
+    story = [Para("人民调解协议书", styles.title),
+             *legal.form([Pair("编号", "TJ-001", "日期", None), Row("事项", "一行")], styles),
+             legal.signature_table(_parties(2), styles, heading="当事人签名："),
+             legal.staff_and_seal([Signer("记录人：")], COMMITTEE, None, styles), PageBreak(),
+             Para("第二页", styles.body)]
+    fonts = poppler.run("pdffonts", "-", data=_build(story, header="东调字第1号")).splitlines()[2:]
+    assert len(fonts) == 1, fonts
+    assert fonts[0].split()[-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, unicode
+
+
+def test_a_paper_without_a_header_or_an_author_has_none(styles: legal.Styles) -> None:
+    pdf = legal.build([Para("第一页", styles.body), PageBreak(), Para("第二页", styles.body)],
+                      title="测试文书")
+    assert [page.text() for page in read(pdf)] == ["第一页第1页共2页", "第二页第2页共2页"]
+    assert "Author" not in pdf_info(pdf) or pdf_info(pdf)["Author"] == ""
+
+
+def test_blanks_are_underlined_in_half_point_lines(styles: legal.Styles) -> None:
+    pdf = _build([FillLine(["签收人：", Blank(40 * mm)], styles.cell)])
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        widths = {round(float(line["linewidth"]), 2) for line in doc.pages[0].lines}
+    assert widths == {0.5}
