@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.exports.monthly import export_monthly
@@ -37,7 +38,9 @@ from desktop.services.registers.monthly import (
     change,
     escalation_counts,
     judicial_confirmations,
+    mediation_accepted,
     mediation_by_source,
+    mediation_closed,
     mediation_performed,
     mediation_satisfaction,
     mediation_succeeded,
@@ -788,3 +791,39 @@ def test_satisfaction_by_room_and_by_staff_give_each_its_rate_and_this_month_s_r
         ("关爱工作室", None, 0.0, None, "rate", "")]
     assert [(f.label, f.value, f.previous, f.note) for f in rooms["群众满意率按工作人员（%）"]] == [
         ("陈秀兰", 50.0, None, "本期评价 2 件"), ("测试管理员", None, 0.0, "")]
+
+
+def _case(session: Session, seq: int, accepted: date, *, closed: date | None = None,
+          category: Category | None = None) -> None:
+    session.add(MediationCase(
+        case_no=f"（{accepted.year}）测人调字第{seq:04d}号", year=accepted.year, seq=seq,
+        source="当事人申请", category=category, facts="测试纠纷", accepted_on=accepted,
+        due_on=accepted + timedelta(days=30), outcome="调解不成功" if closed else None,
+        closed_on=closed))
+
+
+def test_a_case_counts_in_the_month_of_its_first_and_last_day(database: Database) -> None:
+    """Accepted on 31 October or closed on 1 or 31 October: October's, not a neighbour's."""
+    with database.write() as session:
+        _case(session, 1, date(2026, 10, 31))
+        _case(session, 2, date(2026, 9, 20), closed=date(2026, 10, 1))
+        _case(session, 3, date(2026, 10, 1), closed=date(2026, 10, 31))
+    with database.read() as session:
+        counts = {month: (mediation_accepted(session, Period.month(2026, month)),
+                          mediation_closed(session, Period.month(2026, month)))
+                  for month in (9, 10, 11)}
+    assert counts == {9: (1, 0), 10: (2, 2), 11: (0, 0)}
+
+
+def test_a_type_seen_only_in_the_month_before_is_listed_after_this_month_s(
+        database: Database) -> None:
+    with database.write() as session:
+        neighbours, family = (session.scalars(select(Category).where(Category.name == name))
+                              .one() for name in ("邻里", "婚姻家庭"))
+        _case(session, 1, date(2026, 10, 5), category=neighbours)
+        _case(session, 2, date(2026, 9, 5), category=family)
+    with database.read() as session:
+        report = monthly_report(session, Period.month(2026, 10))
+    by_type = next(b for b in report.mediation_breakdowns if b.title == "按纠纷类型")
+    assert [(f.label, f.value, f.previous) for f in by_type.figures] == [
+        ("邻里", 1, 0), ("婚姻家庭", 0, 1), ("合计", 1, 1)]
