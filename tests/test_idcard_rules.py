@@ -639,6 +639,26 @@ def test_a_helper_that_stopped_reading_its_input_has_exited(tmp_path: Path) -> N
     assert client.process is None
 
 
+def test_a_helper_that_ends_without_answering_has_exited(tmp_path: Path) -> None:
+    client = _helper(tmp_path, """
+        say({"ok": True, "protocol": 1})
+        sys.stdin.readline()  # the request read, and no answer
+        """)
+    with pytest.raises(ReaderUnavailable, match=r"^读卡助手已退出，请检查身份证阅读器驱动$"):
+        client.read()
+    assert client.process is None
+
+
+def test_a_helper_that_does_not_answer_in_time_is_said_to_be_silent(tmp_path: Path) -> None:
+    client = _helper(tmp_path, """
+        say({"ok": True, "protocol": 1})
+        sys.stdin.read()  # reads on, never answers
+        """, timeout=5)
+    with pytest.raises(ReaderUnavailable, match=r"^读卡助手无响应，请检查身份证阅读器$"):
+        client.read()
+    assert client.process is None
+
+
 def test_a_helper_that_died_is_started_again_at_the_next_read(tmp_path: Path) -> None:
     starts = tmp_path / "starts.txt"
     client = _helper(tmp_path, f"""
@@ -674,7 +694,7 @@ def test_closing_asks_the_helper_to_close_and_ends_it(tmp_path: Path) -> None:
     process = client.process
     assert process is not None
     client.close()
-    assert client.process is None and process.poll() is not None
+    assert client.process is None and process.poll() == 0  # it ended by itself, not killed
     assert requests.read_text(encoding="utf-8").splitlines() == [
         '{"op": "read"}', '{"op": "close"}']
     client.close()  # closing again does nothing
