@@ -154,6 +154,9 @@ def test_restore_replaces_a_damaged_database(full_database: Database, tmp_path: 
     assert backups.quick_check(url_of(full_database)) is None
     assert snapshot(path) == before
     assert restored.kept is not None and restored.kept.exists()
+    with closing(sqlite3.connect(backup.path)) as conn:
+        (revision,), = conn.execute("SELECT version_num FROM alembic_version")
+    assert (restored.source, restored.revision) == (backup.path, revision)
 
 
 def test_a_file_of_garbage_is_replaced_too(sqlite_database: Database, tmp_path: Path) -> None:
@@ -235,6 +238,44 @@ def test_the_newest_backup_is_kept_however_old(sqlite_database: Database, tmp_pa
                                 now=datetime(2020, 1, 1, 8, 0, 0))
     assert backups.prune(folder, 30, now=datetime(2026, 1, 1)) == []
     assert old.path.exists()
+
+
+def _touch(path: Path, *, modified: datetime | None = None) -> Path:
+    path.write_bytes(b"")
+    if modified is not None:
+        os.utime(path, (modified.timestamp(), modified.timestamp()))
+    return path
+
+
+def test_prune_deletes_what_is_older_than_the_days_kept_and_says_which(tmp_path: Path) -> None:
+    """Older than the cut-off by a second: deleted; on it: kept. The copies a restore
+    kept age alike. Parts of backups cut short go a day after they were last written."""
+    now = datetime(2026, 11, 26, 9, 0, 0)  # 30 days: the cut-off is 27 October, 09:00:00
+    newest = _touch(tmp_path / "desk-20261126-090000.sqlite3")
+    on_cutoff = _touch(tmp_path / "desk-20261027-090000.sqlite3")
+    older = _touch(tmp_path / "desk-20261027-085959.sqlite3")
+    kept_copy = _touch(tmp_path / "before-restore-20261001-120000.sqlite3")
+    stale_part = _touch(tmp_path / ".~desk-20261020-090000.sqlite3.part",
+                        modified=now - timedelta(days=1, seconds=1))
+    fresh_part = _touch(tmp_path / ".~desk-20261126-085900.sqlite3.part",
+                        modified=now - timedelta(hours=23))
+    not_ours = _touch(tmp_path / ".~notes.part", modified=now - timedelta(days=9))
+    folder_part = tmp_path / ".~desk-folder.part"
+    folder_part.mkdir()
+    os.utime(folder_part, ((now - timedelta(days=9)).timestamp(),) * 2)
+    assert backups.prune(tmp_path, 30, now=now) == [older, kept_copy]
+    assert newest.exists() and on_cutoff.exists()
+    assert not older.exists() and not kept_copy.exists()
+    assert not stale_part.exists()
+    assert fresh_part.exists() and not_ours.exists() and folder_part.is_dir()
+
+
+def test_a_folder_holding_only_copies_kept_by_restores_is_pruned_too(tmp_path: Path) -> None:
+    """The newest ordinary backup is never deleted; copies a restore kept are no such
+    backup, so none of them is spared for being the newest."""
+    copies = [_touch(tmp_path / f"before-restore-2026100{n}-120000.sqlite3") for n in (2, 1)]
+    assert backups.prune(tmp_path, 30, now=datetime(2026, 11, 26)) == copies
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_two_backups_in_one_second_both_kept(sqlite_database: Database, tmp_path: Path) -> None:
