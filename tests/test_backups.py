@@ -278,6 +278,18 @@ def test_a_folder_holding_only_copies_kept_by_restores_is_pruned_too(tmp_path: P
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_backup_reports_its_progress_page_by_page(full_database: Database,
+                                                   tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    backups.create_backup(url_of(full_database), folder=tmp_path,
+                          progress=lambda done, total: seen.append((done, total)))
+    pages = db_file(full_database).stat().st_size // 4096
+    assert seen and seen[-1] == (seen[-1][1], seen[-1][1])  # it ends with all of it done
+    assert {total for _done, total in seen} == {seen[-1][1]}
+    assert seen[-1][1] >= pages * 0.9
+    assert [done for done, _total in seen] == sorted(done for done, _total in seen)
+
+
 def test_two_backups_in_one_second_both_kept(sqlite_database: Database, tmp_path: Path) -> None:
     now = datetime(2026, 11, 26, 9, 0, 0)
     first = backups.create_backup(url_of(sqlite_database), folder=tmp_path, now=now)
@@ -913,9 +925,13 @@ def test_a_damaged_database_s_leftover_wal_is_not_applied_to_the_restored_file(
     path.write_bytes(b"this is no database" * 100)
     wal.write_bytes(leftover)
     path.with_name(path.name + "-shm").unlink(missing_ok=True)
-    backups.restore_backup(url, backup.path, folder=folder)
+    restored = backups.restore_backup(url, backup.path, folder=folder)
     assert snapshot(path) == snapshot(backup.path)
     assert backups.quick_check(url) is None
+    # The damaged file is kept byte for byte, its -wal beside it, for whoever looks later.
+    assert restored.kept is not None
+    assert restored.kept.read_bytes() == b"this is no database" * 100
+    assert restored.kept.with_name(restored.kept.name + "-wal").read_bytes() == leftover
 
 
 def test_a_backup_disk_that_fills_up_is_not_taken_for_a_damaged_database(
