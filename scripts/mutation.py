@@ -30,6 +30,12 @@ every database or paper test reaches (seed, the line breaker), and its score is 
 as the rest of the suite may kill what these files let survive. Its scratch copy is named
 after the first module, so runs of different modules can go side by side.
 
+Two traps. A scratch copy resumed by hand (``mutmut run`` in it) after tests were added
+keeps mutmut's record of which tests reach which function: delete
+``mutants/mutmut-stats.json`` first, or the new tests never run against a mutant (this
+script always starts from a fresh copy). And an object a test module makes at import (a
+module-level ``Styles()``) is made before mutmut picks the mutant: make it in the test.
+
 Not part of CI: the whole of services/ and printing/ is about 13,000 mutants, hours on
 two cores. Needs Linux or macOS (mutmut forks) and ``pip install -e '.[test]'``.
 The score printed is killed / (all mutants that tests reach); "no tests" are mutants
