@@ -194,8 +194,11 @@ def test_damaged_or_foreign_backups_are_refused(sqlite_database: Database, tmp_p
     with sqlite3.connect(newer) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
 
-    cases = {damaged: "损坏", truncated: "损坏", text: "不是有效的", foreign: "不是本程序",
-             newer: "更新版本", tmp_path / "missing.sqlite3": "找不到文件", tmp_path: "文件夹"}
+    kind = "SQLite 数据库备份文件（.sqlite3）"
+    cases = {damaged: "损坏", truncated: "损坏", text: f"无法读取：不是有效的 {kind}",
+             foreign: "不是本程序", newer: "更新版本",
+             tmp_path / "missing.sqlite3": "找不到文件",
+             tmp_path: f"{tmp_path} 是一个文件夹，请选择 {kind}"}
     for path, words in cases.items():
         with pytest.raises(ValidationError) as refused:
             backups.restore_backup(url, path, folder=folder)
