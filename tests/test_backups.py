@@ -293,6 +293,18 @@ def test_a_backup_reports_its_progress_page_by_page(full_database: Database,
     assert [done for done, _total in seen] == sorted(done for done, _total in seen)
 
 
+def test_a_backup_is_restored_on_a_pc_whose_data_folder_is_not_made_yet(
+        sqlite_database: Database, tmp_path: Path) -> None:
+    """Moving to a new PC: the backup given back before the program ever started there."""
+    backup = backups.create_backup(url_of(sqlite_database), folder=tmp_path / "b")
+    target = tmp_path / "new-pc" / "data" / "desk.sqlite3"
+    restored = backups.restore_backup(sqlite_url(target), backup.path, folder=tmp_path / "b")
+    assert restored.kept is None  # nothing was there to keep
+    assert snapshot(target) == snapshot(backup.path)
+    if os.name == "posix":
+        assert target.parent.stat().st_mode & 0o077 == 0  # private, like every data folder
+
+
 def test_two_backups_in_one_second_both_kept(sqlite_database: Database, tmp_path: Path) -> None:
     now = datetime(2026, 11, 26, 9, 0, 0)
     first = backups.create_backup(url_of(sqlite_database), folder=tmp_path, now=now)
