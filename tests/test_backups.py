@@ -305,6 +305,15 @@ def test_a_backup_is_restored_on_a_pc_whose_data_folder_is_not_made_yet(
         assert target.parent.stat().st_mode & 0o077 == 0  # private, like every data folder
 
 
+def test_backups_in_one_second_are_numbered_from_two(sqlite_database: Database,
+                                                    tmp_path: Path) -> None:
+    now = datetime(2026, 11, 26, 9, 0, 0)
+    names = [backups.create_backup(url_of(sqlite_database), folder=tmp_path, now=now).path.name
+             for _ in range(4)]
+    assert names == ["desk-20261126-090000.sqlite3", "desk-20261126-090000-2.sqlite3",
+                     "desk-20261126-090000-3.sqlite3", "desk-20261126-090000-4.sqlite3"]
+
+
 def test_two_backups_in_one_second_both_kept(sqlite_database: Database, tmp_path: Path) -> None:
     now = datetime(2026, 11, 26, 9, 0, 0)
     first = backups.create_backup(url_of(sqlite_database), folder=tmp_path, now=now)
