@@ -516,3 +516,27 @@ def test_a_resident_s_record_shows_its_creation_at_the_first_visit(database: Dat
     assert [(e.action, e.target) for e in history] == [
         ("create", f"来访人 {person_id}"), ("change", f"来访人 {person_id}")]
     assert history[0].raw_detail["values"]["name"] == "测试31号"
+
+
+def test_a_change_of_a_case_s_mediators_logs_who_they_were_and_who_they_are(
+        database: Database) -> None:
+    """A many-to-many change (the case's 调解员) is logged on the case, as the ids before
+    and after; its other relations and columns, unchanged, are not in the entry."""
+    from tests.mediation_helpers import staff
+
+    ref = make_case(database)
+    first, second, third = staff(database)
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+    data = mediation.CaseInput(facts=detail.facts, matters=detail.matters or "",
+                               mediator_ids=[second, third], recorder_id=first,
+                               accepted_on=detail.accepted_on)
+    mediation.update_case(database, ref.case_id, data, version=detail.version)
+    changed = entries(database, action="change", target_type="mediation_case")[-1]
+    assert changed.target == f"调解案件 {ref.case_id}"
+    old, new = sorted([str(first), str(second)]), sorted([str(second), str(third)])
+    assert changed.raw_detail["changes"]["mediators"] == {"old": old, "new": new}
+    assert f"mediators：{'、'.join(old)} → {'、'.join(new)}" in changed.detail
+    assert set(changed.raw_detail["changes"]) == {"mediators", "recorder_id"}
+    assert check(database).ok
+
