@@ -576,8 +576,8 @@ def test_the_acceptance_form_leaves_room_for_what_was_not_typed(database: Databa
     mediators = _glyph_run(page, "调解员")[0]
     assert mediators.top - matters.top == pytest.approx(12 * mm + 9, abs=0.5)
     signs = _glyph_run(page, "受理人（签名）：")[-1]
-    sign, year, *_ = sorted((e for e in page.edges if abs(e[1] - e[3]) < 0.5
-                             and e[0] > signs.x1 and abs(e[1] - signs.bottom) < 6))
+    sign, year, *_ = sorted(e for e in page.edges if abs(e[1] - e[3]) < 0.5
+                            and e[0] > signs.x1 and abs(e[1] - signs.bottom) < 6)
     # Squeezed into the cell with the date's blanks, each in proportion: 40 mm to 18 mm.
     assert (sign[2] - sign[0] + 2) / (year[2] - year[0] + 2) == pytest.approx(40 / 18)
 
