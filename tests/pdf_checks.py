@@ -82,6 +82,16 @@ def read(pdf: bytes) -> list[Page]:
     return pages
 
 
+def glyph_run(page: Page, text: str) -> list[Glyph]:
+    """The glyphs of the first run of ``text`` on ``page``, in reading order."""
+    chars = page.glyphs
+    for start in range(len(chars) - len(text) + 1):
+        run = chars[start:start + len(text)]
+        if "".join(g.text for g in run) == text:
+            return run
+    raise AssertionError(f"{text!r} not on page {page.number}: {page.text()[:200]}")
+
+
 def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 

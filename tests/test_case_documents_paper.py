@@ -18,7 +18,7 @@ from desktop.printing import case_documents
 from desktop.services import mediation
 from desktop.services.mediation import CaseDetail
 from tests import mediation_helpers as h
-from tests.pdf_checks import Glyph, Page, read
+from tests.pdf_checks import glyph_run, read
 from tests.poppler import text_of
 from tests.test_mediation_documents import words_with_boxes
 from tests.test_paper_letters_rules import lines_of, pdf_info
@@ -572,22 +572,14 @@ def test_the_acceptance_form_leaves_room_for_what_was_not_typed(database: Databa
     assert lines[lines.index("纠纷简要情况 楼上装修噪音扰民，双方多次协商未果。") + 1:][:2] == [
         "争议事项", "调解员 王志刚、陈秀兰 记录人"]
     page = read(pdf)[0]
-    matters = _glyph_run(page, "争议事项")[0]
-    mediators = _glyph_run(page, "调解员")[0]
+    matters = glyph_run(page, "争议事项")[0]
+    mediators = glyph_run(page, "调解员")[0]
     assert mediators.top - matters.top == pytest.approx(12 * mm + 9, abs=0.5)
-    signs = _glyph_run(page, "受理人（签名）：")[-1]
+    signs = glyph_run(page, "受理人（签名）：")[-1]
     sign, year, *_ = sorted(e for e in page.edges if abs(e[1] - e[3]) < 0.5
                             and e[0] > signs.x1 and abs(e[1] - signs.bottom) < 6)
     # Squeezed into the cell with the date's blanks, each in proportion: 40 mm to 18 mm.
     assert (sign[2] - sign[0] + 2) / (year[2] - year[0] + 2) == pytest.approx(40 / 18)
-
-
-def _glyph_run(page: Page, text: str) -> list[Glyph]:
-    chars = page.glyphs
-    for start in range(len(chars) - len(text) + 1):
-        if "".join(g.text for g in chars[start:start + len(text)]) == text:
-            return chars[start:start + len(text)]
-    raise AssertionError(f"{text!r} not on the page")
 
 
 def test_the_acceptance_date_starts_its_cell(database: Database) -> None:

@@ -22,7 +22,7 @@ from desktop.printing import legal
 from desktop.printing.legal import Blank, FillLine, Pair, Row, Signer, SignGroup
 from desktop.printing.textflow import Para
 from tests import poppler
-from tests.pdf_checks import Glyph, Page, read
+from tests.pdf_checks import Page, glyph_run, read
 from tests.test_paper_letters_rules import lines_of, pdf_info
 
 HALF = legal.WIDTH / 2
@@ -75,23 +75,13 @@ def test_an_empty_field_prints_nothing_and_a_chosen_placeholder_when_given(
              *legal.labelled("其他", None, styles, empty="（无）")]
     page, = read(_build(story))
     assert page.text() == "纠纷主要事实：争议事项：其他：（无）第1页共1页"
-    placeholder = _glyphs(page, "（无）")[0]
-    label = _glyphs(page, "其他：")[0]
+    placeholder = glyph_run(page, "（无）")[0]
+    label = glyph_run(page, "其他：")[0]
     assert placeholder.x0 - label.x0 == pytest.approx(2 * legal.BODY_SIZE, abs=0.5)
 
 
 def _build(story: list[Flowable], *, header: str = "") -> bytes:
     return legal.build(story, title="测试文书", header=header, author="东林街道人民调解委员会")
-
-
-def _glyphs(page: Page, text: str) -> list[Glyph]:
-    """The glyphs of the first run of ``text`` on ``page`` (in reading order)."""
-    chars = page.glyphs
-    for start in range(len(chars) - len(text) + 1):
-        run = chars[start:start + len(text)]
-        if "".join(g.text for g in run) == text:
-            return run
-    raise AssertionError(f"{text!r} not on page {page.number}: {page.text()[:200]}")
 
 
 def _rules(page: Page) -> list[tuple[float, float, float, float]]:
@@ -124,7 +114,7 @@ def test_a_committee_name_broken_in_its_half_still_gets_exactly_the_seal_s_room(
     assert block.wrap(legal.WIDTH, legal.FRAME_HEIGHT)[1] == pytest.approx(
         legal.SEAL + 2 * PADDING)
     page, = read(_build([block]))
-    note = _glyphs(page, "（人民调解委员会印）")[0]
+    note = glyph_run(page, "（人民调解委员会印）")[0]
     tops = {round(g.top) for g in page.glyphs if g.top < note.top}
     assert len(tops) == 2  # broken in two lines inside the right half
 
@@ -152,13 +142,13 @@ def test_the_committee_block_signers_left_and_the_committee_centred_right(
         assert x1 - x0 == pytest.approx(HALF - 20 * mm - 2, abs=0.1)
         assert x0 == pytest.approx(legal.LEFT + 1, abs=0.1)
     middle = legal.LEFT + HALF * 1.5
-    name = _glyphs(page, "东林街道人民调解委员会")
+    name = glyph_run(page, "东林街道人民调解委员会")
     assert (name[0].x0 + name[-1].x1) / 2 == pytest.approx(middle, abs=1)
-    seal_note = _glyphs(page, "（人民调解委员会印）")
+    seal_note = glyph_run(page, "（人民调解委员会印）")
     assert (seal_note[0].x0 + seal_note[-1].x1) / 2 == pytest.approx(middle, abs=1)
     # The blank date (年 月 日) is centred under them too.
     date_blanks = [e for e in lines if e[0] > legal.LEFT + HALF]
-    year, day = _glyphs(page, "年")[0], _glyphs(page, "日")[0]
+    year, day = glyph_run(page, "年")[0], glyph_run(page, "日")[0]
     assert (date_blanks[0][0] - 1 + day.x1) / 2 == pytest.approx(middle, abs=1)
     assert year.top > name[0].top
 
@@ -241,13 +231,13 @@ def test_signers_sign_on_a_line_stamp_in_45_mm_or_are_only_named(styles: legal.S
     right = [e for e in rules if e[0] >= legal.LEFT + HALF]
     assert len(left) == 1 and len(right) == 3  # the company and the minor sign no line
     assert right[0][0] == pytest.approx(legal.LEFT + HALF + 1, abs=0.1)
-    company = _glyphs(page, "被申请人：某某物业服务有限公司")[0]
-    minor = _glyphs(page, "申请人：王小明")[0]
+    company = glyph_run(page, "被申请人：某某物业服务有限公司")[0]
+    minor = glyph_run(page, "申请人：王小明")[0]
     seal_room = legal.SEAL + 2 * 2  # the row's own padding above and below
     assert minor.top - company.top == pytest.approx(seal_room, abs=1)
     sign_line = [e for e in left if e[1] > company.top][:1]
     assert not sign_line  # nothing to sign on under the company or the minor
-    heading = _glyphs(page, "当事人签名：")[0]
+    heading = glyph_run(page, "当事人签名：")[0]
     assert heading.x0 == pytest.approx(legal.LEFT, abs=0.5)
 
 
@@ -264,18 +254,18 @@ def test_a_fill_line_is_text_and_underlined_blanks_aligned_as_asked(styles: lega
     parts: list[str | Blank] = ["签收人：", Blank(40 * mm), "日期"]
     width = 150 * mm
     left = _fill_page(FillLine(parts, styles.cell), width)
-    label = _glyphs(left, "签收人：")
+    label = glyph_run(left, "签收人：")
     assert label[0].x0 == pytest.approx(legal.LEFT, abs=0.5)
     (x0, y, x1, _), = _rules(left)
     assert x0 == pytest.approx(label[-1].x1 + 1, abs=0.5)
     assert x1 - x0 == pytest.approx(40 * mm - 2, abs=0.1)
     assert y == pytest.approx(label[0].top + 0.8 * styles.cell.fontSize + 2, abs=0.5)
-    after = _glyphs(left, "日期")
+    after = glyph_run(left, "日期")
     assert after[0].x0 == pytest.approx(x1 + 1, abs=0.5)
     right = _fill_page(FillLine(parts, styles.cell, align="right"), width)
-    assert _glyphs(right, "日期")[-1].x1 == pytest.approx(legal.LEFT + width, abs=0.5)
+    assert glyph_run(right, "日期")[-1].x1 == pytest.approx(legal.LEFT + width, abs=0.5)
     centre = _fill_page(FillLine(parts, styles.cell, align="center"), width)
-    first, last = _glyphs(centre, "签收人：")[0], _glyphs(centre, "日期")[-1]
+    first, last = glyph_run(centre, "签收人：")[0], glyph_run(centre, "日期")[-1]
     assert (first.x0 + last.x1) / 2 == pytest.approx(legal.LEFT + width / 2, abs=0.5)
     # The line is as tall as the style's leading; its text sits in the middle of it.
     line = FillLine(parts, styles.sign_line)
@@ -293,7 +283,7 @@ def test_a_fill_line_too_wide_squeezes_its_blanks_never_below_a_third(styles: le
     assert [round((e[2] - e[0] + 2) / mm, 1) for e in _rules(page)] == [20.0, 20.0]
     # A right-aligned line too wide starts at the left edge rather than before it.
     page = _fill_page(FillLine(parts, styles.cell, align="right"), text + 10 * mm)
-    assert _glyphs(page, "甲")[0].x0 == pytest.approx(legal.LEFT, abs=0.5)
+    assert glyph_run(page, "甲")[0].x0 == pytest.approx(legal.LEFT, abs=0.5)
 
 
 def test_a_blank_date_is_year_month_and_day_to_fill(styles: legal.Styles) -> None:
@@ -327,13 +317,13 @@ def test_a_form_rules_each_long_row_and_pairs_two_short_ones(styles: legal.Style
     expected = {round(x, 1) for x in (legal.LEFT, legal.LEFT + label, legal.LEFT + label + value,
                                       legal.LEFT + label + value + second_label, RIGHT_EDGE)}
     assert set(verticals) == expected
-    performed = _glyphs(page, "履行情况")[0]
-    note = _glyphs(page, "备注")[0]
+    performed = glyph_run(page, "履行情况")[0]
+    note = glyph_run(page, "备注")[0]
     assert note.top - performed.top == pytest.approx(25 * mm + 9, abs=0.3)
     # The value of a pair is at the left of its cell, its label centred.
-    number = _glyphs(page, "TJ20260304-001")[0]
+    number = glyph_run(page, "TJ20260304-001")[0]
     assert number.x0 == pytest.approx(legal.LEFT + label + 5, abs=0.5)
-    title = _glyphs(page, "编号")
+    title = glyph_run(page, "编号")
     assert (title[0].x0 + title[-1].x1) / 2 == pytest.approx(legal.LEFT + label / 2, abs=0.5)
 
 
@@ -347,7 +337,7 @@ def test_pages_are_numbered_of_their_total_and_headed_from_the_second(styles: le
         colours = [{tuple(round(v, 3) for v in c["non_stroking_color"] or ()) for c in p.chars
                     if c["text"] in "东共"} for p in doc.pages]
     for number, page in enumerate(pages, 1):
-        footer = _glyphs(page, f"第{number}页共3页")
+        footer = glyph_run(page, f"第{number}页共3页")
         assert [g.size for g in footer] == pytest.approx([10.5] * len(footer))
         centre = (footer[0].x0 + footer[-1].x1) / 2
         assert centre == pytest.approx(legal.PAGE[0] / 2, abs=1)
@@ -356,7 +346,7 @@ def test_pages_are_numbered_of_their_total_and_headed_from_the_second(styles: le
         headed = "东调字〔2026〕第12号" in page.text()
         assert headed == (number > 1)
         if headed:
-            header = _glyphs(page, "东调字〔2026〕第12号")
+            header = glyph_run(page, "东调字〔2026〕第12号")
             assert [g.size for g in header] == pytest.approx([9] * len(header))
             assert header[-1].x1 == pytest.approx(RIGHT_EDGE, abs=0.5)
             assert header[0].top + 0.8 * 9 == pytest.approx(legal.TOP - 10 * mm, abs=0.5)
@@ -403,8 +393,8 @@ def test_the_papers_type_sizes(styles: legal.Styles) -> None:
                           "center": TA_CENTER, "cell_center": TA_CENTER}
     assert {getattr(styles, name).fontName for name in sizes} == {styles.font}
     page, = read(_build([Para("人民调解协议书", styles.title), Para("正文", styles.body)]))
-    assert [g.size for g in _glyphs(page, "人民调解协议书")] == pytest.approx([22] * 7)
-    assert [g.size for g in _glyphs(page, "正文")] == pytest.approx([12.5] * 2)
+    assert [g.size for g in glyph_run(page, "人民调解协议书")] == pytest.approx([22] * 7)
+    assert [g.size for g in glyph_run(page, "正文")] == pytest.approx([12.5] * 2)
 
 
 def _form_page(rows: list[Row | Pair], styles: legal.Styles) -> tuple[Page, list[dict]]:
@@ -438,9 +428,9 @@ def test_a_pair_s_short_cells_stand_in_the_middle_of_a_taller_neighbour(
     label2 = legal.LEFT + legal.FORM_LABEL + (legal.WIDTH - legal.FORM_LABEL
                                                - legal.FORM_LABEL2 - 46 * mm)
     for text in ("调解地点", "时间", "9时"):
-        glyph = _glyphs(page, text)[0]
+        glyph = glyph_run(page, text)[0]
         assert (glyph.top + glyph.bottom) / 2 == pytest.approx(middle, abs=1), text
-    hour = _glyphs(page, "9时")[0]
+    hour = glyph_run(page, "9时")[0]
     assert hour.x0 == pytest.approx(label2 + legal.FORM_LABEL2 + 5, abs=0.3)
 
 
@@ -452,8 +442,8 @@ def test_a_long_row_runs_on_across_the_page_with_its_label_at_the_top(
                               Row("纠纷简要情况", facts)]
     pages = read(_build(legal.form(rows, styles)))
     first = pages[0]
-    label = _glyphs(first, "纠纷简要情况")[0]
-    number = _glyphs(first, "TJ20260304-001")[0]
+    label = glyph_run(first, "纠纷简要情况")[0]
+    number = glyph_run(first, "TJ20260304-001")[0]
     assert label.top - number.top < 30  # the label at the top of its row, under the pair
     lowest = max(g.bottom for g in first.glyphs if g.text != "页" and g.size > 11)
     assert lowest > first.height - legal.BOTTOM - 30  # the first page is filled
@@ -472,7 +462,7 @@ def test_a_row_holds_what_it_is_given_and_an_empty_one_its_room_to_write(
     page, _ = _form_page(rows, styles)
     assert lines_of(_build(legal.form(rows, styles)))[:4] == [
         "附件 一、身份证复印件", "二、协议书", "履行情况", "备注"]
-    performed, note = _glyphs(page, "履行情况")[0], _glyphs(page, "备注")[0]
+    performed, note = glyph_run(page, "履行情况")[0], glyph_run(page, "备注")[0]
     assert note.top - performed.top == pytest.approx(25 * mm + 9, abs=0.3)
 
 
