@@ -10,6 +10,7 @@ import json
 import re
 import time
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -540,3 +541,43 @@ def test_a_change_of_a_case_s_mediators_logs_who_they_were_and_who_they_are(
     assert set(changed.raw_detail["changes"]) == {"mediators", "recorder_id"}
     assert check(database).ok
 
+
+
+def test_an_agreement_s_amount_is_logged_as_its_text_in_yuan(database: Database) -> None:
+    """An amount is a ``Decimal``: the log keeps its digits as text, neither a float nor
+    the word None, when the agreement is written and when the amount changes."""
+    from tests.mediation_helpers import agreement
+
+    ref = make_case(database)
+    mediation.save_agreement(database, ref.case_id, agreement(amount="3000.5"), version=None)
+    created = entries(database, action="create", target_type="agreement")[-1]
+    logged = created.raw_detail["values"]["amount"]
+    assert isinstance(logged, str) and Decimal(logged) == Decimal("3000.5")
+    with database.read() as session:
+        saved = mediation.case_detail(session, ref.case_id).agreement
+    assert saved is not None
+    mediation.save_agreement(database, ref.case_id, agreement(amount="1200"),
+                             version=saved.version)
+    changed = entries(database, action="change", target_type="agreement")[-1]
+    old, new = (changed.raw_detail["changes"]["amount"][k] for k in ("old", "new"))
+    assert isinstance(old, str) and isinstance(new, str)
+    assert (Decimal(old), Decimal(new)) == (Decimal("3000.5"), Decimal(1200))
+    assert check(database).ok
+
+
+def test_an_added_scan_is_logged_with_its_name_size_and_time_but_not_its_bytes(
+        database: Database) -> None:
+    """The scan's bytes stay out of the log; the columns after them in the table (the time
+    it was added) are still there."""
+    ref = make_case(database)
+    content = b"%PDF-1.4 \xe6\x94\xb6\xe6\x9d\xa1"
+    scan = mediation.add_attachment(database, ref.case_id, kind="证据材料",
+                                    filename="收条.pdf", content=content)
+    with database.read() as session:
+        added_at = mediation.attachment(session, scan)[0].added_at
+    created = entries(database, action="create", target_type="case_attachment")[-1]
+    assert created.target.endswith(str(scan))
+    values = created.raw_detail["values"]
+    assert values["filename"] == "收条.pdf" and values["size"] == len(content)
+    assert values["added_at"] == added_at.isoformat()
+    assert "content" not in values

@@ -973,3 +973,88 @@ def test_a_backup_disk_that_fills_up_is_not_taken_for_a_damaged_database(
         assert "磁盘已满" in (user_message(refused.value) or "")
         assert list(folder.iterdir()) == []
     assert backups.quick_check(url_of(sqlite_database)) is None
+
+
+def test_a_new_backup_is_described_as_the_listing_describes_it(sqlite_database: Database,
+                                                               tmp_path: Path) -> None:
+    """The window shows the backup just made from what ``create_backup`` returns: its time
+    to the second, its kind and its size, as the folder's listing gives them later."""
+    now = datetime(2026, 11, 26, 9, 0, 5, 678901)
+    made = backups.create_backup(url_of(sqlite_database), folder=tmp_path, now=now)
+    assert (made.taken, made.kind, made.kind_text) == (now.replace(microsecond=0),
+                                                      backups.BACKUP, "备份")
+    assert made.size == made.path.stat().st_size
+    assert backups.list_backups(tmp_path) == [made]
+
+
+def test_the_days_given_to_one_backup_prune_by_them_not_by_the_setting(
+        sqlite_database: Database, tmp_path: Path) -> None:
+    """``backup create --days 2`` keeps two days, whatever this PC's setting says."""
+    save_backup_settings(None, 30)
+    now = datetime(2026, 11, 26, 9, 0, 0)
+    url = url_of(sqlite_database)
+    old = backups.create_backup(url, folder=tmp_path, days=3650, now=now - timedelta(days=5))
+    new = backups.create_backup(url, folder=tmp_path, days=2, now=now)
+    assert not old.path.exists()
+    assert backups.list_backups(tmp_path) == [new]
+
+
+def test_backups_are_listed_by_the_time_in_their_names_not_by_when_they_were_written(
+        tmp_path: Path) -> None:
+    """A backup copied back into the folder has a new file time but keeps its place; two in
+    the same second (a backup, then the copy a restore keeps) list the later written
+    first, and two written in the same instant by their names."""
+    start = datetime(2026, 11, 26, 9, 0, 0)
+    copied_back = _touch(tmp_path / "desk-20261101-090000.sqlite3", modified=start)
+    older_file = _touch(tmp_path / "desk-20261125-090000.sqlite3",
+                        modified=start - timedelta(days=1))
+    backup = _touch(tmp_path / "desk-20261126-090000.sqlite3",
+                    modified=start - timedelta(seconds=1))
+    kept = _touch(tmp_path / "before-restore-20261126-090000.sqlite3", modified=start)
+    first = _touch(tmp_path / "desk-20261126-093000.sqlite3", modified=start)
+    second = _touch(tmp_path / "desk-20261126-093000-2.sqlite3", modified=start)
+    listed = [b.path for b in backups.list_backups(tmp_path)]
+    assert listed == [second, first, kept, backup, older_file, copied_back]
+
+
+def test_names_with_impossible_dates_are_passed_over_and_the_rest_listed(
+        tmp_path: Path) -> None:
+    """A name that looks like a backup's but holds no real date (copied in by hand) is not
+    a backup; it never hides the backups listed after it, whatever order the folder gives."""
+    impossible = [f"desk-2026{month:02d}{day:02d}-090000.sqlite3"
+                  for month, day in ((2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31),
+                                     (13, 1), (0, 10), (12, 0), (12, 32))]
+    for name in impossible:
+        _touch(tmp_path / name)
+    good = [_touch(tmp_path / f"desk-202611{day:02d}-090000.sqlite3") for day in range(20, 30)]
+    assert [b.path for b in backups.list_backups(tmp_path)] == good[::-1]
+    assert len(list(tmp_path.iterdir())) == 20
+
+
+def test_a_backup_sqlite_cannot_write_into_the_live_file_replaces_it_whole(
+        sqlite_database: Database, tmp_path: Path) -> None:
+    """SQLite's backup API cannot write into a database in WAL mode with another page size
+    (a backup from a PC whose SQLite uses larger pages): the file is replaced instead, and
+    the backup's data is back all the same."""
+    made = backups.create_backup(url_of(sqlite_database), folder=tmp_path / "b")
+    other = tmp_path / "desk-from-another-pc.sqlite3"
+    shutil.copyfile(made.path, other)
+    with closing(sqlite3.connect(other)) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute("PRAGMA page_size=8192")
+        conn.execute("VACUUM")
+        (page_size,), = conn.execute("PRAGMA page_size")
+    assert page_size == 8192
+    change_everything(sqlite_database)
+    expected = snapshot(other)
+    assert snapshot(db_file(sqlite_database)) != expected
+    assert backups.quick_check(url_of(sqlite_database)) is None  # healthy: written into
+    with closing(sqlite3.connect(db_file(sqlite_database))) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        with pytest.raises(sqlite3.OperationalError), \
+                closing(sqlite3.connect(other)) as source:
+            source.backup(conn)
+    restored = backups.restore_backup(url_of(sqlite_database), other, folder=tmp_path / "b")
+    assert restored.source == other
+    sqlite_database.dispose()
+    assert snapshot(db_file(sqlite_database)) == expected

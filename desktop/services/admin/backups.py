@@ -181,7 +181,7 @@ def list_backups(folder: Path | None = None) -> list[Backup]:
     Only files named by this program count; anything else in the folder is left alone.
     """
     folder = folder or backup_settings().folder
-    found: list[tuple[float, Backup]] = []
+    found: list[tuple[float, int, Backup]] = []
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
@@ -198,11 +198,13 @@ def list_backups(folder: Path | None = None) -> list[Backup]:
         except ValueError:
             continue
         info = entry.stat()
-        found.append((info.st_mtime, Backup(Path(entry.path), taken, match.group(1),
-                                            info.st_size)))
-    # Two in one second (a backup, then the copy a restore keeps): the later written first.
-    found.sort(key=lambda pair: (pair[1].taken, pair[0], pair[1].path.name), reverse=True)
-    return [backup for _written, backup in found]
+        found.append((info.st_mtime, int(match.group(3) or 1),
+                      Backup(Path(entry.path), taken, match.group(1), info.st_size)))
+    # Two in one second (a backup, then the copy a restore keeps): the later written first;
+    # written in the same instant (a disk that keeps file times to 2 s): -2 after the first.
+    found.sort(key=lambda item: (item[2].taken, item[0], item[1], item[2].path.name),
+               reverse=True)
+    return [backup for _written, _number, backup in found]
 
 
 def prune(folder: Path, days: int, *, now: datetime | None = None) -> list[Path]:
