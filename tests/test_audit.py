@@ -581,3 +581,32 @@ def test_an_added_scan_is_logged_with_its_name_size_and_time_but_not_its_bytes(
     assert values["filename"] == "收条.pdf" and values["size"] == len(content)
     assert values["added_at"] == added_at.isoformat()
     assert "content" not in values
+
+
+def test_a_name_longer_than_the_log_keeps_is_cut_to_64_characters(database: Database) -> None:
+    """What an entry is about is kept to the column's 64 characters (PostgreSQL refuses
+    more): the export of a long file name is logged, not refused."""
+    audit.log_event(database, "export", "", "台账" * 40)
+    with database.read() as session:
+        target_id = session.scalar(select(AuditEntry.target_id).order_by(AuditEntry.id.desc())
+                                   .limit(1))
+    assert target_id == ("台账" * 40)[:64]
+
+
+def test_the_number_counters_are_not_logged_even_when_changed_row_by_row(
+        database: Database) -> None:
+    """A counter changed through the ORM (as on a database without upserts) is bookkeeping
+    the log leaves out, like the log itself."""
+    from desktop.models import SequenceCounter
+    from desktop.services import numbering
+
+    with database.write() as session:
+        numbering.next_value(session, "test:counter")
+    before = last_id(database)
+    with database.write() as session:
+        counter = session.get(SequenceCounter, "test:counter")
+        assert counter is not None
+        counter.value += 5
+    assert last_id(database) == before
+    with database.read() as session:
+        assert session.get(SequenceCounter, "test:counter").value == 6  # type: ignore[union-attr]
