@@ -366,3 +366,58 @@ def test_registration_writes_what_was_typed(database: Database) -> None:
         assert visit.category_id == category_ids(database)["邻里"]
     assert (reg.visit_no, reg.ticket_no, reg.room_name) == ("J202611260001", "调-001",
                                                             "矛盾纠纷调解室")
+
+
+def test_a_matter_brought_once_counts_one_and_each_repeat_one_more(database: Database) -> None:
+    """The window shows "第N次" from this count when a repeat is chosen: a first visit
+    without repeats has been brought once, not twice."""
+    from desktop.services.reception.registration import repeat_count_of
+
+    first = register(database, 1, now=T0)
+    with database.read() as session:
+        assert repeat_count_of(session, first.visit_id) == 1
+    again = register(database, 1, now=T0 + timedelta(days=3), repeat_of_visit_id=first.visit_id)
+    assert again.repeat_count == 2
+    with database.read() as session:
+        assert repeat_count_of(session, first.visit_id) == 2
+
+
+def test_a_resident_first_registered_anonymously_takes_the_name_given_later(
+        database: Database) -> None:
+    """匿名 is no name to keep: the name given at a later visit is the resident's, with no
+    question of a change of name and no former name kept."""
+    from desktop.models import PersonFormerName
+
+    register(database, 5, now=T0, name="", anonymous=True)
+    later = register(database, 5, now=T0 + timedelta(days=1), name="赵桂兰")
+    assert later.person_name == "赵桂兰"
+    with database.read() as session:
+        names = session.scalars(select(Person.name).where(
+            Person.id_number == id_number(5))).all()
+        assert names == ["赵桂兰"]
+        assert session.scalar(select(PersonFormerName.id)) is None
+
+
+def test_an_anonymous_visitor_keeps_the_form_of_address_typed(database: Database) -> None:
+    """A resident who will not give her name may still be called "王女士": the name typed
+    is kept; only an empty one becomes 匿名."""
+    kept = register(database, 6, now=T0, name="王女士", anonymous=True, id_number="")
+    assert kept.person_name == "王女士"
+    blank = register(database, 7, now=T0, name="", anonymous=True, id_number="")
+    assert blank.person_name == "匿名"
+
+
+def test_a_change_of_name_keeps_when_and_at_which_desk_the_old_name_was_replaced(
+        database: Database) -> None:
+    from desktop.models import PersonFormerName
+    from desktop.services.reception.registration import RENAMED
+
+    register(database, 8, now=T0, name="王秀英")
+    register(database, 8, now=T0, name="王晓英", name_change=RENAMED)
+    with database.read() as session:
+        former = session.scalars(select(PersonFormerName)).one()
+        person = session.scalars(select(Person).where(Person.id_number == id_number(8))).one()
+        assert (former.name, former.person_id, person.name) == ("王秀英", person.id, "王晓英")
+        assert former.replaced_by == database.desk and database.desk
+        assert former.replaced_at.microsecond == 0
+        assert abs(former.replaced_at - datetime.now()) < timedelta(minutes=1)
