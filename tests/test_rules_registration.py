@@ -421,3 +421,68 @@ def test_a_change_of_name_keeps_when_and_at_which_desk_the_old_name_was_replaced
         assert former.replaced_by == database.desk and database.desk
         assert former.replaced_at.microsecond == 0
         assert abs(former.replaced_at - datetime.now()) < timedelta(minutes=1)
+
+
+def test_a_desk_saving_a_new_resident_another_desk_is_writing_uses_that_record(
+        database: Database) -> None:
+    """Two desks register the same new 身份证号 at once. Desk B saves while desk A has
+    written the resident and not yet committed: B waits for A and then takes A's record,
+    rather than failing on the number A has just taken."""
+    import threading
+
+    from sqlalchemy import text
+
+    from desktop.services.reception.registration import register_visit
+
+    written, may_commit = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def desk_a() -> None:
+        try:
+            with database.write() as session:
+                session.add(Person(name="测试9号", id_number=id_number(9), phone="13900000009"))
+                session.flush()
+                written.set()
+                may_commit.wait(timeout=30)
+        except BaseException as exc:  # shown below, on the test's own thread
+            failures.append(exc)
+            written.set()
+
+    results: list[object] = []
+
+    def desk_b() -> None:
+        try:
+            results.append(register_visit(database, RegistrationInput(
+                name="测试9号", id_number=id_number(9), phone="13900000009",
+                summary="楼上装修噪音扰民", room_id=room_ids(database)["矛盾纠纷调解室"],
+                category_id=category_ids(database)["邻里"]), now=T0))
+        except BaseException as exc:
+            results.append(exc)
+
+    a = threading.Thread(target=desk_a)
+    a.start()
+    assert written.wait(timeout=30) and not failures
+    b = threading.Thread(target=desk_b)
+    b.start()
+    if database.is_sqlite:
+        b.join(timeout=0.5)  # SQLite: B waits for the write lock at its start
+    else:  # PostgreSQL: B waits on A's new row of the unique number
+        with database.engine.connect() as watcher:
+            for _ in range(300):
+                if watcher.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database()")).scalar_one():
+                    break
+                b.join(timeout=0.05)
+            else:
+                pytest.fail("desk B never waited for desk A")
+    assert not results  # still waiting
+    may_commit.set()
+    a.join(timeout=30)
+    b.join(timeout=30)
+    assert not failures and len(results) == 1
+    registration = results[0]
+    assert not isinstance(registration, BaseException), registration
+    with database.read() as session:
+        people = session.scalars(select(Person).where(Person.id_number == id_number(9))).all()
+    assert len(people) == 1 and people[0].name == "测试9号"
