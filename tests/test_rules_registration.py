@@ -278,7 +278,7 @@ def test_someone_elses_earlier_visit_leaves_no_person_behind(database: Database)
     before = snapshot(database)
     with pytest.raises(ValidationError) as caught:
         register(database, 2, now=T0 + timedelta(hours=1), repeat_of_visit_id=other.visit_id)
-    assert "不属于该来访人" in caught.value.errors["repeat_of"]
+    assert caught.value.errors == {"repeat_of": "所选的既往来访不属于该来访人"}
     with pytest.raises(ValidationError):
         register(database, 2, now=T0, repeat_of_visit_id=other.visit_id + 1000)
     assert snapshot(database) == before
@@ -486,3 +486,32 @@ def test_a_desk_saving_a_new_resident_another_desk_is_writing_uses_that_record(
     with database.read() as session:
         people = session.scalars(select(Person).where(Person.id_number == id_number(9))).all()
     assert len(people) == 1 and people[0].name == "测试9号"
+
+
+def test_a_name_left_empty_is_asked_for_in_words_that_offer_anonymity() -> None:
+    assert validate(_input(name=""))["name"] == "请填写姓名；来访人不愿透露时请勾选“匿名”"
+    assert "name" not in validate(_input(name="", anonymous=True))
+
+
+def test_a_registration_keeps_the_type_of_visit_who_received_it_and_when(
+        database: Database) -> None:
+    """What the form said is what is stored: a 集体 visit with its headcount and its
+    representative, the receptionist the form names on the visit and on the ticket's first
+    event, and the time of registration on the visit."""
+    from desktop.models import ReferralEvent, Visit
+    from tests.mediation_helpers import staff
+
+    receptionist = staff(database)[2]
+    result = register(database, 11, now=T0, visit_type="集体", headcount=6,
+                      representative_name="刘建国", representative_phone="13700137000",
+                      received_by_id=receptionist)
+    with database.read() as session:
+        visit = session.get(Visit, result.visit_id)
+        assert visit is not None
+        assert (visit.visit_type, visit.headcount, visit.representative_name,
+                visit.representative_phone) == ("集体", 6, "刘建国", "13700137000")
+        assert (visit.received_by_id, visit.created_at, visit.visited_at) == (
+            receptionist, T0, T0)
+        event = session.scalars(select(ReferralEvent).where(
+            ReferralEvent.referral_id == result.referral_id)).one()
+        assert (event.action, event.staff_id, event.at) == ("issued", receptionist, T0)
