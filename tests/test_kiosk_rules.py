@@ -371,3 +371,38 @@ def test_without_a_time_a_ticket_is_taken_and_cancelled_now_to_the_second(
         assert moment is not None and moment.microsecond == 0
         assert start - timedelta(seconds=1) <= moment <= start + timedelta(minutes=1)
     assert _ticket(database, taken.ticket_id).ticket_date == start.date()
+
+
+def test_a_ticket_kept_from_the_kiosk_waits_from_when_its_number_was_taken(
+        database: Database) -> None:
+    """Registered under its kiosk ticket in the same room, the visit's ticket keeps the
+    kiosk's number and waits from when it was taken, and its first event says so. Routed
+    to another room it takes that room's next number and waits from the registration; a
+    registration without a kiosk ticket names none."""
+    from desktop.models import ReferralEvent
+    from desktop.services.reception.registration import Registration
+
+    rooms, categories = _rooms(database), _categories(database)
+
+    def register_under(ticket: int | None, n: int, room: str) -> Registration:
+        return register_visit(database, RegistrationInput(
+            name=f"测试{n}号", id_number=id_number(700 + n), phone=f"1370000070{n}",
+            summary="噪音", room_id=rooms[room], category_id=categories["邻里"],
+            kiosk_ticket_id=ticket), now=NOW + timedelta(minutes=10))
+
+    kept = register_under(_take(database).ticket_id, 1, "矛盾纠纷调解室")
+    moved = register_under(_take(database).ticket_id, 2, "心理咨询室")
+    plain = register_under(None, 3, "矛盾纠纷调解室")
+    assert (kept.kiosk_ticket_no, moved.kiosk_ticket_no, plain.kiosk_ticket_no) == (
+        "调-001", "调-002", "")
+    with database.read() as session:
+        def ticket(result: Registration) -> tuple[object, ...]:
+            referral = session.get_one(Referral, result.referral_id)
+            event = session.scalars(select(ReferralEvent).where(
+                ReferralEvent.referral_id == referral.id)).one()
+            return referral.ticket_no, referral.created_at, event.reason
+
+        assert ticket(kept) == ("调-001", NOW, "自助取号 调-001")
+        assert ticket(moved)[1:] == (NOW + timedelta(minutes=10), "自助取号 调-002")
+        assert ticket(moved)[0] != "调-002"
+        assert ticket(plain)[1:] == (NOW + timedelta(minutes=10), None)
