@@ -610,3 +610,48 @@ def test_the_number_counters_are_not_logged_even_when_changed_row_by_row(
     assert last_id(database) == before
     with database.read() as session:
         assert session.get(SequenceCounter, "test:counter").value == 6  # type: ignore[union-attr]
+
+
+
+def test_an_end_of_the_chain_removed_behind_the_program_s_back_is_made_again(
+        database: Database) -> None:
+    """Someone with the database's password deletes the chain's end row: the desks go on
+    working (the next write starts a new end from nothing) and the check reports the
+    break at the first entry written after it."""
+    last = _some_entries(database)
+    tamper(database, "DELETE FROM audit_head")
+    missing = check(database)
+    assert not missing.ok and missing.checked == last and missing.entry_id == last
+    assert missing.message() == ("审计日志被删改：链尾记录已被删除，最新的记录是否也被删除"
+                                 "已无法核实。")
+    audit.log_event(database, "export", "register", "after-the-removal")
+    assert last_id(database) == _head(database)[0] == last + 2
+    rebuilt, written = entries(database)[-2:]
+    assert (rebuilt.id, rebuilt.action, rebuilt.action_label) == (
+        last + 1, audit.HEAD_REBUILT, "重建链尾")
+    assert rebuilt.raw_detail == {"链尾": f"缺失，按第 {last} 条记录重建"}
+    assert (written.id, written.action) == (last + 2, "export")
+    with database.read() as session:
+        assert session.get_one(AuditEntry, last + 1).prev_hash == session.get_one(
+            AuditEntry, last).hash
+    result = check(database)
+    assert not result.ok and (result.entry_id, result.checked) == (last + 1, last)
+    assert "链尾记录被删除过" in result.message() and f"第 {last + 1} 条" in result.message()
+    audit.log_event(database, "export", "register", "later")  # the desks go on working
+    assert last_id(database) == last + 3
+
+
+def test_a_log_emptied_with_its_end_starts_again_from_nothing_and_says_so(
+        database: Database) -> None:
+    _some_entries(database)
+    tamper(database, "DELETE FROM audit_entry")
+    tamper(database, "DELETE FROM audit_head")
+    assert check(database).ok  # nothing left to check: the entry below is what tells
+    audit.log_event(database, "export", "register", "after-the-removal")
+    rebuilt, written = entries(database)
+    assert (rebuilt.id, rebuilt.action, written.id) == (1, audit.HEAD_REBUILT, 2)
+    assert rebuilt.raw_detail == {"链尾": "缺失，按第 0 条记录重建"}
+    with database.read() as session:
+        assert session.get_one(AuditEntry, 1).prev_hash == audit.GENESIS
+    result = check(database)
+    assert not result.ok and (result.entry_id, result.checked) == (1, 0)

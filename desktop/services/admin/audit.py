@@ -56,6 +56,9 @@ _PENDING_KEY = "audit_pending"
 NOT_SIGNED_IN = "（未登录）"
 
 # What each action is called in the window and in exports.
+# The entry written when the chain's end row was found missing (deleted by hand).
+HEAD_REBUILT = "head_rebuilt"
+
 ACTIONS: dict[str, str] = {
     "sign_in": "登录",
     "sign_in_failed": "登录失败",
@@ -70,6 +73,7 @@ ACTIONS: dict[str, str] = {
     "reveal": "查看完整号码",
     "verify": "校验审计日志",
     "reopen": "恢复在册",
+    HEAD_REBUILT: "重建链尾",
 }
 
 # What each kind of record is called (the table name is the target type).
@@ -389,26 +393,38 @@ def actor_of(session: Session) -> tuple[int | None, str]:
     return (staff_id if isinstance(staff_id, int) else None), str(name)[:64]
 
 
-def _lock_head(session: Session) -> tuple[int, str]:
-    """The chain's end, locked until the transaction ends (created when missing)."""
+def _lock_head(session: Session) -> tuple[int, str, bool]:
+    """The chain's end, locked until the transaction ends, and whether it was missing.
+
+    The first migration writes it. Missing, it was deleted by hand: it is made again from
+    the newest entry, so that the desks can go on writing (each new entry's number follows
+    the end's), and the caller logs that it was.
+    """
     head = cast(Table, AuditHead.__table__)
     query = select(head.c.last_id, head.c.last_hash).where(head.c.id == HEAD_ID)
     conn = session.connection()
     row = conn.execute(query.with_for_update()).first()
-    if row is None:
-        conn.execute(insert_on_conflict(session, head)
-                     .values(id=HEAD_ID, last_id=0, last_hash=GENESIS)
-                     .on_conflict_do_nothing())
-        row = conn.execute(query.with_for_update()).first()
+    if row is not None:
+        return int(row[0]), str(row[1]), False
+    newest = conn.execute(select(AuditEntry.id, AuditEntry.hash)
+                          .order_by(AuditEntry.id.desc()).limit(1)).first()
+    last_id, last_hash = (int(newest[0]), str(newest[1])) if newest else (0, GENESIS)
+    conn.execute(insert_on_conflict(session, head)
+                 .values(id=HEAD_ID, last_id=last_id, last_hash=last_hash)
+                 .on_conflict_do_nothing())
+    row = conn.execute(query.with_for_update()).first()
     assert row is not None
-    return int(row[0]), str(row[1])
+    return int(row[0]), str(row[1]), True
 
 
 def append(session: Session, entries: Sequence[PendingEntry]) -> None:
     """Append ``entries`` to the chain now, in ``session``'s transaction."""
     if not entries:
         return
-    last_id, last_hash = _lock_head(session)
+    last_id, last_hash, rebuilt = _lock_head(session)
+    if rebuilt:
+        entries = [PendingEntry(HEAD_REBUILT, "audit_entry", None,
+                                {"链尾": f"缺失，按第 {last_id} 条记录重建"}), *entries]
     staff_id, staff_name = actor_of(session)
     desk = str(session.info.get(DESK_KEY) or "")[:64]
     at = utc_now()
@@ -478,8 +494,14 @@ def verify_chain(session: Session) -> ChainCheck:
         if entry_hash(last_hash, content) != entry.hash:
             return ChainCheck(checked, f"审计日志被删改：{_describe(entry)}的内容与其校验值不符，"
                               "该记录被改动过。", entry.id)
+        if entry.action == HEAD_REBUILT:
+            return ChainCheck(checked, f"审计日志被删改：链尾记录被删除过，{_describe(entry)}"
+                              "将其重建；此前最新的记录是否也被删除已无法核实。", entry.id)
         last_hash, expected_id, checked = entry.hash, entry.id + 1, checked + 1
     head = session.get(AuditHead, HEAD_ID)
+    if head is None and checked:
+        return ChainCheck(checked, "审计日志被删改：链尾记录已被删除，最新的记录是否也被删除"
+                          "已无法核实。", expected_id - 1)
     if head is not None and head.last_id != expected_id - 1:
         return ChainCheck(checked, f"审计日志被删改：应有 {head.last_id} 条记录，只找到 "
                           f"{expected_id - 1} 条，第 {expected_id} 条及以后的记录已被删除。",
