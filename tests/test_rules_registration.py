@@ -515,3 +515,39 @@ def test_a_registration_keeps_the_type_of_visit_who_received_it_and_when(
         event = session.scalars(select(ReferralEvent).where(
             ReferralEvent.referral_id == result.referral_id)).one()
         assert (event.action, event.staff_id, event.at) == ("issued", receptionist, T0)
+
+
+def _person_id_of(database: Database, visit_id: int) -> int:
+    from desktop.models import Visit
+
+    with database.read() as session:
+        return session.get_one(Visit, visit_id).person_id
+
+
+def _person_of(database: Database, visit_id: int) -> tuple[str, str, str | None]:
+    with database.read() as session:
+        person = session.get_one(Person, _person_id_of(database, visit_id))
+        return person.name, person.id_type, person.id_number
+
+
+def test_a_number_left_in_the_form_when_no_document_is_chosen_is_not_kept(
+        database: Database) -> None:
+    """The receptionist typed a number, then chose 无证件: the resident has no document on
+    record, and the number (perhaps another resident's) is not looked up or stored."""
+    register(database, 12, now=T0)
+    result = register(database, 13, now=T0, id_type="无证件", no_id_reason="未带证件",
+                      id_number=id_number(12), name="测试13号")
+    assert _person_of(database, result.visit_id) == ("测试13号", "无证件", None)
+
+
+def test_the_number_typed_wins_over_a_resident_chosen_without_one(database: Database) -> None:
+    """A resident without a document on record was chosen from the matches, but a number
+    of another resident was typed: the visit is the number's, and the one chosen keeps
+    having no number (two residents are never merged)."""
+    without = register(database, 14, now=T0, id_type="无证件", no_id_reason="未带证件",
+                       id_number="", name="测试14号")
+    holder = register(database, 15, now=T0)
+    chosen = _person_id_of(database, without.visit_id)
+    again = register(database, 15, now=T0 + timedelta(hours=1), person_id=chosen)
+    assert _person_id_of(database, again.visit_id) == _person_id_of(database, holder.visit_id)
+    assert _person_of(database, without.visit_id) == ("测试14号", "无证件", None)
