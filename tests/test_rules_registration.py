@@ -551,3 +551,29 @@ def test_the_number_typed_wins_over_a_resident_chosen_without_one(database: Data
     again = register(database, 15, now=T0 + timedelta(hours=1), person_id=chosen)
     assert _person_id_of(database, again.visit_id) == _person_id_of(database, holder.visit_id)
     assert _person_of(database, without.visit_id) == ("测试14号", "无证件", None)
+
+
+@pytest.mark.parametrize(("changes", "errors"), [
+    (dict(id_number=""), {"id_number": "请填写身份证号，或选择“无证件”并说明原因"}),
+    (dict(id_type="护照号", id_number=""), {"id_type": "证件类型不正确"}),
+    (dict(id_type="护照", id_number=""), {"id_number": "请填写证件号码"}),
+    (dict(gender="x"), {"gender": "性别只能是男或女"}),
+    (dict(summary=""), {"summary": "请填写来访事项摘要"}),
+    (dict(room_id=None), {"room": "请选择分流去向"}),
+    (dict(source="x"), {"source": "来源不正确"}),
+    (dict(visit_type="x"), {"visit_type": "来访类型不正确"}),
+    (dict(visit_type="集体", headcount="3", representative_name="李"), {"headcount": "人数不正确"}),
+    (dict(headcount=0), {"headcount": "人数至少为1"}),
+    (dict(visit_type="集体", headcount=3, representative_name="李😀"),
+     {"representative_name": "“😀” 无法在打印的文书中显示，请删去或换用常用字"}),
+    (dict(category_id=None), {"category": "请选择事项类别"}),
+    (dict(risk_level="绿"), {"risk_level": "风险等级只能是红、橙、黄"}),
+    (dict(room_id=0), {"room": "所选去向不存在或已停用"}),
+    (dict(category_id=-1), {"category": "所选事项类别不存在"}),
+    (dict(community_id="x"), {"community": "所选社区不存在"}),
+    (dict(grid_id=True), {"grid": "所选网格不属于所选社区"}),
+    (dict(person_id=0), {"person": "所选来访人不存在"}),
+])
+def test_each_refusal_of_the_form_is_said_in_its_own_words_next_to_its_field(
+        changes: dict[str, object], errors: dict[str, str]) -> None:
+    assert validate(_input(**changes)) == errors
