@@ -630,3 +630,45 @@ def test_fresh_tickets_count_no_calls_and_no_minutes(database: Database) -> None
         rows = queue.room_queue(session, room_ids(database)["矛盾纠纷调解室"])
     assert [(r.call_count, r.serving_minutes(now), r.waiting_minutes(now)) for r in rows] == [
         (0, 0, 0), (0, None, 0)]
+
+
+def test_each_refusal_of_a_queue_step_names_its_own_field(database: Database) -> None:
+    """A text the database cannot keep, a member of staff or a room that is no id, a due
+    date outside 1900–2100: each refused under its own field, in its own words, and
+    nothing written."""
+    visit = register(database, 1, now=T0)
+    room = room_ids(database)["矛盾纠纷调解室"]
+    bad = "理由\ud800"  # a lone surrogate: no character at all
+    now = T0 + timedelta(minutes=5)
+    soon = (T0 + timedelta(days=7)).date()
+    unreadable = "含有无法识别的字符，请删除后重新输入"
+    before = snapshot(database)
+
+    def refused(call: object, *args: object, **kwargs: object) -> dict[str, str]:
+        with pytest.raises(ValidationError) as caught:
+            call(database, *args, now=now, **kwargs)  # type: ignore[operator]
+        return caught.value.errors
+
+    assert refused(queue.call_next, 999_999) == {"room": "所选科室不存在"}
+    assert refused(queue.call_next, room, staff_id=0) == {"staff": "所选当班人员不存在"}
+    assert refused(queue.escalate, visit.visit_id, "B", bad) == {"reason": "原因" + unreadable}
+    assert refused(queue.escalate, visit.visit_id, "B", "理由", staff_id=0) == {
+        "staff": "所选当班人员不存在"}
+    assert refused(queue.escalate, visit.visit_id, "B", "理由", due_date=date(3000, 1, 1)) == {
+        "due_date": "办理期限应在1900年至2100年之间"}
+    refer = queue.refer_to_department
+    assert refused(refer, visit.visit_id, "城\ud800", soon, "事由") == {
+        "department": "职能部门" + unreadable}
+    assert refused(refer, visit.visit_id, "城管" * 40, soon, "事由") == {
+        "department": "职能部门过长（不超过64字，当前80字）"}
+    assert refused(refer, visit.visit_id, "城管", soon, bad) == {"reason": "原因" + unreadable}
+    assert refused(refer, visit.visit_id, "城管", soon, "事由", staff_id=-1) == {
+        "staff": "所选当班人员不存在"}
+    assert refused(refer, visit.visit_id, "城管", date(3000, 1, 1), "事由") == {
+        "due_date": "办理期限应在1900年至2100年之间"}
+    assert snapshot(database) == before
+    raised = queue.escalate(database, visit.visit_id, "B", "理由", now=now)
+    assert refused(queue.close_escalation, raised, "结果\ud800") == {
+        "outcome": "办理结果" + unreadable}
+    with pytest.raises(NotFoundError, match=r"^该上报/移送记录不存在$"):
+        queue.close_escalation(database, 2**70, "结果", now=now)
