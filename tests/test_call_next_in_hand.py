@@ -160,3 +160,33 @@ def test_finishing_into_a_mediation_case_calls_nobody_while_the_case_is_accepted
     assert ticket_status(sqlite_database, first) == "done"
     # The mediator is accepting the case: the next visitor is not called meanwhile.
     assert ticket_status(sqlite_database, second) == "waiting"
+
+
+def test_a_ticket_nobody_is_recorded_on_is_in_every_desks_hand_served_first_then_by_call(
+        database: Database) -> None:
+    """A ticket in hand that names no member of staff (called before accounts existed) may
+    be any desk's; each desk's list puts what it serves first, then what it called, the
+    earliest call first, whatever order the tickets were issued in. 叫下一位 leaves only
+    this desk's tickets behind, and only when someone of this room waits."""
+    from tests.reception_helpers import set_referral
+
+    now = datetime.now().replace(microsecond=0)
+    tickets = [register(database, n, now=now - timedelta(minutes=30 - n)) for n in range(1, 6)]
+    first, second, third, fourth, _fifth = (t.referral_id for t in tickets)
+    mediator, other, _ = staff(database)
+    queue.call(database, second, staff_id=mediator, now=now - timedelta(minutes=5))
+    queue.call(database, first, staff_id=mediator, now=now - timedelta(minutes=3))
+    queue.start(database, third, staff_id=mediator, now=now - timedelta(minutes=1))
+    queue.call(database, fourth, staff_id=other, now=now - timedelta(minutes=4))
+    set_referral(database, fourth, handled_by_id=None)
+    assert _in_hand(database, mediator) == [
+        ("调-003", "接待中"), ("调-002", "已叫号"), ("调-004", "已叫号"), ("调-001", "已叫号")]
+    assert _in_hand(database, other) == [("调-004", "已叫号")]
+    room = room_ids(database)[ROOM]
+    with database.read() as session:
+        left = queue.left_behind_by_call_next(session, room, staff_id=other)
+        assert [t.ticket_no for t in left] == ["调-004"]
+    queue.call(database, tickets[4].referral_id, staff_id=other, now=now)  # nobody waits now
+    register(database, 9, room="心理咨询室", now=now)  # someone waits, in another room
+    with database.read() as session:
+        assert queue.left_behind_by_call_next(session, room, staff_id=other) == []
