@@ -672,3 +672,32 @@ def test_each_refusal_of_a_queue_step_names_its_own_field(database: Database) ->
         "outcome": "办理结果" + unreadable}
     with pytest.raises(NotFoundError, match=r"^该上报/移送记录不存在$"):
         queue.close_escalation(database, 2**70, "结果", now=now)
+
+
+def test_the_board_names_whoever_is_recorded_on_a_ticket_and_nobody_when_none_is(
+        database: Database) -> None:
+    from tests.reception_helpers import set_referral
+
+    now = datetime(2026, 12, 2, 10, 0)
+    first = register(database, 1, now=now - timedelta(minutes=30))
+    second = register(database, 2, now=now - timedelta(minutes=20))
+    queue.call(database, first.referral_id, staff_id=_staff(database), now=now)
+    queue.call(database, second.referral_id, now=now)
+    set_referral(database, second.referral_id, handled_by_id=None)
+    with database.read() as session:
+        board = {r.room_name: r for r in queue.centre_board(session, now=now)}
+    assert board["矛盾纠纷调解室"].called == ["调-001 测试1号（王志刚）", "调-002 测试2号"]
+
+
+def test_two_calls_of_one_room_in_the_same_second_show_one_steadily_on_the_hall(
+        database: Database) -> None:
+    """Two desks of one room call within the same second (the times are kept to the
+    second): the hall shows one of them on every refresh, the ticket issued later, rather
+    than whichever the database returns first."""
+    now = datetime(2026, 12, 2, 10, 0)
+    tickets = [register(database, n, now=now - timedelta(minutes=10 - n)) for n in (1, 2, 3)]
+    for ticket in (tickets[1], tickets[0]):
+        queue.call(database, ticket.referral_id, now=now)
+    with database.read() as session:
+        hall = {r.room_name: r for r in queue.hall_display(session, now=now)}
+    assert (hall["矛盾纠纷调解室"].calling, hall["矛盾纠纷调解室"].waiting) == ("调-002", 1)
