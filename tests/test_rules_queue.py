@@ -701,3 +701,46 @@ def test_two_calls_of_one_room_in_the_same_second_show_one_steadily_on_the_hall(
     with database.read() as session:
         hall = {r.room_name: r for r in queue.hall_display(session, now=now)}
     assert (hall["矛盾纠纷调解室"].calling, hall["矛盾纠纷调解室"].waiting) == ("调-002", 1)
+
+
+def test_a_visit_s_route_tells_every_ticket_every_step_and_every_escalation_in_order(
+        database: Database) -> None:
+    """The 转办记录 of one visit: its tickets in the order they were issued with their
+    rooms, numbers, states and times; every step taken on them, in order, with the room,
+    ticket, member of staff, reason and the room it went to; its escalations."""
+    now = datetime(2026, 12, 2, 9, 0)
+    rooms = room_ids(database)
+    mediator = _staff(database)
+    visit = register(database, 1, now=now, risk_level="橙")
+    queue.call(database, visit.referral_id, staff_id=mediator, now=now + timedelta(minutes=5))
+    queue.start(database, visit.referral_id, staff_id=mediator, now=now + timedelta(minutes=6))
+    moved = queue.transfer(database, visit.referral_id, rooms["心理咨询室"], "情绪激动，先做疏导",
+                           staff_id=mediator, now=now + timedelta(minutes=20))
+    queue.escalate(database, visit.visit_id, "B", "涉及多户", due_date=date(2026, 12, 9),
+                   staff_id=mediator, now=now + timedelta(minutes=21))
+    with database.read() as session:
+        route = queue.visit_route(session, visit.visit_id)
+    assert (route.visit_id, route.visit_no, route.person_name) == (
+        visit.visit_id, visit.visit_no, "测试1号")
+    assert [(s.referral_id, s.room_name, s.ticket_no, s.status, s.result, s.created_at,
+             s.called_at, s.started_at, s.finished_at) for s in route.steps] == [
+        (visit.referral_id, "矛盾纠纷调解室", "调-001", "transferred", "transferred", now,
+         now + timedelta(minutes=5), now + timedelta(minutes=6), now + timedelta(minutes=20)),
+        (moved.id, "心理咨询室", moved.ticket_no, "waiting", None,
+         now + timedelta(minutes=20), None, None, None)]
+    assert [(e.at, e.action, e.room_name, e.ticket_no, e.staff, e.reason, e.to_room)
+            for e in route.events] == [
+        (now, "issued", "矛盾纠纷调解室", "调-001", TEST_ADMIN_NAME, "", ""),
+        (now + timedelta(minutes=5), "call", "矛盾纠纷调解室", "调-001", "王志刚", "", ""),
+        (now + timedelta(minutes=6), "start", "矛盾纠纷调解室", "调-001", "王志刚", "", ""),
+        (now + timedelta(minutes=20), "transfer", "矛盾纠纷调解室", "调-001", "王志刚",
+         "情绪激动，先做疏导", "心理咨询室"),
+        (now + timedelta(minutes=20), "transfer_in", "心理咨询室", moved.ticket_no, "王志刚",
+         "情绪激动，先做疏导", ""),
+    ]
+    (escalation,) = route.escalations
+    assert (escalation.visit_no, escalation.person_name, escalation.risk_level,
+            escalation.kind, escalation.target, escalation.reason, escalation.raised_at,
+            escalation.due_date, escalation.status) == (
+        visit.visit_no, "测试1号", "橙", "level", "B级（街道）", "涉及多户",
+        now + timedelta(minutes=21), date(2026, 12, 9), "open")
