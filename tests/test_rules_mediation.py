@@ -1106,3 +1106,48 @@ def test_due_follow_ups_oldest_first_with_their_case(database: Database) -> None
         mediation.DueFollowUp(later, first.case_id, first.case_no, "赵一与钱二纠纷",
                               date(2026, 11, 30), 2)]
     assert [(d.follow_up_id, d.days_late) for d in ahead] == [(late, 4), (later, 2), (soon, -3)]
+
+
+def test_the_judicial_deadline_follows_the_agreement_and_the_log_says_so(
+        database: Database) -> None:
+    """The 司法确认 application is due 30 days after the agreement takes effect: when the
+    agreement's dates change the deadline moves with them, the log tells the old and new
+    deadline on the 司法确认 record, and an agreement saved again with the same dates
+    logs no such change. The clauses are kept numbered from 1 in the order typed."""
+    from desktop.models import AgreementClause, AuditEntry, JudicialConfirmation
+
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        clauses=["一", "二", "三"], signed_on=date(2026, 11, 20)), version=None)
+    mediation.save_judicial_confirmation(database, ref.case_id, mediation.JudicialInput(
+        court="东城区人民法院"), version=None)
+    judicial = _detail(database, ref.case_id).judicial
+    assert judicial is not None and judicial.deadline_on == date(2026, 12, 20)
+    with database.read() as session:
+        judicial_id = session.scalar(select(JudicialConfirmation.id))
+
+    def deadline_changes() -> list[dict[str, object]]:
+        import json
+
+        with database.read() as session:
+            return [json.loads(d) for d in session.scalars(
+                select(AuditEntry.detail).where(
+                    AuditEntry.action == "change",
+                    AuditEntry.target_type == "judicial_confirmation",
+                    AuditEntry.target_id == str(judicial_id)).order_by(AuditEntry.id))]
+
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        clauses=["一", "二", "三"], signed_on=date(2026, 11, 25)),
+        version=_agreement_version(database, ref.case_id))
+    moved = _detail(database, ref.case_id).judicial
+    assert moved is not None and moved.deadline_on == date(2026, 12, 25)
+    assert deadline_changes() == [{"changes": {"deadline_on": {
+        "old": "2026-12-20", "new": "2026-12-25"}}}]
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        clauses=["三", "一"], signed_on=date(2026, 11, 25)),
+        version=_agreement_version(database, ref.case_id))
+    assert len(deadline_changes()) == 1
+    with database.read() as session:
+        clauses = session.execute(select(AgreementClause.position, AgreementClause.text)
+                                  .order_by(AgreementClause.position)).all()
+    assert [tuple(c) for c in clauses] == [(1, "三"), (2, "一")]
