@@ -1151,3 +1151,40 @@ def test_the_judicial_deadline_follows_the_agreement_and_the_log_says_so(
         clauses = session.execute(select(AgreementClause.position, AgreementClause.text)
                                   .order_by(AgreementClause.position)).all()
     assert [tuple(c) for c in clauses] == [(1, "三"), (2, "一")]
+
+
+def test_a_case_file_is_a_marked_draft_while_the_case_is_open_and_final_once_closed(
+        database: Database) -> None:
+    """The 卷宗 from the window or the command line: an open case gives a draft marked as
+    such, or a refusal when a final one is asked for; a closed case gives the final one.
+    Each print is logged under its title; a refusal logs nothing."""
+    from desktop.models import AuditEntry
+    from desktop.services.mediation import documents
+    from tests.test_paper_letters_rules import page_lines
+
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
+
+    def printed() -> list[str]:
+        import json
+
+        with database.read() as session:
+            return [json.loads(d)["文书"] for d in session.scalars(
+                select(AuditEntry.detail).where(AuditEntry.action == "print",
+                                                AuditEntry.target_id == str(ref.case_id))
+                .order_by(AuditEntry.id))]
+
+    steps: list[tuple[int, int]] = []
+    draft = documents.render_casefile(database, ref.case_id,
+                                      progress=lambda done, total: steps.append((done, total)))
+    assert "草稿" in " ".join(page_lines(draft)[0]) and steps and steps[-1][0] == steps[-1][1]
+    assert documents.render(database, "casefile", ref.case_no, draft=True)[:5] == b"%PDF-"
+    assert _refused(documents.render_casefile, database, ref.case_id, draft=False) == {
+        "outcome": f"案件 {ref.case_no} 尚未结案，卷宗不完整：只能打印标明“草稿”的卷宗"
+                   "（命令行加 --draft）"}
+    assert printed() == ["人民调解卷宗（草稿）", "人民调解卷宗（草稿）"]
+    mediation.close_case(database, ref.case_id, mediation.OutcomeInput(
+        "调解成功", reason="", guided_to=""))
+    final = documents.render_casefile(database, ref.case_id)
+    assert "草稿" not in " ".join(page_lines(final)[0])
+    assert printed()[-1] == "人民调解卷宗"
