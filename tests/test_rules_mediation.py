@@ -1188,3 +1188,35 @@ def test_a_case_file_is_a_marked_draft_while_the_case_is_open_and_final_once_clo
     final = documents.render_casefile(database, ref.case_id)
     assert "草稿" not in " ".join(page_lines(final)[0])
     assert printed()[-1] == "人民调解卷宗"
+
+
+def test_a_scan_s_name_and_title_are_refused_under_their_own_fields(
+        database: Database, tmp_path: Path) -> None:
+    """An unreadable file name or title, a title longer than its column, a folder or a
+    missing file: each refused under the field the dialog shows it next to, nothing
+    added. A file added from disk keeps the title typed and the time to the second."""
+    ref = h.make_case(database)
+    unreadable = "含有无法识别的字符，请删除后重新输入"
+
+    def add(**kwargs: object) -> dict[str, str]:
+        values: dict[str, object] = dict(kind="证据材料", filename="收条.pdf", content=PDF)
+        values.update(kwargs)
+        return _refused(mediation.add_attachment, database, ref.case_id, **values)
+
+    before = snapshot(database)
+    assert add(filename="收条\ud800.pdf") == {"file": "文件名" + unreadable}
+    assert add(title="题" * 200) == {"title": "材料名称过长（不超过128字，当前200字）"}
+    assert add(title="题\ud800") == {"title": "材料名称" + unreadable}
+    assert _refused(mediation.add_attachment_file, database, ref.case_id, tmp_path,
+                    kind="证据材料") == {"file": f"{tmp_path} 是一个文件夹，请选择 文件"}
+    assert _refused(mediation.add_attachment_file, database, ref.case_id,
+                    tmp_path / "没有.pdf", kind="证据材料") == {
+        "file": f"找不到文件：{tmp_path / '没有.pdf'}"}
+    assert snapshot(database) == before
+    (tmp_path / "收条.pdf").write_bytes(PDF)
+    added = mediation.add_attachment_file(database, ref.case_id, tmp_path / "收条.pdf",
+                                          kind="证据材料", title="房租收条")
+    with database.read() as session:
+        data, content = mediation.attachment(session, added)
+    assert (data.title, data.filename, content) == ("房租收条", "收条.pdf", PDF)
+    assert data.added_at.microsecond == 0
