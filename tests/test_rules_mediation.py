@@ -1220,3 +1220,40 @@ def test_a_scan_s_name_and_title_are_refused_under_their_own_fields(
         data, content = mediation.attachment(session, added)
     assert (data.title, data.filename, content) == ("房租收条", "收条.pdf", PDF)
     assert data.added_at.microsecond == 0
+
+
+def test_a_party_linked_to_a_known_resident_finds_the_resident_s_other_cases(
+        database: Database) -> None:
+    """A party chosen from the residents on record (no 身份证号 typed) is the same person
+    in every case that links the same resident; a company is the same only by its own
+    name. Linking a party to a resident who is not on record is refused next to the name."""
+    from desktop.models import Visit
+
+    visit = register(database, 30)
+    with database.read() as session:
+        resident = session.get_one(Visit, visit.visit_id).person_id
+    linked = h.person(31, person_id=resident, id_number="")
+    first = h.make_case(database, accepted_on=date(2026, 10, 8),
+                        parties=[linked, h.organisation(name="甲物业公司", credit_code="")])
+    second = h.make_case(database, accepted_on=date(2026, 11, 2),
+                         parties=[h.person(32), h.organisation(name="乙物业公司", credit_code="")])
+    with database.read() as session:
+        same = mediation.find_conflicts(session, mediation.PartyInput(
+            name="另一个名字", person_id=resident))
+        company = mediation.find_conflicts(session, h.organisation(name="乙物业公司",
+                                                                   credit_code=""))
+        form, version = mediation.party_form(
+            session, _detail(database, second.case_id).parties[0].id)
+    assert same == [mediation.Conflict(first.case_id, first.case_no, "申请人", "当事人31", "办理中",
+                                       date(2026, 10, 8), "同一人员")]
+    assert [(c.case_id, c.name, c.reason) for c in company] == [
+        (second.case_id, "乙物业公司", "同名单位")]
+    party_id = _detail(database, second.case_id).parties[0].id
+    assert _refused(mediation.update_party, database, party_id,
+                    replace(form, person_id=999_999, id_number=""), version=version) == {
+        "name": "所选来访人不存在"}
+    result = mediation.update_party(database, party_id,
+                                    replace(form, person_id=resident, id_number=""),
+                                    version=version)
+    assert result.party_id == party_id
+    assert [(c.case_id, c.reason) for c in result.conflicts] == [(first.case_id, "同一人员")]
