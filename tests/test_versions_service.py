@@ -25,6 +25,7 @@ from desktop.models import (
     MediationCase,
     MediationSession,
     Person,
+    Staff,
     Visit,
 )
 from desktop.services import mediation, reference
@@ -565,3 +566,32 @@ def test_a_refused_save_names_each_field_by_its_key_and_label() -> None:
     assert [(c.field, c.label, c.yours, c.current) for c in refused.value.changes] == [
         ("phone", "联系电话", "13911111111", "13900000000")]
     assert str(refused.value) == "该来访登记已被他人修改（一号窗口），请重新载入后再保存"
+
+
+def test_a_stale_case_save_names_the_category_recorder_and_mediators_in_words(
+        desks: tuple[Database, Database]) -> None:
+    """What the other desk changed is shown as the form shows it: the category's name,
+    the recorder's and the mediators' names in their order, not their ids."""
+    one, two = desks
+    ref = h.make_case(one)
+    loaded = detail(one, ref.case_id)
+    m1, m2, m3 = h.staff(one)
+    with two.read() as session:
+        categories = {c.name: c.id for c in reference.categories(session)}
+    theirs = mediation.case_input(detail(two, ref.case_id))
+    mediation.update_case(two, ref.case_id, edited(
+        theirs, category_id=categories["邻里"], recorder_id=m1, mediator_ids=[m3, m2],
+        filed_by_id=m2),
+        version=loaded.version)
+    with pytest.raises(StaleEditError) as caught:
+        mediation.update_case(one, ref.case_id, edited(mediation.case_input(loaded),
+                                                       facts="一号窗口的事实"),
+                              version=loaded.version)
+    with one.read() as session:
+        staff = {s.id: s.name for s in session.scalars(select(Staff))}
+    found = changes(caught.value)
+    assert found["纠纷类别"] == (loaded.category or "", "邻里")
+    assert found["记录人"][1] == staff[m1]
+    assert found["调解员"][1] == "、".join(staff[i] for i in sorted([m2, m3]))
+    assert found["立卷人"][1] == staff[m2]
+    assert found["纠纷主要事实"] == ("一号窗口的事实", loaded.facts)
