@@ -1257,3 +1257,35 @@ def test_a_party_linked_to_a_known_resident_finds_the_resident_s_other_cases(
                                     version=version)
     assert result.party_id == party_id
     assert [(c.case_id, c.reason) for c in result.conflicts] == [(first.case_id, "同一人员")]
+
+
+@pytest.mark.parametrize(("changes", "errors"), [
+    (dict(visitor_id=0), {"visitor": "所选回访人不存在"}),
+    (dict(planned_on=date(3000, 12, 1)), {"planned_on": "计划回访日期应在1900年至2100年之间"}),
+    (dict(done_on=date(1800, 1, 1), method="电话", visitor_id=1, performance="已履行",
+          satisfaction="满意"), {"done_on": "回访日期应在1900年至2100年之间"}),
+])
+def test_a_follow_up_s_visitor_and_dates_are_refused_in_their_own_words(
+        changes: dict[str, object], errors: dict[str, str]) -> None:
+    values: dict[str, object] = dict(planned_on=date(2026, 12, 1))
+    values.update(changes)
+    data = mediation.FollowUpInput(**values)  # type: ignore[arg-type]
+    assert mediation.validate_follow_up(data) == errors
+
+
+def test_the_case_list_titles_each_case_by_its_parties_and_its_category(
+        database: Database) -> None:
+    """张三与李四邻里纠纷: the first applicant and respondent (等 for more) and the
+    category, as the list and the file cover show it."""
+    from desktop.services import reference
+
+    with database.read() as session:
+        categories = {c.name: c.id for c in reference.categories(session)}
+    ref = h.make_case(database, parties=[h.person(1), h.person(3), h.person(2, "被申请人")])
+    data = mediation.case_input(_detail(database, ref.case_id))
+    data.category_id = categories["邻里"]
+    mediation.update_case(database, ref.case_id, data,
+                          version=_detail(database, ref.case_id).version)
+    with database.read() as session:
+        (row,) = mediation.case_list(session)
+    assert (row.title, row.category) == ("当事人1等与当事人2邻里纠纷", "邻里")
