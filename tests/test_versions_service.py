@@ -279,7 +279,7 @@ def test_stale_party_edits_and_removals_are_refused(desks: tuple[Database, Datab
     # The second desk's form on the removed party: refused as deleted.
     with pytest.raises(StaleEditError) as caught:
         mediation.update_party(two, party.id, form, version=now.version)
-    assert caught.value.deleted and "已被他人删除" in str(caught.value)
+    assert caught.value.deleted and str(caught.value) == "该当事人已被他人删除，请重新载入"
 
 
 # ---------------------------------------------------------------------------- sessions
