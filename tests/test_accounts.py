@@ -290,8 +290,10 @@ def test_room_staff_read_their_own_room_only(database: Database) -> None:
         with pytest.raises(PermissionDenied):
             queue.room_queue(session, rooms["矛盾纠纷调解室"])
         assert queue.visit_route(session, ours.visit_id).visit_no == ours.visit_no
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied) as refused:
             queue.visit_route(session, theirs.visit_id)
+        assert (refused.value.permission, str(refused.value)) == (
+            "queue.room", "当前账号无权查看其他室来访的转办记录")
         assert [e.visit_id for e in queue.open_escalations(session)] == [ours.visit_id]
         board = {row.room_id: row for row in queue.centre_board(session)}
     # A called ticket of another room shows its number, never the resident's name.

@@ -744,3 +744,27 @@ def test_a_visit_s_route_tells_every_ticket_every_step_and_every_escalation_in_o
             escalation.due_date, escalation.status) == (
         visit.visit_no, "测试1号", "橙", "level", "B级（街道）", "涉及多户",
         now + timedelta(minutes=21), date(2026, 12, 9), "open")
+
+
+def test_a_capped_list_of_escalations_gives_the_dated_first_then_fills_with_the_rest(
+        database: Database) -> None:
+    """With a cap (the window's list), the escalations with a due date come first, the
+    nearest date first, and the cap is filled with those without one, oldest first; no
+    cap lists them all in that order."""
+    now = datetime(2026, 12, 2, 9, 0)
+    visit = register(database, 1, now=now)
+
+    def raise_one(due: date | None) -> int:
+        return queue.escalate(database, visit.visit_id, "B", "理由", due_date=due, now=now)
+
+    undated_first, late, undated_second, soon = (
+        raise_one(None), raise_one(date(2026, 12, 20)), raise_one(None),
+        raise_one(date(2026, 12, 9)))
+    with database.read() as session:
+        assert [e.id for e in queue.open_escalations(session, limit=3)] == [
+            soon, late, undated_first]
+        assert [e.id for e in queue.open_escalations(session, limit=2)] == [soon, late]
+        assert [e.id for e in queue.open_escalations(session, limit=1)] == [soon]
+        assert [e.id for e in queue.escalation_rows(
+            session, Escalation.visit_id == visit.visit_id, today=now.date(), limit=None)] == [
+            soon, late, undated_first, undated_second]
