@@ -185,7 +185,7 @@ def test_a_ticket_nobody_is_recorded_on_is_in_every_desks_hand_served_first_then
     room = room_ids(database)[ROOM]
     with database.read() as session:
         left = queue.left_behind_by_call_next(session, room, staff_id=other)
-        assert [t.ticket_no for t in left] == ["调-004"]
+        assert [(t.referral_id, t.ticket_no) for t in left] == [(fourth, "调-004")]
     queue.call(database, tickets[4].referral_id, staff_id=other, now=now)  # nobody waits now
     register(database, 9, room="心理咨询室", now=now)  # someone waits, in another room
     with database.read() as session:

@@ -768,3 +768,24 @@ def test_a_capped_list_of_escalations_gives_the_dated_first_then_fills_with_the_
         assert [e.id for e in queue.escalation_rows(
             session, Escalation.visit_id == visit.visit_id, today=now.date(), limit=None)] == [
             soon, late, undated_first, undated_second]
+
+
+def test_closed_escalations_stay_off_the_overdue_list_and_the_room_s_list(
+        database: Database) -> None:
+    from desktop.services.admin import auth
+
+    now = datetime(2026, 12, 2, 9, 0)
+    visit = register(database, 1, room="关爱工作室", now=now)
+    kept = queue.escalate(database, visit.visit_id, "B", "理由", due_date=date(2026, 12, 3),
+                          now=now)
+    closed = queue.escalate(database, visit.visit_id, "C", "理由", due_date=date(2026, 12, 3),
+                            now=now)
+    queue.close_escalation(database, closed, "已办结", now=now)
+    later = date(2026, 12, 10)
+    with database.read() as session:
+        assert [e.id for e in queue.open_escalations(session, today=later,
+                                                     overdue_only=True)] == [kept]
+    database.actor = auth.Actor(None, "关爱室", frozenset({"room_staff"}),
+                                room_id=room_ids(database)["关爱工作室"])
+    with database.read() as session:
+        assert [e.id for e in queue.open_escalations(session, today=later)] == [kept]
