@@ -1289,3 +1289,29 @@ def test_the_case_list_titles_each_case_by_its_parties_and_its_category(
     with database.read() as session:
         (row,) = mediation.case_list(session)
     assert (row.title, row.category) == ("当事人1等与当事人2邻里纠纷", "邻里")
+
+
+def test_each_refusal_to_close_a_case_is_said_in_its_own_words(database: Database) -> None:
+    """No reason for a failure, no agreement for a success, no signing date on a written
+    agreement, a date outside 1900–2100, a case already closed: each refused in its own
+    words under its field, the case left open. An oral agreement needs no signing date."""
+    def close(case_id: int, outcome: str, **kwargs: object) -> dict[str, str]:
+        return _refused(mediation.close_case, database, case_id,
+                        mediation.OutcomeInput(outcome, **kwargs))  # type: ignore[arg-type]
+
+    ref = h.make_case(database)
+    assert close(ref.case_id, "调解不成功", reason="", guided_to="诉讼") == {
+        "reason": "请填写调解不成功的原因"}
+    assert close(ref.case_id, "调解成功") == {"outcome": "调解成功的案件请先填写并保存协议内容"}
+    assert close(ref.case_id, "终止调解", reason="撤回", closed_on=date(3000, 1, 1)) == {
+        "closed_on": "结案日期应在1900年至2100年之间"}
+    mediation.save_agreement(database, ref.case_id, h.agreement(signed_on=None), version=None)
+    assert close(ref.case_id, "调解成功") == {"outcome": "书面协议请先填写签订日期再结案"}
+    assert _detail(database, ref.case_id).outcome is None
+    oral = h.make_case(database)
+    mediation.save_agreement(database, oral.case_id, h.agreement(kind="oral", signed_on=None),
+                             version=None)
+    mediation.close_case(database, oral.case_id, mediation.OutcomeInput(
+        "调解成功", closed_on=date(2026, 11, 25)))
+    assert close(oral.case_id, "调解成功", closed_on=date(2026, 11, 26)) == {
+        "outcome": "该案件已于2026-11-25结案（调解成功），如需修改请先“重新打开”"}
