@@ -1315,3 +1315,43 @@ def test_each_refusal_to_close_a_case_is_said_in_its_own_words(database: Databas
         "调解成功", closed_on=date(2026, 11, 25)))
     assert close(oral.case_id, "调解成功", closed_on=date(2026, 11, 26)) == {
         "outcome": "该案件已于2026-11-25结案（调解成功），如需修改请先“重新打开”"}
+
+
+def test_the_case_file_checklist_follows_the_outcome_and_the_kind_of_agreement(
+        database: Database) -> None:
+    """The 卷宗 list (MoJ order): an oral agreement's 登记表 in place of the 协议书, a
+    履行凭证 asked for (not required) once the agreement was performed, the 终结情况说明
+    of a case that failed, present only with its reason; a 司法确认申请书 only for a
+    written agreement."""
+    from dataclasses import replace as changed
+
+    from desktop.services.mediation import documents
+    from desktop.services.mediation.forms import (
+        AgreementData,
+        CaseDetail,
+        FollowUpData,
+        JudicialData,
+    )
+
+    def items(detail: CaseDetail) -> list[tuple[str, bool, bool]]:
+        found = [(i.title, i.present, i.required) for i in documents.casefile_checklist(detail)]
+        return found[[title for title, _, _ in found].index("调解记录"):]
+
+    oral = AgreementData("oral", ["三日内清理杂物"], None, None, None, None, None, None, None)
+    performed = FollowUpData(1, date(2026, 12, 1), date(2026, 12, 1), "电话", "王志刚", 1,
+                             "已履行", "满意", None)
+    judicial = JudicialData("东城区人民法院", None, None, None, None, None)
+    base = _detail(database, h.make_case(database).case_id)
+    assert items(changed(base, outcome="调解成功", agreement=oral, follow_ups=[performed])) == [
+        ("调解记录", False, True), ("口头调解协议登记表", True, True), ("回访记录", True, True),
+        ("履行凭证", False, False), ("结案", True, True)]
+    assert items(changed(base, outcome="调解不成功", outcome_reason="双方分歧过大")) == [
+        ("调解记录", False, True), ("调解终结情况说明", True, True), ("结案", True, True)]
+    assert items(changed(base, outcome="终止调解", outcome_reason=None))[1] == (
+        "调解终结情况说明", False, True)
+    assert items(changed(base, agreement=oral, judicial=judicial))[3] == (
+        "司法确认申请书", False, True)
+    written = changed(oral, kind="written")
+    assert items(changed(base, agreement=written, judicial=judicial))[1:4] == [
+        ("人民调解协议书", True, True), ("回访记录", False, True),
+        ("司法确认申请书", True, True)]
