@@ -6,6 +6,7 @@ otherwise), never the day the suite happens to run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -46,6 +47,17 @@ def _agreement_version(database: Database, case_id: int) -> int | None:
     """The version the agreement form loads with (None: no agreement yet)."""
     agreement = _detail(database, case_id).agreement
     return None if agreement is None else agreement.version
+
+
+def _logged(database: Database, action: str, target_type: str,
+            target_id: object) -> list[Mapping[str, object]]:
+    """The details the audit log holds for ``action`` on one record, oldest first."""
+    from desktop.services.admin import audit
+
+    where = audit.AuditFilter(action=action, target_type=target_type, target_id=str(target_id))
+    with database.read() as session:
+        return [e.raw_detail for e in audit.list_entries(session, where, limit=None,
+                                                         newest_first=False)]
 
 
 def _refused(call: object, *args: object, **kwargs: object) -> dict[str, str]:
@@ -1114,7 +1126,7 @@ def test_the_judicial_deadline_follows_the_agreement_and_the_log_says_so(
     agreement's dates change the deadline moves with them, the log tells the old and new
     deadline on the 司法确认 record, and an agreement saved again with the same dates
     logs no such change. The clauses are kept numbered from 1 in the order typed."""
-    from desktop.models import AgreementClause, AuditEntry, JudicialConfirmation
+    from desktop.models import AgreementClause, JudicialConfirmation
 
     ref = h.make_case(database)
     mediation.save_agreement(database, ref.case_id, h.agreement(
@@ -1126,15 +1138,8 @@ def test_the_judicial_deadline_follows_the_agreement_and_the_log_says_so(
     with database.read() as session:
         judicial_id = session.scalar(select(JudicialConfirmation.id))
 
-    def deadline_changes() -> list[dict[str, object]]:
-        import json
-
-        with database.read() as session:
-            return [json.loads(d) for d in session.scalars(
-                select(AuditEntry.detail).where(
-                    AuditEntry.action == "change",
-                    AuditEntry.target_type == "judicial_confirmation",
-                    AuditEntry.target_id == str(judicial_id)).order_by(AuditEntry.id))]
+    def deadline_changes() -> list[Mapping[str, object]]:
+        return _logged(database, "change", "judicial_confirmation", judicial_id)
 
     mediation.save_agreement(database, ref.case_id, h.agreement(
         clauses=["一", "二", "三"], signed_on=date(2026, 11, 25)),
@@ -1158,21 +1163,14 @@ def test_a_case_file_is_a_marked_draft_while_the_case_is_open_and_final_once_clo
     """The 卷宗 from the window or the command line: an open case gives a draft marked as
     such, or a refusal when a final one is asked for; a closed case gives the final one.
     Each print is logged under its title; a refusal logs nothing."""
-    from desktop.models import AuditEntry
     from desktop.services.mediation import documents
     from tests.test_paper_letters_rules import page_lines
 
     ref = h.make_case(database)
     mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
 
-    def printed() -> list[str]:
-        import json
-
-        with database.read() as session:
-            return [json.loads(d)["文书"] for d in session.scalars(
-                select(AuditEntry.detail).where(AuditEntry.action == "print",
-                                                AuditEntry.target_id == str(ref.case_id))
-                .order_by(AuditEntry.id))]
+    def printed() -> list[object]:
+        return [d["文书"] for d in _logged(database, "print", "mediation_case", ref.case_id)]
 
     steps: list[tuple[int, int]] = []
     draft = documents.render_casefile(database, ref.case_id,

@@ -55,10 +55,10 @@ ACTOR_KEY = "actor"
 _PENDING_KEY = "audit_pending"
 NOT_SIGNED_IN = "（未登录）"
 
-# What each action is called in the window and in exports.
 # The entry written when the chain's end row was found missing (deleted by hand).
 HEAD_REBUILT = "head_rebuilt"
 
+# What each action is called in the window and in exports.
 ACTIONS: dict[str, str] = {
     "sign_in": "登录",
     "sign_in_failed": "登录失败",
@@ -499,14 +499,16 @@ def verify_chain(session: Session) -> ChainCheck:
                               "将其重建；此前最新的记录是否也被删除已无法核实。", entry.id)
         last_hash, expected_id, checked = entry.hash, entry.id + 1, checked + 1
     head = session.get(AuditHead, HEAD_ID)
-    if head is None and checked:
+    if head is None:
+        if not checked:
+            return ChainCheck(checked)
         return ChainCheck(checked, "审计日志被删改：链尾记录已被删除，最新的记录是否也被删除"
                           "已无法核实。", expected_id - 1)
-    if head is not None and head.last_id != expected_id - 1:
+    if head.last_id != expected_id - 1:
         return ChainCheck(checked, f"审计日志被删改：应有 {head.last_id} 条记录，只找到 "
                           f"{expected_id - 1} 条，第 {expected_id} 条及以后的记录已被删除。",
                           expected_id)
-    if head is not None and head.last_hash != last_hash:
+    if head.last_hash != last_hash:
         return ChainCheck(checked, f"审计日志被删改：第 {expected_id - 1} 条记录与链尾校验值不符，"
                           "该记录被改动或替换过。", expected_id - 1)
     return ChainCheck(checked)
