@@ -337,6 +337,17 @@ def _remove_template(owner: int = os.getpid()) -> None:
             shutil.rmtree(path.parent, ignore_errors=True)
 
 
+def seed_template(path: Path) -> None:
+    """Migrate and seed a new SQLite file at ``path`` on the test clock.
+
+    On the test clock even when the test that first asks for the template keeps the wall
+    clock (the soak runs first): the seed's audit entries are then of the test day, as a
+    test that counts the day's entries expects, whatever day the suite runs on.
+    """
+    with time_machine.travel(test_clock_start().astimezone(), tick=True):
+        open_database(sqlite_url(path)).dispose()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated and seeded once (by the code under test).
@@ -344,6 +355,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Kept for the whole process: mutmut runs one pytest session per mutant in a fork
     of one process, and only a mutant of seed.py or bootstrap.py (which build the
     template) needs a template of its own.
+
     """
     mutant = os.environ.get("MUTANT_UNDER_TEST", "")
     own = mutant.startswith(("desktop.services.seed.", "desktop.services.bootstrap."))
@@ -351,7 +363,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return _TEMPLATE[0]
     folder = tmp_path_factory.mktemp("template") if own else Path(tempfile.mkdtemp())
     path = folder / "template.sqlite3"
-    open_database(sqlite_url(path)).dispose()
+    seed_template(path)
     if not own:
         if not _TEMPLATE:
             atexit.register(_remove_template)

@@ -22,11 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import time_machine
 from openpyxl import Workbook
 
 from desktop.config import sqlite_url
 from desktop.services.bootstrap import open_database
-from tests.conftest import add_test_admin_to
+from tests.conftest import add_test_admin_to, test_clock_start
 
 ROOT = Path(__file__).resolve().parent.parent
 HANZI = re.compile(r"[\u4e00-\u9fff]")
@@ -55,8 +56,10 @@ class Place:
 def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
     tmp = tmp_path_factory.mktemp("hostile-cli")
     url = sqlite_url(tmp / "desk.sqlite3")
-    open_database(url).dispose()
-    add_test_admin_to(url)
+    # Made before the test's own clock starts (a module's fixture comes first): on it too.
+    with time_machine.travel(test_clock_start().astimezone(), tick=True):
+        open_database(url).dispose()
+        add_test_admin_to(url)
     p = Place(tmp, url)
     make_files(p)
     return p
