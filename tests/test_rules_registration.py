@@ -469,9 +469,11 @@ def test_a_desk_saving_a_new_resident_another_desk_is_writing_uses_that_record(
     else:  # PostgreSQL: B waits on A's new row of the unique number
         with database.engine.connect() as watcher:
             for _ in range(300):
-                if watcher.execute(text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        " AND datname = current_database()")).scalar_one():
+                waiting = watcher.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND datname = current_database()")).scalar_one()
+                watcher.rollback()  # the next look takes a new snapshot of the activity
+                if waiting:
                     break
                 b.join(timeout=0.05)
             else:
