@@ -360,3 +360,31 @@ def test_the_list_of_open_escalations_stops_at_500_unless_asked_for_more(
     with database.read() as session:
         assert len(queue.open_escalations(session, today=T0.date())) == 500
         assert len(queue.open_escalations(session, today=T0.date(), limit=501)) == 501
+
+
+def test_escalations_due_the_same_day_list_in_the_order_they_were_raised(
+        database: Database) -> None:
+    """Due the same day, or with no due date: the order they were raised, on every refresh
+    (on PostgreSQL an edited row moves to the end of its table, and without the tie-break
+    the escalation edited last came last)."""
+    reg = register(database, 1, now=T0)
+    raised = []
+    for n in range(6):
+        raised.append(queue.escalate(database, reg.visit_id, "B", f"第{n}件",
+                                     due_date=date(2026, 12, 20), now=T0))
+    with database.write() as session:
+        undated = []
+        for n in range(6):
+            row = Escalation(visit_id=reg.visit_id, kind="level", level="C", reason=f"无期限{n}",
+                             status="open", raised_at=T0, created_at=T0, updated_at=T0)
+            session.add(row)
+            session.flush()
+            undated.append(row.id)
+        for ident in reversed(raised + undated):  # the earliest edited last
+            row = session.get(Escalation, ident)
+            assert row is not None
+            row.updated_at = T0 + timedelta(minutes=1)
+            session.flush()
+    with database.read() as session:
+        assert [r.id for r in queue.open_escalations(session, today=T0.date())] == (
+            raised + undated)
