@@ -43,7 +43,11 @@ def validate_agreement(data: AgreementInput) -> dict[str, str]:
         errors["kind"] = "协议形式只能是书面协议或口头协议"
     if not [c for c in data.clauses if c.strip()]:
         errors["clauses"] = "请至少填写一条协议内容"
-    if data.copies is not None and not 1 <= data.copies <= 50:
+    # A number of copies that is not a whole number (a string, True) is refused before it
+    # is compared, which would fail.
+    if data.copies is not None and (isinstance(data.copies, bool)
+                                    or not isinstance(data.copies, int)
+                                    or not 1 <= data.copies <= 50):
         errors["copies"] = "协议份数应在1到50之间"
     try:
         parse_amount(data.amount)
@@ -51,9 +55,6 @@ def validate_agreement(data: AgreementInput) -> dict[str, str]:
         errors.update(exc.errors)
     if data.signed_on and data.effective_on and data.effective_on < data.signed_on:
         errors["effective_on"] = "生效日期不能早于签订日期"
-    if data.copies is not None and (isinstance(data.copies, bool)
-                                    or not isinstance(data.copies, int)):
-        errors["copies"] = "协议份数应在1到50之间"
     errors.update(dates(data, "signed_on", "effective_on"))
     return errors
 
