@@ -184,16 +184,16 @@ def killed_verdicts(work: Path) -> dict[Path, dict[str, object]]:
 
 
 def unkilled_verdicts(work: Path) -> tuple[dict[Path, dict[str, object]], list[str]]:
-    """The .meta files of the last run with the verdicts of the survivors and of the
-    mutants no test reached cleared, and their names: a run after new tests that leaves
-    what the last run did not come to unchecked."""
+    """The .meta files of the last run with the verdicts of the survivors, of the mutants
+    no test reached and of those it did not come to (a run stopped before its end)
+    cleared, and their names: mutmut runs only the mutants named."""
     kept: dict[Path, dict[str, object]] = {}
     names: list[str] = []
     for meta in (work / "mutants" / "desktop").rglob("*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
         codes = data["exit_code_by_key"]
         for key, code in codes.items():
-            if STATUS.get(code) in ("survived", "no tests"):
+            if STATUS.get(code) in ("survived", "no tests", "not checked"):
                 codes[key] = None
                 names.append(key)
         kept[meta.relative_to(work)] = data
