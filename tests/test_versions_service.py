@@ -76,7 +76,8 @@ def test_a_stale_case_save_is_refused_and_writes_nothing(
                                                        matters="一号窗口改了争议事项"),
                               version=loaded.version)
     error = caught.value
-    assert "已被他人修改（二号窗口 于 " in str(error) and "请重新载入后再保存" in str(error)
+    assert str(error).startswith("该案件已被他人修改（二号窗口 于 ")
+    assert str(error).endswith("），请重新载入后再保存")
     assert error.changed_by == "二号窗口"
     assert changes(error) == {
         "纠纷主要事实": (loaded.facts, "二号窗口补充了事实。"),
@@ -263,9 +264,11 @@ def test_stale_party_edits_and_removals_are_refused(desks: tuple[Database, Datab
         "住址/住所": ("东城区新地址8号", "东城区建设路1号"),
         "联系电话": ("13800130001", "13911112222"),
     }
+    assert str(caught.value).startswith("该当事人已被他人修改（二号窗口 于 ")
     with pytest.raises(StaleEditError) as caught:
         mediation.remove_party(one, party.id, version=version)
-    assert "请重新载入后再删除" in str(caught.value)
+    assert str(caught.value).startswith("该当事人已被他人修改（二号窗口 于 ")
+    assert str(caught.value).endswith("），请重新载入后再删除")
     now = detail(one, ref.case_id).parties[0]
     assert (now.id, now.phone, now.address) == (party.id, "13911112222", "东城区建设路1号")
 
@@ -302,8 +305,11 @@ def test_stale_session_edits_and_deletions_are_refused(desks: tuple[Database, Da
         "调解地点": ("社区调解室", "矛盾纠纷调解室"),
         "调解记录": (loaded.record, "二号窗口补记：双方同意下周再谈。"),
     }
-    with pytest.raises(StaleEditError):
+    assert str(caught.value).startswith("该调解记录已被他人修改（二号窗口 于 ")
+    with pytest.raises(StaleEditError) as caught:
         mediation.delete_session(one, session_id, version=loaded.version)
+    assert str(caught.value).startswith("该调解记录已被他人修改（二号窗口 于 ")
+    assert str(caught.value).endswith("），请重新载入后再删除")
     now = detail(one, ref.case_id).sessions[0]
     assert (now.place, now.record, now.version) == (
         "矛盾纠纷调解室", "二号窗口补记：双方同意下周再谈。", loaded.version + 1)
@@ -382,10 +388,12 @@ def test_stale_follow_ups_and_judicial_confirmations_are_refused(
         "履行情况": ("", "已履行"), "满意度": ("", "满意"),
         "回访情况": ("一号窗口的备注", "二号窗口回访"),
     }
+    assert str(caught.value).startswith("该回访记录已被他人修改（二号窗口 于 ")
     with pytest.raises(StaleEditError) as caught:
         mediation.save_judicial_confirmation(one, ref.case_id, mediation.JudicialInput(
             court="东城区人民法院", notes="一号窗口"), version=judicial.version)
     assert set(changes(caught.value)) == {"申请日期", "备注"}
+    assert str(caught.value).startswith("该司法确认已被他人修改（二号窗口 于 ")
     now = detail(one, ref.case_id)
     assert now.follow_ups[0].notes == "二号窗口回访"
     assert now.judicial is not None and now.judicial.applied_on == date(2026, 11, 24)

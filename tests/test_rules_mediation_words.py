@@ -1,0 +1,124 @@
+"""The words of mediation's refusals, each under the field the form shows it next to:
+amounts, copies and dates of an agreement, the court's dates, a session's time, the
+visitor of a follow-up, a case number that is not there. Nothing is written when refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from desktop.db import Database
+from desktop.models import Agreement, FollowUp, JudicialConfirmation, MediationSession
+from desktop.services import mediation
+from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.mediation import documents
+from tests import mediation_helpers as h
+from tests.rules_helpers import snapshot
+
+NOT_A_NUMBER = "金额应为数字，如 12000 或 3500.50"
+COPIES = "协议份数应在1到50之间"
+TABLES = (Agreement, MediationSession, FollowUp, JudicialConfirmation)
+
+
+def _refused(call: object, *args: object, **kwargs: object) -> dict[str, str]:
+    with pytest.raises(ValidationError) as caught:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return caught.value.errors
+
+
+@pytest.mark.parametrize(("amount", "message"), [
+    ("三千元", NOT_A_NUMBER), ("NaN", NOT_A_NUMBER), ("Infinity", NOT_A_NUMBER),
+    ("-1", "金额不能为负数"), ("1e12", "金额过大，请核对"),
+    ("1,000,000,000,000", "金额过大，请核对"),
+])
+def test_an_agreement_s_amount_is_refused_in_its_words(
+        database: Database, amount: str, message: str) -> None:
+    ref = h.make_case(database)
+    before = snapshot(database, *TABLES)
+    assert _refused(mediation.save_agreement, database, ref.case_id,
+                    h.agreement(amount=amount), version=None) == {"amount": message}
+    assert snapshot(database, *TABLES) == before
+
+
+@pytest.mark.parametrize("copies", [0, 51, -3, True, 2.5, "3"])
+def test_copies_are_a_whole_number_from_1_to_50(database: Database, copies: object) -> None:
+    ref = h.make_case(database)
+    assert _refused(mediation.save_agreement, database, ref.case_id,
+                    h.agreement(copies=copies), version=None) == {"copies": COPIES}
+
+
+def test_copies_of_1_and_50_and_none_given_are_kept(database: Database) -> None:
+    ref = h.make_case(database)
+    for copies in (1, 50, None):
+        with database.read() as session:
+            version = mediation.case_detail(session, ref.case_id).agreement
+        mediation.save_agreement(database, ref.case_id, h.agreement(copies=copies),
+                                 version=version.version if version else None)
+        with database.read() as session:
+            saved = mediation.case_detail(session, ref.case_id).agreement
+        assert saved is not None and saved.copies == copies
+
+
+def test_the_dates_of_papers_and_sessions_are_refused_outside_1900_to_2100(
+        database: Database) -> None:
+    ref = h.make_case(database)
+    far = date(2101, 1, 1)
+    assert _refused(mediation.save_agreement, database, ref.case_id,
+                    h.agreement(signed_on=date(1899, 12, 31), effective_on=far),
+                    version=None) == {
+        "signed_on": "签订日期应在1900年至2100年之间",
+        "effective_on": "生效日期应在1900年至2100年之间"}
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
+    assert _refused(mediation.save_judicial_confirmation, database, ref.case_id,
+                    mediation.JudicialInput(court="东城区人民法院", applied_on=far,
+                                            result="确认有效", result_on=far),
+                    version=None) == {
+        "applied_on": "申请日期应在1900年至2100年之间",
+        "result_on": "裁定日期应在1900年至2100年之间"}
+    late = h.session_input()
+    late.held_at = datetime(1899, 5, 1, 9, 30)
+    assert _refused(mediation.add_session, database, ref.case_id, late) == {
+        "held_at": "调解时间应在1900年至2100年之间"}
+    with database.read() as session:
+        assert mediation.case_detail(session, ref.case_id).sessions == []
+
+
+def test_a_session_s_time_is_kept_to_the_minute(database: Database) -> None:
+    ref = h.make_case(database)
+    held = h.session_input()
+    held.held_at = datetime(2026, 11, 6, 9, 30, 41, 123456)
+    mediation.add_session(database, ref.case_id, held)
+    with database.read() as session:
+        [saved] = mediation.case_detail(session, ref.case_id).sessions
+    assert saved.held_at == datetime(2026, 11, 6, 9, 30)
+
+
+def test_a_follow_up_s_visitor_not_on_record_is_refused_next_to_the_visitor(
+        database: Database) -> None:
+    ref = h.make_case(database)
+    planned = date(2026, 11, 30)
+    for visitor in (999_999, 0):
+        assert _refused(mediation.add_follow_up, database, ref.case_id, mediation.FollowUpInput(
+            planned_on=planned, visitor_id=visitor)) == {"visitor": "所选回访人不存在"}
+    with database.read() as session:
+        assert mediation.case_detail(session, ref.case_id).follow_ups == []
+
+
+def test_a_case_number_that_is_not_there_is_not_found_in_words(database: Database) -> None:
+    ref = h.make_case(database)
+    with pytest.raises(NotFoundError, match=r"^没有这个案号的调解案件，请核对案号$"):
+        documents.render(database, "application", "（2026）东人调字第\ud8000001号")
+    with pytest.raises(NotFoundError, match=r"^没有这个案号的调解案件，请核对案号$"):
+        documents.render(database, "application", "号" * 200)
+    with pytest.raises(NotFoundError, match=r"^没有案号为 （2026）东人调字第9999号 的调解案件$"):
+        documents.render(database, "application", "（2026）东人调字第9999号")
+    # Typed with half-width brackets and spaces, the number still finds its case.
+    typed = ref.case_no.replace("（", "(").replace("）", ") ")
+    assert documents.render(database, "application", typed)[:5] == b"%PDF-"
+
+
+def test_a_case_that_is_not_there_is_not_found_in_words(database: Database) -> None:
+    with database.read() as session, pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
+        mediation.agreement_input(session, 999_999)
