@@ -1,0 +1,92 @@
+"""Two desks on one case on PostgreSQL, each step of the race made to happen in order:
+a desk saving a party waits for another desk that is closing the case or removing that
+party, then is refused in words. (SQLite takes the whole database's write lock at the
+start of every write, so no such interleaving exists there.)
+
+The other desk is a raw connection holding its rows; the waiting is watched through
+``pg_stat_activity``, not timed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import text
+
+from desktop.db import Database
+from desktop.services import mediation
+from desktop.services.errors import StaleEditError, ValidationError
+from tests import mediation_helpers as h
+
+
+def _waits_then(database: Database, hold: list[str], params: dict[str, object],
+                step: Callable[[], object]) -> object:
+    """Run ``step`` while another connection holds what ``hold`` takes; it must wait for
+    that connection, which then commits. What ``step`` returned or raised."""
+    results: list[object] = []
+
+    def desk() -> None:
+        try:
+            results.append(step())
+        except BaseException as exc:  # looked at on the test's own thread
+            results.append(exc)
+
+    with database.engine.connect() as holder, database.engine.connect() as watcher:
+        for statement in hold:
+            holder.execute(text(statement), params)
+        thread = threading.Thread(target=desk)
+        thread.start()
+        for _ in range(600):
+            waiting = watcher.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()")).scalar_one()
+            watcher.rollback()  # the next look takes a new snapshot of the activity
+            if waiting or results:
+                break
+            thread.join(timeout=0.05)
+        assert not results, f"the desk did not wait for the other one: {results}"
+        assert waiting, "the desk never waited"
+        holder.commit()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and len(results) == 1
+    return results[0]
+
+
+@pytest.fixture
+def pg_database(database: Database) -> Database:
+    if database.is_sqlite:
+        pytest.skip("SQLite writers take the whole database's write lock: no row locks")
+    return database
+
+
+def test_a_party_saved_while_another_desk_closes_the_case_waits_and_is_refused(
+        pg_database: Database) -> None:
+    database = pg_database
+    ref = h.make_case(database)
+    with database.read() as session:
+        party = mediation.case_detail(session, ref.case_id).parties[0]
+    outcome = _waits_then(database, [
+        "SELECT id FROM mediation_case WHERE id = :case FOR UPDATE",
+        "UPDATE mediation_case SET outcome = '终止调解', closed_on = accepted_on WHERE id = :case",
+    ], {"case": ref.case_id}, lambda: mediation.update_party(
+        database, party.id, h.person(1, phone="13911112222"), version=party.version))
+    assert isinstance(outcome, ValidationError) and set(outcome.errors) == {"closed"}
+    with database.read() as session:
+        assert mediation.case_detail(session, ref.case_id).parties[0].phone == party.phone
+
+
+def test_a_party_saved_while_another_desk_removes_it_waits_and_is_told_it_is_gone(
+        pg_database: Database) -> None:
+    database = pg_database
+    ref = h.make_case(database)
+    with database.read() as session:
+        party = mediation.case_detail(session, ref.case_id).parties[0]
+    outcome = _waits_then(database, [
+        "SELECT id FROM mediation_case WHERE id = :case FOR UPDATE",
+        "DELETE FROM case_party WHERE id = :party",
+    ], {"case": ref.case_id, "party": party.id}, lambda: mediation.update_party(
+        database, party.id, h.person(1, phone="13911112222"), version=party.version))
+    assert isinstance(outcome, StaleEditError)
+    assert outcome.deleted and str(outcome) == "该当事人已被他人删除，请重新载入"
