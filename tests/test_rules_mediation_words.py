@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Agreement, FollowUp, JudicialConfirmation, MediationSession
+from desktop.models import Agreement, FollowUp, JudicialConfirmation, MediationSession, Visit
 from desktop.services import mediation
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.mediation import documents
@@ -122,3 +123,86 @@ def test_a_case_number_that_is_not_there_is_not_found_in_words(database: Databas
 def test_a_case_that_is_not_there_is_not_found_in_words(database: Database) -> None:
     with database.read() as session, pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.agreement_input(session, 999_999)
+
+
+# ---------------------------------------------------------------------------
+# The forms read back what was saved, empty fields empty
+
+
+def test_an_oral_agreement_with_its_terms_left_empty_reads_back_as_saved(
+        database: Database) -> None:
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement(
+        kind="oral", performance_method="", performance_place="", performance_deadline="",
+        amount=""), version=None)
+    with database.read() as session:
+        form = mediation.agreement_input(session, ref.case_id)
+    assert form is not None
+    assert (form.kind, form.performance_method, form.performance_place,
+            form.performance_deadline, form.amount) == ("oral", "", "", "", "")
+
+
+def test_a_resident_with_no_number_phone_or_address_becomes_a_party_with_those_empty(
+        database: Database) -> None:
+    """An anonymous visitor (no 身份证号, no phone) chosen as a party, then read back from
+    the party's form: still linked to the resident, the empty fields empty."""
+    from tests.reception_helpers import register
+
+    visit = register(database, 1, name=" ", anonymous=True, id_number="", phone="")
+    ref = h.make_case(database)
+    with database.read() as session:
+        person_id = session.scalar(select(Visit.person_id).where(Visit.id == visit.visit_id))
+        assert person_id is not None
+        party = mediation.person_as_party(session, person_id, "被申请人")
+    assert (party.person_id, party.side, party.id_number, party.phone, party.address) == (
+        person_id, "被申请人", "", "", "")
+    added = mediation.add_party(database, ref.case_id, party)
+    with database.read() as session:
+        form = mediation.party_input(session, added.party_id)
+    assert (form.person_id, form.side, form.kind, form.id_number, form.phone, form.address,
+            form.credit_code) == (person_id, "被申请人", "person", "", "", "", "")
+
+
+def test_a_case_opened_from_a_visit_keeps_the_visit_on_its_form(database: Database) -> None:
+    from tests.reception_helpers import register
+
+    visit = register(database, 1)
+    with database.read() as session:
+        draft, applicant = mediation.draft_from_visit(session, visit.visit_id)
+    m1, _m2, rec = h.staff(database)
+    draft.mediator_ids, draft.recorder_id = [m1], rec
+    ref = mediation.accept_case(database, draft, [applicant, h.person(2, "被申请人")])
+    with database.read() as session:
+        form = mediation.case_input(mediation.case_detail(session, ref.case_id))
+    assert (form.visit_id, form.archive_no, form.source) == (visit.visit_id, "", "当事人申请")
+
+
+def test_a_draft_from_a_counselling_visit_leaves_what_was_said_out_for_a_mediator(
+        database: Database) -> None:
+    """What the resident told the counsellor stays out of the mediator's draft: facts and
+    matters start empty (not marked, not shown) for the mediator to write."""
+    from tests.reception_helpers import register, room_ids
+    from tests.rules_helpers import acting_as
+
+    visit = register(database, 1, room="心理咨询室", category="心理疏导",
+                     summary="长期失眠，与配偶矛盾", request="希望调解家庭纠纷")
+    from desktop.services.reception import queue
+
+    queue.route_again(database, visit.visit_id, room_ids(database)["矛盾纠纷调解室"], "另需调解")
+    with acting_as(database, {"mediator"}), database.read() as session:
+        hidden, _ = mediation.draft_from_visit(session, visit.visit_id)
+    assert (hidden.facts, hidden.matters) == ("", "")
+    with acting_as(database, {"mediator", "counsellor"}), database.read() as session:
+        shown, _ = mediation.draft_from_visit(session, visit.visit_id)
+    assert (shown.facts, shown.matters) == ("长期失眠，与配偶矛盾", "希望调解家庭纠纷")
+
+
+def test_a_draft_for_an_anonymous_visitor_leaves_the_phone_empty(database: Database) -> None:
+    from tests.reception_helpers import register
+
+    visit = register(database, 1, name=" ", anonymous=True, id_number="", phone="",
+                     request="")
+    with database.read() as session:
+        draft, applicant = mediation.draft_from_visit(session, visit.visit_id)
+    assert (applicant.phone, applicant.id_number, applicant.side, applicant.kind,
+            draft.matters) == ("", "", "申请人", "person", "")

@@ -342,6 +342,22 @@ def test_a_stale_agreement_does_not_overwrite_the_other_desks_clauses(
     assert saved is not None and saved.clauses == theirs
 
 
+def test_a_stale_agreement_names_its_form_in_words(desks: tuple[Database, Database]) -> None:
+    """The other desk recorded the agreement as oral: the refusal says 协议形式 changed from
+    书面协议 to 口头协议, in the words of the form, not the stored codes."""
+    one, two = desks
+    ref = h.make_case(one)
+    mediation.save_agreement(one, ref.case_id, h.agreement(), version=None)
+    loaded = detail(one, ref.case_id).agreement
+    assert loaded is not None
+    mediation.save_agreement(two, ref.case_id, h.agreement(kind="oral"), version=loaded.version)
+    with pytest.raises(StaleEditError) as caught:
+        mediation.save_agreement(one, ref.case_id, h.agreement(copies=3),
+                                 version=loaded.version)
+    assert changes(caught.value) == {"协议形式": ("书面协议", "口头协议"), "协议份数": ("3", "")}
+    assert str(caught.value).startswith("该调解协议已被他人修改（二号窗口 于 ")
+
+
 def test_two_desks_writing_the_first_agreement(desks: tuple[Database, Database]) -> None:
     """Both forms were loaded when the case had no agreement; the second save is refused."""
     one, two = desks
