@@ -835,6 +835,28 @@ def _room(database: Database, name: str) -> int:
     return room_ids(database)[name]
 
 
+def test_a_visit_sent_on_to_mediation_long_after_it_came_waits_for_its_case_too(
+        database: Database) -> None:
+    """A resident came 120 days ago (to the counselling room); ten days ago the visit was
+    sent on to mediation (另派) and the room finished the ticket as 立案调解: it waits
+    for its case like any other, its ticket's day counting, not the visit's."""
+    from desktop.services.reception import queue
+
+    today = date(2026, 12, 20)
+    came = datetime(2026, 8, 22, 9, 0)
+    visit = register(database, 1, now=came, room="心理咨询室", category="心理疏导")
+    sent = datetime(2026, 12, 10, 9, 0)
+    ticket = queue.route_again(database, visit.visit_id, _room(database, "矛盾纠纷调解室"),
+                               "另需调解家庭纠纷", now=sent)
+    queue.start(database, ticket.id, now=sent)
+    queue.finish(database, ticket.id, "case_opened", now=sent)
+    with database.read() as session:
+        assert [r.visit_id for r in mediation.routed_visits(session, today=today)] == [
+            visit.visit_id]
+        later = today + timedelta(days=81)  # 91 days after the ticket: no longer waiting
+        assert mediation.routed_visits(session, today=later) == []
+
+
 def test_visits_waiting_for_a_case(database: Database) -> None:
     from desktop.services.reception import queue
 

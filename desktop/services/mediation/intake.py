@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, or_, select, union_all
@@ -54,19 +54,19 @@ def routed_visits(session: Session, *, limit: int = 200,
     """
     auth.require(session, "case.read")
     has_case = select(MediationCase.id).where(MediationCase.visit_id == Visit.id).exists()
-    oldest = day_or_today(today) - timedelta(days=PENDING_DAYS)
-    since = datetime.combine(oldest, datetime.min.time())
+    since = day_or_today(today) - timedelta(days=PENDING_DAYS)
 
     def routed(*conditions: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
         return routing.routed_select(MEDIATION_ROOM, ~has_case, *conditions)
 
     # Two queries, each walking its own index (one OR made SQLite read every ticket the
-    # room ever had). A ticket is issued on or after its visit's day, so the ticket_date
-    # bound leaves the answer as it is and lets the (room, result, day) index find them.
+    # room ever had); the (room, result, day) index finds the finished ones. The bound is
+    # the ticket's day, not the visit's: a visit sent on to mediation weeks after it came
+    # in (另派) waits for its case as long as any other.
     both = union_all(
         routed(Referral.status.in_(OPEN_REFERRAL_STATES)),
         routed(Referral.status == "done", Referral.result == "case_opened",
-               Visit.visited_at >= since, Referral.ticket_date >= since.date()),
+               Referral.ticket_date >= since),
     ).subquery()
     stmt = (select(both).order_by(both.c.visited_at.desc(), both.c.visit_id.desc())
             .limit(limit))
