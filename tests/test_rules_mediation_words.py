@@ -206,3 +206,53 @@ def test_a_draft_for_an_anonymous_visitor_leaves_the_phone_empty(database: Datab
         draft, applicant = mediation.draft_from_visit(session, visit.visit_id)
     assert (applicant.phone, applicant.id_number, applicant.side, applicant.kind,
             draft.matters) == ("", "", "申请人", "person", "")
+
+
+# ---------------------------------------------------------------------------
+# Ids of the wrong type, scans read back, the case list
+
+
+@pytest.mark.parametrize("recorder", [True, "1", 2.0])
+def test_a_session_s_recorder_that_is_no_id_is_refused(
+        database: Database, recorder: object) -> None:
+    ref = h.make_case(database)
+    held = h.session_input()
+    held.recorder_id = recorder  # type: ignore[assignment]
+    assert _refused(mediation.add_session, database, ref.case_id, held) == {
+        "recorder": "所选记录人不存在"}
+
+
+def test_a_party_linked_to_a_resident_not_on_record_is_refused_next_to_the_name(
+        database: Database) -> None:
+    ref = h.make_case(database)
+    assert _refused(mediation.add_party, database, ref.case_id,
+                    h.person(3, side="被申请人", person_id=999_999)) == {
+        "name": "所选来访人不存在"}
+
+
+def test_a_scan_reads_back_with_its_id_kind_title_and_bytes(database: Database) -> None:
+    ref = h.make_case(database)
+    pdf = b"%PDF-1.4\n%scan\n"
+    added = mediation.add_attachment(database, ref.case_id, kind="证据材料", filename="收条.pdf",
+                                     content=pdf, title="收条")
+    with database.read() as session:
+        data, content = mediation.attachment(session, added)
+    assert (data.id, data.kind, data.title, data.filename, content) == (
+        added, "证据材料", "收条", "收条.pdf", pdf)
+
+
+def test_the_case_list_finds_a_party_s_number_typed_with_a_small_x(database: Database) -> None:
+    from tests.rules_helpers import PUBLISHED_ID
+
+    ref = h.make_case(database, parties=[h.person(1, id_number=PUBLISHED_ID),
+                                         h.person(2, "被申请人")])
+    with database.read() as session:
+        found = mediation.case_list(session, status="all", search=PUBLISHED_ID.lower())
+    assert [row.case_id for row in found] == [ref.case_id]
+
+
+def test_a_case_without_a_category_is_titled_by_its_parties_alone(database: Database) -> None:
+    ref = h.make_case(database)
+    with database.read() as session:
+        [row] = mediation.case_list(session, status="all")
+    assert (row.case_id, row.title, row.category) == (ref.case_id, "当事人1与当事人2纠纷", "")
