@@ -163,3 +163,47 @@ def test_a_case_reads_back_with_its_links_and_names(database: Database) -> None:
     assert [(f.visitor_id, f.visitor) for f in detail.follow_ups] == [(visitor, "王志刚")]
     with database.read() as session, pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
         mediation.case_detail(session, 999_999)
+
+
+def test_a_visit_that_is_no_id_is_refused_before_anything_is_read(database: Database) -> None:
+    m1, _, rec = h.staff(database)
+    assert _refused(mediation.accept_case, database, mediation.CaseInput(
+        facts="事实", mediator_ids=[m1], recorder_id=rec, visit_id=0), [h.person(1)]) == {
+        "visit": "所选来访登记不存在"}
+
+
+def test_a_party_s_name_the_papers_cannot_print_is_refused_in_words(
+        database: Database) -> None:
+    m1, _, rec = h.staff(database)
+    assert _refused(mediation.accept_case, database, mediation.CaseInput(
+        facts="事实", mediator_ids=[m1], recorder_id=rec), [h.person(1, name="张\U0001F600")]) == {
+        "name": "“\U0001F600” 无法在打印的文书中显示，请删去或换用常用字"}
+
+
+def test_other_cases_of_the_same_resident_or_company_are_found_for_each_party(
+        database: Database) -> None:
+    """The same resident (linked, even with no 身份证号), a company of the same name with no
+    credit code, a company of another name with the same credit code; a company is never
+    linked to a resident."""
+    visit = register(database, 1, name=" ", anonymous=True, id_number="", phone="")
+    with database.read() as session:
+        person_id = session.scalar(select(Visit.person_id).where(Visit.id == visit.visit_id))
+        assert person_id is not None
+        resident = mediation.person_as_party(session, person_id, "申请人")
+    first = h.make_case(database, parties=[resident, h.organisation()])
+    second = h.make_case(database, parties=[resident, h.organisation(credit_code="")])
+    third = h.make_case(database, parties=[
+        h.person(5), h.organisation(name="另一家物业公司", person_id=person_id)])
+    with database.read() as session:
+        found = {case: {party: [(c.case_id, c.reason) for c in conflicts]
+                        for party, conflicts in mediation.case_conflicts(session, case).items()}
+                 for case in (second.case_id, third.case_id)}
+        parties = {case: [p.id for p in mediation.case_detail(session, case).parties]
+                   for case in (second.case_id, third.case_id)}
+        company = session.get(CaseParty, parties[third.case_id][1])
+        assert company is not None and company.person_id is None
+    assert found[second.case_id] == {
+        parties[second.case_id][0]: [(first.case_id, "同一人员")],
+        parties[second.case_id][1]: [(first.case_id, "同名单位")]}
+    assert found[third.case_id] == {
+        parties[third.case_id][1]: [(first.case_id, "同一信用代码")]}
