@@ -272,3 +272,15 @@ def test_the_case_file_reports_its_progress_step_by_step_to_the_end(database: Da
     total = made[0][1]
     assert made == [(n, total) for n in range(1, total - 1)]
     assert end == (1, 1)
+
+
+def test_the_case_file_printed_for_a_case_holds_the_scans_on_record(database: Database) -> None:
+    """Through the service the window and the command line use: the scan's own bytes are
+    read from the database into the 卷宗."""
+    from desktop.services.mediation import documents
+
+    ref = h.make_case(database)
+    mediation.add_attachment(database, ref.case_id, kind="身份证明", filename="身份证.png",
+                             content=_png(800, 500), title="身份证复印件")
+    pdf = documents.render_casefile(database, ref.case_id, draft=True)
+    assert [len(found) for found in _placed_images(pdf)].count(1) == 1
