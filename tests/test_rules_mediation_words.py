@@ -256,3 +256,12 @@ def test_a_case_without_a_category_is_titled_by_its_parties_alone(database: Data
     with database.read() as session:
         [row] = mediation.case_list(session, status="all")
     assert (row.case_id, row.title, row.category) == (ref.case_id, "当事人1与当事人2纠纷", "")
+
+
+def test_a_case_id_of_the_wrong_type_is_not_found(database: Database) -> None:
+    ref = h.make_case(database)
+    for wrong in (str(ref.case_id), 2**70):
+        with pytest.raises(NotFoundError, match=r"^没有找到该调解案件$"):
+            mediation.add_session(database, wrong, h.session_input())  # type: ignore[arg-type]
+    with database.read() as session:
+        assert mediation.case_detail(session, ref.case_id).sessions == []
