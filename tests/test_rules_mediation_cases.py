@@ -207,3 +207,17 @@ def test_other_cases_of_the_same_resident_or_company_are_found_for_each_party(
         parties[second.case_id][1]: [(first.case_id, "同名单位")]}
     assert found[third.case_id] == {
         parties[third.case_id][1]: [(first.case_id, "同一信用代码")]}
+
+
+def test_a_case_accepted_without_parties_takes_its_first_party_first(
+        database: Database) -> None:
+    m1, _, rec = h.staff(database)
+    ref = mediation.accept_case(database, mediation.CaseInput(
+        facts="事实", mediator_ids=[m1], recorder_id=rec))
+    first = mediation.add_party(database, ref.case_id, h.person(1))
+    second = mediation.add_party(database, ref.case_id, h.person(2, "被申请人"))
+    with database.read() as session:
+        positions = [(p.id, p.position) for p in session.scalars(
+            select(CaseParty).where(CaseParty.case_id == ref.case_id)
+            .order_by(CaseParty.position))]
+    assert positions == [(first.party_id, 0), (second.party_id, 1)]
