@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Community, Referral
+from desktop.models import Community, Referral, Staff, Visit
 from desktop.services import reference
 from desktop.services.reception import queue
 from desktop.services.reception.registration import Registration, RegistrationInput, register_visit
@@ -48,6 +48,31 @@ def register(
     )
     values.update(changes)
     return register_visit(database, RegistrationInput(**values), now=now)  # type: ignore[arg-type]
+
+
+def referral(database: Database, referral_id: int) -> Referral:
+    """The ticket as stored now."""
+    with database.read() as session:
+        row = session.get(Referral, referral_id)
+        assert row is not None
+        return row
+
+
+def add_staff(database: Database, name: str = "王志刚") -> int:
+    """A member of staff on record (a mediator, with no account); the id."""
+    with database.write() as session:
+        row = Staff(name=name, role="mediator", active=True)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def person_of(database: Database, visit_id: int) -> int:
+    """The id of the resident a visit is registered to."""
+    with database.read() as session:
+        person_id = session.scalar(select(Visit.person_id).where(Visit.id == visit_id))
+        assert person_id is not None
+        return person_id
 
 
 def set_referral(database: Database, referral_id: int, **values: object) -> None:

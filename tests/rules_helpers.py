@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import Connection, func, select, text
 
 from desktop.db import Database
 from desktop.models import Person, Referral, ReferralEvent, SequenceCounter, Visit
 from desktop.services import reference
-from desktop.services.admin import auth
+from desktop.services.admin import audit, auth
+from desktop.services.errors import ValidationError
 
 # A number published with GB 11643 as its example (not the code's own generator).
 PUBLISHED_ID = "11010519491231002X"
@@ -43,3 +45,32 @@ def acting_as(database: Database, roles: set[str], room: str | None = None) -> I
         yield
     finally:
         database.actor = admin
+
+
+def refused(call: object, *args: object, **kwargs: object) -> dict[str, str]:
+    """The errors of the ``ValidationError`` that ``call(*args, **kwargs)`` must raise."""
+    with pytest.raises(ValidationError) as caught:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return caught.value.errors
+
+
+def lock_waiters(watcher: Connection) -> int:
+    """How many connections to this PostgreSQL database wait for a lock now.
+
+    The activity is a snapshot per transaction: the look ends its own, so the next
+    look sees a wait that began since.
+    """
+    waiting = int(watcher.execute(text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        " AND datname = current_database()")).scalar_one())
+    watcher.rollback()
+    return waiting
+
+
+def logged(database: Database, action: str, target_type: str,
+           target_id: object) -> list[Mapping[str, object]]:
+    """The details the audit log holds for ``action`` on one record, oldest first."""
+    where = audit.AuditFilter(action=action, target_type=target_type, target_id=str(target_id))
+    with database.read() as session:
+        return [e.raw_detail for e in audit.list_entries(session, where, limit=None,
+                                                         newest_first=False)]

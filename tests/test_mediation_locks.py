@@ -19,6 +19,7 @@ from desktop.db import Database
 from desktop.services import mediation
 from desktop.services.errors import StaleEditError, ValidationError
 from tests import mediation_helpers as h
+from tests.rules_helpers import lock_waiters
 
 
 def _waits_then(database: Database, hold: list[str], params: dict[str, object],
@@ -39,10 +40,7 @@ def _waits_then(database: Database, hold: list[str], params: dict[str, object],
         thread = threading.Thread(target=desk)
         thread.start()
         for _ in range(600):
-            waiting = watcher.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                " AND datname = current_database()")).scalar_one()
-            watcher.rollback()  # the next look takes a new snapshot of the activity
+            waiting = lock_waiters(watcher)
             if waiting or results:
                 break
             thread.join(timeout=0.05)
@@ -61,17 +59,27 @@ def pg_database(database: Database) -> Database:
     return database
 
 
-def test_a_party_saved_while_another_desk_closes_the_case_waits_and_is_refused(
-        pg_database: Database) -> None:
-    database = pg_database
+def _party_saved_while(database: Database, hold: list[str]
+                       ) -> tuple[object, mediation.CaseRef, mediation.PartyData]:
+    """The first party of a new case saved (a new phone) while another desk holds ``hold``
+    (``:case``, ``:party``): what the save returned or raised, the case, the party before."""
     ref = h.make_case(database)
     with database.read() as session:
         party = mediation.case_detail(session, ref.case_id).parties[0]
-    outcome = _waits_then(database, [
+    outcome = _waits_then(database, hold, {"case": ref.case_id, "party": party.id},
+                          lambda: mediation.update_party(
+                              database, party.id, h.person(1, phone="13911112222"),
+                              version=party.version))
+    return outcome, ref, party
+
+
+def test_a_party_saved_while_another_desk_closes_the_case_waits_and_is_refused(
+        pg_database: Database) -> None:
+    database = pg_database
+    outcome, ref, party = _party_saved_while(database, [
         "SELECT id FROM mediation_case WHERE id = :case FOR UPDATE",
         "UPDATE mediation_case SET outcome = '终止调解', closed_on = accepted_on WHERE id = :case",
-    ], {"case": ref.case_id}, lambda: mediation.update_party(
-        database, party.id, h.person(1, phone="13911112222"), version=party.version))
+    ])
     assert isinstance(outcome, ValidationError) and set(outcome.errors) == {"closed"}
     with database.read() as session:
         assert mediation.case_detail(session, ref.case_id).parties[0].phone == party.phone
@@ -79,14 +87,9 @@ def test_a_party_saved_while_another_desk_closes_the_case_waits_and_is_refused(
 
 def test_a_party_saved_while_another_desk_removes_it_waits_and_is_told_it_is_gone(
         pg_database: Database) -> None:
-    database = pg_database
-    ref = h.make_case(database)
-    with database.read() as session:
-        party = mediation.case_detail(session, ref.case_id).parties[0]
-    outcome = _waits_then(database, [
+    outcome, _, _ = _party_saved_while(pg_database, [
         "SELECT id FROM mediation_case WHERE id = :case FOR UPDATE",
         "DELETE FROM case_party WHERE id = :party",
-    ], {"case": ref.case_id, "party": party.id}, lambda: mediation.update_party(
-        database, party.id, h.person(1, phone="13911112222"), version=party.version))
+    ])
     assert isinstance(outcome, StaleEditError)
     assert outcome.deleted and str(outcome) == "该当事人已被他人删除，请重新载入"

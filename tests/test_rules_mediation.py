@@ -33,6 +33,7 @@ from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME, TEST_CENTRE
 from tests.factories import id_number
 from tests.reception_helpers import register
 from tests.rules_helpers import PUBLISHED_ID, snapshot
+from tests.rules_helpers import logged as _logged
 
 CASE_TABLES = (MediationCase, CaseParty, MediationSession, Agreement, FollowUp, CaseAttachment)
 PDF = b"%PDF-1.4\n%test\n"
@@ -47,17 +48,6 @@ def _agreement_version(database: Database, case_id: int) -> int | None:
     """The version the agreement form loads with (None: no agreement yet)."""
     agreement = _detail(database, case_id).agreement
     return None if agreement is None else agreement.version
-
-
-def _logged(database: Database, action: str, target_type: str,
-            target_id: object) -> list[Mapping[str, object]]:
-    """The details the audit log holds for ``action`` on one record, oldest first."""
-    from desktop.services.admin import audit
-
-    where = audit.AuditFilter(action=action, target_type=target_type, target_id=str(target_id))
-    with database.read() as session:
-        return [e.raw_detail for e in audit.list_entries(session, where, limit=None,
-                                                         newest_first=False)]
 
 
 def _refused(call: object, *args: object, **kwargs: object) -> dict[str, str]:

@@ -11,21 +11,16 @@ import pytest
 from sqlalchemy import delete, select
 
 from desktop.db import Database
-from desktop.models import CaseParty, CentreSetting, MediationCase, Referral, Staff, Visit
+from desktop.models import CaseParty, CentreSetting, MediationCase, Referral, Staff
 from desktop.services import mediation
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.errors import NotFoundError
 from tests import mediation_helpers as h
-from tests.reception_helpers import register, set_referral
+from tests.reception_helpers import person_of, register, set_referral
 from tests.rules_helpers import acting_as, snapshot
+from tests.rules_helpers import refused as _refused
 
 OUT_OF_RANGE = "应在1900年至2100年之间"
 TABLES = (MediationCase, CaseParty)
-
-
-def _refused(call: object, *args: object, **kwargs: object) -> dict[str, str]:
-    with pytest.raises(ValidationError) as caught:
-        call(*args, **kwargs)  # type: ignore[operator]
-    return caught.value.errors
 
 
 def test_every_problem_with_a_case_and_its_parties_is_refused_at_once(
@@ -144,9 +139,8 @@ def test_a_case_reads_back_with_its_links_and_names(database: Database) -> None:
     """The party linked to its resident, a session written by an account of nobody on
     record (no 记录人 name), a follow-up's visitor."""
     visit = register(database, 1)
+    person_id = person_of(database, visit.visit_id)
     with database.read() as session:
-        person_id = session.scalar(select(Visit.person_id).where(Visit.id == visit.visit_id))
-        assert person_id is not None
         party = mediation.person_as_party(session, person_id, "申请人")
     ref = h.make_case(database, parties=[party, h.person(2, "被申请人")])
     held = h.session_input()
@@ -186,9 +180,8 @@ def test_other_cases_of_the_same_resident_or_company_are_found_for_each_party(
     credit code, a company of another name with the same credit code; a company is never
     linked to a resident."""
     visit = register(database, 1, name=" ", anonymous=True, id_number="", phone="")
+    person_id = person_of(database, visit.visit_id)
     with database.read() as session:
-        person_id = session.scalar(select(Visit.person_id).where(Visit.id == visit.visit_id))
-        assert person_id is not None
         resident = mediation.person_as_party(session, person_id, "申请人")
     first = h.make_case(database, parties=[resident, h.organisation()])
     second = h.make_case(database, parties=[resident, h.organisation(credit_code="")])

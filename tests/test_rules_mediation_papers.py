@@ -16,11 +16,11 @@ from sqlalchemy import delete
 from desktop.db import Database
 from desktop.models import CentreSetting
 from desktop.services import mediation
-from desktop.services.admin import audit
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.mediation import documents
 from tests import mediation_helpers as h
 from tests import poppler
+from tests.rules_helpers import logged
 
 NO_AGREEMENT = "尚未填写协议内容"
 WRITTEN_NOT_ORAL = "达成的是书面协议：请打印人民调解协议书，而不是口头调解协议登记表"
@@ -37,11 +37,7 @@ def _title_of(pdf: bytes) -> str:
 
 
 def _prints(database: Database, case_id: int) -> list[Mapping[str, object]]:
-    where = audit.AuditFilter(action="print", target_type="mediation_case",
-                              target_id=str(case_id))
-    with database.read() as session:
-        return [e.raw_detail for e in audit.list_entries(session, where, limit=None,
-                                                         newest_first=False)]
+    return logged(database, "print", "mediation_case", case_id)
 
 
 def _outcome(database: Database, document: str, case_no: str) -> str | dict[str, str]:

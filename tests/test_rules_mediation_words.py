@@ -8,25 +8,21 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Agreement, FollowUp, JudicialConfirmation, MediationSession, Visit
+from desktop.models import Agreement, FollowUp, JudicialConfirmation, MediationSession
 from desktop.services import mediation
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.errors import NotFoundError
 from desktop.services.mediation import documents
+from desktop.services.reception import queue
 from tests import mediation_helpers as h
-from tests.rules_helpers import snapshot
+from tests.reception_helpers import person_of, register, room_ids
+from tests.rules_helpers import PUBLISHED_ID, acting_as, snapshot
+from tests.rules_helpers import refused as _refused
 
 NOT_A_NUMBER = "金额应为数字，如 12000 或 3500.50"
 COPIES = "协议份数应在1到50之间"
 TABLES = (Agreement, MediationSession, FollowUp, JudicialConfirmation)
-
-
-def _refused(call: object, *args: object, **kwargs: object) -> dict[str, str]:
-    with pytest.raises(ValidationError) as caught:
-        call(*args, **kwargs)  # type: ignore[operator]
-    return caught.value.errors
 
 
 @pytest.mark.parametrize(("amount", "message"), [
@@ -146,13 +142,10 @@ def test_a_resident_with_no_number_phone_or_address_becomes_a_party_with_those_e
         database: Database) -> None:
     """An anonymous visitor (no 身份证号, no phone) chosen as a party, then read back from
     the party's form: still linked to the resident, the empty fields empty."""
-    from tests.reception_helpers import register
-
     visit = register(database, 1, name=" ", anonymous=True, id_number="", phone="")
     ref = h.make_case(database)
+    person_id = person_of(database, visit.visit_id)
     with database.read() as session:
-        person_id = session.scalar(select(Visit.person_id).where(Visit.id == visit.visit_id))
-        assert person_id is not None
         party = mediation.person_as_party(session, person_id, "被申请人")
     assert (party.person_id, party.side, party.id_number, party.phone, party.address) == (
         person_id, "被申请人", "", "", "")
@@ -164,8 +157,6 @@ def test_a_resident_with_no_number_phone_or_address_becomes_a_party_with_those_e
 
 
 def test_a_case_opened_from_a_visit_keeps_the_visit_on_its_form(database: Database) -> None:
-    from tests.reception_helpers import register
-
     visit = register(database, 1)
     with database.read() as session:
         draft, applicant = mediation.draft_from_visit(session, visit.visit_id)
@@ -181,13 +172,8 @@ def test_a_draft_from_a_counselling_visit_leaves_what_was_said_out_for_a_mediato
         database: Database) -> None:
     """What the resident told the counsellor stays out of the mediator's draft: facts and
     matters start empty (not marked, not shown) for the mediator to write."""
-    from tests.reception_helpers import register, room_ids
-    from tests.rules_helpers import acting_as
-
     visit = register(database, 1, room="心理咨询室", category="心理疏导",
                      summary="长期失眠，与配偶矛盾", request="希望调解家庭纠纷")
-    from desktop.services.reception import queue
-
     queue.route_again(database, visit.visit_id, room_ids(database)["矛盾纠纷调解室"], "另需调解")
     with acting_as(database, {"mediator"}), database.read() as session:
         hidden, _ = mediation.draft_from_visit(session, visit.visit_id)
@@ -198,8 +184,6 @@ def test_a_draft_from_a_counselling_visit_leaves_what_was_said_out_for_a_mediato
 
 
 def test_a_draft_for_an_anonymous_visitor_leaves_the_phone_empty(database: Database) -> None:
-    from tests.reception_helpers import register
-
     visit = register(database, 1, name=" ", anonymous=True, id_number="", phone="",
                      request="")
     with database.read() as session:
@@ -242,8 +226,6 @@ def test_a_scan_reads_back_with_its_id_kind_title_and_bytes(database: Database) 
 
 
 def test_the_case_list_finds_a_party_s_number_typed_with_a_small_x(database: Database) -> None:
-    from tests.rules_helpers import PUBLISHED_ID
-
     ref = h.make_case(database, parties=[h.person(1, id_number=PUBLISHED_ID),
                                          h.person(2, "被申请人")])
     with database.read() as session:

@@ -13,10 +13,12 @@ import time_machine
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Escalation, Referral, Room, Staff
+from desktop.models import Escalation, Referral, Room
 from desktop.services.errors import NotFoundError, ValidationError
 from desktop.services.reception import queue
 from tests.conftest import TEST_ADMIN_NAME
+from tests.reception_helpers import add_staff as _staff
+from tests.reception_helpers import referral as _referral
 from tests.reception_helpers import register, room_ids
 from tests.rules_helpers import snapshot
 
@@ -29,13 +31,6 @@ PATHS: dict[str, list[str]] = {
 }
 
 
-def _referral(database: Database, referral_id: int) -> Referral:
-    with database.read() as session:
-        referral = session.get(Referral, referral_id)
-        assert referral is not None
-        return referral
-
-
 def _do(database: Database, referral_id: int, action: str, at: datetime) -> Referral:
     if action == "finish":
         return queue.finish(database, referral_id, "resolved", now=at)
@@ -45,14 +40,6 @@ def _do(database: Database, referral_id: int, action: str, at: datetime) -> Refe
         return queue.transfer(database, referral_id, room_ids(database)["心理咨询室"], "需疏导",
                               now=at)
     return getattr(queue, action)(database, referral_id, now=at)
-
-
-def _staff(database: Database, name: str = "王志刚") -> int:
-    with database.write() as session:
-        row = Staff(name=name, role="mediator", active=True)
-        session.add(row)
-        session.flush()
-        return row.id
 
 
 def _signed_in(database: Database) -> int:

@@ -15,27 +15,22 @@ import pytest
 from sqlalchemy import select, text
 
 from desktop.db import Database
-from desktop.models import Escalation, Referral, ReferralEvent, Room, Staff, Visit
+from desktop.models import Escalation, Referral, ReferralEvent, Room, Visit
 from desktop.services import privacy
 from desktop.services.admin.auth import PermissionDenied
-from desktop.services.errors import NotFoundError, ValidationError
+from desktop.services.errors import NotFoundError
 from desktop.services.reception import queue
+from tests.reception_helpers import add_staff as _staff
+from tests.reception_helpers import referral as _referral
 from tests.reception_helpers import register, room_ids, set_referral
-from tests.rules_helpers import acting_as, snapshot
+from tests.rules_helpers import acting_as, lock_waiters, snapshot
+from tests.rules_helpers import refused as _refused
 
 T0 = datetime(2026, 11, 26, 9, 0)
 UNREADABLE = "含有无法识别的字符，请删除后重新输入"
 NO_STAFF = "所选当班人员不存在"
 NO_ROOM = "所选科室不存在或已停用"
 BAD_DUE = "办理期限应在1900年至2100年之间"
-
-
-def _staff(database: Database, name: str) -> int:
-    with database.write() as session:
-        row = Staff(name=name, role="mediator", active=True)
-        session.add(row)
-        session.flush()
-        return row.id
 
 
 def _events(database: Database, referral_id: int) -> list[tuple[object, ...]]:
@@ -45,20 +40,6 @@ def _events(database: Database, referral_id: int) -> list[tuple[object, ...]]:
                    ReferralEvent.at, ReferralEvent.staff_id, ReferralEvent.reason,
                    ReferralEvent.to_room_id)
             .where(ReferralEvent.referral_id == referral_id).order_by(ReferralEvent.id))]
-
-
-def _referral(database: Database, referral_id: int) -> Referral:
-    with database.read() as session:
-        referral = session.get(Referral, referral_id)
-        assert referral is not None
-        return referral
-
-
-def _refused(call: object, database: Database, *args: object, **kwargs: object
-             ) -> dict[str, str]:
-    with pytest.raises(ValidationError) as caught:
-        call(database, *args, **kwargs)  # type: ignore[operator]
-    return caught.value.errors
 
 
 def test_every_step_records_the_state_it_left_the_one_it_reached_who_when_and_why(
@@ -244,11 +225,7 @@ def test_call_next_passes_over_a_ticket_another_desk_holds_and_not_one_whose_vis
             for _ in range(600):
                 if results:
                     break
-                waiting = watcher.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    " AND datname = current_database()")).scalar_one()
-                watcher.rollback()  # the next look takes a new snapshot of the activity
-                if waiting:
+                if lock_waiters(watcher):
                     holder.rollback()
                     thread.join(timeout=30)
                     pytest.fail(f"call_next waited for the lock of another desk: {lock}")

@@ -20,7 +20,7 @@ from desktop.services.errors import ValidationError
 from desktop.services.reception.registration import RegistrationInput, validate
 from tests.factories import id_number
 from tests.reception_helpers import category_ids, register, room_ids
-from tests.rules_helpers import PUBLISHED_ID, snapshot
+from tests.rules_helpers import PUBLISHED_ID, lock_waiters, snapshot
 
 T0 = datetime(2026, 11, 26, 9, 0)
 LANDLINE_HINT = "电话号码格式不正确（手机11位，座机如 010-62345678）"
@@ -430,8 +430,6 @@ def test_a_desk_saving_a_new_resident_another_desk_is_writing_uses_that_record(
     rather than failing on the number A has just taken."""
     import threading
 
-    from sqlalchemy import text
-
     from desktop.services.reception.registration import register_visit
 
     written, may_commit = threading.Event(), threading.Event()
@@ -469,11 +467,7 @@ def test_a_desk_saving_a_new_resident_another_desk_is_writing_uses_that_record(
     else:  # PostgreSQL: B waits on A's new row of the unique number
         with database.engine.connect() as watcher:
             for _ in range(300):
-                waiting = watcher.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    " AND datname = current_database()")).scalar_one()
-                watcher.rollback()  # the next look takes a new snapshot of the activity
-                if waiting:
+                if lock_waiters(watcher):
                     break
                 b.join(timeout=0.05)
             else:

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
@@ -309,9 +309,15 @@ def checked(data: T, fields: Mapping[str, TextField],
     return data, errors
 
 
+def whole_number_in(value: object, low: int, high: int) -> TypeGuard[int]:
+    """Is ``value`` a whole number from ``low`` to ``high``? (Not text, not ``True``: a
+    form or the command line may hand over either, and comparing them would fail.)"""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def valid_id(value: object) -> bool:
     """Could ``value`` be the id of a row (a positive integer within the column's range)?"""
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+    return whole_number_in(value, 1, MAX_ID)
 
 
 def id_error(value: object, message: str) -> str | None:

@@ -42,6 +42,7 @@ from desktop.config import BackupSettings, backup_settings, sqlite_url
 from desktop.db import make_engine, script_revisions, upgrade_if_needed
 from desktop.services.errors import FeatureUnavailableError, ValidationError
 from desktop.services.files import check_input_file, os_error_message
+from desktop.services.validation import whole_number_in
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def check_days(days: object) -> int:
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+    if not whole_number_in(days, 1, MAX_DAYS):
         raise ValidationError({"backup_days": f"保留天数应在 1 到 {MAX_DAYS} 之间"})
     return days
 

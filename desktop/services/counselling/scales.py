@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.services.errors import ValidationError
+from desktop.services.validation import whole_number_in
 
 ANSWERS = ["完全不会", "好几天", "一半以上的天数", "几乎每天"]
 STEM = "在过去两周里，您有多少时间受到以下任何问题的困扰？"
@@ -95,7 +96,7 @@ def score(code: str, answers: Sequence[int]) -> ScaleScore:
     if len(answers) != len(scale.items):
         raise ValidationError({field: f"{scale.code} 应回答全部 {len(scale.items)} 题"})
     for number, answer in enumerate(answers, 1):
-        if isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer <= 3:
+        if not whole_number_in(answer, 0, 3):
             raise ValidationError({field: f"{scale.code} 第 {number} 题的得分应为 0～3"})
     total = sum(answers)
     flagged = scale.flag_item is not None and answers[scale.flag_item - 1] > 0

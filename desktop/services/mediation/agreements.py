@@ -25,7 +25,7 @@ from desktop.services.mediation.common import (
 from desktop.services.mediation.constants import AGREEMENT_KINDS, AGREEMENT_LABELS
 from desktop.services.mediation.forms import AgreementInput
 from desktop.services.mediation.judicial import judicial_deadline
-from desktop.services.validation import checked
+from desktop.services.validation import checked, whole_number_in
 from desktop.services.versions import (
     form_values,
     loaded,
@@ -43,11 +43,7 @@ def validate_agreement(data: AgreementInput) -> dict[str, str]:
         errors["kind"] = "协议形式只能是书面协议或口头协议"
     if not [c for c in data.clauses if c.strip()]:
         errors["clauses"] = "请至少填写一条协议内容"
-    # A number of copies that is not a whole number (a string, True) is refused before it
-    # is compared, which would fail.
-    if data.copies is not None and (isinstance(data.copies, bool)
-                                    or not isinstance(data.copies, int)
-                                    or not 1 <= data.copies <= 50):
+    if data.copies is not None and not whole_number_in(data.copies, 1, 50):
         errors["copies"] = "协议份数应在1到50之间"
     try:
         parse_amount(data.amount)
