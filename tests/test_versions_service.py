@@ -9,7 +9,8 @@ and the refusal says what differs. A closed case refuses edits until reopened.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
@@ -34,6 +35,8 @@ from desktop.services.reception.matching import PersonMatch, find_people
 from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests import mediation_helpers as h
 from tests.factories import id_number
+from tests.reception_helpers import person_of, register
+from tests.rules_helpers import acting_as
 
 
 def detail(database: Database, case_id: int) -> mediation.CaseDetail:
@@ -133,31 +136,143 @@ def test_a_stale_form_that_would_change_nothing_passes(
     assert detail(one, ref.case_id).version == loaded.version + 1
 
 
-def test_a_write_that_loses_at_the_flush_is_refused(database: Database) -> None:
-    """The row changes between the check and the UPDATE (SQLAlchemy's StaleDataError),
-    here inside the transaction itself, every time: refused, nothing written."""
-    ref = h.make_case(database)
-    loaded = detail(database, ref.case_id)
+@contextmanager
+def losing_every_flush(database: Database, table: str, row_id: int) -> Iterator[list[str]]:
+    """The row changes between the check and the flush's UPDATE or DELETE (SQLAlchemy's
+    ``StaleDataError``), here inside the transaction itself, every time it is tried.
+
+    Yields the statements it got in ahead of."""
     fired: list[str] = []
 
     def bump_first(conn, _cursor, statement, _params, _context,  # type: ignore[no-untyped-def]
                    _executemany) -> None:
-        if statement.startswith("UPDATE mediation_case SET") and "version + 1" not in statement:
+        if (statement.startswith((f"UPDATE {table} SET", f"DELETE FROM {table} "))
+                and "version + 1" not in statement):
             fired.append(statement)
-            conn.execute(text("UPDATE mediation_case SET version = version + 1 WHERE id = :id"),
-                         {"id": ref.case_id})
+            conn.execute(text(f"UPDATE {table} SET version = version + 1 WHERE id = :id"),
+                         {"id": row_id})
 
     event.listen(database.engine, "before_cursor_execute", bump_first)
     try:
-        with pytest.raises(StaleEditError) as caught:
-            mediation.update_case(database, ref.case_id, edited(
-                mediation.case_input(loaded), facts="一号窗口的事实"), version=loaded.version)
+        yield fired
     finally:
         event.remove(database.engine, "before_cursor_execute", bump_first)
+
+
+def test_a_write_that_loses_at_the_flush_is_refused(database: Database) -> None:
+    """Refused, nothing written."""
+    ref = h.make_case(database)
+    loaded = detail(database, ref.case_id)
+    with losing_every_flush(database, "mediation_case", ref.case_id) as fired, \
+            pytest.raises(StaleEditError) as caught:
+        mediation.update_case(database, ref.case_id, edited(
+            mediation.case_input(loaded), facts="一号窗口的事实"), version=loaded.version)
     assert len(fired) == 2  # tried, and tried once more on what is there now
     assert str(caught.value) == "该案件已被他人修改，请重新载入后再保存"
     now = detail(database, ref.case_id)
     assert (now.facts, now.version) == (loaded.facts, loaded.version)
+
+
+def _closed_with_agreement(database: Database) -> mediation.CaseDetail:
+    ref = h.make_case(database)
+    mediation.save_agreement(database, ref.case_id, h.agreement(), version=None)
+    mediation.close_case(database, ref.case_id,
+                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
+    mediation.save_judicial_confirmation(database, ref.case_id,
+                                         mediation.JudicialInput(court="东城区人民法院"),
+                                         version=None)
+    return detail(database, ref.case_id)
+
+
+def _party_write(database: Database, removing: bool) -> tuple[str, int, Callable[[], object]]:
+    party = detail(database, h.make_case(database).case_id).parties[0]
+    if removing:
+        return "case_party", party.id, lambda: mediation.remove_party(
+            database, party.id, version=party.version)
+    return "case_party", party.id, lambda: mediation.update_party(
+        database, party.id, h.person(1, phone="13911112222"), version=party.version)
+
+
+def _session_write(database: Database, deleting: bool) -> tuple[str, int, Callable[[], object]]:
+    case_id = h.make_case(database).case_id
+    session_id = mediation.add_session(database, case_id, h.session_input(1))
+    version = detail(database, case_id).sessions[0].version
+    if deleting:
+        return "mediation_session", session_id, lambda: mediation.delete_session(
+            database, session_id, version=version)
+    changed = h.session_input(1)
+    changed.place = "社区调解室"
+    return "mediation_session", session_id, lambda: mediation.update_session(
+        database, session_id, changed, version=version)
+
+
+def _agreement_write(database: Database) -> tuple[str, int, Callable[[], object]]:
+    case_id = h.make_case(database).case_id
+    mediation.save_agreement(database, case_id, h.agreement(), version=None)
+    loaded = detail(database, case_id).agreement
+    assert loaded is not None
+    with database.read() as session:
+        agreement_id = session.scalar(select(Agreement.id).where(Agreement.case_id == case_id))
+    return "agreement", int(agreement_id), lambda: mediation.save_agreement(
+        database, case_id, h.agreement(["被申请人当面道歉。"]), version=loaded.version)
+
+
+def _follow_up_write(database: Database) -> tuple[str, int, Callable[[], object]]:
+    follow_up = _closed_with_agreement(database).follow_ups[0]
+    return "follow_up", follow_up.id, lambda: mediation.update_follow_up(
+        database, follow_up.id, mediation.FollowUpInput(
+            planned_on=follow_up.planned_on, notes="一号窗口的备注"), version=follow_up.version)
+
+
+def _judicial_write(database: Database) -> tuple[str, int, Callable[[], object]]:
+    loaded = _closed_with_agreement(database)
+    judicial = loaded.judicial
+    assert judicial is not None
+    with database.read() as session:
+        judicial_id = session.scalar(select(JudicialConfirmation.id).where(
+            JudicialConfirmation.case_id == loaded.id))
+    return "judicial_confirmation", int(judicial_id), lambda: (
+        mediation.save_judicial_confirmation(database, loaded.id, mediation.JudicialInput(
+            court="东城区人民法院", notes="一号窗口"), version=judicial.version))
+
+
+def _person_write(database: Database) -> tuple[str, int, Callable[[], object]]:
+    visit = _registration(database)
+    register_visit(database, visit())
+    with database.read() as session:
+        (chosen,) = find_people(session, id_number(7))
+    return "person", chosen.person_id, lambda: register_visit(
+        database, visit(chosen, address="建设路12号3单元", summary="第二次来访"))
+
+
+@pytest.mark.parametrize(("write", "message"), [
+    (lambda db: _party_write(db, removing=False), "该当事人已被他人修改，请重新载入后再保存"),
+    (lambda db: _party_write(db, removing=True), "该当事人已被他人修改，请重新载入后再删除"),
+    (lambda db: _session_write(db, deleting=False), "该调解记录已被他人修改，请重新载入后再保存"),
+    (lambda db: _session_write(db, deleting=True), "该调解记录已被他人修改，请重新载入后再删除"),
+    (_agreement_write, "该调解协议已被他人修改，请重新载入后再保存"),
+    (_follow_up_write, "该回访记录已被他人修改，请重新载入后再保存"),
+    (_judicial_write, "该司法确认已被他人修改，请重新载入后再保存"),
+    (_person_write, "该来访人信息已被他人修改，请重新载入后再保存"),
+], ids=["party", "party removed", "session", "session deleted", "agreement", "follow-up",
+        "judicial confirmation", "resident at registration"])
+def test_a_write_that_loses_at_the_flush_twice_names_its_record_and_what_was_done(
+        database: Database, write: Callable[[Database], tuple[str, int, Callable[[], object]]],
+        message: str) -> None:
+    """Each try refuses in its own words when it sees the change; a flush lost twice has
+    only the record's name left to say, and what the user was doing. Nothing is written."""
+    table, row_id, attempt = write(database)
+    with database.read() as session:
+        before = session.execute(text(f"SELECT * FROM {table} WHERE id = :id"),
+                                 {"id": row_id}).one()
+    with losing_every_flush(database, table, row_id) as fired, \
+            pytest.raises(StaleEditError) as caught:
+        attempt()
+    assert len(fired) >= 2
+    assert str(caught.value) == message
+    with database.read() as session:
+        assert session.execute(text(f"SELECT * FROM {table} WHERE id = :id"),
+                               {"id": row_id}).one() == before
 
 
 # ---------------------------------------------------------------------------- the person
@@ -285,6 +400,33 @@ def test_stale_party_edits_and_removals_are_refused(desks: tuple[Database, Datab
     assert caught.value.deleted and str(caught.value) == "该当事人已被他人删除，请重新载入"
 
 
+def test_a_stale_party_names_its_kind_and_link_in_words(
+        desks: tuple[Database, Database]) -> None:
+    """Another desk made the party a company, or linked it to a resident on record: the
+    refusal says 自然人 / 法人或其他组织 and 已关联（编号…）, not the stored codes."""
+    one, two = desks
+    visit = register(one, 9)
+    person_id = person_of(one, visit.visit_id)
+    ref = h.make_case(one)
+    first, second = detail(one, ref.case_id).parties
+    mediation.update_party(two, first.id, h.organisation(side="申请人"), version=first.version)
+    with one.read() as session:
+        linked, _ = mediation.party_form(session, second.id)
+    linked.person_id = person_id
+    mediation.update_party(two, second.id, linked, version=second.version)
+
+    with pytest.raises(StaleEditError) as caught:
+        mediation.update_party(one, first.id, h.person(1, phone="13911112222"),
+                               version=first.version)
+    assert changes(caught.value)["类型"] == ("自然人", "法人或其他组织")
+    with pytest.raises(StaleEditError) as caught:
+        mediation.update_party(one, second.id, h.person(2, "被申请人", phone="13911112222"),
+                               version=second.version)
+    assert changes(caught.value) == {
+        "关联来访人": ("", f"已关联（编号{person_id}）"),
+        "联系电话": ("13911112222", "13800130002")}
+
+
 # ---------------------------------------------------------------------------- sessions
 
 
@@ -315,6 +457,29 @@ def test_stale_session_edits_and_deletions_are_refused(desks: tuple[Database, Da
         "矛盾纠纷调解室", "二号窗口补记：双方同意下周再谈。", loaded.version + 1)
     mediation.delete_session(one, session_id, version=now.version)
     assert detail(one, ref.case_id).sessions == []
+
+
+def test_a_stale_session_names_its_mediator_and_recorder(
+        desks: tuple[Database, Database]) -> None:
+    """Another desk named who held and who wrote the session; this desk's form names
+    nobody: the refusal gives both by name, and an empty side as empty."""
+    one, two = desks
+    ref = h.make_case(one)
+    mediator, _, recorder = h.staff(one)
+    session_id = mediation.add_session(one, ref.case_id, h.session_input(1))
+    loaded = detail(one, ref.case_id).sessions[0]
+    theirs = h.session_input(1)
+    theirs.mediator_id, theirs.recorder_id = mediator, recorder
+    mediation.update_session(two, session_id, theirs, version=loaded.version)
+
+    mine = h.session_input(1)
+    mine.place = "社区调解室"
+    # An account of no member of staff: the form's empty names stay empty.
+    with acting_as(one, {"mediator"}), pytest.raises(StaleEditError) as caught:
+        mediation.update_session(one, session_id, mine, version=loaded.version)
+    assert changes(caught.value) == {
+        "调解地点": ("社区调解室", "矛盾纠纷调解室"),
+        "调解员": ("", "王志刚"), "记录人": ("", "李慧敏")}
 
 
 # ---------------------------------------------------------------------------- agreement

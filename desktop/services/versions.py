@@ -92,13 +92,15 @@ def stale(record: str, found: Loaded, changes: list[FieldChange], *,
                           changed_at=found.changed_at)
 
 
-def write_checked(database: Database, record: str, work: Callable[[Session], T]) -> T:
+def write_checked(database: Database, record: str, work: Callable[[Session], T], *,
+                  action: str = "保存") -> T:
     """Run ``work`` as one write whose version checks hold up to the commit.
 
     ``work`` reads (and locks) its rows before it compares versions, so losing a
     race to another desk is rare. If the flush still finds a row changed
     (SQLAlchemy's ``StaleDataError``), ``work`` runs once more on what the other
-    desk wrote, so that the refusal can say what changed.
+    desk wrote, so that the refusal can say what changed. Losing twice, the refusal
+    names only the record and what the user was doing (``action``: 保存, 删除).
     """
     for _attempt in range(2):
         try:
@@ -106,4 +108,4 @@ def write_checked(database: Database, record: str, work: Callable[[Session], T])
                 return work(session)
         except StaleDataError:
             continue
-    raise StaleEditError(record)
+    raise StaleEditError(record, action=action)

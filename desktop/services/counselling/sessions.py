@@ -168,7 +168,7 @@ def delete_session(database: Database, session_id: int, *, version: int) -> None
         session.flush()
         session.delete(row)
 
-    write_checked(database, RECORD, work)
+    write_checked(database, RECORD, work, action="删除")
 
 
 def _lock_session(session: Session, session_id: int

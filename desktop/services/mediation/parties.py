@@ -120,7 +120,11 @@ def apply_party(row: CaseParty, data: PartyInput) -> None:
 def find_conflicts(
     session: Session, data: PartyInput, *, exclude_case_id: int | None = None
 ) -> list[Conflict]:
-    """Other cases in which the same person or organisation appears, on either side."""
+    """Other cases in which the same person or organisation appears, on either side.
+
+    Newest first (by the day accepted, then by number); a case is named once, by the
+    first reason found, in the order the reasons are listed here.
+    """
     reasons: list[tuple[object, str]] = []
     if data.kind == "person":
         if data.person_id is not None:
@@ -142,7 +146,6 @@ def find_conflicts(
                    MediationCase.outcome, MediationCase.accepted_on)
             .join(CaseParty, CaseParty.case_id == MediationCase.id)
             .where(condition)  # type: ignore[arg-type]
-            .order_by(MediationCase.accepted_on.desc(), MediationCase.id.desc())
         )
         if exclude_case_id is not None:
             stmt = stmt.where(MediationCase.id != exclude_case_id)
@@ -221,7 +224,7 @@ def remove_party(database: Database, party_id: int, *, version: int) -> None:
         refuse_stale_delete("当事人", row, version)
         session.delete(row)
 
-    write_checked(database, "当事人", work)
+    write_checked(database, "当事人", work, action="删除")
 
 
 def party_form(session: Session, party_id: int) -> tuple[PartyInput, int]:

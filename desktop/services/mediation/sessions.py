@@ -92,7 +92,7 @@ def delete_session(database: Database, session_id: int, *, version: int) -> None
         refuse_stale_delete("调解记录", row, version)
         session.delete(row)
 
-    write_checked(database, "调解记录", work)
+    write_checked(database, "调解记录", work, action="删除")
 
 
 def _session_values(row: MediationSession) -> dict[str, str]:
