@@ -74,3 +74,20 @@ def logged(database: Database, action: str, target_type: str,
     with database.read() as session:
         return [e.raw_detail for e in audit.list_entries(session, where, limit=None,
                                                          newest_first=False)]
+
+
+def next_id(database: Database, model: type, value: int) -> None:
+    """On PostgreSQL, the next row of ``model``'s table takes the id ``value``.
+
+    Two desks writing at once may commit in the other order than they took their ids,
+    so a row written later can hold the smaller id; both databases then list rows of
+    equal sort keys in the order they were written, and only an order by id puts them
+    back. SQLite keeps every table and index in id order, so there this does nothing
+    (the test still checks the order it lists).
+    """
+    if database.is_sqlite:
+        return
+    table = model.__table__.name  # type: ignore[attr-defined]
+    with database.write() as session:
+        session.execute(text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :value, false)"),
+                        {"table": table, "value": value})

@@ -5,12 +5,19 @@ visitor of a follow-up, a case number that is not there. Nothing is written when
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 
 from desktop.db import Database
-from desktop.models import Agreement, FollowUp, JudicialConfirmation, MediationSession
+from desktop.models import (
+    Agreement,
+    CaseAttachment,
+    FollowUp,
+    JudicialConfirmation,
+    MediationSession,
+)
 from desktop.services import mediation
 from desktop.services.errors import NotFoundError
 from desktop.services.mediation import documents
@@ -247,3 +254,53 @@ def test_a_case_id_of_the_wrong_type_is_not_found(database: Database) -> None:
             mediation.add_session(database, wrong, h.session_input())  # type: ignore[arg-type]
     with database.read() as session:
         assert mediation.case_detail(session, ref.case_id).sessions == []
+
+
+def test_a_scan_s_file_name_is_kept_up_to_1024_characters(database: Database) -> None:
+    """The name of the file it came from (a path from a scanner's deep folders) may be
+    long; a longer one is refused next to the file, and nothing is written."""
+    ref = h.make_case(database)
+    pdf = b"%PDF-1.4\n%scan\n"
+    folder = "扫" * 1017 + "/"
+    added = mediation.add_attachment(database, ref.case_id, kind="证据材料",
+                                     filename=folder + "收条.pdf", content=pdf)
+    with database.read() as session:
+        data, _ = mediation.attachment(session, added)
+    assert (len(folder + "收条.pdf"), data.filename, data.title) == (1024, "收条.pdf", "收条")
+    before = snapshot(database, CaseAttachment)
+    assert _refused(mediation.add_attachment, database, ref.case_id, kind="证据材料",
+                    filename="扫" + folder + "收条.pdf", content=pdf) == {
+        "file": "文件名过长（不超过1024字，当前1025字）"}
+    assert snapshot(database, CaseAttachment) == before
+
+
+def test_a_resident_found_without_a_document_number_says_so(database: Database) -> None:
+    register(database, 1, name="李桂芝", id_number="", id_type="无证件", no_id_reason="证件遗失",
+             phone="13912345678")
+    with database.read() as session:
+        [found] = mediation.search_persons(session, "李桂芝")
+    assert found.label() == "李桂芝  无证件号  139****5678"
+
+
+def test_a_resident_named_like_a_company_is_no_company_of_the_same_name(
+        database: Database) -> None:
+    """Only a company of the same name in another case is 同名单位; a resident who happens
+    to carry the name (a 个体户 named after its owner) is not."""
+    h.make_case(database, parties=[h.person(1, name="李建国"), h.person(2, "被申请人")])
+    other = h.make_case(database, parties=[h.person(3), h.organisation(name="李建国")])
+    with database.read() as session:
+        found = mediation.case_conflicts(session, other.case_id)
+    assert found == {}
+
+
+def test_the_live_preview_shows_the_agreement_as_typed_on_the_case_as_saved(
+        database: Database) -> None:
+    ref = h.make_case(database)
+    with database.read() as session:
+        detail = mediation.case_detail(session, ref.case_id)
+    preview = detail.with_agreement(h.agreement(["被申请人当面道歉。"], copies=4))
+    assert preview.agreement is not None
+    assert (preview.agreement.clauses, preview.agreement.copies,
+            preview.agreement.performance_method) == (["被申请人当面道歉。"], 4, "银行转账")
+    assert detail.agreement is None  # the case as saved is left as it was
+    assert replace(preview, agreement=None) == detail
