@@ -24,12 +24,16 @@ from desktop.models import (
     Person,
     Referral,
     ReferralEvent,
+    ScaleResult,
     Staff,
 )
 from desktop.services import mediation
 from desktop.services.admin import auth
+from desktop.services.counselling import cases as counselling
+from desktop.services.counselling import sessions as counselling_sessions
 from desktop.services.reception import queue
 from desktop.services.reception.registration import RegistrationInput, tickets_held_today
+from tests import counselling_helpers
 from tests import mediation_helpers as h
 from tests.factories import id_number
 from tests.reception_helpers import category_ids, register, room_ids
@@ -220,16 +224,19 @@ def test_follow_ups_due_list_by_the_day_planned_then_by_number(database: Databas
     assert due == [added[3], *_in_id_order(added[:3])]
 
 
-def test_residents_of_one_name_are_offered_by_number(database: Database) -> None:
-    registered = []
+def test_residents_of_one_name_are_offered_by_number_in_both_rooms(database: Database) -> None:
+    """The mediation room's and the counselling room's search for a known resident."""
     for n, value in enumerate(OUT_OF_ORDER, start=1):
         next_id(database, Person, value)
-        registered.append(register(database, n, name="王芳", now=T0).visit_id)
+        register(database, n, name="王芳", now=T0)
     with database.read() as session:
-        found = [p.person_id for p in mediation.search_persons(session, "王芳")]
         people = list(session.scalars(select(Person.id).where(Person.name == "王芳")))
-    assert len(registered) == 3
-    assert found == _in_id_order(people)
+        offered = {
+            "mediation": [p.person_id for p in mediation.search_persons(session, "王芳")],
+            "counselling": [p.person_id for p in counselling.search_persons(session, "王芳")],
+        }
+    assert len(people) == 3
+    assert offered == {"mediation": _in_id_order(people), "counselling": _in_id_order(people)}
 
 
 def test_staff_are_offered_mediators_first_then_by_number(database: Database) -> None:
@@ -237,3 +244,32 @@ def test_staff_are_offered_mediators_first_then_by_number(database: Database) ->
     with database.read() as session:
         choices = [c.id for c in mediation.staff_choices(session) if c.id in ids]
     assert choices == _in_id_order(ids)
+
+
+# ---------------------------------------------------------------------------
+# The counselling room
+
+
+def test_a_session_s_scales_read_by_number_and_keep_their_place_when_one_is_edited(
+        database: Database) -> None:
+    """A scale added to a session later, with a smaller number, reads before the first
+    one; editing either moves neither."""
+    case_id = counselling_helpers.take_up(database).case_id
+    form = counselling_helpers.session_input
+    next_id(database, ScaleResult, OUT_OF_ORDER[0])
+    session_id = counselling_sessions.add_session(database, case_id, form(
+        scales={"PHQ-9": [1] * 9}))
+
+    def shown() -> tuple[list[str], int]:
+        with database.read() as session:
+            [data] = counselling.case_detail(session, case_id).sessions
+        return [s.scale for s in data.scales], data.version
+
+    next_id(database, ScaleResult, OUT_OF_ORDER[1])
+    for answers in ([1] * 9, [2] * 9, [0] * 9):
+        counselling_sessions.update_session(database, session_id, form(
+            scales={"PHQ-9": answers, "GAD-7": [1] * 7}), version=shown()[1])
+        with database.read() as session:
+            by_number = list(session.scalars(select(ScaleResult.scale).where(
+                ScaleResult.session_id == session_id).order_by(ScaleResult.id)))
+        assert shown()[0] == by_number

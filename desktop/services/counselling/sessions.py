@@ -191,9 +191,9 @@ def _parts(session: Session, session_id: int
            ) -> tuple[RiskAssessment | None, list[ScaleResult]]:
     risk_row = session.scalar(select(RiskAssessment)
                               .where(RiskAssessment.session_id == session_id))
+    # In no order: the form's values sort them by scale.
     scale_rows = list(session.scalars(select(ScaleResult)
-                                      .where(ScaleResult.session_id == session_id)
-                                      .order_by(ScaleResult.id)))
+                                      .where(ScaleResult.session_id == session_id)))
     return risk_row, scale_rows
 
 
