@@ -281,6 +281,27 @@ def test_a_folder_holding_only_copies_kept_by_restores_is_pruned_too(tmp_path: P
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_backup_that_cannot_be_deleted_does_not_stop_pruning_the_older_ones(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """One old backup nobody may delete (``chattr +i``, which holds for root too): the
+    others older than the cut-off still go, and the log says one could not."""
+    now = datetime(2026, 11, 26, 9, 0, 0)
+    _touch(tmp_path / "desk-20261126-090000.sqlite3")
+    stuck = _touch(tmp_path / "desk-20261001-090000.sqlite3")
+    older = _touch(tmp_path / "desk-20260901-090000.sqlite3")
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(stuck)], capture_output=True,
+                                        check=False).returncode != 0:
+        pytest.skip("this file system cannot make a file immutable (chattr +i)")
+    try:
+        with caplog.at_level(logging.WARNING, logger="desktop.services.admin.backups"):
+            assert backups.prune(tmp_path, 30, now=now) == [older]
+    finally:
+        subprocess.run([chattr, "-i", str(stuck)], check=True)
+    assert stuck.exists() and not older.exists()
+    assert "could not delete an old backup (errno 1)" in caplog.messages
+
+
 def test_a_backup_reports_its_progress_page_by_page(full_database: Database,
                                                    tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
@@ -390,6 +411,31 @@ def test_postgres_without_pg_dump_says_how(postgres_url: str, tmp_path: Path,
     with pytest.raises(FeatureUnavailableError) as refused:
         backups.create_backup(postgres_url, folder=tmp_path / "b")
     assert "pg_dump" in str(refused.value) and "服务器" in str(refused.value)
+
+
+def test_a_restore_on_postgresql_says_in_full_how_to_do_it_on_the_server(tmp_path: Path) -> None:
+    """Refused before anything is read: the address is never connected to."""
+    with pytest.raises(FeatureUnavailableError) as refused:
+        backups.restore_backup("postgresql+psycopg://desk@127.0.0.1:1/zongzhi",
+                               tmp_path / "不存在.dump")
+    assert str(refused.value) == (
+        "PostgreSQL 数据库请在服务器上用 pg_restore 恢复，例如："
+        "pg_restore --clean --if-exists --dbname=zongzhi 备份文件.dump")
+
+
+@pytest.mark.parametrize(("url", "file"), [
+    ("sqlite:///C:/综治中心/zongzhi.sqlite3", Path("C:/综治中心/zongzhi.sqlite3")),
+    ("sqlite:////var/lib/zongzhi/desk.sqlite3", Path("/var/lib/zongzhi/desk.sqlite3")),
+    ("sqlite://", None),
+    ("sqlite:///:memory:", None),
+    ("sqlite:///file:desk?mode=memory&uri=true", None),
+    ("postgresql+psycopg://desk@127.0.0.1:5432/zongzhi", None),
+    ("不是地址", None),
+])
+def test_only_a_sqlite_address_naming_a_file_has_a_file_to_back_up(
+        url: str, file: Path | None) -> None:
+    """Memory, a URI the driver opens itself, PostgreSQL and nonsense have none."""
+    assert backups.sqlite_file(url) == file
 
 
 # -- every refusal, with its field and its words ----------------------------------------------
