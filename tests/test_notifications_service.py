@@ -103,3 +103,18 @@ def test_the_newest_hundred_are_listed_and_every_one_counted(database: Database)
     with database.read() as session:
         assert notifications.unread_count(session) == 101
         assert [n.id for n in notifications.unread(session)] == ids[:0:-1]
+
+
+def test_a_notice_reads_back_whole_and_none_is_left_once_all_are_read(
+        database: Database) -> None:
+    first, _, second = _notices(database)
+    leader, _ = _leaders(database)
+    as_role(database, {"leader"}, leader)
+    with database.read() as session:
+        shown = notifications.unread(session)
+        created = session.scalar(select(Notification.created_at).where(Notification.id == first))
+    assert [(n.id, n.kind, n.text) for n in shown] == [
+        (second, "risk", "个案 XL-2 评估为高风险"), (first, "risk", "个案 XL-1 评估为高风险")]
+    assert shown[-1].created_at == created
+    notifications.mark_read(database, [first, second])
+    assert _seen(database) == (0, [])

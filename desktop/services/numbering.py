@@ -1,16 +1,17 @@
 """Numbers that must be unique across every desk: visit numbers, tickets, case numbers.
 
-Each series has one counter row, incremented with an atomic upsert in the
-caller's transaction. Two desks saving at the same moment are serialised by
-the database (a row lock on PostgreSQL, the write lock on SQLite), so a number
-is never handed out twice, and a rolled-back save gives its number back.
+Each series has one counter row, incremented with an atomic upsert in the caller's
+transaction (``INSERT … ON CONFLICT``, which both databases the program opens have:
+``open_database`` refuses any other). Two desks saving at the same moment are
+serialised by the database (a row lock on PostgreSQL, the write lock on SQLite), so a
+number is never handed out twice, and a rolled-back save gives its number back.
 """
 
 from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, case, update
+from sqlalchemy import Table, case
 from sqlalchemy.orm import Session
 
 from desktop.db import insert_on_conflict
@@ -20,27 +21,13 @@ from desktop.models import SequenceCounter
 def next_value(session: Session, key: str) -> int:
     """Increment the counter ``key`` (created at 1) and return its new value."""
     table = cast(Table, SequenceCounter.__table__)
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        stmt = (
-            insert_on_conflict(session, table)
-            .values(key=key, value=1)
-            .on_conflict_do_update(
-                index_elements=[table.c.key], set_={"value": table.c.value + 1}
-            )
-            .returning(table.c.value)
-        )
-        return int(session.execute(stmt).scalar_one())
-    # Other databases: update first, create on the first use.
-    result = session.execute(
-        update(table).where(table.c.key == key).values(value=table.c.value + 1)
+    stmt = (
+        insert_on_conflict(session, table)
+        .values(key=key, value=1)
+        .on_conflict_do_update(index_elements=[table.c.key], set_={"value": table.c.value + 1})
         .returning(table.c.value)
-    ).scalar_one_or_none()
-    if result is None:
-        session.add(SequenceCounter(key=key, value=1))
-        session.flush()
-        return 1
-    return int(result)
+    )
+    return int(session.execute(stmt).scalar_one())
 
 
 def raise_to(session: Session, values: dict[str, int]) -> None:
@@ -48,16 +35,6 @@ def raise_to(session: Session, values: dict[str, int]) -> None:
     if not values:
         return
     table = cast(Table, SequenceCounter.__table__)
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("sqlite", "postgresql"):
-        for key, value in values.items():
-            row = session.get(SequenceCounter, key)
-            if row is None:
-                session.add(SequenceCounter(key=key, value=value))
-            elif row.value < value:
-                row.value = value
-        session.flush()
-        return
     stmt = insert_on_conflict(session, table)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
