@@ -201,6 +201,13 @@ def test_waiting_before_counts_the_rooms_queue_and_the_days_earlier_kiosk_ticket
     assert waiting
 
 
+def test_a_room_where_only_kiosk_tickets_wait_counts_each_of_them(database: Database) -> None:
+    _take(database, "治安求助")
+    assert _choices(database)["治安求助"].waiting == 1
+    _take(database, "治安求助")
+    assert _choices(database)["治安求助"].waiting == 2
+
+
 def test_the_choices_are_the_active_matters_in_their_order(database: Database) -> None:
     categories = _categories(database)
     with database.write() as session:
@@ -303,9 +310,9 @@ def test_the_desk_is_told_why_a_ticket_cannot_be_used(database: Database) -> Non
             "kiosk_ticket": "自助号 调-001 已登记，请重新选择"}
         assert _errors(kiosk.claim, session, cancelled.ticket_id) == {
             "kiosk_ticket": "自助号 调-002 已作废，请重新选择"}
-        for missing in (999999, 0, -3):
+        for missing in (999999, 0, -3, 2**70, "7", 1.5):  # ids of the wrong type too
             with pytest.raises(NotFoundError, match=r"^该自助取号不存在$"):
-                kiosk.claim(session, missing)
+                kiosk.claim(session, missing)  # type: ignore[arg-type]
     assert _errors(kiosk.cancel_ticket, database, used.ticket_id, now=NOW) == {
         "kiosk_ticket": "自助号 调-001 已登记，不能作废"}
     assert _errors(kiosk.cancel_ticket, database, cancelled.ticket_id, now=NOW) == {

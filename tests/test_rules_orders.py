@@ -18,12 +18,15 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import (
     CaseParty,
+    Category,
     Escalation,
     FollowUp,
+    KioskTicket,
     MediationCase,
     Person,
     Referral,
     ReferralEvent,
+    Room,
     ScaleResult,
     Staff,
 )
@@ -31,7 +34,7 @@ from desktop.services import mediation
 from desktop.services.admin import auth
 from desktop.services.counselling import cases as counselling
 from desktop.services.counselling import sessions as counselling_sessions
-from desktop.services.reception import queue
+from desktop.services.reception import kiosk, queue
 from desktop.services.reception.registration import RegistrationInput, tickets_held_today
 from tests import counselling_helpers
 from tests import mediation_helpers as h
@@ -273,3 +276,45 @@ def test_a_session_s_scales_read_by_number_and_keep_their_place_when_one_is_edit
             by_number = list(session.scalars(select(ScaleResult.scale).where(
                 ScaleResult.session_id == session_id).order_by(ScaleResult.id)))
         assert shown()[0] == by_number
+
+
+# ---------------------------------------------------------------------------
+# The kiosk
+
+
+def _kiosk_ticket(database: Database, category: str, now: datetime) -> kiosk.KioskTicketData:
+    before = database.actor
+    database.actor = auth.KIOSK_ACTOR
+    try:
+        return kiosk.take_ticket(database, category_ids(database)[category], now=now)
+    finally:
+        database.actor = before
+
+
+def test_the_kiosk_s_tickets_of_one_minute_wait_at_the_desk_by_number(
+        database: Database) -> None:
+    taken = []
+    for value in OUT_OF_ORDER:
+        next_id(database, KioskTicket, value)
+        taken.append(_kiosk_ticket(database, "邻里", T0).ticket_id)
+    with database.read() as session:
+        listed = [t.id for t in kiosk.waiting_tickets(session, today=T0.date())]
+    assert listed == _in_id_order(taken)
+
+
+def test_a_matter_without_a_room_leads_to_the_window_of_the_lowest_number_among_the_first(
+        database: Database) -> None:
+    """Windows at the same place in the list: the kiosk sends a matter that names no
+    room to the lowest number."""
+    made = []
+    with database.write() as session:
+        session.get_one(Category, category_ids(database)["其他"]).suggested_room_id = None
+        for value, n in zip(OUT_OF_ORDER, (2, 3, 4), strict=True):
+            next_id(database, Room, value)
+            room = Room(code=f"window{n}", name=f"{n}号窗口", ticket_prefix=str(n),
+                        kind="window", location="", sort_order=-5, active=True)
+            session.add(room)
+            session.flush()
+            made.append((room.id, room.name))
+    first = min(made)[1]
+    assert _kiosk_ticket(database, "其他", T0).room_name == first

@@ -104,6 +104,7 @@ def test_every_setting_is_refused_word_for_word(database: Database) -> None:
         errors = _errors(save_settings, session, bad)
     assert set(errors) == {"centre_name", "receipt_paper", "committee_short_name",
                            "committee_name", "centre_phone", "idle_lock_minutes"}
+    assert errors["centre_phone"] == "手机号码应为11位"  # 12345: neither a landline nor a mobile
     assert {k: v for k, v in errors.items() if k != "centre_phone"} == {
         "centre_name": "请填写中心名称",
         "receipt_paper": "回执纸张只能是 A5 或 80 mm 卷纸",
