@@ -71,6 +71,18 @@ def test_the_service_says_the_file_is_open_and_leaves_it_alone(
         "来访登记台账 (2).xlsx", "来访登记台账.xlsx"]  # no temporary file left behind
 
 
+def test_a_new_file_refused_by_the_system_is_not_said_to_be_open_elsewhere(
+    tmp_path: Path, held: set[Path]
+) -> None:
+    """No file is there to be held: the refusal is the system's own, passed on, and no
+    temporary file is left behind."""
+    out = tmp_path / "新台账.xlsx"
+    held.add(out.resolve())
+    with pytest.raises(PermissionError):
+        files.write_bytes(out, b"PK\x03\x04")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_command_line_says_so_without_a_traceback(
     database: Database, tmp_path: Path, held: set[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
