@@ -232,3 +232,19 @@ def test_a_full_disk_or_quota_is_disk_full_another_os_error_is_not_trouble() -> 
         assert failures.database_trouble(OSError(number, "full")) == failures.DatabaseTrouble(
             failures.DISK_FULL, failures.MESSAGES[failures.DISK_FULL])
     assert failures.database_trouble(OSError(errno.EACCES, "denied")) is None
+
+
+@pytest.mark.parametrize(("exc", "described"), [
+    (ServerError("57P01"), "tests.test_failures_rules.ServerError (SQLSTATE 57P01)"),
+    (Wrapped(ServerError("23505")), "tests.test_failures_rules.Wrapped (SQLSTATE 23505)"),
+    (OSError(errno.ENOSPC, "No space left on device"), "builtins.OSError (errno ENOSPC)"),
+    (OSError(99999, "?"), "builtins.OSError (errno 99999)"),
+    (OSError("no number"), "builtins.OSError"),
+    (ValueError("张三 110105…"), "builtins.ValueError"),
+], ids=["sqlstate", "sqlstate-under-orig", "errno", "errno-unknown", "no-errno", "plain"])
+def test_the_report_names_the_error_its_sqlstate_or_errno_and_never_its_message(
+        exc: BaseException, described: str) -> None:
+    """What the admin is sent from the error dialog: enough to find the cause, nothing
+    personal the message may hold."""
+    assert failures.describe(exc) == described
+

@@ -62,6 +62,13 @@ def test_only_the_notices_whose_dates_include_the_day_are_current(database: Data
      {"shown_from": "展示开始日期应在1900年至2100年之间"}),
     (NoticeInput("标题", "内容", "2026-12-02"),  # type: ignore[arg-type]
      {"shown_from": "展示开始日期不是有效的日期"}),
+    # Each date refused under its own field and no order compared with a refused one.
+    (NoticeInput("标题", "内容", TODAY, date(1899, 12, 31)),
+     {"shown_until": "展示结束日期应在1900年至2100年之间"}),
+    (NoticeInput("标题", "内容", date(2101, 1, 1), TODAY),
+     {"shown_from": "展示开始日期应在1900年至2100年之间"}),
+    (NoticeInput("标题", "内容", "2026-12-02", TODAY),  # type: ignore[arg-type]
+     {"shown_from": "展示开始日期不是有效的日期"}),
 ])
 def test_bad_notices_are_refused_and_nothing_is_written(
     database: Database, data: NoticeInput, errors: dict[str, str]
@@ -112,7 +119,8 @@ def test_changes_and_deletions_are_audited(database: Database) -> None:
 
 
 def test_a_notice_that_is_gone_is_said_so(database: Database) -> None:
-    with pytest.raises(NotFoundError, match="该公告不存在或已被删除"):
+    with pytest.raises(NotFoundError, match=r"^该公告不存在或已被删除$"):
         _save(database, NoticeInput("标题", "内容", TODAY), 4242)
-    with pytest.raises(NotFoundError), database.write() as session:
+    with pytest.raises(NotFoundError, match=r"^该公告不存在或已被删除$"), \
+            database.write() as session:
         notices.delete_notice(session, 4242)

@@ -23,6 +23,7 @@ from desktop.models import (
     FollowUp,
     KioskTicket,
     MediationCase,
+    Notice,
     Person,
     Referral,
     ReferralEvent,
@@ -34,7 +35,7 @@ from desktop.services import mediation
 from desktop.services.admin import auth
 from desktop.services.counselling import cases as counselling
 from desktop.services.counselling import sessions as counselling_sessions
-from desktop.services.reception import kiosk, queue
+from desktop.services.reception import kiosk, notices, queue
 from desktop.services.reception.registration import RegistrationInput, tickets_held_today
 from tests import counselling_helpers
 from tests import mediation_helpers as h
@@ -318,3 +319,19 @@ def test_a_matter_without_a_room_leads_to_the_window_of_the_lowest_number_among_
             made.append((room.id, room.name))
     first = min(made)[1]
     assert _kiosk_ticket(database, "其他", T0).room_name == first
+
+
+# ---------------------------------------------------------------------------
+# The hall's notices
+
+
+def test_notices_starting_the_same_day_rotate_by_number(database: Database) -> None:
+    shown = []
+    for value in OUT_OF_ORDER:
+        next_id(database, Notice, value)
+        with database.write() as session:
+            shown.append(notices.save_notice(session, None, notices.NoticeInput(
+                f"公告{value}", "内容", T0.date())))
+    with database.read() as session:
+        current = [n.id for n in notices.current_notices(session, T0.date())]
+    assert current == _in_id_order(shown)

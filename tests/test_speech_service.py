@@ -157,3 +157,14 @@ def test_speech_settings_are_saved_on_their_own(database: Database) -> None:
     with database.read() as session:
         after = load_settings(session)
     assert after == replace(changed, centre_name=before.centre_name)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("50", 50), (" +7 ", 7), ("-0", 0), ("0", 0), ("100", 100), ("101", None), ("-1", None),
+    ("X5", None), ("5X", None), ("", None), ("+", None), ("５", None), ("1e2", None),
+])
+def test_a_setting_s_number_is_a_whole_number_within_its_bounds(text: str, value: int | None
+                                                                 ) -> None:
+    """Anything else (a letter, a full-width digit, nothing) is no number: the setting's
+    default is used and the settings page says why, never a crash."""
+    assert speech.whole_number(text, 0, 100) == value
