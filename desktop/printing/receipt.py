@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import itertools
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -190,8 +189,3 @@ def render_receipt(data: ReceiptData, paper: str | None = None) -> bytes:
         raise ValueError(f"unknown paper size: {paper}")
     doc.build(story)  # meta's initialFontName: no unembedded Helvetica is declared
     return buffer.getvalue()
-
-
-def write_receipt(data: ReceiptData, path: Path, paper: str | None = None) -> Path:
-    path.write_bytes(render_receipt(data, paper))
-    return path
