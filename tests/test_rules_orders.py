@@ -32,7 +32,8 @@ from desktop.models import (
     Staff,
 )
 from desktop.services import mediation
-from desktop.services.admin import auth
+from desktop.services.admin import auth, dictionaries
+from desktop.services.admin import staff as admin_staff
 from desktop.services.counselling import cases as counselling
 from desktop.services.counselling import sessions as counselling_sessions
 from desktop.services.reception import kiosk, notices, queue
@@ -335,3 +336,31 @@ def test_notices_starting_the_same_day_rotate_by_number(database: Database) -> N
     with database.read() as session:
         current = [n.id for n in notices.current_notices(session, T0.date())]
     assert current == _in_id_order(shown)
+
+
+# ---------------------------------------------------------------------------
+# The admin's lists
+
+
+def test_the_admin_s_categories_rooms_and_staff_of_one_place_list_by_number(
+        database: Database) -> None:
+    categories, rooms = [], []
+    for value in OUT_OF_ORDER:
+        next_id(database, Category, value)
+        next_id(database, Room, value)
+        with database.write() as session:
+            category = Category(name=f"类别{value}", sort_order=-5, active=True)
+            room = Room(code=f"room{value}", name=f"室{value}", ticket_prefix=str(value),
+                        kind="room", location="", sort_order=-5, active=True)
+            session.add_all([category, room])
+            session.flush()
+            categories.append(category.id)
+            rooms.append(room.id)
+    staff = _mediators(database, ("赵一", "钱二", "孙三"))
+    with database.read() as session:
+        listed_categories = [e.id for e in dictionaries.categories(session)][:3]
+        listed_rooms = [e.id for e in admin_staff.room_entries(session)][:3]
+        listed_staff = [e.id for e in admin_staff.staff_entries(session) if e.id in staff]
+    assert listed_categories == _in_id_order(categories)
+    assert listed_rooms == _in_id_order(rooms)
+    assert listed_staff == _in_id_order(staff)
