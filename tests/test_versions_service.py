@@ -30,10 +30,13 @@ from desktop.models import (
     Visit,
 )
 from desktop.services import mediation, reference
+from desktop.services.care import entries as care_entries
+from desktop.services.care import listing as care_listing
 from desktop.services.errors import StaleEditError, ValidationError
 from desktop.services.reception.matching import PersonMatch, find_people
 from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests import mediation_helpers as h
+from tests.care_helpers import care_entry
 from tests.factories import id_number
 from tests.reception_helpers import person_of, register
 from tests.rules_helpers import acting_as
@@ -245,6 +248,32 @@ def _person_write(database: Database) -> tuple[str, int, Callable[[], object]]:
         database, visit(chosen, address="建设路12号3单元", summary="第二次来访"))
 
 
+def _care_write(database: Database, step: str) -> tuple[str, int, Callable[[], object]]:
+    """An entry of the 关爱 register edited, ended, or taken back after it was ended."""
+    day = date(2026, 11, 20)
+    entry_id = care_entries.register_entry(database, care_entry("李桂芝", 8, day),
+                                           today=date(2026, 12, 2))
+    if step == "reopen":
+        care_entries.end_entry(database, entry_id, date(2026, 11, 30), "迁出",
+                               version=_care_version(database, entry_id),
+                               today=date(2026, 12, 2))
+    version = _care_version(database, entry_id)
+    calls: dict[str, Callable[[], object]] = {
+        "edit": lambda: care_entries.update_entry(
+            database, entry_id, care_entry("李桂芝", 8, day, phone="13912340009"),
+            version=version, today=date(2026, 12, 2)),
+        "end": lambda: care_entries.end_entry(database, entry_id, date(2026, 11, 30), "迁出",
+                                              version=version, today=date(2026, 12, 2)),
+        "reopen": lambda: care_entries.reopen_entry(database, entry_id, version=version),
+    }
+    return "care_entry", entry_id, calls[step]
+
+
+def _care_version(database: Database, entry_id: int) -> int:
+    with database.read() as session:
+        return care_listing.entry_detail(session, entry_id).version
+
+
 @pytest.mark.parametrize(("write", "message"), [
     (lambda db: _party_write(db, removing=False), "该当事人已被他人修改，请重新载入后再保存"),
     (lambda db: _party_write(db, removing=True), "该当事人已被他人修改，请重新载入后再删除"),
@@ -254,8 +283,12 @@ def _person_write(database: Database) -> tuple[str, int, Callable[[], object]]:
     (_follow_up_write, "该回访记录已被他人修改，请重新载入后再保存"),
     (_judicial_write, "该司法确认已被他人修改，请重新载入后再保存"),
     (_person_write, "该来访人信息已被他人修改，请重新载入后再保存"),
+    (lambda db: _care_write(db, "edit"), "该关爱对象已被他人修改，请重新载入后再保存"),
+    (lambda db: _care_write(db, "end"), "该关爱对象已被他人修改，请重新载入后再保存"),
+    (lambda db: _care_write(db, "reopen"), "该关爱对象已被他人修改，请重新载入后再保存"),
 ], ids=["party", "party removed", "session", "session deleted", "agreement", "follow-up",
-        "judicial confirmation", "resident at registration"])
+        "judicial confirmation", "resident at registration", "care entry",
+        "care entry ended", "care entry taken back"])
 def test_a_write_that_loses_at_the_flush_twice_names_its_record_and_what_was_done(
         database: Database, write: Callable[[Database], tuple[str, int, Callable[[], object]]],
         message: str) -> None:
