@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -91,3 +92,33 @@ def next_id(database: Database, model: type, value: int) -> None:
     with database.write() as session:
         session.execute(text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :value, false)"),
                         {"table": table, "value": value})
+
+
+def waits_then(database: Database, hold: list[str], params: dict[str, object],
+                step: Callable[[], object]) -> object:
+    """Run ``step`` while another connection holds what ``hold`` takes; it must wait for
+    that connection, which then commits. What ``step`` returned or raised."""
+    results: list[object] = []
+
+    def desk() -> None:
+        try:
+            results.append(step())
+        except BaseException as exc:  # looked at on the test's own thread
+            results.append(exc)
+
+    with database.engine.connect() as holder, database.engine.connect() as watcher:
+        for statement in hold:
+            holder.execute(text(statement), params)
+        thread = threading.Thread(target=desk)
+        thread.start()
+        for _ in range(600):
+            waiting = lock_waiters(watcher)
+            if waiting or results:
+                break
+            thread.join(timeout=0.05)
+        assert not results, f"the desk did not wait for the other one: {results}"
+        assert waiting, "the desk never waited"
+        holder.commit()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and len(results) == 1
+    return results[0]

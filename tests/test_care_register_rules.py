@@ -4,12 +4,11 @@ unproven)."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from desktop.db import Database
 from desktop.models import CareEntry, Person, Visit
@@ -24,7 +23,7 @@ from tests.care_helpers import care_entry
 from tests.factories import id_number
 from tests.police_helpers import police_visit
 from tests.reception_helpers import register, sent_again
-from tests.rules_helpers import acting_as, lock_waiters, next_id
+from tests.rules_helpers import acting_as, next_id, waits_then
 
 TODAY = date(2026, 12, 2)
 REGISTERED = date(2026, 11, 20)
@@ -214,33 +213,12 @@ def test_an_edit_waits_for_a_desk_adding_an_earlier_visit(database: Database) ->
     visits.add_visit(database, entry_id, VisitInput(date(2026, 11, 28), "身体尚可"),
                      today=TODAY)
     loaded = _detail(database, entry_id)
-    results: list[object] = []
-
-    def desk() -> None:
-        try:
-            results.append(entries.update_entry(
-                database, entry_id, replace(loaded.data, registered_on=date(2026, 11, 25)),
-                version=loaded.version, today=TODAY))
-        except BaseException as exc:
-            results.append(exc)
-
-    with database.engine.connect() as holder, database.engine.connect() as watcher:
-        holder.execute(text("SELECT id FROM care_entry WHERE id = :e FOR UPDATE"),
-                       {"e": entry_id})
-        holder.execute(text("INSERT INTO care_visit (entry_id, visited_on, findings) "
-                            "VALUES (:e, :d, '补录')"), {"e": entry_id, "d": date(2026, 11, 22)})
-        thread = threading.Thread(target=desk)
-        thread.start()
-        for _ in range(600):
-            waiting = lock_waiters(watcher)
-            if waiting or results:
-                break
-            thread.join(timeout=0.05)
-        assert not results, results
-        assert waiting
-        holder.commit()
-    thread.join(timeout=30)
-    (outcome,) = results
+    outcome = waits_then(database, [
+        "SELECT id FROM care_entry WHERE id = :e FOR UPDATE",
+        "INSERT INTO care_visit (entry_id, visited_on, findings) VALUES (:e, :d, '补录')",
+    ], {"e": entry_id, "d": date(2026, 11, 22)}, lambda: entries.update_entry(
+        database, entry_id, replace(loaded.data, registered_on=date(2026, 11, 25)),
+        version=loaded.version, today=TODAY))
     assert isinstance(outcome, ValidationError)
     assert outcome.errors == {"registered_on": "登记日期不能晚于首次走访日期 2026-11-22"}
 

@@ -9,7 +9,6 @@ from sqlalchemy import select, update
 
 from desktop.db import Database
 from desktop.models import Rectification, Room
-from desktop.services import mediation
 from desktop.services.deliberation import meetings
 from desktop.services.deliberation.meetings import ActionInput
 from desktop.services.registers import dashboard
@@ -42,19 +41,6 @@ def test_each_room_s_work_is_counted_at_the_day_asked(database: Database) -> Non
     assert work == {"mediation": (1, 1), "counselling": (1, 1), "police": (2, 2),
                     "care": (2, 2), "social": (3, 3)}
     assert {k: rooms[k] for k in work} == work
-
-
-def test_cases_overdue_and_follow_ups_due_are_counted_at_the_day_asked(database: Database) -> None:
-    h.make_case(database, accepted_on=date(2026, 11, 2))
-    closed = h.make_case(database, accepted_on=date(2026, 11, 3))
-    mediation.save_agreement(database, closed.case_id, h.agreement(), version=None)
-    mediation.close_case(database, closed.case_id,
-                         mediation.OutcomeInput("调解成功", closed_on=date(2026, 11, 20)))
-    with database.read() as session:
-        planned = mediation.case_detail(session, closed.case_id).follow_ups[0].planned_on
-        later = max(planned, date(2026, 12, 3))
-        o = dashboard.today_overview(session, later)
-    assert (o.cases_open, o.cases_overdue, o.follow_ups_due) == (1, 1, 1)
 
 
 def test_open_and_late_deliberation_actions_show_on_the_dashboard(database: Database) -> None:

@@ -122,3 +122,6 @@ def test_the_case_figures_are_counted_at_the_day_asked_not_today(database: Datab
         assert dashboard.follow_ups_due(session, TODAY) == 0
         assert dashboard.follow_ups_due(session, later) == 1
         assert dashboard.cases_open(session, later) == 1
+        # The overview shows the same figures at the day asked.
+        overview = dashboard.today_overview(session, later)
+    assert (overview.cases_open, overview.cases_overdue, overview.follow_ups_due) == (1, 1, 1)

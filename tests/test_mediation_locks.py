@@ -9,47 +9,13 @@ The other desk is a raw connection holding its rows; the waiting is watched thro
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from sqlalchemy import text
 
 from desktop.db import Database
 from desktop.services import mediation
 from desktop.services.errors import StaleEditError, ValidationError
 from tests import mediation_helpers as h
-from tests.rules_helpers import lock_waiters
-
-
-def _waits_then(database: Database, hold: list[str], params: dict[str, object],
-                step: Callable[[], object]) -> object:
-    """Run ``step`` while another connection holds what ``hold`` takes; it must wait for
-    that connection, which then commits. What ``step`` returned or raised."""
-    results: list[object] = []
-
-    def desk() -> None:
-        try:
-            results.append(step())
-        except BaseException as exc:  # looked at on the test's own thread
-            results.append(exc)
-
-    with database.engine.connect() as holder, database.engine.connect() as watcher:
-        for statement in hold:
-            holder.execute(text(statement), params)
-        thread = threading.Thread(target=desk)
-        thread.start()
-        for _ in range(600):
-            waiting = lock_waiters(watcher)
-            if waiting or results:
-                break
-            thread.join(timeout=0.05)
-        assert not results, f"the desk did not wait for the other one: {results}"
-        assert waiting, "the desk never waited"
-        holder.commit()
-    thread.join(timeout=30)
-    assert not thread.is_alive() and len(results) == 1
-    return results[0]
+from tests.rules_helpers import waits_then
 
 
 @pytest.fixture
@@ -66,7 +32,7 @@ def _party_saved_while(database: Database, hold: list[str]
     ref = h.make_case(database)
     with database.read() as session:
         party = mediation.case_detail(session, ref.case_id).parties[0]
-    outcome = _waits_then(database, hold, {"case": ref.case_id, "party": party.id},
+    outcome = waits_then(database, hold, {"case": ref.case_id, "party": party.id},
                           lambda: mediation.update_party(
                               database, party.id, h.person(1, phone="13911112222"),
                               version=party.version))
