@@ -280,6 +280,23 @@ def test_a_session_s_scales_read_by_number_and_keep_their_place_when_one_is_edit
         assert shown()[0] == by_number
 
 
+def test_a_visit_routed_to_the_room_twice_waits_once_under_its_ticket_of_lowest_number(
+        database: Database) -> None:
+    """The desk sent one visit to the counselling room twice in the minute it came (a
+    second ticket for the same visit): the room's list of visits waiting for a case shows
+    it once, under the ticket of the lower number, whichever was written first."""
+    counselling_room = room_ids(database)["心理咨询室"]
+    next_id(database, Referral, OUT_OF_ORDER[0])
+    reg = register(database, 1, room="心理咨询室", now=T0)
+    next_id(database, Referral, OUT_OF_ORDER[1])
+    again = queue.route_again(database, reg.visit_id, counselling_room, "再取一号", now=T0)
+    with database.read() as session:
+        waiting = [(v.visit_id, v.referral_id, v.ticket_no)
+                   for v in counselling.routed_visits(session, today=T0.date())]
+    first = min((reg.referral_id, reg.ticket_no), (again.id, again.ticket_no))
+    assert waiting == [(reg.visit_id, *first)]
+
+
 # ---------------------------------------------------------------------------
 # The kiosk
 
