@@ -150,6 +150,12 @@ def mask_phone(value: str | None) -> str:
     return digits
 
 
+def person_label(name: str, id_number: str | None, phone: str | None) -> str:
+    """A resident as a room's search offers them: enough to tell two of one name apart,
+    with the 身份证号 and the phone masked."""
+    return f"{name}  {mask_id_number(id_number) or '无证件号'}  {mask_phone(phone)}"
+
+
 def credit_code_error(value: str) -> str | None:
     """Why a 统一社会信用代码 is wrong, in Chinese; ``None`` when it is valid."""
     code = value.strip().upper()

@@ -82,8 +82,7 @@ class PersonChoice:
     phone: str | None
 
     def label(self) -> str:
-        masked = validation.mask_id_number(self.id_number) or "无证件号"
-        return f"{self.name}  {masked}  {validation.mask_phone(self.phone)}"
+        return validation.person_label(self.name, self.id_number, self.phone)
 
 
 @dataclass
