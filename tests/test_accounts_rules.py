@@ -4,6 +4,7 @@ SQLite and PostgreSQL. The matrix itself is proven in ``test_accounts.py``."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -118,8 +119,8 @@ def test_sign_in_signs_in_the_account_with_its_roles_and_room(database: Database
                                login="tiaojie", room_id=room, must_change_password=True)
     assert database.actor == actor
     [entry] = _audit(database, "sign_in")[-1:]
-    assert (entry.target_type, entry.target_id) == ("staff", str(ident))
-    assert '"tiaojie"' in entry.detail and PASSWORD not in entry.detail
+    assert (entry.target_type, entry.target_id, entry.detail) == (
+        "staff", str(ident), '{"login": "tiaojie"}')
 
 
 def test_an_unknown_or_inactive_account_gets_the_words_of_a_wrong_password(
@@ -131,9 +132,9 @@ def test_an_unknown_or_inactive_account_gets_the_words_of_a_wrong_password(
         assert _errors(auth.sign_in, database, login, PASSWORD, now=NOW) == {
             "password": "账号或密码不正确"}
     failed = _audit(database, "sign_in_failed")
-    assert [(e.target_id, e.detail) for e in failed] == [
-        (str(ident), '{"login": "tingyong", "reason": "账号不存在或已停用"}'),
-        (None, '{"login": "nobody", "reason": "账号不存在或已停用"}')]
+    assert [(e.target_type, e.target_id, e.detail) for e in failed] == [
+        ("staff", str(ident), '{"login": "tingyong", "reason": "账号不存在或已停用"}'),
+        ("staff", None, '{"login": "nobody", "reason": "账号不存在或已停用"}')]
     # Nothing is counted on the account that is off.
     assert _staff(database, ident).failed_attempts == 0
 
@@ -160,16 +161,19 @@ def test_five_wrong_passwords_lock_the_account_for_ten_minutes_word_for_word(
     failed = _audit(database, "sign_in_failed")
     assert [e.detail for e in failed] == [
         '{"login": "jiedai", "reason": "密码不正确"}'] * 5
-    assert {e.target_id for e in failed} == {str(ident)}
-    # While locked, the right password too is refused, with the minutes left rounded up.
+    assert {(e.target_type, e.target_id) for e in failed} == {("staff", str(ident))}
+    # While locked, the right password too is refused, with the minutes left rounded up
+    # (61 seconds are two minutes).
     for later, minutes in ((timedelta(seconds=1), 10), (timedelta(minutes=1), 9),
+                           (timedelta(minutes=8, seconds=59), 2),
                            (timedelta(minutes=9, seconds=1), 1),
                            (timedelta(minutes=9, seconds=59), 1)):
         assert _errors(auth.sign_in, database, "jiedai", PASSWORD,
                                             now=NOW + later) == {
             "password": f"账号已锁定，请 {minutes} 分钟后再试（09:10 解锁）或请中心管理员重置密码"}
     locked = _audit(database, "sign_in_failed")[5:]
-    assert [e.detail for e in locked] == ['{"login": "jiedai", "reason": "账号已锁定"}'] * 4
+    assert [(e.target_type, e.target_id, e.detail) for e in locked] == [
+        ("staff", str(ident), '{"login": "jiedai", "reason": "账号已锁定"}')] * 5
     # A locked account's wrong passwords count nothing more.
     assert _staff(database, ident).failed_attempts == 0
     # At ten minutes to the second the lock is over.
@@ -276,9 +280,50 @@ def test_only_a_signed_in_member_of_staff_changes_a_password(database: Database)
     for actor in (None, auth.KIOSK_ACTOR, auth.RATING_PAD_ACTOR):
         database.actor = actor
         refused = _denied(auth.change_password, database, PASSWORD, "New2026pass")
-        assert (refused.permission, str(refused)) == (
-            "password", "请先登录（修改密码需要登录后才能进行）")
+        assert (refused.permission, refused.signed_in, str(refused)) == (
+            "password", False, "请先登录（修改密码需要登录后才能进行）")
 
+
+
+def test_a_password_change_for_an_account_no_longer_on_record_says_so(
+        database: Database) -> None:
+    """A backup from before the account existed was restored while it was signed in."""
+    ident = _account(database, "jiedai", {"receptionist"})
+    auth.sign_in(database, "jiedai", PASSWORD, now=NOW)
+    with database.write() as session:
+        session.delete(session.get_one(Staff, ident))
+    with pytest.raises(NotFoundError, match=r"^该账号不存在$"):
+        auth.change_password(database, PASSWORD, "New2026pass", "New2026pass")
+
+
+def test_a_member_of_staff_without_a_login_cannot_unlock_the_window(
+        database: Database) -> None:
+    """Acting for staff without an account, the window's lock asks to sign in; it does
+    not try to sign in an account of no name."""
+    with database.write() as session:
+        row = Staff(name="无账号者", role="receptionist")
+        session.add(row)
+        session.flush()
+        database.actor = auth.actor_for(row)
+    assert database.actor.login == ""
+    refused = _denied(auth.check_password, database, PASSWORD, now=NOW)
+    assert (refused.permission, refused.signed_in) == ("unlock", False)
+    assert _audit(database, "sign_in_failed") == []
+
+
+def test_the_log_says_why_a_sign_in_was_refused_and_who_signed_in(
+        database: Database, caplog: pytest.LogCaptureFixture) -> None:
+    ident = _account(database, "jiedai", {"receptionist"})
+    caplog.set_level(logging.INFO, logger=auth.__name__)
+    _errors(auth.sign_in, database, "nobody", PASSWORD, now=NOW)
+    for _ in range(auth.MAX_FAILURES):
+        _errors(auth.sign_in, database, "jiedai", "Wrong2026pw", now=NOW)
+    auth.sign_in(database, "jiedai", PASSWORD, now=NOW + timedelta(minutes=10))
+    assert [r.getMessage() for r in caplog.records if r.name == auth.__name__] == [
+        "sign-in refused: unknown or inactive account",
+        f"account {ident} locked after {auth.MAX_FAILURES} failures",
+        f"signed in: staff {ident}",
+    ]
 
 # -- accounts the administrator gives -----------------------------------------------------
 
@@ -300,6 +345,13 @@ def test_a_new_account_is_refused_with_every_problem_at_once(database: Database)
         errors = _errors(auth.create_account,
             session, "周敏", "zhoumin", PASSWORD, ["receptionist", "boss"])
     assert errors == {"roles": "请选择角色"}
+    # Nothing typed at all: refused, not filled in with something.
+    for nothing in ("", None):
+        with database.write() as session:
+            errors = _errors(auth.create_account,
+                session, nothing, nothing, PASSWORD, ["receptionist"])
+        assert errors == {"name": "请填写姓名",
+                          "login": "账号为 2～32 位字母、数字、下划线、点或连字符"}
     # A line break after the login was let through once: stored so, it could never sign in.
     with database.write() as session:
         errors = _errors(auth.create_account,
@@ -510,7 +562,7 @@ def test_the_account_shows_a_lock_only_while_it_lasts(database: Database) -> Non
 
 def test_require_names_what_is_refused(database: Database) -> None:
     with database.read() as session:
-        with pytest.raises(KeyError):
+        with pytest.raises(KeyError, match=r"^'no\.such\.permission'$"):
             auth.require(session, "no.such.permission")
         assert auth.require(session, "staff.manage") == database.actor
     database.actor = None

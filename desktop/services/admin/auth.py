@@ -480,7 +480,7 @@ def keeping_an_administrator(session: Session, field: str = "roles") -> Iterator
 def set_account(session: Session, staff_id: int, login: str, roles: Iterable[str]) -> None:
     """The administrator gives a member of staff a login and their roles."""
     require(session, "staff.manage")
-    roles = sorted(set(roles), key=_role_order)
+    roles = set(roles)  # set_roles puts them in the matrix's order
     login = (login or "").strip()
     errors: dict[str, str] = {}
     problem = login_problem(login) if login else "请填写登录账号"
