@@ -7,7 +7,7 @@ the last administrator) show beside the field and write nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -22,7 +22,7 @@ from desktop.services.errors import ValidationError
 from desktop.views.admin.account_panel import AccountPanel, PasswordDialog
 from desktop.views.admin.staff_editor import StaffDialog
 from desktop.views.main_window import MainWindow
-from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME
+from tests.conftest import TEST_ADMIN_LOGIN, TEST_ADMIN_NAME, test_clock_start
 from tests.qt_helpers import type_text
 
 
@@ -194,8 +194,10 @@ def test_someone_without_the_right_is_told_so(qtbot: QtBot, sqlite_database: Dat
     with database.write() as session:
         auth.set_account(session, ident, "zhoumin", ["counsellor"])
         auth.reset_password(session, ident, "Temp2026pw", "Temp2026pw")
+    # Locked for the hour after the test's clock (at 23:55 too, when a fixed 23:00 is over).
+    locked = test_clock_start().replace(microsecond=0) + timedelta(hours=1)
     with database.write() as session:
-        session.get_one(Staff, ident).locked_until = datetime(2026, 12, 2, 23, 0)
+        session.get_one(Staff, ident).locked_until = locked
     dialog = _open(qtbot, database)
     panel = _pick(dialog, "周敏")
     refused = "当前账号无权管理工作人员和账号"
@@ -218,8 +220,7 @@ def test_someone_without_the_right_is_told_so(qtbot: QtBot, sqlite_database: Dat
     with database.read() as session:
         row = session.get_one(Staff, ident)
         assert ([r.role for r in row.roles], row.locked_until, row.phone,
-                row.must_change_password) == (["counsellor"], datetime(2026, 12, 2, 23, 0),
-                                              None, True)
+                row.must_change_password) == (["counsellor"], locked, None, True)
 
 
 def test_the_admin_cannot_take_away_their_own_last_admin_role(
