@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from desktop.db import Database
-from desktop.services.organisations import directory
+from desktop.services.organisations import activities, directory, referrals
 from desktop.services.police import handovers
 from desktop.services.reception.registration import Registration
+from tests.conftest import TEST_DAY
 from tests.reception_helpers import register
 
 
@@ -43,3 +44,36 @@ def organisation(name: str = "东林社区志愿服务队",
 
 
 REFERRED_ON = date(2026, 11, 10)
+
+
+def referral_input(organisation_id: int | None, **changes: object) -> referrals.ReferralInput:
+    values: dict[str, object] = dict(organisation_id=organisation_id, person_name="测试4号",
+                                     referred_on=REFERRED_ON, service_asked="每周上门陪伴一次")
+    values.update(changes)
+    return referrals.ReferralInput(**values)  # type: ignore[arg-type]
+
+
+def activity_input(organisation_id: int | None, **changes: object) -> activities.ActivityInput:
+    values: dict[str, object] = dict(organisation_id=organisation_id, held_on=date(2026, 11, 15),
+                                     title="重阳节敬老活动", participants=35, notes="为老人理发")
+    values.update(changes)
+    return activities.ActivityInput(**values)  # type: ignore[arg-type]
+
+
+def referrals_in_four_states(database: Database) -> tuple[int, dict[str, int]]:
+    """One organisation's referrals on the tests' day: due later, overdue, due today,
+    served."""
+    org = directory.save_organisation(database, None, organisation())
+    made = {
+        "later": referrals.record_referral(database, referral_input(
+            org, person_name="测试1号", referred_on=date(2026, 11, 20))),
+        "overdue": referrals.record_referral(database, referral_input(
+            org, person_name="测试2号", referred_on=date(2026, 11, 10),
+            due_on=TEST_DAY - timedelta(days=1))),
+        "today": referrals.record_referral(database, referral_input(
+            org, person_name="测试3号", referred_on=date(2026, 11, 10), due_on=TEST_DAY)),
+        "served": referrals.record_referral(database, referral_input(
+            org, person_name="测试4号", referred_on=date(2026, 11, 1), due_on=date(2026, 11, 2),
+            delivered_on=date(2026, 11, 5), delivered="上门陪伴")),
+    }
+    return org, made

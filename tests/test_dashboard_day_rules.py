@@ -21,18 +21,18 @@ from tests.closure_helpers import (
     record_rating,
     record_reply,
 )
+from tests.dashboard_helpers import rooms_with_work
+from tests.deliberation_helpers import meeting
+from tests.police_helpers import referrals_in_four_states
 from tests.reception_helpers import register, set_referral
-from tests.test_dashboard_rooms import _work
-from tests.test_deliberation_service import _meeting
-from tests.test_organisations_lists_rules import _four_states
 
 TODAY = date(2026, 12, 2)
 LATER = date(2026, 12, 31)
 
 
 def test_each_room_s_work_is_counted_at_the_day_asked(database: Database) -> None:
-    _work(database)
-    _four_states(database)
+    rooms_with_work(database)
+    referrals_in_four_states(database)
     h.make_case(database, accepted_on=date(2026, 11, 2))  # due on 12-02
     with database.read() as session:
         work = dashboard.room_work(session, LATER)
@@ -44,7 +44,7 @@ def test_each_room_s_work_is_counted_at_the_day_asked(database: Database) -> Non
 
 
 def test_open_and_late_deliberation_actions_show_on_the_dashboard(database: Database) -> None:
-    meetings.save_meeting(database, _meeting(actions=[
+    meetings.save_meeting(database, meeting(actions=[
         ActionInput("a", "x", date(2026, 12, 1)), ActionInput("b", "x", date(2026, 12, 5))]))
     with database.read() as session:
         now = dashboard.today_overview(session, TODAY)

@@ -12,29 +12,17 @@ from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.db import Database
-from desktop.services.care import entries
 from desktop.services.counselling import cases as counselling_cases
-from desktop.services.police import handovers
 from desktop.services.registers import dashboard
 from desktop.views.registers.reports_page import OVERDUE_COLUMN, OVERDUE_RED, ReportsPage
-from tests.care_helpers import care_entry
-from tests.counselling_helpers import as_role, take_up
-from tests.police_helpers import handover
+from tests.counselling_helpers import as_role
+from tests.dashboard_helpers import rooms_with_work
 
 TODAY = date(2026, 12, 2)  # the tests' fixed clock
 
 
-def _work(database: Database) -> None:
-    """One overdue hand-over and one on time; a care visit overdue; a counselling case."""
-    handovers.record_handover(database, handover(reply_due=date(2026, 11, 25)))
-    handovers.record_handover(database, handover(reply_due=date(2026, 12, 10)))
-    entries.register_entry(database, care_entry("李桂芝", 41, date(2026, 10, 20)))
-    entries.register_entry(database, care_entry("王秀英", 42, date(2026, 11, 30)))
-    take_up(database, 7)
-
-
 def test_each_room_counts_its_work_by_its_own_rules(database: Database) -> None:
-    _work(database)
+    rooms_with_work(database)
     with database.read() as session:
         work = dashboard.room_work(session, TODAY)
     assert work["police"] == (2, 1)  # the reply due on 11-25 is late
@@ -49,7 +37,7 @@ def test_each_room_counts_its_work_by_its_own_rules(database: Database) -> None:
 def test_the_leader_reads_the_counts_without_the_rooms_permissions(
     database: Database
 ) -> None:
-    _work(database)
+    rooms_with_work(database)
     as_role(database, {"leader"})
     with database.read() as session:
         overview = dashboard.today_overview(session, TODAY)
@@ -62,7 +50,7 @@ def test_the_leader_reads_the_counts_without_the_rooms_permissions(
 def test_the_table_shows_each_rooms_overdue_in_red(
     qtbot: QtBot, sqlite_database: Database
 ) -> None:
-    _work(sqlite_database)
+    rooms_with_work(sqlite_database)
     page = ReportsPage(database=sqlite_database)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: not page.refreshing, timeout=30000)

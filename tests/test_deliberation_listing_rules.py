@@ -11,13 +11,13 @@ from desktop.db import Database
 from desktop.services.deliberation import listing, meetings
 from desktop.services.deliberation.meetings import ActionInput
 from desktop.services.errors import NotFoundError
-from tests.test_deliberation_service import _meeting
+from tests.deliberation_helpers import meeting
 
 TODAY = date(2026, 12, 2)
 
 
 def test_open_and_overdue_actions_count_at_the_day_asked(database: Database) -> None:
-    meetings.save_meeting(database, _meeting(actions=[
+    meetings.save_meeting(database, meeting(actions=[
         ActionInput("a", "x", date(2026, 12, 1)),            # overdue
         ActionInput("b", "x", date(2026, 12, 2)),            # due today: not late
         ActionInput("c", "x", date(2026, 11, 26), date(2026, 11, 26)),  # done
@@ -29,8 +29,8 @@ def test_open_and_overdue_actions_count_at_the_day_asked(database: Database) -> 
 
 def test_the_meeting_list_shows_each_meeting_s_fields_and_counts_newest_first(
         database: Database) -> None:
-    a = meetings.save_meeting(database, _meeting(held_on=date(2026, 11, 25), actions=[]))
-    b = meetings.save_meeting(database, _meeting(
+    a = meetings.save_meeting(database, meeting(held_on=date(2026, 11, 25), actions=[]))
+    b = meetings.save_meeting(database, meeting(
         held_on=date(2026, 11, 10), place="二楼", host="钱主任", topic="停车", actions=[
         ActionInput("a", "x", date(2026, 12, 2)),
         ActionInput("c", "x", date(2026, 11, 26), date(2026, 11, 26))]))
@@ -43,7 +43,7 @@ def test_the_meeting_list_shows_each_meeting_s_fields_and_counts_newest_first(
 
 
 def test_a_meeting_whose_actions_are_all_done_has_none_open_or_late(database: Database) -> None:
-    meetings.save_meeting(database, _meeting(actions=[
+    meetings.save_meeting(database, meeting(actions=[
         ActionInput("c", "x", date(2026, 11, 26), date(2026, 11, 26))]))
     with database.read() as session:
         (row,) = listing.meeting_list(session, today=TODAY)
@@ -53,8 +53,8 @@ def test_a_meeting_whose_actions_are_all_done_has_none_open_or_late(database: Da
 @pytest.mark.parametrize("text", ["堆物", "议事厅", "周主", "物业经理", " 物业经理 "])
 def test_meetings_are_found_by_topic_place_host_or_participants(
         database: Database, text: str) -> None:
-    m = meetings.save_meeting(database, _meeting(host="周主持", actions=[]))
-    meetings.save_meeting(database, _meeting(place="会议室", host="李主任", topic="停车",
+    m = meetings.save_meeting(database, meeting(host="周主持", actions=[]))
+    meetings.save_meeting(database, meeting(place="会议室", host="李主任", topic="停车",
                                              participants="李主任（主任）", actions=[]))
     with database.read() as session:
         assert [r.meeting_id for r in listing.meeting_list(session, search=text)] == [m]
@@ -64,14 +64,14 @@ def test_meetings_are_found_by_topic_place_host_or_participants(
 def test_the_meeting_list_stops_at_500(database: Database) -> None:
     for n in range(501):
         held_on = date(2026, 1, 1) + timedelta(days=n % 300)
-        meetings.save_meeting(database, _meeting(held_on=held_on, actions=[]))
+        meetings.save_meeting(database, meeting(held_on=held_on, actions=[]))
     with database.read() as session:
         assert len(listing.meeting_list(session)) == 500
 
 
 def test_a_meeting_s_detail_marks_late_actions_until_done_and_a_missing_one_is_refused(
         database: Database) -> None:
-    mid = meetings.save_meeting(database, _meeting(actions=[
+    mid = meetings.save_meeting(database, meeting(actions=[
         ActionInput("a", "x", date(2026, 12, 2)), ActionInput("b", "x", date(2026, 11, 30))]))
     with database.read() as session:
         d = listing.meeting_detail(session, mid, today=TODAY)
@@ -89,17 +89,17 @@ def test_a_meeting_s_detail_marks_late_actions_until_done_and_a_missing_one_is_r
 def test_meetings_of_one_day_list_the_later_recorded_first(database: Database) -> None:
     """Edited afterwards (PostgreSQL moves an edited row to the end of its table), the
     meetings of one day still list the later recorded first."""
-    a = meetings.save_meeting(database, _meeting(actions=[]))
-    b = meetings.save_meeting(database, _meeting(actions=[]))
-    meetings.save_meeting(database, _meeting(place="二楼", actions=[]), meeting_id=a, version=1)
+    a = meetings.save_meeting(database, meeting(actions=[]))
+    b = meetings.save_meeting(database, meeting(actions=[]))
+    meetings.save_meeting(database, meeting(place="二楼", actions=[]), meeting_id=a, version=1)
     with database.read() as session:
         assert [r.meeting_id for r in listing.meeting_list(session)] == [b, a]
 
 
 def test_several_meetings_of_one_day_list_the_later_recorded_first(database: Database) -> None:
-    ids = [meetings.save_meeting(database, _meeting(actions=[])) for _ in range(4)]
+    ids = [meetings.save_meeting(database, meeting(actions=[])) for _ in range(4)]
     for i in ids[:2]:
-        meetings.save_meeting(database, _meeting(place="二楼", actions=[]), meeting_id=i, version=1)
+        meetings.save_meeting(database, meeting(place="二楼", actions=[]), meeting_id=i, version=1)
     with database.read() as session:
         got = [r.meeting_id for r in listing.meeting_list(session)]
     assert got == ids[::-1], (got, ids)

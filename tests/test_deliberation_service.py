@@ -9,44 +9,22 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import DeliberationAction, DeliberationMeeting
-from desktop.services import privacy, reference
+from desktop.services import privacy
 from desktop.services.admin import audit, auth
 from desktop.services.admin.audit import AuditFilter
 from desktop.services.admin.settings import load_settings
 from desktop.services.deliberation import listing, meetings, minutes
-from desktop.services.deliberation.meetings import ActionInput, MatterInput, MeetingInput
+from desktop.services.deliberation.meetings import ActionInput, MatterInput
 from desktop.services.errors import PermissionDenied, ValidationError
-from desktop.services.reception.registration import RegistrationInput, register_visit
-from tests.factories import id_number
+from tests.deliberation_helpers import meeting, meeting_visit
 from tests.poppler import text_of
 
 TODAY = date(2026, 12, 2)
 
 
-def _visit(database: Database, room: str, n: int, summary: str) -> str:
-    with database.read() as session:
-        room_id = next(r.id for r in reference.rooms(session) if r.name == room)
-        category = next(c.id for c in reference.categories(session) if c.name == "邻里")
-    return register_visit(database, RegistrationInput(
-        name="王建国", id_number=id_number(n), phone="13912345670", summary=summary,
-        room_id=room_id, category_id=category, gender="男")).visit_no
-
-
-def _meeting(visit_no: str = "", **changes: object) -> MeetingInput:
-    data = MeetingInput(
-        held_on=date(2026, 11, 25), place="东林社区议事厅", host="赵书记", topic="楼道堆物整治",
-        participants="赵书记（社区党委书记）\n钱卫东（居民代表）\n孙丽（物业经理）",
-        matters=[MatterInput("3号楼楼道堆放杂物", "物业一周内清理，居民自查", visit_no)],
-        actions=[ActionInput("清理3号楼楼道", "孙丽", date(2026, 11, 30)),
-                 ActionInput("张贴消防告知书", "钱卫东", date(2026, 12, 10))])
-    for key, value in changes.items():
-        setattr(data, key, value)
-    return data
-
-
 def test_a_meeting_with_matters_and_actions_overdue_in_red(database: Database) -> None:
-    visit_no = _visit(database, "矛盾纠纷调解室", 41, "楼道堆物影响通行")
-    meeting_id = meetings.save_meeting(database, _meeting(visit_no))
+    visit_no = meeting_visit(database, "矛盾纠纷调解室", 41, "楼道堆物影响通行")
+    meeting_id = meetings.save_meeting(database, meeting(visit_no))
     with database.read() as session:
         row = listing.meeting_list(session)[0]
         detail = listing.meeting_detail(session, meeting_id)
@@ -84,9 +62,9 @@ def test_refusals_of_a_meeting(database: Database) -> None:
         (dict(actions=[ActionInput("", "", date(2026, 12, 1))]), "actions.0.task"),
     ):
         with pytest.raises(ValidationError) as caught:
-            meetings.save_meeting(database, _meeting(**changes))
+            meetings.save_meeting(database, meeting(**changes))
         assert key in caught.value.errors, changes
-    meeting_id = meetings.save_meeting(database, _meeting())
+    meeting_id = meetings.save_meeting(database, meeting())
     with database.read() as session:
         action_id = listing.meeting_detail(session, meeting_id).actions[0].action_id
     with pytest.raises(ValidationError):
@@ -96,7 +74,7 @@ def test_refusals_of_a_meeting(database: Database) -> None:
 
 
 def test_who_may_read_and_record_meetings(database: Database) -> None:
-    meetings.save_meeting(database, _meeting())
+    meetings.save_meeting(database, meeting())
     admin = database.actor
     for role in ("leader", "room_staff", "mediator"):
         database.actor = auth.Actor(None, role, frozenset({role}))
@@ -107,13 +85,13 @@ def test_who_may_read_and_record_meetings(database: Database) -> None:
         with pytest.raises(PermissionDenied), database.read() as session:
             listing.meeting_list(session)
         with pytest.raises(PermissionDenied):
-            meetings.save_meeting(database, _meeting())
+            meetings.save_meeting(database, meeting())
     database.actor = admin
 
 
 def test_a_counselling_visit_stays_masked_and_its_text_is_kept(database: Database) -> None:
-    visit_no = _visit(database, "心理咨询室", 42, "因家庭变故情绪低落")
-    meeting_id = meetings.save_meeting(database, _meeting(
+    visit_no = meeting_visit(database, "心理咨询室", 42, "因家庭变故情绪低落")
+    meeting_id = meetings.save_meeting(database, meeting(
         visit_no, matters=[MatterInput("情绪疏导需求", "转介心理咨询", visit_no)]))
     admin = database.actor
     database.actor = auth.Actor(None, "领导", frozenset({"leader"}))
@@ -131,12 +109,12 @@ def test_a_counselling_visit_stays_masked_and_its_text_is_kept(database: Databas
 
 
 def test_open_actions_every_field_soonest_due_first_then_the_older(database: Database) -> None:
-    first = meetings.save_meeting(database, _meeting(actions=[
+    first = meetings.save_meeting(database, meeting(actions=[
         ActionInput("张贴消防告知书", "钱卫东", date(2026, 12, 10)),
         ActionInput("清理3号楼楼道", "孙丽", date(2026, 12, 2)),
         ActionInput("更换楼道灯", "物业", date(2026, 11, 26), date(2026, 11, 26)),  # done
     ]))
-    second = meetings.save_meeting(database, _meeting(
+    second = meetings.save_meeting(database, meeting(
         held_on=date(2026, 11, 27), topic="停车难", actions=[
             ActionInput("划定临时车位", "赵书记", date(2026, 11, 28)),
             ActionInput("公示车位方案", "钱卫东", date(2026, 12, 2))]))
@@ -167,7 +145,7 @@ def test_open_actions_every_field_soonest_due_first_then_the_older(database: Dat
 def test_open_actions_stop_at_five_hundred(database: Database) -> None:
     many = [ActionInput(f"入户走访第{n}户", "网格员", date(2026, 12, 1) + timedelta(days=n % 30))
             for n in range(501)]
-    meetings.save_meeting(database, _meeting(actions=many))
+    meetings.save_meeting(database, meeting(actions=many))
     with database.read() as session:
         actions = listing.open_actions(session, today=TODAY)
     assert len(actions) == 500
@@ -177,8 +155,8 @@ def test_open_actions_stop_at_five_hundred(database: Database) -> None:
 
 def test_a_meeting_read_back_is_what_was_saved(database: Database) -> None:
     """The edit dialog saves ``as_input()`` of what it loaded: nothing may be lost there."""
-    visit_no = _visit(database, "矛盾纠纷调解室", 42, "楼道堆物影响通行")
-    saved = _meeting(visit_no, actions=[
+    visit_no = meeting_visit(database, "矛盾纠纷调解室", 42, "楼道堆物影响通行")
+    saved = meeting(visit_no, actions=[
         ActionInput("清理3号楼楼道", "孙丽", date(2026, 11, 30), date(2026, 11, 29)),
         ActionInput("张贴消防告知书", "钱卫东", date(2026, 12, 10))])
     meeting_id = meetings.save_meeting(database, saved)
@@ -191,8 +169,8 @@ def test_a_meeting_read_back_is_what_was_saved(database: Database) -> None:
 
 def test_the_minutes_print_as_the_reader_may_see_them_and_the_print_is_logged(
         database: Database) -> None:
-    visit_no = _visit(database, "心理咨询室", 43, "因家庭变故情绪低落")
-    meeting_id = meetings.save_meeting(database, _meeting(
+    visit_no = meeting_visit(database, "心理咨询室", 43, "因家庭变故情绪低落")
+    meeting_id = meetings.save_meeting(database, meeting(
         visit_no, matters=[MatterInput("情绪疏导需求", "转介心理咨询", visit_no)]))
     pdf, name = minutes.render_minutes(database, meeting_id)
     assert pdf.startswith(b"%PDF") and name == "议事会议纪要_20261125.pdf"

@@ -14,9 +14,9 @@ from desktop.services.deliberation.meetings import ActionInput, MatterInput, Mee
 from desktop.views.deliberation.meeting_dialog import MeetingDialog
 from desktop.views.deliberation.page import OVERDUE_FG, DeliberationPage
 from tests import poppler
+from tests.deliberation_helpers import meeting_visit
 from tests.qt_helpers import lists_read, type_text
 from tests.test_care_window import assert_all_named
-from tests.test_deliberation_service import _visit
 
 
 def _set(dialog: MeetingDialog, table: str, row: int, column: int, text: str) -> None:
@@ -69,8 +69,8 @@ def test_record_a_meeting_through_the_page(qtbot: QtBot, sqlite_database: Databa
 
 def test_the_minutes_print_in_chinese_with_confidential_matters_masked(
         database: Database) -> None:
-    counselling = _visit(database, "心理咨询室", 61, "因家庭变故情绪低落")
-    neighbours = _visit(database, "矛盾纠纷调解室", 62, "楼上漏水")
+    counselling = meeting_visit(database, "心理咨询室", 61, "因家庭变故情绪低落")
+    neighbours = meeting_visit(database, "矛盾纠纷调解室", 62, "楼上漏水")
     meeting_id = meetings.save_meeting(database, MeetingInput(
         held_on=date(2026, 11, 25), place="东林社区议事厅", host="赵书记", topic="居民诉求协商",
         participants="赵书记（社区党委书记）\n钱卫东（居民代表）",

@@ -12,12 +12,18 @@ from desktop.services import privacy
 from desktop.services.organisations import activities, directory, figures, referrals, register
 from desktop.services.reception import queue
 from desktop.services.registers.rows import Period
-from tests.police_helpers import organisation, social_visit
+from tests.police_helpers import (
+    activity_input,
+    organisation,
+    referral_input,
+    referrals_in_four_states,
+    social_visit,
+)
 from tests.reception_helpers import register as register_visit
 from tests.reception_helpers import room_ids, sent_again, tickets_in_every_state
 from tests.rules_helpers import acting_as
-from tests.test_organisations_rules import TODAY, _activity, _referral
 
+TODAY = date(2026, 12, 2)  # the fixed clock's day
 YESTERDAY = TODAY - timedelta(days=1)
 
 
@@ -25,28 +31,11 @@ def _ids(rows: list[referrals.ReferralRow]) -> list[int]:
     return [r.referral_id for r in rows]
 
 
-def _four_states(database: Database) -> tuple[int, dict[str, int]]:
-    """One organisation's referrals: due later, overdue, due today, served."""
-    org = directory.save_organisation(database, None, organisation())
-    made = {
-        "later": referrals.record_referral(database, _referral(
-            org, person_name="测试1号", referred_on=date(2026, 11, 20))),
-        "overdue": referrals.record_referral(database, _referral(
-            org, person_name="测试2号", referred_on=date(2026, 11, 10), due_on=YESTERDAY)),
-        "today": referrals.record_referral(database, _referral(
-            org, person_name="测试3号", referred_on=date(2026, 11, 10), due_on=TODAY)),
-        "served": referrals.record_referral(database, _referral(
-            org, person_name="测试4号", referred_on=date(2026, 11, 1), due_on=date(2026, 11, 2),
-            delivered_on=date(2026, 11, 5), delivered="上门陪伴")),
-    }
-    return org, made
-
-
 # -- the referral list and its counts -------------------------------------------------------
 
 
 def test_each_list_holds_its_referrals_newest_first(database: Database) -> None:
-    _org, made = _four_states(database)
+    _org, made = referrals_in_four_states(database)
     with database.read() as session:
         lists = {status: _ids(referrals.referral_list(session, status=status))
                  for status in ("pending", "overdue", "delivered", "all", "其他")}
@@ -70,7 +59,7 @@ def test_a_referral_is_overdue_only_after_its_day_and_never_once_served(
     assert referrals.is_overdue(YESTERDAY, None, TODAY)
     assert not referrals.is_overdue(YESTERDAY, YESTERDAY, TODAY)
     assert not referrals.is_overdue(None, None, TODAY)
-    _org, made = _four_states(database)
+    _org, made = referrals_in_four_states(database)
     with database.read() as session:
         flags = {r.referral_id: r.overdue
                  for r in referrals.referral_list(session, status="all")}
@@ -89,11 +78,11 @@ def test_a_referral_is_overdue_only_after_its_day_and_never_once_served(
 def test_a_listed_referral_reads_back_every_field(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
     visit = social_visit(database)
-    referral_id = referrals.record_referral(database, _referral(
+    referral_id = referrals.record_referral(database, referral_input(
         org, person_phone="13900003333", due_on=date(2026, 11, 30), delivered_on=TODAY,
         delivered="上门陪伴", feedback="满意", visit_id=visit.visit_id,
         referral_id=visit.referral_id))
-    bare = referrals.record_referral(database, _referral(org))
+    bare = referrals.record_referral(database, referral_input(org))
     with database.read() as session:
         rows = referrals.referral_list(session, status="all")
     assert rows == [
@@ -110,9 +99,9 @@ def test_a_listed_referral_reads_back_every_field(database: Database) -> None:
 def test_the_list_is_searched_by_person_and_organisation_only(database: Database) -> None:
     first = directory.save_organisation(database, None, organisation("1号志愿服务队"))
     second = directory.save_organisation(database, None, organisation("2号助老服务社"))
-    zhang = referrals.record_referral(database, _referral(first, person_name="张桂兰",
+    zhang = referrals.record_referral(database, referral_input(first, person_name="张桂兰",
                                                           service_asked="助老"))
-    li = referrals.record_referral(database, _referral(second, person_name="李秀珍"))
+    li = referrals.record_referral(database, referral_input(second, person_name="李秀珍"))
     with database.read() as session:
         def found(text: str, **kw: object) -> list[int]:
             return _ids(referrals.referral_list(session, search=text, **kw))  # type: ignore[arg-type]
@@ -135,11 +124,11 @@ def test_a_non_counsellor_reads_the_confidential_mark_for_what_was_asked(
     queue.route_again(database, visit.visit_id, room_ids(database)["社会组织工作室"],
                       "需要志愿者上门陪伴")
     plain = social_visit(database)
-    hidden = referrals.record_referral(database, _referral(org, visit_id=visit.visit_id,
+    hidden = referrals.record_referral(database, referral_input(org, visit_id=visit.visit_id,
                                                            service_asked="上门陪伴"))
-    shown = referrals.record_referral(database, _referral(org, visit_id=plain.visit_id,
+    shown = referrals.record_referral(database, referral_input(org, visit_id=plain.visit_id,
                                                           service_asked="代购"))
-    typed = referrals.record_referral(database, _referral(org, service_asked="助餐"))
+    typed = referrals.record_referral(database, referral_input(org, service_asked="助餐"))
     with acting_as(database, {"room_staff"}, "社会组织工作室"), database.read() as session:
         asked = {r.referral_id: r.data.service_asked
                  for r in referrals.referral_list(session, status="all")}
@@ -164,7 +153,7 @@ def test_visits_waiting_are_open_or_served_within_thirty_days_newest_first(
     register_visit(database, 30)  # another room's
     taken = social_visit(database, 31)
     org = directory.save_organisation(database, None, organisation())
-    referrals.record_referral(database, _referral(org, visit_id=taken.visit_id,
+    referrals.record_referral(database, referral_input(org, visit_id=taken.visit_id,
                                                   referral_id=taken.referral_id))
     with database.read() as session:
         waiting = [v.visit_id for v in referrals.routed_visits(session)]
@@ -180,7 +169,7 @@ def test_a_visit_taken_up_only_by_a_referral_without_its_ticket_still_waits(
         database: Database) -> None:
     visit = social_visit(database)
     org = directory.save_organisation(database, None, organisation())
-    referrals.record_referral(database, _referral(org, visit_id=visit.visit_id))
+    referrals.record_referral(database, referral_input(org, visit_id=visit.visit_id))
     with database.read() as session:
         (waiting,) = referrals.routed_visits(session)
     assert (waiting.visit_id, waiting.referral_id, waiting.person_name, waiting.summary) == (
@@ -214,14 +203,14 @@ def test_a_visit_sent_to_the_room_again_waits_with_both_tickets_the_latest_first
 
 def test_the_register_holds_the_period_s_referrals_by_day_masked(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
-    made = {day: referrals.record_referral(database, _referral(
+    made = {day: referrals.record_referral(database, referral_input(
         org, person_name=f"测试{day}号", referred_on=date(2026, 11, day),
         person_phone="13900003333" if day == 20 else ""))
         for day in (9, 10, 20, 21)}
-    referrals.record_referral(database, _referral(
+    referrals.record_referral(database, referral_input(
         org, person_name="测试15号", referred_on=date(2026, 11, 15), due_on=date(2026, 11, 16),
         delivered_on=date(2026, 11, 16), delivered="代购", feedback="满意"))
-    referrals.record_referral(database, _referral(
+    referrals.record_referral(database, referral_input(
         org, person_name="测试16号", referred_on=date(2026, 11, 15), due_on=TODAY))
     period = Period(date(2026, 11, 10), date(2026, 11, 20))
     with database.read() as session:
@@ -253,12 +242,12 @@ def test_the_month_counts_referrals_services_activities_and_participants(
     org = directory.save_organisation(database, None, organisation())
     for referred, delivered in [((10, 31), (11, 1)), ((11, 1), None), ((11, 30), (11, 30)),
                                 ((11, 30), (12, 1)), ((10, 1), (10, 31))]:
-        referrals.record_referral(database, _referral(
+        referrals.record_referral(database, referral_input(
             org, referred_on=date(2026, *referred), due_on=date(2026, *referred),
             delivered_on=date(2026, *delivered) if delivered else None,
             delivered="上门陪伴" if delivered else ""))
     for day, participants in [((10, 31), 1), ((11, 1), 2), ((11, 30), 4), ((12, 1), 8)]:
-        activities.add_activity(database, _activity(org, held_on=date(2026, *day),
+        activities.add_activity(database, activity_input(org, held_on=date(2026, *day),
                                                     participants=participants))
     with database.read() as session:
         november = figures.monthly_counts(session, Period.month(2026, 11))

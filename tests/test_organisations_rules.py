@@ -28,26 +28,18 @@ from desktop.services.errors import (
 )
 from desktop.services.organisations import activities, directory, may_read, may_use, referrals
 from desktop.services.organisations import require as require_room
-from tests.police_helpers import REFERRED_ON, organisation, social_visit
+from tests.police_helpers import (
+    REFERRED_ON,
+    activity_input,
+    organisation,
+    referral_input,
+    social_visit,
+)
 from tests.reception_helpers import register, room_ids
 from tests.rules_helpers import acting_as, snapshot
 
 TODAY = date(2026, 12, 2)  # the fixed clock's day
 ORGANISATION_TABLES = (SocialOrganisation, OrganisationReferral, OrganisationActivity)
-
-
-def _referral(organisation_id: int | None, **changes: object) -> referrals.ReferralInput:
-    values: dict[str, object] = dict(organisation_id=organisation_id, person_name="测试4号",
-                                     referred_on=REFERRED_ON, service_asked="每周上门陪伴一次")
-    values.update(changes)
-    return referrals.ReferralInput(**values)  # type: ignore[arg-type]
-
-
-def _activity(organisation_id: int | None, **changes: object) -> activities.ActivityInput:
-    values: dict[str, object] = dict(organisation_id=organisation_id, held_on=date(2026, 11, 15),
-                                     title="重阳节敬老活动", participants=35, notes="为老人理发")
-    values.update(changes)
-    return activities.ActivityInput(**values)  # type: ignore[arg-type]
 
 
 def _stored(database: Database, model: type, row_id: int) -> object:
@@ -60,7 +52,7 @@ def _stored(database: Database, model: type, row_id: int) -> object:
 
 def _referral_errors(**changes: object) -> dict[str, str]:
     values: dict[str, object] = {"organisation_id": 1, **changes}
-    return referrals.validate(_referral(**values), today=TODAY)  # type: ignore[arg-type]
+    return referrals.validate(referral_input(**values), today=TODAY)  # type: ignore[arg-type]
 
 
 # -- who may use the room -------------------------------------------------------------------
@@ -109,13 +101,13 @@ def test_a_refused_account_learns_nothing_of_its_form_s_problems(database: Datab
         with pytest.raises(PermissionDenied):
             directory.save_organisation(database, None, organisation(name=""))
         with pytest.raises(PermissionDenied):
-            referrals.record_referral(database, _referral(None))
+            referrals.record_referral(database, referral_input(None))
         with pytest.raises(PermissionDenied):
-            referrals.update_referral(database, 1, _referral(None), version=1)
+            referrals.update_referral(database, 1, referral_input(None), version=1)
         with pytest.raises(PermissionDenied):
-            activities.add_activity(database, _activity(None))
+            activities.add_activity(database, activity_input(None))
         with pytest.raises(PermissionDenied):
-            activities.add_activity(database, _activity(org))
+            activities.add_activity(database, activity_input(org))
         with database.read() as session:
             for read in (directory.organisation_list, activities.activity_list,
                          referrals.referral_list, referrals.referral_counts,
@@ -240,14 +232,14 @@ def test_organisations_list_those_in_use_first_then_by_name(database: Database) 
 def test_the_list_counts_referrals_not_yet_served_and_activities(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation("1号志愿服务队"))
     other = directory.save_organisation(database, None, organisation("2号志愿服务队"))
-    referrals.record_referral(database, _referral(org))
-    referrals.record_referral(database, _referral(org, due_on=date(2026, 11, 11)))
-    referrals.record_referral(database, _referral(org, delivered_on=date(2026, 11, 20),
+    referrals.record_referral(database, referral_input(org))
+    referrals.record_referral(database, referral_input(org, due_on=date(2026, 11, 11)))
+    referrals.record_referral(database, referral_input(org, delivered_on=date(2026, 11, 20),
                                                   delivered="上门陪伴"))
-    referrals.record_referral(database, _referral(other))
+    referrals.record_referral(database, referral_input(other))
     directory.save_organisation(database, None, organisation("3号志愿服务队"))
     for _ in range(3):
-        activities.add_activity(database, _activity(org))
+        activities.add_activity(database, activity_input(org))
     with database.read() as session:
         rows = directory.organisation_list(session)
     assert [(r.pending, r.activities) for r in rows] == [(2, 3), (1, 0), (0, 0)]
@@ -270,13 +262,13 @@ def test_an_empty_activity_is_refused_field_by_field() -> None:
     (date(1899, 12, 31), "活动日期应在1900年至2100年之间"),
 ])
 def test_an_activity_is_held_by_today(held_on: date, message: str | None) -> None:
-    errors = activities.validate(_activity(1, held_on=held_on), today=TODAY)
+    errors = activities.validate(activity_input(1, held_on=held_on), today=TODAY)
     assert errors == ({"held_on": message} if message else {})
 
 
 def test_without_today_the_clock_is_read() -> None:
-    assert activities.validate(_activity(1, held_on=TODAY)) == {}
-    assert activities.validate(_activity(1, held_on=date(2026, 12, 3))) == {
+    assert activities.validate(activity_input(1, held_on=TODAY)) == {}
+    assert activities.validate(activity_input(1, held_on=date(2026, 12, 3))) == {
         "held_on": "活动日期不能晚于今天"}
 
 
@@ -285,7 +277,7 @@ def test_without_today_the_clock_is_read() -> None:
     (None, False),
 ])
 def test_participants_are_0_to_100000(participants: int | None, ok: bool) -> None:
-    errors = activities.validate(_activity(1, participants=participants), today=TODAY)
+    errors = activities.validate(activity_input(1, participants=participants), today=TODAY)
     assert errors == ({} if ok else {"participants": "参加人数应为0至100000之间的整数"})
 
 
@@ -303,7 +295,7 @@ def test_participants_that_are_not_a_number_are_refused(text: str) -> None:
 
 def test_an_activity_is_stored_as_typed(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
-    activity = activities.add_activity(database, _activity(org, held_on=TODAY, participants=0))
+    activity = activities.add_activity(database, activity_input(org, held_on=TODAY, participants=0))
     row = _stored(database, OrganisationActivity, activity)
     assert isinstance(row, OrganisationActivity)
     assert (row.organisation_id, row.held_on, row.title, row.participants, row.notes) == (
@@ -314,7 +306,7 @@ def test_an_activity_is_stored_as_typed(database: Database) -> None:
 def test_an_activity_of_an_unknown_organisation_is_refused(database: Database,
                                                             organisation_id: int) -> None:
     with pytest.raises(ValidationError) as refused:
-        activities.add_activity(database, _activity(organisation_id))
+        activities.add_activity(database, activity_input(organisation_id))
     assert refused.value.errors == {"organisation": "所选社会组织不存在"}
     assert snapshot(database, OrganisationActivity)["OrganisationActivity"] == 0
 
@@ -322,12 +314,12 @@ def test_an_activity_of_an_unknown_organisation_is_refused(database: Database,
 def test_activities_list_newest_first_of_one_organisation_or_all(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation("1号志愿服务队"))
     other = directory.save_organisation(database, None, organisation("2号志愿服务队"))
-    old = activities.add_activity(database, _activity(org, held_on=date(2026, 10, 1)))
-    late = activities.add_activity(database, _activity(org, held_on=date(2026, 11, 20)))
-    same_day = activities.add_activity(database, _activity(org, held_on=date(2026, 11, 20),
+    old = activities.add_activity(database, activity_input(org, held_on=date(2026, 10, 1)))
+    late = activities.add_activity(database, activity_input(org, held_on=date(2026, 11, 20)))
+    same_day = activities.add_activity(database, activity_input(org, held_on=date(2026, 11, 20),
                                                            title="义诊", participants=12,
                                                            notes=""))
-    theirs = activities.add_activity(database, _activity(other, held_on=date(2026, 11, 1)))
+    theirs = activities.add_activity(database, activity_input(other, held_on=date(2026, 11, 1)))
     with database.read() as session:
         mine = activities.activity_list(session, organisation_id=org)
         everyone = activities.activity_list(session)
@@ -367,8 +359,8 @@ def test_a_referral_is_made_by_today() -> None:
     assert _referral_errors(referred_on=TODAY) == {}
     assert _referral_errors(referred_on=date(2026, 12, 3)) == {
         "referred_on": "转介日期不能晚于今天"}
-    assert referrals.validate(_referral(1, referred_on=TODAY)) == {}
-    assert referrals.validate(_referral(1, referred_on=date(2026, 12, 3))) == {
+    assert referrals.validate(referral_input(1, referred_on=TODAY)) == {}
+    assert referrals.validate(referral_input(1, referred_on=date(2026, 12, 3))) == {
         "referred_on": "转介日期不能晚于今天"}
 
 
@@ -423,8 +415,8 @@ def test_a_visit_that_cannot_be_is_refused(key: str, value: int) -> None:
 def test_a_refused_referral_writes_nothing(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
     before = snapshot(database, *ORGANISATION_TABLES)
-    for data in (_referral(org, person_name=""), _referral(org, visit_id=999_999),
-                 _referral(org, referral_id=999_999), _referral(999_999)):
+    for data in (referral_input(org, person_name=""), referral_input(org, visit_id=999_999),
+                 referral_input(org, referral_id=999_999), referral_input(999_999)):
         with pytest.raises(ValidationError):
             referrals.record_referral(database, data)
     assert snapshot(database, *ORGANISATION_TABLES) == before
@@ -434,17 +426,17 @@ def test_an_unknown_visit_or_ticket_is_refused(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
     for key in ("visit_id", "referral_id"):
         with pytest.raises(ValidationError) as refused:
-            referrals.record_referral(database, _referral(org, **{key: 999_999}))
+            referrals.record_referral(database, referral_input(org, **{key: 999_999}))
         assert refused.value.errors == {"visit": "所选来访登记不存在"}
 
 
 def test_an_organisation_out_of_use_or_unknown_is_refused(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation(active=False))
     with pytest.raises(ValidationError) as refused:
-        referrals.record_referral(database, _referral(org))
+        referrals.record_referral(database, referral_input(org))
     assert refused.value.errors == {"organisation": "该社会组织已停用，请选择其他组织"}
     with pytest.raises(ValidationError) as missing:
-        referrals.record_referral(database, _referral(999_999))
+        referrals.record_referral(database, referral_input(999_999))
     assert missing.value.errors == {"organisation": "所选社会组织不存在"}
 
 
@@ -454,7 +446,7 @@ def test_an_organisation_out_of_use_or_unknown_is_refused(database: Database) ->
 def test_a_referral_is_stored_as_typed_and_due_in_fifteen_days(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
     visit = social_visit(database)
-    referral_id = referrals.record_referral(database, _referral(
+    referral_id = referrals.record_referral(database, referral_input(
         org, person_phone="139 0000 3333", visit_id=visit.visit_id,
         referral_id=visit.referral_id))
     row = _stored(database, OrganisationReferral, referral_id)
@@ -470,7 +462,7 @@ def test_a_referral_is_stored_as_typed_and_due_in_fifteen_days(database: Databas
 
 def test_a_referral_with_its_own_due_day_and_service_keeps_them(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
-    referral_id = referrals.record_referral(database, _referral(
+    referral_id = referrals.record_referral(database, referral_input(
         org, due_on=REFERRED_ON, delivered_on=TODAY, delivered="上门陪伴", feedback="满意"))
     row = _stored(database, OrganisationReferral, referral_id)
     assert isinstance(row, OrganisationReferral)
@@ -482,7 +474,7 @@ def test_a_referral_with_its_own_due_day_and_service_keeps_them(database: Databa
 def test_a_referral_recorded_by_no_member_of_staff_names_nobody(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
     with acting_as(database, {"room_staff"}, "社会组织工作室"):
-        referral_id = referrals.record_referral(database, _referral(org))
+        referral_id = referrals.record_referral(database, referral_input(org))
     assert _stored(database, OrganisationReferral,  # type: ignore[attr-defined]
                    referral_id).recorded_by_id is None
 
@@ -490,8 +482,9 @@ def test_a_referral_recorded_by_no_member_of_staff_names_nobody(database: Databa
 def test_a_service_is_recorded_on_the_referral(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation("1号志愿服务队"))
     other = directory.save_organisation(database, None, organisation("2号志愿服务队"))
-    referral_id = referrals.record_referral(database, _referral(org, person_phone="13900003333"))
-    referrals.update_referral(database, referral_id, _referral(
+    referral_id = referrals.record_referral(
+        database, referral_input(org, person_phone="13900003333"))
+    referrals.update_referral(database, referral_id, referral_input(
         other, person_name="测试5号", service_asked="代购生活用品", due_on=TODAY,
         delivered_on=TODAY, delivered="代购两次", feedback="很及时"), version=1)
     row = _stored(database, OrganisationReferral, referral_id)
@@ -506,8 +499,8 @@ def test_a_saved_referral_whose_due_day_is_cleared_is_due_in_fifteen_days_again(
     """A cleared 办理期限 goes back to 15 days after the referral, as in a new one: a referral
     without a due day could never be overdue."""
     org = directory.save_organisation(database, None, organisation())
-    referral_id = referrals.record_referral(database, _referral(org, due_on=TODAY))
-    referrals.update_referral(database, referral_id, _referral(org, due_on=None), version=1)
+    referral_id = referrals.record_referral(database, referral_input(org, due_on=TODAY))
+    referrals.update_referral(database, referral_id, referral_input(org, due_on=None), version=1)
     row = _stored(database, OrganisationReferral, referral_id)
     assert row.due_on == REFERRED_ON + timedelta(days=15)  # type: ignore[attr-defined]
     with database.read() as session:
@@ -518,18 +511,18 @@ def test_a_saved_referral_whose_due_day_is_cleared_is_due_in_fifteen_days_again(
 def test_an_unknown_referral_is_not_found(database: Database, referral_id: int) -> None:
     org = directory.save_organisation(database, None, organisation())
     with pytest.raises(NotFoundError) as missing:
-        referrals.update_referral(database, referral_id, _referral(org), version=1)
+        referrals.update_referral(database, referral_id, referral_input(org), version=1)
     assert str(missing.value) == "没有找到该转介记录"
 
 
 def test_an_update_to_an_unknown_organisation_is_refused(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
-    referral_id = referrals.record_referral(database, _referral(org))
+    referral_id = referrals.record_referral(database, referral_input(org))
     with pytest.raises(ValidationError) as refused:
-        referrals.update_referral(database, referral_id, _referral(999_999), version=1)
+        referrals.update_referral(database, referral_id, referral_input(999_999), version=1)
     assert refused.value.errors == {"organisation": "所选社会组织不存在"}
     with pytest.raises(ValidationError) as refused:
-        referrals.update_referral(database, referral_id, _referral(org, feedback="满意"),
+        referrals.update_referral(database, referral_id, referral_input(org, feedback="满意"),
                                   version=1)
     assert refused.value.errors == {"feedback": "服务完成后才能填写反馈"}
     assert _stored(database, OrganisationReferral, referral_id).version == 1  # type: ignore[attr-defined]
@@ -537,11 +530,11 @@ def test_an_update_to_an_unknown_organisation_is_refused(database: Database) -> 
 
 def test_a_stale_update_is_refused_naming_what_changed(database: Database) -> None:
     org = directory.save_organisation(database, None, organisation())
-    referral_id = referrals.record_referral(database, _referral(org))
-    referrals.update_referral(database, referral_id, _referral(
+    referral_id = referrals.record_referral(database, referral_input(org))
+    referrals.update_referral(database, referral_id, referral_input(
         org, delivered_on=TODAY, delivered="上门陪伴"), version=1)
     with pytest.raises(StaleEditError) as stale:
-        referrals.update_referral(database, referral_id, _referral(org, person_name="测试6号"),
+        referrals.update_referral(database, referral_id, referral_input(org, person_name="测试6号"),
                                   version=1)
     assert stale.value.record == "转介记录"
     assert [c.label for c in stale.value.changes] == ["姓名", "服务日期", "服务内容"]
