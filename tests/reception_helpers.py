@@ -11,7 +11,8 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import Community, Referral, Staff, Visit
 from desktop.services import reference
-from desktop.services.reception import queue
+from desktop.services.admin import auth
+from desktop.services.reception import kiosk, queue
 from desktop.services.reception.registration import Registration, RegistrationInput, register_visit
 from desktop.views.reception.action_dialog import ActionDialog
 from desktop.views.reception.queue_page import QueuePage
@@ -26,6 +27,18 @@ def room_ids(database: Database) -> dict[str, int]:
 def category_ids(database: Database) -> dict[str, int]:
     with database.read() as session:
         return {c.name: c.id for c in reference.categories(session)}
+
+
+def kiosk_ticket(database: Database, category: str | int = "邻里",
+                 **kw: object) -> kiosk.KioskTicketData:
+    """A number taken at the self-service kiosk (signed in as the kiosk for the call)."""
+    ident = category_ids(database)[category] if isinstance(category, str) else category
+    before = database.actor
+    database.actor = auth.KIOSK_ACTOR
+    try:
+        return kiosk.take_ticket(database, ident, **kw)  # type: ignore[arg-type]
+    finally:
+        database.actor = before
 
 
 def add_community(database: Database, name: str) -> int:

@@ -20,6 +20,7 @@ from desktop.services.reception import kiosk, queue
 from desktop.services.reception.idcard import CardData
 from desktop.services.reception.registration import RegistrationInput, register_visit
 from tests.factories import id_number
+from tests.reception_helpers import kiosk_ticket
 
 NOW = datetime(2026, 12, 2, 9, 15)
 TODAY = NOW.date()
@@ -47,10 +48,8 @@ def _as(database: Database, actor: auth.Actor | None) -> Iterator[None]:
 
 def _take(database: Database, category: str | int = "邻里", **kw: object
           ) -> kiosk.KioskTicketData:
-    ident = _categories(database)[category] if isinstance(category, str) else category
     kw.setdefault("now", NOW)
-    with _as(database, auth.KIOSK_ACTOR):
-        return kiosk.take_ticket(database, ident, **kw)  # type: ignore[arg-type]
+    return kiosk_ticket(database, category, **kw)
 
 
 def _choices(database: Database, today: date | None = TODAY) -> dict[str, kiosk.KioskChoice]:

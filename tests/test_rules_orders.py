@@ -41,7 +41,7 @@ from desktop.services.reception.registration import RegistrationInput, tickets_h
 from tests import counselling_helpers
 from tests import mediation_helpers as h
 from tests.factories import id_number
-from tests.reception_helpers import category_ids, register, room_ids
+from tests.reception_helpers import category_ids, kiosk_ticket, register, room_ids
 from tests.rules_helpers import next_id
 
 T0 = datetime(2026, 11, 26, 9, 0)
@@ -301,21 +301,12 @@ def test_a_visit_routed_to_the_room_twice_waits_once_under_its_ticket_of_lowest_
 # The kiosk
 
 
-def _kiosk_ticket(database: Database, category: str, now: datetime) -> kiosk.KioskTicketData:
-    before = database.actor
-    database.actor = auth.KIOSK_ACTOR
-    try:
-        return kiosk.take_ticket(database, category_ids(database)[category], now=now)
-    finally:
-        database.actor = before
-
-
 def test_the_kiosk_s_tickets_of_one_minute_wait_at_the_desk_by_number(
         database: Database) -> None:
     taken = []
     for value in OUT_OF_ORDER:
         next_id(database, KioskTicket, value)
-        taken.append(_kiosk_ticket(database, "邻里", T0).ticket_id)
+        taken.append(kiosk_ticket(database, "邻里", now=T0).ticket_id)
     with database.read() as session:
         listed = [t.id for t in kiosk.waiting_tickets(session, today=T0.date())]
     assert listed == _in_id_order(taken)
@@ -336,7 +327,7 @@ def test_a_matter_without_a_room_leads_to_the_window_of_the_lowest_number_among_
             session.flush()
             made.append((room.id, room.name))
     first = min(made)[1]
-    assert _kiosk_ticket(database, "其他", T0).room_name == first
+    assert kiosk_ticket(database, "其他", now=T0).room_name == first
 
 
 # ---------------------------------------------------------------------------
